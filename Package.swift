@@ -1,0 +1,65 @@
+// swift-tools-version:6.0
+// ZKInfer: verifiable inference for small fixed-point neural networks.
+// Read top to bottom, this file is the pipeline: algebra → commitments → arithmetization → proof system
+// → models → compiler → commands. Imports only go down this list.
+//
+// Language mode: Swift 5 for every target (see docs/engineering.md). Kernels write disjoint parts of shared
+// buffers from `DispatchQueue.concurrentPerform`; Swift 6 strict concurrency would force unsafe wrappers
+// around every such loop without making them any safer.
+import PackageDescription
+
+/// Arithmetic kernels: no bounds/overflow checks in release, inlined across modules.
+/// Never applied to a target that decodes untrusted bytes.
+let kernelSettings: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-cross-module-optimization"], .when(configuration: .release)),
+]
+/// Ordinary targets keep all checks; cross-module optimisation still helps their calls into kernels.
+let checkedSettings: [SwiftSetting] = [
+    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "ZKInfer",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "zkinfer", targets: ["zkinfer"]),
+        .executable(name: "zkbench", targets: ["zkbench"]),
+    ],
+    targets: [
+        // C shims: module maps over system libraries.
+        .systemLibrary(name: "CGMP", pkgConfig: "gmp", providers: [.apt(["libgmp-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        // Algebra.
+        .target(name: "FieldArithmetic", dependencies: ["CGMP"], swiftSettings: kernelSettings),
+        .target(name: "CryptoPrimitives", dependencies: ["COpenSSL"], swiftSettings: checkedSettings),
+        .target(name: "BN254", dependencies: ["FieldArithmetic"], swiftSettings: kernelSettings),
+
+        // Application support.
+        .target(name: "CommandLineSupport", swiftSettings: checkedSettings),
+
+        // Executables.
+        .executableTarget(
+            name: "zkinfer",
+            dependencies: ["CommandLineSupport", "FieldArithmetic", "BN254", "CryptoPrimitives"],
+            swiftSettings: checkedSettings),
+        // Yardstick for benchmarks only: the plain C __int128 Montgomery multiplication the Swift
+        // kernels are measured against. Nothing in the product links it.
+        .target(
+            name: "CYardstick", path: "bench/CYardstick",
+            cSettings: [.unsafeFlags(["-O3", "-march=native"])]),
+        .executableTarget(
+            name: "zkbench",
+            dependencies: ["FieldArithmetic", "BN254", "CryptoPrimitives", "CommandLineSupport", "CYardstick"],
+            path: "bench/zkbench",
+            swiftSettings: kernelSettings),
+
+        // Tests.
+        .testTarget(name: "FieldArithmeticTests", dependencies: ["FieldArithmetic"]),
+        .testTarget(name: "CryptoPrimitivesTests", dependencies: ["CryptoPrimitives"]),
+        .testTarget(
+            name: "BN254Tests", dependencies: ["BN254", "FieldArithmetic"], exclude: ["Vectors"]),
+        .testTarget(name: "CommandLineSupportTests", dependencies: ["CommandLineSupport"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

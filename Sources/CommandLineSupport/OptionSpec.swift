@@ -1,0 +1,34 @@
+/// A named option of a command: either a flag (`--json`) or one that takes a value (`--log2 20`).
+public struct OptionSpec: Sendable {
+    public enum Kind: Sendable { case flag, value(placeholder: String) }
+
+    public let name: String
+    public let kind: Kind
+    public let help: String
+
+    public static func flag(_ name: String, _ help: String) -> OptionSpec {
+        OptionSpec(name: name, kind: .flag, help: help)
+    }
+
+    public static func value(_ name: String, _ placeholder: String, _ help: String) -> OptionSpec {
+        OptionSpec(name: name, kind: .value(placeholder: placeholder), help: help)
+    }
+
+    var takesValue: Bool {
+        if case .value = kind { return true }
+        return false
+    }
+
+    var synopsis: String {
+        switch kind {
+        case .flag: return "--\(name)"
+        case .value(let placeholder): return "--\(name) <\(placeholder)>"
+        }
+    }
+}
+
+/// Options every command accepts.
+public enum CommonOptions {
+    public static let json = OptionSpec.flag("json", "print machine-readable JSON on stdout")
+    public static let help = OptionSpec.flag("help", "show this help")
+}

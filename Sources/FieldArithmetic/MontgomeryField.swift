@@ -1,0 +1,213 @@
+/// An element of a prime field below 2^254, held as four 64-bit limbs in Montgomery form (a·R mod p).
+/// A plain value type: no heap storage, no arrays, so arrays of elements are contiguous 32-byte records.
+@frozen
+public struct MontgomeryField<Parameters: MontgomeryParameters>: Sendable {
+    public var l0: UInt64
+    public var l1: UInt64
+    public var l2: UInt64
+    public var l3: UInt64
+
+    /// Raw limbs, already in Montgomery form. Callers outside the kernels use `init(_:)` or the decoders.
+    @inlinable @inline(__always)
+    public init(montgomeryLimbs l0: UInt64, _ l1: UInt64, _ l2: UInt64, _ l3: UInt64) {
+        self.l0 = l0
+        self.l1 = l1
+        self.l2 = l2
+        self.l3 = l3
+    }
+
+    @inlinable @inline(__always)
+    init(_ t: (UInt64, UInt64, UInt64, UInt64)) {
+        self.init(montgomeryLimbs: t.0, t.1, t.2, t.3)
+    }
+
+    public static var zero: Self { Self(montgomeryLimbs: 0, 0, 0, 0) }
+    public static var one: Self { Self(Parameters.one) }
+
+    @inlinable
+    public var isZero: Bool { (l0 | l1 | l2 | l3) == 0 }
+
+    /// The element with canonical value `value` (any UInt64 is below p).
+    @inlinable
+    public init(_ value: UInt64) {
+        self = Self(montgomeryLimbs: value, 0, 0, 0) * Self(Parameters.rSquared)
+    }
+
+    /// A signed small integer; negative values map to p − |value|.
+    @inlinable
+    public init(signed value: Int64) {
+        let magnitude = Self(value.magnitude)
+        self = value < 0 ? -magnitude : magnitude
+    }
+
+    /// The element whose canonical value is the 256-bit `limbs` reduced mod p (any input is accepted).
+    @inlinable
+    public init(reducing t: (UInt64, UInt64, UInt64, UInt64)) {
+        var (a0, a1, a2, a3) = t
+        // p > 2^253, so at most 7 subtractions bring any 256-bit value below p.
+        while !Self.isBelowModulus(a0, a1, a2, a3) {
+            (a0, a1, a2, a3, _) = Self.subtractModulus(a0, a1, a2, a3)
+        }
+        self = Self(montgomeryLimbs: a0, a1, a2, a3) * Self(Parameters.rSquared)
+    }
+
+    /// The canonical value as little-endian limbs (out of Montgomery form).
+    @inlinable
+    public var canonicalLimbs: (UInt64, UInt64, UInt64, UInt64) {
+        let r = self * Self(montgomeryLimbs: 1, 0, 0, 0)
+        return (r.l0, r.l1, r.l2, r.l3)
+    }
+
+    @inlinable @inline(__always)
+    static func isBelowModulus(_ a0: UInt64, _ a1: UInt64, _ a2: UInt64, _ a3: UInt64) -> Bool {
+        let (_, _, _, _, borrow) = subtractModulus(a0, a1, a2, a3)
+        return borrow
+    }
+
+    /// (a − p, borrow).
+    @inlinable @inline(__always)
+    static func subtractModulus(_ a0: UInt64, _ a1: UInt64, _ a2: UInt64, _ a3: UInt64)
+        -> (UInt64, UInt64, UInt64, UInt64, Bool)
+    {
+        let (d0, b0) = a0.subtractingReportingOverflow(Parameters.p0)
+        let (d1a, b1a) = a1.subtractingReportingOverflow(Parameters.p1)
+        let (d1, b1b) = d1a.subtractingReportingOverflow(b0 ? 1 : 0)
+        let (d2a, b2a) = a2.subtractingReportingOverflow(Parameters.p2)
+        let (d2, b2b) = d2a.subtractingReportingOverflow((b1a || b1b) ? 1 : 0)
+        let (d3a, b3a) = a3.subtractingReportingOverflow(Parameters.p3)
+        let (d3, b3b) = d3a.subtractingReportingOverflow((b2a || b2b) ? 1 : 0)
+        return (d0, d1, d2, d3, b3a || b3b)
+    }
+
+    /// a if a < p, else a − p; branch-free selection.
+    @inlinable @inline(__always)
+    static func reduceOnce(_ a0: UInt64, _ a1: UInt64, _ a2: UInt64, _ a3: UInt64) -> Self {
+        let (d0, d1, d2, d3, borrow) = subtractModulus(a0, a1, a2, a3)
+        let keep = 0 &- UInt64(borrow ? 1 : 0)  // all ones when a < p
+        return Self(
+            montgomeryLimbs: (a0 & keep) | (d0 & ~keep), (a1 & keep) | (d1 & ~keep),
+            (a2 & keep) | (d2 & ~keep), (a3 & keep) | (d3 & ~keep))
+    }
+}
+
+// MARK: - Arithmetic
+
+/// One multiply-accumulate step: returns the low word of a·b + c + carry and leaves the high word in carry.
+/// The sum is at most 2^128 − 1, so it never overflows.
+@inlinable @inline(__always)
+func multiplyAccumulate(_ a: UInt64, _ b: UInt64, _ c: UInt64, _ carry: inout UInt64) -> UInt64 {
+    let (hi, lo) = a.multipliedFullWidth(by: b)
+    let (s1, o1) = lo.addingReportingOverflow(c)
+    let (s2, o2) = s1.addingReportingOverflow(carry)
+    carry = hi &+ (o1 ? 1 : 0) &+ (o2 ? 1 : 0)
+    return s2
+}
+
+extension MontgomeryField {
+    @inlinable @inline(__always)
+    public static func + (a: Self, b: Self) -> Self {
+        // p < 2^254, so a + b < 2^255 never carries out of four limbs.
+        let (s0, c0) = a.l0.addingReportingOverflow(b.l0)
+        let (s1a, c1a) = a.l1.addingReportingOverflow(b.l1)
+        let (s1, c1b) = s1a.addingReportingOverflow(c0 ? 1 : 0)
+        let (s2a, c2a) = a.l2.addingReportingOverflow(b.l2)
+        let (s2, c2b) = s2a.addingReportingOverflow((c1a || c1b) ? 1 : 0)
+        let s3 = a.l3 &+ b.l3 &+ ((c2a || c2b) ? 1 : 0)
+        return reduceOnce(s0, s1, s2, s3)
+    }
+
+    @inlinable @inline(__always)
+    public static func - (a: Self, b: Self) -> Self {
+        let (d0, b0) = a.l0.subtractingReportingOverflow(b.l0)
+        let (d1a, b1a) = a.l1.subtractingReportingOverflow(b.l1)
+        let (d1, b1b) = d1a.subtractingReportingOverflow(b0 ? 1 : 0)
+        let (d2a, b2a) = a.l2.subtractingReportingOverflow(b.l2)
+        let (d2, b2b) = d2a.subtractingReportingOverflow((b1a || b1b) ? 1 : 0)
+        let (d3a, b3a) = a.l3.subtractingReportingOverflow(b.l3)
+        let (d3, b3b) = d3a.subtractingReportingOverflow((b2a || b2b) ? 1 : 0)
+        // On borrow add p back, selected by mask.
+        let mask = 0 &- UInt64((b3a || b3b) ? 1 : 0)
+        let (r0, k0) = d0.addingReportingOverflow(Parameters.p0 & mask)
+        let (r1a, k1a) = d1.addingReportingOverflow(Parameters.p1 & mask)
+        let (r1, k1b) = r1a.addingReportingOverflow(k0 ? 1 : 0)
+        let (r2a, k2a) = d2.addingReportingOverflow(Parameters.p2 & mask)
+        let (r2, k2b) = r2a.addingReportingOverflow((k1a || k1b) ? 1 : 0)
+        let r3 = d3 &+ (Parameters.p3 & mask) &+ ((k2a || k2b) ? 1 : 0)
+        return Self(montgomeryLimbs: r0, r1, r2, r3)
+    }
+
+    @inlinable @inline(__always)
+    public static prefix func - (a: Self) -> Self {
+        Self.zero - a
+    }
+
+    @inlinable @inline(__always)
+    public func doubled() -> Self { self + self }
+
+    /// Montgomery multiplication a·b·R^{-1} mod p: CIOS, fully unrolled, using the spare top bits of p so
+    /// the running value stays in four words.
+    @inlinable @inline(__always)
+    public static func * (a: Self, b: Self) -> Self {
+        var t0: UInt64 = 0, t1: UInt64 = 0, t2: UInt64 = 0, t3: UInt64 = 0
+        @inline(__always) func round(_ bi: UInt64) {
+            var carry: UInt64 = 0
+            t0 = multiplyAccumulate(a.l0, bi, t0, &carry)
+            t1 = multiplyAccumulate(a.l1, bi, t1, &carry)
+            t2 = multiplyAccumulate(a.l2, bi, t2, &carry)
+            t3 = multiplyAccumulate(a.l3, bi, t3, &carry)
+            let high = carry
+            let m = t0 &* Parameters.negInverse
+            carry = 0
+            _ = multiplyAccumulate(m, Parameters.p0, t0, &carry)
+            t0 = multiplyAccumulate(m, Parameters.p1, t1, &carry)
+            t1 = multiplyAccumulate(m, Parameters.p2, t2, &carry)
+            t2 = multiplyAccumulate(m, Parameters.p3, t3, &carry)
+            t3 = carry &+ high
+        }
+        round(b.l0)
+        round(b.l1)
+        round(b.l2)
+        round(b.l3)
+        return reduceOnce(t0, t1, t2, t3)
+    }
+
+    @inlinable @inline(__always)
+    public func squared() -> Self { self * self }
+
+    @inlinable @inline(__always)
+    public static func += (a: inout Self, b: Self) { a = a + b }
+    @inlinable @inline(__always)
+    public static func -= (a: inout Self, b: Self) { a = a - b }
+    @inlinable @inline(__always)
+    public static func *= (a: inout Self, b: Self) { a = a * b }
+
+    /// self^exponent for an exponent given as little-endian limbs (square-and-multiply, left to right).
+    @inlinable
+    public func power(limbs exponent: [UInt64]) -> Self {
+        var result = Self.one
+        for limb in exponent.reversed() {
+            for bit in stride(from: 63, through: 0, by: -1) {
+                result = result.squared()
+                if (limb >> UInt64(bit)) & 1 == 1 { result *= self }
+            }
+        }
+        return result
+    }
+
+    @inlinable
+    public func power(_ exponent: UInt64) -> Self { power(limbs: [exponent]) }
+}
+
+extension MontgomeryField: Equatable, Hashable {
+    @inlinable
+    public static func == (a: Self, b: Self) -> Bool {
+        ((a.l0 ^ b.l0) | (a.l1 ^ b.l1) | (a.l2 ^ b.l2) | (a.l3 ^ b.l3)) == 0
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(l0)
+        hasher.combine(l1)
+        hasher.combine(l2)
+        hasher.combine(l3)
+    }
+}

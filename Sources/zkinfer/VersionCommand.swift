@@ -1,0 +1,11 @@
+import CommandLineSupport
+
+enum VersionCommand {
+    static let command = Command(name: "version", summary: "print the toolkit version") { invocation in
+        if invocation.wantsJSON {
+            Console.out(JSONValue.object([("version", .string(ZKInferVersion.string))]).rendered())
+        } else {
+            Console.out("zkinfer \(ZKInferVersion.string)")
+        }
+    }
+}

@@ -1,0 +1,11 @@
+import CommandLineSupport
+
+let root = Command(
+    name: "zkinfer",
+    summary: "verifiable inference: run, compile and prove fixed-point neural networks",
+    subcommands: [
+        VersionCommand.command,
+        SelfCheckCommand.command,
+    ])
+
+CommandLineTool.main(root)
