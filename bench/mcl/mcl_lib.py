@@ -53,14 +53,14 @@ class Mcl:
         return p, q
 
     # ---- reading back ----
-    def _ints(self, getter, v):
+    def ints(self, getter, v):
         n = getter(self._buf, len(self._buf), v, 10)
         if n == 0:
             raise RuntimeError("MCL getStr failed")
         return [int(t) for t in self._buf.value.decode().split()]
 
     def affine(self, group: str, v):
-        t = self._ints(LIB.mclBnG1_getStr if group == "G1" else LIB.mclBnG2_getStr, v)
+        t = self.ints(LIB.mclBnG1_getStr if group == "G1" else LIB.mclBnG2_getStr, v)
         if t == [0]:
             return None
         assert t[0] == 1
@@ -81,4 +81,4 @@ class Mcl:
         [c0.c0.c0, c0.c0.c1, c0.c1.c0, ..., c1.c2.c1]."""
         out = GTT()
         LIB.mclBn_pairing(out, self.g1(p), self.g2(q))
-        return self._ints(LIB.mclBnGT_getStr, out)
+        return self.ints(LIB.mclBnGT_getStr, out)
