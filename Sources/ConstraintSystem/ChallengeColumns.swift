@@ -136,6 +136,17 @@ public struct ChallengeSegment: Hashable, Sendable {
     /// The segment's (row, value) pairs for a challenge value ρ and the public values.
     public func values(challenge rho: Fr, instance: (InstanceColumn, Int) -> Fr) -> [(row: Int, value: Fr)] {
         let m = matrix
+        if case .publicFold(_, let column, let start) = source {
+            let x = (0..<m.outputs).map { instance(column, start + $0) }
+            // Public inputs are small integers: M·x exactly in Int64, then one Horner pass in ρ — a few
+            // nanoseconds per weight instead of a field multiplication.
+            let integers = x.compactMap(Self.smallSigned)
+            if integers.count == x.count, let t = m.multiply(integers) {
+                var total = Fr.zero
+                for ti in t.reversed() { total = total * rho + Fr(signed: ti) }
+                return [(row: startRow, value: total)]
+            }
+        }
         var p = [Fr](repeating: .one, count: m.powers)
         for i in 1..<max(m.powers, 1) { p[i] = p[i - 1] * rho }
         let u = m.fold(powersOfChallenge: p)
@@ -143,9 +154,46 @@ public struct ChallengeSegment: Hashable, Sendable {
         case .fold:
             return u.enumerated().map { (row: startRow + $0.offset, value: $0.element) }
         case .publicFold(_, let column, let start):
+            // Field path, for public values that are not small integers.
             var total = Fr.zero
             for (j, uj) in u.enumerated() { total = total + uj * instance(column, start + j) }
             return [(row: startRow, value: total)]
         }
+    }
+
+    /// The value as a signed integer of magnitude below 2^31, if it is one (so products with matrix entries
+    /// below 2^31 stay below 2^62).
+    static func smallSigned(_ value: Fr) -> Int64? {
+        let c = value.canonicalLimbs
+        if c.1 == 0, c.2 == 0, c.3 == 0, c.0 < 1 << 31 { return Int64(c.0) }
+        let n = (-value).canonicalLimbs
+        if n.1 == 0, n.2 == 0, n.3 == 0, n.0 < 1 << 31 { return -Int64(n.0) }
+        return nil
+    }
+}
+
+extension FoldMatrix {
+    /// t = M·x (t_i = Σ_j M[i][j]·x_j) in exact integers, or nil if an entry of M or x is 2^31 or more in
+    /// magnitude or a sum overflows Int64 (callers then fall back to field arithmetic).
+    public func multiply(_ x: [Int64]) -> [Int64]? {
+        precondition(x.count == outputs, "multiply needs \(outputs) values")
+        var t = [Int64](repeating: 0, count: powers)
+        func accumulate(_ i: Int, _ weight: Int64, _ value: Int64) -> Bool {
+            guard weight.magnitude < 1 << 31, value.magnitude < 1 << 31 else { return false }
+            let (sum, overflow) = t[i].addingReportingOverflow(weight * value)
+            t[i] = sum
+            return !overflow
+        }
+        switch storage {
+        case .dense(let values):
+            for i in 0..<powers {
+                for j in 0..<outputs where values[i * outputs + j] != 0 {
+                    guard accumulate(i, values[i * outputs + j], x[j]) else { return nil }
+                }
+            }
+        case .sparse(let entries):
+            for e in entries { guard accumulate(e.power, e.value, x[e.output]) else { return nil } }
+        }
+        return t
     }
 }

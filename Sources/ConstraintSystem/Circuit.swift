@@ -8,12 +8,12 @@ import FieldArithmetic
 /// where the permutation product and the logUp sums close; the `blindingRows` rows after it hold random
 /// values in every prover-committed column.
 public struct Circuit: Sendable {
-    /// Random rows per committed column: each is opened at ≤ 2 points and committed once, so 3 random
-    /// values hide it (docs/protocol.md §12).
-    public static let blindingRows = 3
+    /// Random rows per committed column: it is committed once, opened at ≤ 2 points and enters the
+    /// quotient's commitment, so 4 random values hide it (docs/protocol.md §12).
+    public static let blindingRows = 4
     /// The blinding rows plus the last row.
     public static let reservedRows = blindingRows + 1
-    /// 2^3 rows leave 4 usable; 2^28 is the largest power-of-two domain of Fr.
+    /// 2^3 rows leave 3 usable; 2^28 is the largest power-of-two domain of Fr.
     public static let supportedLog2Rows: ClosedRange<Int> = 3...28
 
     public let log2Rows: Int
@@ -66,7 +66,7 @@ public struct Circuit: Sendable {
 
     /// n.
     public var rowCount: Int { 1 << log2Rows }
-    /// u = n − 4: rows 0..<u carry the circuit.
+    /// u = n − 5: rows 0..<u carry the circuit.
     public var usableRows: Int { rowCount - Self.reservedRows }
     /// Row u, where running products and sums close.
     public var lastRow: Int { usableRows }

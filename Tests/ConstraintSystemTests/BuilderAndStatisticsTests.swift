@@ -5,14 +5,14 @@ import Testing
 
 struct BuilderTests {
     @Test func sizeIsTheSmallestThatLeavesTheReservedRows() throws {
-        // 60 usable rows fit 2^6 = 64 − 4; 61 need 2^7.
-        for (rows, k) in [(1, 3), (4, 3), (5, 4), (60, 6), (61, 7), (508, 9), (509, 10)] {
+        // 59 usable rows fit 2^6 = 64 − 5; 60 need 2^7.
+        for (rows, k) in [(1, 3), (3, 3), (4, 4), (59, 6), (60, 7), (507, 9), (508, 10)] {
             var cs = ConstraintSystemBuilder()
             _ = cs.adviceColumn("a")
             cs.requireRows(rows)
             let circuit = try cs.build()
             #expect(circuit.log2Rows == k, "rows \(rows)")
-            #expect(circuit.usableRows == (1 << k) - 4 && circuit.lastRow == circuit.usableRows)
+            #expect(circuit.usableRows == (1 << k) - 5 && circuit.lastRow == circuit.usableRows)
         }
     }
 
@@ -21,13 +21,13 @@ struct BuilderTests {
         let q = cs.fixedColumn("q")
         let a = cs.adviceColumn("a")
         cs.addGate(name: "step", selector: q, constraints: [a.next - a.cur])
-        cs.enable(q, rows: 0..<28)  // row 27 reads row 28: 29 usable rows needed
+        cs.enable(q, rows: 0..<27)  // row 26 reads row 27: 28 usable rows needed, 2^5 leaves 27
         #expect(throws: ConstraintSystemError.tooManyRows(
-            rowsNeeded: 29, log2Rows: 5, usableRows: 28, reservedRows: 4, minimumLog2Rows: 6)) {
+            rowsNeeded: 28, log2Rows: 5, usableRows: 27, reservedRows: 5, minimumLog2Rows: 6)) {
             try cs.build(log2Rows: 5)
         }
         let error = ConstraintSystemError.tooManyRows(
-            rowsNeeded: 29, log2Rows: 5, usableRows: 28, reservedRows: 4, minimumLog2Rows: 6)
+            rowsNeeded: 28, log2Rows: 5, usableRows: 27, reservedRows: 5, minimumLog2Rows: 6)
         #expect(error.description.contains("use log2 rows ≥ 6"))
         #expect(try cs.build().log2Rows == 6)
         #expect(try cs.build(log2Rows: 8).log2Rows == 8)
@@ -87,9 +87,9 @@ struct BuilderTests {
         let p = cs.instanceColumn("p", length: 3)
         let circuit = try cs.build(log2Rows: 4)
         var w = Assignment(circuit: circuit)
-        try w.set(a, row: 11, 1)
-        #expect(throws: ConstraintSystemError.rowOutOfRange(a.at(12), usableRows: 12)) { try w.set(a, row: 12, 1) }
-        #expect(throws: ConstraintSystemError.rowOutOfRange(a.at(-1), usableRows: 12)) { try w.set(a, row: -1, 1) }
+        try w.set(a, row: 10, 1)
+        #expect(throws: ConstraintSystemError.rowOutOfRange(a.at(11), usableRows: 11)) { try w.set(a, row: 11, 1) }
+        #expect(throws: ConstraintSystemError.rowOutOfRange(a.at(-1), usableRows: 11)) { try w.set(a, row: -1, 1) }
         #expect(throws: ConstraintSystemError.instanceOutOfRange(p, row: 3, length: 3)) { try w.set(p, row: 3, 1) }
         #expect(throws: ConstraintSystemError.self) { try w.set(AdviceColumn(index: 1), row: 0, 1) }
         #expect(w.assignedAdviceCells == 1)
@@ -101,15 +101,15 @@ struct StatisticsTests {
         let sample = try SampleCircuit()
         let circuit = sample.circuit
         let stats = CircuitStatistics(circuit, assignment: try sample.witness())
-        // Tables occupy rows 0…19 → 20 rows used → 2^5 (28 usable).
-        #expect(stats.rowsUsed == 20 && stats.log2Rows == 5 && stats.rowCount == 32 && stats.usableRows == 28)
-        #expect(stats.reservedRows == 4)
+        // Tables occupy rows 0…19 → 20 rows used → 2^5 (27 usable).
+        #expect(stats.rowsUsed == 20 && stats.log2Rows == 5 && stats.rowCount == 32 && stats.usableRows == 27)
+        #expect(stats.reservedRows == 5)
         #expect(stats.adviceColumns == 3 && stats.fixedColumns == 7 && stats.instanceColumns == 1)
         #expect(stats.publicValues == 1 && stats.challenges == 0 && stats.phases == 1)
         #expect(stats.gates == 2 && stats.lookups == 2 && stats.copies == 2)
         #expect(stats.maxGateDegree == 3)  // q · (a·b − c)
         #expect(stats.quotientDegree == 4)  // logUp with linear inputs
-        #expect(stats.assignedAdviceCells == 20 && stats.adviceCellCapacity == 84)
+        #expect(stats.assignedAdviceCells == 20 && stats.adviceCellCapacity == 81)
         #expect(stats.srsPoints == 32)
         // Copies touch a, c (advice) and out (instance): 3 columns in chunks of D − 2 = 2.
         #expect(circuit.permutationColumns == [sample.a.column, sample.c.column, sample.out.column])

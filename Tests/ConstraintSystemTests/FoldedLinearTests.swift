@@ -255,4 +255,34 @@ struct FoldedLinearTests {
             try FoldMatrix(powers: 2, outputs: 2, entries: [.init(power: 0, output: 0, value: 1), .init(power: 0, output: 0, value: 2)])
         }
     }
+
+    /// The verifier's integer shortcut for public folds (M·x in Int64, then Horner in ρ) must equal the
+    /// field definition Σ_j (Σ_i ρ^i M_ij)·x_j, and large or field-sized inputs must take the field path.
+    @Test func publicFoldIntegerPathMatchesFieldDefinition() throws {
+        var rng = SeededRandom(seed: 26)
+        let m = 6, n = 9
+        let dense = (0..<(m * n)).map { _ in Int64(rng.next() % 2001) - 1000 }
+        let matrix = try FoldMatrix(powers: m, outputs: n, dense: dense)
+        let rho = rng.element()
+        var powers = [Fr.one]
+        for _ in 1..<m { powers.append(powers.last! * rho) }
+        let u = matrix.fold(powersOfChallenge: powers)
+        let inputs: [[Fr]] = [
+            (0..<n).map { _ in Fr(signed: Int64(rng.next() % 200_001) - 100_000) },  // integer path
+            (0..<n).map { i in i == 3 ? Fr(1 << 40) : Fr(signed: -Int64(i)) },  // too large: field path
+            (0..<n).map { _ in rng.element() },  // arbitrary field elements
+        ]
+        for (index, x) in inputs.enumerated() {
+            let segment = ChallengeSegment(
+                challenge: Challenge(index: 0), startRow: 2,
+                source: .publicFold(matrix, instance: InstanceColumn(index: 0), instanceStart: 1))
+            let values = segment.values(challenge: rho) { _, row in x[row - 1] }
+            let expected = zip(u, x).reduce(Fr.zero) { $0 + $1.0 * $1.1 }
+            #expect(values.count == 1 && values[0].row == 2)
+            #expect(values[0].value == expected, "input set \(index)")
+        }
+        #expect(ChallengeSegment.smallSigned(Fr(signed: -5)) == -5)
+        #expect(ChallengeSegment.smallSigned(Fr(1 << 31)) == nil)
+        #expect(matrix.multiply([Int64](repeating: 1 << 31, count: n)) == nil)
+    }
 }
