@@ -35,13 +35,22 @@ let package = Package(
         .target(name: "CryptoPrimitives", dependencies: ["COpenSSL"], swiftSettings: checkedSettings),
         .target(name: "BN254", dependencies: ["FieldArithmetic"], swiftSettings: kernelSettings),
 
+        // Models: IR → ONNX import → fixed-point spec → direct (unproven) inference.
+        .target(name: "ModelGraph", swiftSettings: checkedSettings),
+        .target(name: "ONNXImport", dependencies: ["ModelGraph"], swiftSettings: checkedSettings),
+        .target(name: "Quantization", dependencies: ["ModelGraph"], swiftSettings: checkedSettings),
+        .target(name: "DirectInference", dependencies: ["Quantization"], swiftSettings: checkedSettings),
+
         // Application support.
         .target(name: "CommandLineSupport", swiftSettings: checkedSettings),
 
         // Executables.
         .executableTarget(
             name: "zkinfer",
-            dependencies: ["CommandLineSupport", "FieldArithmetic", "BN254", "CryptoPrimitives"],
+            dependencies: [
+                "CommandLineSupport", "FieldArithmetic", "BN254", "CryptoPrimitives",
+                "ONNXImport", "Quantization", "DirectInference",
+            ],
             swiftSettings: checkedSettings),
         // Yardstick for benchmarks only: the plain C __int128 Montgomery multiplication the Swift
         // kernels are measured against. Nothing in the product links it.
@@ -60,6 +69,11 @@ let package = Package(
         .testTarget(
             name: "BN254Tests", dependencies: ["BN254", "FieldArithmetic"], exclude: ["Vectors"]),
         .testTarget(name: "CommandLineSupportTests", dependencies: ["CommandLineSupport"]),
+        .testTarget(name: "ModelGraphTests", dependencies: ["ModelGraph"]),
+        .testTarget(name: "ONNXImportTests", dependencies: ["ONNXImport", "ModelGraph"], exclude: ["Vectors"]),
+        .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "ModelGraph"]),
+        .testTarget(
+            name: "DirectInferenceTests", dependencies: ["DirectInference", "Quantization", "ONNXImport", "ModelGraph"]),
     ],
     swiftLanguageModes: [.v5]
 )
