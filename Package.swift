@@ -70,10 +70,11 @@ let package = Package(
             name: "BN254Tests", dependencies: ["BN254", "FieldArithmetic"], exclude: ["Vectors"]),
         .testTarget(name: "CommandLineSupportTests", dependencies: ["CommandLineSupport"]),
         .testTarget(name: "ModelGraphTests", dependencies: ["ModelGraph"]),
-        .testTarget(name: "ONNXImportTests", dependencies: ["ONNXImport", "ModelGraph"], exclude: ["Vectors"]),
+        .testTarget(name: "ONNXImportTests", dependencies: ["ONNXImport", "ModelGraph"]),
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "ModelGraph"]),
         .testTarget(
-            name: "DirectInferenceTests", dependencies: ["DirectInference", "Quantization", "ONNXImport", "ModelGraph"]),
+            name: "DirectInferenceTests", dependencies: ["DirectInference", "Quantization", "ONNXImport", "ModelGraph"],
+            exclude: ["Vectors"]),
     ],
     swiftLanguageModes: [.v5]
 )
