@@ -67,7 +67,8 @@ public struct IntegerInterpreter: Sendable {
         case .linear(let linear):
             return rescaled(try LinearKernels.linear(
                 x: input(0), weights: q.weights, bias: q.bias, outputs: linear.outputs, inputs: linear.inputs,
-                fitsStatically: q.accumulatorFitsStatically, layer: label))
+                fitsStatically: q.accumulatorFitsStatically, weightsAsDouble: q.weightsAsDouble,
+                rowAbsSums: q.rowAbsSums, layer: label))
         case .conv(let conv):
             return rescaled(try LinearKernels.conv(
                 x: input(0), inputShape: inputShape, outputShape: outputShape, conv: conv, weights: q.weights,

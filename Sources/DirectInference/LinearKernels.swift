@@ -11,8 +11,35 @@ enum LinearKernels {
 
     /// y[r, n] = b[n] + Σ_k W[n, k]·x[r, k].
     static func linear(x: [Int64], weights: [Int64], bias: [Int64], outputs n: Int, inputs k: Int,
-                       fitsStatically: Bool, layer: String) throws -> [Int64] {
+                       fitsStatically: Bool, weightsAsDouble: [Double], rowAbsSums: [Double],
+                       layer: String) throws -> [Int64] {
         let rows = k == 0 ? 0 : x.count / k
+        // Exact in Doubles when every partial sum is an integer below 2^52 (checked with this input's
+        // largest |x|): then the vectorised dot product gives the same integers as 64-bit arithmetic.
+        var xd = [Double](repeating: 0, count: x.count)
+        var largest: UInt64 = 0
+        xd.withUnsafeMutableBufferPointer { d in
+            x.withUnsafeBufferPointer { s in
+                for i in 0..<s.count {
+                    d[i] = Double(s[i])
+                    largest = max(largest, s[i].magnitude)
+                }
+            }
+        }
+        if !weightsAsDouble.isEmpty,
+           (0..<n).allSatisfy({ rowAbsSums[$0] * Double(largest) + Double(bias[$0].magnitude) < 0x1p52 }) {
+            var y = [Int64](repeating: 0, count: rows * n)
+            weightsAsDouble.withUnsafeBufferPointer { wp in
+                xd.withUnsafeBufferPointer { xp in
+                    for r in 0..<rows {
+                        for o in 0..<n {
+                            y[r * n + o] = bias[o] + Int64(DotProduct.dot(wp.baseAddress! + o * k, xp.baseAddress! + r * k, count: k))
+                        }
+                    }
+                }
+            }
+            return y
+        }
         var y = [Int64](repeating: 0, count: rows * n)
         var failed = false
         x.withUnsafeBufferPointer { xp in

@@ -29,22 +29,27 @@ public struct ModelInput: Sendable {
 
     /// Quantized inputs at scale 2^s with the spec's rounding, bound-checked.
     public func quantized(for graph: ModelGraph, settings: QuantizationSettings) throws -> [[Int64]] {
-        try zip(graph.inputs, tensors).map { id, values in
-            let name = graph.values[id].name
-            return try values.enumerated().map { index, value in
+        var result: [[Int64]] = []
+        result.reserveCapacity(tensors.count)
+        let low = settings.activationMin, high = settings.activationMaxExclusive, scale = settings.activationScale
+        for (id, values) in zip(graph.inputs, tensors) {
+            var integers = [Int64](repeating: 0, count: values.count)
+            for index in 0..<values.count {
                 let q: Int64?
-                switch value {
-                case .float(let x): q = FixedPoint.quantize(x, scale: settings.activationScale)
-                case .decimal(let v, let d): q = FixedPoint.quantizeDecimal(value: v, decimals: d, scale: settings.activationScale)
+                switch values[index] {
+                case .float(let x): q = FixedPoint.quantize(x, scale: scale)
+                case .decimal(let v, let d): q = FixedPoint.quantizeDecimal(value: v, decimals: d, scale: scale)
                 }
-                guard let q, q >= settings.activationMin, q < settings.activationMaxExclusive else {
+                guard let q, q >= low, q < high else {
                     throw QuantizationError.outOfRange(
-                        layer: "input '\(name)'", what: "element \(index) =", value: "\(value.real)",
+                        layer: "input '\(graph.values[id].name)'", what: "element \(index) =", value: "\(values[index].real)",
                         bound: "[−2^\(settings.activationBits - 1 - settings.activationScale), 2^\(settings.activationBits - 1 - settings.activationScale)) (B = \(settings.activationBits), s = \(settings.activationScale))")
                 }
-                return q
+                integers[index] = q
             }
+            result.append(integers)
         }
+        return result
     }
 }
 

@@ -35,11 +35,14 @@ public enum FloatEvaluator {
             let rows = x.count / max(k, 1)
             var y = [Double](repeating: 0, count: rows * n)
             let w = linear.weight.values
-            for r in 0..<rows {
-                for o in 0..<n {
-                    var acc = linear.bias?.values[o] ?? 0
-                    for i in 0..<k { acc += w[o * k + i] * x[r * k + i] }
-                    y[r * n + o] = acc
+            w.withUnsafeBufferPointer { wp in
+                x.withUnsafeBufferPointer { xp in
+                    for r in 0..<rows {
+                        for o in 0..<n {
+                            let dot = k == 0 ? 0 : DotProduct.dot(wp.baseAddress! + o * k, xp.baseAddress! + r * k, count: k)
+                            y[r * n + o] = (linear.bias?.values[o] ?? 0) + dot
+                        }
+                    }
                 }
             }
             return y

@@ -8,6 +8,7 @@ public enum FixedPoint {
     /// Q_s(x) = floor(x·2^s + 1/2): round to nearest, ties toward +∞ (so −2.5 → −2, 2.5 → 3).
     /// Computed exactly: x·2^s is exact in binary floating point, and the half is added to the
     /// fractional part only, never to a possibly inexact sum. Nil for non-finite or |result| ≥ 2^62.
+    @inlinable
     public static func quantize(_ x: Double, scale: Int) -> Int64? {
         guard x.isFinite else { return nil }
         let scaled = x * Double(sign: .plus, exponent: scale, significand: 1)
@@ -49,6 +50,7 @@ public enum FixedPoint {
         return (quotient, offset - (quotient << Int64(k)))
     }
 
+    @inlinable
     public static func dequantize(_ v: Int64, scale: Int) -> Double {
         Double(v) * Double(sign: .plus, exponent: -scale, significand: 1)
     }

@@ -53,8 +53,8 @@ public struct QuantizationSettings: Codable, Equatable, Sendable {
         }
     }
 
-    public var activationMin: Int64 { -(Int64(1) << (activationBits - 1)) }
-    public var activationMaxExclusive: Int64 { Int64(1) << (activationBits - 1) }
+    @inlinable public var activationMin: Int64 { -(Int64(1) << (activationBits - 1)) }
+    @inlinable public var activationMaxExclusive: Int64 { Int64(1) << (activationBits - 1) }
 
     public static func load(path: String) throws -> QuantizationSettings {
         guard let data = FileManager.default.contents(atPath: path) else {

@@ -20,6 +20,10 @@ public struct QuantizedNode: Sendable {
     /// True when the worst-case accumulator over all in-bound inputs stays below 2^61, so the kernel
     /// may use plain 64-bit arithmetic without overflow checks.
     public var accumulatorFitsStatically = true
+    /// Linear layers: the weights as Doubles and Σ_k |W_q[n, k]| per row. When Σ|W_q|·max|x| + |b| < 2^52
+    /// every partial sum is an integer exact in a Double, and the kernel may use the SIMD dot product.
+    public var weightsAsDouble: [Double] = []
+    public var rowAbsSums: [Double] = []
 }
 
 /// A graph with the fixed-point form of every node: what the integer path runs and the circuit proves.
@@ -74,6 +78,10 @@ public struct QuantizedModel: Sendable {
             q.bias = try quantizeAll(linear.bias?.values ?? [Double](repeating: 0, count: linear.outputs), scale: s + w, "bias")
             q.shift = w
             q.accumulatorFitsStatically = staticallySafe(rows: linear.outputs, rowLength: linear.inputs)
+            q.weightsAsDouble = q.weights.map { Double($0) }
+            q.rowAbsSums = (0..<linear.outputs).map { r in
+                q.weights[r * linear.inputs..<(r + 1) * linear.inputs].reduce(0.0) { $0 + Double(abs($1)) }
+            }
         case .conv(let conv):
             let m = conv.weight.shape[0]
             q.weights = try quantizeAll(conv.weight.values, scale: w, "weight")

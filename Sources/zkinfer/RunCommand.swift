@@ -15,6 +15,7 @@ enum RunCommand {
             .value("settings", "settings.json", "quantization settings (from `zkinfer calibrate`); defaults otherwise"),
             .flag("float", "run the float reference path instead of the fixed-point path"),
             .value("trace", "trace.json", "write every layer's integers (the circuit witness) to this file"),
+            .value("repeat", "N", "also time N in-process runs of the chosen path and report the median (for bench/)"),
         ],
         discussion: """
             Inputs: {"input_data": [[...]]} or {"<input name>": [...]}; numbers or {"value": v, "decimals": d}.
@@ -31,11 +32,14 @@ enum RunCommand {
             throw CommandFailure.malformedInput("\(inputPath) holds \(samples.count) samples; run takes one")
         }
         let input = samples[0]
+        let repeats = try invocation.integer("repeat", default: 0, in: 0...1_000_000)
         if invocation.flag("float") {
             let result = try ModelCommandSupport.mapErrors { try Inference.runFloat(graph, input: input) }
+            let timing = try ModelCommandSupport.mapErrors { try median(repeats) { _ = try Inference.runFloat(graph, input: input) } }
             if invocation.wantsJSON {
                 Console.out(JSONValue.object([("model", .string(modelPath)), ("path", .string("float")),
-                                              ("outputs", outputsJSON(result, scale: nil))]).rendered())
+                                              ("outputs", outputsJSON(result, scale: nil)),
+                                              ("medianSeconds", timing.map { .double($0) } ?? .null)]).rendered())
             } else {
                 Console.out("\(modelPath): float reference path")
                 printOutputs(result)
@@ -43,10 +47,11 @@ enum RunCommand {
             return
         }
         let settings = try ModelCommandSupport.loadSettings(invocation)
-        let (result, report) = try ModelCommandSupport.mapErrors { () -> (InferenceResult, ErrorReport) in
+        let (result, report, timing) = try ModelCommandSupport.mapErrors { () -> (InferenceResult, ErrorReport, Double?) in
             let quantized = try QuantizedModel(graph, settings: settings)
             let result = try Inference.runFixed(quantized, input: input, trace: invocation.value("trace") != nil)
-            return (result, try Inference.errorReport(quantized, input: input))
+            let timing = try median(repeats) { _ = try Inference.runFixed(quantized, input: input) }
+            return (result, try Inference.errorReport(quantized, input: input), timing)
         }
         if let tracePath = invocation.value("trace"), let trace = result.trace {
             let text = TraceJSON.render(trace, graph: graph)
@@ -69,12 +74,26 @@ enum RunCommand {
                     ("bound", .double(outputs.map(\.bound).max() ?? 0)),
                     ("layers", ModelCommandSupport.errorEntriesJSON(report.entries)),
                 ])),
+                ("medianSeconds", timing.map { .double($0) } ?? .null),
             ]).rendered())
             return
         }
         Console.out("\(modelPath): fixed-point path (\(ModelCommandSupport.describe(settings)))")
         printOutputs(result)
         Console.out("max |fixed − float| = \(ModelCommandSupport.scientific(report.maxOutputError)) (spec bound \(ModelCommandSupport.scientific(outputs.map(\.bound).max() ?? 0)))")
+    }
+
+    /// Median wall time of `count` runs of `body` (nil when count is 0): in-process latency for bench/.
+    static func median(_ count: Int, _ body: () throws -> Void) throws -> Double? {
+        guard count > 0 else { return nil }
+        let clock = ContinuousClock()
+        var times: [Double] = []
+        for _ in 0..<count {
+            let start = clock.now
+            try body()
+            times.append((clock.now - start).seconds)
+        }
+        return times.sorted()[count / 2]
     }
 
     static func outputsJSON(_ result: InferenceResult, scale: Int?) -> JSONValue {
