@@ -1,1 +1,11 @@
-print("zkbench placeholder")
+import CommandLineSupport
+
+let root = Command(
+    name: "zkbench",
+    summary: "ZKInfer benchmarks (release builds only; figures are ns/op unless named otherwise)",
+    discussion: "JSON keys are documented in bench/README.md.",
+    subcommands: [
+        ArithBenchmark.command,
+    ])
+
+CommandLineTool.main(root)
