@@ -44,6 +44,12 @@ let package = Package(
         .target(name: "Quantization", dependencies: ["ModelGraph"], swiftSettings: checkedSettings),
         .target(name: "DirectInference", dependencies: ["Quantization"], swiftSettings: checkedSettings),
 
+        // Compiler: model → circuit (gadgets, layout, witness from the direct path's trace, statistics).
+        .target(
+            name: "CircuitCompiler",
+            dependencies: ["ConstraintSystem", "FieldArithmetic", "DirectInference", "Quantization", "ModelGraph"],
+            swiftSettings: checkedSettings),
+
         // Application support.
         .target(name: "CommandLineSupport", swiftSettings: checkedSettings),
 
@@ -52,7 +58,7 @@ let package = Package(
             name: "zkinfer",
             dependencies: [
                 "CommandLineSupport", "FieldArithmetic", "BN254", "CryptoPrimitives",
-                "ONNXImport", "Quantization", "DirectInference",
+                "ONNXImport", "Quantization", "DirectInference", "CircuitCompiler",
             ],
             swiftSettings: checkedSettings),
         // Yardstick for benchmarks only: the plain C __int128 Montgomery multiplication the Swift
@@ -79,6 +85,10 @@ let package = Package(
         .testTarget(
             name: "DirectInferenceTests", dependencies: ["DirectInference", "Quantization", "ONNXImport", "ModelGraph"],
             exclude: ["Vectors"]),
+        .testTarget(
+            name: "CircuitCompilerTests",
+            dependencies: ["CircuitCompiler", "ConstraintSystem", "FieldArithmetic", "DirectInference", "Quantization",
+                           "ONNXImport", "ModelGraph"]),
     ],
     swiftLanguageModes: [.v5]
 )
