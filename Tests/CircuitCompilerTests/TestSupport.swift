@@ -97,7 +97,7 @@ struct SeededRandom {
         return z ^ (z >> 31)
     }
     /// Uniform in [-1, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 52) * 2 - 1 }
+    mutating func unit() -> Double { Double(next() >> 11) / Double(UInt64(1) << 53) * 2 - 1 }
     mutating func tensor(_ shape: [Int], scale: Double = 1) -> Tensor {
         try! Tensor(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in unit() * scale })
     }
