@@ -9,6 +9,7 @@ let root = Command(
         CheckCommand.command,
         RunCommand.command,
         CalibrateCommand.command,
+        StatsCommand.command,
     ])
 
 CommandLineTool.main(root)
