@@ -34,6 +34,8 @@ let package = Package(
         .target(name: "FieldArithmetic", dependencies: ["CGMP"], swiftSettings: kernelSettings),
         .target(name: "CryptoPrimitives", dependencies: ["COpenSSL"], swiftSettings: checkedSettings),
         .target(name: "BN254", dependencies: ["FieldArithmetic"], swiftSettings: kernelSettings),
+        .target(name: "Parallelism", swiftSettings: kernelSettings),
+        .target(name: "Polynomials", dependencies: ["FieldArithmetic", "Parallelism"], swiftSettings: kernelSettings),
 
         // Application support.
         .target(name: "CommandLineSupport", swiftSettings: checkedSettings),
@@ -60,6 +62,7 @@ let package = Package(
         .testTarget(
             name: "BN254Tests", dependencies: ["BN254", "FieldArithmetic"], exclude: ["Vectors"]),
         .testTarget(name: "CommandLineSupportTests", dependencies: ["CommandLineSupport"]),
+        .testTarget(name: "PolynomialsTests", dependencies: ["Polynomials", "Parallelism", "FieldArithmetic"]),
     ],
     swiftLanguageModes: [.v5]
 )
