@@ -1,1 +1,10 @@
-print("zkbench placeholder")
+import CommandLineSupport
+
+let root = Command(
+    name: "zkbench",
+    summary: "ZKInfer benchmarks (figures: bench/README.md)",
+    subcommands: [
+        NTTBenchmark.command,
+    ])
+
+CommandLineTool.main(root)
