@@ -1,0 +1,30 @@
+/// Why bytes could not be read as a curve point (docs/encodings.md).
+public enum CurveError: Error, Equatable, CustomStringConvertible, Sendable {
+    case wrongLength(group: String, expected: Int, actual: Int)
+    case nonCanonicalCoordinate(group: String)
+    case invalidFlags(group: String, detail: String)
+    case notOnCurve(group: String)
+    case notInSubgroup(group: String)
+
+    public var description: String {
+        switch self {
+        case .wrongLength(let group, let expected, let actual):
+            return "\(group) point encoding must be \(expected) bytes, got \(actual)"
+        case .nonCanonicalCoordinate(let group):
+            return "\(group) point has a coordinate ≥ the field modulus"
+        case .invalidFlags(let group, let detail):
+            return "\(group) point encoding has invalid flag bits: \(detail)"
+        case .notOnCurve(let group):
+            return "\(group) point is not on the curve"
+        case .notInSubgroup(let group):
+            return "\(group) point is not in the prime-order subgroup"
+        }
+    }
+}
+
+/// Flag bits in the top of a point encoding's last coordinate byte.
+enum PointFlags {
+    static let infinity: UInt8 = 0x80
+    static let sign: UInt8 = 0x40
+    static let mask: UInt8 = 0xC0
+}
