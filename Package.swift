@@ -36,6 +36,7 @@ let package = Package(
         .target(name: "BN254", dependencies: ["FieldArithmetic"], swiftSettings: kernelSettings),
         .target(name: "Parallelism", swiftSettings: kernelSettings),
         .target(name: "Polynomials", dependencies: ["FieldArithmetic", "Parallelism"], swiftSettings: kernelSettings),
+        .target(name: "MSM", dependencies: ["BN254", "FieldArithmetic", "Parallelism"], swiftSettings: kernelSettings),
 
         // Application support.
         .target(name: "CommandLineSupport", swiftSettings: checkedSettings),
@@ -52,7 +53,7 @@ let package = Package(
             cSettings: [.unsafeFlags(["-O3", "-march=native"])]),
         .executableTarget(
             name: "zkbench",
-            dependencies: ["FieldArithmetic", "BN254", "CryptoPrimitives", "CommandLineSupport", "CYardstick"],
+            dependencies: ["FieldArithmetic", "BN254", "CryptoPrimitives", "CommandLineSupport", "CYardstick", "Parallelism", "Polynomials", "MSM"],
             path: "bench/zkbench",
             swiftSettings: kernelSettings),
 
@@ -63,6 +64,7 @@ let package = Package(
             name: "BN254Tests", dependencies: ["BN254", "FieldArithmetic"], exclude: ["Vectors"]),
         .testTarget(name: "CommandLineSupportTests", dependencies: ["CommandLineSupport"]),
         .testTarget(name: "PolynomialsTests", dependencies: ["Polynomials", "Parallelism", "FieldArithmetic"]),
+        .testTarget(name: "MSMTests", dependencies: ["MSM", "BN254", "Parallelism", "FieldArithmetic"]),
     ],
     swiftLanguageModes: [.v5]
 )

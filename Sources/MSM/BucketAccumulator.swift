@@ -115,7 +115,7 @@ struct BucketAccumulator {
             storage.initialize(repeating: .infinity, count: bucketCount)
             overflow = storage
         }
-        overflow![b] = overflow![b].adding(G1Affine(x: x, y: y))
+        overflow![b] = overflow![b].adding(G1Affine(uncheckedX: x, y: y))
     }
 
     /// Finishes every addition of the open batch with one shared inversion.
@@ -206,7 +206,7 @@ struct BucketAccumulator {
         // Skip empty top buckets: nothing to add yet.
         while b >= 0 && state[b] == 0 && (overflow == nil || overflow![b].isInfinity) { b -= 1 }
         while b >= 0 {
-            if state[b] != 0 { running = running.adding(G1Affine(x: bucketX[b], y: bucketY[b])) }
+            if state[b] != 0 { running = running.adding(G1Affine(uncheckedX: bucketX[b], y: bucketY[b])) }
             if let overflow, !overflow[b].isInfinity { running = running + overflow[b] }
             sum = sum + running
             b -= 1

@@ -5,6 +5,7 @@ let root = Command(
     summary: "ZKInfer benchmarks (figures: bench/README.md)",
     subcommands: [
         NTTBenchmark.command,
+        MSMBenchmark.command,
     ])
 
 CommandLineTool.main(root)
