@@ -38,13 +38,18 @@ let package = Package(
         .target(name: "Polynomials", dependencies: ["FieldArithmetic", "Parallelism"], swiftSettings: kernelSettings),
         .target(name: "MSM", dependencies: ["BN254", "FieldArithmetic", "Parallelism"], swiftSettings: kernelSettings),
 
+        // Commitments. KZG reads SRS files (untrusted bytes): checked settings.
+        .target(
+            name: "KZG", dependencies: ["BN254", "FieldArithmetic", "Polynomials", "MSM", "Parallelism", "CryptoPrimitives"],
+            swiftSettings: checkedSettings),
+
         // Application support.
         .target(name: "CommandLineSupport", swiftSettings: checkedSettings),
 
         // Executables.
         .executableTarget(
             name: "zkinfer",
-            dependencies: ["CommandLineSupport", "FieldArithmetic", "BN254", "CryptoPrimitives"],
+            dependencies: ["CommandLineSupport", "FieldArithmetic", "BN254", "CryptoPrimitives", "KZG"],
             swiftSettings: checkedSettings),
         // Yardstick for benchmarks only: the plain C __int128 Montgomery multiplication the Swift
         // kernels are measured against. Nothing in the product links it.
@@ -53,7 +58,7 @@ let package = Package(
             cSettings: [.unsafeFlags(["-O3", "-march=native"])]),
         .executableTarget(
             name: "zkbench",
-            dependencies: ["FieldArithmetic", "BN254", "CryptoPrimitives", "CommandLineSupport", "CYardstick", "Parallelism", "Polynomials", "MSM"],
+            dependencies: ["FieldArithmetic", "BN254", "CryptoPrimitives", "CommandLineSupport", "CYardstick", "Parallelism", "Polynomials", "MSM", "KZG"],
             path: "bench/zkbench",
             swiftSettings: kernelSettings),
 
@@ -65,6 +70,9 @@ let package = Package(
         .testTarget(name: "CommandLineSupportTests", dependencies: ["CommandLineSupport"]),
         .testTarget(name: "PolynomialsTests", dependencies: ["Polynomials", "Parallelism", "FieldArithmetic"]),
         .testTarget(name: "MSMTests", dependencies: ["MSM", "BN254", "Parallelism", "FieldArithmetic"]),
+        .testTarget(
+            name: "KZGTests", dependencies: ["KZG", "MSM", "Polynomials", "BN254", "FieldArithmetic", "Parallelism"],
+            exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )
