@@ -6,6 +6,8 @@ let root = Command(
     subcommands: [
         NTTBenchmark.command,
         MSMBenchmark.command,
+        KZGBenchmark.command,
+        SRSBenchmark.command,
     ])
 
 CommandLineTool.main(root)
