@@ -1,11 +1,12 @@
 /// How an MSM is cut up: which scalars go into which Pippenger run, each run's window width c, and how
 /// many chunks its points are split into so that every thread has work.
 ///
-/// Cost model, in field multiplications (measured ratios, see bench/README.md):
-/// - putting one point into a bucket with a batched affine addition: `bucketAdd` ≈ 6 (λ, λ², y, and three
-///   for the share of Montgomery's batch inversion),
-/// - bucket reduction: per bucket one mixed and one Jacobian addition, `bucketReduce` ≈ 27,
-/// - one inversion per batch of additions, `batchOverhead` ≈ 60.
+/// Cost model, in field multiplications, fitted to CPU times of 2^16-term runs at windows 8…16 (the
+/// counted multiplications are 6 and 27; additions, copies and cache misses make up the rest):
+/// - putting one point into a bucket with a batched affine addition: `bucketAdd` ≈ 11 (λ, λ², y, three
+///   for the share of Montgomery's batch inversion, plus about eight additions and the copies),
+/// - bucket reduction: per bucket one mixed and one Jacobian addition, `bucketReduce` ≈ 32,
+/// - one inversion per batch of additions, `batchOverhead` ≈ 80.
 /// A run of n scalars of b bits with window c has w = ⌈(b+1)/c⌉ windows; with k chunks it is w·k tasks of
 /// (n/k)·bucketAdd + 2^(c−1)·bucketReduce each, spread over T threads.
 @usableFromInline
@@ -20,9 +21,9 @@ struct MSMPlan {
         @usableFromInline var cost: Double
     }
 
-    static let bucketAdd = 6.5
-    static let bucketReduce = 27.0
-    static let batchOverhead = 60.0
+    static let bucketAdd = 11.0
+    static let bucketReduce = 32.0
+    static let batchOverhead = 80.0
     static let batchSize = 512
     static let maximumWindow = 20
 

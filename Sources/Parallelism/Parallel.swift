@@ -34,15 +34,16 @@ public enum Parallel {
             for task in 0..<tasks { body(task) }
             return
         }
-        // concurrentPerform uses its own pool sized to the cores; limit concurrency to threadCount by
-        // giving each of threadCount workers a strided share of the tasks.
+        // concurrentPerform uses its own pool sized to the cores; limit concurrency to threadCount workers
+        // that claim tasks one at a time, so a worker slowed down by other processes takes fewer of them.
         let workers = min(threadCount, tasks)
+        let counter = TaskCounter()
         withoutActuallyEscaping(body) { body in
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                var task = worker
-                while task < tasks {
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while true {
+                    let task = counter.claim()
+                    if task >= tasks { return }
                     body(task)
-                    task += workers
                 }
             }
         }
@@ -63,5 +64,24 @@ public enum Parallel {
             let end = min(count, start + size)
             if start < end { body(start..<end) }
         }
+    }
+}
+
+/// The next unclaimed task index. Tasks are coarse (a block of an NTT stage, a window of an MSM), so a lock
+/// costs nothing measurable; it keeps the package free of availability-gated atomics.
+@usableFromInline
+final class TaskCounter: @unchecked Sendable {
+    @usableFromInline let lock = NSLock()
+    @usableFromInline var next = 0
+
+    @usableFromInline init() {}
+
+    @inlinable
+    func claim() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        let task = next
+        next += 1
+        return task
     }
 }
