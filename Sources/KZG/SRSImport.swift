@@ -107,6 +107,10 @@ public enum SRSImport {
         guard (1...SRS.maximumLog2Size).contains(power) else {
             throw KZGError.sizeOutOfRange(log2Size: power, maximum: SRS.maximumLog2Size)
         }
+        let ceremonyPower = Int(SRSFile.read32(h, 40))
+        guard (power...SRS.maximumLog2Size).contains(ceremonyPower) else {
+            throw KZGError.malformedHeader("ceremony power \(ceremonyPower) is not in \(power)...\(SRS.maximumLog2Size)")
+        }
         let k = requested ?? power
         guard (0...power).contains(k) else { throw KZGError.truncationLarger(requested: k, available: power) }
         let expectedG1 = UInt64((1 << power) * 2 - 1) * 64
