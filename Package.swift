@@ -34,6 +34,14 @@ let package = Package(
         .target(name: "FieldArithmetic", dependencies: ["CGMP"], swiftSettings: kernelSettings),
         .target(name: "CryptoPrimitives", dependencies: ["COpenSSL"], swiftSettings: checkedSettings),
         .target(name: "BN254", dependencies: ["FieldArithmetic"], swiftSettings: kernelSettings),
+        .target(name: "Parallelism", swiftSettings: kernelSettings),
+        .target(name: "Polynomials", dependencies: ["FieldArithmetic", "Parallelism"], swiftSettings: kernelSettings),
+        .target(name: "MSM", dependencies: ["BN254", "FieldArithmetic", "Parallelism"], swiftSettings: kernelSettings),
+
+        // Commitments. KZG reads SRS files (untrusted bytes): checked settings.
+        .target(
+            name: "KZG", dependencies: ["BN254", "FieldArithmetic", "Polynomials", "MSM", "Parallelism", "CryptoPrimitives"],
+            swiftSettings: checkedSettings),
 
         // Arithmetization: columns, gates, copies, lookups, challenge columns, checker. No curves.
         .target(name: "ConstraintSystem", dependencies: ["FieldArithmetic"], swiftSettings: checkedSettings),
@@ -44,7 +52,7 @@ let package = Package(
         // Executables.
         .executableTarget(
             name: "zkinfer",
-            dependencies: ["CommandLineSupport", "FieldArithmetic", "BN254", "CryptoPrimitives"],
+            dependencies: ["CommandLineSupport", "FieldArithmetic", "BN254", "CryptoPrimitives", "KZG"],
             swiftSettings: checkedSettings),
         // Yardstick for benchmarks only: the plain C __int128 Montgomery multiplication the Swift
         // kernels are measured against. Nothing in the product links it.
@@ -53,7 +61,10 @@ let package = Package(
             cSettings: [.unsafeFlags(["-O3", "-march=native"])]),
         .executableTarget(
             name: "zkbench",
-            dependencies: ["FieldArithmetic", "BN254", "CryptoPrimitives", "CommandLineSupport", "CYardstick", "CGMP"],
+            dependencies: [
+                "FieldArithmetic", "BN254", "CryptoPrimitives", "CommandLineSupport", "CYardstick", "CGMP",
+                "Parallelism", "Polynomials", "MSM", "KZG",
+            ],
             path: "bench/zkbench",
             swiftSettings: kernelSettings),
 
@@ -64,6 +75,11 @@ let package = Package(
             name: "BN254Tests", dependencies: ["BN254", "FieldArithmetic"], exclude: ["Vectors"]),
         .testTarget(name: "CommandLineSupportTests", dependencies: ["CommandLineSupport"]),
         .testTarget(name: "ConstraintSystemTests", dependencies: ["ConstraintSystem", "FieldArithmetic"]),
+        .testTarget(name: "PolynomialsTests", dependencies: ["Polynomials", "Parallelism", "FieldArithmetic"]),
+        .testTarget(name: "MSMTests", dependencies: ["MSM", "BN254", "Parallelism", "FieldArithmetic"]),
+        .testTarget(
+            name: "KZGTests", dependencies: ["KZG", "MSM", "Polynomials", "BN254", "FieldArithmetic", "Parallelism"],
+            exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -6,6 +6,7 @@ let root = Command(
     subcommands: [
         VersionCommand.command,
         SelfCheckCommand.command,
+        ParamsCommand.command,
     ])
 
 CommandLineTool.main(root)
