@@ -11,7 +11,7 @@ import PackageDescription
 /// Arithmetic kernels: no bounds/overflow checks in release, inlined across modules.
 /// Never applied to a target that decodes untrusted bytes.
 let kernelSettings: [SwiftSetting] = [
-    .unsafeFlags(["-Ounchecked", "-cross-module-optimization"], .when(configuration: .release)),
+    .unsafeFlags(["-Ounchecked", "-cross-module-optimization", "-target-cpu", "broadwell"], .when(configuration: .release)),
 ]
 /// Ordinary targets keep all checks; cross-module optimisation still helps their calls into kernels.
 let checkedSettings: [SwiftSetting] = [
@@ -58,7 +58,10 @@ let package = Package(
             cSettings: [.unsafeFlags(["-O3", "-march=native"])]),
         .executableTarget(
             name: "zkbench",
-            dependencies: ["FieldArithmetic", "BN254", "CryptoPrimitives", "CommandLineSupport", "CYardstick", "Parallelism", "Polynomials", "MSM", "KZG"],
+            dependencies: [
+                "FieldArithmetic", "BN254", "CryptoPrimitives", "CommandLineSupport", "CYardstick", "CGMP",
+                "Parallelism", "Polynomials", "MSM", "KZG",
+            ],
             path: "bench/zkbench",
             swiftSettings: kernelSettings),
 

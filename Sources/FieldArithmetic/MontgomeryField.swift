@@ -69,14 +69,12 @@ public struct MontgomeryField<Parameters: MontgomeryParameters>: Sendable {
     static func subtractModulus(_ a0: UInt64, _ a1: UInt64, _ a2: UInt64, _ a3: UInt64)
         -> (UInt64, UInt64, UInt64, UInt64, Bool)
     {
-        let (d0, b0) = a0.subtractingReportingOverflow(Parameters.p0)
-        let (d1a, b1a) = a1.subtractingReportingOverflow(Parameters.p1)
-        let (d1, b1b) = d1a.subtractingReportingOverflow(b0 ? 1 : 0)
-        let (d2a, b2a) = a2.subtractingReportingOverflow(Parameters.p2)
-        let (d2, b2b) = d2a.subtractingReportingOverflow((b1a || b1b) ? 1 : 0)
-        let (d3a, b3a) = a3.subtractingReportingOverflow(Parameters.p3)
-        let (d3, b3b) = d3a.subtractingReportingOverflow((b2a || b2b) ? 1 : 0)
-        return (d0, d1, d2, d3, b3a || b3b)
+        var borrow: UInt64 = 0
+        let d0 = subtractWithBorrow(a0, Parameters.p0, &borrow)
+        let d1 = subtractWithBorrow(a1, Parameters.p1, &borrow)
+        let d2 = subtractWithBorrow(a2, Parameters.p2, &borrow)
+        let d3 = subtractWithBorrow(a3, Parameters.p3, &borrow)
+        return (d0, d1, d2, d3, borrow != 0)
     }
 
     /// a if a < p, else a − p; branch-free selection.
@@ -92,47 +90,58 @@ public struct MontgomeryField<Parameters: MontgomeryParameters>: Sendable {
 
 // MARK: - Arithmetic
 
+/// a + b + carry with the carry (0 or 1) updated. Written on 128-bit integers, which LLVM lowers to
+/// adc chains; Bool-based carry logic compiled to data-dependent branches here.
+@inlinable @inline(__always)
+func addWithCarry(_ a: UInt64, _ b: UInt64, _ carry: inout UInt64) -> UInt64 {
+    let sum = UInt128(a) &+ UInt128(b) &+ UInt128(carry)
+    carry = UInt64(truncatingIfNeeded: sum >> 64)
+    return UInt64(truncatingIfNeeded: sum)
+}
+
+/// a − b − borrow with the borrow (0 or 1) updated.
+@inlinable @inline(__always)
+func subtractWithBorrow(_ a: UInt64, _ b: UInt64, _ borrow: inout UInt64) -> UInt64 {
+    let difference = UInt128(a) &- UInt128(b) &- UInt128(borrow)
+    borrow = UInt64(truncatingIfNeeded: difference >> 127)
+    return UInt64(truncatingIfNeeded: difference)
+}
+
 /// One multiply-accumulate step: returns the low word of a·b + c + carry and leaves the high word in carry.
 /// The sum is at most 2^128 − 1, so it never overflows.
 @inlinable @inline(__always)
 func multiplyAccumulate(_ a: UInt64, _ b: UInt64, _ c: UInt64, _ carry: inout UInt64) -> UInt64 {
-    let (hi, lo) = a.multipliedFullWidth(by: b)
-    let (s1, o1) = lo.addingReportingOverflow(c)
-    let (s2, o2) = s1.addingReportingOverflow(carry)
-    carry = hi &+ (o1 ? 1 : 0) &+ (o2 ? 1 : 0)
-    return s2
+    let t = UInt128(a) &* UInt128(b) &+ UInt128(c) &+ UInt128(carry)
+    carry = UInt64(truncatingIfNeeded: t >> 64)
+    return UInt64(truncatingIfNeeded: t)
 }
 
 extension MontgomeryField {
     @inlinable @inline(__always)
     public static func + (a: Self, b: Self) -> Self {
         // p < 2^254, so a + b < 2^255 never carries out of four limbs.
-        let (s0, c0) = a.l0.addingReportingOverflow(b.l0)
-        let (s1a, c1a) = a.l1.addingReportingOverflow(b.l1)
-        let (s1, c1b) = s1a.addingReportingOverflow(c0 ? 1 : 0)
-        let (s2a, c2a) = a.l2.addingReportingOverflow(b.l2)
-        let (s2, c2b) = s2a.addingReportingOverflow((c1a || c1b) ? 1 : 0)
-        let s3 = a.l3 &+ b.l3 &+ ((c2a || c2b) ? 1 : 0)
+        var carry: UInt64 = 0
+        let s0 = addWithCarry(a.l0, b.l0, &carry)
+        let s1 = addWithCarry(a.l1, b.l1, &carry)
+        let s2 = addWithCarry(a.l2, b.l2, &carry)
+        let s3 = a.l3 &+ b.l3 &+ carry
         return reduceOnce(s0, s1, s2, s3)
     }
 
     @inlinable @inline(__always)
     public static func - (a: Self, b: Self) -> Self {
-        let (d0, b0) = a.l0.subtractingReportingOverflow(b.l0)
-        let (d1a, b1a) = a.l1.subtractingReportingOverflow(b.l1)
-        let (d1, b1b) = d1a.subtractingReportingOverflow(b0 ? 1 : 0)
-        let (d2a, b2a) = a.l2.subtractingReportingOverflow(b.l2)
-        let (d2, b2b) = d2a.subtractingReportingOverflow((b1a || b1b) ? 1 : 0)
-        let (d3a, b3a) = a.l3.subtractingReportingOverflow(b.l3)
-        let (d3, b3b) = d3a.subtractingReportingOverflow((b2a || b2b) ? 1 : 0)
-        // On borrow add p back, selected by mask.
-        let mask = 0 &- UInt64((b3a || b3b) ? 1 : 0)
-        let (r0, k0) = d0.addingReportingOverflow(Parameters.p0 & mask)
-        let (r1a, k1a) = d1.addingReportingOverflow(Parameters.p1 & mask)
-        let (r1, k1b) = r1a.addingReportingOverflow(k0 ? 1 : 0)
-        let (r2a, k2a) = d2.addingReportingOverflow(Parameters.p2 & mask)
-        let (r2, k2b) = r2a.addingReportingOverflow((k1a || k1b) ? 1 : 0)
-        let r3 = d3 &+ (Parameters.p3 & mask) &+ ((k2a || k2b) ? 1 : 0)
+        var borrow: UInt64 = 0
+        let d0 = subtractWithBorrow(a.l0, b.l0, &borrow)
+        let d1 = subtractWithBorrow(a.l1, b.l1, &borrow)
+        let d2 = subtractWithBorrow(a.l2, b.l2, &borrow)
+        let d3 = subtractWithBorrow(a.l3, b.l3, &borrow)
+        // On borrow add p back, selected by mask (no branch on data).
+        let mask = 0 &- borrow
+        var carry: UInt64 = 0
+        let r0 = addWithCarry(d0, Parameters.p0 & mask, &carry)
+        let r1 = addWithCarry(d1, Parameters.p1 & mask, &carry)
+        let r2 = addWithCarry(d2, Parameters.p2 & mask, &carry)
+        let r3 = d3 &+ (Parameters.p3 & mask) &+ carry
         return Self(montgomeryLimbs: r0, r1, r2, r3)
     }
 

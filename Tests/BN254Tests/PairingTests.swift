@@ -29,3 +29,16 @@ struct PairingTests {
         #expect(Pairing.multiPairing([(pa, G2Affine.generator), (pa, qa)]) == Pairing.pairing(pa, G2Affine.generator) * Pairing.pairing(pa, qa))
     }
 }
+
+struct CyclotomicTests {
+    @Test func cyclotomicSquaringMatchesSquaringOnTheSubgroup() {
+        var rng = SeededRandom(seed: 42)
+        for _ in 0..<10 {
+            let f = rng.fq12()
+            // f^((p^6 − 1)(p^2 + 1)) lies in the cyclotomic subgroup.
+            var m = f.conjugated() * f.inverse()
+            m = m.frobenius(2) * m
+            #expect(m.cyclotomicSquared() == m.squared())
+        }
+    }
+}

@@ -2,8 +2,10 @@ import CommandLineSupport
 
 let root = Command(
     name: "zkbench",
-    summary: "ZKInfer benchmarks (figures: bench/README.md)",
+    summary: "ZKInfer benchmarks (release builds only; figures are ns/op unless named otherwise)",
+    discussion: "JSON keys are documented in bench/README.md.",
     subcommands: [
+        ArithBenchmark.command,
         NTTBenchmark.command,
         MSMBenchmark.command,
         KZGBenchmark.command,
