@@ -40,7 +40,7 @@ enum BenchTiming {
 }
 
 /// Collects figures for both the human table and `--json`.
-struct BenchReport {
+struct FigureReport {
     var members: [(String, JSONValue)] = []
     var lines: [String] = []
 

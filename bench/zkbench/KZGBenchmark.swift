@@ -14,7 +14,7 @@ enum KZGBenchmark {
         options: [.flag("quick", "2^14 instead of 2^18")]
     ) { invocation in
         let log2 = invocation.flag("quick") ? 14 : 18
-        var report = BenchReport()
+        var report = FigureReport()
         var rng = BenchRandom(seed: 99)
         var srs: SRS?
         let setup = BenchTiming.best(repeats: 1) { srs = try! SRS.insecureDevelopment(log2Size: log2) }
@@ -50,7 +50,7 @@ enum SRSBenchmark {
         options: [.flag("quick", "2^14 instead of 2^20")]
     ) { invocation in
         let log2 = invocation.flag("quick") ? 14 : 20
-        var report = BenchReport()
+        var report = FigureReport()
         let path = "bench/results/tmp/bench-dev-k\(log2).srs"
         try? FileManager.default.createDirectory(atPath: "bench/results/tmp", withIntermediateDirectories: true)
         if (try? SRSFile.readHeader(path: path)) == nil {

@@ -12,7 +12,7 @@ enum MSMBenchmark {
         options: [.flag("quick", "2^16 only, one repetition")]
     ) { invocation in
         let quick = invocation.flag("quick")
-        var report = BenchReport()
+        var report = FigureReport()
         var rng = BenchRandom(seed: 2024)
         let mulNs = Calibration.fqMultiplyNanoseconds()
         report.value("fq_mul_ns", .double(BenchTiming.round(mulNs, 2)))

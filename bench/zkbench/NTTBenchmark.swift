@@ -10,7 +10,7 @@ enum NTTBenchmark {
         options: [.flag("quick", "2^16 only, one repetition")]
     ) { invocation in
         let quick = invocation.flag("quick")
-        var report = BenchReport()
+        var report = FigureReport()
         for log2 in quick ? [16] : [16, 18, 20] {
             let domain = try EvaluationDomain(log2Size: log2)
             var generator = Fr(0x1234_5678)
