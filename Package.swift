@@ -24,6 +24,7 @@ let package = Package(
     products: [
         .executable(name: "zkinfer", targets: ["zkinfer"]),
         .executable(name: "zkbench", targets: ["zkbench"]),
+        .executable(name: "zkverify", targets: ["zkverify"]),
     ],
     targets: [
         // C shims: module maps over system libraries.
@@ -46,6 +47,24 @@ let package = Package(
         // Arithmetization: columns, gates, copies, lookups, challenge columns, checker. No curves.
         .target(name: "ConstraintSystem", dependencies: ["FieldArithmetic"], swiftSettings: checkedSettings),
 
+        // Proof system. The verifier defines the protocol (transcript order, key and proof formats); the
+        // prover depends on it, never the reverse, so `zkverify` links no prover code. The verifier reaches
+        // MSM, Polynomials and Parallelism through KZG (one target), though it only calls `msm` itself.
+        .target(
+            name: "Transcript", dependencies: ["CryptoPrimitives", "BN254", "FieldArithmetic"],
+            swiftSettings: checkedSettings),
+        .target(
+            name: "PlonkVerifier",
+            dependencies: ["ConstraintSystem", "KZG", "MSM", "Transcript", "BN254", "FieldArithmetic", "CryptoPrimitives"],
+            swiftSettings: checkedSettings),
+        .target(
+            name: "PlonkProver",
+            dependencies: [
+                "PlonkVerifier", "ConstraintSystem", "KZG", "MSM", "Polynomials", "Parallelism", "Transcript", "BN254",
+                "FieldArithmetic", "CryptoPrimitives",
+            ],
+            swiftSettings: checkedSettings),
+
         // Application support.
         .target(name: "CommandLineSupport", swiftSettings: checkedSettings),
 
@@ -53,6 +72,10 @@ let package = Package(
         .executableTarget(
             name: "zkinfer",
             dependencies: ["CommandLineSupport", "FieldArithmetic", "BN254", "CryptoPrimitives", "KZG"],
+            swiftSettings: checkedSettings),
+        .executableTarget(
+            name: "zkverify",
+            dependencies: ["PlonkVerifier", "CommandLineSupport", "FieldArithmetic", "KZG"],
             swiftSettings: checkedSettings),
         // Yardstick for benchmarks only: the plain C __int128 Montgomery multiplication the Swift
         // kernels are measured against. Nothing in the product links it.
@@ -63,7 +86,7 @@ let package = Package(
             name: "zkbench",
             dependencies: [
                 "FieldArithmetic", "BN254", "CryptoPrimitives", "CommandLineSupport", "CYardstick", "CGMP",
-                "Parallelism", "Polynomials", "MSM", "KZG",
+                "Parallelism", "Polynomials", "MSM", "KZG", "ConstraintSystem", "PlonkVerifier", "PlonkProver",
             ],
             path: "bench/zkbench",
             swiftSettings: kernelSettings),
@@ -75,6 +98,15 @@ let package = Package(
             name: "BN254Tests", dependencies: ["BN254", "FieldArithmetic"], exclude: ["Vectors"]),
         .testTarget(name: "CommandLineSupportTests", dependencies: ["CommandLineSupport"]),
         .testTarget(name: "ConstraintSystemTests", dependencies: ["ConstraintSystem", "FieldArithmetic"]),
+        .testTarget(
+            name: "TranscriptTests", dependencies: ["Transcript", "BN254", "FieldArithmetic"], exclude: ["Vectors"]),
+        .testTarget(
+            name: "PlonkTests",
+            dependencies: [
+                "PlonkProver", "PlonkVerifier", "ConstraintSystem", "KZG", "BN254", "FieldArithmetic", "Parallelism",
+                "Transcript",
+            ],
+            exclude: ["Fixtures"]),
         .testTarget(name: "PolynomialsTests", dependencies: ["Polynomials", "Parallelism", "FieldArithmetic"]),
         .testTarget(name: "MSMTests", dependencies: ["MSM", "BN254", "Parallelism", "FieldArithmetic"]),
         .testTarget(
