@@ -42,9 +42,12 @@ public enum PlonkProver {
     }
 
     /// Test-only: an honest (checked) proof with seeded blinding, for the golden proof fixture.
-    static func proveSeeded(key: ProvingKey, circuit: Circuit, assignment: Assignment, seed: UInt64) throws -> ProofFile {
+    static func proveSeeded(
+        key: ProvingKey, circuit: Circuit, assignment: Assignment, seed: UInt64,
+        witness: (Int, inout Assignment) throws -> Void = { _, _ in }
+    ) throws -> ProofFile {
         try run(
-            key: key, circuit: circuit, assignment: assignment, witness: { _, _ in }, checkWitness: true,
+            key: key, circuit: circuit, assignment: assignment, witness: witness, checkWitness: true,
             randomness: .seeded(seed), timings: ProverTimings())
     }
 

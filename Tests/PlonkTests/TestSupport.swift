@@ -27,12 +27,12 @@ struct SeededRandom: RandomNumberGenerator {
 /// fingerprints and the golden proof are reproducible).
 enum TestSRS {
     static let tau = Fr(0x5eed_cafe_f00d_1234)
-    nonisolated(unsafe) private static var cache: [Int: SRS] = [:]
+    nonisolated(unsafe) private static var cache: [String: SRS] = [:]
     private static let lock = NSLockLike()
 
-    static func make(log2Size k: Int) -> SRS {
+    static func make(log2Size k: Int, tau: Fr = TestSRS.tau) -> SRS {
         lock.withLock {
-            if let srs = cache[k] { return srs }
+            if let srs = cache["\(k) \(tau)"] { return srs }
             let domain = try! EvaluationDomain(log2Size: k)
             var powers: [Fr] = [.one]
             for _ in 1..<domain.size { powers.append(powers.last! * tau) }
@@ -43,7 +43,7 @@ enum TestSRS {
                 log2Size: k, powersG1: powersG1, lagrangeG1: lagrangeG1, g2: .generator,
                 tauG2: (G2Projective.generator * tau).toAffine(),
                 origin: SRSOrigin(kind: .insecureDevelopment, detail: "test SRS with a published tau"))
-            cache[k] = srs
+            cache["\(k) \(tau)"] = srs
             return srs
         }
     }
