@@ -24,6 +24,7 @@ let package = Package(
     products: [
         .executable(name: "zkinfer", targets: ["zkinfer"]),
         .executable(name: "zkbench", targets: ["zkbench"]),
+        .executable(name: "zkverify", targets: ["zkverify"]),
     ],
     targets: [
         // C shims: module maps over system libraries.
@@ -34,6 +35,14 @@ let package = Package(
         .target(name: "FieldArithmetic", dependencies: ["CGMP"], swiftSettings: kernelSettings),
         .target(name: "CryptoPrimitives", dependencies: ["COpenSSL"], swiftSettings: checkedSettings),
         .target(name: "BN254", dependencies: ["FieldArithmetic"], swiftSettings: kernelSettings),
+        .target(name: "Parallelism", swiftSettings: kernelSettings),
+        .target(name: "Polynomials", dependencies: ["FieldArithmetic", "Parallelism"], swiftSettings: kernelSettings),
+        .target(name: "MSM", dependencies: ["BN254", "FieldArithmetic", "Parallelism"], swiftSettings: kernelSettings),
+
+        // Commitments. KZG reads SRS files (untrusted bytes): checked settings.
+        .target(
+            name: "KZG", dependencies: ["BN254", "FieldArithmetic", "Polynomials", "MSM", "Parallelism", "CryptoPrimitives"],
+            swiftSettings: checkedSettings),
 
         // Arithmetization: columns, gates, copies, lookups, challenge columns, checker. No curves.
         .target(name: "ConstraintSystem", dependencies: ["FieldArithmetic"], swiftSettings: checkedSettings),
@@ -50,6 +59,24 @@ let package = Package(
             dependencies: ["ConstraintSystem", "FieldArithmetic", "DirectInference", "Quantization", "ModelGraph"],
             swiftSettings: checkedSettings),
 
+        // Proof system. The verifier defines the protocol (transcript order, key and proof formats); the
+        // prover depends on it, never the reverse, so `zkverify` links no prover code. The verifier reaches
+        // MSM, Polynomials and Parallelism through KZG (one target), though it only calls `msm` itself.
+        .target(
+            name: "Transcript", dependencies: ["CryptoPrimitives", "BN254", "FieldArithmetic"],
+            swiftSettings: checkedSettings),
+        .target(
+            name: "PlonkVerifier",
+            dependencies: ["ConstraintSystem", "KZG", "MSM", "Transcript", "BN254", "FieldArithmetic", "CryptoPrimitives"],
+            swiftSettings: checkedSettings),
+        .target(
+            name: "PlonkProver",
+            dependencies: [
+                "PlonkVerifier", "ConstraintSystem", "KZG", "MSM", "Polynomials", "Parallelism", "Transcript", "BN254",
+                "FieldArithmetic", "CryptoPrimitives",
+            ],
+            swiftSettings: checkedSettings),
+
         // Application support.
         .target(name: "CommandLineSupport", swiftSettings: checkedSettings),
 
@@ -57,9 +84,13 @@ let package = Package(
         .executableTarget(
             name: "zkinfer",
             dependencies: [
-                "CommandLineSupport", "FieldArithmetic", "BN254", "CryptoPrimitives",
+                "CommandLineSupport", "FieldArithmetic", "BN254", "CryptoPrimitives", "KZG",
                 "ONNXImport", "Quantization", "DirectInference", "CircuitCompiler",
             ],
+            swiftSettings: checkedSettings),
+        .executableTarget(
+            name: "zkverify",
+            dependencies: ["PlonkVerifier", "CommandLineSupport", "FieldArithmetic", "KZG"],
             swiftSettings: checkedSettings),
         // Yardstick for benchmarks only: the plain C __int128 Montgomery multiplication the Swift
         // kernels are measured against. Nothing in the product links it.
@@ -68,7 +99,10 @@ let package = Package(
             cSettings: [.unsafeFlags(["-O3", "-march=native"])]),
         .executableTarget(
             name: "zkbench",
-            dependencies: ["FieldArithmetic", "BN254", "CryptoPrimitives", "CommandLineSupport", "CYardstick", "CGMP"],
+            dependencies: [
+                "FieldArithmetic", "BN254", "CryptoPrimitives", "CommandLineSupport", "CYardstick", "CGMP",
+                "Parallelism", "Polynomials", "MSM", "KZG", "ConstraintSystem", "PlonkVerifier", "PlonkProver",
+            ],
             path: "bench/zkbench",
             swiftSettings: kernelSettings),
 
@@ -89,6 +123,20 @@ let package = Package(
             name: "CircuitCompilerTests",
             dependencies: ["CircuitCompiler", "ConstraintSystem", "FieldArithmetic", "DirectInference", "Quantization",
                            "ONNXImport", "ModelGraph"]),
+        .testTarget(
+            name: "TranscriptTests", dependencies: ["Transcript", "BN254", "FieldArithmetic"], exclude: ["Vectors"]),
+        .testTarget(
+            name: "PlonkTests",
+            dependencies: [
+                "PlonkProver", "PlonkVerifier", "ConstraintSystem", "KZG", "BN254", "FieldArithmetic", "Parallelism",
+                "Transcript",
+            ],
+            exclude: ["Fixtures"]),
+        .testTarget(name: "PolynomialsTests", dependencies: ["Polynomials", "Parallelism", "FieldArithmetic"]),
+        .testTarget(name: "MSMTests", dependencies: ["MSM", "BN254", "Parallelism", "FieldArithmetic"]),
+        .testTarget(
+            name: "KZGTests", dependencies: ["KZG", "MSM", "Polynomials", "BN254", "FieldArithmetic", "Parallelism"],
+            exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -10,6 +10,7 @@ let root = Command(
         RunCommand.command,
         CalibrateCommand.command,
         StatsCommand.command,
+        ParamsCommand.command,
     ])
 
 CommandLineTool.main(root)
