@@ -77,6 +77,18 @@ let package = Package(
             ],
             swiftSettings: checkedSettings),
 
+        // The verifying key's model description (scales, instance layout, hashes): written by the compiler's
+        // pipeline, read by zkverify, which must not link the prover.
+        .target(name: "ModelMetadata", dependencies: ["PlonkVerifier", "FieldArithmetic"], swiftSettings: checkedSettings),
+        // Pipeline facade: circuit files, compile → setup → prove.
+        .target(
+            name: "ZKInferKit",
+            dependencies: [
+                "CircuitCompiler", "ModelMetadata", "PlonkProver", "PlonkVerifier", "KZG", "ONNXImport", "DirectInference",
+                "Quantization", "ModelGraph", "ConstraintSystem", "FieldArithmetic", "CryptoPrimitives",
+            ],
+            swiftSettings: checkedSettings),
+
         // Application support.
         .target(name: "CommandLineSupport", swiftSettings: checkedSettings),
 
@@ -85,12 +97,13 @@ let package = Package(
             name: "zkinfer",
             dependencies: [
                 "CommandLineSupport", "FieldArithmetic", "BN254", "CryptoPrimitives", "KZG",
-                "ONNXImport", "Quantization", "DirectInference", "CircuitCompiler",
+                "ONNXImport", "Quantization", "DirectInference", "CircuitCompiler", "ZKInferKit", "ModelMetadata",
+                "PlonkProver", "PlonkVerifier",
             ],
             swiftSettings: checkedSettings),
         .executableTarget(
             name: "zkverify",
-            dependencies: ["PlonkVerifier", "CommandLineSupport", "FieldArithmetic", "KZG"],
+            dependencies: ["PlonkVerifier", "CommandLineSupport", "FieldArithmetic", "KZG", "ModelMetadata"],
             swiftSettings: checkedSettings),
         // Yardstick for benchmarks only: the plain C __int128 Montgomery multiplication the Swift
         // kernels are measured against. Nothing in the product links it.
@@ -119,6 +132,12 @@ let package = Package(
         .testTarget(
             name: "DirectInferenceTests", dependencies: ["DirectInference", "Quantization", "ONNXImport", "ModelGraph"],
             exclude: ["Vectors"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "ZKInferKit", "CircuitCompiler", "ModelMetadata", "PlonkProver", "PlonkVerifier", "KZG", "ONNXImport",
+                "DirectInference", "Quantization", "ModelGraph", "FieldArithmetic",
+            ]),
         .testTarget(
             name: "CircuitCompilerTests",
             dependencies: ["CircuitCompiler", "ConstraintSystem", "FieldArithmetic", "DirectInference", "Quantization",

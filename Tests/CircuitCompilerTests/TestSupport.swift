@@ -36,7 +36,6 @@ struct Compiled {
 
     init(shared name: String, options: CompileOptions = CompileOptions()) throws {
         let graph = try Repository.model(name)
-        let model = try QuantizedModel(graph, settings: .default)
         let input = try Repository.input(name, graph: graph).quantized(for: graph, settings: .default)
         try self.init(graph, input: input, options: options)
     }
