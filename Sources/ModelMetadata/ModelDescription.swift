@@ -147,3 +147,52 @@ public struct ModelDescription: Equatable, Sendable {
         return nil
     }
 }
+
+extension ModelDescription {
+    /// A verified tensor: integers and real values (integers / 2^scale).
+    public struct VerifiedTensor: Equatable, Sendable {
+        public let name: String
+        public let shape: [Int]
+        public let fixed: [Int64]
+        public let values: [Double]
+    }
+
+    /// The public outputs (and public inputs) of a verified proof, decoded through the key's layout. Nil
+    /// for a tensor whose values are not all small integers (never the case for a valid proof of a key made
+    /// by the compiler, whose circuit range-checks them).
+    public func verifiedOutputs(publicValues: [[Fr]]) -> [VerifiedTensor?] { decode(outputs, publicValues) }
+    public func verifiedInputs(publicValues: [[Fr]]) -> [VerifiedTensor?] { decode(inputs.filter { $0.publicStart != nil }, publicValues) }
+
+    func decode(_ tensors: [TensorLayout], _ publicValues: [[Fr]]) -> [VerifiedTensor?] {
+        tensors.map { t in
+            guard let fixed = integers(of: t, publicValues: publicValues),
+                  let values = dequantized(of: t, publicValues: publicValues) else { return nil }
+            return VerifiedTensor(name: t.name, shape: t.shape, fixed: fixed, values: values)
+        }
+    }
+
+    /// What `zkverify` prints for a valid proof: each output as real numbers, then the model's identity.
+    public func outputLines(publicValues: [[Fr]], maxValues: Int = 64) -> [String] {
+        var lines: [String] = []
+        for (layout, tensor) in zip(outputs, verifiedOutputs(publicValues: publicValues)) {
+            guard let tensor else {
+                lines.append("output '\(layout.name)': public values are not integers of this key's layout")
+                continue
+            }
+            let shown = tensor.values.prefix(maxValues).map { Self.format($0) }.joined(separator: ", ")
+            let more = tensor.values.count > maxValues ? ", … (\(tensor.values.count) values)" : ""
+            lines.append("output '\(tensor.name)' [\(tensor.shape.map(String.init).joined(separator: ", "))]: [\(shown)\(more)]")
+        }
+        let inputs = self.inputs.map { $0.publicStart == nil ? "'\($0.name)' private" : "'\($0.name)' public" }
+        lines.append("model sha256 \(modelSHA256), scale 2^\(activationScale), inputs: \(inputs.joined(separator: ", "))")
+        return lines
+    }
+
+    static func format(_ x: Double) -> String {
+        // Six decimals: the scale's resolution at the default 2^16 is 1.5e-5.
+        var text = String(Int64((abs(x) * 1e6).rounded()))
+        while text.count < 7 { text = "0" + text }
+        let cut = text.index(text.endIndex, offsetBy: -6)
+        return (x < 0 && text != "0000000" ? "-" : "") + text[..<cut] + "." + text[cut...]
+    }
+}

@@ -10,6 +10,9 @@ let root = Command(
         RunCommand.command,
         CalibrateCommand.command,
         StatsCommand.command,
+        CompileCommand.command,
+        SetupCommand.command,
+        ProveCommand.command,
         ParamsCommand.command,
     ])
 

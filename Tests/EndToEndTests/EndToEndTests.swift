@@ -134,3 +134,23 @@ struct EndToEndTests {
         #expect(key.verifyingKey.fingerprint != a.key.verifyingKey.fingerprint)
     }
 }
+
+struct ModelDescriptionTests {
+    @Test func roundTripsThroughKeyMetadataAndFormatsOutputs() throws {
+        let d = ModelDescription(
+            modelSHA256: "ab", settingsSHA256: "cd", settingsJSON: "{}", activationScale: 2, publicColumnLength: 3,
+            inputs: [.init(name: "in put", shape: [1, 2], publicStart: 0, count: 2)],
+            outputs: [.init(name: "y", shape: [1, 2], publicStart: 2, count: 2), .init(name: "z", shape: [], publicStart: 4, count: 1)])
+        #expect(ModelDescription(d.metadata) == d)
+        // Values 5, -6 at scale 2^2 → 1.25, -1.5; the output spans two instance columns of 3 rows.
+        let values: [[Fr]] = [[Fr(1), Fr(2), Fr(5)], [-Fr(6), Fr(3)]]
+        let outputs = d.verifiedOutputs(publicValues: values)
+        #expect(outputs[0]?.fixed == [5, -6] && outputs[0]?.values == [1.25, -1.5])
+        #expect(outputs[1]?.values == [0.75])
+        #expect(d.outputLines(publicValues: values)[0] == "output 'y' [1, 2]: [1.250000, -1.500000]")
+        // Untrusted metadata: a bad layout line is not a model description.
+        var m = d.metadata
+        m.setString("zkinfer.outputs", "x 2 1,2 y")
+        #expect(ModelDescription(m) == nil)
+    }
+}
