@@ -103,7 +103,10 @@ let package = Package(
             swiftSettings: checkedSettings),
         .executableTarget(
             name: "zkverify",
-            dependencies: ["PlonkVerifier", "CommandLineSupport", "FieldArithmetic", "KZG", "ModelMetadata"],
+            dependencies: [
+                "PlonkVerifier", "CommandLineSupport", "ConstraintSystem", "FieldArithmetic", "BN254", "CryptoPrimitives",
+                "ModelMetadata",
+            ],
             swiftSettings: checkedSettings),
         // Yardstick for benchmarks only: the plain C __int128 Montgomery multiplication the Swift
         // kernels are measured against. Nothing in the product links it.
