@@ -154,3 +154,57 @@ struct ModelDescriptionTests {
         #expect(ModelDescription(m) == nil)
     }
 }
+
+/// The `zkverify` binary's exit codes on files (built beside the tests by `swift build --build-tests`).
+struct VerifierCommandTests {
+    static let binary = Shared.root.appendingPathComponent(".build/release/zkverify").path
+
+    func run(_ arguments: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    @Test func exitCodes() throws {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.binary), "build zkverify first (swift build --build-tests)")
+        let a = try Shared.artifacts("mlp_tiny")
+        let proof = try Pipeline.prove(model: a.model, compiled: a.compiled, key: a.key, input: a.input).proof
+        let other = try Shared.artifacts("cnn_small")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("zkverify-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func write(_ bytes: [UInt8], _ name: String) throws -> String {
+            let url = directory.appendingPathComponent(name)
+            try Data(bytes).write(to: url)
+            return url.path
+        }
+        let vk = try write(a.key.verifyingKey.encoded, "vk.bin")
+        let otherVK = try write(other.key.verifyingKey.encoded, "other-vk.bin")
+        let good = try write(proof.encoded, "proof.bin")
+        let description = try #require(ModelDescription(a.key.verifyingKey.metadata))
+        var changed = proof
+        let o = description.outputs[0].publicStart!
+        let length = description.publicColumnLength
+        changed.publicValues[o / length][o % length] = changed.publicValues[o / length][o % length] + Fr.one
+        let changedPath = try write(changed.encoded, "changed.bin")
+        var input = proof
+        input.publicValues[0][0] = input.publicValues[0][0] + Fr.one
+        let inputPath = try write(input.encoded, "input.bin")
+        var flipped = proof.encoded
+        flipped[flipped.count - 64 - 32 - 5] ^= 0x01  // inside the last evaluation at ζ: still a canonical scalar
+        let flippedPath = try write(flipped, "flipped.bin")
+
+        #expect(try run(["--vk", vk, "--proof", good, "--allow-dev-srs"]) == 0)
+        #expect(try run(["--vk", vk, "--proof", good]) == 1, "a development-SRS key needs --allow-dev-srs")
+        #expect(try run(["--vk", vk, "--proof", changedPath, "--allow-dev-srs"]) == 1)
+        #expect(try run(["--vk", vk, "--proof", inputPath, "--allow-dev-srs"]) == 1)
+        #expect(try run(["--vk", otherVK, "--proof", good, "--allow-dev-srs"]) == 1)
+        #expect(try run(["--vk", vk, "--proof", flippedPath, "--allow-dev-srs"]) == 1)
+        #expect(try run(["--vk", vk, "--allow-dev-srs"]) == 2)
+    }
+}
