@@ -43,6 +43,9 @@ let package = Package(
             name: "KZG", dependencies: ["BN254", "FieldArithmetic", "Polynomials", "MSM", "Parallelism", "CryptoPrimitives"],
             swiftSettings: checkedSettings),
 
+        // Arithmetization: columns, gates, copies, lookups, challenge columns, checker. No curves.
+        .target(name: "ConstraintSystem", dependencies: ["FieldArithmetic"], swiftSettings: checkedSettings),
+
         // Application support.
         .target(name: "CommandLineSupport", swiftSettings: checkedSettings),
 
@@ -76,6 +79,7 @@ let package = Package(
         .testTarget(
             name: "KZGTests", dependencies: ["KZG", "MSM", "Polynomials", "BN254", "FieldArithmetic", "Parallelism"],
             exclude: ["Fixtures"]),
+        .testTarget(name: "ConstraintSystemTests", dependencies: ["ConstraintSystem", "FieldArithmetic"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,8 +1,11 @@
 import FieldArithmetic
 
 extension JacobianPoint {
-    /// Scalar multiplication by a field element (its canonical value).
+    /// Scalar multiplication by a field element (its canonical value); G1 uses the GLV endomorphism.
     public static func * (point: Self, scalar: Fr) -> Self {
+        if let g1 = point as? JacobianPoint<G1Curve> {
+            return g1.multipliedGLV(scalar) as! Self
+        }
         let c = scalar.canonicalLimbs
         return point.multiplied(byLimbs: [c.0, c.1, c.2, c.3])
     }
@@ -19,12 +22,7 @@ extension JacobianPoint {
         let table = Self.batchToAffine(odd)
         var result = Self.infinity
         for digit in digits.reversed() {
-            result = result.doubled()
-            if digit > 0 {
-                result = result.adding(table[Int(digit) >> 1])
-            } else if digit < 0 {
-                result = result.adding(table[Int(-digit) >> 1].negated())
-            }
+            result = result.doubled().addingDigit(digit, table)
         }
         return result
     }

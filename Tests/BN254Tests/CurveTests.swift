@@ -90,3 +90,32 @@ struct CurveTests {
         #expect(throws: CurveError.self) { try G1Affine(uncompressed: signedUncompressed) }
     }
 }
+
+struct GLVTests {
+    @Test func endomorphismConstants() {
+        let r = Fr.modulus
+        let lambda = G1Endomorphism.lambda
+        #expect((lambda * lambda + lambda + .one).modulo(r).isZero)
+        #expect(G1Endomorphism.beta * G1Endomorphism.beta * G1Endomorphism.beta == Fq.one)
+        #expect(G1Endomorphism.beta != Fq.one)
+        let g = G1Affine.generator
+        #expect(G1Endomorphism.apply(g) == G1Projective(g).multiplied(byLimbs: lambda.limbs(count: 4)).toAffine())
+        for (a, b) in [(G1Endomorphism.a1, G1Endomorphism.b1), (G1Endomorphism.a2, G1Endomorphism.b2)] {
+            #expect((a + b * lambda).modulo(r).isZero)
+        }
+    }
+
+    @Test func glvMatchesPlainScalarMultiplication() {
+        var rng = SeededRandom(seed: 51)
+        let g = G1Projective.generator * Fr(99)
+        var scalars: [Fr] = [.zero, .one, -Fr.one, Fr(2), -Fr(2)]
+        for _ in 0..<40 { scalars.append(rng.fr()) }
+        for k in scalars {
+            let (k1, k2) = G1Endomorphism.decompose(k.bigInteger)
+            #expect(k1.magnitude.bitWidth <= 129 && k2.magnitude.bitWidth <= 129)
+            #expect((k1 + k2 * G1Endomorphism.lambda - k.bigInteger).modulo(Fr.modulus).isZero)
+            let c = k.canonicalLimbs
+            #expect(g.multipliedGLV(k) == g.multiplied(byLimbs: [c.0, c.1, c.2, c.3]))
+        }
+    }
+}

@@ -1,0 +1,169 @@
+import FieldArithmetic
+
+/// Checks a witness directly against its circuit, the way the proof would but without any cryptography
+/// (like halo2's MockProver): every gate on every enabled row, every lookup input, every copy, every public
+/// value. Returns *all* failures with names, rows and cell values.
+///
+/// What it checks is exactly what the protocol enforces on the usable rows (docs/protocol.md §6–§9), so a
+/// witness it accepts gives a proof that verifies, and one it rejects cannot (except with the protocol's
+/// soundness error). Challenge columns and challenge scalars take the values stored in the assignment.
+public enum ConstraintChecker {
+    public static func check(_ circuit: Circuit, _ assignment: Assignment) -> [ConstraintFailure] {
+        var run = CheckRun(circuit: circuit, assignment: assignment)
+        run.checkChallenges()
+        run.checkPublicValues()
+        for gate in circuit.gates { run.check(gate) }
+        for lookup in circuit.lookups { run.check(lookup) }
+        for copy in circuit.copies { run.check(copy) }
+        return run.failures
+    }
+
+    /// Throws every failure at once when the witness does not satisfy the circuit.
+    public static func requireSatisfied(_ circuit: Circuit, _ assignment: Assignment) throws {
+        let failures = check(circuit, assignment)
+        if !failures.isEmpty { throw UnsatisfiedConstraints(failures: failures) }
+    }
+}
+
+/// State of one check: cell reads and the failures found so far.
+private struct CheckRun {
+    let circuit: Circuit
+    let assignment: Assignment
+    let challengeColumns: [[Fr]?]
+    var failures: [ConstraintFailure] = []
+    private var reportedUnassigned = Set<String>()
+
+    init(circuit: Circuit, assignment: Assignment) {
+        self.circuit = circuit
+        self.assignment = assignment
+        // Public values that were never set read as zero here; they are reported separately.
+        challengeColumns = circuit.challengeColumnValues(challenges: assignment.challenges) { column, row in
+            assignment.value(column, row: row) ?? .zero
+        }
+    }
+
+    /// The value of a query applied at `row`, or nil when it cannot be known (unassigned advice or public
+    /// value, or a challenge column whose challenge has no value).
+    func value(_ query: Query, at row: Int) -> Fr? {
+        let r = row + query.rotation.rawValue
+        let index = query.column.index
+        switch query.column.kind {
+        case .advice: return assignment.value(AdviceColumn(index: index), row: r)
+        case .instance:
+            return r < circuit.instanceLengths[index] ? assignment.value(InstanceColumn(index: index), row: r) : .zero
+        case .fixed: return circuit.fixedValue(FixedColumn(index: index), row: r)
+        case .challenge:
+            guard let column = challengeColumns[index] else { return nil }
+            return r < column.count ? column[r] : .zero
+        }
+    }
+
+    func cellValue(_ query: Query, at row: Int) -> CellValue {
+        CellValue(
+            cell: Cell(query.column, row + query.rotation.rawValue), name: circuit.name(of: query.column),
+            value: value(query, at: row) ?? .zero)
+    }
+
+    /// Reports each unassigned advice/instance cell among `queries`; true when all values are known.
+    mutating func allKnown(_ queries: [Query], _ challenges: [Challenge], at row: Int, usedBy: String) -> Bool {
+        var known = true
+        for q in queries where value(q, at: row) == nil {
+            known = false
+            if q.column.kind == .advice || q.column.kind == .instance {
+                reportUnassigned(Cell(q.column, row + q.rotation.rawValue), usedBy: usedBy)
+            }
+        }
+        // Missing challenges are reported once by checkChallenges.
+        return known && challenges.allSatisfy { assignment.challenges[$0.index] != nil }
+    }
+
+    mutating func reportUnassigned(_ cell: Cell, usedBy: String) {
+        guard reportedUnassigned.insert("\(cell)|\(usedBy)").inserted else { return }
+        failures.append(.unassigned(cell: cell, name: circuit.name(of: cell.column), usedBy: usedBy))
+    }
+
+    func evaluate(_ e: Expression, at row: Int) -> Fr {
+        e.evaluate(
+            query: { value($0, at: row) ?? .zero },
+            challenge: { assignment.challenges[$0.index] ?? .zero })
+    }
+
+    // MARK: Checks
+
+    mutating func checkChallenges() {
+        var needed = Set<Challenge>()
+        for segments in circuit.challengeSegments { for s in segments { needed.insert(s.challenge) } }
+        for gate in circuit.gates { for c in gate.constraints { needed.formUnion(c.challenges) } }
+        for lookup in circuit.lookups { for e in lookup.inputs { needed.formUnion(e.challenges) } }
+        for c in needed.sorted() where assignment.challenges[c.index] == nil {
+            failures.append(.missingChallenge(challenge: c, name: circuit.challengeNames[c.index]))
+        }
+    }
+
+    mutating func checkPublicValues() {
+        for (index, length) in circuit.instanceLengths.enumerated() {
+            let column = InstanceColumn(index: index)
+            for row in 0..<length where assignment.value(column, row: row) == nil {
+                reportUnassigned(Cell(column, row), usedBy: "the public values")
+            }
+        }
+    }
+
+    mutating func check(_ gate: Gate) {
+        let selector = circuit.fixedValues[gate.selector.index]
+        let queries = gate.constraints.map(\.queries)
+        let challenges = gate.constraints.map(\.challenges)
+        let usedBy = "gate \"\(gate.name)\""
+        for row in 0..<circuit.usableRows where !selector[row].isZero {
+            for (index, constraint) in gate.constraints.enumerated() {
+                guard allKnown(queries[index], challenges[index], at: row, usedBy: usedBy) else { continue }
+                let value = selector[row] * evaluate(constraint, at: row)
+                if !value.isZero {
+                    failures.append(
+                        .gate(
+                            gate: gate.name, constraint: index, row: row, value: value,
+                            cells: queries[index].map { cellValue($0, at: row) }))
+                }
+            }
+        }
+    }
+
+    mutating func check(_ lookup: LookupArgument) {
+        var table = Set<[Fr]>()
+        for row in 0..<circuit.usableRows {
+            if let s = lookup.tableSelector, circuit.fixedValues[s.index][row].isZero { continue }
+            table.insert(lookup.table.map { circuit.fixedValues[$0.index][row] })
+        }
+        let selector = circuit.fixedValues[lookup.selector.index]
+        var queries = Set<Query>()
+        var challenges = Set<Challenge>()
+        for e in lookup.inputs {
+            queries.formUnion(e.queries)
+            challenges.formUnion(e.challenges)
+        }
+        let sortedQueries = queries.sorted()
+        let sortedChallenges = challenges.sorted()
+        let usedBy = "lookup \"\(lookup.name)\""
+        for row in 0..<circuit.usableRows where !selector[row].isZero {
+            guard allKnown(sortedQueries, sortedChallenges, at: row, usedBy: usedBy) else { continue }
+            let input = lookup.inputs.map { evaluate($0, at: row) }
+            if !table.contains(input) {
+                failures.append(
+                    .lookup(
+                        lookup: lookup.name, row: row, input: input,
+                        cells: sortedQueries.map { cellValue($0, at: row) }))
+            }
+        }
+    }
+
+    mutating func check(_ copy: CopyConstraint) {
+        let left = Query(copy.left.column, .current)
+        let right = Query(copy.right.column, .current)
+        let leftValue = value(left, at: copy.left.row)
+        let rightValue = value(right, at: copy.right.row)
+        if leftValue == nil { reportUnassigned(copy.left, usedBy: "copy \(copy)") }
+        if rightValue == nil { reportUnassigned(copy.right, usedBy: "copy \(copy)") }
+        guard let l = leftValue, let r = rightValue, l != r else { return }
+        failures.append(.copy(left: cellValue(left, at: copy.left.row), right: cellValue(right, at: copy.right.row)))
+    }
+}
