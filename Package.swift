@@ -46,13 +46,22 @@ let package = Package(
         // Arithmetization: columns, gates, copies, lookups, challenge columns, checker. No curves.
         .target(name: "ConstraintSystem", dependencies: ["FieldArithmetic"], swiftSettings: checkedSettings),
 
+        // Models: IR → ONNX import → fixed-point spec → direct (unproven) inference.
+        .target(name: "ModelGraph", swiftSettings: checkedSettings),
+        .target(name: "ONNXImport", dependencies: ["ModelGraph"], swiftSettings: checkedSettings),
+        .target(name: "Quantization", dependencies: ["ModelGraph"], swiftSettings: checkedSettings),
+        .target(name: "DirectInference", dependencies: ["Quantization"], swiftSettings: checkedSettings),
+
         // Application support.
         .target(name: "CommandLineSupport", swiftSettings: checkedSettings),
 
         // Executables.
         .executableTarget(
             name: "zkinfer",
-            dependencies: ["CommandLineSupport", "FieldArithmetic", "BN254", "CryptoPrimitives", "KZG"],
+            dependencies: [
+                "CommandLineSupport", "FieldArithmetic", "BN254", "CryptoPrimitives", "KZG",
+                "ONNXImport", "Quantization", "DirectInference",
+            ],
             swiftSettings: checkedSettings),
         // Yardstick for benchmarks only: the plain C __int128 Montgomery multiplication the Swift
         // kernels are measured against. Nothing in the product links it.
@@ -80,6 +89,12 @@ let package = Package(
             name: "KZGTests", dependencies: ["KZG", "MSM", "Polynomials", "BN254", "FieldArithmetic", "Parallelism"],
             exclude: ["Fixtures"]),
         .testTarget(name: "ConstraintSystemTests", dependencies: ["ConstraintSystem", "FieldArithmetic"]),
+        .testTarget(name: "ModelGraphTests", dependencies: ["ModelGraph"]),
+        .testTarget(name: "ONNXImportTests", dependencies: ["ONNXImport", "ModelGraph"]),
+        .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "ModelGraph"]),
+        .testTarget(
+            name: "DirectInferenceTests", dependencies: ["DirectInference", "Quantization", "ONNXImport", "ModelGraph"],
+            exclude: ["Vectors"]),
     ],
     swiftLanguageModes: [.v5]
 )
