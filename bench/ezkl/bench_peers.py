@@ -143,7 +143,12 @@ def run_model(ctx, name, model_dir, args, work, srs_cache, bin_dir, tools):
     from ezkl_pipeline import EzklRun
     from zkinfer_pipeline import ZKInferRun
     ctx.log(f"== {name}")
-    ref, params = reference(model_dir)
+    load_before = os.getloadavg()[0]
+    try:
+        ref, params = reference(model_dir)
+    except Exception as error:  # a model onnxruntime cannot run still gets the tools' own verdicts
+        ctx.log(f"  {name}: onnxruntime reference failed ({type(error).__name__}: {error}); no output errors")
+        ref, params = None, None
     expected_file = os.path.join(model_dir, "expected_output.json")
     runs = []
     if "ezkl" in tools:
@@ -162,7 +167,9 @@ def run_model(ctx, name, model_dir, args, work, srs_cache, bin_dir, tools):
         for r in ready:
             if any(p["ok"] for p in r.prove_runs):
                 r.verify_once()
+    # The 1-minute load average around the model's runs: this machine is shared, so it explains outliers.
     entry = {"model_dir": os.path.relpath(model_dir, ROOT), "params": params,
+             "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
              "reference": {"source": "onnxruntime float32", "outputs": ref}, "results": {}}
     if os.path.exists(expected_file):
         from common import flatten, max_abs_error
@@ -190,6 +197,8 @@ def main():
 
     if args.from_json:
         data = json.load(open(args.from_json, encoding="utf-8"))
+        for entry in data["models"].values():  # ratios follow the current report code
+            entry["comparison"] = report.comparison(entry.get("results", {}))
         md_path = os.path.splitext(args.from_json)[0] + ".md"
         open(md_path, "w", encoding="utf-8").write(report.render_markdown(data))
         print(f"wrote {md_path}")
@@ -229,6 +238,12 @@ def main():
         meta["partial"] = {"reason": f"partial run ({', '.join(n for n, _ in models)} only)", "tools": tools}
     if meta["partial"]:
         notes.append(meta["partial"]["reason"])
+    if "ezkl" in tools and import_only.ok:
+        notes.append(f"EZKL's whole-process figures include Python start-up and `import ezkl`: "
+                     f"{import_only.wall_s:.3f} s and {import_only.peak_rss_mb:.1f} MB peak for a child that only imports it.")
+    loads = {n: m["load_average_1min"] for n, m in data["models"].items()}
+    notes.append("1-minute load average before/after each model (2 cores, shared): "
+                 + ", ".join(f"{n} {a:.1f}/{b:.1f}" for n, (a, b) in loads.items()))
     zk_errors = sorted({e for m in data["models"].values() for e in (m["results"].get("zkinfer") or {}).get("errors", [])})
     notes += [f"ZKInfer: {e}" for e in zk_errors[:6]]
     os.makedirs(args.out_dir, exist_ok=True)

@@ -45,7 +45,8 @@ def comparison(results: dict) -> dict:
     key, ez = best_ezkl(results)
     zk = results.get("zkinfer")
     if ez is None or not zk or not zk.get("ok"):
-        return {"ezkl_best": key, "available": False}
+        missing = [side for side, gone in (("EZKL", ez is None), ("ZKInfer", not zk or not zk.get("ok"))) if gone]
+        return {"ezkl_best": key, "available": False, "missing": " and ".join(missing) + " result missing"}
 
     def ratio(field, stat=None):
         a, b = ez.get(field), zk.get(field)
@@ -99,7 +100,7 @@ def ratio_table(data: dict) -> list:
     for model, entry in data["models"].items():
         c = entry.get("comparison") or {}
         if not c.get("available"):
-            lines.append(f"| {model} | {c.get('ezkl_best') or '—'} | — | — | — | — | — | — | ZKInfer result missing |")
+            lines.append(f"| {model} | {c.get('ezkl_best') or '—'} | — | — | — | — | — | — | {c.get('missing', 'result missing')} |")
             continue
         f = lambda k: "—" if c.get(k) is None else f"{c[k]:.2f}×"
         lines.append(f"| {model} | {c['ezkl_best']} | {f('prove_wall_min')} | {f('prove_in_process_min')} | "
@@ -126,6 +127,16 @@ def profile_table(data: dict) -> list:
             "|---|" + "---:|" * len(PROFILE_ORDER) + "---|"] + rows
 
 
+def memory_table(data: dict) -> list:
+    rows = []
+    for model, entry in data["models"].items():
+        zk = entry.get("results", {}).get("zkinfer") or {}
+        est, got = zk.get("estimated_peak_mb"), zk.get("prove_peak_rss_mb")
+        if est is not None:
+            rows.append(f"| {model} | {est:.1f} | {_num(got, '{:.1f}')} | {_ratio(got, est)} |")
+    return ["| model | estimated MB | measured MB | measured / estimated |", "|---|---:|---:|---:|"] + rows if rows else []
+
+
 def partial_label(meta: dict) -> str:
     p = meta.get("partial")
     return f"**Partial run — {p['reason']}.** " if p else ""
@@ -146,6 +157,9 @@ def render_markdown(data: dict) -> str:
     profile = profile_table(data)
     if profile:
         out += ["", "## ZKInfer prover profile (seconds, fastest prove run; from `zkinfer prove --timings --json`)", ""] + profile
+    memory = memory_table(data)
+    if memory:
+        out += ["", "## ZKInfer memory estimate (`zkinfer stats`) vs measured prover peak RSS", ""] + memory
     if meta.get("notes"):
         out += ["", "## Notes", ""] + [f"- {n}" for n in meta["notes"]]
     return "\n".join(out) + "\n"

@@ -27,6 +27,8 @@ ROWS_KEYS = ["rowsUsed", "usedRows", "rows", "totalRows", "rowCount"]
 PROVE_TOTAL_KEYS = ["proveSeconds", "provingSeconds", "totalSeconds", "total", "prove", "proving", "seconds"]
 VERIFY_TOTAL_KEYS = ["verifySeconds", "verificationSeconds", "totalSeconds", "total", "verify", "seconds"]
 PROOF_BYTES_KEYS = ["proofBodyBytes", "bodyBytes", "proofBody", "proofBytes", "proofSize", "proofLength", "proofSizeBytes"]
+MEMORY_KEYS = ["estimatedPeakMemoryBytes", "estimatedProverPeakBytes", "peakMemoryEstimateBytes", "estimatedPeakBytes",
+               "memoryEstimateBytes", "estimatedMemoryBytes"]
 PROFILE_CONTAINERS = ["timings", "profile", "phases", "prover_profile", "proverProfile"]
 # Profile columns of issue 9 item 3; a phase name maps to the first column whose word it contains.
 PROFILE_COLUMNS = [("witness", ("witness",)), ("msm", ("msm", "commit")), ("ntt", ("ntt", "fft", "interpolat")),
@@ -273,12 +275,18 @@ class ZKInferRun:
             "verify_ok": bool(ok_verifies) and len(ok_verifies) == len(self.verify_runs),
             "proof_bytes": body, "proof_bytes_source": source, "proof_file_bytes": file_size(self.proof),
             "pk_bytes": file_size(self.pk), "vk_bytes": file_size(self.vk),
+            "estimated_peak_mb": self._estimated_peak_mb(),
             "outputs": outputs, "outputs_source": output_source,
             "max_abs_output_error": max_abs_error(outputs, reference),
             # The profile of the fastest whole-process prove run (the one the table's min comes from).
             "profile": self._best_profile(ok_proves) if profiles else None,
             "stats": self.stats, "notes": self.notes, "steps": self.steps, "errors": self.errors,
         }
+
+    def _estimated_peak_mb(self):
+        """`zkinfer stats` predicts the prover's peak memory (issue 8 item 3); the bench checks it."""
+        _, value = find_key(self.stats, MEMORY_KEYS) if self.stats else (None, None)
+        return None if value is None else round(value / 2**20, 1)
 
     @staticmethod
     def _best_profile(ok_proves):
