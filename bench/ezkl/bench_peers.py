@@ -131,6 +131,24 @@ def versions(bin_dir) -> dict:
             "onnxruntime": onnxruntime.__version__, "numpy": numpy.__version__, "zkinfer": zkinfer_version(bin_dir)}
 
 
+def load_baseline() -> dict:
+    """The shared EZKL baseline's per-model summary (keys "<model>@<config>"), when this checkout has it."""
+    path = os.path.join(ROOT, "..", "shared", "peers", "ezkl_results.json")
+    try:
+        models = json.load(open(path, encoding="utf-8"))["models"]
+    except (OSError, ValueError, KeyError):
+        return {}
+    kept = ("logrows", "prove_min_s", "prove_median_s", "prove_cpu_s_median", "prove_peak_rss_mb", "proof_bytes",
+            "verify_median_ms", "setup_s", "max_abs_output_error")
+    out = {}
+    for key, entry in models.items():
+        model, _, variant = key.partition("@")
+        summary = entry.get("summary", {})
+        out[f"{model}@{variant or 'default'}"] = dict({k: summary.get(k) for k in kept},
+                                                      rows=entry.get("settings", {}).get("num_rows"))
+    return out
+
+
 def unique_path(directory: str, stem: str) -> str:
     """bench/results/<stem>, with -2, -3 … when a run of the same day is already there."""
     candidate, n = stem, 2
@@ -226,7 +244,7 @@ def main():
             "rss_source": "time -v" if use_time else "wait4", "zkinfer_bin": bin_dir,
             "ezkl_import_only": step_record(import_only), "notes": notes, "partial": None}
     ctx.log(f"machine: {meta['machine']['logical_cores']} cores, {meta['machine']['cpu']}; versions: {meta['versions']}")
-    data = {"meta": meta, "models": {}}
+    data = {"meta": meta, "models": {}, "baseline": load_baseline() if "ezkl" in tools else {}}
     for name, model_dir in models:
         data["models"][name] = run_model(ctx, name, model_dir, args, work, SRSCache(os.path.join(work, "srs")),
                                          bin_dir, tools)

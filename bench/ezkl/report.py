@@ -74,9 +74,9 @@ def machine_line(meta: dict) -> str:
 
 def results_table(data: dict) -> list:
     lines = ["| model | tool / config | logrows | rows | setup s | prove s, whole process: min / median (n) | "
-             "prove s, in-process min | verify ms in-process / whole (median) | proof bytes | prover peak RSS MB | "
+             "prove s, in-process min | prove CPU s (median) | verify ms in-process / whole (median) | proof bytes | prover peak RSS MB | "
              "max abs error vs float | status |",
-             "|---|---|---:|---:|---:|---|---:|---|---:|---:|---:|---|"]
+             "|---|---|---:|---:|---:|---|---:|---:|---|---:|---:|---:|---|"]
     for model, entry in data["models"].items():
         for label, r in entry.get("results", {}).items():
             vi, vw = (r.get("verify_in_process_s") or {}).get("median"), (r.get("verify_wall_s") or {}).get("median")
@@ -87,6 +87,7 @@ def results_table(data: dict) -> list:
                 f"| {model} | {label} | {_num(r.get('logrows'), '{}')} | {_num(r.get('rows'), '{}')} | "
                 f"{_setup(r)} | "
                 f"{_runs(r, 'prove_wall_s')} | {_num((r.get('prove_in_process_s') or {}).get('min'))} | "
+                f"{_num((r.get('prove_cpu_s') or {}).get('median'), '{:.2f}')} | "
                 f"{_num(vi, '{:.1f}', '—') if vi is None else f'{vi * 1000:.1f}'} / {'—' if vw is None else f'{vw * 1000:.0f}'} | "
                 f"{_num(r.get('proof_bytes'), '{}')}{bytes_note} | {_num(r.get('prove_peak_rss_mb'), '{:.0f}')} | "
                 f"{_num(r.get('max_abs_output_error'), '{:.2e}')} | {status} |")
@@ -127,6 +128,29 @@ def profile_table(data: dict) -> list:
             "|---|" + "---:|" * len(PROFILE_ORDER) + "---|"] + rows
 
 
+def baseline_table(data: dict) -> list:
+    """This run's EZKL figures beside the shared baseline's, to show the method reproduces it."""
+    base = data.get("baseline") or {}
+    rows = []
+    for model, entry in data["models"].items():
+        for label, r in entry.get("results", {}).items():
+            b = base.get(f"{model}@{r.get('config')}") if r.get("tool") == "ezkl" else None
+            if not b:
+                continue
+            ours = (r.get("prove_cpu_s") or {}).get("median")
+            rows.append(f"| {model} | {label} | {b.get('logrows')} / {_num(r.get('logrows'), '{}')} | "
+                        f"{b.get('rows')} / {_num(r.get('rows'), '{}')} | {b.get('proof_bytes')} / {_num(r.get('proof_bytes'), '{}')} | "
+                        f"{_num(b.get('prove_min_s'))} / {_num((r.get('prove_in_process_s') or {}).get('min'))} | "
+                        f"{_num(b.get('prove_cpu_s_median'), '{:.2f}')} / {_num(ours, '{:.2f}')} | "
+                        f"{_num(b.get('prove_peak_rss_mb'), '{:.0f}')} / {_num(r.get('prove_peak_rss_mb'), '{:.0f}')} | "
+                        f"{_num(b.get('max_abs_output_error'), '{:.2e}')} / {_num(r.get('max_abs_output_error'), '{:.2e}')} |")
+    if not rows:
+        return []
+    return ["Each cell: baseline / this run. Prove = in-process min (the baseline's definition).", "",
+            "| model | config | logrows | rows | proof bytes | prove s | prove CPU s | peak RSS MB | max error |",
+            "|---|---|---|---|---|---|---|---|---|"] + rows
+
+
 def memory_table(data: dict) -> list:
     rows = []
     for model, entry in data["models"].items():
@@ -151,12 +175,17 @@ def render_markdown(data: dict) -> str:
            f"(up to {meta.get('repeats')} times while under a minute). Prove time = whole-process wall time of the "
            "prove command (start-up, loading keys and circuit, proving, writing the proof); in-process time beside it "
            "(EZKL: perf_counter around ezkl.prove; ZKInfer: its --timings total). EZKL proof bytes = raw proof byte "
-           "array; ZKInfer = proof body as reported, else the file size (marked). Error = max |output − onnxruntime float32|.",
+           "array; ZKInfer = proof body as reported, else the file size (marked). CPU s = user + system time of the "
+           "prove process over all its threads, which load from other work on a shared machine inflates far less "
+           "than wall time. Error = max |output − onnxruntime float32|.",
            "", "## Results", ""] + results_table(data)
     out += ["", "## Ratios: EZKL's best configuration / ZKInfer (above 1: ZKInfer ahead)", ""] + ratio_table(data)
     profile = profile_table(data)
     if profile:
         out += ["", "## ZKInfer prover profile (seconds, fastest prove run; from `zkinfer prove --timings --json`)", ""] + profile
+    baseline = baseline_table(data)
+    if baseline:
+        out += ["", "## EZKL against the recorded baseline (`../shared/peers/ezkl_results.json`)", ""] + baseline
     memory = memory_table(data)
     if memory:
         out += ["", "## ZKInfer memory estimate (`zkinfer stats`) vs measured prover peak RSS", ""] + memory

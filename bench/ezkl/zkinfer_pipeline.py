@@ -269,7 +269,7 @@ class ZKInferRun:
             "prove_runs_wall_s": [r["wall_s"] for r in self.prove_runs],
             "prove_runs_in_process_s": [r["seconds"] for r in self.prove_runs],
             "prove_peak_rss_mb": max_or_none([r["peak_rss_mb"] for r in ok_proves]),
-            "prove_cpu_s_max": max_or_none([r["cpu_s"] for r in ok_proves]),
+            "prove_cpu_s": runs_summary([r["cpu_s"] for r in ok_proves]),
             "verify_in_process_s": runs_summary([r["seconds"] for r in ok_verifies]),
             "verify_wall_s": runs_summary([r["wall_s"] for r in ok_verifies]),
             "verify_ok": bool(ok_verifies) and len(ok_verifies) == len(self.verify_runs),
