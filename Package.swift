@@ -24,6 +24,7 @@ let package = Package(
     products: [
         .executable(name: "zkinfer", targets: ["zkinfer"]),
         .executable(name: "zkbench", targets: ["zkbench"]),
+        .executable(name: "zkverify", targets: ["zkverify"]),
     ],
     targets: [
         // C shims: module maps over system libraries.
@@ -34,6 +35,14 @@ let package = Package(
         .target(name: "FieldArithmetic", dependencies: ["CGMP"], swiftSettings: kernelSettings),
         .target(name: "CryptoPrimitives", dependencies: ["COpenSSL"], swiftSettings: checkedSettings),
         .target(name: "BN254", dependencies: ["FieldArithmetic"], swiftSettings: kernelSettings),
+        .target(name: "Parallelism", swiftSettings: kernelSettings),
+        .target(name: "Polynomials", dependencies: ["FieldArithmetic", "Parallelism"], swiftSettings: kernelSettings),
+        .target(name: "MSM", dependencies: ["BN254", "FieldArithmetic", "Parallelism"], swiftSettings: kernelSettings),
+
+        // Commitments. KZG reads SRS files (untrusted bytes): checked settings.
+        .target(
+            name: "KZG", dependencies: ["BN254", "FieldArithmetic", "Polynomials", "MSM", "Parallelism", "CryptoPrimitives"],
+            swiftSettings: checkedSettings),
 
         // Arithmetization: columns, gates, copies, lookups, challenge columns, checker. No curves.
         .target(name: "ConstraintSystem", dependencies: ["FieldArithmetic"], swiftSettings: checkedSettings),
@@ -44,6 +53,42 @@ let package = Package(
         .target(name: "Quantization", dependencies: ["ModelGraph"], swiftSettings: checkedSettings),
         .target(name: "DirectInference", dependencies: ["Quantization"], swiftSettings: checkedSettings),
 
+        // Compiler: model → circuit (gadgets, layout, witness from the direct path's trace, statistics).
+        .target(
+            name: "CircuitCompiler",
+            dependencies: ["ConstraintSystem", "FieldArithmetic", "DirectInference", "Quantization", "ModelGraph"],
+            swiftSettings: checkedSettings),
+
+        // Proof system. The verifier defines the protocol (transcript order, key and proof formats); the
+        // prover depends on it, never the reverse, so `zkverify` links no prover code. The verifier reaches
+        // MSM, Polynomials and Parallelism through KZG (one target), though it only calls `msm` itself.
+        .target(
+            name: "Transcript", dependencies: ["CryptoPrimitives", "BN254", "FieldArithmetic"],
+            swiftSettings: checkedSettings),
+        .target(
+            name: "PlonkVerifier",
+            dependencies: ["ConstraintSystem", "KZG", "MSM", "Transcript", "BN254", "FieldArithmetic", "CryptoPrimitives"],
+            swiftSettings: checkedSettings),
+        .target(
+            name: "PlonkProver",
+            dependencies: [
+                "PlonkVerifier", "ConstraintSystem", "KZG", "MSM", "Polynomials", "Parallelism", "Transcript", "BN254",
+                "FieldArithmetic", "CryptoPrimitives",
+            ],
+            swiftSettings: checkedSettings),
+
+        // The verifying key's model description (scales, instance layout, hashes): written by the compiler's
+        // pipeline, read by zkverify, which must not link the prover.
+        .target(name: "ModelMetadata", dependencies: ["PlonkVerifier", "FieldArithmetic"], swiftSettings: checkedSettings),
+        // Pipeline facade: circuit files, compile → setup → prove.
+        .target(
+            name: "ZKInferKit",
+            dependencies: [
+                "CircuitCompiler", "ModelMetadata", "PlonkProver", "PlonkVerifier", "KZG", "ONNXImport", "DirectInference",
+                "Quantization", "ModelGraph", "ConstraintSystem", "FieldArithmetic", "CryptoPrimitives",
+            ],
+            swiftSettings: checkedSettings),
+
         // Application support.
         .target(name: "CommandLineSupport", swiftSettings: checkedSettings),
 
@@ -51,8 +96,16 @@ let package = Package(
         .executableTarget(
             name: "zkinfer",
             dependencies: [
-                "CommandLineSupport", "FieldArithmetic", "BN254", "CryptoPrimitives",
-                "ONNXImport", "Quantization", "DirectInference",
+                "CommandLineSupport", "FieldArithmetic", "BN254", "CryptoPrimitives", "KZG",
+                "ONNXImport", "Quantization", "DirectInference", "CircuitCompiler", "ZKInferKit", "ModelMetadata",
+                "PlonkProver", "PlonkVerifier",
+            ],
+            swiftSettings: checkedSettings),
+        .executableTarget(
+            name: "zkverify",
+            dependencies: [
+                "PlonkVerifier", "CommandLineSupport", "ConstraintSystem", "FieldArithmetic", "BN254", "CryptoPrimitives",
+                "ModelMetadata",
             ],
             swiftSettings: checkedSettings),
         // Yardstick for benchmarks only: the plain C __int128 Montgomery multiplication the Swift
@@ -62,7 +115,10 @@ let package = Package(
             cSettings: [.unsafeFlags(["-O3", "-march=native"])]),
         .executableTarget(
             name: "zkbench",
-            dependencies: ["FieldArithmetic", "BN254", "CryptoPrimitives", "CommandLineSupport", "CYardstick", "CGMP"],
+            dependencies: [
+                "FieldArithmetic", "BN254", "CryptoPrimitives", "CommandLineSupport", "CYardstick", "CGMP",
+                "Parallelism", "Polynomials", "MSM", "KZG", "ConstraintSystem", "PlonkVerifier", "PlonkProver",
+            ],
             path: "bench/zkbench",
             swiftSettings: kernelSettings),
 
@@ -79,6 +135,30 @@ let package = Package(
         .testTarget(
             name: "DirectInferenceTests", dependencies: ["DirectInference", "Quantization", "ONNXImport", "ModelGraph"],
             exclude: ["Vectors"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "ZKInferKit", "CircuitCompiler", "ModelMetadata", "PlonkProver", "PlonkVerifier", "KZG", "ONNXImport",
+                "DirectInference", "Quantization", "ModelGraph", "FieldArithmetic",
+            ]),
+        .testTarget(
+            name: "CircuitCompilerTests",
+            dependencies: ["CircuitCompiler", "ConstraintSystem", "FieldArithmetic", "DirectInference", "Quantization",
+                           "ONNXImport", "ModelGraph"]),
+        .testTarget(
+            name: "TranscriptTests", dependencies: ["Transcript", "BN254", "FieldArithmetic"], exclude: ["Vectors"]),
+        .testTarget(
+            name: "PlonkTests",
+            dependencies: [
+                "PlonkProver", "PlonkVerifier", "ConstraintSystem", "KZG", "BN254", "FieldArithmetic", "Parallelism",
+                "Transcript",
+            ],
+            exclude: ["Fixtures"]),
+        .testTarget(name: "PolynomialsTests", dependencies: ["Polynomials", "Parallelism", "FieldArithmetic"]),
+        .testTarget(name: "MSMTests", dependencies: ["MSM", "BN254", "Parallelism", "FieldArithmetic"]),
+        .testTarget(
+            name: "KZGTests", dependencies: ["KZG", "MSM", "Polynomials", "BN254", "FieldArithmetic", "Parallelism"],
+            exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

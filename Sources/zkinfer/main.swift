@@ -9,6 +9,11 @@ let root = Command(
         CheckCommand.command,
         RunCommand.command,
         CalibrateCommand.command,
+        StatsCommand.command,
+        CompileCommand.command,
+        SetupCommand.command,
+        ProveCommand.command,
+        ParamsCommand.command,
     ])
 
 CommandLineTool.main(root)

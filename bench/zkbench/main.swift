@@ -6,6 +6,10 @@ let root = Command(
     discussion: "JSON keys are documented in bench/README.md.",
     subcommands: [
         ArithBenchmark.command,
+        NTTBenchmark.command,
+        MSMBenchmark.command,
+        KZGBenchmark.command,
+        SRSBenchmark.command,
     ])
 
 CommandLineTool.main(root)

@@ -1,0 +1,216 @@
+import BN254
+import FieldArithmetic
+
+/// One Pippenger task: the points of one chunk put into the 2^(c−1) buckets of one window, then the
+/// buckets reduced to Σ k·B_k.
+///
+/// Buckets are affine, and points go into them by *batched* affine additions: up to `batchSize` additions
+/// (each to a different bucket) are collected, their denominators x_P − x_B inverted together with
+/// Montgomery's trick (one inversion and three multiplications per element), and then finished. An affine
+/// addition then costs about 6 multiplications instead of the 11 of a mixed Jacobian addition.
+/// A point whose bucket is already in the open batch waits in a queue for the next batch; when the queue
+/// is full (pathological inputs, e.g. every digit equal) it is added into a Jacobian overflow bucket instead,
+/// so no input makes the kernel slower than plain mixed additions.
+@usableFromInline
+struct BucketAccumulator {
+    @usableFromInline let bucketCount: Int
+    @usableFromInline let batchCapacity: Int
+    @usableFromInline let queueCapacity: Int
+
+    // Buckets: coordinates and a state (0 empty, 1 holds a point, 2 holds a point with an addition pending).
+    @usableFromInline let bucketX: UnsafeMutablePointer<Fq>
+    @usableFromInline let bucketY: UnsafeMutablePointer<Fq>
+    @usableFromInline let state: UnsafeMutablePointer<UInt8>
+    @usableFromInline var overflow: UnsafeMutablePointer<G1Projective>?
+
+    // The open batch: bucket, addend, kind (0 add, 1 double, 2 cancel), denominator, prefix product.
+    @usableFromInline let entryBucket: UnsafeMutablePointer<Int32>
+    @usableFromInline let entryX: UnsafeMutablePointer<Fq>
+    @usableFromInline let entryY: UnsafeMutablePointer<Fq>
+    @usableFromInline let entryKind: UnsafeMutablePointer<UInt8>
+    @usableFromInline let denominator: UnsafeMutablePointer<Fq>
+    @usableFromInline let prefix: UnsafeMutablePointer<Fq>
+    @usableFromInline var entries = 0
+
+    // Waiting additions (ring buffer): bucket and addend.
+    @usableFromInline let queueBucket: UnsafeMutablePointer<Int32>
+    @usableFromInline let queueX: UnsafeMutablePointer<Fq>
+    @usableFromInline let queueY: UnsafeMutablePointer<Fq>
+    @usableFromInline var queueHead = 0
+    @usableFromInline var queueCount = 0
+
+    @inlinable
+    init(window c: Int, batchSize: Int) {
+        bucketCount = 1 << (c - 1)
+        // Many more open additions than buckets would mostly collide; keep the batch well below the
+        // bucket count for small windows.
+        batchCapacity = max(4, min(batchSize, bucketCount / 4))
+        queueCapacity = 2 * batchCapacity
+        bucketX = .allocate(capacity: bucketCount)
+        bucketY = .allocate(capacity: bucketCount)
+        state = .allocate(capacity: bucketCount)
+        state.initialize(repeating: 0, count: bucketCount)
+        entryBucket = .allocate(capacity: batchCapacity)
+        entryX = .allocate(capacity: batchCapacity)
+        entryY = .allocate(capacity: batchCapacity)
+        entryKind = .allocate(capacity: batchCapacity)
+        denominator = .allocate(capacity: batchCapacity)
+        prefix = .allocate(capacity: batchCapacity)
+        queueBucket = .allocate(capacity: queueCapacity)
+        queueX = .allocate(capacity: queueCapacity)
+        queueY = .allocate(capacity: queueCapacity)
+    }
+
+    @inlinable
+    func deallocate() {
+        bucketX.deallocate()
+        bucketY.deallocate()
+        state.deallocate()
+        overflow?.deallocate()
+        entryBucket.deallocate()
+        entryX.deallocate()
+        entryY.deallocate()
+        entryKind.deallocate()
+        denominator.deallocate()
+        prefix.deallocate()
+        queueBucket.deallocate()
+        queueX.deallocate()
+        queueY.deallocate()
+    }
+
+    /// Adds (x, y) into bucket b. Returns true when the batch is full and must be flushed.
+    @inlinable @inline(__always)
+    mutating func insert(bucket b: Int, x: Fq, y: Fq) -> Bool {
+        switch state[b] {
+        case 0:
+            bucketX[b] = x
+            bucketY[b] = y
+            state[b] = 1
+            return false
+        case 1:
+            entryBucket[entries] = Int32(truncatingIfNeeded: b)
+            entryX[entries] = x
+            entryY[entries] = y
+            entries += 1
+            state[b] = 2
+            return entries == batchCapacity
+        default:
+            if queueCount < queueCapacity {
+                let slot = (queueHead + queueCount) % queueCapacity
+                queueBucket[slot] = Int32(truncatingIfNeeded: b)
+                queueX[slot] = x
+                queueY[slot] = y
+                queueCount += 1
+            } else {
+                addToOverflow(bucket: b, x: x, y: y)
+            }
+            return false
+        }
+    }
+
+    @inline(never) @usableFromInline
+    mutating func addToOverflow(bucket b: Int, x: Fq, y: Fq) {
+        if overflow == nil {
+            let storage = UnsafeMutablePointer<G1Projective>.allocate(capacity: bucketCount)
+            storage.initialize(repeating: .infinity, count: bucketCount)
+            overflow = storage
+        }
+        overflow![b] = overflow![b].adding(G1Affine(uncheckedX: x, y: y))
+    }
+
+    /// Finishes every addition of the open batch with one shared inversion.
+    @inlinable
+    mutating func flush() {
+        let n = entries
+        if n == 0 { return }
+        var product = Fq.one
+        for e in 0..<n {
+            let b = Int(entryBucket[e])
+            let dx = entryX[e] - bucketX[b]
+            var d = dx
+            if dx.isZero {
+                if entryY[e] == bucketY[b] {
+                    // P + P: λ = 3x²/2y (y ≠ 0: a prime-order group has no point of order 2).
+                    entryKind[e] = 1
+                    d = bucketY[b].doubled()
+                } else {
+                    // P + (−P) = O: nothing to invert.
+                    entryKind[e] = 2
+                    d = .one
+                }
+            } else {
+                entryKind[e] = 0
+            }
+            denominator[e] = d
+            prefix[e] = product
+            product *= d
+        }
+        var inverse = product.inverse()
+        var e = n - 1
+        while e >= 0 {
+            let b = Int(entryBucket[e])
+            let inv = inverse * prefix[e]
+            inverse *= denominator[e]
+            let x1 = bucketX[b], y1 = bucketY[b]
+            switch entryKind[e] {
+            case 0:
+                let lambda = (entryY[e] - y1) * inv
+                let x3 = lambda.squared() - x1 - entryX[e]
+                bucketY[b] = lambda * (x1 - x3) - y1
+                bucketX[b] = x3
+                state[b] = 1
+            case 1:
+                let xx = x1.squared()
+                let lambda = (xx.doubled() + xx) * inv
+                let x3 = lambda.squared() - x1.doubled()
+                bucketY[b] = lambda * (x1 - x3) - y1
+                bucketX[b] = x3
+                state[b] = 1
+            default:
+                state[b] = 0
+            }
+            e -= 1
+        }
+        entries = 0
+    }
+
+    /// Re-inserts the additions that were waiting when the last batch was flushed.
+    @inlinable
+    mutating func drainQueue() {
+        var pending = queueCount
+        while pending > 0 {
+            let slot = queueHead
+            queueHead = (queueHead + 1) % queueCapacity
+            queueCount -= 1
+            pending -= 1
+            if insert(bucket: Int(queueBucket[slot]), x: queueX[slot], y: queueY[slot]) { flush() }
+        }
+    }
+
+    /// Finishes all pending additions.
+    @inlinable
+    mutating func finish() {
+        flush()
+        while queueCount > 0 {
+            drainQueue()
+            flush()
+        }
+    }
+
+    /// Σ_k (k+1)·B_k by running sums from the top bucket down.
+    @inlinable
+    func reduce() -> G1Projective {
+        var running = G1Projective.infinity
+        var sum = G1Projective.infinity
+        var b = bucketCount - 1
+        // Skip empty top buckets: nothing to add yet.
+        while b >= 0 && state[b] == 0 && (overflow == nil || overflow![b].isInfinity) { b -= 1 }
+        while b >= 0 {
+            if state[b] != 0 { running = running.adding(G1Affine(uncheckedX: bucketX[b], y: bucketY[b])) }
+            if let overflow, !overflow[b].isInfinity { running = running + overflow[b] }
+            sum = sum + running
+            b -= 1
+        }
+        return sum
+    }
+}

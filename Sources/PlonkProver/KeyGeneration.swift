@@ -1,0 +1,60 @@
+import BN254
+import ConstraintSystem
+import FieldArithmetic
+import KZG
+import MSM
+import Parallelism
+import PlonkVerifier
+import Polynomials
+
+/// Key generation: commits the fixed columns and the permutation polynomials σ_i (docs/protocol.md §8)
+/// and binds them, the circuit, the SRS identity and the metadata into the verifying key.
+///
+/// Deterministic: the same circuit, SRS and metadata give byte-identical keys for any thread count (the
+/// MSM and NTT kernels are thread-count independent, and nothing here is random).
+public enum KeyGeneration {
+    public static func generate(circuit: Circuit, srs: SRS, metadata: KeyMetadata = KeyMetadata()) throws -> ProvingKey {
+        let k = circuit.log2Rows
+        guard srs.log2Size >= k else {
+            throw ProverError.srsTooSmall(needed: k, available: srs.log2Size)
+        }
+        // Commitments in evaluation form need the Lagrange basis of exactly this n; a larger SRS is cut
+        // (a group NTT: slow for large n — cut it once with `zkinfer params truncate` instead).
+        let sized = srs.log2Size == k ? srs : try srs.truncated(toLog2Size: k)
+        let n = circuit.rowCount
+        let domain = try EvaluationDomain(log2Size: k)
+
+        let fixedValues = circuit.fixedValues.map { $0 + [Fr](repeating: .zero, count: n - $0.count) }
+        let sigmaValues = permutationValues(circuit, domain: domain)
+        let fixedCommitments = commitAll(fixedValues, basis: sized.lagrangeG1)
+        let sigmaCommitments = commitAll(sigmaValues, basis: sized.lagrangeG1)
+
+        let identity = SRSIdentity(
+            kzg: sized.verifierKey,
+            hash: SRSIdentity.hash(powers: sized.powersG1[0..<n], g2: sized.g2, tauG2: sized.tauG2))
+        let vk = try VerifyingKey(
+            circuit: VerifierCircuit(circuit), fixedCommitments: fixedCommitments,
+            permutationCommitments: sigmaCommitments, srs: identity, metadata: metadata)
+        return ProvingKey(
+            verifyingKey: vk, domain: domain, fixedValues: fixedValues, sigmaValues: sigmaValues,
+            powersG1: sized.powersG1, lagrangeG1: sized.lagrangeG1)
+    }
+
+    /// σ_i(ω^r) = δ^{i'}·ω^{r'} where (i', r') is the image of cell (i, r) (§8); rows without copies,
+    /// and all rows ≥ u, map to themselves.
+    static func permutationValues(_ circuit: Circuit, domain: EvaluationDomain) -> [[Fr]] {
+        let mapping = PermutationMapping(circuit)
+        let columns = mapping.columns.count
+        guard columns > 0 else { return [] }
+        let omegas = domain.elements
+        var deltaPowers = [Fr.one]
+        for _ in 1..<max(columns, 1) { deltaPowers.append(deltaPowers.last! * Fr.multiplicativeGenerator) }
+        var sigma = (0..<columns).map { i in omegas.map { deltaPowers[i] * $0 } }
+        for (from, to) in mapping.images { sigma[from.column][from.row] = deltaPowers[to.column] * omegas[to.row] }
+        return sigma
+    }
+
+    static func commitAll(_ columns: [[Fr]], basis: [G1Affine]) -> [G1Affine] {
+        G1Projective.batchToAffine(columns.map { msm(points: basis, scalars: $0) })
+    }
+}

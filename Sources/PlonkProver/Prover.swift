@@ -1,0 +1,128 @@
+import BN254
+import ConstraintSystem
+import FieldArithmetic
+import PlonkVerifier
+import Transcript
+
+/// The prover of docs/protocol.md, round for round as `PlonkVerifier` replays them (§5): advice phases
+/// with their challenges, multiplicities, accumulators, quotient, evaluations, openings.
+public enum PlonkProver {
+    /// Proves a witness whose advice is fully assigned (circuits without challenge-dependent advice).
+    public static func prove(
+        key: ProvingKey, circuit: Circuit, assignment: Assignment, timings: ProverTimings? = nil
+    ) throws -> ProofFile {
+        try prove(key: key, circuit: circuit, assignment: assignment, timings: timings) { _, _ in }
+    }
+
+    /// Proves a witness built phase by phase: before committing phase p, `witness(p, &assignment)` is
+    /// called with the challenges of earlier phases already set in `assignment` (e.g. to fill a running
+    /// sum that depends on ρ). `assignment` starts with the public values and any advice known upfront.
+    ///
+    /// Refuses (`ProverError.unsatisfiedWitness`, with the checker's full report) a witness that
+    /// `ConstraintChecker` rejects.
+    public static func prove(
+        key: ProvingKey, circuit: Circuit, assignment: Assignment, timings: ProverTimings? = nil,
+        witness: (Int, inout Assignment) throws -> Void
+    ) throws -> ProofFile {
+        try run(
+            key: key, circuit: circuit, assignment: assignment, witness: witness, checkWitness: true,
+            randomness: .secure(), timings: timings ?? ProverTimings())
+    }
+
+    /// Test-only (internal, reached through `@testable import`): proves without running the checker, so
+    /// soundness tests can show that the verifier rejects proofs of unsatisfied witnesses. Optionally with
+    /// seeded randomness, for golden fixtures.
+    static func proveUnchecked(
+        key: ProvingKey, circuit: Circuit, assignment: Assignment, seed: UInt64? = nil,
+        witness: (Int, inout Assignment) throws -> Void = { _, _ in }
+    ) throws -> ProofFile {
+        try run(
+            key: key, circuit: circuit, assignment: assignment, witness: witness, checkWitness: false,
+            randomness: seed.map(ProverRandomness.seeded) ?? .secure(), timings: ProverTimings())
+    }
+
+    /// Test-only: an honest (checked) proof with seeded blinding, for the golden proof fixture.
+    static func proveSeeded(
+        key: ProvingKey, circuit: Circuit, assignment: Assignment, seed: UInt64,
+        witness: (Int, inout Assignment) throws -> Void = { _, _ in }
+    ) throws -> ProofFile {
+        try run(
+            key: key, circuit: circuit, assignment: assignment, witness: witness, checkWitness: true,
+            randomness: .seeded(seed), timings: ProverTimings())
+    }
+
+    static func run(
+        key: ProvingKey, circuit: Circuit, assignment: Assignment, witness: (Int, inout Assignment) throws -> Void,
+        checkWitness: Bool, randomness: ProverRandomness, timings: ProverTimings
+    ) throws -> ProofFile {
+        try key.requireMatches(circuit)
+        var assignment = assignment
+        let c = key.circuit
+        let publicValues = try publicValues(of: assignment, circuit: c)
+        let state = ProverState(key: key, randomness: randomness, timings: timings, publicValues: publicValues)
+
+        // Round 0 and the advice phases (§5).
+        var transcript = ProtocolTranscript.begin(fingerprint: key.verifyingKey.fingerprint, publicValues: publicValues)
+        for phase in c.phases {
+            try witness(phase, &assignment)
+            let columns = c.advicePhases.indices.filter { c.advicePhases[$0] == phase }
+            let commitments = try state.commitAdvice(columns, from: assignment)
+            let drawn = ProtocolTranscript.advicePhase(&transcript, phase: phase, commitments: commitments, circuit: c)
+            for d in drawn {
+                state.rho[d.index] = d.value
+                try assignment.setChallenge(Challenge(index: d.index), d.value)
+            }
+        }
+        try state.requireUnchanged(assignment)
+        if checkWitness {
+            try timings.measure("witnessCheck") {
+                do { try ConstraintChecker.requireSatisfied(circuit, assignment) } catch let report as UnsatisfiedConstraints {
+                    throw ProverError.unsatisfiedWitness(report)
+                }
+            }
+        }
+        state.computeVerifierColumns()
+
+        // Lookup round.
+        state.theta = transcript.squeeze(ProtocolTranscript.Label.theta)
+        let multiplicityCommitments = try state.commitMultiplicities()
+        for m in multiplicityCommitments { transcript.absorb(ProtocolTranscript.Label.multiplicity, point: m) }
+        state.beta = transcript.squeeze(ProtocolTranscript.Label.beta)
+        state.gamma = transcript.squeeze(ProtocolTranscript.Label.gamma)
+
+        // Accumulator round.
+        let (productCommitments, sumCommitments) = try state.commitAccumulators()
+        for p in productCommitments { transcript.absorb(ProtocolTranscript.Label.permutation, point: p) }
+        for s in sumCommitments { transcript.absorb(ProtocolTranscript.Label.logUp, point: s) }
+        state.alpha = transcript.squeeze(ProtocolTranscript.Label.alpha)
+
+        // Quotient round.
+        let quotientCommitments = try state.commitQuotient()
+        for h in quotientCommitments { transcript.absorb(ProtocolTranscript.Label.quotient, point: h) }
+        state.zeta = transcript.squeeze(ProtocolTranscript.Label.zeta)
+
+        // Evaluation and opening rounds.
+        let (atZeta, atOmegaZeta) = state.evaluations()
+        for e in atZeta + atOmegaZeta { transcript.absorb(ProtocolTranscript.Label.evaluation, scalar: e) }
+        state.v = transcript.squeeze(ProtocolTranscript.Label.v)
+        let (wZeta, wOmegaZeta) = state.openings(atZeta: atZeta, atOmegaZeta: atOmegaZeta)
+        transcript.absorb(ProtocolTranscript.Label.opening, point: wZeta)
+        transcript.absorb(ProtocolTranscript.Label.opening, point: wOmegaZeta)
+        _ = transcript.squeeze(ProtocolTranscript.Label.mu)  // drawn so the transcript has one shape (§5)
+
+        let proof = Proof(
+            advice: state.adviceCommitmentsInOrder, multiplicities: multiplicityCommitments,
+            permutation: productCommitments, runningSums: sumCommitments, quotient: quotientCommitments,
+            evaluationsAtZeta: atZeta, evaluationsAtOmegaZeta: atOmegaZeta, openingAtZeta: wZeta,
+            openingAtOmegaZeta: wOmegaZeta)
+        return ProofFile(keyFingerprint: key.verifyingKey.fingerprint, publicValues: publicValues, body: proof.encoded)
+    }
+
+    /// The assignment's public values per instance column (unassigned ones read as 0; the checker reports them).
+    static func publicValues(of assignment: Assignment, circuit c: VerifierCircuit) throws -> [[Fr]] {
+        guard assignment.instance.count == c.instanceCount,
+            zip(assignment.instance, c.instanceLengths).allSatisfy({ $0.count == $1 })
+        else { throw ProverError.publicValues("the assignment's instance columns do not match the circuit") }
+        return assignment.instance
+    }
+}

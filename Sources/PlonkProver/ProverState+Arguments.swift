@@ -1,0 +1,154 @@
+import BN254
+import ConstraintSystem
+import FieldArithmetic
+import Parallelism
+import PlonkVerifier
+
+/// The lookup and permutation rounds: multiplicities (§9), grand products (§8), running sums (§9).
+extension ProverState {
+    /// m_l for each lookup, after θ: per table row, the selector weight of the inputs equal to it, on the
+    /// first table row holding that tuple, divided by the table selector there (1 without one).
+    func commitMultiplicities() throws -> [G1Affine] {
+        try timings.measure("permutationLookup") {
+            for lookup in c.lookups {
+                var inputs = [Fr](repeating: .zero, count: u)
+                var table = [Fr](repeating: .zero, count: u)
+                let q = key.fixedValues[lookup.selector.index]
+                let qt = lookup.tableSelector.map { key.fixedValues[$0.index] }
+                var firstRow: [Fr: Int] = [:]
+                for r in 0..<u where qt?[r].isZero != true {
+                    var t = Fr.zero, power = Fr.one
+                    for column in lookup.table {
+                        t += power * key.fixedValues[column.index][r]
+                        power *= theta
+                    }
+                    table[r] = t
+                    if firstRow[t] == nil { firstRow[t] = r }
+                }
+                var m = [Fr](repeating: .zero, count: u)
+                for r in 0..<u where !q[r].isZero {
+                    var a = Fr.zero, power = Fr.one
+                    for e in lookup.inputs {
+                        a += power * evaluate(e, row: r)
+                        power *= theta
+                    }
+                    inputs[r] = a
+                    // An input outside the table (only through the unchecked test entry) adds nothing here;
+                    // the running sum then cannot close and the proof is rejected.
+                    if let row = firstRow[a] { m[row] += q[r] }
+                }
+                if let qt {
+                    for r in 0..<u where !m[r].isZero { m[r] *= qt[r].inverse() }
+                }
+                lookupInputs.append(inputs)
+                lookupTables.append(table)
+                multiplicities.append(try blinded(m[...]))
+            }
+        }
+        return commitValues(multiplicities, category: "otherMSM")
+    }
+
+    /// z, π_1 … π_{c−1} and φ_l, after β and γ; returns their commitments.
+    func commitAccumulators() throws -> (products: [G1Affine], sums: [G1Affine]) {
+        try timings.measure("permutationLookup") {
+            try computeProducts()
+            try computeRunningSums()
+        }
+        let all = commitValues(products + runningSums, category: "otherMSM")
+        return (Array(all[0..<products.count]), Array(all[products.count...]))
+    }
+
+    private func computeProducts() throws {
+        let chunks = c.permutationChunks
+        guard chunks > 0 else { return }
+        let columns = c.permutationColumns
+        let omegas = domain.elements
+        var deltaPowers = [Fr.one]
+        for _ in 1..<max(columns.count, 1) { deltaPowers.append(deltaPowers.last! * Fr.multiplicativeGenerator) }
+        // f_j(ω^r) and 1/g_j(ω^r) for every chunk and usable row.
+        var numerators = [[Fr]](repeating: [Fr](repeating: .one, count: u), count: chunks)
+        var denominators = [[Fr]](repeating: [Fr](repeating: .one, count: u), count: chunks)
+        for j in 0..<chunks {
+            numerators[j].withUnsafeMutableBufferPointer { f in
+                denominators[j].withUnsafeMutableBufferPointer { g in
+                    for i in c.permutationChunk(j) {
+                        let values = columnValues(columns[i])
+                        let sigma = key.sigmaValues[i]
+                        let identityStep = beta * deltaPowers[i]
+                        Parallel.forEachChunk(of: u, minimumChunk: 4096) { range in
+                            for r in range {
+                                let v = values[r] + gamma
+                                f[r] *= v + identityStep * omegas[r]
+                                g[r] *= v + beta * sigma[r]
+                            }
+                        }
+                    }
+                }
+            }
+            guard !denominators[j].contains(where: \.isZero) else {
+                throw ProverError.unluckyChallenge("a permutation denominator is zero")
+            }
+            Fr.batchInvert(&denominators[j])
+        }
+        // π_j(ω^r) = π_{j−1}(ω^r)·f_j/g_j; z(ω^{r+1}) = π_{c−1}(ω^r)·f_c/g_c (chunks 0-based here).
+        var acc = [[Fr]](repeating: [Fr](repeating: .zero, count: u + 1), count: chunks)
+        var z = Fr.one
+        for r in 0..<u {
+            acc[0][r] = z
+            var running = z
+            for j in 0..<chunks {
+                running = running * numerators[j][r] * denominators[j][r]
+                if j + 1 < chunks { acc[j + 1][r] = running }
+            }
+            z = running
+        }
+        acc[0][u] = z  // 1 when the copies hold
+        products.append(Array(acc[0][0..<u]) + [z] + (try random.elements(Circuit.blindingRows)))
+        for j in 1..<chunks {
+            products.append(Array(acc[j][0..<u]) + (try random.elements(Circuit.reservedRows)))
+        }
+    }
+
+    private func columnValues(_ column: Column) -> [Fr] {
+        switch column.kind {
+        case .advice: return advice[column.index]
+        case .instance: return instanceValues[column.index]
+        case .fixed: return key.fixedValues[column.index]
+        case .challenge: return challengeValues[column.index]
+        }
+    }
+
+    /// φ(ω^0) = 0, φ(ω^{r+1}) = φ(ω^r) + q/A − m·q_t/T with A = β + input, T = β + table row.
+    private func computeRunningSums() throws {
+        for (l, lookup) in c.lookups.enumerated() {
+            let q = key.fixedValues[lookup.selector.index]
+            let qt = lookup.tableSelector.map { key.fixedValues[$0.index] }
+            let m = multiplicities[l]
+            var toInvert: [Fr] = []
+            var inputSlots = [Int](repeating: -1, count: u)
+            var tableSlots = [Int](repeating: -1, count: u)
+            for r in 0..<u {
+                if !q[r].isZero {
+                    inputSlots[r] = toInvert.count
+                    toInvert.append(beta + lookupInputs[l][r])
+                }
+                if !m[r].isZero && qt?[r].isZero != true {
+                    tableSlots[r] = toInvert.count
+                    toInvert.append(beta + lookupTables[l][r])
+                }
+            }
+            guard !toInvert.contains(where: \.isZero) else {
+                throw ProverError.unluckyChallenge("a logUp denominator is zero")
+            }
+            Fr.batchInvert(&toInvert)
+            var phi = [Fr](repeating: .zero, count: u + 1)
+            for r in 0..<u {
+                var next = phi[r]
+                if inputSlots[r] >= 0 { next += q[r] * toInvert[inputSlots[r]] }
+                if tableSlots[r] >= 0 { next -= m[r] * (qt?[r] ?? .one) * toInvert[tableSlots[r]] }
+                phi[r + 1] = next
+            }
+            runningSums.append(phi + (try random.elements(Circuit.blindingRows)))
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import BN254
+import FieldArithmetic
+import Parallelism
+import PlonkVerifier
+import Polynomials
+
+/// The evaluation and opening rounds (§13): values at ζ and ωζ in §13.1's order, then one KZG opening
+/// proof per point for the v-weighted sum of its polynomials (GWC19).
+extension ProverState {
+    /// The polynomials of S_ζ (items 1–5) and S_ωζ (items 6–9), in order.
+    var openingSets: (zeta: [Polynomial], omegaZeta: [Polynomial]) {
+        var atZeta = advicePolynomials + key.fixedPolynomials + key.sigmaPolynomials + productPolynomials
+        for l in 0..<c.lookups.count { atZeta += [multiplicityPolynomials[l], runningSumPolynomials[l]] }
+        var atOmegaZeta = c.queriedAtNext(.advice).map { advicePolynomials[$0] }
+        atOmegaZeta += c.queriedAtNext(.fixed).map { key.fixedPolynomials[$0] }
+        if let z = productPolynomials.first { atOmegaZeta.append(z) }
+        atOmegaZeta += runningSumPolynomials
+        return (atZeta, atOmegaZeta)
+    }
+
+    func evaluations() -> (atZeta: [Fr], atOmegaZeta: [Fr]) {
+        timings.measure("openings") {
+            let sets = openingSets
+            let omegaZeta = domain.generator * zeta
+            func evaluateAll(_ polynomials: [Polynomial], at x: Fr) -> [Fr] {
+                var out = [Fr](repeating: .zero, count: polynomials.count)
+                out.withUnsafeMutableBufferPointer { out in
+                    Parallel.forEach(tasks: polynomials.count) { out[$0] = polynomials[$0].evaluate(at: x) }
+                }
+                return out
+            }
+            return (evaluateAll(sets.zeta, at: zeta), evaluateAll(sets.omegaZeta, at: omegaZeta))
+        }
+    }
+
+    /// W_ζ and W_ωζ; S_ζ ends with the combined quotient H = Σ_i ζ^{i(n−1)}·h'_i.
+    func openings(atZeta: [Fr], atOmegaZeta: [Fr]) -> (G1Affine, G1Affine) {
+        let (wZeta, wOmegaZeta): (Polynomial, Polynomial) = timings.measure("openings") {
+            let sets = openingSets
+            var combinedQuotient = [Fr](repeating: .zero, count: n)
+            var power = Fr.one
+            let step = zeta.power(UInt64(n - 1))
+            for chunk in quotientChunks {
+                accumulate(&combinedQuotient, chunk.coefficients, power)
+                power *= step
+            }
+            let zetaPolynomials = sets.zeta + [Polynomial(coefficients: combinedQuotient)]
+            let omegaZeta = domain.generator * zeta
+            return (
+                batched(zetaPolynomials).dividedByLinear(at: zeta).quotient,
+                batched(sets.omegaZeta).dividedByLinear(at: omegaZeta).quotient
+            )
+        }
+        let commitments = commitCoefficients([wZeta, wOmegaZeta])
+        return (commitments[0], commitments[1])
+    }
+
+    /// Σ_i v^i·p_i.
+    private func batched(_ polynomials: [Polynomial]) -> Polynomial {
+        var sum = [Fr](repeating: .zero, count: n)
+        var power = Fr.one
+        for p in polynomials {
+            accumulate(&sum, p.coefficients, power)
+            power *= v
+        }
+        return Polynomial(coefficients: sum)
+    }
+
+    private func accumulate(_ sum: inout [Fr], _ coefficients: [Fr], _ factor: Fr) {
+        sum.withUnsafeMutableBufferPointer { out in
+            coefficients.withUnsafeBufferPointer { a in
+                Parallel.forEachChunk(of: a.count, minimumChunk: 8192) { range in
+                    for i in range { out[i] += factor * a[i] }
+                }
+            }
+        }
+    }
+}

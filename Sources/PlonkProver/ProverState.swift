@@ -1,0 +1,134 @@
+import BN254
+import ConstraintSystem
+import FieldArithmetic
+import MSM
+import Parallelism
+import PlonkVerifier
+import Polynomials
+
+/// The prover's working state across rounds: column values on H (n rows, blinded), then coefficients and
+/// coset evaluations for the quotient, and the challenges drawn so far.
+final class ProverState {
+    let key: ProvingKey
+    let c: VerifierCircuit
+    let n: Int
+    let u: Int
+    let domain: EvaluationDomain
+    let random: ProverRandomness
+    let timings: ProverTimings
+    let publicValues: [[Fr]]
+
+    var rho: [Fr]
+    var theta = Fr.zero, beta = Fr.zero, gamma = Fr.zero, alpha = Fr.zero, zeta = Fr.zero, v = Fr.zero
+
+    /// Values on all n rows.
+    var advice: [[Fr]]
+    var adviceCommitments: [G1Affine]
+    var instanceValues: [[Fr]] = []
+    var challengeValues: [[Fr]] = []
+    var multiplicities: [[Fr]] = []
+    /// θ-compressed lookup inputs (rows with a non-zero selector) and table rows, without β.
+    var lookupInputs: [[Fr]] = []
+    var lookupTables: [[Fr]] = []
+    var products: [[Fr]] = []
+    var runningSums: [[Fr]] = []
+
+    /// Coefficients, filled in the quotient round.
+    var advicePolynomials: [Polynomial] = []
+    var productPolynomials: [Polynomial] = []
+    var multiplicityPolynomials: [Polynomial] = []
+    var runningSumPolynomials: [Polynomial] = []
+    var quotientChunks: [Polynomial] = []
+
+    init(key: ProvingKey, randomness: ProverRandomness, timings: ProverTimings, publicValues: [[Fr]]) {
+        self.key = key
+        c = key.circuit
+        n = c.rowCount
+        u = c.usableRows
+        domain = key.domain
+        random = randomness
+        self.timings = timings
+        self.publicValues = publicValues
+        rho = [Fr](repeating: .zero, count: c.challengeNames.count)
+        advice = [[Fr]](repeating: [], count: c.adviceCount)
+        adviceCommitments = [G1Affine](repeating: .infinity, count: c.adviceCount)
+    }
+
+    // MARK: Helpers
+
+    /// n values: the usable rows, the last row's value, then 4 random rows (§3, §12).
+    func blinded(_ usable: ArraySlice<Fr>, lastRow: Fr = .zero) throws -> [Fr] {
+        precondition(usable.count == u, "one value per usable row")
+        return Array(usable) + [lastRow] + (try random.elements(Circuit.blindingRows))
+    }
+
+    /// Commitments of columns given by their values on H: Σ v_i·[L_i(τ)]₁ (small values take the MSM's
+    /// cheap path; the four random rows form their own run).
+    func commitValues(_ columns: [[Fr]], category: String) -> [G1Affine] {
+        timings.measure(category) {
+            G1Projective.batchToAffine(columns.map { msm(points: key.lagrangeG1, scalars: $0) })
+        }
+    }
+
+    func commitCoefficients(_ polynomials: [Polynomial]) -> [G1Affine] {
+        timings.measure("otherMSM") {
+            G1Projective.batchToAffine(polynomials.map { p in
+                key.powersG1.withUnsafeBufferPointer { points in
+                    p.coefficients.withUnsafeBufferPointer { msm(points: points, scalars: $0) }
+                }
+            })
+        }
+    }
+
+    func interpolate(_ values: [Fr]) -> Polynomial {
+        timings.measure("ntt") { Polynomial(coefficients: try! domain.inverseNTT(values)) }
+    }
+
+    /// The value of column `column` at row `row` (rows wrap mod n) in the prover's current tables.
+    func cell(_ column: Column, _ row: Int) -> Fr {
+        let r = row & (n - 1)
+        switch column.kind {
+        case .advice: return advice[column.index][r]
+        case .fixed: return key.fixedValues[column.index][r]
+        case .instance: return instanceValues[column.index][r]
+        case .challenge: return challengeValues[column.index][r]
+        }
+    }
+
+    func evaluate(_ e: Expression, row: Int) -> Fr {
+        e.evaluate(
+            query: { q in self.cell(q.column, q.rotation == .current ? row : row + 1) },
+            challenge: { self.rho[$0.index] })
+    }
+
+    // MARK: Advice phases
+
+    func commitAdvice(_ columns: [Int], from assignment: Assignment) throws -> [G1Affine] {
+        for i in columns { advice[i] = try blinded(assignment.advice[i][...]) }
+        let commitments = commitValues(columns.map { advice[$0] }, category: "adviceMSM")
+        for (i, commitment) in zip(columns, commitments) { adviceCommitments[i] = commitment }
+        return commitments
+    }
+
+    /// A later phase's witness callback must not rewrite advice that was already committed.
+    func requireUnchanged(_ assignment: Assignment) throws {
+        for i in 0..<c.adviceCount {
+            for r in 0..<u where assignment.advice[i][r] != advice[i][r] {
+                throw ProverError.witnessChangedAfterCommitment(column: i, row: r)
+            }
+        }
+    }
+
+    var adviceCommitmentsInOrder: [G1Affine] { c.adviceCommitmentOrder.map { adviceCommitments[$0] } }
+
+    /// Instance and challenge columns on H (the verifier evaluates the same values at ζ, §10).
+    func computeVerifierColumns() {
+        instanceValues = publicValues.map { $0 + [Fr](repeating: .zero, count: n - $0.count) }
+        let entries = PlonkVerifier.challengeColumnEntries(c, rho: rho, publicValues: publicValues)
+        challengeValues = entries.map { column in
+            var values = [Fr](repeating: .zero, count: n)
+            for e in column { values[e.row] = e.value }
+            return values
+        }
+    }
+}

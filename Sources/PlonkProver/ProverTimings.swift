@@ -1,0 +1,28 @@
+/// Where the prover's time goes, for benchmarks (`zkbench plonk`). Categories:
+/// - `adviceMSM`: committing the witness columns (small values: the MSM's cheap path);
+/// - `otherMSM`: multiplicities, accumulators, quotient chunks and opening proofs (mostly full-size);
+/// - `ntt`: interpolations and coset extensions;
+/// - `permutationLookup`: multiplicities, grand products and running sums (values, not commitments);
+/// - `quotient`: evaluating the constraints on the coset and dividing by Z_H;
+/// - `openings`: evaluations at ζ, ωζ and forming the opening polynomials;
+/// - `witnessCheck`: the constraint checker run before proving.
+public final class ProverTimings: @unchecked Sendable {
+    public private(set) var seconds: [String: Double] = [:]
+    public static let categories = [
+        "adviceMSM", "otherMSM", "ntt", "permutationLookup", "quotient", "openings", "witnessCheck",
+    ]
+
+    public init() {}
+
+    func measure<T>(_ category: String, _ body: () throws -> T) rethrows -> T {
+        let clock = ContinuousClock()
+        let start = clock.now
+        defer {
+            let d = (clock.now - start).components
+            seconds[category, default: 0] += Double(d.seconds) + Double(d.attoseconds) * 1e-18
+        }
+        return try body()
+    }
+
+    public var total: Double { seconds.values.reduce(0, +) }
+}

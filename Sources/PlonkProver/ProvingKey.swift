@@ -1,0 +1,111 @@
+import BN254
+import ConstraintSystem
+import FieldArithmetic
+import KZG
+import PlonkVerifier
+import Polynomials
+
+/// Everything the prover needs besides the witness (docs/proof-format.md §5): the verifying key, the fixed
+/// and permutation polynomials (values on H and coefficients), and the part of the SRS the commitments use
+/// ([τ^i]₁ and the Lagrange basis for this circuit's n), so proving never reads the SRS file.
+public struct ProvingKey: Sendable {
+    public static let magic: [UInt8] = Array("ZKIPKEY".utf8) + [0]
+    public static let formatVersion: UInt32 = 1
+
+    public let verifyingKey: VerifyingKey
+    let domain: EvaluationDomain
+    /// Fixed column values on all n rows (0 on rows ≥ u), and their coefficients.
+    let fixedValues: [[Fr]]
+    let fixedPolynomials: [Polynomial]
+    /// σ_i on all n rows, and coefficients.
+    let sigmaValues: [[Fr]]
+    let sigmaPolynomials: [Polynomial]
+    let powersG1: [G1Affine]
+    let lagrangeG1: [G1Affine]
+
+    init(
+        verifyingKey: VerifyingKey, domain: EvaluationDomain, fixedValues: [[Fr]], sigmaValues: [[Fr]],
+        powersG1: [G1Affine], lagrangeG1: [G1Affine]
+    ) {
+        self.verifyingKey = verifyingKey
+        self.domain = domain
+        self.fixedValues = fixedValues
+        self.sigmaValues = sigmaValues
+        self.fixedPolynomials = fixedValues.map { (try? Evaluations(values: $0, domain: domain))!.interpolate() }
+        self.sigmaPolynomials = sigmaValues.map { (try? Evaluations(values: $0, domain: domain))!.interpolate() }
+        self.powersG1 = powersG1
+        self.lagrangeG1 = lagrangeG1
+    }
+
+    public var circuit: VerifierCircuit { verifyingKey.circuit }
+
+    /// The same proving key with other verifying-key metadata (the compiler fills it after keygen).
+    public func withMetadata(_ metadata: KeyMetadata) throws -> ProvingKey {
+        ProvingKey(
+            verifyingKey: try verifyingKey.withMetadata(metadata), domain: domain, fixedValues: fixedValues,
+            sigmaValues: sigmaValues, powersG1: powersG1, lagrangeG1: lagrangeG1)
+    }
+
+    /// Throws unless `circuit` is the circuit this key was made for (structure and fixed values).
+    public func requireMatches(_ circuit: Circuit) throws {
+        guard VerifierCircuit(circuit) == verifyingKey.circuit else {
+            throw KeyError.circuitMismatch("the circuit's structure differs from the key's")
+        }
+        let u = circuit.usableRows
+        for (i, column) in circuit.fixedValues.enumerated() where Array(fixedValues[i][0..<u]) != column {
+            throw KeyError.circuitMismatch("fixed column \(i) (\(circuit.fixedNames[i])) differs from the key's")
+        }
+    }
+
+    // MARK: File
+
+    /// magic ‖ u32 version ‖ LP(verifying key file) ‖ fixed values ‖ σ values ‖ [τ^i]₁ ‖ [L_i(τ)]₁,
+    /// scalars canonical, points uncompressed (fast to load: no square roots).
+    public var encoded: [UInt8] {
+        var w = ByteWriter()
+        w.raw(Self.magic)
+        w.u32(Self.formatVersion)
+        w.prefixed(verifyingKey.encoded)
+        for column in fixedValues + sigmaValues { for v in column { w.scalar(v) } }
+        for p in powersG1 + lagrangeG1 { w.raw(p.uncompressed) }
+        return w.bytes
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws -> ProvingKey {
+        do {
+            var r = ByteReader(bytes, context: "proving key")
+            guard Array(try r.take(8, "magic")) == magic else { throw KeyError.badMagic("proving key") }
+            let version = try r.u32("format version")
+            guard version == formatVersion else {
+                throw KeyError.unsupportedVersion(found: version, supported: formatVersion)
+            }
+            let vk = try VerifyingKey.decode(try r.prefixed("verifying key", limit: r.remaining))
+            let c = vk.circuit
+            let n = c.rowCount
+            let columns = c.fixedCount + c.permutationColumns.count
+            let expected = columns * n * 32 + 2 * n * 64
+            guard r.remaining == expected else {
+                throw DecodingError(
+                    context: "proving key", offset: r.offset,
+                    reason: "\(r.remaining) bytes of tables, the circuit needs \(expected)")
+            }
+            var tables: [[Fr]] = []
+            for i in 0..<columns { tables.append(try (0..<n).map { _ in try r.scalar("column \(i) value") }) }
+            var points: [G1Affine] = []
+            points.reserveCapacity(2 * n)
+            for i in 0..<(2 * n) {
+                let data = try r.take(64, "SRS point \(i)")
+                do { points.append(try G1Affine(uncompressed: data)) } catch {
+                    throw DecodingError(context: "proving key", offset: r.offset - 64, reason: "SRS point \(i): \(error)")
+                }
+            }
+            let domain = try EvaluationDomain(log2Size: c.log2Rows)
+            return ProvingKey(
+                verifyingKey: vk, domain: domain, fixedValues: Array(tables[0..<c.fixedCount]),
+                sigmaValues: Array(tables[c.fixedCount...]), powersG1: Array(points[0..<n]),
+                lagrangeG1: Array(points[n...]))
+        } catch let e as DecodingError {
+            throw KeyError.malformed(e)
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import ConstraintSystem
+import FieldArithmetic
+
+/// The quotient's numerator N = Σ_i α^i·C_i over every constraint of docs/protocol.md §6, §8, §9, in §7's
+/// order, written once for any value type: the verifier runs it on field elements at ζ, the prover on
+/// vectors of coset evaluations. The order of the terms here *is* the protocol's.
+public enum Numerator {
+    /// Arithmetic on the value type.
+    public struct Algebra<V> {
+        public var constant: (Fr) -> V
+        public var add: (V, V) -> V
+        public var subtract: (V, V) -> V
+        public var multiply: (V, V) -> V
+        public var negate: (V) -> V
+        public var scale: (V, Fr) -> V
+
+        public init(
+            constant: @escaping (Fr) -> V, add: @escaping (V, V) -> V, subtract: @escaping (V, V) -> V,
+            multiply: @escaping (V, V) -> V, negate: @escaping (V) -> V, scale: @escaping (V, Fr) -> V
+        ) {
+            self.constant = constant
+            self.add = add
+            self.subtract = subtract
+            self.multiply = multiply
+            self.negate = negate
+            self.scale = scale
+        }
+    }
+
+    /// The values every constraint reads.
+    public struct Inputs<V> {
+        /// Any column (advice, fixed, instance, challenge) at the current or next row.
+        public var query: (Query) -> V
+        /// L_0, L_u and q_active (§3).
+        public var firstRow: V
+        public var lastRow: V
+        public var active: V
+        /// δ^i·X for permutation column i.
+        public var identity: (Int) -> V
+        /// σ_i.
+        public var sigma: (Int) -> V
+        /// π_j for j = 0 (that is z) … c − 1.
+        public var products: (Int) -> V
+        /// z(ωX).
+        public var productNext: V
+        /// m_l, φ_l, φ_l(ωX).
+        public var multiplicity: (Int) -> V
+        public var runningSum: (Int) -> V
+        public var runningSumNext: (Int) -> V
+
+        public init(
+            query: @escaping (Query) -> V, firstRow: V, lastRow: V, active: V, identity: @escaping (Int) -> V,
+            sigma: @escaping (Int) -> V, products: @escaping (Int) -> V, productNext: V,
+            multiplicity: @escaping (Int) -> V, runningSum: @escaping (Int) -> V,
+            runningSumNext: @escaping (Int) -> V
+        ) {
+            self.query = query
+            self.firstRow = firstRow
+            self.lastRow = lastRow
+            self.active = active
+            self.identity = identity
+            self.sigma = sigma
+            self.products = products
+            self.productNext = productNext
+            self.multiplicity = multiplicity
+            self.runningSum = runningSum
+            self.runningSumNext = runningSumNext
+        }
+    }
+
+    public struct Scalars: Sendable {
+        public var challenges: [Fr]
+        public var theta: Fr, beta: Fr, gamma: Fr, alpha: Fr
+
+        public init(challenges: [Fr], theta: Fr, beta: Fr, gamma: Fr, alpha: Fr) {
+            self.challenges = challenges
+            self.theta = theta
+            self.beta = beta
+            self.gamma = gamma
+            self.alpha = alpha
+        }
+    }
+
+    /// Σ_i α^i·C_i.
+    public static func evaluate<V>(
+        _ circuit: VerifierCircuit, scalars s: Scalars, inputs x: Inputs<V>, algebra op: Algebra<V>
+    ) -> V {
+        var accumulator: V? = nil
+        var power = Fr.one
+        func term(_ c: V) {
+            let weighted = power == .one ? c : op.scale(c, power)
+            accumulator = accumulator.map { op.add($0, weighted) } ?? weighted
+            power *= s.alpha
+        }
+        func value(_ e: Expression) -> V {
+            e.evaluate(
+                constant: op.constant, query: x.query, challenge: { op.constant(s.challenges[$0.index]) },
+                sum: op.add, product: op.multiply, negated: op.negate, scaled: op.scale)
+        }
+        let one = op.constant(.one)
+
+        // 1. Gates: q·e for each constraint (§6).
+        for gate in circuit.gates {
+            let q = x.query(Query(gate.selector.column, .current))
+            for constraint in gate.constraints { term(op.multiply(q, value(constraint))) }
+        }
+
+        // 2. Permutation (§8).
+        let chunks = circuit.permutationChunks
+        if chunks > 0 {
+            let z = x.products(0)
+            term(op.multiply(x.firstRow, op.subtract(z, one)))
+            term(op.multiply(x.lastRow, op.subtract(z, one)))
+            let gamma = op.constant(s.gamma)
+            for j in 0..<chunks {
+                var f: V? = nil
+                var g: V? = nil
+                for i in circuit.permutationChunk(j) {
+                    let v = op.add(x.query(Query(circuit.permutationColumns[i], .current)), gamma)
+                    let fi = op.add(v, op.scale(x.identity(i), s.beta))
+                    let gi = op.add(v, op.scale(x.sigma(i), s.beta))
+                    f = f.map { op.multiply($0, fi) } ?? fi
+                    g = g.map { op.multiply($0, gi) } ?? gi
+                }
+                // Chunk j+1 of §8: π_{j+1}·g − π_j·f, the last one closing into z(ωX).
+                let left = j + 1 < chunks ? x.products(j + 1) : x.productNext
+                term(op.multiply(x.active, op.subtract(op.multiply(left, g!), op.multiply(x.products(j), f!))))
+            }
+        }
+
+        // 3. Lookups (§9).
+        for (l, lookup) in circuit.lookups.enumerated() {
+            let phi = x.runningSum(l)
+            term(op.multiply(x.firstRow, phi))
+            term(op.multiply(x.lastRow, phi))
+            var a = op.constant(s.beta)
+            var t = op.constant(s.beta)
+            var thetaPower = Fr.one
+            for (input, column) in zip(lookup.inputs, lookup.table) {
+                a = op.add(a, op.scale(value(input), thetaPower))
+                t = op.add(t, op.scale(x.query(Query(column.column, .current)), thetaPower))
+                thetaPower *= s.theta
+            }
+            let q = x.query(Query(lookup.selector.column, .current))
+            let m = x.multiplicity(l)
+            let mq = lookup.tableSelector.map { op.multiply(m, x.query(Query($0.column, .current))) } ?? m
+            let difference = op.subtract(x.runningSumNext(l), phi)
+            let body = op.add(
+                op.subtract(op.multiply(op.multiply(difference, a), t), op.multiply(q, t)), op.multiply(mq, a))
+            term(op.multiply(x.active, body))
+        }
+        return accumulator ?? op.constant(.zero)
+    }
+
+    /// The field-element algebra (the verifier's).
+    public static var field: Algebra<Fr> {
+        Algebra<Fr>(
+        constant: { $0 }, add: { $0 + $1 }, subtract: { $0 - $1 }, multiply: { $0 * $1 }, negate: { -$0 },
+        scale: { $0 * $1 })
+    }
+}

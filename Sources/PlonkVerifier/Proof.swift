@@ -1,0 +1,141 @@
+import BN254
+import FieldArithmetic
+
+/// The proof body of docs/protocol.md §14, parsed. Every list has exactly the length the verifying key's
+/// circuit dictates (`decode` checks it before anything else).
+public struct Proof: Sendable, Equatable {
+    /// [a_i] in commitment order: phase by phase, by index within a phase.
+    public var advice: [G1Affine]
+    public var multiplicities: [G1Affine]
+    /// [z], [π_1] … [π_{c−1}].
+    public var permutation: [G1Affine]
+    public var runningSums: [G1Affine]
+    /// [h'_0] … [h'_{D−2}].
+    public var quotient: [G1Affine]
+    /// §13.1 items 1–5.
+    public var evaluationsAtZeta: [Fr]
+    /// §13.1 items 6–9.
+    public var evaluationsAtOmegaZeta: [Fr]
+    public var openingAtZeta: G1Affine
+    public var openingAtOmegaZeta: G1Affine
+
+    public init(
+        advice: [G1Affine], multiplicities: [G1Affine], permutation: [G1Affine], runningSums: [G1Affine],
+        quotient: [G1Affine], evaluationsAtZeta: [Fr], evaluationsAtOmegaZeta: [Fr], openingAtZeta: G1Affine,
+        openingAtOmegaZeta: G1Affine
+    ) {
+        self.advice = advice
+        self.multiplicities = multiplicities
+        self.permutation = permutation
+        self.runningSums = runningSums
+        self.quotient = quotient
+        self.evaluationsAtZeta = evaluationsAtZeta
+        self.evaluationsAtOmegaZeta = evaluationsAtOmegaZeta
+        self.openingAtZeta = openingAtZeta
+        self.openingAtOmegaZeta = openingAtOmegaZeta
+    }
+
+    /// The body bytes: points compressed, scalars canonical little-endian, in §14's order.
+    public var encoded: [UInt8] {
+        var w = ByteWriter()
+        for p in advice + multiplicities + permutation + runningSums + quotient { w.point(p) }
+        for s in evaluationsAtZeta + evaluationsAtOmegaZeta { w.scalar(s) }
+        w.point(openingAtZeta)
+        w.point(openingAtOmegaZeta)
+        return w.bytes
+    }
+
+    /// Parses a body for `circuit`: the length must be exactly §14's, every point must decode (on the
+    /// curve, canonical flags) and every scalar must be canonical.
+    public static func decode(_ body: [UInt8], for circuit: VerifierCircuit) throws -> Proof {
+        guard body.count == circuit.proofBodyBytes else {
+            throw VerificationError.malformedProof(
+                "the proof body has \(body.count) bytes; this key's circuit needs exactly \(circuit.proofBodyBytes)")
+        }
+        do {
+            var r = ByteReader(body, context: "proof body")
+            func points(_ n: Int, _ what: String) throws -> [G1Affine] {
+                try (0..<n).map { try r.g1("\(what) \($0)") }
+            }
+            let advice = try points(circuit.adviceCount, "advice commitment")
+            let multiplicities = try points(circuit.lookups.count, "multiplicity commitment")
+            let permutation = try points(circuit.permutationChunks, "permutation commitment")
+            let runningSums = try points(circuit.lookups.count, "running-sum commitment")
+            let quotient = try points(circuit.quotientChunks, "quotient commitment")
+            let atZeta = try (0..<circuit.evaluationsAtZeta).map { try r.scalar("evaluation at ζ \($0)") }
+            let atOmegaZeta = try (0..<circuit.evaluationsAtOmegaZeta).map { try r.scalar("evaluation at ωζ \($0)") }
+            let wZeta = try r.g1("opening at ζ")
+            let wOmegaZeta = try r.g1("opening at ωζ")
+            try r.requireEnd()
+            return Proof(
+                advice: advice, multiplicities: multiplicities, permutation: permutation, runningSums: runningSums,
+                quotient: quotient, evaluationsAtZeta: atZeta, evaluationsAtOmegaZeta: atOmegaZeta,
+                openingAtZeta: wZeta, openingAtOmegaZeta: wOmegaZeta)
+        } catch let e as DecodingError {
+            throw VerificationError.malformedProof(e.description)
+        }
+    }
+}
+
+/// A proof file (docs/proof-format.md §4): header, the public values, the body. Self-contained for
+/// verification with the verifying key it names by fingerprint.
+public struct ProofFile: Sendable, Equatable {
+    public static let magic: [UInt8] = Array("ZKIPROOF".utf8)
+    public static let formatVersion: UInt32 = 1
+    /// Public values and body are bounded so a hostile header cannot make the decoder allocate much.
+    static let maximumPublicValues = 1 << 24
+
+    public var keyFingerprint: [UInt8]
+    /// The public values, one array per instance column, of the column's length.
+    public var publicValues: [[Fr]]
+    public var body: [UInt8]
+
+    public init(keyFingerprint: [UInt8], publicValues: [[Fr]], body: [UInt8]) {
+        self.keyFingerprint = keyFingerprint
+        self.publicValues = publicValues
+        self.body = body
+    }
+
+    /// magic ‖ u32 version ‖ fingerprint (32) ‖ u32 I ‖ per column (u32 ℓ ‖ ℓ scalars) ‖ u64 len ‖ body.
+    public var encoded: [UInt8] {
+        var w = ByteWriter()
+        w.raw(Self.magic)
+        w.u32(Self.formatVersion)
+        w.raw(keyFingerprint)
+        w.count(publicValues.count)
+        for column in publicValues {
+            w.count(column.count)
+            for v in column { w.scalar(v) }
+        }
+        w.prefixed(body)
+        return w.bytes
+    }
+
+    /// Parses the header and public values (canonical scalars); the body is parsed against a key by
+    /// `Proof.decode`.
+    public static func decode(_ bytes: [UInt8]) throws -> ProofFile {
+        do {
+            var r = ByteReader(bytes, context: "proof file")
+            guard Array(try r.take(8, "magic")) == magic else {
+                throw VerificationError.malformedProof("not a ZKInfer proof file (wrong magic bytes)")
+            }
+            let version = try r.u32("format version")
+            guard version == formatVersion else {
+                throw VerificationError.malformedProof(
+                    "unsupported proof format version \(version) (this build reads \(formatVersion))")
+            }
+            let fingerprint = Array(try r.take(32, "key fingerprint"))
+            let columns = try r.count("instance columns", limit: 1 << 16)
+            var values: [[Fr]] = []
+            for c in 0..<columns {
+                let length = try r.count("instance column \(c) length", limit: min(maximumPublicValues, r.remaining / 32))
+                values.append(try (0..<length).map { try r.scalar("public value \(c)[\($0)]") })
+            }
+            let body = try r.prefixed("proof body", limit: r.remaining)
+            try r.requireEnd()
+            return ProofFile(keyFingerprint: fingerprint, publicValues: values, body: body)
+        } catch let e as DecodingError {
+            throw VerificationError.malformedProof(e.description)
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import BN254
+import FieldArithmetic
+import Transcript
+
+/// The labels and round structure of docs/protocol.md §5, shared by prover and verifier so the two cannot
+/// drift: the prover calls these as it computes each round, the verifier as it reads the proof.
+public enum ProtocolTranscript {
+    public enum Label {
+        public static let key = "vk"
+        public static let instance = "instance"
+        public static let advice = "advice"
+        public static let challenge = "challenge"
+        public static let theta = "theta"
+        public static let multiplicity = "multiplicity"
+        public static let beta = "beta"
+        public static let gamma = "gamma"
+        public static let permutation = "permutation"
+        public static let logUp = "logup"
+        public static let alpha = "alpha"
+        public static let quotient = "quotient"
+        public static let zeta = "zeta"
+        public static let evaluation = "eval"
+        public static let v = "v"
+        public static let opening = "opening"
+        public static let mu = "mu"
+    }
+
+    /// Round 0: the key fingerprint, then each instance column's values (an empty string for length 0).
+    public static func begin(fingerprint: [UInt8], publicValues: [[Fr]]) -> Transcript {
+        var t = Transcript()
+        t.absorb(Label.key, fingerprint)
+        for column in publicValues { t.absorb(Label.instance, scalars: column) }
+        return t
+    }
+
+    /// Advice commitments of one phase, in index order, then that phase's challenges in index order.
+    /// `commitments` pairs each advice column index of the phase with its commitment.
+    public static func advicePhase(
+        _ t: inout Transcript, phase: Int, commitments: [G1Affine], circuit: VerifierCircuit
+    ) -> [(index: Int, value: Fr)] {
+        for c in commitments { t.absorb(Label.advice, point: c) }
+        return circuit.challengePhases.indices.filter { circuit.challengePhases[$0] == phase }.map {
+            (index: $0, value: t.squeeze(Label.challenge))
+        }
+    }
+
+    /// Every challenge of one proof.
+    public struct Challenges: Sendable {
+        public var rho: [Fr] = []
+        public var theta = Fr.zero, beta = Fr.zero, gamma = Fr.zero, alpha = Fr.zero
+        public var zeta = Fr.zero, v = Fr.zero, mu = Fr.zero
+        public init() {}
+    }
+
+    /// The verifier's side: replays every round with the proof's values.
+    static func replay(key: VerifyingKey, publicValues: [[Fr]], proof: Proof) -> Challenges {
+        let c = key.circuit
+        var t = begin(fingerprint: key.fingerprint, publicValues: publicValues)
+        var ch = Challenges()
+        ch.rho = [Fr](repeating: .zero, count: c.challengeNames.count)
+        var cursor = 0
+        for phase in key.derived.phases {
+            let count = c.advicePhases.filter { $0 == phase }.count
+            let drawn = advicePhase(
+                &t, phase: phase, commitments: Array(proof.advice[cursor..<(cursor + count)]), circuit: c)
+            cursor += count
+            for d in drawn { ch.rho[d.index] = d.value }
+        }
+        ch.theta = t.squeeze(Label.theta)
+        for m in proof.multiplicities { t.absorb(Label.multiplicity, point: m) }
+        ch.beta = t.squeeze(Label.beta)
+        ch.gamma = t.squeeze(Label.gamma)
+        for p in proof.permutation { t.absorb(Label.permutation, point: p) }
+        for s in proof.runningSums { t.absorb(Label.logUp, point: s) }
+        ch.alpha = t.squeeze(Label.alpha)
+        for h in proof.quotient { t.absorb(Label.quotient, point: h) }
+        ch.zeta = t.squeeze(Label.zeta)
+        for e in proof.evaluationsAtZeta + proof.evaluationsAtOmegaZeta { t.absorb(Label.evaluation, scalar: e) }
+        ch.v = t.squeeze(Label.v)
+        t.absorb(Label.opening, point: proof.openingAtZeta)
+        t.absorb(Label.opening, point: proof.openingAtOmegaZeta)
+        ch.mu = t.squeeze(Label.mu)
+        return ch
+    }
+}

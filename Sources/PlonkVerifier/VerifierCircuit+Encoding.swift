@@ -1,0 +1,337 @@
+import ConstraintSystem
+import FieldArithmetic
+
+/// The binary form of a `VerifierCircuit` inside the verifying key (docs/proof-format.md §3). Decoding
+/// validates every index, phase and row against the circuit's own sizes, so the verifier can index
+/// without checks afterwards; expressions are limited in depth and size so hostile keys cannot exhaust
+/// the stack or memory.
+extension VerifierCircuit {
+    /// Deeper expressions are refused (the evaluators recurse); `Expression.sum(of:)` builds balanced trees.
+    public static let maximumExpressionDepth = 512
+    static let maximumNodes = 1 << 20
+    static let maximumItems = 1 << 24
+
+    func encode(into w: inout ByteWriter) throws {
+        w.count(log2Rows)
+        w.count(adviceNames.count)
+        for (name, phase) in zip(adviceNames, advicePhases) {
+            w.string(name)
+            w.count(phase)
+        }
+        w.count(instanceNames.count)
+        for (name, length) in zip(instanceNames, instanceLengths) {
+            w.string(name)
+            w.count(length)
+        }
+        w.count(fixedNames.count)
+        for name in fixedNames { w.string(name) }
+        w.count(challengeNames.count)
+        for (name, phase) in zip(challengeNames, challengePhases) {
+            w.string(name)
+            w.count(phase)
+        }
+        w.count(challengeColumnNames.count)
+        for (name, segments) in zip(challengeColumnNames, challengeSegments) {
+            w.string(name)
+            w.count(segments.count)
+            for s in segments { Self.encode(s, into: &w) }
+        }
+        w.count(gates.count)
+        for gate in gates {
+            w.string(gate.name)
+            w.count(gate.selector.index)
+            w.count(gate.constraints.count)
+            for c in gate.constraints { try Self.encode(c, into: &w) }
+        }
+        w.count(lookups.count)
+        for lookup in lookups {
+            w.string(lookup.name)
+            w.count(lookup.selector.index)
+            w.count(lookup.inputs.count)
+            for e in lookup.inputs { try Self.encode(e, into: &w) }
+            for t in lookup.table { w.count(t.index) }
+            if let s = lookup.tableSelector {
+                w.u8(1)
+                w.count(s.index)
+            } else {
+                w.u8(0)
+            }
+        }
+        w.count(permutationColumns.count)
+        for c in permutationColumns {
+            w.u8(UInt8(c.kind.rawValue))
+            w.count(c.index)
+        }
+    }
+
+    static func encode(_ s: ChallengeSegment, into w: inout ByteWriter) {
+        w.count(s.challenge.index)
+        w.count(s.startRow)
+        switch s.source {
+        case .fold(let m):
+            w.u8(0)
+            encode(m, into: &w)
+        case .publicFold(let m, let instance, let start):
+            w.u8(1)
+            encode(m, into: &w)
+            w.count(instance.index)
+            w.count(start)
+        }
+    }
+
+    static func encode(_ m: FoldMatrix, into w: inout ByteWriter) {
+        w.count(m.powers)
+        w.count(m.outputs)
+        switch m.storage {
+        case .dense(let values):
+            w.u8(0)
+            for v in values { w.i64(v) }
+        case .sparse(let entries):
+            w.u8(1)
+            w.count(entries.count)
+            for e in entries {
+                w.count(e.power)
+                w.count(e.output)
+                w.i64(e.value)
+            }
+        }
+    }
+
+    /// Prefix order: tag, then children.
+    static func encode(_ e: Expression, into w: inout ByteWriter, depth: Int = 0) throws {
+        guard depth < maximumExpressionDepth else { throw KeyError.expressionTooDeep(maximumExpressionDepth) }
+        switch e {
+        case .constant(let c):
+            w.u8(0)
+            w.scalar(c)
+        case .query(let q):
+            w.u8(1)
+            w.u8(UInt8(q.column.kind.rawValue))
+            w.count(q.column.index)
+            w.u8(UInt8(q.rotation.rawValue))
+        case .challenge(let c):
+            w.u8(2)
+            w.count(c.index)
+        case .sum(let a, let b):
+            w.u8(3)
+            try encode(a, into: &w, depth: depth + 1)
+            try encode(b, into: &w, depth: depth + 1)
+        case .product(let a, let b):
+            w.u8(4)
+            try encode(a, into: &w, depth: depth + 1)
+            try encode(b, into: &w, depth: depth + 1)
+        case .negated(let a):
+            w.u8(5)
+            try encode(a, into: &w, depth: depth + 1)
+        case .scaled(let a, let c):
+            w.u8(6)
+            w.scalar(c)
+            try encode(a, into: &w, depth: depth + 1)
+        }
+    }
+
+    // MARK: Decoding
+
+    static func decode(from r: inout ByteReader) throws -> VerifierCircuit {
+        let log2Rows = try r.count("log2 rows", limit: Circuit.supportedLog2Rows.upperBound)
+        guard Circuit.supportedLog2Rows.contains(log2Rows) else {
+            throw r.fail("log2 rows \(log2Rows) outside \(Circuit.supportedLog2Rows)")
+        }
+        let usable = (1 << log2Rows) - Circuit.reservedRows
+        var adviceNames: [String] = [], advicePhases: [Int] = []
+        for _ in 0..<(try r.count("advice columns", limit: 1 << 16)) {
+            adviceNames.append(try r.string("advice name"))
+            advicePhases.append(try phase(&r))
+        }
+        var instanceNames: [String] = [], instanceLengths: [Int] = []
+        for _ in 0..<(try r.count("instance columns", limit: 1 << 16)) {
+            instanceNames.append(try r.string("instance name"))
+            instanceLengths.append(try r.count("instance length", limit: usable))
+        }
+        var fixedNames: [String] = []
+        for _ in 0..<(try r.count("fixed columns", limit: 1 << 16)) { fixedNames.append(try r.string("fixed name")) }
+        var challengeNames: [String] = [], challengePhases: [Int] = []
+        for _ in 0..<(try r.count("challenges", limit: 1 << 16)) {
+            challengeNames.append(try r.string("challenge name"))
+            challengePhases.append(try phase(&r))
+        }
+        let counts = ColumnCounts(
+            advice: adviceNames.count, instance: instanceNames.count, fixed: fixedNames.count,
+            challenge: 0, challenges: challengeNames.count)
+        var challengeColumnNames: [String] = [], segments: [[ChallengeSegment]] = []
+        let challengeColumns = try r.count("challenge columns", limit: 1 << 16)
+        for _ in 0..<challengeColumns {
+            challengeColumnNames.append(try r.string("challenge column name"))
+            var column: [ChallengeSegment] = []
+            var nextFree = 0
+            for _ in 0..<(try r.count("segments", limit: maximumItems)) {
+                let s = try decodeSegment(&r, counts: counts, instanceLengths: instanceLengths)
+                // Sorted and disjoint, inside the usable rows (reserved rows must stay 0, §3).
+                guard s.startRow >= nextFree, s.startRow + s.rowCount <= usable else {
+                    throw r.fail("challenge segment at row \(s.startRow) overlaps, is unsorted or leaves the usable rows")
+                }
+                nextFree = s.startRow + s.rowCount
+                column.append(s)
+            }
+            segments.append(column)
+        }
+        var full = counts
+        full.challenge = challengeColumns
+        var gates: [Gate] = []
+        var names = Set<String>()
+        for _ in 0..<(try r.count("gates", limit: maximumItems)) {
+            let name = try r.string("gate name")
+            guard names.insert(name).inserted else { throw r.fail("duplicate gate or lookup name \"\(name)\"") }
+            let selector = FixedColumn(index: try r.index("gate selector", below: full.fixed))
+            let n = try r.count("gate constraints", limit: maximumItems)
+            guard n > 0 else { throw r.fail("gate \"\(name)\" has no constraints") }
+            var constraints: [Expression] = []
+            for _ in 0..<n { constraints.append(try decodeExpression(&r, counts: full)) }
+            gates.append(Gate(name: name, selector: selector, constraints: constraints))
+        }
+        var lookups: [LookupArgument] = []
+        for _ in 0..<(try r.count("lookups", limit: maximumItems)) {
+            let name = try r.string("lookup name")
+            guard names.insert(name).inserted else { throw r.fail("duplicate gate or lookup name \"\(name)\"") }
+            let selector = FixedColumn(index: try r.index("lookup selector", below: full.fixed))
+            let width = try r.count("lookup width", limit: 1 << 10)
+            guard width > 0 else { throw r.fail("lookup \"\(name)\" has no inputs") }
+            var inputs: [Expression] = []
+            for _ in 0..<width { inputs.append(try decodeExpression(&r, counts: full)) }
+            var table: [FixedColumn] = []
+            for _ in 0..<width { table.append(FixedColumn(index: try r.index("table column", below: full.fixed))) }
+            let hasSelector = try r.u8("table selector flag")
+            guard hasSelector <= 1 else { throw r.fail("table selector flag \(hasSelector)") }
+            let tableSelector = hasSelector == 1
+                ? FixedColumn(index: try r.index("table selector", below: full.fixed)) : nil
+            lookups.append(
+                LookupArgument(name: name, selector: selector, inputs: inputs, table: table, tableSelector: tableSelector))
+        }
+        var permutation: [Column] = []
+        for _ in 0..<(try r.count("permutation columns", limit: 1 << 16)) {
+            let column = try decodeColumn(&r, counts: full)
+            guard column.kind != .challenge else { throw r.fail("a challenge column cannot be permuted") }
+            guard permutation.last.map({ $0 < column }) ?? true else {
+                throw r.fail("permutation columns must be sorted and distinct")
+            }
+            permutation.append(column)
+        }
+        return VerifierCircuit(
+            log2Rows: log2Rows, adviceNames: adviceNames, advicePhases: advicePhases, instanceNames: instanceNames,
+            instanceLengths: instanceLengths, fixedNames: fixedNames, challengeNames: challengeNames,
+            challengePhases: challengePhases, challengeColumnNames: challengeColumnNames, challengeSegments: segments,
+            gates: gates, lookups: lookups, permutationColumns: permutation)
+    }
+
+    struct ColumnCounts {
+        var advice: Int, instance: Int, fixed: Int, challenge: Int, challenges: Int
+        func count(_ kind: ColumnKind) -> Int {
+            switch kind {
+            case .advice: return advice
+            case .instance: return instance
+            case .fixed: return fixed
+            case .challenge: return challenge
+            }
+        }
+    }
+
+    static func phase(_ r: inout ByteReader) throws -> Int {
+        let p = try r.count("phase", limit: 1 << 16)
+        guard p >= 1 else { throw r.fail("phase 0 (phases start at 1)") }
+        return p
+    }
+
+    static func decodeColumn(_ r: inout ByteReader, counts: ColumnCounts) throws -> Column {
+        let tag = try r.u8("column kind")
+        guard let kind = ColumnKind(rawValue: Int(tag)) else { throw r.fail("column kind \(tag)") }
+        return Column(kind: kind, index: try r.index("\(kind) column index", below: counts.count(kind)))
+    }
+
+    static func decodeSegment(_ r: inout ByteReader, counts: ColumnCounts, instanceLengths: [Int]) throws
+        -> ChallengeSegment
+    {
+        let challenge = Challenge(index: try r.index("segment challenge", below: counts.challenges))
+        let start = try r.count("segment start row", limit: 1 << 28)
+        let tag = try r.u8("segment source")
+        let matrix = try decodeMatrix(&r)
+        switch tag {
+        case 0:
+            return ChallengeSegment(challenge: challenge, startRow: start, source: .fold(matrix))
+        case 1:
+            let instance = try r.index("public fold instance column", below: counts.instance)
+            let instanceStart = try r.count("public fold instance start", limit: 1 << 28)
+            guard instanceStart + matrix.outputs <= instanceLengths[instance] else {
+                throw r.fail("public fold reads past instance column \(instance)")
+            }
+            return ChallengeSegment(
+                challenge: challenge, startRow: start,
+                source: .publicFold(matrix, instance: InstanceColumn(index: instance), instanceStart: instanceStart))
+        default:
+            throw r.fail("segment source \(tag)")
+        }
+    }
+
+    static func decodeMatrix(_ r: inout ByteReader) throws -> FoldMatrix {
+        let powers = try r.count("matrix powers", limit: 1 << 28)
+        let outputs = try r.count("matrix outputs", limit: 1 << 28)
+        let tag = try r.u8("matrix storage")
+        do {
+            switch tag {
+            case 0:
+                // Check the size against the bytes present before allocating.
+                let (cells, overflow) = powers.multipliedReportingOverflow(by: outputs)
+                guard !overflow, cells <= r.remaining / 8 else { throw r.fail("dense matrix \(powers)×\(outputs) is truncated") }
+                var values: [Int64] = []
+                values.reserveCapacity(cells)
+                for _ in 0..<cells { values.append(try r.i64("matrix entry")) }
+                return try FoldMatrix(powers: powers, outputs: outputs, dense: values)
+            case 1:
+                let n = try r.count("sparse entries", limit: r.remaining / 16)
+                var entries: [FoldMatrix.Entry] = []
+                entries.reserveCapacity(n)
+                for _ in 0..<n {
+                    let p = try r.count("entry power", limit: 1 << 28)
+                    let o = try r.count("entry output", limit: 1 << 28)
+                    entries.append(FoldMatrix.Entry(power: p, output: o, value: try r.i64("entry value")))
+                }
+                return try FoldMatrix(powers: powers, outputs: outputs, entries: entries)
+            default:
+                throw r.fail("matrix storage \(tag)")
+            }
+        } catch let error as ConstraintSystemError {
+            throw r.fail("\(error)")
+        }
+    }
+
+    static func decodeExpression(_ r: inout ByteReader, counts: ColumnCounts) throws -> Expression {
+        var nodes = 0
+        return try decodeExpression(&r, counts: counts, depth: 0, nodes: &nodes)
+    }
+
+    private static func decodeExpression(_ r: inout ByteReader, counts: ColumnCounts, depth: Int, nodes: inout Int)
+        throws -> Expression
+    {
+        guard depth < maximumExpressionDepth else { throw r.fail("expression deeper than \(maximumExpressionDepth)") }
+        nodes += 1
+        guard nodes <= maximumNodes else { throw r.fail("expression has more than \(maximumNodes) nodes") }
+        let tag = try r.u8("expression tag")
+        switch tag {
+        case 0: return .constant(try r.scalar("constant"))
+        case 1:
+            let column = try decodeColumn(&r, counts: counts)
+            let rotation = try r.u8("rotation")
+            guard let rot = Rotation(rawValue: Int(rotation)) else { throw r.fail("rotation \(rotation)") }
+            return .query(Query(column, rot))
+        case 2: return .challenge(Challenge(index: try r.index("challenge", below: counts.challenges)))
+        case 3, 4:
+            let a = try decodeExpression(&r, counts: counts, depth: depth + 1, nodes: &nodes)
+            let b = try decodeExpression(&r, counts: counts, depth: depth + 1, nodes: &nodes)
+            return tag == 3 ? .sum(a, b) : .product(a, b)
+        case 5: return .negated(try decodeExpression(&r, counts: counts, depth: depth + 1, nodes: &nodes))
+        case 6:
+            let c = try r.scalar("scale")
+            return .scaled(try decodeExpression(&r, counts: counts, depth: depth + 1, nodes: &nodes), c)
+        default: throw r.fail("expression tag \(tag)")
+        }
+    }
+}

@@ -1,0 +1,192 @@
+import BN254
+import FieldArithmetic
+@testable import MSM
+import Parallelism
+import Testing
+
+/// Points P_i = (a + i·b)·G, so that Σ s_i·P_i = (Σ s_i·(a + i·b))·G gives an exact reference with one scalar
+/// multiplication even for large inputs; small inputs are also checked against the plain sum of scalar
+/// multiplications (BN254's wNAF code, independent of the MSM).
+struct PointFamily {
+    let a: Fr, b: Fr
+    let points: [G1Affine]
+
+    init(count: Int, rng: inout SeededGenerator) {
+        a = rng.fr()
+        b = rng.fr()
+        var current = G1Projective.generator * a
+        let step = G1Projective.generator * b
+        var projective: [G1Projective] = []
+        for _ in 0..<count {
+            projective.append(current)
+            current = current + step
+        }
+        points = G1Projective.batchToAffine(projective)
+    }
+
+    func discreteLog(_ i: Int) -> Fr { a + Fr(UInt64(i)) * b }
+
+    func reference(_ scalars: [Fr]) -> G1Projective {
+        var sum = Fr.zero
+        for (i, s) in scalars.enumerated() { sum += s * discreteLog(i) }
+        return G1Projective.generator * sum
+    }
+}
+
+func naiveSum(_ points: [G1Affine], _ scalars: [Fr]) -> G1Projective {
+    var sum = G1Projective.infinity
+    for (p, s) in zip(points, scalars) { sum = sum + G1Projective(p) * s }
+    return sum
+}
+
+@Suite struct MSMTests {
+    @Test(arguments: [1, 2, 3, 17, 300])
+    func fullScalarsAgreeWithNaiveSum(count: Int) {
+        var rng = SeededGenerator(seed: UInt64(count))
+        let family = PointFamily(count: count, rng: &rng)
+        let scalars = rng.frs(count)
+        let expected = naiveSum(family.points, scalars)
+        #expect(expected == family.reference(scalars))
+        #expect(msm(points: family.points, scalars: scalars) == expected)
+    }
+
+    @Test func zeroScalarsInfinityAndRepeatedPoints() {
+        var rng = SeededGenerator(seed: 99)
+        let family = PointFamily(count: 64, rng: &rng)
+        var points = family.points
+        var scalars = rng.frs(64)
+        for i in stride(from: 0, to: 64, by: 5) { scalars[i] = .zero }
+        points[7] = .infinity
+        points[8] = .infinity
+        // Repeated points with equal scalars: the same bucket receives P twice (a doubling inside a batch).
+        for i in 20..<30 {
+            points[i] = points[19]
+            scalars[i] = scalars[19]
+        }
+        // P and −P with equal scalars: the bucket cancels to infinity.
+        points[40] = points[41].negated()
+        scalars[40] = scalars[41]
+        points[42] = points[43].negated()
+        scalars[42] = -scalars[43]  // −P·(−s) = P·s: same bucket, same point
+        #expect(msm(points: points, scalars: scalars) == naiveSum(points, scalars))
+        #expect(msm(points: points, scalars: [Fr](repeating: .zero, count: 64)).isInfinity)
+        #expect(msm(points: [G1Affine](repeating: .infinity, count: 5), scalars: rng.frs(5)).isInfinity)
+        #expect(msm(points: [], scalars: []).isInfinity)
+        // Fewer scalars than points: a prefix of the points.
+        #expect(msm(points: points, scalars: Array(scalars.prefix(10))) == naiveSum(Array(points.prefix(10)), Array(scalars.prefix(10))))
+    }
+
+    @Test func smallSignedAndMixedScalars() {
+        var rng = SeededGenerator(seed: 5)
+        let n = 3000
+        let family = PointFamily(count: n, rng: &rng)
+        // ±32-bit values (negative ones are r − k).
+        let small32 = (0..<n).map { _ in Fr(signed: Int64(Int32(truncatingIfNeeded: rng.next()))) }
+        #expect(msm(points: family.points, scalars: small32) == family.reference(small32))
+        // 16-bit values.
+        let small16 = (0..<n).map { _ in Fr(signed: Int64(Int16(truncatingIfNeeded: rng.next()))) }
+        #expect(msm(points: family.points, scalars: small16) == family.reference(small16))
+        // 32-bit values with four full-size ones (blinding rows) at the end.
+        var mixed = small32
+        for i in (n - 4)..<n { mixed[i] = rng.fr() }
+        #expect(msm(points: family.points, scalars: mixed) == family.reference(mixed))
+        // Values of every width from 1 to 254 bits.
+        let widths = (0..<n).map { i -> Fr in
+            let bits = 1 + i % 254
+            var limbs = (rng.next(), rng.next(), rng.next(), rng.next() >> 2)
+            limbs = mask(limbs, bits: bits)
+            return Fr(reducing: limbs)
+        }
+        #expect(msm(points: family.points, scalars: widths) == family.reference(widths))
+    }
+
+    @Test func skewedDigitsUseTheOverflowPath() {
+        // Every scalar equal: every point lands in the same bucket in every window.
+        var rng = SeededGenerator(seed: 8)
+        let n = 5000
+        let family = PointFamily(count: n, rng: &rng)
+        for value in [Fr(1), Fr(3), -Fr(1), Fr(1 << 40)] {
+            let scalars = [Fr](repeating: value, count: n)
+            #expect(msm(points: family.points, scalars: scalars) == family.reference(scalars))
+        }
+    }
+
+    @Test func threadCountsAgreeOnALargeInput() {
+        var rng = SeededGenerator(seed: 17)
+        let n = 1 << 14
+        let family = PointFamily(count: n, rng: &rng)
+        var scalars = rng.frs(n)
+        for i in stride(from: 0, to: n, by: 3) { scalars[i] = Fr(signed: Int64(Int32(truncatingIfNeeded: rng.next()))) }
+        let expected = family.reference(scalars)
+        for threads in [1, 2, 5] {
+            let result = Parallel.withThreadCount(threads) { msm(points: family.points, scalars: scalars) }
+            #expect(result == expected, "\(threads) threads")
+        }
+    }
+
+    @Test func g2AgreesWithNaiveSum() {
+        var rng = SeededGenerator(seed: 23)
+        let base = G2Projective.generator * rng.fr()
+        var points: [G2Projective] = [base]
+        for _ in 1..<40 { points.append(points[points.count - 1] + G2Projective.generator) }
+        var affine = G2Projective.batchToAffine(points)
+        affine[3] = .infinity
+        var scalars = rng.frs(40)
+        scalars[5] = .zero
+        scalars[6] = Fr(signed: -12345)
+        var expected = G2Projective.infinity
+        for (p, s) in zip(affine, scalars) { expected = expected + G2Projective(p) * s }
+        #expect(msmG2(points: affine, scalars: scalars) == expected)
+        #expect(msmG2(points: [], scalars: []).isInfinity)
+    }
+
+    @Test func recodingPicksTheShorterSign() {
+        #expect(RecodedScalar(Fr(signed: -5)).bits == 3)
+        #expect(RecodedScalar(Fr(signed: -5)).negative)
+        #expect(RecodedScalar(Fr(5)).bits == 3)
+        #expect(!RecodedScalar(Fr(5)).negative)
+        #expect(RecodedScalar(Fr.zero).bits == 0)
+        // Digits reassemble the value, with the sign.
+        var rng = SeededGenerator(seed: 3)
+        for _ in 0..<50 {
+            let s = rng.fr()
+            let r = RecodedScalar(s)
+            for c in [2, 7, 13, 16] {
+                let windows = (r.bits + 1 + c - 1) / c
+                var digits = [Int32](repeating: 0, count: windows)
+                digits.withUnsafeMutableBufferPointer { r.writeSignedDigits(window: c, windows: windows, to: $0.baseAddress!, stride: 1) }
+                var value = Fr.zero
+                for d in digits.reversed() {
+                    value = value * Fr(UInt64(1) << UInt64(c)) + Fr(signed: Int64(d))
+                    #expect(abs(d) <= 1 << (c - 1))
+                }
+                #expect(value == s)
+            }
+        }
+    }
+
+    @Test func planSplitsOffAFewFullScalars() {
+        var histogram = [Int](repeating: 0, count: 256)
+        histogram[32] = 1 << 18
+        histogram[254] = 4
+        let runs = MSMPlan.split(histogram: histogram, threads: 2)
+        #expect(runs.map(\.maxBits) == [32, 254])
+        var uniform = [Int](repeating: 0, count: 256)
+        uniform[254] = 1 << 18
+        uniform[250] = 1 << 10
+        #expect(MSMPlan.split(histogram: uniform, threads: 2).map(\.maxBits) == [254])
+        let small = MSMPlan.bestRun(count: 1 << 18, bits: 32, threads: 2)
+        let full = MSMPlan.bestRun(count: 1 << 18, bits: 254, threads: 2)
+        #expect(full.cost > 4 * small.cost)
+    }
+}
+
+func mask(_ t: (UInt64, UInt64, UInt64, UInt64), bits: Int) -> (UInt64, UInt64, UInt64, UInt64) {
+    var limbs = [t.0, t.1, t.2, t.3]
+    for i in 0..<4 {
+        let low = i * 64
+        if bits <= low { limbs[i] = 0 } else if bits < low + 64 { limbs[i] &= (1 << UInt64(bits - low)) - 1 }
+    }
+    limbs[(bits - 1) / 64] |= 1 << UInt64((bits - 1) % 64)  // exactly `bits` bits
+    return (limbs[0], limbs[1], limbs[2], limbs[3])
+}

@@ -1,0 +1,132 @@
+import BN254
+import ConstraintSystem
+import FieldArithmetic
+import Parallelism
+import PlonkVerifier
+import Testing
+
+@testable import PlonkProver
+
+/// Keys: determinism, serialization round trips, metadata binding, and decoders fed hostile bytes.
+struct KeyTests {
+    @Test func keygenIsIdenticalForAnyThreadCount() throws {
+        let f = Fixtures.feature
+        let srs = TestSRS.make(log2Size: f.circuit.log2Rows)
+        let one = try Parallel.withThreadCount(1) { try KeyGeneration.generate(circuit: f.circuit, srs: srs) }
+        let four = try Parallel.withThreadCount(4) { try KeyGeneration.generate(circuit: f.circuit, srs: srs) }
+        #expect(one.encoded == four.encoded)
+        #expect(one.verifyingKey.encoded == four.verifyingKey.encoded)
+        #expect(one.verifyingKey.fingerprint == Fixtures.featureKey.verifyingKey.fingerprint)
+    }
+
+    @Test func keysRoundTrip() throws {
+        let pk = Fixtures.featureKey
+        let vkBytes = pk.verifyingKey.encoded
+        let vk = try VerifyingKey.decode(vkBytes)
+        #expect(vk.encoded == vkBytes)
+        #expect(vk.fingerprint == pk.verifyingKey.fingerprint)
+        #expect(vk.circuit == pk.verifyingKey.circuit)
+        try PlonkVerifier.verify(key: vk, proof: Fixtures.featureProof)
+
+        let decoded = try ProvingKey.decode(pk.encoded)
+        #expect(decoded.encoded == pk.encoded)
+        let f = Fixtures.feature
+        let file = try PlonkProver.prove(key: decoded, circuit: f.circuit, assignment: f.assignment(), witness: f.phase2)
+        try PlonkVerifier.verify(key: vk, proof: try ProofFile.decode(file.encoded))
+        #expect(try ProofFile.decode(file.encoded) == file)
+    }
+
+    @Test func provingKeyRefusesAnotherCircuit() throws {
+        var weights = FeatureCircuit.defaultWeights
+        weights[0][0] = 0
+        let other = try FeatureCircuit(weights: weights)
+        #expect(throws: KeyError.self) {
+            _ = try PlonkProver.prove(key: Fixtures.featureKey, circuit: other.circuit, assignment: other.assignment())
+        }
+    }
+
+    @Test func metadataIsBoundByTheFingerprint() throws {
+        var metadata = KeyMetadata()
+        metadata.setString("model_sha256", "ab12")
+        metadata["scales"] = [7, 0, 255]
+        metadata.setString("compiler_version", "0.1")
+        let pk = try Fixtures.featureKey.withMetadata(metadata)
+        let vk = try VerifyingKey.decode(pk.verifyingKey.encoded)
+        #expect(vk.metadata == metadata)
+        #expect(vk.metadata.entries.map(\.key) == ["compiler_version", "model_sha256", "scales"])
+        #expect(vk.metadata.printable.map(\.value) == ["0.1", "ab12", "0x0700ff"])
+        #expect(vk.fingerprint != Fixtures.featureKey.verifyingKey.fingerprint)
+        // Proofs are bound to the key with its metadata.
+        #expect(throws: VerificationError.self) { try PlonkVerifier.verify(key: vk, proof: Fixtures.featureProof) }
+        let f = Fixtures.feature
+        let file = try PlonkProver.prove(key: pk, circuit: f.circuit, assignment: f.assignment(), witness: f.phase2)
+        try PlonkVerifier.verify(key: vk, proof: file)
+    }
+
+    @Test func srsOriginTravelsIntoTheKey() throws {
+        let vk = Fixtures.featureKey.verifyingKey
+        #expect(vk.srs.isInsecure)
+        #expect(vk.srs.hash.count == 32)
+        let decoded = try VerifyingKey.decode(vk.encoded)
+        #expect(decoded.srs == vk.srs)
+    }
+
+    /// Random, truncated, extended and bit-flipped key files: typed errors, never a crash.
+    @Test func keyDecoderSurvivesHostileBytes() throws {
+        let bytes = Fixtures.featureKey.verifyingKey.encoded
+        var rng = SeededRandom(seed: 5)
+        for length in [0, 1, 8, 12, 20, 100, 4096] {
+            let random = (0..<length).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            #expect(throws: KeyError.self) { _ = try VerifyingKey.decode(random) }
+            // Valid header, random body.
+            if length >= 20 {
+                #expect(throws: KeyError.self) { _ = try VerifyingKey.decode(Array(bytes.prefix(12)) + random) }
+            }
+        }
+        for cut in stride(from: 0, to: bytes.count, by: 7) {
+            #expect(throws: KeyError.self) { _ = try VerifyingKey.decode(Array(bytes.prefix(cut))) }
+        }
+        #expect(throws: KeyError.self) { _ = try VerifyingKey.decode(bytes + [0]) }
+        var flipped = 0
+        for position in stride(from: 0, to: bytes.count, by: 3) {
+            var tampered = bytes
+            tampered[position] ^= UInt8(1 + rng.next() % 255)
+            #expect(throws: KeyError.self) { _ = try VerifyingKey.decode(tampered) }
+            flipped += 1
+        }
+        #expect(flipped > 100)
+        // A huge declared length is refused before allocating.
+        var huge = Array(bytes.prefix(12))
+        huge += [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]
+        #expect(throws: KeyError.self) { _ = try VerifyingKey.decode(huge) }
+    }
+
+    @Test func proofAndProvingKeyDecodersSurviveHostileBytes() throws {
+        var rng = SeededRandom(seed: 6)
+        let proof = Fixtures.featureProof.encoded
+        for length in [0, 7, 8, 44, 48, 200, 5000] {
+            let random = (0..<length).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            #expect(throws: VerificationError.self) { _ = try ProofFile.decode(random) }
+            #expect(throws: VerificationError.self) { _ = try ProofFile.decode(Array(proof.prefix(12)) + random) }
+        }
+        for cut in 0..<proof.count {
+            #expect(throws: VerificationError.self) { _ = try ProofFile.decode(Array(proof.prefix(cut))) }
+        }
+        // Header claiming 2^32−1 instance columns or values: refused by the limits, not allocated.
+        var claims = Array(proof.prefix(44))
+        claims += [0xff, 0xff, 0xff, 0xff]
+        #expect(throws: VerificationError.self) { _ = try ProofFile.decode(claims) }
+        // Random bodies of the right length decode or fail cleanly, and never verify.
+        let key = Fixtures.featureKey.verifyingKey
+        for _ in 0..<20 {
+            var file = Fixtures.featureProof
+            file.body = (0..<file.body.count).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            #expect(throws: VerificationError.self) { try PlonkVerifier.verify(key: key, proof: file) }
+        }
+        let pk = Fixtures.featureKey.encoded
+        for cut in [0, 8, 12, 100, pk.count / 2, pk.count - 1] {
+            #expect(throws: KeyError.self) { _ = try ProvingKey.decode(Array(pk.prefix(cut))) }
+        }
+        #expect(throws: KeyError.self) { _ = try ProvingKey.decode(pk + [1]) }
+    }
+}

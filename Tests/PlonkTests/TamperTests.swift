@@ -1,0 +1,134 @@
+import BN254
+import ConstraintSystem
+import FieldArithmetic
+import PlonkVerifier
+import Testing
+
+@testable import PlonkProver
+
+/// A valid proof changed in any way is rejected, each change with its specific reason.
+struct TamperTests {
+    let key = Fixtures.featureKey.verifyingKey
+    let file = Fixtures.featureProof
+
+    /// Every byte of the proof file (header, public values, body) XOR-ed with a random non-zero value.
+    @Test func everyFlippedByteIsRejected() throws {
+        let bytes = file.encoded
+        var rng = SeededRandom(seed: 77)
+        var reasons: [String: Int] = [:]
+        for position in 0..<bytes.count {
+            var tampered = bytes
+            tampered[position] ^= UInt8(1 + rng.next() % 255)
+            do {
+                let decoded = try ProofFile.decode(tampered)
+                try PlonkVerifier.verify(key: key, proof: decoded)
+                Issue.record("byte \(position) flipped: the proof still verifies")
+            } catch let error as VerificationError {
+                let reason: String
+                switch error {
+                case .malformedProof: reason = "malformed"
+                case .keyMismatch: reason = "key"
+                case .publicValuesShape: reason = "shape"
+                case .pairingCheckFailed: reason = "pairing"
+                default: reason = "other"
+                }
+                reasons[reason, default: 0] += 1
+            }
+        }
+        // Flips in the fingerprint name another key; flips in values or points fail the pairing or decoding.
+        #expect(reasons["key"] == 32)
+        #expect((reasons["pairing"] ?? 0) > bytes.count / 3)
+        #expect(reasons.values.reduce(0, +) == bytes.count)
+    }
+
+    @Test func truncatedAndExtendedProofsAreMalformed() throws {
+        let bytes = file.encoded
+        for cut in [1, 31, 32, 100, bytes.count - 1] {
+            #expect(throws: VerificationError.self) { _ = try ProofFile.decode(Array(bytes.dropLast(cut))) }
+        }
+        #expect(throws: VerificationError.self) { _ = try ProofFile.decode(bytes + [0]) }
+        // A consistent header around a body one item short: the body length check names it.
+        var short = file
+        short.body.removeLast(32)
+        do {
+            try PlonkVerifier.verify(key: key, proof: try ProofFile.decode(short.encoded))
+            Issue.record("a short body verified")
+        } catch let error as VerificationError {
+            #expect(error.isMalformed)
+            #expect(error.description.contains("needs exactly"))
+        }
+    }
+
+    @Test func wrongPublicValueFailsThePairing() throws {
+        var tampered = file
+        tampered.publicValues[0][1] += .one
+        #expect(throws: VerificationError.pairingCheckFailed) { try PlonkVerifier.verify(key: key, proof: tampered) }
+        // With expected values given, the difference is named before any algebra.
+        var expected = file.publicValues
+        expected[0][2] = Fr(signed: -3)
+        #expect(throws: VerificationError.unexpectedPublicValue(column: 0, row: 2, expected: "-3", actual: "\(Fixtures.feature.y[0])")) {
+            try PlonkVerifier.verify(key: key, proof: file, expectedPublicValues: expected)
+        }
+        try PlonkVerifier.verify(key: key, proof: file, expectedPublicValues: file.publicValues)
+        var missing = file
+        missing.publicValues[0].removeLast()
+        #expect(throws: VerificationError.self) { try PlonkVerifier.verify(key: key, proof: missing) }
+    }
+
+    /// The quotient commitment replaced by the point at infinity (and by another valid point).
+    @Test func replacedQuotientCommitmentIsRejected() throws {
+        let c = key.circuit
+        let offset = 32 * (c.adviceCount + 2 * c.lookups.count + c.permutationChunks)
+        var infinity = file
+        infinity.body.replaceSubrange(offset..<(offset + 32), with: G1Affine.infinity.compressed)
+        #expect(throws: VerificationError.pairingCheckFailed) { try PlonkVerifier.verify(key: key, proof: infinity) }
+        var generator = file
+        generator.body.replaceSubrange(offset..<(offset + 32), with: G1Affine.generator.compressed)
+        #expect(throws: VerificationError.pairingCheckFailed) { try PlonkVerifier.verify(key: key, proof: generator) }
+    }
+
+    @Test func proofForAnotherCircuitIsRejected() throws {
+        let other = Fixtures.publicFoldKey.verifyingKey
+        do {
+            try PlonkVerifier.verify(key: other, proof: file)
+            Issue.record("verified under another key")
+        } catch VerificationError.keyMismatch {}
+        // Relabelled with the other key's fingerprint, the body no longer has that circuit's shape.
+        var relabelled = file
+        relabelled.keyFingerprint = other.fingerprint
+        #expect(throws: VerificationError.self) { try PlonkVerifier.verify(key: other, proof: relabelled) }
+    }
+
+    /// A key for the same circuit whose weights differ in one entry: it has another fingerprint, and a
+    /// proof relabelled to it fails the pairing (the fold uses the key's weights).
+    @Test func keyWithOneDifferentWeightRejectsTheProof() throws {
+        var weights = FeatureCircuit.defaultWeights
+        weights[1][2] += 1
+        let altered = try FeatureCircuit(weights: weights)
+        let alteredKey = try KeyGeneration.generate(
+            circuit: altered.circuit, srs: TestSRS.make(log2Size: altered.circuit.log2Rows)).verifyingKey
+        #expect(alteredKey.fingerprint != key.fingerprint)
+        #expect(alteredKey.fixedCommitments == key.fixedCommitments)  // only the fold matrix differs
+        do {
+            try PlonkVerifier.verify(key: alteredKey, proof: file)
+            Issue.record("verified under a key with other weights")
+        } catch VerificationError.keyMismatch {}
+        var relabelled = file
+        relabelled.keyFingerprint = alteredKey.fingerprint
+        #expect(throws: VerificationError.pairingCheckFailed) { try PlonkVerifier.verify(key: alteredKey, proof: relabelled) }
+    }
+
+    /// An evaluation replaced by a non-canonical scalar (≥ r) is malformed, not reduced.
+    @Test func nonCanonicalScalarIsMalformed() throws {
+        let c = key.circuit
+        let offset = 32 * c.proofCommitments - 64  // first evaluation (the openings come last)
+        var tampered = file
+        tampered.body.replaceSubrange(offset..<(offset + 32), with: [UInt8](repeating: 0xff, count: 32))
+        do {
+            try PlonkVerifier.verify(key: key, proof: tampered)
+            Issue.record("non-canonical scalar accepted")
+        } catch let error as VerificationError {
+            #expect(error.isMalformed)
+        }
+    }
+}
