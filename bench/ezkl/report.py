@@ -4,7 +4,7 @@ import re
 
 README_START = "<!-- bench-peers:start -->"
 README_END = "<!-- bench-peers:end -->"
-PROFILE_ORDER = ["witness", "msm", "ntt", "perm/lookup", "quotient", "openings"]
+PROFILE_ORDER = ["load", "witness", "check", "msm", "ntt", "perm/lookup", "quotient", "openings"]
 
 
 def _num(x, fmt="{:.3f}", none="—"):
@@ -120,12 +120,15 @@ def profile_table(data: dict) -> list:
             continue
         cols = profile.get("columns", {})
         other = profile.get("unmapped", {})
-        rows.append(f"| {model} | " + " | ".join(_num(cols.get(c)) for c in PROFILE_ORDER) + " | "
-                    + (", ".join(f"{k} {v:.3f}" for k, v in other.items()) or "") + " |")
+        phases = {k.lower().replace("_", ""): v for k, v in profile.get("phases", {}).items()}
+        total = phases.get("totalseconds", phases.get("total"))
+        core = phases.get("proveseconds", phases.get("prove"))
+        rows.append(f"| {model} | {_num(total)} | {_num(core)} | " + " | ".join(_num(cols.get(c)) for c in PROFILE_ORDER)
+                    + " | " + (", ".join(f"{k} {v:.3f}" for k, v in other.items()) or "") + " |")
     if not rows:
         return []
-    return ["| model | " + " | ".join(PROFILE_ORDER) + " | phases (unmapped) |",
-            "|---|" + "---:|" * len(PROFILE_ORDER) + "---|"] + rows
+    return ["| model | total | prove | " + " | ".join(PROFILE_ORDER) + " | phases (unmapped) |",
+            "|---|---:|---:|" + "---:|" * len(PROFILE_ORDER) + "---|"] + rows
 
 
 def baseline_table(data: dict) -> list:

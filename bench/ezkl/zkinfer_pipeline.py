@@ -24,22 +24,26 @@ from common import (file_size, find_key, flatten, max_abs_error, max_or_none, no
 LOG2_KEYS = ["srsLog2", "requiredSRSLog2", "srsLog2Size", "paramsLog2", "log2Rows", "paddedLog2Rows", "log2RowsPadded",
              "logRows", "logrows", "log2Size", "log2"]
 ROWS_KEYS = ["rowsUsed", "usedRows", "rows", "totalRows", "rowCount"]
-PROVE_TOTAL_KEYS = ["proveSeconds", "provingSeconds", "totalSeconds", "total", "prove", "proving", "seconds"]
+# In-process prove is the total (loading circuit and key, proving, writing the proof), as ezkl.prove's
+# figure includes reading its pk; the proving part alone is kept beside it (prove_core_s).
+PROVE_TOTAL_KEYS = ["totalSeconds", "total", "proveSeconds", "provingSeconds", "prove", "proving", "seconds"]
+PROVE_CORE_KEYS = ["proveSeconds", "provingSeconds"]
 VERIFY_TOTAL_KEYS = ["verifySeconds", "verificationSeconds", "totalSeconds", "total", "verify", "seconds"]
 PROOF_BYTES_KEYS = ["proofBodyBytes", "bodyBytes", "proofBody", "proofBytes", "proofSize", "proofLength", "proofSizeBytes"]
 MEMORY_KEYS = ["estimatedPeakMemoryBytes", "estimatedProverPeakBytes", "peakMemoryEstimateBytes", "estimatedPeakBytes",
                "memoryEstimateBytes", "estimatedMemoryBytes"]
 PROFILE_CONTAINERS = ["timings", "profile", "phases", "prover_profile", "proverProfile"]
 # Profile columns of issue 9 item 3; a phase name maps to the first column whose word it contains.
-PROFILE_COLUMNS = [("witness", ("witness",)), ("msm", ("msm", "commit")), ("ntt", ("ntt", "fft", "interpolat")),
-                   ("perm/lookup", ("permutation", "lookup", "logup", "grandproduct")), ("quotient", ("quotient",)),
-                   ("openings", ("opening", "open", "kzg"))]
+PROFILE_COLUMNS = [("load", ("load",)), ("witness", ("witness",)), ("check", ("check",)), ("msm", ("msm", "commit")),
+                   ("ntt", ("ntt", "fft", "interpolat")), ("perm/lookup", ("permutation", "lookup", "logup", "grandproduct")),
+                   ("quotient", ("quotient",)), ("openings", ("opening", "open", "kzg"))]
+# Matched first: "commitWitness" is MSM time and "witnessCheck" the checker, not witness generation.
+MATCH_FIRST = ("msm", "check")
 
 
 def profile_column(phase: str):
     n = normalise(phase)
-    # Commitment words first: "commitWitness" is MSM time, not witness generation.
-    for column, words in sorted(PROFILE_COLUMNS, key=lambda cw: cw[0] != "msm"):
+    for column, words in sorted(PROFILE_COLUMNS, key=lambda cw: cw[0] not in MATCH_FIRST):
         if any(w in n for w in words):
             return column
     return None
@@ -66,17 +70,18 @@ class ZKInferRun:
         self.ready = False
 
     label = "zkinfer"
-    out_flag = "-o"
+    long_out_only = set()
 
     def _step(self, name: str, command: list, in_process=None):
-        # Issue 8 writes `-o`; CommandLineSupport may only have `--out`. Learn which once, then use it.
-        if self.out_flag != "-o":
-            command = [self.out_flag if c == "-o" else c for c in command]
+        # Issue 8 writes `-o`; a command without the short form gets `--out` (learnt once per subcommand).
+        sub = os.path.basename(command[0]) + " " + (command[1] if len(command) > 1 else "")
+        if sub in ZKInferRun.long_out_only:
+            command = ["--out" if c == "-o" else c for c in command]
         measured = measure.run(command, self.ctx.use_time, self.ctx.timeout_s)
         if (measured.returncode == 2 and "-o" in command
                 and re.search(r"unknown option '?-o'?", measured.stderr or "")):
-            ZKInferRun.out_flag = "--out"
-            self.notes.append("the commands take --out, not -o")
+            ZKInferRun.long_out_only.add(sub)
+            self.notes.append(f"`{sub}` takes --out, not -o")
             return self._step(name, command, in_process)
         reply = whole_json(measured.stdout) or whole_json(measured.stderr)
         seconds = in_process(reply) if (in_process and reply) else None
@@ -145,22 +150,37 @@ class ZKInferRun:
     def _setup(self, k: int) -> bool:
         self.srs = os.path.join(self.srs_dir, f"zkinfer-dev-k{k}.srs")
         if not os.path.exists(self.srs):
-            if not self._step(f"params_dev_k{k}", [self.zkinfer, "params", "dev", "--log2", str(k), "-o", self.srs])[0]["ok"]:
+            if not self._step(f"params_dev_k{k}", [self.zkinfer, "params", "dev", "--log2", str(k), "--out", self.srs])[0]["ok"]:
                 return False
-        for old in glob.glob(os.path.join(self.dir, "*.pk")) + glob.glob(os.path.join(self.dir, "*.vk")):
-            os.remove(old)
-        record = self._step("setup", [self.zkinfer, "setup", self.circuit, "--params", self.srs, "-o", self.dir],
-                            in_process=lambda j: find_key(j, ["setupSeconds", "seconds", "total"])[1])[0]
+        for pattern in ("*.pk", "*.vk", "*pk*.bin", "*vk*.bin"):
+            for old in glob.glob(os.path.join(self.dir, pattern)):
+                os.remove(old)
+        record, reply, _ = self._step("setup", [self.zkinfer, "setup", self.circuit, "--params", self.srs, "-o", self.dir, "--json"],
+                                      in_process=lambda j: find_key(j, ["setupSeconds", "seconds", "total"])[1])
         if not record["ok"]:
             return False
-        pks, vks = sorted(glob.glob(os.path.join(self.dir, "*.pk"))), sorted(glob.glob(os.path.join(self.dir, "*.vk")))
+        pks, vks = self._keys(reply)
         if len(pks) != 1 or len(vks) != 1:
-            self.errors.append(f"setup wrote {len(pks)} *.pk and {len(vks)} *.vk files in {self.dir}; expected one each")
+            self.errors.append(f"setup wrote {len(pks)} proving and {len(vks)} verifying key files in {self.dir} "
+                               "(named in its --json, else *.pk / *.vk / pk*.bin / vk*.bin); expected one each")
             self.ctx.log(f"  {self.model} zkinfer: {self.errors[-1]}")
             return False
         self.pk, self.vk = pks[0], vks[0]
         self.errors = [e for e in self.errors if not e.startswith("setup:")]  # a successful retry clears it
         return True
+
+    def _keys(self, reply):
+        """The key files setup wrote: named in its JSON when it says, else found by glob in the output dir."""
+        _, pk = find_key(reply, ["provingKey", "pk", "pkPath", "provingKeyPath"], want=(str,)) if reply else (None, None)
+        _, vk = find_key(reply, ["verifyingKey", "vk", "vkPath", "verifyingKeyPath"], want=(str,)) if reply else (None, None)
+        if pk and vk and os.path.exists(pk) and os.path.exists(vk):
+            return [pk], [vk]
+        for pk_glob, vk_glob in (("*.pk", "*.vk"), ("pk*.bin", "vk*.bin"), ("*pk*", "*vk*")):
+            pks = sorted(glob.glob(os.path.join(self.dir, pk_glob)))
+            vks = sorted(glob.glob(os.path.join(self.dir, vk_glob)))
+            if pks or vks:
+                return pks, vks
+        return [], []
 
     # -- repeated measurements -----------------------------------------------------------------------
     def prove_once(self) -> dict:
@@ -170,6 +190,8 @@ class ZKInferRun:
         if reply:
             self.last_prove_json = reply
             record["profile"] = self.profile(reply)
+            timings = self._timings(reply)
+            record["prove_core_s"] = find_key(timings, PROVE_CORE_KEYS)[1] if timings is not None else None
         self.prove_runs.append(record)
         return record
 
@@ -237,7 +259,7 @@ class ZKInferRun:
         """Dequantized outputs: prove's JSON, else zkverify's, else `zkinfer run --json` (same settings)."""
         for source, reply in (("prove --json", self.last_prove_json), ("zkverify --json", self.last_verify_json),
                               ("run --json", self.run_json)):
-            outputs = (reply or {}).get("outputs")
+            _, outputs = find_key(reply, ["outputs"], want=(list,)) if reply else (None, None)
             if isinstance(outputs, list) and outputs:
                 try:
                     values = [flatten(o.get("values")) if isinstance(o, dict) else flatten(o) for o in outputs]
@@ -266,6 +288,7 @@ class ZKInferRun:
             "compile_wall_s": (self.steps.get("compile") or {}).get("wall_s"),
             "prove_wall_s": runs_summary([r["wall_s"] for r in ok_proves]),
             "prove_in_process_s": runs_summary([r["seconds"] for r in ok_proves]),
+            "prove_core_s": runs_summary([r.get("prove_core_s") for r in ok_proves]),
             "prove_runs_wall_s": [r["wall_s"] for r in self.prove_runs],
             "prove_runs_in_process_s": [r["seconds"] for r in self.prove_runs],
             "prove_peak_rss_mb": max_or_none([r["peak_rss_mb"] for r in ok_proves]),
