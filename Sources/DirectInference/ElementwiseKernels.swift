@@ -77,33 +77,34 @@ enum ElementwiseKernels {
         return result
     }
 
-    /// Table index u = clamp(R_k(x)) or clamp(x·2^(t−s)) (spec §6).
-    static func tableIndices(_ x: [Int64], _ input: TableInput, layer: inout LayerTrace, trace: Bool) -> [Int64] {
-        var quotient = [Int64](repeating: 0, count: x.count)
-        var remainder = trace ? [Int64](repeating: 0, count: x.count) : []
-        var index = [Int64](repeating: 0, count: x.count)
+    /// Interpolated table evaluation (spec §6) of every element: T[u] + R_k(Δ[u]·g).
+    static func table(_ x: [Int64], _ table: LookupTable, layer: inout LayerTrace, trace: Bool) -> [Int64] {
+        var out = [Int64](repeating: 0, count: x.count)
+        guard trace else {
+            for i in 0..<x.count { out[i] = table.step(x[i]).output }
+            return out
+        }
+        var z = out, f = out, u = out, q = out, r = out
         for i in 0..<x.count {
-            let (qv, r) = input.multiplierShift > 0
-                ? (x[i] << Int64(input.multiplierShift), 0) : FixedPoint.rescale(x[i], shift: input.shift)
-            quotient[i] = qv
-            if trace { remainder[i] = r }
-            index[i] = min(max(qv, input.minIndex), input.maxIndex)
+            let step = table.step(x[i])
+            (z[i], f[i], u[i], q[i], r[i], out[i]) = (step.index, step.fraction, step.clampedIndex, step.quotient,
+                                                       step.remainder, step.output)
         }
-        if trace {
-            layer.shift = input.shift
-            layer.quotient = quotient
-            layer.remainder = remainder
-            layer.tableIndex = index
-        }
-        return index
+        layer.shift = table.shift
+        layer.quotient = z
+        layer.remainder = f
+        layer.tableIndex = u
+        layer.interpolation = q
+        layer.interpolationRemainder = r
+        return out
     }
 
-    /// Softmax over the last axis (spec §7): m = max, d = x − m, u = max(R_k(d), −2^(D−1)), e = E[u],
+    /// Softmax over the last axis (spec §7): m = max, d = x − m, e = E(d) (interpolated exp table),
     /// S = Σe, y = ⌊(e·2^s + ⌊S/2⌋) / S⌋.
     static func softmax(_ x: [Int64], rowLength n: Int, _ q: QuantizedNode, settings: QuantizationSettings,
                         layer: inout LayerTrace, trace: Bool) -> [Int64] {
         let rows = x.count / n
-        let table = q.table!, input = q.tableInput!
+        let table = q.table!
         let s = Int64(settings.activationScale)
         var y = [Int64](repeating: 0, count: x.count)
         var diffs = [Int64](repeating: 0, count: x.count)
@@ -115,15 +116,15 @@ enum ElementwiseKernels {
             rowMax[r] = m
             for j in 0..<n { diffs[r * n + j] = x[r * n + j] - m }
         }
-        let index = tableIndices(diffs, input, layer: &layer, trace: trace)
+        let values = Self.table(diffs, table, layer: &layer, trace: trace)
         for r in 0..<rows {
             var total: Int64 = 0  // ≤ n·2^s, far below 2^62 for any tensor of ≤ 2^31 elements
             for j in 0..<n {
-                let e = table.lookup(index[r * n + j])
+                let e = values[r * n + j]
                 exponent[r * n + j] = e
                 total += e
             }
-            rowSum[r] = total  // ≥ 2^s: the maximum's d = 0 gives u = 0 and E[0] = 2^s
+            rowSum[r] = total  // ≥ 2^s: the maximum's d = 0 gives u = 0, f = 0 and E[0] = 2^s
             for j in 0..<n {
                 let numerator = (exponent[r * n + j] << s) + total / 2
                 let quotient = numerator / total  // numerator ≥ 0, so truncation is floor

@@ -109,9 +109,7 @@ public struct IntegerInterpreter: Sendable {
                 return r
             }
         case .sigmoid, .tanh:
-            let indices = ElementwiseKernels.tableIndices(input(0), q.tableInput!, layer: &layer, trace: trace)
-            let table = q.table!
-            return indices.map { table.lookup($0) }
+            return ElementwiseKernels.table(input(0), q.table!, layer: &layer, trace: trace)
         case .softmax:
             return ElementwiseKernels.softmax(input(0), rowLength: outputShape.last!, q, settings: model.settings,
                                               layer: &layer, trace: trace)

@@ -14,12 +14,16 @@ public struct LayerTrace: Sendable {
     public var accumulator: [Int64] = []
     /// k of the rescale y + 2^(k−1) = q·2^k + r (0: no rescale).
     public var shift = 0
-    /// q of the rescale (for linear layers equal to the output; for tables the index before clamping).
+    /// q of the rescale (for linear layers equal to the output). Tables: the grid index z = ⌊x / 2^k⌋.
     public var quotient: [Int64] = []
-    /// r of the rescale, in [0, 2^k).
+    /// r of the rescale, in [0, 2^k). Tables: the fraction f = x − z·2^k ∈ [0, 2^k).
     public var remainder: [Int64] = []
     /// Sigmoid/Tanh/Softmax: the clamped table index u.
     public var tableIndex: [Int64] = []
+    /// Sigmoid/Tanh/Softmax: the interpolation q = R_k(Δ[u]·g) (g = f unless clamped, then 0) and its
+    /// remainder; the table output is T[u] + q.
+    public var interpolation: [Int64] = []
+    public var interpolationRemainder: [Int64] = []
     /// Softmax, per row: the maximum m.
     public var rowMax: [Int64] = []
     /// Softmax: e_j = E[u_j].

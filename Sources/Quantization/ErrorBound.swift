@@ -14,8 +14,6 @@ public enum ErrorBound {
         let half = Double(sign: .plus, exponent: -(s + 1), significand: 1)
         let unitW = Double(sign: .plus, exponent: -w, significand: 1)
         let unitS = Double(sign: .plus, exponent: -s, significand: 1)
-        let tableRounding = s > settings.tableScale ? Double(sign: .plus, exponent: -(settings.tableScale + 1), significand: 1) : 0
-        let tableStep = Double(sign: .plus, exponent: -settings.tableScale, significand: 1)
         var bound = [[Double]](repeating: [], count: graph.values.count)
         for id in graph.inputs { bound[id] = [Double](repeating: half, count: graph.values[id].elementCount) }
 
@@ -166,23 +164,29 @@ public enum ErrorBound {
                 let du = upper.map { abs(Double(q.upper!) * unitS - $0) } ?? 0
                 for i in 0..<count { result[i] = max(e[i], dl, du) }
             case .sigmoid, .tanh:
+                // Interpolated table (spec §6): L·e (input error) + h²/8·|f''| (interpolation) + 2^−s (table entries
+                // and the interpolation's rounding), plus the clamp tail where the input may leave the grid.
                 let table = q.table!
-                let lowEdge = Double(table.minIndex) * tableStep, highEdge = Double(table.maxIndex) * tableStep
-                let limitLow = table.function == .sigmoid ? 0.0 : -1.0
+                let tableStep = Double(sign: .plus, exponent: -table.inputScale, significand: 1)
+                let lowEdge = Double(table.minIndex) * tableStep, highEdge = Double(table.maxIndex + 1) * tableStep
+                let tails = table.clampTails
+                let inside = tableStep * tableStep / 8 * table.curvature + unitS
                 for i in 0..<count {
-                    let reach = e[i] + tableRounding
                     var tail = 0.0
-                    if x[i] - reach <= lowEdge { tail = max(tail, abs(table.evaluate(lowEdge) - limitLow)) }
-                    if x[i] + reach >= highEdge { tail = max(tail, abs(1 - table.evaluate(highEdge))) }
-                    result[i] = table.lipschitz * reach + tail + half
+                    if x[i] - e[i] < lowEdge { tail = max(tail, tails.low) }
+                    if x[i] + e[i] >= highEdge { tail = max(tail, tails.high) }
+                    result[i] = table.lipschitz * e[i] + inside + tail
                 }
             case .softmax:
+                // ½-Lipschitz in the inputs; each exponent within δ of exp(d) (interpolation, entries, rounding and
+                // the clamp below the grid); the division by S ≥ 1 spreads those over n + 1 terms; final rounding.
                 let n = outShape.last!
-                let edge = Double(q.table!.minIndex) * tableStep
-                let perturbation = Foundation.exp(edge) + half
+                let table = q.table!
+                let tableStep = Double(sign: .plus, exponent: -table.inputScale, significand: 1)
+                let delta = tableStep * tableStep / 8 * table.curvature + unitS + table.clampTails.low
                 for row in 0..<(count / n) {
                     let worst = e[row * n..<(row + 1) * n].max() ?? 0
-                    let rowBound = (worst + tableRounding) / 2 + Double(n + 1) * perturbation + half
+                    let rowBound = worst / 2 + Double(n + 1) * delta + half
                     for j in 0..<n { result[row * n + j] = rowBound }
                 }
             }

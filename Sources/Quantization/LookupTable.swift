@@ -1,45 +1,88 @@
 import Foundation
 
-/// A nonlinear function tabulated on integer indices u ∈ [minIndex, minIndex + values.count):
-/// values[u − minIndex] = Q_s(f(u / 2^t)) (spec §6). In a circuit the table is a fixed column, so its
-/// entries are what the verifier checks against, whatever libm produced them.
-public struct LookupTable: Sendable, Equatable {
-    public enum Function: String, Sendable { case sigmoid, tanh, exp }
+/// A nonlinear function tabulated on 2^D grid points u ∈ [minIndex, maxIndex] at step 2^−t, evaluated by
+/// linear interpolation between neighbours (docs/fixed-point.md §6):
+///
+///     values[u − minIndex] = T[u] = Q_s(f(u / 2^t))      deltas[u − minIndex] = Δ[u] = Q_s(f((u+1) / 2^t)) − T[u]
+///
+/// Interpolation keeps the table small (256 rows at the defaults: a circuit's height follows its trace, not a
+/// table) at a precision a 2^15-row nearest-neighbour table would need. In a circuit the table is a fixed
+/// column triple (u, T, Δ), so its entries are what the verifier checks against, whatever libm produced them.
+public struct LookupTable: Sendable, Hashable {
+    public enum Function: String, Sendable, Hashable { case sigmoid, tanh, exp }
 
     public let function: Function
     public let minIndex: Int64
     public let values: [Int64]
-    /// t: the scale of the index.
+    public let deltas: [Int64]
+    /// t: the scale of the grid (min(tableScale, s)).
     public let inputScale: Int
+    /// k = s − t: an input x at scale s splits into a grid index ⌊x / 2^k⌋ and a fraction of k bits.
+    public let shift: Int
 
     public var maxIndex: Int64 { minIndex + Int64(values.count) - 1 }
 
-    /// sigmoid and tanh cover [−2^(D−1), 2^(D−1)); exp (for softmax, whose inputs are ≤ 0) covers
-    /// [−2^(D−1), 0].
+    /// sigmoid and tanh cover u ∈ [−2^(D−1), 2^(D−1)); exp (for softmax, whose inputs are ≤ 0) covers
+    /// u ∈ [−(2^D − 1), 0]. The grid step is 2^−t with t = min(tableScale, s).
     public init(_ function: Function, settings: QuantizationSettings) {
         self.function = function
-        self.inputScale = settings.tableScale
-        let half = Int64(1) << (settings.tableBits - 1)
-        minIndex = -half
-        let upper = function == .exp ? 0 : half - 1
-        let step = Double(sign: .plus, exponent: -settings.tableScale, significand: 1)
+        // The grid is never finer than the input: an input splits into a grid index and a k = s − t bit fraction.
+        let t = min(settings.tableScale, settings.activationScale)
+        self.inputScale = t
+        self.shift = settings.activationScale - t
+        let rows = Int64(1) << settings.tableBits
+        minIndex = function == .exp ? -(rows - 1) : -(rows / 2)
+        let step = Double(sign: .plus, exponent: -t, significand: 1)
         let s = settings.activationScale
-        values = (minIndex...upper).map { u in
-            let x = Double(u) * step
-            let y: Double
-            switch function {
-            case .sigmoid: y = 1 / (1 + Foundation.exp(-x))
-            case .tanh: y = Foundation.tanh(x)
-            case .exp: y = Foundation.exp(x)
-            }
-            return FixedPoint.quantize(y, scale: s)!  // |y| ≤ 1 always fits
+        // One grid point beyond the last row: the last row's Δ interpolates towards it.
+        let points = (minIndex...(minIndex + rows)).map { u in
+            FixedPoint.quantize(Self.evaluate(function, Double(u) * step), scale: s)!  // |f| ≤ e^(1/2^t) < 3 fits
         }
+        values = Array(points.dropLast())
+        deltas = (0..<Int(rows)).map { points[$0 + 1] - points[$0] }
     }
 
     @inlinable public func lookup(_ index: Int64) -> Int64 { values[Int(index - minIndex)] }
+    @inlinable public func delta(_ index: Int64) -> Int64 { deltas[Int(index - minIndex)] }
 
-    /// The real function, for error bounds.
-    public func evaluate(_ x: Double) -> Double {
+    /// Every integer of one evaluation (spec §6), in the order the circuit's witness uses them.
+    public struct Step: Sendable, Equatable {
+        /// z = ⌊x / 2^k⌋ and f = x − z·2^k ∈ [0, 2^k).
+        public var index: Int64
+        public var fraction: Int64
+        /// u = min(max(z, minIndex), maxIndex); g = f when z = u (not clamped), else 0.
+        public var clampedIndex: Int64
+        public var clampedFraction: Int64
+        /// q = R_k(Δ[u]·g) with remainder r.
+        public var quotient: Int64
+        public var remainder: Int64
+        /// T[u] + q.
+        public var output: Int64
+
+        @inlinable
+        public init(index: Int64, fraction: Int64, clampedIndex: Int64, clampedFraction: Int64, quotient: Int64,
+                    remainder: Int64, output: Int64) {
+            (self.index, self.fraction, self.clampedIndex, self.clampedFraction) = (index, fraction, clampedIndex, clampedFraction)
+            (self.quotient, self.remainder, self.output) = (quotient, remainder, output)
+        }
+    }
+
+    /// f(x / 2^s) at scale s for an activation x (|x| < 2^31, so Δ·g < 2^62 never overflows).
+    @inlinable
+    public func step(_ x: Int64) -> Step {
+        let z = x >> Int64(shift)  // arithmetic shift: floor
+        let f = x - (z << Int64(shift))
+        let u = min(max(z, minIndex), maxIndex)
+        let g = u == z ? f : 0
+        let (q, r) = FixedPoint.rescale(delta(u) * g, shift: shift)
+        return Step(index: z, fraction: f, clampedIndex: u, clampedFraction: g, quotient: q, remainder: r,
+                    output: lookup(u) + q)
+    }
+
+    /// The real function, for error bounds and the float path.
+    public func evaluate(_ x: Double) -> Double { Self.evaluate(function, x) }
+
+    static func evaluate(_ function: Function, _ x: Double) -> Double {
         switch function {
         case .sigmoid: return 1 / (1 + Foundation.exp(-x))
         case .tanh: return Foundation.tanh(x)
@@ -47,27 +90,31 @@ public struct LookupTable: Sendable, Equatable {
         }
     }
 
-    /// Largest |f'| (for error propagation).
+    /// Largest |f'| on the table's domain (for error propagation).
     public var lipschitz: Double {
         switch function {
         case .sigmoid: return 0.25
         case .tanh, .exp: return 1
         }
     }
-}
 
-/// How a table's input is brought from scale s to the table scale t (spec §6): a rescale by k = s − t
-/// when s > t, an exact multiplication by 2^(t−s) otherwise; then a clamp to the table's index range.
-public struct TableInput: Sendable, Equatable {
-    public let shift: Int
-    public let multiplierShift: Int
-    public let minIndex: Int64
-    public let maxIndex: Int64
+    /// Largest |f''| on the table's domain: linear interpolation on a grid of step h is within h²/8·|f''|.
+    public var curvature: Double {
+        switch function {
+        case .sigmoid: return 1 / (6 * 3.0.squareRoot())  // at x = ±ln(2 + √3)
+        case .tanh: return 4 / (3 * 3.0.squareRoot())  // at x = ±artanh(1/√3)
+        case .exp: return 1  // at x = 0 (the domain ends there)
+        }
+    }
 
-    public init(settings: QuantizationSettings, table: LookupTable) {
-        shift = max(settings.activationScale - settings.tableScale, 0)
-        multiplierShift = max(settings.tableScale - settings.activationScale, 0)
-        minIndex = table.minIndex
-        maxIndex = table.maxIndex
+    /// Worst |f(y) − f(edge)| for inputs clamped to an edge grid point: below minIndex, above maxIndex.
+    public var clampTails: (low: Double, high: Double) {
+        let step = Double(sign: .plus, exponent: -inputScale, significand: 1)
+        let low = evaluate(Double(minIndex) * step), high = evaluate(Double(maxIndex) * step)
+        switch function {
+        case .sigmoid: return (low, 1 - high)
+        case .tanh: return (low + 1, 1 - high)
+        case .exp: return (low, 0)  // softmax inputs are ≤ 0: never above u = 0
+        }
     }
 }

@@ -2,7 +2,9 @@ import Foundation
 
 /// The scales and bounds of the fixed-point form (docs/fixed-point.md §2). Versioned JSON on disk.
 public struct QuantizationSettings: Codable, Equatable, Sendable {
-    public static let currentVersion = 1
+    /// 2: tables are interpolated on a 2^D-point grid (docs/fixed-point.md §6); version 1 files meant
+    /// nearest-entry tables with other defaults, so they are refused rather than reinterpreted.
+    public static let currentVersion = 2
 
     public var version: Int
     /// s: every activation tensor (inputs, node outputs) is an integer at scale 2^s.
@@ -11,15 +13,15 @@ public struct QuantizationSettings: Codable, Equatable, Sendable {
     public var parameterScale: Int
     /// B: every activation v satisfies −2^(B−1) ≤ v < 2^(B−1).
     public var activationBits: Int
-    /// t: nonlinear tables are indexed by the input at scale 2^t.
+    /// t: nonlinear tables have grid step 2^−min(t, s) (never finer than the input).
     public var tableScale: Int
-    /// D: table indices u satisfy −2^(D−1) ≤ u < 2^(D−1) (inputs beyond are clamped).
+    /// D: each table has 2^D grid points (inputs beyond them are clamped).
     public var tableBits: Int
 
-    /// Defaults: 2^16 scales (EZKL uses 2^13), 32-bit activations (four 8-bit limbs), tables on
-    /// [−16, 16) with step 2^-10.
+    /// Defaults: 2^16 scales (EZKL uses 2^13), 32-bit activations (four 8-bit limbs), interpolated tables of
+    /// 256 points at step 1/16 (sigmoid and tanh on [−8, 8), exp on [−15.94, 0]).
     public init(activationScale: Int = 16, parameterScale: Int = 16, activationBits: Int = 32,
-                tableScale: Int = 10, tableBits: Int = 15) {
+                tableScale: Int = 4, tableBits: Int = 8) {
         self.version = Self.currentVersion
         self.activationScale = activationScale
         self.parameterScale = parameterScale

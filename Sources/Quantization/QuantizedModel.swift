@@ -15,8 +15,8 @@ public struct QuantizedNode: Sendable {
     /// Clip bounds at scale 2^s (nil: unbounded).
     public var lower: Int64?
     public var upper: Int64?
+    /// Sigmoid/Tanh/Softmax: the interpolated table (its `shift` is k = s − t).
     public var table: LookupTable?
-    public var tableInput: TableInput?
     /// True when the worst-case accumulator over all in-bound inputs stays below 2^61, so the kernel
     /// may use plain 64-bit arithmetic without overflow checks.
     public var accumulatorFitsStatically = true
@@ -135,8 +135,7 @@ public struct QuantizedModel: Sendable {
             }
             let table = LookupTable(function, settings: settings)
             q.table = table
-            q.tableInput = TableInput(settings: settings, table: table)
-            q.shift = max(s - settings.tableScale, 0)
+            q.shift = table.shift
         case .relu, .maxPool, .reshape, .transpose, .concat:
             break
         }

@@ -138,6 +138,8 @@ enum TraceJSON {
                 ]
                 for (key, values) in [("accumulator", layer.accumulator), ("quotient", layer.quotient),
                                       ("remainder", layer.remainder), ("tableIndex", layer.tableIndex),
+                                      ("interpolation", layer.interpolation),
+                                      ("interpolationRemainder", layer.interpolationRemainder),
                                       ("rowMax", layer.rowMax), ("exponent", layer.exponent), ("rowSum", layer.rowSum),
                                       ("divisionRemainder", layer.divisionRemainder)] where !values.isEmpty {
                     members.append((key, ints(values)))

@@ -58,4 +58,38 @@ enum SyntheticModels {
         try b.markOutput(y)
         return try b.build()
     }
+
+    /// Every standalone gadget: conv → MaxPool (2×2, stride 2, padded so border windows repeat an element) →
+    /// flatten → fc, read by LeakyRelu, Clip (both sides and lower only), Tanh, and ×8 → Sigmoid (whose inputs
+    /// reach beyond the table's grid); Sigmoid × Tanh (two activations); Sum of the branches, output.
+    static func everyGadget(seed: UInt64 = 13) throws -> ModelGraph {
+        var rng = SeededRandom(seed: seed)
+        var b = GraphBuilder()
+        let x = try b.addInput("x", shape: [1, 2, 5, 5])
+        let conv = try Convolution(weight: rng.tensor([3, 2, 3, 3], scale: 0.5), bias: rng.tensor([3], scale: 0.2),
+                                   strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1])
+        let c = try b.addNode(name: "conv", sourceOp: "Conv", operation: .conv(conv), inputs: [x], outputName: "conv.out")
+        let pool = try Pooling(kernel: [2, 2], strides: [2, 2], pads: [1, 1, 0, 0])
+        let p = try b.addNode(name: "pool", sourceOp: "MaxPool", operation: .maxPool(pool), inputs: [c], outputName: "pool.out")
+        let flat = try b.addNode(name: "flatten", sourceOp: "Flatten", operation: .reshape([1, 27]), inputs: [p], outputName: "flat.out")
+        let linear = try Linear(weight: rng.tensor([12, 27], scale: 0.6), bias: rng.tensor([12], scale: 0.3))
+        let fc = try b.addNode(name: "fc", sourceOp: "Gemm", operation: .linear(linear), inputs: [flat], outputName: "fc.out")
+        let eight = try b.addConstant("eight", Tensor(scalar: 8))
+        let scaled = try b.addNode(name: "scale", sourceOp: "Mul", operation: .mul, inputs: [fc, eight], outputName: "scale.out")
+        let leaky = try b.addNode(name: "leaky", sourceOp: "LeakyRelu", operation: .leakyRelu(alpha: 0.1), inputs: [fc],
+                                  outputName: "leaky.out")
+        let clip = try b.addNode(name: "clip", sourceOp: "Clip", operation: .clip(lower: -0.5, upper: 1.0), inputs: [fc],
+                                 outputName: "clip.out")
+        let clipLow = try b.addNode(name: "clip_low", sourceOp: "Clip", operation: .clip(lower: 0.2, upper: nil), inputs: [fc],
+                                    outputName: "clip_low.out")
+        let sigmoid = try b.addNode(name: "sigmoid", sourceOp: "Sigmoid", operation: .sigmoid, inputs: [scaled],
+                                    outputName: "sigmoid.out")
+        let tanh = try b.addNode(name: "tanh", sourceOp: "Tanh", operation: .tanh, inputs: [fc], outputName: "tanh.out")
+        let product = try b.addNode(name: "product", sourceOp: "Mul", operation: .mul, inputs: [sigmoid, tanh],
+                                    outputName: "product.out")
+        let sum = try b.addNode(name: "sum", sourceOp: "Sum", operation: .sum, inputs: [leaky, clip, clipLow, product],
+                                outputName: "y")
+        try b.markOutput(sum)
+        return try b.build()
+    }
 }

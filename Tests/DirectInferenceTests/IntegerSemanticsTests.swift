@@ -87,15 +87,22 @@ struct IntegerSemanticsTests {
         #expect(try run(global, [[1, 2, 3, 4, -1, -2, -3, -4]], settings: settings).out == [3, -2])
     }
 
-    @Test func tablesClampTheirIndex() throws {
-        // s = 4, t = 2: index = R_2(x), clamped to [−32, 31] (D = 6).
+    @Test func tablesInterpolateAndClamp() throws {
+        // s = 4, t = 2 (k = 2), D = 6: grid u ∈ [−32, 31] at step 1/4. T[1] = Q_4(σ(¼)) = 9, T[2] = Q_4(σ(½)) = 10,
+        // T[−2] = Q_4(σ(−½)) = 6, T[−1] = Q_4(σ(−¼)) = 7.
         let settings = QuantizationSettings(activationScale: 4, parameterScale: 4, activationBits: 16, tableScale: 2, tableBits: 6)
-        let graph = try singleNodeGraph(.sigmoid, inputs: [[1, 4]])
-        let (out, trace) = try run(graph, [[0, 6, 1000, -1000]], settings: settings)
+        let graph = try singleNodeGraph(.sigmoid, inputs: [[1, 5]])
+        let (out, trace) = try run(graph, [[0, 6, 1000, -1000, -7]], settings: settings)
         let table = LookupTable(.sigmoid, settings: settings)
-        #expect(trace.layers[0].quotient == [0, 2, 250, -250])  // R_2(6) = ⌊8/4⌋ = 2
-        #expect(trace.layers[0].tableIndex == [0, 2, 31, -32])
-        #expect(out == [8, table.lookup(2), table.lookup(31), table.lookup(-32)])
+        #expect([table.lookup(1), table.lookup(2), table.lookup(-2), table.lookup(-1)] == [9, 10, 6, 7])
+        let layer = trace.layers[0]
+        #expect(layer.shift == 2)
+        #expect(layer.quotient == [0, 1, 250, -250, -2])  // z = ⌊x/4⌋
+        #expect(layer.remainder == [0, 2, 0, 0, 1])  // f = x − 4z
+        #expect(layer.tableIndex == [0, 1, 31, -32, -2])
+        // Δ·g: 0, 1·2, (clamped) 0, 0, 1·1 → R_2: ⌊2/4⌋ = 0, ⌊4/4⌋ = 1, 0, 0, ⌊3/4⌋ = 0.
+        #expect(layer.interpolation == [0, 1, 0, 0, 0] && layer.interpolationRemainder == [2, 0, 2, 2, 3])
+        #expect(out == [8, 10, table.lookup(31), table.lookup(-32), 6])
     }
 
     @Test func softmaxDivisionWitnessHolds() throws {

@@ -80,21 +80,43 @@ struct SettingsAndTableTests {
         #expect(throws: QuantizationError.self) { try QuantizationSettings(activationScale: 31, activationBits: 32).validate() }
         #expect(throws: QuantizationError.self) { try QuantizationSettings(activationBits: 40).validate() }
         var future = settings
-        future.version = 2
+        future.version = QuantizationSettings.currentVersion + 1
         #expect(throws: QuantizationError.self) { try QuantizationSettings.decode(future.encoded()) }
         #expect(throws: QuantizationError.self) { try QuantizationSettings.decode(Data("{\"version\": 1}".utf8)) }
     }
 
-    @Test func tablesHoldQuantizedFunctionValues() {
-        let settings = QuantizationSettings(activationScale: 16, tableScale: 10, tableBits: 15)
+    @Test func tablesHoldQuantizedFunctionValuesAndDeltas() {
+        let settings = QuantizationSettings.default  // s = 16, t = 4, D = 8: 256 points at step 1/16
         let sigmoid = LookupTable(.sigmoid, settings: settings)
-        #expect(sigmoid.values.count == 1 << 15 && sigmoid.minIndex == -(1 << 14))
+        #expect(sigmoid.values.count == 256 && sigmoid.minIndex == -128 && sigmoid.maxIndex == 127 && sigmoid.shift == 12)
         #expect(sigmoid.lookup(0) == 1 << 15)  // σ(0) = ½
-        #expect(sigmoid.lookup(1024) == FixedPoint.quantize(1 / (1 + exp(-1.0)), scale: 16))
+        #expect(sigmoid.lookup(16) == FixedPoint.quantize(1 / (1 + exp(-1.0)), scale: 16))
         #expect(zip(sigmoid.values, sigmoid.values.dropFirst()).allSatisfy { $0 <= $1 })
+        // Δ[u] = T[u + 1] − T[u]; the last row's Δ points at the grid point beyond the table (u = 128, x = 8).
+        #expect(sigmoid.delta(5) == sigmoid.lookup(6) - sigmoid.lookup(5))
+        #expect(sigmoid.delta(127) == FixedPoint.quantize(1 / (1 + exp(-8.0)), scale: 16)! - sigmoid.lookup(127))
         let exponent = LookupTable(.exp, settings: settings)
-        #expect(exponent.maxIndex == 0 && exponent.lookup(0) == 1 << 16)
+        #expect(exponent.minIndex == -255 && exponent.maxIndex == 0 && exponent.lookup(0) == 1 << 16)
         let tanh = LookupTable(.tanh, settings: settings)
-        #expect(tanh.lookup(0) == 0 && tanh.lookup(-512) == -tanh.lookup(512))
+        #expect(tanh.lookup(0) == 0 && tanh.lookup(-8) == -tanh.lookup(8))
+    }
+
+    @Test func interpolationSplitsClampsAndRounds() {
+        let table = LookupTable(.sigmoid, settings: .default)
+        // x = 1.03125 (67,584 at 2^16): z = 16, f = 2^11 (half a grid step), T[16] + R_12(Δ[16]·2^11).
+        let step = table.step(67_584)
+        #expect(step.index == 16 && step.fraction == 2048 && step.clampedIndex == 16 && step.clampedFraction == 2048)
+        let product = table.delta(16) * 2048
+        #expect(step.quotient == (product + 2048) >> 12 && step.remainder == product + 2048 - step.quotient * 4096)
+        #expect(step.output == table.lookup(16) + step.quotient)
+        #expect(abs(Double(step.output) / 65536 - 1 / (1 + exp(-1.03125))) < 1e-4)
+        // A negative input floors: −1 (one unit below 0) is z = −1, f = 4095.
+        let negative = table.step(-1)
+        #expect(negative.index == -1 && negative.fraction == 4095 && negative.clampedFraction == 4095)
+        // Beyond the grid: the edge entries, fraction 0.
+        let high = table.step(9 << 16), low = table.step(-(9 << 16))
+        #expect(high.clampedIndex == 127 && high.clampedFraction == 0 && high.output == table.lookup(127))
+        #expect(low.clampedIndex == -128 && low.clampedFraction == 0 && low.output == table.lookup(-128))
+        #expect(high.index == 144 && high.fraction == 0)
     }
 }

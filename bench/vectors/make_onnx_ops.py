@@ -132,6 +132,22 @@ def affine_net():
     save("affine_net", graph, {"x": rand(1, 3, 2, 2, scale=1.0), "z": rand(1, 12)}, opset=11)
 
 
+def pool_net():
+    # Conv → Relu → MaxPool (2×2, stride 2, padded top/left so border windows hold fewer elements) → Flatten
+    # → Gemm: the MaxPool gadget end to end (the other MaxPool model ends in a Softmax).
+    nodes = [
+        helper.make_node("Conv", ["x", "w1", "b1"], ["c1"], name="conv1", pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["c1"], ["r1"], name="relu1"),
+        helper.make_node("MaxPool", ["r1"], ["p1"], name="pool1", kernel_shape=[2, 2], pads=[1, 1, 0, 0], strides=[2, 2]),
+        helper.make_node("Flatten", ["p1"], ["f"], name="flatten"),
+        helper.make_node("Gemm", ["f", "wg", "bg"], ["y"], name="fc", transB=1),
+    ]
+    inits = [init("w1", rand(3, 2, 3, 3)), init("b1", rand(3)), init("wg", rand(4, 27)), init("bg", rand(4))]
+    graph = helper.make_graph(nodes, "pool_net", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2, 5, 5])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], inits)
+    save("pool_net", graph, {"x": rand(1, 2, 5, 5, scale=1.0)})
+
+
 def unsupported_net():
     # Three unsupported nodes (Erf, Pad, a com.microsoft op) among supported ones: one error lists all.
     nodes = [
@@ -178,4 +194,5 @@ if __name__ == "__main__":
     unsupported_net()
     dynamic_batch()
     external_data()
+    pool_net()  # last, so the seeded draws of the models above are unchanged
     print("wrote", sorted(os.listdir(OUT)))

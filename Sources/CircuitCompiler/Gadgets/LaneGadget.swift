@@ -1,5 +1,6 @@
 import ConstraintSystem
 import FieldArithmetic
+import Quantization
 
 /// The cells of one lane on its row, as expressions at the current row.
 public struct LaneCells: Sendable {
@@ -40,16 +41,34 @@ public protocol LaneGadget: Hashable, Sendable {
     var paddingInputs: [Int64] { get }
     /// The produced value for the given trace integers (to check the witness against the trace).
     func producedValue(_ inputs: [Int64]) -> Int64
+    /// A function table whose rows (index, value, delta) `tableInputs` must be one of (nil: no such lookup).
+    var functionTable: LookupTable? { get }
+    func tableInputs(_ cells: LaneCells) -> [Expression]
+}
+
+extension LaneGadget {
+    public var functionTable: LookupTable? { nil }
+    public func tableInputs(_ cells: LaneCells) -> [Expression] { [] }
 }
 
 /// The gadgets the compiler can place in lanes. An enum (not an existential) so that kinds are hashable,
 /// ordered and exhaustively switched over.
 public enum LaneKind: Hashable, Sendable {
     case rescale(RescaleGadget)
+    case leakyRelu(LeakyReluGadget)
+    case clip(ClipGadget)
+    case maxPool(MaxPoolGadget)
+    case product(ProductGadget)
+    case table(TableGadget)
 
     public var gadget: any LaneGadget {
         switch self {
         case .rescale(let g): return g
+        case .leakyRelu(let g): return g
+        case .clip(let g): return g
+        case .maxPool(let g): return g
+        case .product(let g): return g
+        case .table(let g): return g
         }
     }
 

@@ -1,4 +1,5 @@
 import ConstraintSystem
+import Quantization
 
 /// Where every lane sits: rows and lane slots, and the column counts that follow.
 ///
@@ -29,6 +30,11 @@ public struct CircuitLayout: Sendable {
     public let maxPorts: Int
 
     public static let rangeTableRows = 256
+    /// Function tables (tags 1, 2, … in this order) stacked in the `fn_*` fixed columns, and their total rows.
+    public let functionTables: [LookupTable]
+    public let functionTableRows: Int
+    /// Function-table lookup arguments of each kind: one per lane slot of a kind with a table, else 0.
+    public let tableLookupsOfKind: [Int]
 
     public init(plan: CircuitPlan, lanesPerRow: Int, log2Rows requested: Int? = nil) throws {
         guard lanesPerRow >= 1 else { throw CompilerError.invalidOptions("lanes per row must be at least 1") }
@@ -57,7 +63,10 @@ public struct CircuitLayout: Sendable {
         }
         maxLanes = lanesOfKind.max() ?? 1
         maxPorts = kinds.map(\.gadget.receivedCount).max() ?? 1
-        let needed = max(row + 1, Self.rangeTableRows)
+        functionTables = plan.functionTables
+        functionTableRows = functionTables.reduce(0) { $0 + $1.values.count }
+        tableLookupsOfKind = zip(kinds, lanesOfKind).map { kind, lanes in kind.gadget.functionTable == nil ? 0 : lanes }
+        let needed = max(row + 1, Self.rangeTableRows, functionTableRows)
         guard needed <= (1 << Circuit.supportedLog2Rows.upperBound) - Circuit.reservedRows else {
             throw CompilerError.tooLarge(rowsNeeded: needed)
         }
@@ -102,10 +111,11 @@ public struct CircuitLayout: Sendable {
 
     /// Advice columns: limbs, free cells, and the running sum.
     public var adviceColumns: Int { limbColumns + freeColumns + 1 }
-    /// Fixed columns: the range table, the range selector, the sum boundary selector, one selector per kind.
-    public var fixedColumns: Int { 3 + kinds.count }
-    /// One logUp argument per limb column.
-    public var lookupArguments: Int { limbColumns }
+    /// Fixed columns: the range table, the range selector, the sum boundary selector, one selector per kind, and
+    /// (tag, index, value, delta) when there are function tables.
+    public var fixedColumns: Int { 3 + kinds.count + (functionTables.isEmpty ? 0 : 4) }
+    /// One logUp argument per limb column, and one per lane slot of each kind with a function table.
+    public var lookupArguments: Int { limbColumns + tableLookupsOfKind.reduce(0, +) }
     /// The constant column plus, per lane slot, one column per received port and one for the produced value.
     public var challengeColumns: Int { 1 + maxLanes * (maxPorts + 1) }
     /// Gates: the sum boundary and one per kind; the largest degree is 4 (selector·challenge·s·v).

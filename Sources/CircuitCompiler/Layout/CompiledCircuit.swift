@@ -68,6 +68,23 @@ public struct CompiledCircuit: Sendable {
         for (j, limb) in limbs.enumerated() {
             cs.addLookup(LookupArgument(name: "range8.\(j)", selector: qRange, inputs: [limb.cur], table: [table]))
         }
+        // Function tables, stacked: rows of table i carry tag i + 1, so the zero rows below match no lookup.
+        var tableTags: [LookupTable: Int] = [:]
+        var functionColumns: [FixedColumn] = []
+        if !layout.functionTables.isEmpty {
+            functionColumns = ["fn_tag", "fn_index", "fn_value", "fn_delta"].map { cs.fixedColumn($0) }
+            var row = 0
+            for (i, table) in layout.functionTables.enumerated() {
+                tableTags[table] = i + 1
+                for j in 0..<table.values.count {
+                    cs.setFixed(functionColumns[0], row: row, Int64(i + 1))
+                    cs.setFixed(functionColumns[1], row: row, table.minIndex + Int64(j))
+                    cs.setFixed(functionColumns[2], row: row, table.values[j])
+                    cs.setFixed(functionColumns[3], row: row, table.deltas[j])
+                    row += 1
+                }
+            }
+        }
         cs.addGate(name: "sum-boundary", selector: qSum, constraints: [sum.cur])
         cs.enable(qSum, row: 0)
         cs.enable(qSum, row: layout.laneRows)
@@ -84,6 +101,10 @@ public struct CompiledCircuit: Sendable {
                 for (port, e) in g.received(cells).enumerated() { transition = transition - recv[t][port].cur * e }
                 transition = transition - prod[t].cur * g.produced(cells)
                 own += g.constraints(cells)
+                if let table = g.functionTable, let tag = tableTags[table] {
+                    cs.addLookup(LookupArgument(name: "\(kind.name).\(t)", selector: kindSelectors[k],
+                                                inputs: [Expression(Fr(UInt64(tag)))] + g.tableInputs(cells), table: functionColumns))
+                }
             }
             cs.addGate(name: kind.name, selector: kindSelectors[k], constraints: [transition] + own)
         }

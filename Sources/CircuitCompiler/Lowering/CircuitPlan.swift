@@ -99,13 +99,14 @@ public struct CircuitPlan: Sendable {
                                     outputShape: shape, role: .lanes(group: groups.count - 1), nodeIndex: index, inputIndex: nil))
                 continue
             }
-            switch node.operation {
-            case .relu:
-                groups.append(LaneGroup(kind: .rescale(RescaleGadget(shift: 0, activation: .relu, activationBits: bits)),
-                                        count: count, layer: layers.count, receives: true))
+            if let kind = try Self.standaloneKind(node, graph: graph, settings: settings) {
+                groups.append(LaneGroup(kind: kind, count: count, layer: layers.count, receives: true))
                 layers.append(Layer(name: node.name, op: node.sourceOp, outputShape: shape, role: .lanes(group: groups.count - 1),
                                     nodeIndex: index, inputIndex: nil))
-            case .reshape, .transpose, .concat:
+                continue
+            }
+            switch node.operation {
+            case .reshape, .transpose, .concat, .clip(nil, nil):
                 layers.append(Layer(name: node.name, op: node.sourceOp, outputShape: shape, role: .wiring,
                                     nodeIndex: index, inputIndex: nil))
             default:
@@ -144,14 +145,54 @@ public struct CircuitPlan: Sendable {
         }
     }
 
+    /// The gadget of an operation that gets lanes of its own (not folded): Relu, LeakyRelu, Clip, MaxPool, Mul of
+    /// two activations, Sigmoid, Tanh. Parameters come from the settings alone (the same rounding the quantizer
+    /// uses), so `zkinfer stats` needs no weights.
+    static func standaloneKind(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) throws -> LaneKind? {
+        let bits = settings.activationBits, s = settings.activationScale, w = settings.parameterScale
+        func quantized(_ v: Double, _ scale: Int, _ what: String) throws -> Int64 {
+            guard let q = FixedPoint.quantize(v, scale: scale) else {
+                throw CompilerError.unsupportedOperation(layer: node.label, op: node.operation.name, hint: "\(what) \(v) does not fit 62 bits")
+            }
+            return q
+        }
+        switch node.operation {
+        case .relu:
+            return .rescale(RescaleGadget(shift: 0, activation: .relu, activationBits: bits))
+        case .leakyRelu(let alpha):
+            return .leakyRelu(LeakyReluGadget(alpha: try quantized(alpha, w, "alpha"), shift: w, activationBits: bits))
+        case .clip(let lower, let upper):
+            guard lower != nil || upper != nil else { return nil }  // no bounds: the identity (wiring)
+            let lo = try lower.map { try quantized($0, s, "min") }, hi = try upper.map { try quantized($0, s, "max") }
+            guard let gadget = ClipGadget(lower: lo, upper: hi, activationBits: bits) else {
+                throw CompilerError.unsupportedOperation(layer: node.label, op: "Clip", hint: "a bound beyond ±2^61 at scale 2^\(s)")
+            }
+            return .clip(gadget)
+        case .maxPool(let pool):
+            return .maxPool(MaxPoolGadget(window: pool.kernel.reduce(1, *), activationBits: bits))
+        case .mul where !node.inputs.contains { graph.values[$0].constant != nil }:
+            return .product(ProductGadget(shift: s, activationBits: bits))
+        case .sigmoid:
+            return .table(TableGadget(table: LookupTable(.sigmoid, settings: settings), activationBits: bits))
+        case .tanh:
+            return .table(TableGadget(table: LookupTable(.tanh, settings: settings), activationBits: bits))
+        default:
+            return nil
+        }
+    }
+
     static func hint(for operation: LayerOperation) -> String {
         switch operation {
-        case .mul: return "products of two activations are not supported in circuits yet"
-        case .maxPool: return "replace MaxPool by AveragePool (a fixed linear map) for now"
-        case .sigmoid, .tanh, .softmax, .leakyRelu, .clip:
-            return "this gadget is not implemented yet; Relu is"
+        case .softmax: return "Softmax has no circuit gadget yet; prove the logits (drop the final Softmax) instead"
         default: return ""
         }
+    }
+
+    /// The distinct function tables of the plan's gadgets, in order of first use (each gets a tag 1, 2, …).
+    public var functionTables: [LookupTable] {
+        var tables: [LookupTable] = []
+        for kind in kinds { if let t = kind.gadget.functionTable, !tables.contains(t) { tables.append(t) } }
+        return tables
     }
 
     /// Total lanes of all groups.

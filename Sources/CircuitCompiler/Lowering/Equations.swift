@@ -76,6 +76,57 @@ enum Equations {
     }
 }
 
+extension Equations {
+    /// For a standalone gadget's layer: which element (value id, flat position) port `port` of lane `index`
+    /// receives. The witness builder reads the trace at the same positions.
+    static func ports(_ node: Node, graph: ModelGraph) -> (_ index: Int, _ port: Int) -> (ValueID, Int) {
+        let outputShape = graph.values[node.output].shape
+        switch node.operation {
+        case .maxPool(let pool):
+            let windows = maxPoolWindows(inputShape: graph.values[node.inputs[0]].shape, outputShape: outputShape, pool: pool)
+            let input = node.inputs[0]
+            return { index, port in (input, windows[index][port]) }
+        case .mul:
+            let maps = node.inputs.map { Shape.broadcastIndices(from: graph.values[$0].shape, to: outputShape) }
+            return { index, port in (node.inputs[port], maps[port][index]) }
+        default:
+            let input = node.inputs[0]
+            return { index, _ in (input, index) }
+        }
+    }
+
+    /// The input positions of every MaxPool window, K = kH·kW each: positions inside the input in window order,
+    /// then the first of them repeated for positions in the padding (which never win; a repeated element
+    /// changes no maximum).
+    static func maxPoolWindows(inputShape: [Int], outputShape: [Int], pool: Pooling) -> [[Int]] {
+        let window = Layout.Window(input: inputShape, output: outputShape, kernel: pool.kernel, strides: pool.strides,
+                                   pads: pool.pads, dilations: [1, 1])
+        let planes = inputShape[0] * inputShape[1]
+        let plane = window.outH * window.outW, inPlane = window.inH * window.inW
+        let k = window.kH * window.kW
+        var result: [[Int]] = []
+        result.reserveCapacity(planes * plane)
+        for p in 0..<planes {
+            for oy in 0..<window.outH {
+                for ox in 0..<window.outW {
+                    var positions: [Int] = []
+                    for ky in 0..<window.kH {
+                        guard let iy = window.row(oy, ky) else { continue }
+                        for kx in 0..<window.kW {
+                            guard let ix = window.column(ox, kx) else { continue }
+                            positions.append(p * inPlane + iy * window.inW + ix)
+                        }
+                    }
+                    // Every window holds at least one input position (pads < kernel, spec §5).
+                    positions += [Int](repeating: positions[0], count: k - positions.count)
+                    result.append(positions)
+                }
+            }
+        }
+        return result
+    }
+}
+
 /// Weights of the linear family, laid out exactly as `DirectInference`'s kernels read them.
 enum LinearEquations {
     static func linear(x: [ElementSource], weights: [Int64], bias: [Int64], outputs n: Int, inputs k: Int,

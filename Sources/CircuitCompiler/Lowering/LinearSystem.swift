@@ -76,12 +76,24 @@ public struct LinearSystem: Sendable {
             case .lanes(let group):
                 let g = plan.groups[group]
                 if g.receives {
-                    guard case .rescale(let gadget) = g.kind else { continue }
-                    let offset: Int64 = gadget.shift > 0 ? Int64(1) << (gadget.shift - 1) : 0
-                    try Equations.emit(node, model.nodes[nodeIndex], graph: graph, elements: elements,
-                                       layer: node.label) { index, terms, constant in
-                        try builder.equation(receiver: (group, index, 0), terms: terms, constant: constant, offset: offset,
-                                             layer: node.label)
+                    if case .rescale(let gadget) = g.kind {
+                        let offset: Int64 = gadget.shift > 0 ? Int64(1) << (gadget.shift - 1) : 0
+                        try Equations.emit(node, model.nodes[nodeIndex], graph: graph, elements: elements,
+                                           layer: node.label) { index, terms, constant in
+                            try builder.equation(receiver: (group, index, 0), terms: terms, constant: constant, offset: offset,
+                                                 layer: node.label)
+                        }
+                    } else {
+                        // Standalone gadgets: port p of lane i receives one element with weight 1.
+                        let ports = Equations.ports(node, graph: graph)
+                        let count = g.kind.gadget.receivedCount
+                        for index in 0..<g.count {
+                            for port in 0..<count {
+                                let (value, position) = ports(index, port)
+                                try builder.equation(receiver: (group, index, port), terms: [(elements[value][position], 1)],
+                                                     constant: 0, offset: 0, layer: node.label)
+                            }
+                        }
                     }
                 }
                 let produced = (0..<g.count).map { ElementSource.lane(group: group, index: $0) }

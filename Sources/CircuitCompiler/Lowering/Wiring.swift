@@ -7,7 +7,7 @@ enum Wiring {
     static func elements(of node: Node, graph: ModelGraph, elements: [[ElementSource]]) -> [ElementSource] {
         let x = elements[node.inputs[0]]
         switch node.operation {
-        case .reshape:
+        case .reshape, .clip(nil, nil):
             return x
         case .transpose(let perm):
             return Layout.transposeSource(shape: graph.values[node.inputs[0]].shape, perm: perm).map { x[$0] }

@@ -20,7 +20,7 @@ public struct ModelStatistics: Sendable {
         public let adviceCells: Int
         /// Gate constraint instances: one fold transition per row plus each lane's own constraints.
         public let gateConstraints: Int
-        /// 8-bit range lookups (one per limb cell).
+        /// 8-bit range lookups (one per limb cell) and function-table lookups (one per lane with a table).
         public let lookups: Int
         /// Non-zero weights the verifier folds for this layer's equations.
         public let foldEntries: Int
@@ -68,7 +68,7 @@ public struct ModelStatistics: Sendable {
                 let own = kind.constraints(LaneCells(limbs: Array(repeating: .constant(.zero), count: kind.limbCells),
                                                      free: Array(repeating: .constant(.zero), count: kind.freeCells))).count
                 gates = rows + lanes * own
-                lookups = lanes * kind.limbCells
+                lookups = lanes * (kind.limbCells + (kind.functionTable == nil ? 0 : 1))
                 realisation = "lanes"
             case .fused(let target): realisation = "fused into \(plan.layers[target].name)"
             case .wiring: realisation = "wiring"
@@ -85,7 +85,7 @@ public struct ModelStatistics: Sendable {
         self.layers = layers
         lanesPerRow = layout.lanesPerRow
         laneRows = layout.laneRows + 1
-        tableRows = CircuitLayout.rangeTableRows
+        tableRows = max(CircuitLayout.rangeTableRows, layout.functionTableRows)
         rowsUsed = max(laneRows, tableRows, layout.publicColumnLength)
         log2Rows = layout.log2Rows
         adviceColumns = layout.adviceColumns
@@ -190,7 +190,7 @@ public struct ModelStatistics: Sendable {
                 total += weights.values.filter { $0 != 0 }.count + (constant != 0 ? 1 : 0)
             }
             return total + received
-        case .mul, .div:
+        case .mul, .div where node.inputs.contains { graph.values[$0].constant != nil }:
             let position = graph.values[node.inputs[0]].constant == nil ? 1 : 0
             let constant = graph.values[node.inputs[position]].constant!
             let map = Shape.broadcastIndices(from: constant.shape, to: outputShape)
@@ -201,7 +201,8 @@ public struct ModelStatistics: Sendable {
             }
             return weights + (shift > 0 ? outputs : 0) + received
         default:
-            return outputs + received  // a standalone gadget receives its input with weight 1
+            // A standalone gadget: each port's equation has the element it receives (weight 1) and the −1.
+            return 2 * outputs * plan.groups[g].kind.gadget.receivedCount
         }
     }
 }

@@ -68,6 +68,38 @@ extension CompiledCircuit {
         let fused = plan.layers.first { if case .fused(let t) = $0.role { return t == plan.groups[g].layer } else { return false } }
         let producedID = fused.flatMap { $0.nodeIndex }.map { graph.nodes[$0].output } ?? node.output
         let expected = trace.values[producedID]
+        let layerTrace = trace.layers[nodeIndex]
+        let count = plan.groups[g].count
+        func traced(_ arrays: [Int64]..., what: String) throws {
+            guard arrays.allSatisfy({ $0.count == count }) else {
+                throw CompilerError.witnessMismatch("layer \(node.label): the trace has no \(what)")
+            }
+        }
+        let x = trace.values[node.inputs[0]]
+        switch plan.groups[g].kind {
+        case .rescale: break
+        case .leakyRelu:
+            try traced(layerTrace.quotient, layerTrace.remainder, what: "rescale of x·α")
+            return ({ [x[$0], layerTrace.quotient[$0], layerTrace.remainder[$0]] }, expected)
+        case .clip:
+            return ({ [x[$0]] }, expected)
+        case .maxPool:
+            let ports = Equations.ports(node, graph: graph)
+            let k = plan.groups[g].kind.gadget.receivedCount
+            return ({ i in [expected[i]] + (0..<k).map { x[ports(i, $0).1] } }, expected)
+        case .product:
+            try traced(layerTrace.quotient, layerTrace.remainder, what: "rescale of the product")
+            let ports = Equations.ports(node, graph: graph)
+            let b = trace.values[node.inputs[1]]
+            return ({ i in [x[ports(i, 0).1], b[ports(i, 1).1], layerTrace.quotient[i], layerTrace.remainder[i]] }, expected)
+        case .table:
+            try traced(layerTrace.quotient, layerTrace.remainder, layerTrace.tableIndex, layerTrace.interpolation,
+                       layerTrace.interpolationRemainder, what: "table evaluation")
+            return ({ i in
+                [x[i], layerTrace.quotient[i], layerTrace.remainder[i], layerTrace.tableIndex[i], layerTrace.interpolation[i],
+                 layerTrace.interpolationRemainder[i]]
+            }, expected)
+        }
         guard case .rescale(let gadget) = plan.groups[g].kind else { return ({ _ in [] }, expected) }
         if node.operation == .relu {
             let x = trace.values[node.inputs[0]]
@@ -77,7 +109,6 @@ extension CompiledCircuit {
             let y = trace.values[node.output]
             return ({ [y[$0], 0] }, expected)
         }
-        let layerTrace = trace.layers[nodeIndex]
         guard layerTrace.shift == gadget.shift, layerTrace.quotient.count == plan.groups[g].count,
               layerTrace.remainder.count == plan.groups[g].count else {
             throw CompilerError.witnessMismatch("layer \(node.label): the trace has no rescale of \(gadget.shift) bits")
