@@ -5,11 +5,17 @@ import Testing
 
 /// Statistics from the plan alone agree with the circuit actually built; compiling twice gives the same circuit.
 struct StatisticsTests {
-    @Test(arguments: Repository.models + ["synthetic"])
+    @Test(arguments: Repository.models + ["synthetic", "gadgets"])
     func planStatisticsMatchTheBuiltCircuit(_ name: String) throws {
-        let c = name == "synthetic"
-            ? try Compiled(try SyntheticModels.everyLinearOperation(), input: randomInputs(try SyntheticModels.everyLinearOperation(), seed: 5))
-            : try Compiled(shared: name)
+        let c: Compiled
+        switch name {
+        case "synthetic":
+            c = try Compiled(try SyntheticModels.everyLinearOperation(), input: randomInputs(try SyntheticModels.everyLinearOperation(), seed: 5))
+        case "gadgets":
+            c = try Compiled(try SyntheticModels.everyGadget(), input: randomInputs(try SyntheticModels.everyGadget(), seed: 21))
+        default:
+            c = try Compiled(shared: name)
+        }
         let stats = ModelStatistics(plan: c.compiled.plan, layout: c.compiled.layout)
         let built = CircuitStatistics(c.compiled.circuit, assignment: try c.witness())
         #expect(stats.log2Rows == built.log2Rows)

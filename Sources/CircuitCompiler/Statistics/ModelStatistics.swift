@@ -190,7 +190,7 @@ public struct ModelStatistics: Sendable {
                 total += weights.values.filter { $0 != 0 }.count + (constant != 0 ? 1 : 0)
             }
             return total + received
-        case .mul, .div where node.inputs.contains { graph.values[$0].constant != nil }:
+        case .mul where node.inputs.contains { graph.values[$0].constant != nil }, .div:
             let position = graph.values[node.inputs[0]].constant == nil ? 1 : 0
             let constant = graph.values[node.inputs[position]].constant!
             let map = Shape.broadcastIndices(from: constant.shape, to: outputShape)
