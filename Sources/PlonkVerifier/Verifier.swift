@@ -64,7 +64,7 @@ public enum PlonkVerifier {
         for r in u..<c.rowCount { active -= atZeta.basis[r]! }
 
         // §15 step 4: N(ζ) from the opened and computed values.
-        let layout = EvaluationLayout(c)
+        let layout = derived.layout
         let ez = proof.evaluationsAtZeta
         let eo = proof.evaluationsAtOmegaZeta
         let delta = Fr.multiplicativeGenerator
@@ -137,7 +137,7 @@ public enum PlonkVerifier {
 }
 
 /// Where each group of §13.1 starts in the proof's evaluation lists.
-struct EvaluationLayout {
+struct EvaluationLayout: Sendable {
     let fixed: Int, sigma: Int, products: Int, lookups: Int
     let fixedNext: Int, productNext: Int, runningSumNext: Int
 

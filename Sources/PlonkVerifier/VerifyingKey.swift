@@ -199,6 +199,7 @@ struct DerivedKeyData: Sendable {
     let fixedNextSlot: [Int: Int]
     let commitmentOrder: [Int]
     let phases: [Int]
+    let layout: EvaluationLayout
 
     init(_ c: VerifierCircuit) {
         omega = Fr.rootOfUnity(log2Size: c.log2Rows)
@@ -210,5 +211,6 @@ struct DerivedKeyData: Sendable {
         fixedNextSlot = Dictionary(uniqueKeysWithValues: fixedAtNext.enumerated().map { ($1, $0) })
         commitmentOrder = c.adviceCommitmentOrder
         phases = c.phases
+        layout = EvaluationLayout(c)
     }
 }
