@@ -66,6 +66,11 @@ let package = Package(
                 "FieldArithmetic", "CryptoPrimitives",
             ],
             swiftSettings: checkedSettings),
+        // Models: IR → ONNX import → fixed-point spec → direct (unproven) inference.
+        .target(name: "ModelGraph", swiftSettings: checkedSettings),
+        .target(name: "ONNXImport", dependencies: ["ModelGraph"], swiftSettings: checkedSettings),
+        .target(name: "Quantization", dependencies: ["ModelGraph"], swiftSettings: checkedSettings),
+        .target(name: "DirectInference", dependencies: ["Quantization"], swiftSettings: checkedSettings),
 
         // Application support.
         .target(name: "CommandLineSupport", swiftSettings: checkedSettings),
@@ -73,7 +78,10 @@ let package = Package(
         // Executables.
         .executableTarget(
             name: "zkinfer",
-            dependencies: ["CommandLineSupport", "FieldArithmetic", "BN254", "CryptoPrimitives", "KZG"],
+            dependencies: [
+                "CommandLineSupport", "FieldArithmetic", "BN254", "CryptoPrimitives", "KZG",
+                "ONNXImport", "Quantization", "DirectInference",
+            ],
             swiftSettings: checkedSettings),
         .executableTarget(
             name: "zkverify",
@@ -114,6 +122,12 @@ let package = Package(
         .testTarget(
             name: "KZGTests", dependencies: ["KZG", "MSM", "Polynomials", "BN254", "FieldArithmetic", "Parallelism"],
             exclude: ["Fixtures"]),
+        .testTarget(name: "ModelGraphTests", dependencies: ["ModelGraph"]),
+        .testTarget(name: "ONNXImportTests", dependencies: ["ONNXImport", "ModelGraph"]),
+        .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "ModelGraph"]),
+        .testTarget(
+            name: "DirectInferenceTests", dependencies: ["DirectInference", "Quantization", "ONNXImport", "ModelGraph"],
+            exclude: ["Vectors"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -34,6 +34,17 @@ enum ArgumentParser {
             }
             if word == "--" { optionsEnded = true; continue }
             if word == "-h" { return .help(command, path: path) }
+            if !word.hasPrefix("--"), word.count == 2,
+               let spec = command.allOptions.first(where: { $0.short == word.last }) {
+                // One-letter alias of an option (e.g. `-o file`).
+                if spec.takesValue {
+                    guard let value = remaining.popFirst() else { throw CommandFailure.usage("option \(word) needs a value") }
+                    values[spec.name] = value
+                } else {
+                    flags.insert(spec.name)
+                }
+                continue
+            }
             guard word.hasPrefix("--") else {
                 throw CommandFailure.usage("unknown option '\(word)' for '\(path.joined(separator: " "))'; see --help")
             }

@@ -5,13 +5,15 @@ public struct OptionSpec: Sendable {
     public let name: String
     public let kind: Kind
     public let help: String
+    /// Optional one-letter alias, e.g. `-o` for `--output`.
+    public var short: Character? = nil
 
     public static func flag(_ name: String, _ help: String) -> OptionSpec {
         OptionSpec(name: name, kind: .flag, help: help)
     }
 
-    public static func value(_ name: String, _ placeholder: String, _ help: String) -> OptionSpec {
-        OptionSpec(name: name, kind: .value(placeholder: placeholder), help: help)
+    public static func value(_ name: String, _ placeholder: String, _ help: String, short: Character? = nil) -> OptionSpec {
+        OptionSpec(name: name, kind: .value(placeholder: placeholder), help: help, short: short)
     }
 
     var takesValue: Bool {
@@ -20,9 +22,10 @@ public struct OptionSpec: Sendable {
     }
 
     var synopsis: String {
+        let alias = short.map { "-\($0), " } ?? ""
         switch kind {
-        case .flag: return "--\(name)"
-        case .value(let placeholder): return "--\(name) <\(placeholder)>"
+        case .flag: return alias + "--\(name)"
+        case .value(let placeholder): return alias + "--\(name) <\(placeholder)>"
         }
     }
 }

@@ -6,6 +6,9 @@ let root = Command(
     subcommands: [
         VersionCommand.command,
         SelfCheckCommand.command,
+        CheckCommand.command,
+        RunCommand.command,
+        CalibrateCommand.command,
         ParamsCommand.command,
     ])
 

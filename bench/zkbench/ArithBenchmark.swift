@@ -20,71 +20,62 @@ enum ArithBenchmark {
 
     static func fieldRows(_ report: inout BenchReport, scale: Int) {
         let n = 2_000_000 / scale
-        func chainMul<P: MontgomeryParameters>(_: P.Type) -> Double {
+        func swiftChain<P: MontgomeryParameters>(_: P.Type) -> () -> Void {
             let y = Bench.opaque(MontgomeryField<P>(987_654_321).squared())
-            return Bench.nanoseconds(operations: n) {
+            return {
                 var x = Bench.opaque(MontgomeryField<P>(123_456_789))
                 for _ in 0..<n { x = x * y }
                 Bench.consume(x)
             }
         }
-        func chainSquare<P: MontgomeryParameters>(_: P.Type) -> Double {
-            Bench.nanoseconds(operations: n) {
-                var x = Bench.opaque(MontgomeryField<P>(123_456_789))
-                for _ in 0..<n { x = x.squared() }
-                Bench.consume(x)
-            }
-        }
-        func chainAdd<P: MontgomeryParameters>(_: P.Type) -> Double {
-            let y = Bench.opaque(MontgomeryField<P>(987_654_321).squared())
-            return Bench.nanoseconds(operations: n) {
-                var x = Bench.opaque(MontgomeryField<P>(123_456_789))
-                for _ in 0..<n { x = x + y }
-                Bench.consume(x)
-            }
-        }
-        func yardstick<P: MontgomeryParameters>(_: P.Type) -> Double {
+        func yardstickChain<P: MontgomeryParameters>(_: P.Type) -> () -> Void {
             let modulus: [UInt64] = [P.p0, P.p1, P.p2, P.p3]
             let yv = MontgomeryField<P>(987_654_321).squared()
             let y: [UInt64] = [yv.l0, yv.l1, yv.l2, yv.l3]
-            return Bench.nanoseconds(operations: n) {
+            return {
                 var x: [UInt64] = [1, 2, 3, 4]
                 yardstick_mont_chain(&x, y, modulus, P.negInverse, UInt64(n))
                 Bench.consume(x)
             }
         }
-        func gmp<P: MontgomeryParameters>(_: P.Type) -> Double {
-            let count = n / 4
+        func gmpChain<P: MontgomeryParameters>(_: P.Type) -> () -> Void {
+            // mpz_mul + mpz_mod on preallocated integers: GMP's best case for one modular product.
             let x = UnsafeMutablePointer<__mpz_struct>.allocate(capacity: 4)
-            defer { x.deallocate() }
             let y = x + 1, t = x + 2, p = x + 3
             for k in 0..<4 { __gmpz_init(x + k) }
             _ = P.modulusDecimal.withCString { __gmpz_set_str(p, $0, 10) }
             __gmpz_set_ui(x, 123_456_789)
             _ = "98765432109876543210987654321098765432109876543210".withCString { __gmpz_set_str(y, $0, 10) }
-            let ns = Bench.nanoseconds(operations: count) {
-                for _ in 0..<count {
+            return {
+                for _ in 0..<n {
                     __gmpz_mul(t, x, y)
                     __gmpz_mod(x, t, p)
                 }
             }
-            for k in 0..<4 { __gmpz_clear(x + k) }
-            return ns
         }
-        for (name, key) in [("Fr", "fr"), ("Fq", "fq")] {
-            let mul = name == "Fr" ? chainMul(FrParameters.self) : chainMul(FqParameters.self)
-            let c = name == "Fr" ? yardstick(FrParameters.self) : yardstick(FqParameters.self)
-            let g = name == "Fr" ? gmp(FrParameters.self) : gmp(FqParameters.self)
+        func measure<P: MontgomeryParameters>(_: P.Type, _ key: String) {
+            let name = P.name
+            let times = Bench.interleaved(operations: n, [swiftChain(P.self), yardstickChain(P.self), gmpChain(P.self)])
+            let (mul, c, g) = (times[0], times[1], times[2])
             report.add("\(key)_mul_ns", mul, "\(name) mul")
             report.add("\(key)_mul_c_ns", c, "\(name) mul, C __int128 yardstick")
             report.add("\(key)_mul_gmp_ns", g, "\(name) mul, GMP mpz_mul + mpz_mod")
             report.add("\(key)_mul_ratio_vs_c", mul / c, unit: "×", "\(name) mul / C yardstick")
             report.add("\(key)_mul_ratio_vs_gmp", mul / g, unit: "×", "\(name) mul / GMP")
-            let square = name == "Fr" ? chainSquare(FrParameters.self) : chainSquare(FqParameters.self)
-            let add = name == "Fr" ? chainAdd(FrParameters.self) : chainAdd(FqParameters.self)
-            report.add("\(key)_square_ns", square, "\(name) square")
-            report.add("\(key)_add_ns", add, "\(name) add")
+            report.add("\(key)_square_ns", Bench.nanoseconds(operations: n) {
+                var x = Bench.opaque(MontgomeryField<P>(123_456_789))
+                for _ in 0..<n { x = x.squared() }
+                Bench.consume(x)
+            }, "\(name) square")
+            let y = Bench.opaque(MontgomeryField<P>(987_654_321).squared())
+            report.add("\(key)_add_ns", Bench.nanoseconds(operations: n) {
+                var x = Bench.opaque(MontgomeryField<P>(123_456_789))
+                for _ in 0..<n { x = x + y }
+                Bench.consume(x)
+            }, "\(name) add")
         }
+        measure(FrParameters.self, "fr")
+        measure(FqParameters.self, "fq")
         let inversions = 20_000 / scale
         report.add("fr_inverse_ns", Bench.nanoseconds(operations: inversions) {
             var x = Fr(123_456_789)

@@ -17,6 +17,22 @@ enum Bench {
         return best * 1e9 / Double(operations)
     }
 
+    /// Times several variants in alternating rounds (A, B, C, A, B, C, …) and returns each one's minimum, so
+    /// that load from other processes hits every variant alike and their ratios stay meaningful.
+    static func interleaved(operations: Int, rounds: Int = 7, _ variants: [() -> Void]) -> [Double] {
+        let clock = ContinuousClock()
+        var best = [Double](repeating: .infinity, count: variants.count)
+        for variant in variants { variant() }  // warm-up
+        for _ in 0..<rounds {
+            for (index, variant) in variants.enumerated() {
+                let start = clock.now
+                variant()
+                best[index] = min(best[index], (clock.now - start).seconds)
+            }
+        }
+        return best.map { $0 * 1e9 / Double(operations) }
+    }
+
     /// Keeps a value alive so the optimiser cannot delete the work that produced it.
     @inline(never) @_optimize(none)
     static func consume<T>(_ value: T) {}

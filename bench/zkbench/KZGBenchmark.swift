@@ -3,6 +3,7 @@ import CommandLineSupport
 import Foundation
 import FieldArithmetic
 import KZG
+import MSM
 import Parallelism
 import Polynomials
 
@@ -23,6 +24,8 @@ enum KZGBenchmark {
         let p = Polynomial(coefficients: (0..<(1 << log2)).map { _ in rng.fr() })
         let commitTime = BenchTiming.best(repeats: 2) { _ = try! KZG.commit(p, srs: srs!) }
         report.seconds("kzg_commit_2^\(log2)_s", commitTime, "KZG commit 2^\(log2), coefficients (full-size)")
+        let direct = BenchTiming.best(repeats: 2) { _ = msm(points: srs!.powersG1, scalars: p.coefficients) }
+        report.seconds("kzg_commit_msm_only_2^\(log2)_s", direct, "the same MSM called directly")
         let domain = try EvaluationDomain(log2Size: log2)
         let witness = try Evaluations(
             values: (0..<(1 << log2)).map { _ in Fr(signed: Int64(Int32(truncatingIfNeeded: rng.next()))) }, domain: domain)

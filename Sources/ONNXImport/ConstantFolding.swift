@@ -1,0 +1,197 @@
+import Foundation
+import ModelGraph
+
+/// Evaluates nodes whose inputs are all constants (and `Shape`, whose result is static) at import time.
+/// Only small, exact operations: shape arithmetic and elementwise maths on constant tensors.
+enum ConstantFolding {
+    /// The folded constant, or nil when the node must become a graph node.
+    static func fold(_ c: NodeContext, builder: GraphBuilder) throws -> Constant? {
+        if c.op == "Constant" { return try constantAttribute(c) }
+        if c.op == "Shape" {
+            guard let slot = c.input(0), let shape = c.shape(of: slot, in: builder) else { throw c.invalid("missing input") }
+            let rank = shape.count
+            var start = Int(clamping: try c.int("start", default: 0)), end = Int(clamping: try c.int("end", default: Int64(rank)))
+            if start < 0 { start += rank }
+            if end < 0 { end += rank }
+            start = min(max(start, 0), rank); end = min(max(end, start), rank)
+            let dims = shape[start..<end].map(Double.init)
+            return Constant(tensor: try Tensor(shape: [dims.count], values: dims), isInteger: true)
+        }
+        var constants: [Constant?] = []
+        for slot in c.inputs {
+            switch slot {
+            case nil: constants.append(nil)
+            case .constant(let k)?: constants.append(k)
+            default: return nil
+            }
+        }
+        guard let first = constants.first ?? nil else {
+            if c.op == "ConstantOfShape" { throw c.invalid("missing shape input") }
+            return nil
+        }
+        let x = first.tensor
+        func same(_ values: [Double], integer: Bool = first.isInteger) throws -> Constant {
+            Constant(tensor: try Tensor(shape: x.shape, values: values), isInteger: integer)
+        }
+        switch c.op {
+        case "Identity", "Dropout": return first
+        case "ConstantOfShape":
+            let shape = try c.integerList(first, "shape")
+            let count = try Shape.elementCount(shape)
+            var fill = 0.0, integer = false
+            if let t = c.node.attribute("value")?.tensor {
+                let v = try t.decode(what: "value")
+                guard v.tensor.count == 1 else { throw c.invalid("value must hold one element") }
+                fill = v.tensor.values[0]; integer = v.isInteger
+            }
+            return Constant(tensor: try Tensor(shape: shape, values: [Double](repeating: fill, count: count)), isInteger: integer)
+        case "Cast":
+            let to = try c.int("to", default: 1)
+            guard let type = ONNXDataType(rawValue: Int32(clamping: to)), type != .string, type != .float16 else {
+                throw Unsupported(reason: "Cast to type \(to)", suggestion: nil)
+            }
+            if type == .bool { return try same(x.values.map { $0 != 0 ? 1 : 0 }, integer: true) }
+            if type.isInteger { return try same(x.values.map { $0.rounded(.towardZero) }, integer: true) }
+            if type == .float { return try same(x.values.map { Double(Float($0)) }, integer: false) }
+            return try same(x.values, integer: false)
+        case "Neg": return try same(x.values.map { -$0 })
+        case "Sqrt":
+            guard x.values.allSatisfy({ $0 >= 0 }) else { throw c.invalid("square root of a negative constant") }
+            return try same(x.values.map { $0.squareRoot() }, integer: false)
+        case "Relu": return try same(x.values.map { max($0, 0) })
+        case "Add", "Sub", "Mul", "Div":
+            guard constants.count == 2, let second = constants[1] else { throw c.invalid("expects two inputs") }
+            let shape = try Shape.broadcast(x.shape, second.tensor.shape)
+            let integer = first.isInteger && second.isInteger
+            if c.op == "Div" && second.tensor.values.contains(0) { throw c.invalid("division by a constant zero") }
+            let a = Shape.broadcastIndices(from: x.shape, to: shape), b = Shape.broadcastIndices(from: second.tensor.shape, to: shape)
+            let values: [Double] = (0..<a.count).map { i in
+                let p = x.values[a[i]], q = second.tensor.values[b[i]]
+                switch c.op {
+                case "Add": return p + q
+                case "Sub": return p - q
+                case "Mul": return p * q
+                default: return integer ? (p / q).rounded(.towardZero) : p / q
+                }
+            }
+            return Constant(tensor: try Tensor(shape: shape, values: values), isInteger: integer)
+        case "Flatten", "Reshape", "Squeeze", "Unsqueeze":
+            let target = try ShapeOps.reshapeTarget(c, inputShape: x.shape)
+            return Constant(tensor: try Tensor(shape: target, values: x.values), isInteger: first.isInteger)
+        case "Transpose":
+            let perm = c.ints("perm").map { $0.map { Int(truncatingIfNeeded: $0) } } ?? Array((0..<x.shape.count).reversed())
+            guard perm.count == x.shape.count, Set(perm) == Set(0..<x.shape.count) else { throw c.invalid("bad perm \(perm)") }
+            let source = Layout.transposeSource(shape: x.shape, perm: perm)
+            return Constant(tensor: try Tensor(shape: perm.map { x.shape[$0] }, values: source.map { x.values[$0] }), isInteger: first.isInteger)
+        case "Concat":
+            let parts = constants.compactMap { $0 }
+            guard let axisRaw = c.node.attribute("axis")?.int else { throw c.invalid("missing attribute 'axis'") }
+            let axis = try ShapeOps.normalizeAxis(axisRaw, rank: x.shape.count, c)
+            let shape = try ShapeInference.outputShape(of: .concat(axis: axis), inputs: parts.map(\.tensor.shape))
+            var values: [Double] = []
+            for run in Layout.concatRuns(shapes: parts.map(\.tensor.shape), axis: axis) {
+                values.append(contentsOf: parts[run.input].tensor.values[run.start..<run.start + run.length])
+            }
+            return Constant(tensor: try Tensor(shape: shape, values: values), isInteger: parts.allSatisfy(\.isInteger))
+        case "Gather":
+            guard constants.count == 2, let indices = constants[1] else { throw c.invalid("expects data and indices") }
+            let axis = try ShapeOps.normalizeAxis(try c.int("axis", default: 0), rank: x.shape.count, c)
+            let size = x.shape[axis]
+            let idx = try c.integerList(indices, "indices").map { i -> Int in
+                guard i >= -size, i < size else { throw c.invalid("index \(i) out of range for size \(size)") }
+                return i < 0 ? i + size : i
+            }
+            let outer = x.shape[..<axis].reduce(1, *), inner = x.shape[(axis + 1)...].reduce(1, *)
+            let shape = Array(x.shape[..<axis]) + indices.tensor.shape + Array(x.shape[(axis + 1)...])
+            _ = try Shape.elementCount(shape)
+            var values: [Double] = []
+            for o in 0..<outer {
+                for i in idx { values.append(contentsOf: x.values[(o * size + i) * inner..<(o * size + i + 1) * inner]) }
+            }
+            return Constant(tensor: try Tensor(shape: shape, values: values), isInteger: first.isInteger)
+        case "Slice":
+            return try slice(c, x, first.isInteger, constants)
+        case "Range":
+            guard constants.count == 3, let limit = constants[1], let delta = constants[2] else { throw c.invalid("expects start, limit, delta") }
+            let s = x.values.first ?? 0, l = limit.tensor.values.first ?? 0, d = delta.tensor.values.first ?? 0
+            guard d != 0 else { throw c.invalid("delta is zero") }
+            let n = max(0, Int(((l - s) / d).rounded(.up)))
+            guard n <= 1 << 24 else { throw c.invalid("range of \(n) elements is too large to fold") }
+            return Constant(tensor: try Tensor(shape: [n], values: (0..<n).map { s + Double($0) * d }), isInteger: first.isInteger)
+        default:
+            // Other operators on constants (e.g. a Gemm of two constants) are not folded.
+            if SupportedOperators.computed.contains(c.op) {
+                throw Unsupported(reason: "\(c.op) with only constant inputs is not folded",
+                                  suggestion: "simplify the model (e.g. onnx-simplifier) so constant subgraphs are precomputed")
+            }
+            return nil
+        }
+    }
+
+    static func constantAttribute(_ c: NodeContext) throws -> Constant {
+        if let t = c.node.attribute("value")?.tensor { return try t.decode(what: "Constant value") }
+        if let a = c.node.attribute("value_float"), let f = a.float { return Constant(tensor: Tensor(scalar: Double(f)), isInteger: false) }
+        if let a = c.node.attribute("value_int"), let i = a.int { return Constant(tensor: Tensor(scalar: Double(i)), isInteger: true) }
+        if let a = c.node.attribute("value_floats") {
+            return Constant(tensor: try Tensor(shape: [a.floats.count], values: a.floats.map(Double.init)), isInteger: false)
+        }
+        if let a = c.node.attribute("value_ints") {
+            return Constant(tensor: try Tensor(shape: [a.ints.count], values: a.ints.map { Double($0) }), isInteger: true)
+        }
+        throw Unsupported(reason: "Constant without a numeric value (sparse or string constants)", suggestion: nil)
+    }
+
+    static func slice(_ c: NodeContext, _ x: Tensor, _ integer: Bool, _ constants: [Constant?]) throws -> Constant {
+        let rank = x.shape.count
+        var starts: [Int], ends: [Int], axes: [Int], steps: [Int]
+        if c.opset < 10 {
+            starts = (c.ints("starts") ?? []).map { Int(clamping: $0) }
+            ends = (c.ints("ends") ?? []).map { Int(clamping: $0) }
+            axes = (c.ints("axes") ?? (0..<Int64(starts.count)).map { $0 }).map { Int(clamping: $0) }
+            steps = [Int](repeating: 1, count: starts.count)
+        } else {
+            func list(_ i: Int) throws -> [Int]? {
+                guard i < constants.count, let k = constants[i] else { return nil }
+                return k.tensor.values.map { Int(clamping: Int64(exactly: $0.rounded()) ?? ($0 < 0 ? Int64.min : Int64.max)) }
+            }
+            guard let s = try list(1), let e = try list(2) else { throw c.invalid("missing starts/ends") }
+            starts = s; ends = e
+            axes = try list(3) ?? Array(0..<s.count)
+            steps = try list(4) ?? [Int](repeating: 1, count: s.count)
+        }
+        guard starts.count == ends.count, axes.count == starts.count, steps.count == starts.count else {
+            throw c.invalid("starts, ends, axes and steps differ in length")
+        }
+        var lo = [Int](repeating: 0, count: rank), step = [Int](repeating: 1, count: rank), size = x.shape
+        for (i, rawAxis) in axes.enumerated() {
+            let axis = try ShapeOps.normalizeAxis(Int64(rawAxis), rank: rank, c)
+            let dim = x.shape[axis]
+            guard steps[i] != 0 else { throw c.invalid("zero step") }
+            func clampIndex(_ v: Int, _ low: Int, _ high: Int) -> Int { min(max(v < 0 ? v + dim : v, low), high) }
+            if steps[i] > 0 {
+                let s = clampIndex(starts[i], 0, dim), e = clampIndex(ends[i], 0, dim)
+                lo[axis] = s; step[axis] = steps[i]; size[axis] = max(0, (e - s + steps[i] - 1) / steps[i])
+            } else {
+                let s = clampIndex(starts[i], -1, dim - 1), e = clampIndex(ends[i], -1, dim - 1)
+                lo[axis] = s; step[axis] = steps[i]; size[axis] = max(0, (s - e - steps[i] - 1) / -steps[i])
+            }
+        }
+        let count = try Shape.elementCount(size)
+        let strides = Shape.strides(x.shape)
+        var values = [Double](repeating: 0, count: count)
+        var counter = [Int](repeating: 0, count: rank)
+        for flat in 0..<count {
+            var source = 0
+            for axis in 0..<rank { source += (lo[axis] + counter[axis] * step[axis]) * strides[axis] }
+            values[flat] = x.values[source]
+            var axis = rank - 1
+            while axis >= 0 {
+                counter[axis] += 1
+                if counter[axis] < size[axis] { break }
+                counter[axis] = 0
+                axis -= 1
+            }
+        }
+        return Constant(tensor: try Tensor(shape: size, values: values), isInteger: integer)
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+/// The scales and bounds of the fixed-point form (docs/fixed-point.md §2). Versioned JSON on disk.
+public struct QuantizationSettings: Codable, Equatable, Sendable {
+    public static let currentVersion = 1
+
+    public var version: Int
+    /// s: every activation tensor (inputs, node outputs) is an integer at scale 2^s.
+    public var activationScale: Int
+    /// w: weights, multipliers and other parameters are integers at scale 2^w; biases at 2^(s+w).
+    public var parameterScale: Int
+    /// B: every activation v satisfies −2^(B−1) ≤ v < 2^(B−1).
+    public var activationBits: Int
+    /// t: nonlinear tables are indexed by the input at scale 2^t.
+    public var tableScale: Int
+    /// D: table indices u satisfy −2^(D−1) ≤ u < 2^(D−1) (inputs beyond are clamped).
+    public var tableBits: Int
+
+    /// Defaults: 2^16 scales (EZKL uses 2^13), 32-bit activations (four 8-bit limbs), tables on
+    /// [−16, 16) with step 2^-10.
+    public init(activationScale: Int = 16, parameterScale: Int = 16, activationBits: Int = 32,
+                tableScale: Int = 10, tableBits: Int = 15) {
+        self.version = Self.currentVersion
+        self.activationScale = activationScale
+        self.parameterScale = parameterScale
+        self.activationBits = activationBits
+        self.tableScale = tableScale
+        self.tableBits = tableBits
+    }
+
+    public static let `default` = QuantizationSettings()
+
+    /// Checks the settings against the spec's constraints.
+    public func validate() throws {
+        guard version == Self.currentVersion else {
+            throw QuantizationError.invalidSettings("version \(version); this build reads version \(Self.currentVersion)")
+        }
+        guard (8...32).contains(activationBits) else {
+            throw QuantizationError.invalidSettings("activationBits \(activationBits) not in 8...32")
+        }
+        // 1.0 (sigmoid's and softmax's largest output) must be representable: 2^s < 2^(B−1).
+        guard (0...(activationBits - 2)).contains(activationScale) else {
+            throw QuantizationError.invalidSettings("activationScale \(activationScale) not in 0...\(activationBits - 2) (B − 2)")
+        }
+        guard (0...30).contains(parameterScale) else {
+            throw QuantizationError.invalidSettings("parameterScale \(parameterScale) not in 0...30")
+        }
+        guard (0...20).contains(tableScale) else {
+            throw QuantizationError.invalidSettings("tableScale \(tableScale) not in 0...20")
+        }
+        guard (2...20).contains(tableBits) else {
+            throw QuantizationError.invalidSettings("tableBits \(tableBits) not in 2...20")
+        }
+    }
+
+    @inlinable public var activationMin: Int64 { -(Int64(1) << (activationBits - 1)) }
+    @inlinable public var activationMaxExclusive: Int64 { Int64(1) << (activationBits - 1) }
+
+    public static func load(path: String) throws -> QuantizationSettings {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw QuantizationError.invalidSettings("cannot read '\(path)'")
+        }
+        return try decode(data)
+    }
+
+    public static func decode(_ data: Data) throws -> QuantizationSettings {
+        let settings: QuantizationSettings
+        do { settings = try JSONDecoder().decode(QuantizationSettings.self, from: data) } catch {
+            throw QuantizationError.invalidSettings("not a settings file: \(error)")
+        }
+        try settings.validate()
+        return settings
+    }
+
+    public func encoded() -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return (try? encoder.encode(self)) ?? Data()
+    }
+}

@@ -1,0 +1,50 @@
+import CommandLineSupport
+import DirectInference
+import Foundation
+import ModelGraph
+import Quantization
+
+/// `zkinfer calibrate model.onnx --data inputs.json -o settings.json`.
+enum CalibrateCommand {
+    static let command = Command(
+        name: "calibrate", summary: "choose fixed-point scales from sample inputs and write a settings file",
+        arguments: "<model.onnx>",
+        options: [
+            .value("data", "inputs.json", "one or more samples (input.json format, or a JSON array of them)"),
+            .value("output", "settings.json", "where to write the settings (default: print only)", short: "o"),
+            .value("bits", "B", "activation bound bits B (8...32, default 32)"),
+            .value("margin", "bits", "headroom kept below the bound, in bits (0...8, default 1)"),
+        ]
+    ) { invocation in
+        let modelPath = try invocation.positional(0, "model.onnx")
+        let dataPath = try invocation.requiredValue("data")
+        let bits = try invocation.integer("bits", default: 32, in: 8...32)
+        let margin = try invocation.integer("margin", default: 1, in: 0...8)
+        let model = try ModelCommandSupport.loadModel(modelPath)
+        let samples = try ModelCommandSupport.loadInputs(dataPath, graph: model.graph)
+        let result = try ModelCommandSupport.mapErrors {
+            try Calibration.calibrate(model.graph, samples: samples, activationBits: bits, margin: margin)
+        }
+        if let output = invocation.value("output") {
+            guard FileManager.default.createFile(atPath: output, contents: result.settings.encoded()) else {
+                throw CommandFailure.usage("cannot write '\(output)'")
+            }
+        }
+        if invocation.wantsJSON {
+            Console.out(JSONValue.object([
+                ("model", .string(modelPath)), ("samples", .int(samples.count)),
+                ("settings", ModelCommandSupport.settingsJSON(result.settings)),
+                ("maxOutputError", .double(result.maxOutputError)),
+                ("largestActivation", .double(result.largestActivation)),
+                ("candidates", .int(result.candidatesTried)),
+                ("layers", ModelCommandSupport.errorEntriesJSON(result.layers)),
+            ]).rendered())
+            return
+        }
+        Console.out("\(modelPath): \(samples.count) sample(s), largest activation \(ModelCommandSupport.scientific(result.largestActivation)), \(result.candidatesTried) candidates")
+        Console.out("chosen: \(ModelCommandSupport.describe(result.settings))")
+        Console.out("max output error \(ModelCommandSupport.scientific(result.maxOutputError))")
+        for line in ModelCommandSupport.errorTable(result.layers) { Console.out(line) }
+        if let output = invocation.value("output") { Console.out("wrote \(output)") }
+    }
+}
