@@ -26,9 +26,22 @@ test: deps
 	$(SWIFT) build $(RELEASE) -Xswiftc -enable-testing --build-tests
 	$(SWIFT) test $(RELEASE) -Xswiftc -enable-testing --skip-build
 
+# The main job on the default model: compile, development SRS (generated once, INSECURE), setup, prove, verify.
+DEMO_MODEL ?= circuits/mlp_tiny
+DEMO_OUT := out/demo
 demo: build
-	@bin=$$($(SWIFT) build $(RELEASE) --show-bin-path); \
-	$$bin/zkinfer selfcheck && $$bin/zkbench arith --quick
+	@set -e; bin=$$($(SWIFT) build $(RELEASE) --show-bin-path); out=$(DEMO_OUT); mkdir -p $$out params; \
+	now() { date +%s%N; }; ms() { echo $$(( ($$2 - $$1) / 1000000 )); }; \
+	t0=$$(now); $$bin/zkinfer compile $(DEMO_MODEL)/model.onnx -o $$out/circuit.zkc; t1=$$(now); \
+	k=$$($$bin/zkinfer stats $(DEMO_MODEL)/model.onnx --json | sed -n 's/.*"log2Rows":\([0-9]*\).*/\1/p'); \
+	srs=params/dev-k$$k.srs; \
+	if [ ! -f $$srs ]; then $$bin/zkinfer params dev --log2 $$k --out $$srs; fi; \
+	t2=$$(now); $$bin/zkinfer setup $$out/circuit.zkc --params $$srs -o $$out; t3=$$(now); \
+	$$bin/zkinfer prove $$out/circuit.zkc --pk $$out/pk.bin $(DEMO_MODEL)/input.json -o $$out/proof.bin; t4=$$(now); \
+	$$bin/zkverify --vk $$out/vk.bin --proof $$out/proof.bin --allow-dev-srs; t5=$$(now); \
+	echo; echo "demo summary ($(DEMO_MODEL), development SRS $$srs: INSECURE, for demonstration only)"; \
+	echo "  compile $$(ms $$t0 $$t1) ms, setup $$(ms $$t2 $$t3) ms, prove $$(ms $$t3 $$t4) ms, verify $$(ms $$t4 $$t5) ms (whole processes)"; \
+	echo "  proof file $$(wc -c < $$out/proof.bin) bytes; dequantized output in $$out/proof.bin.output.json"
 
 bench: build
 	@bin=$$($(SWIFT) build $(RELEASE) --show-bin-path); $$bin/zkbench all

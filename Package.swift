@@ -47,6 +47,18 @@ let package = Package(
         // Arithmetization: columns, gates, copies, lookups, challenge columns, checker. No curves.
         .target(name: "ConstraintSystem", dependencies: ["FieldArithmetic"], swiftSettings: checkedSettings),
 
+        // Models: IR → ONNX import → fixed-point spec → direct (unproven) inference.
+        .target(name: "ModelGraph", swiftSettings: checkedSettings),
+        .target(name: "ONNXImport", dependencies: ["ModelGraph"], swiftSettings: checkedSettings),
+        .target(name: "Quantization", dependencies: ["ModelGraph"], swiftSettings: checkedSettings),
+        .target(name: "DirectInference", dependencies: ["Quantization"], swiftSettings: checkedSettings),
+
+        // Compiler: model → circuit (gadgets, layout, witness from the direct path's trace, statistics).
+        .target(
+            name: "CircuitCompiler",
+            dependencies: ["ConstraintSystem", "FieldArithmetic", "DirectInference", "Quantization", "ModelGraph"],
+            swiftSettings: checkedSettings),
+
         // Proof system. The verifier defines the protocol (transcript order, key and proof formats); the
         // prover depends on it, never the reverse, so `zkverify` links no prover code. The verifier reaches
         // MSM, Polynomials and Parallelism through KZG (one target), though it only calls `msm` itself.
@@ -66,11 +78,18 @@ let package = Package(
                 "FieldArithmetic", "CryptoPrimitives",
             ],
             swiftSettings: checkedSettings),
-        // Models: IR → ONNX import → fixed-point spec → direct (unproven) inference.
-        .target(name: "ModelGraph", swiftSettings: checkedSettings),
-        .target(name: "ONNXImport", dependencies: ["ModelGraph"], swiftSettings: checkedSettings),
-        .target(name: "Quantization", dependencies: ["ModelGraph"], swiftSettings: checkedSettings),
-        .target(name: "DirectInference", dependencies: ["Quantization"], swiftSettings: checkedSettings),
+
+        // The verifying key's model description (scales, instance layout, hashes): written by the compiler's
+        // pipeline, read by zkverify, which must not link the prover.
+        .target(name: "ModelMetadata", dependencies: ["PlonkVerifier", "FieldArithmetic"], swiftSettings: checkedSettings),
+        // Pipeline facade: circuit files, compile → setup → prove.
+        .target(
+            name: "ZKInferKit",
+            dependencies: [
+                "CircuitCompiler", "ModelMetadata", "PlonkProver", "PlonkVerifier", "KZG", "ONNXImport", "DirectInference",
+                "Quantization", "ModelGraph", "ConstraintSystem", "FieldArithmetic", "CryptoPrimitives",
+            ],
+            swiftSettings: checkedSettings),
 
         // Application support.
         .target(name: "CommandLineSupport", swiftSettings: checkedSettings),
@@ -80,12 +99,16 @@ let package = Package(
             name: "zkinfer",
             dependencies: [
                 "CommandLineSupport", "FieldArithmetic", "BN254", "CryptoPrimitives", "KZG",
-                "ONNXImport", "Quantization", "DirectInference",
+                "ONNXImport", "Quantization", "DirectInference", "CircuitCompiler", "ZKInferKit", "ModelMetadata",
+                "PlonkProver", "PlonkVerifier",
             ],
             swiftSettings: checkedSettings),
         .executableTarget(
             name: "zkverify",
-            dependencies: ["PlonkVerifier", "CommandLineSupport", "ConstraintSystem", "FieldArithmetic", "BN254", "CryptoPrimitives"],
+            dependencies: [
+                "PlonkVerifier", "CommandLineSupport", "ConstraintSystem", "FieldArithmetic", "BN254", "CryptoPrimitives",
+                "ModelMetadata",
+            ],
             swiftSettings: checkedSettings),
         // Yardstick for benchmarks only: the plain C __int128 Montgomery multiplication the Swift
         // kernels are measured against. Nothing in the product links it.
@@ -108,6 +131,22 @@ let package = Package(
             name: "BN254Tests", dependencies: ["BN254", "FieldArithmetic"], exclude: ["Vectors"]),
         .testTarget(name: "CommandLineSupportTests", dependencies: ["CommandLineSupport"]),
         .testTarget(name: "ConstraintSystemTests", dependencies: ["ConstraintSystem", "FieldArithmetic"]),
+        .testTarget(name: "ModelGraphTests", dependencies: ["ModelGraph"]),
+        .testTarget(name: "ONNXImportTests", dependencies: ["ONNXImport", "ModelGraph"]),
+        .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "ModelGraph"]),
+        .testTarget(
+            name: "DirectInferenceTests", dependencies: ["DirectInference", "Quantization", "ONNXImport", "ModelGraph"],
+            exclude: ["Vectors"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "ZKInferKit", "CircuitCompiler", "ModelMetadata", "PlonkProver", "PlonkVerifier", "KZG", "ONNXImport",
+                "DirectInference", "Quantization", "ModelGraph", "FieldArithmetic",
+            ]),
+        .testTarget(
+            name: "CircuitCompilerTests",
+            dependencies: ["CircuitCompiler", "ConstraintSystem", "FieldArithmetic", "DirectInference", "Quantization",
+                           "ONNXImport", "ModelGraph"]),
         .testTarget(
             name: "TranscriptTests", dependencies: ["Transcript", "BN254", "FieldArithmetic"], exclude: ["Vectors"]),
         .testTarget(
@@ -122,12 +161,6 @@ let package = Package(
         .testTarget(
             name: "KZGTests", dependencies: ["KZG", "MSM", "Polynomials", "BN254", "FieldArithmetic", "Parallelism"],
             exclude: ["Fixtures"]),
-        .testTarget(name: "ModelGraphTests", dependencies: ["ModelGraph"]),
-        .testTarget(name: "ONNXImportTests", dependencies: ["ONNXImport", "ModelGraph"]),
-        .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "ModelGraph"]),
-        .testTarget(
-            name: "DirectInferenceTests", dependencies: ["DirectInference", "Quantization", "ONNXImport", "ModelGraph"],
-            exclude: ["Vectors"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -9,6 +9,10 @@ let root = Command(
         CheckCommand.command,
         RunCommand.command,
         CalibrateCommand.command,
+        StatsCommand.command,
+        CompileCommand.command,
+        SetupCommand.command,
+        ProveCommand.command,
         ParamsCommand.command,
     ])
 

@@ -1,6 +1,7 @@
 import CommandLineSupport
 import ConstraintSystem
 import FieldArithmetic
+import ModelMetadata
 import PlonkVerifier
 
 /// What `zkverify` prints about a verified proof: the public values and the key's metadata.
@@ -10,6 +11,8 @@ import PlonkVerifier
 /// `key.metadata` and the verified public values.
 enum OutputDisplay {
     static func outputLines(key: VerifyingKey, publicValues: [[Fr]]) -> [String] {
+        // A key made by the compiler: the verified outputs as real numbers, through the key's own layout.
+        if let model = ModelDescription(key.metadata) { return model.outputLines(publicValues: publicValues) }
         var lines: [String] = []
         for (i, column) in publicValues.enumerated() {
             let name = key.circuit.instanceNames[i]
@@ -20,7 +23,19 @@ enum OutputDisplay {
     }
 
     static func outputJSON(key: VerifyingKey, publicValues: [[Fr]]) -> [(String, JSONValue)] {
-        [
+        var model: [(String, JSONValue)] = []
+        if let d = ModelDescription(key.metadata) {
+            model.append(("scale", .int(d.activationScale)))
+            model.append(("model_sha256", .string(d.modelSHA256)))
+            model.append(("outputs", .array(d.verifiedOutputs(publicValues: publicValues).map { t in
+                guard let t else { return .null }
+                return .object([
+                    ("name", .string(t.name)), ("shape", .array(t.shape.map { .int($0) })),
+                    ("values", .array(t.values.map { .double($0) })), ("fixed", .array(t.fixed.map { .int(Int($0)) })),
+                ])
+            })))
+        }
+        return model + [
             ("public_values", Artifacts.publicValuesJSON(publicValues)),
             ("instance_columns", .array(key.circuit.instanceNames.map(JSONValue.string))),
             ("metadata", .object(key.metadata.printable.map { ($0.key, .string($0.value)) })),

@@ -1,0 +1,20 @@
+/// What the user can choose when compiling (everything else follows from the model and its settings).
+public struct CompileOptions: Hashable, Sendable, Codable {
+    /// Model inputs are public values (folded by the verifier, no rows) unless false (`--private-input`):
+    /// then they are witness cells with a range check.
+    public var publicInput: Bool
+    /// Lanes (elements) per row of the widest gadget; nil chooses automatically (`--lanes`). More lanes mean
+    /// fewer rows but more committed columns and lookup arguments.
+    public var lanesPerRow: Int?
+    /// A larger circuit than needed (e.g. to share an SRS size); nil = the smallest that fits.
+    public var log2Rows: Int?
+
+    public init(publicInput: Bool = true, lanesPerRow: Int? = nil, log2Rows: Int? = nil) {
+        self.publicInput = publicInput
+        self.lanesPerRow = lanesPerRow
+        self.log2Rows = log2Rows
+    }
+
+    /// Lanes per row tried by the automatic choice.
+    public static let laneChoices = 1...16
+}

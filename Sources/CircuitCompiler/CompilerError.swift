@@ -1,0 +1,27 @@
+import ConstraintSystem
+
+/// Why a model cannot be compiled or a witness cannot be laid out. Each case names the layer.
+public enum CompilerError: Error, Equatable, CustomStringConvertible {
+    /// The circuit has no gadget for this operation (yet); `hint` suggests a rewrite.
+    case unsupportedOperation(layer: String, op: String, hint: String)
+    /// Settings or options the compiler cannot honour.
+    case invalidOptions(String)
+    /// The circuit would need more rows than the field's largest domain (2^28) allows.
+    case tooLarge(rowsNeeded: Int)
+    /// The trace does not match the circuit it is laid into (wrong model, or a bug).
+    case witnessMismatch(String)
+    /// The constraint-system layer rejected the circuit (a compiler bug if it ever happens).
+    case constraintSystem(ConstraintSystemError)
+
+    public var description: String {
+        switch self {
+        case .unsupportedOperation(let layer, let op, let hint):
+            return "layer \(layer): \(op) has no circuit gadget\(hint.isEmpty ? "" : "; \(hint)")"
+        case .invalidOptions(let reason): return "compile options: \(reason)"
+        case .tooLarge(let rows):
+            return "the circuit needs \(rows) rows, more than the 2^28 the BN254 scalar field supports"
+        case .witnessMismatch(let reason): return "witness does not fit the circuit: \(reason)"
+        case .constraintSystem(let error): return "constraint system: \(error)"
+        }
+    }
+}

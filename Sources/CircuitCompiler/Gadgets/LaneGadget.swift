@@ -1,0 +1,57 @@
+import ConstraintSystem
+import FieldArithmetic
+
+/// The cells of one lane on its row, as expressions at the current row.
+public struct LaneCells: Sendable {
+    /// Range-checked (8-bit) cells.
+    public let limbs: [Expression]
+    /// Cells that are not looked up (bits, values).
+    public let free: [Expression]
+
+    public init(limbs: [Expression], free: [Expression]) {
+        self.limbs = limbs
+        self.free = free
+    }
+}
+
+/// One element's gadget: a fixed set of cells on one row ("lane") with its own constraints, and two kinds
+/// of link to the rest of the circuit, both through the single folded linear system of the model
+/// (docs/protocol.md §11; README of this target):
+/// - `received`: expressions the lane asserts are equal to some linear combination of other elements plus a
+///   constant (for a rescale lane: 2^k·q + r = W·x + b + 2^(k−1));
+/// - `produced`: the element's value, which other equations may read with a weight.
+/// No copy constraints are needed anywhere: every link is an equation of the fold.
+public protocol LaneGadget: Hashable, Sendable {
+    /// Short name used for gate and selector names, e.g. "rescale16-relu".
+    var name: String { get }
+    var limbCells: Int { get }
+    var freeCells: Int { get }
+    /// How many equations each lane receives (the fold gate gives each its own challenge column).
+    var receivedCount: Int { get }
+    func received(_ cells: LaneCells) -> [Expression]
+    func produced(_ cells: LaneCells) -> Expression
+    /// The lane's own constraints (each is multiplied by the kind's selector).
+    func constraints(_ cells: LaneCells) -> [Expression]
+    /// Cell values from the lane's trace integers (their meaning is the gadget's: see each gadget).
+    /// Throws `CompilerError.witnessMismatch` when a value is outside what the gadget can hold, which for a
+    /// trace produced by `DirectInference` never happens: its bounds are the spec's.
+    func witness(_ inputs: [Int64]) throws -> (limbs: [Int64], free: [Int64])
+    /// Trace integers of a lane that carries no element (padding of a partly filled row).
+    var paddingInputs: [Int64] { get }
+    /// The produced value for the given trace integers (to check the witness against the trace).
+    func producedValue(_ inputs: [Int64]) -> Int64
+}
+
+/// The gadgets the compiler can place in lanes. An enum (not an existential) so that kinds are hashable,
+/// ordered and exhaustively switched over.
+public enum LaneKind: Hashable, Sendable {
+    case rescale(RescaleGadget)
+
+    public var gadget: any LaneGadget {
+        switch self {
+        case .rescale(let g): return g
+        }
+    }
+
+    public var name: String { gadget.name }
+}

@@ -1,0 +1,171 @@
+import ConstraintSystem
+import FieldArithmetic
+import ModelGraph
+import Quantization
+
+/// A model compiled to a circuit: the plan, the lane layout, the equations and the `Circuit` itself, with
+/// the handles the witness builder and the tests need.
+///
+/// Columns (docs: Sources/CircuitCompiler/README.md):
+/// - advice `limb0…` (phase 1, each looked up in the 8-bit table), `free0…` (phase 1), `sum` (phase 2);
+/// - fixed `table8` (0…255), `q_range` (lane rows), `q_sum` (rows 0 and R), one selector per gadget kind;
+/// - instance `public0…`: the model inputs (unless private) then the outputs, u values per column;
+/// - one challenge ρ (after phase 1) and challenge columns `fold_const`, `fold_recv<t>.<port>`, `fold_prod<t>`.
+/// Gates: `sum-boundary` (sum = 0 on rows 0 and R) and one per kind: the fold transition
+/// sum(next) = sum + fold_const + Σ_lanes (Σ_ports fold_recv·received + fold_prod·produced), plus each lane's
+/// own constraints. Lookups: `range8.<j>` on every limb column.
+public struct CompiledCircuit: Sendable {
+    public let plan: CircuitPlan
+    public let layout: CircuitLayout
+    public let system: LinearSystem
+    public let circuit: Circuit
+
+    public let limbs: [AdviceColumn]
+    public let free: [AdviceColumn]
+    public let sum: AdviceColumn
+    /// Instance columns of the public values, `layout.publicColumnLength` values each (the last: the rest).
+    public let publicValues: [InstanceColumn]
+    public let rho: Challenge
+    /// Selector of each kind, in `layout.kinds` order.
+    public let kindSelectors: [FixedColumn]
+
+    public init(model: QuantizedModel, options: CompileOptions = CompileOptions()) throws {
+        let plan = try CircuitPlan(graph: model.graph, settings: model.settings, options: options)
+        let layout = try options.lanesPerRow.map { try CircuitLayout(plan: plan, lanesPerRow: $0, log2Rows: options.log2Rows) }
+            ?? CircuitLayout.automatic(plan: plan, log2Rows: options.log2Rows)
+        try self.init(plan: plan, layout: layout, model: model)
+    }
+
+    public init(plan: CircuitPlan, layout: CircuitLayout, model: QuantizedModel) throws {
+        let system = try LinearSystem(plan: plan, model: model)
+        self.plan = plan
+        self.layout = layout
+        self.system = system
+
+        var cs = ConstraintSystemBuilder()
+        let limbs = (0..<layout.limbColumns).map { cs.adviceColumn("limb\($0)") }
+        let free = (0..<layout.freeColumns).map { cs.adviceColumn("free\($0)") }
+        let sum = cs.adviceColumn("sum", phase: 2)
+        let table = cs.fixedColumn("table8")
+        let qRange = cs.fixedColumn("q_range")
+        let qSum = cs.fixedColumn("q_sum")
+        let kindSelectors = layout.kinds.map { cs.fixedColumn("q_" + $0.name) }
+        let publicCount = plan.publicInputCount + plan.publicOutputCount
+        let publicValues = (0..<layout.publicColumns).map { c in
+            cs.instanceColumn("public\(c)", length: min(layout.publicColumnLength, publicCount - c * layout.publicColumnLength))
+        }
+        let rho = cs.challenge("rho", afterPhase: 1)
+        let constColumn = cs.challengeColumn("fold_const")
+        var recv: [[ChallengeColumn]] = []
+        var prod: [ChallengeColumn] = []
+        for t in 0..<layout.maxLanes {
+            recv.append((0..<layout.maxPorts).map { cs.challengeColumn("fold_recv\(t).\($0)") })
+            prod.append(cs.challengeColumn("fold_prod\(t)"))
+        }
+
+        // Range table: 0…255 on rows 0…255. The zero rows below it are the value 0, itself in range.
+        for v in 0..<CircuitLayout.rangeTableRows { cs.setFixed(table, row: v, Int64(v)) }
+        for (j, limb) in limbs.enumerated() {
+            cs.addLookup(LookupArgument(name: "range8.\(j)", selector: qRange, inputs: [limb.cur], table: [table]))
+        }
+        cs.addGate(name: "sum-boundary", selector: qSum, constraints: [sum.cur])
+        cs.enable(qSum, row: 0)
+        cs.enable(qSum, row: layout.laneRows)
+        cs.enable(qRange, rows: 0..<layout.laneRows)
+
+        for (k, kind) in layout.kinds.enumerated() {
+            let g = kind.gadget
+            var transition = sum.next - sum.cur - constColumn.cur
+            var own: [Expression] = []
+            for t in 0..<layout.lanesOfKind[k] {
+                let cells = LaneCells(
+                    limbs: (0..<g.limbCells).map { limbs[t * g.limbCells + $0].cur },
+                    free: (0..<g.freeCells).map { free[t * g.freeCells + $0].cur })
+                for (port, e) in g.received(cells).enumerated() { transition = transition - recv[t][port].cur * e }
+                transition = transition - prod[t].cur * g.produced(cells)
+                own += g.constraints(cells)
+            }
+            cs.addGate(name: kind.name, selector: kindSelectors[k], constraints: [transition] + own)
+        }
+        for (index, group) in plan.groups.enumerated() {
+            let k = layout.kinds.firstIndex(of: group.kind)!
+            let rows = layout.groupRows[index]
+            cs.enable(kindSelectors[k], rows: rows.start..<(rows.start + rows.count))
+        }
+
+        // Challenge columns: the model's equations folded at ρ.
+        let powers = system.equationCount
+        let biasEntries = system.constants.enumerated().compactMap { p, b in
+            b == 0 ? nil : FoldMatrix.Entry(power: p, output: 0, value: b)
+        }
+        do {
+            cs.defineChallengeValues(constColumn, ChallengeSegment(
+                challenge: rho, startRow: 0, source: .fold(try FoldMatrix(powers: powers, outputs: 1, entries: biasEntries))))
+            for (c, column) in publicValues.enumerated() {
+                let first = c * layout.publicColumnLength
+                let count = min(layout.publicColumnLength, publicCount - first)
+                var publicEntries: [FoldMatrix.Entry] = []
+                for j in 0..<count {
+                    for term in system.publicTerms[first + j] {
+                        publicEntries.append(FoldMatrix.Entry(power: term.power, output: j, value: term.weight))
+                    }
+                }
+                cs.defineChallengeValues(constColumn, ChallengeSegment(
+                    challenge: rho, startRow: 1 + c,
+                    source: .publicFold(try FoldMatrix(powers: powers, outputs: count, entries: publicEntries),
+                                        instance: column, instanceStart: 0)))
+            }
+
+            var recvEntries = [[[FoldMatrix.Entry]]](repeating: Array(repeating: [], count: layout.maxPorts), count: layout.maxLanes)
+            for (p, receiver) in system.receivers.enumerated() {
+                guard let receiver else { continue }
+                let kind = plan.groups[receiver.group].kind
+                let place = layout.placement(group: receiver.group, index: receiver.index, kind: kind)
+                recvEntries[place.slot][receiver.port].append(FoldMatrix.Entry(power: p, output: place.row, value: -1))
+            }
+            var prodEntries = [[FoldMatrix.Entry]](repeating: [], count: layout.maxLanes)
+            for (g, group) in plan.groups.enumerated() {
+                for index in 0..<group.count {
+                    let terms = system.laneTerms[system.groupStart[g] + index]
+                    guard !terms.isEmpty else { continue }
+                    let place = layout.placement(group: g, index: index, kind: group.kind)
+                    for term in terms {
+                        prodEntries[place.slot].append(FoldMatrix.Entry(power: term.power, output: place.row, value: term.weight))
+                    }
+                }
+            }
+            let rows = layout.laneRows
+            for t in 0..<layout.maxLanes {
+                for port in 0..<layout.maxPorts where !recvEntries[t][port].isEmpty {
+                    cs.defineChallengeValues(recv[t][port], ChallengeSegment(
+                        challenge: rho, startRow: 0,
+                        source: .fold(try FoldMatrix(powers: powers, outputs: rows, entries: recvEntries[t][port]))))
+                }
+                if !prodEntries[t].isEmpty {
+                    cs.defineChallengeValues(prod[t], ChallengeSegment(
+                        challenge: rho, startRow: 0,
+                        source: .fold(try FoldMatrix(powers: powers, outputs: rows, entries: prodEntries[t]))))
+                }
+            }
+            circuit = try cs.build(log2Rows: layout.log2Rows)
+        } catch let error as ConstraintSystemError {
+            throw CompilerError.constraintSystem(error)
+        }
+        self.limbs = limbs
+        self.free = free
+        self.sum = sum
+        self.publicValues = publicValues
+        self.rho = rho
+        self.kindSelectors = kindSelectors
+    }
+
+    /// The cells of a lane (for the witness builder and for tests that tamper with one).
+    public func cells(group: Int, index: Int) -> (row: Int, limbs: [AdviceColumn], free: [AdviceColumn]) {
+        let kind = plan.groups[group].kind
+        let g = kind.gadget
+        let place = layout.placement(group: group, index: index, kind: kind)
+        return (place.row,
+                (0..<g.limbCells).map { limbs[place.slot * g.limbCells + $0] },
+                (0..<g.freeCells).map { free[place.slot * g.freeCells + $0] })
+    }
+}

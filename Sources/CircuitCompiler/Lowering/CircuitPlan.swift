@@ -1,0 +1,165 @@
+import ModelGraph
+import Quantization
+
+/// What each layer becomes in the circuit, decided from the graph and the settings alone (no weights, no
+/// witness): gadget kinds, lane counts, fusions. `zkinfer stats` works from this, so it is fast even for
+/// large models; `CircuitLayout` places the lanes and `LinearSystem` adds the weights.
+public struct CircuitPlan: Sendable {
+    /// How a layer is realised.
+    public enum Role: Hashable, Sendable {
+        /// Lanes of one gadget kind, one per output element (group index into `groups`).
+        case lanes(group: Int)
+        /// Computed inside the lanes of another layer (e.g. a Relu fused into the rescale of its linear
+        /// layer): no rows of its own.
+        case fused(intoLayer: Int)
+        /// Pure data movement: the consumers' equations read the permuted elements; no rows.
+        case wiring
+        /// A public model input: folded by the verifier, no rows.
+        case publicInput
+    }
+
+    public struct Layer: Sendable {
+        public let name: String
+        public let op: String
+        public let outputShape: [Int]
+        public let role: Role
+        /// The graph node (nil for a model input).
+        public let nodeIndex: Int?
+        /// For model inputs: the graph input position.
+        public let inputIndex: Int?
+    }
+
+    /// A run of lanes of one kind produced by one layer.
+    public struct LaneGroup: Hashable, Sendable {
+        public let kind: LaneKind
+        public let count: Int
+        public let layer: Int
+        /// False for private inputs: they receive no equation (only their range check binds them).
+        public let receives: Bool
+    }
+
+    public let graph: ModelGraph
+    public let settings: QuantizationSettings
+    public let options: CompileOptions
+    public let layers: [Layer]
+    public let groups: [LaneGroup]
+    /// Public values: the model inputs (when public) then the outputs, flattened in graph order.
+    public let publicInputCount: Int
+    public let publicOutputCount: Int
+
+    public init(graph: ModelGraph, settings: QuantizationSettings, options: CompileOptions = CompileOptions()) throws {
+        do { try settings.validate() } catch { throw CompilerError.invalidOptions("\(error)") }
+        self.graph = graph
+        self.settings = settings
+        self.options = options
+        let consumers = graph.consumers()
+        let outputs = Set(graph.outputs)
+        var layers: [Layer] = []
+        var groups: [LaneGroup] = []
+        var unsupported: [CompilerError] = []
+        let bits = settings.activationBits
+
+        for (position, id) in graph.inputs.enumerated() {
+            let value = graph.values[id]
+            if options.publicInput {
+                layers.append(Layer(name: value.name, op: "Input", outputShape: value.shape, role: .publicInput,
+                                    nodeIndex: nil, inputIndex: position))
+            } else {
+                groups.append(LaneGroup(kind: .rescale(RescaleGadget(shift: 0, activation: .identity, activationBits: bits)),
+                                        count: value.elementCount, layer: layers.count, receives: false))
+                layers.append(Layer(name: value.name, op: "Input (private)", outputShape: value.shape,
+                                    role: .lanes(group: groups.count - 1), nodeIndex: nil, inputIndex: position))
+            }
+        }
+
+        var layerOfNode = [Int](repeating: -1, count: graph.nodes.count)
+        var fusedInto: [Int: Int] = [:]  // relu node → layer it is fused into
+        for (index, node) in graph.nodes.enumerated() {
+            let shape = graph.values[node.output].shape
+            let count = graph.values[node.output].elementCount
+            layerOfNode[index] = layers.count
+            if let target = fusedInto[index] {
+                layers.append(Layer(name: node.name, op: node.sourceOp, outputShape: shape, role: .fused(intoLayer: target),
+                                    nodeIndex: index, inputIndex: nil))
+                continue
+            }
+            if let shift = Self.foldedShift(node, graph: graph, settings: settings) {
+                // A Relu that alone reads this layer's output runs in the same lanes (one sign decomposition
+                // serves as the quotient's range check and the ReLU).
+                let readers = consumers[node.output]
+                var activation = RescaleGadget.Activation.identity
+                if readers.count == 1, !outputs.contains(node.output), graph.nodes[readers[0]].operation == .relu,
+                   graph.nodes[readers[0]].inputs.count == 1 {
+                    activation = .relu
+                    fusedInto[readers[0]] = layers.count
+                }
+                groups.append(LaneGroup(kind: .rescale(RescaleGadget(shift: shift, activation: activation, activationBits: bits)),
+                                        count: count, layer: layers.count, receives: true))
+                layers.append(Layer(name: node.name, op: node.sourceOp + (activation == .relu ? "+Relu" : ""),
+                                    outputShape: shape, role: .lanes(group: groups.count - 1), nodeIndex: index, inputIndex: nil))
+                continue
+            }
+            switch node.operation {
+            case .relu:
+                groups.append(LaneGroup(kind: .rescale(RescaleGadget(shift: 0, activation: .relu, activationBits: bits)),
+                                        count: count, layer: layers.count, receives: true))
+                layers.append(Layer(name: node.name, op: node.sourceOp, outputShape: shape, role: .lanes(group: groups.count - 1),
+                                    nodeIndex: index, inputIndex: nil))
+            case .reshape, .transpose, .concat:
+                layers.append(Layer(name: node.name, op: node.sourceOp, outputShape: shape, role: .wiring,
+                                    nodeIndex: index, inputIndex: nil))
+            default:
+                unsupported.append(.unsupportedOperation(layer: node.label, op: node.operation.name,
+                                                         hint: Self.hint(for: node.operation)))
+                layers.append(Layer(name: node.name, op: node.sourceOp, outputShape: shape, role: .wiring,
+                                    nodeIndex: index, inputIndex: nil))
+            }
+        }
+        if let first = unsupported.first { throw first }
+        if groups.isEmpty {
+            throw CompilerError.unsupportedOperation(layer: "model", op: "data movement only",
+                                                     hint: "the model computes nothing to prove")
+        }
+        self.layers = layers
+        self.groups = groups
+        publicInputCount = options.publicInput ? graph.inputs.reduce(0) { $0 + graph.values[$1].elementCount } : 0
+        publicOutputCount = graph.outputs.reduce(0) { $0 + graph.values[$1].elementCount }
+    }
+
+    /// The rescale shift k of an operation proved by the fold (linear family and elementwise affine
+    /// operations with constants), nil for other operations.
+    static func foldedShift(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) -> Int? {
+        switch node.operation {
+        case .linear, .conv, .channelAffine, .averagePool, .globalAveragePool:
+            return settings.parameterScale
+        case .add, .sub, .sum:
+            return 0
+        case .div:
+            return settings.parameterScale
+        case .mul:
+            // By a constant only; a product of two activations is not linear.
+            return node.inputs.contains { graph.values[$0].constant != nil } ? settings.parameterScale : nil
+        default:
+            return nil
+        }
+    }
+
+    static func hint(for operation: LayerOperation) -> String {
+        switch operation {
+        case .mul: return "products of two activations are not supported in circuits yet"
+        case .maxPool: return "replace MaxPool by AveragePool (a fixed linear map) for now"
+        case .sigmoid, .tanh, .softmax, .leakyRelu, .clip:
+            return "this gadget is not implemented yet; Relu is"
+        default: return ""
+        }
+    }
+
+    /// Total lanes of all groups.
+    public var laneCount: Int { groups.reduce(0) { $0 + $1.count } }
+
+    /// The distinct gadget kinds, in order of first use.
+    public var kinds: [LaneKind] {
+        var seen = Set<LaneKind>()
+        return groups.map(\.kind).filter { seen.insert($0).inserted }
+    }
+}

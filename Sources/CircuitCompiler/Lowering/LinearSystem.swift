@@ -1,0 +1,161 @@
+import DirectInference
+import ModelGraph
+import Quantization
+
+/// Where an element (one integer of an activation tensor) lives in the circuit.
+public enum ElementSource: Hashable, Sendable {
+    /// Index into the public values (model inputs first, then outputs).
+    case publicValue(Int)
+    /// A lane: group index and lane index within the group.
+    case lane(group: Int, index: Int)
+}
+
+/// The model as one system of linear equations over its elements, proved by a single fold
+/// (docs/protocol.md §11, "one fold for the whole model"):
+///
+///     for every equation p:   Σ_e W[p][e]·value(e) + b[p] − received(p) = 0
+///
+/// where `received(p)` is an expression of the receiving lane's cells (2^k·q + r for a rescale lane) and
+/// `value(e)` is the produced value of a lane or a public value. Every folded layer contributes one
+/// equation per output (its weights, its bias, plus the rounding offset 2^(k−1)); a standalone gadget
+/// receives its input through an equation with weight 1; each model output gets an equation tying its
+/// element to the public output value. Equations are numbered 0, 1, … so no two share a power of ρ.
+public struct LinearSystem: Sendable {
+    /// A weight W[p][e] on a lane element, or on a public value.
+    public struct Term: Hashable, Sendable {
+        public let power: Int
+        public let weight: Int64
+    }
+
+    public let equationCount: Int
+    /// b[p] (including the rounding offsets 2^(k−1)).
+    public let constants: [Int64]
+    /// For each equation, the lane that receives it (group, index, port), or nil for output equations.
+    public let receivers: [(group: Int, index: Int, port: Int)?]
+    /// Weights on lane elements: `laneTerms[flat lane]`, flat lane = groupStart[group] + index.
+    public let laneTerms: [[Term]]
+    /// Weights on public values: `publicTerms[public index]`.
+    public let publicTerms: [[Term]]
+    public let groupStart: [Int]
+    /// The elements of every value (empty for constants and for a fused layer's pre-activation output).
+    public let elements: [[ElementSource]]
+
+    /// Builds the equations of `plan` with the weights of `model` (the same graph and settings).
+    public init(plan: CircuitPlan, model: QuantizedModel) throws {
+        var builder = Builder(plan: plan)
+        let graph = plan.graph
+        var elements = [[ElementSource]](repeating: [], count: graph.values.count)
+        var publicOffset = 0
+        for layer in plan.layers {
+            guard let position = layer.inputIndex else { continue }
+            let id = graph.inputs[position]
+            let count = graph.values[id].elementCount
+            switch layer.role {
+            case .publicInput:
+                elements[id] = (0..<count).map { .publicValue(publicOffset + $0) }
+                publicOffset += count
+            case .lanes(let group):
+                elements[id] = (0..<count).map { .lane(group: group, index: $0) }
+            default: break
+            }
+        }
+        let hostsFusion = Set(plan.layers.compactMap { layer -> Int? in
+            if case .fused(let target) = layer.role { return target }
+            return nil
+        })
+        for (layerIndex, layer) in plan.layers.enumerated() {
+            guard let nodeIndex = layer.nodeIndex else { continue }
+            let node = graph.nodes[nodeIndex]
+            switch layer.role {
+            case .wiring:
+                elements[node.output] = Wiring.elements(of: node, graph: graph, elements: elements)
+            case .fused(let target):
+                // The fused Relu's output is the lanes of the layer it runs in.
+                guard case .lanes(let group) = plan.layers[target].role else { continue }
+                elements[node.output] = (0..<plan.groups[group].count).map { .lane(group: group, index: $0) }
+            case .lanes(let group):
+                let g = plan.groups[group]
+                if g.receives {
+                    guard case .rescale(let gadget) = g.kind else { continue }
+                    let offset: Int64 = gadget.shift > 0 ? Int64(1) << (gadget.shift - 1) : 0
+                    try Equations.emit(node, model.nodes[nodeIndex], graph: graph, elements: elements,
+                                       layer: node.label) { index, terms, constant in
+                        try builder.equation(receiver: (group, index, 0), terms: terms, constant: constant, offset: offset,
+                                             layer: node.label)
+                    }
+                }
+                let produced = (0..<g.count).map { ElementSource.lane(group: group, index: $0) }
+                if hostsFusion.contains(layerIndex) {
+                    // The pre-activation values are read only by the fused Relu (which takes the lanes).
+                    elements[node.output] = []
+                } else {
+                    elements[node.output] = produced
+                }
+            case .publicInput: break
+            }
+        }
+        // Outputs: value(e) − public output = 0.
+        var outputOffset = plan.publicInputCount
+        for id in graph.outputs {
+            for source in elements[id] {
+                try builder.equation(receiver: nil, terms: [(source, 1), (.publicValue(outputOffset), -1)], constant: 0,
+                                     offset: 0, layer: "output '\(graph.values[id].name)'")
+                outputOffset += 1
+            }
+        }
+        self.elements = elements
+        (equationCount, constants, receivers, laneTerms, publicTerms, groupStart) = builder.finish()
+    }
+
+    /// Accumulates equations and their terms.
+    struct Builder {
+        var constants: [Int64] = []
+        var receivers: [(group: Int, index: Int, port: Int)?] = []
+        var laneTerms: [[Term]]
+        var publicTerms: [[Term]]
+        let groupStart: [Int]
+
+        init(plan: CircuitPlan) {
+            var start: [Int] = []
+            var total = 0
+            for g in plan.groups {
+                start.append(total)
+                total += g.count
+            }
+            groupStart = start
+            laneTerms = Array(repeating: [], count: total)
+            publicTerms = Array(repeating: [], count: plan.publicInputCount + plan.publicOutputCount)
+        }
+
+        mutating func equation(receiver: (group: Int, index: Int, port: Int)?, terms: [(ElementSource, Int64)],
+                               constant: Int64, offset: Int64, layer: String) throws {
+            let p = constants.count
+            let (c, overflow) = constant.addingReportingOverflow(offset)
+            guard !overflow else { throw CompilerError.witnessMismatch("bias of \(layer) overflows 64 bits") }
+            constants.append(c)
+            receivers.append(receiver)
+            for (source, weight) in terms where weight != 0 {
+                switch source {
+                case .publicValue(let i): try Self.add(&publicTerms[i], p, weight, layer)
+                case .lane(let group, let index): try Self.add(&laneTerms[groupStart[group] + index], p, weight, layer)
+                }
+            }
+        }
+
+        /// Terms of one element arrive in increasing power order, so a repeated element (x + x) is the last.
+        static func add(_ terms: inout [Term], _ power: Int, _ weight: Int64, _ layer: String) throws {
+            if let last = terms.last, last.power == power {
+                let (sum, overflow) = last.weight.addingReportingOverflow(weight)
+                guard !overflow else { throw CompilerError.witnessMismatch("weights of \(layer) overflow 64 bits") }
+                terms[terms.count - 1] = Term(power: power, weight: sum)
+                if sum == 0 { terms.removeLast() }
+            } else {
+                terms.append(Term(power: power, weight: weight))
+            }
+        }
+
+        func finish() -> (Int, [Int64], [(group: Int, index: Int, port: Int)?], [[Term]], [[Term]], [Int]) {
+            (constants.count, constants, receivers, laneTerms, publicTerms, groupStart)
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import ConstraintSystem
+import DirectInference
+import FieldArithmetic
+import ModelGraph
+
+/// The witness is the `DirectInference` trace laid into the lanes, plus each gadget's auxiliaries (limbs,
+/// sign bits) and the running sum. Nothing is recomputed: quotients and remainders come from the trace, so
+/// the proved output is `zkinfer run`'s by construction; every produced value is checked against the trace.
+extension CompiledCircuit {
+    /// The public values in instance order: the quantized inputs (when public) then the outputs.
+    public func publicValues(trace: IntegerTrace) -> [Int64] {
+        let graph = plan.graph
+        var values: [Int64] = []
+        if plan.options.publicInput { for id in graph.inputs { values += trace.values[id] } }
+        for id in graph.outputs { values += trace.values[id] }
+        return values
+    }
+
+    /// Phase 1: every lane cell and the public values.
+    public func assignment(trace: IntegerTrace) throws -> Assignment {
+        let graph = plan.graph
+        guard trace.values.count == graph.values.count, trace.layers.count == graph.nodes.count else {
+            throw CompilerError.witnessMismatch("the trace is not of this model (or was run without tracing)")
+        }
+        var a = Assignment(circuit: circuit)
+        do {
+            for (i, value) in publicValues(trace: trace).enumerated() {
+                try a.set(publicValues[i / layout.publicColumnLength], row: i % layout.publicColumnLength, value)
+            }
+            for row in 0..<layout.laneRows {
+                for limb in limbs { try a.set(limb, row: row, Fr.zero) }
+                for cell in free { try a.set(cell, row: row, Fr.zero) }
+            }
+            for (g, group) in plan.groups.enumerated() {
+                let gadget = group.kind.gadget
+                let (inputs, expected) = try laneInputs(group: g, trace: trace)
+                let lanes = layout.lanes(of: group.kind)
+                let rows = layout.groupRows[g]
+                for index in 0..<(rows.count * lanes) {
+                    let values = index < group.count ? inputs(index) : gadget.paddingInputs
+                    if index < group.count, let expected, gadget.producedValue(values) != expected[index] {
+                        throw CompilerError.witnessMismatch(
+                            "layer '\(plan.layers[group.layer].name)' element \(index): gadget gives \(gadget.producedValue(values)), trace \(expected[index])")
+                    }
+                    let (limbValues, freeValues) = try gadget.witness(values)
+                    let (row, limbCells, freeCells) = cells(group: g, index: index)
+                    for (cell, v) in zip(limbCells, limbValues) { try a.set(cell, row: row, v) }
+                    for (cell, v) in zip(freeCells, freeValues) { try a.set(cell, row: row, v) }
+                }
+            }
+        } catch let error as ConstraintSystemError {
+            throw CompilerError.constraintSystem(error)
+        }
+        return a
+    }
+
+    /// The trace integers of each lane of a group, and the values the lanes must produce.
+    func laneInputs(group g: Int, trace: IntegerTrace) throws -> ((Int) -> [Int64], [Int64]?) {
+        let graph = plan.graph
+        let layer = plan.layers[plan.groups[g].layer]
+        if let position = layer.inputIndex {
+            let x = trace.values[graph.inputs[position]]
+            return ({ [x[$0], 0] }, x)
+        }
+        guard let nodeIndex = layer.nodeIndex else { throw CompilerError.witnessMismatch("lane group without a layer") }
+        let node = graph.nodes[nodeIndex]
+        // The value the lanes produce: a fused Relu's output, else the node's own.
+        let fused = plan.layers.first { if case .fused(let t) = $0.role { return t == plan.groups[g].layer } else { return false } }
+        let producedID = fused.flatMap { $0.nodeIndex }.map { graph.nodes[$0].output } ?? node.output
+        let expected = trace.values[producedID]
+        guard case .rescale(let gadget) = plan.groups[g].kind else { return ({ _ in [] }, expected) }
+        if node.operation == .relu {
+            let x = trace.values[node.inputs[0]]
+            return ({ [x[$0], 0] }, expected)
+        }
+        if gadget.shift == 0 {
+            let y = trace.values[node.output]
+            return ({ [y[$0], 0] }, expected)
+        }
+        let layerTrace = trace.layers[nodeIndex]
+        guard layerTrace.shift == gadget.shift, layerTrace.quotient.count == plan.groups[g].count,
+              layerTrace.remainder.count == plan.groups[g].count else {
+            throw CompilerError.witnessMismatch("layer \(node.label): the trace has no rescale of \(gadget.shift) bits")
+        }
+        return ({ [layerTrace.quotient[$0], layerTrace.remainder[$0]] }, expected)
+    }
+
+    /// Phase 2: the running sum at the drawn challenge ρ (sets it in the assignment too).
+    public func assignSum(_ a: inout Assignment, rho value: Fr) throws {
+        do {
+            try a.setChallenge(rho, value)
+            let snapshot = a
+            let columns = circuit.challengeColumnValues(challenges: snapshot.challenges) { column, row in
+                snapshot.value(column, row: row) ?? .zero
+            }
+            var deltas: [(kind: Int, expression: Expression)] = []
+            for (k, gate) in circuit.gates.enumerated() where k > 0 {
+                // transition = sum(next) − sum − Δ: Δ is everything after the first two terms.
+                deltas.append((k - 1, Self.delta(of: gate.constraints[0], sum: sum)))
+            }
+            var rowKind = [Int](repeating: -1, count: layout.laneRows)
+            for (g, group) in plan.groups.enumerated() {
+                let k = layout.kinds.firstIndex(of: group.kind)!
+                let rows = layout.groupRows[g]
+                for r in rows.start..<(rows.start + rows.count) { rowKind[r] = k }
+            }
+            var s = Fr.zero
+            try a.set(sum, row: 0, s)
+            for row in 0..<layout.laneRows {
+                let delta = deltas[rowKind[row]].expression.evaluate(
+                    query: { q in
+                        switch q.column.kind {
+                        case .advice: return snapshot.value(AdviceColumn(index: q.column.index), row: row) ?? .zero
+                        case .challenge: return columns[q.column.index]?[row] ?? .zero
+                        case .fixed: return circuit.fixedValue(FixedColumn(index: q.column.index), row: row)
+                        case .instance: return .zero
+                        }
+                    },
+                    challenge: { _ in value })
+                s = s + delta
+                try a.set(sum, row: row + 1, s)
+            }
+        } catch let error as ConstraintSystemError {
+            throw CompilerError.constraintSystem(error)
+        }
+    }
+
+    /// The full witness at a given ρ (what the prover computes in its two phases; for checker tests).
+    public func witness(trace: IntegerTrace, rho value: Fr) throws -> Assignment {
+        var a = try assignment(trace: trace)
+        try assignSum(&a, rho: value)
+        return a
+    }
+
+    /// From `sum(next) − sum − Δ` as built in `init`, Δ with its sign: −(transition − sum(next) + sum).
+    static func delta(of transition: Expression, sum: AdviceColumn) -> Expression {
+        // transition = ((sum.next − sum.cur) − const) − terms…; rebuild Δ = sum.next − sum.cur − transition.
+        sum.next - sum.cur - transition
+    }
+}

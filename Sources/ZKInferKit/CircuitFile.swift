@@ -1,0 +1,119 @@
+import CircuitCompiler
+import CryptoPrimitives
+import Foundation
+import ModelGraph
+import ONNXImport
+import Quantization
+
+/// A compiled circuit on disk (`circuit.zkc`): everything needed to rebuild the same circuit
+/// deterministically — the ONNX file itself, the settings, the resolved compile options and the compiler
+/// version. The circuit (with its weights) is rebuilt from these in milliseconds, so the file stays as small
+/// as the model; setup and prove rebuild it and the proving key checks it is the circuit it was made for.
+///
+/// Layout: magic "ZKICIRC\0" ‖ u32 LE version ‖ u64 LE length ‖ header JSON (UTF-8, sorted keys) ‖
+/// u64 LE length ‖ ONNX bytes.
+public struct CircuitFile: Sendable {
+    public static let magic: [UInt8] = Array("ZKICIRC".utf8) + [0]
+    public static let version: UInt32 = 1
+
+    public struct Header: Codable, Equatable, Sendable {
+        public var compiler: String
+        public var modelSHA256: String
+        public var settings: QuantizationSettings
+        public var publicInput: Bool
+        public var lanesPerRow: Int
+        public var log2Rows: Int
+    }
+
+    public let header: Header
+    public let onnx: [UInt8]
+
+    public init(header: Header, onnx: [UInt8]) {
+        self.header = header
+        self.onnx = onnx
+    }
+
+    /// Compiles `onnx` and records the options the compiler resolved (automatic lanes, size).
+    public static func compile(onnx: [UInt8], settings: QuantizationSettings, options: CompileOptions) throws
+        -> (file: CircuitFile, compiled: CompiledCircuit)
+    {
+        let graph = try ONNXImporter.importModel(bytes: onnx).graph
+        let model = try QuantizedModel(graph, settings: settings)
+        let compiled = try CompiledCircuit(model: model, options: options)
+        let header = Header(
+            compiler: ModelDescriptionBuilder.compilerVersion, modelSHA256: SHA256.hash(onnx).hexEncoded,
+            settings: settings, publicInput: options.publicInput, lanesPerRow: compiled.layout.lanesPerRow,
+            log2Rows: compiled.layout.log2Rows)
+        return (CircuitFile(header: header, onnx: onnx), compiled)
+    }
+
+    /// Rebuilds the circuit (and the quantized model the prover runs).
+    public func rebuild() throws -> (model: QuantizedModel, compiled: CompiledCircuit) {
+        guard header.compiler == ModelDescriptionBuilder.compilerVersion else {
+            throw PipelineError.malformed("circuit file from '\(header.compiler)'; this is '\(ModelDescriptionBuilder.compilerVersion)': compile again")
+        }
+        guard SHA256.hash(onnx).hexEncoded == header.modelSHA256 else {
+            throw PipelineError.malformed("circuit file: the embedded model does not match its hash")
+        }
+        let graph = try ONNXImporter.importModel(bytes: onnx).graph
+        let model = try QuantizedModel(graph, settings: header.settings)
+        let options = CompileOptions(publicInput: header.publicInput, lanesPerRow: header.lanesPerRow, log2Rows: header.log2Rows)
+        return (model, try CompiledCircuit(model: model, options: options))
+    }
+
+    public var encoded: [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = [UInt8]((try? encoder.encode(header)) ?? Data())
+        var bytes = Self.magic
+        bytes += withUnsafeBytes(of: Self.version.littleEndian, Array.init)
+        bytes += withUnsafeBytes(of: UInt64(json.count).littleEndian, Array.init)
+        bytes += json
+        bytes += withUnsafeBytes(of: UInt64(onnx.count).littleEndian, Array.init)
+        bytes += onnx
+        return bytes
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws -> CircuitFile {
+        var offset = 0
+        func take(_ n: Int, _ what: String) throws -> ArraySlice<UInt8> {
+            guard n >= 0, n <= bytes.count - offset else { throw PipelineError.malformed("circuit file truncated in \(what)") }
+            defer { offset += n }
+            return bytes[offset..<(offset + n)]
+        }
+        func u64(_ what: String) throws -> Int {
+            let b = try take(8, what)
+            let v = b.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+            guard v <= UInt64(ONNXImporter.maxFileBytes) else { throw PipelineError.malformed("circuit file: \(what) too long") }
+            return Int(v)
+        }
+        guard Array(try take(8, "magic")) == magic else { throw PipelineError.malformed("not a circuit file (bad magic)") }
+        let version = try take(4, "version").enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
+        guard version == Self.version else { throw PipelineError.malformed("circuit file version \(version); this build reads \(Self.version)") }
+        let json = Data(try take(try u64("header length"), "header"))
+        let header: Header
+        do { header = try JSONDecoder().decode(Header.self, from: json) } catch {
+            throw PipelineError.malformed("circuit file header: \(error)")
+        }
+        do { try header.settings.validate() } catch { throw PipelineError.malformed("circuit file settings: \(error)") }
+        let onnx = Array(try take(try u64("model length"), "model"))
+        guard offset == bytes.count else { throw PipelineError.malformed("circuit file: \(bytes.count - offset) trailing bytes") }
+        return CircuitFile(header: header, onnx: onnx)
+    }
+}
+
+public enum PipelineError: Error, CustomStringConvertible, Equatable {
+    case malformed(String)
+    /// Not enough memory for the prover's estimated peak.
+    case insufficientMemory(needed: Int, available: Int)
+    case keyMismatch(String)
+
+    public var description: String {
+        switch self {
+        case .malformed(let reason): return reason
+        case .insufficientMemory(let needed, let available):
+            return "proving needs about \(needed >> 20) MB but only \(available >> 20) MB is available; use a machine with more memory or a smaller model/settings"
+        case .keyMismatch(let reason): return reason
+        }
+    }
+}

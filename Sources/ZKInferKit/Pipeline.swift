@@ -1,0 +1,95 @@
+import CircuitCompiler
+import ConstraintSystem
+import CryptoPrimitives
+import DirectInference
+import FieldArithmetic
+import Foundation
+import KZG
+import ModelGraph
+import ModelMetadata
+import PlonkProver
+import PlonkVerifier
+import Quantization
+
+/// Builds the verifying key's model description from a compiled circuit.
+public enum ModelDescriptionBuilder {
+    public static let compilerVersion = ModelDescription.currentCompilerVersion
+
+    public static func describe(_ file: CircuitFile, compiled: CompiledCircuit) -> ModelDescription {
+        let graph = compiled.plan.graph
+        let settingsJSON = String(decoding: canonicalSettings(file.header.settings), as: UTF8.self)
+        var offset = 0
+        let inputs = graph.inputs.map { id -> ModelDescription.TensorLayout in
+            let count = graph.values[id].elementCount
+            defer { if compiled.plan.options.publicInput { offset += count } }
+            return .init(name: graph.values[id].name, shape: graph.values[id].shape,
+                         publicStart: compiled.plan.options.publicInput ? offset : nil, count: count)
+        }
+        let outputs = zip(graph.outputNames, graph.outputs).map { name, id -> ModelDescription.TensorLayout in
+            let count = graph.values[id].elementCount
+            defer { offset += count }
+            return .init(name: name, shape: graph.values[id].shape, publicStart: offset, count: count)
+        }
+        return ModelDescription(
+            compilerVersion: compilerVersion, modelSHA256: file.header.modelSHA256,
+            settingsSHA256: SHA256.hash(canonicalSettings(file.header.settings)).hexEncoded, settingsJSON: settingsJSON,
+            activationScale: file.header.settings.activationScale, publicColumnLength: compiled.layout.publicColumnLength,
+            inputs: inputs, outputs: outputs)
+    }
+
+    /// Settings as compact JSON with sorted keys: the bytes the settings hash covers.
+    public static func canonicalSettings(_ s: QuantizationSettings) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return [UInt8]((try? encoder.encode(s)) ?? Data())
+    }
+}
+
+/// compile → setup → prove, as the commands and the end-to-end tests run them.
+public enum Pipeline {
+    /// Proving key (holding the verifying key) with the model description in its metadata.
+    public static func setup(_ file: CircuitFile, compiled: CompiledCircuit, srs: SRS) throws -> ProvingKey {
+        let description = ModelDescriptionBuilder.describe(file, compiled: compiled)
+        return try KeyGeneration.generate(circuit: compiled.circuit, srs: srs, metadata: description.metadata)
+    }
+
+    public struct ProveResult: Sendable {
+        public let proof: ProofFile
+        public let inference: InferenceResult
+        public let witnessSeconds: Double
+    }
+
+    /// Runs the model on `input` (the direct path, with its trace as the witness) and proves it.
+    public static func prove(model: QuantizedModel, compiled: CompiledCircuit, key: ProvingKey, input: ModelInput,
+                             timings: ProverTimings? = nil) throws -> ProveResult {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let inference = try Inference.runFixed(model, input: input, trace: true)
+        guard let trace = inference.trace else { throw PipelineError.malformed("no trace") }
+        let assignment = try compiled.assignment(trace: trace)
+        let witnessSeconds = (clock.now - start).seconds
+        let rho = compiled.rho
+        let proof = try PlonkProver.prove(key: key, circuit: compiled.circuit, assignment: assignment, timings: timings) { phase, a in
+            // Phase 2: the running sum, once ρ (drawn after phase 1) is in the assignment.
+            if phase == 2, let value = a.challenges[rho.index] { try compiled.assignSum(&a, rho: value) }
+        }
+        return ProveResult(proof: proof, inference: inference, witnessSeconds: witnessSeconds)
+    }
+
+    /// Bytes of memory available to this process (MemAvailable from /proc/meminfo), nil if unknown.
+    public static func availableMemory() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("MemAvailable:") {
+            let fields = line.split(separator: " ")
+            if fields.count >= 2, let kb = Int(fields[1]) { return kb * 1024 }
+        }
+        return nil
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let c = components
+        return Double(c.seconds) + Double(c.attoseconds) * 1e-18
+    }
+}

@@ -1,0 +1,74 @@
+import CircuitCompiler
+import CommandLineSupport
+import Foundation
+import ZKInferKit
+
+/// `zkinfer compile model.onnx -o out/circuit.zkc`: the model as a circuit file (the model, settings and
+/// resolved layout; deterministic: the same model and settings give the same bytes).
+enum CompileCommand {
+    static let command = Command(
+        name: "compile", summary: "compile a model into a circuit file (.zkc)", arguments: "<model.onnx>",
+        options: CompilerCommandSupport.options + [.value("out", "PATH", "circuit file to write (e.g. build/circuit.zkc)", short: "o")]
+    ) { invocation in
+        let path = try invocation.positional(0, "model.onnx")
+        let out = try invocation.requiredValue("out")
+        _ = try ModelCommandSupport.loadModel(path)  // import errors listed the same way as `check`
+        let onnx = try Files.read(path, what: "model")
+        let settings = try ModelCommandSupport.loadSettings(invocation)
+        let options = try CompilerCommandSupport.compileOptions(invocation)
+        let (file, compiled) = try CompilerCommandSupport.mapErrors {
+            try Steps.timed("compile") { try CircuitFile.compile(onnx: onnx, settings: settings, options: options) }
+        }
+        try Files.write(file.encoded, to: out)
+        let stats = ModelStatistics(plan: compiled.plan, layout: compiled.layout)
+        if invocation.wantsJSON {
+            Console.out(JSONValue.object([
+                ("circuit", .string(out)), ("model_sha256", .string(file.header.modelSHA256)),
+                ("log2_rows", .int(stats.log2Rows)), ("lane_rows", .int(stats.laneRows)),
+                ("lanes_per_row", .int(stats.lanesPerRow)), ("public_input", .bool(options.publicInput)),
+                ("proof_bytes", .int(stats.proofBytes)),
+            ]).rendered())
+        } else {
+            Console.out("\(out): 2^\(stats.log2Rows) rows (\(stats.laneRows) lane rows), \(stats.adviceColumns) advice columns, "
+                        + "\(stats.lookupArguments) lookups, proof \(stats.proofBytes) bytes; input \(options.publicInput ? "public" : "private")")
+        }
+    }
+}
+
+/// File helpers for the pipeline commands: one-line errors, parent directories created.
+enum Files {
+    static func read(_ path: String, what: String) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CommandFailure.malformedInput("cannot read \(what) '\(path)'")
+        }
+        return [UInt8](data)
+    }
+
+    static func write(_ bytes: [UInt8], to path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+            throw CommandFailure.usage("cannot write '\(path)'")
+        }
+    }
+
+    static func circuit(_ path: String) throws -> CircuitFile {
+        do { return try CircuitFile.decode(try read(path, what: "circuit file")) } catch let error as PipelineError {
+            throw CommandFailure.malformedInput("\(path): \(error)")
+        }
+    }
+}
+
+enum Steps {
+    /// Runs `body` and reports its duration on stderr when it took over a second.
+    static func timed<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let result = try body()
+        let seconds = (clock.now - start).seconds
+        if seconds > 1 { Console.err("… \(label): \(formatSeconds(seconds))") }
+        return result
+    }
+}

@@ -1,0 +1,40 @@
+import CircuitCompiler
+import CommandLineSupport
+
+/// Options and error mapping shared by the compiler commands (stats, compile).
+enum CompilerCommandSupport {
+    static let options: [OptionSpec] = [
+        .value("settings", "settings.json", "quantization settings (from `zkinfer calibrate`); defaults otherwise"),
+        .flag("private-input", "keep the model input a witness (range-checked) instead of a public value"),
+        .value("lanes", "N", "elements per row of the widest gadget (default: chosen automatically)"),
+        .value("log2-rows", "K", "build a larger circuit than needed (2^K rows)"),
+    ]
+
+    static func compileOptions(_ invocation: Invocation) throws -> CompileOptions {
+        let lanes = try invocation.value("lanes").map { _ in
+            try invocation.integer("lanes", default: 1, in: CompileOptions.laneChoices.lowerBound...256)
+        }
+        let log2 = try invocation.value("log2-rows").map { _ in try invocation.integer("log2-rows", default: 0, in: 3...28) }
+        return CompileOptions(publicInput: !invocation.flag("private-input"), lanesPerRow: lanes, log2Rows: log2)
+    }
+
+    /// Runs `body`, turning an unsupported model into exit 1 and other compiler errors into exit 2.
+    static func mapErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try ModelCommandSupport.mapErrors(body)
+        } catch let error as CompilerError {
+            switch error {
+            case .unsupportedOperation, .tooLarge: throw CommandFailure.rejected(error.description)
+            default: throw CommandFailure.malformedInput(error.description)
+            }
+        }
+    }
+
+    static func bytes(_ count: Int) -> String {
+        let units = ["B", "KB", "MB", "GB", "TB"]
+        var value = Double(count)
+        var unit = 0
+        while value >= 1024, unit < units.count - 1 { value /= 1024; unit += 1 }
+        return unit == 0 ? "\(count) B" : String(format: "%.1f %@", value, units[unit])
+    }
+}

@@ -1,0 +1,85 @@
+import CircuitCompiler
+import CommandLineSupport
+import Foundation
+import ModelGraph
+import Quantization
+
+/// `zkinfer stats model.onnx`: what the circuit of a model costs, per layer and in total — without
+/// quantizing activations, running the model or any setup.
+enum StatsCommand {
+    static let command = Command(
+        name: "stats", summary: "circuit statistics per layer and in total (rows, cells, gates, lookups, sizes)",
+        arguments: "<model.onnx>", options: CompilerCommandSupport.options,
+        discussion: """
+            Computed from the model's shapes, weights and settings alone (no input, no keys), so it tells
+            before setup whether a model fits. Rows are lane rows; the circuit also holds the 256-row range
+            table, so it has at least 2^9 rows. Key size and prover memory are estimates (see
+            Sources/CircuitCompiler/README.md); the benchmark compares them with measured values.
+            """
+    ) { invocation in
+        let path = try invocation.positional(0, "model.onnx")
+        let model = try ModelCommandSupport.loadModel(path)
+        let settings = try ModelCommandSupport.loadSettings(invocation)
+        let options = try CompilerCommandSupport.compileOptions(invocation)
+        let stats = try CompilerCommandSupport.mapErrors { () -> ModelStatistics in
+            let plan = try CircuitPlan(graph: model.graph, settings: settings, options: options)
+            let layout = try options.lanesPerRow.map { try CircuitLayout(plan: plan, lanesPerRow: $0, log2Rows: options.log2Rows) }
+                ?? CircuitLayout.automatic(plan: plan, log2Rows: options.log2Rows)
+            return ModelStatistics(plan: plan, layout: layout)
+        }
+        if invocation.wantsJSON {
+            Console.out(json(stats, model: path, settings: settings, options: options).rendered())
+            return
+        }
+        print(stats, model: path, settings: settings)
+    }
+
+    static func json(_ s: ModelStatistics, model: String, settings: QuantizationSettings, options: CompileOptions) -> JSONValue {
+        .object([
+            ("model", .string(model)),
+            ("settings", ModelCommandSupport.settingsJSON(settings)),
+            ("publicInput", .bool(options.publicInput)),
+            ("layers", .array(s.layers.map { l in
+                .object([
+                    ("name", .string(l.name)), ("op", .string(l.op)), ("shape", .array(l.outputShape.map { .int($0) })),
+                    ("realisation", .string(l.realisation)), ("gadget", l.gadget.map { .string($0) } ?? .null),
+                    ("lanes", .int(l.lanes)), ("rows", .int(l.rows)), ("adviceCells", .int(l.adviceCells)),
+                    ("gateConstraints", .int(l.gateConstraints)), ("lookups", .int(l.lookups)),
+                    ("foldEntries", .int(l.foldEntries)),
+                ])
+            })),
+            ("totals", .object([
+                ("lanesPerRow", .int(s.lanesPerRow)), ("laneRows", .int(s.laneRows)), ("tableRows", .int(s.tableRows)),
+                ("rowsUsed", .int(s.rowsUsed)), ("log2Rows", .int(s.log2Rows)), ("rows", .int(s.rowCount)),
+                ("adviceColumns", .int(s.adviceColumns)), ("fixedColumns", .int(s.fixedColumns)),
+                ("challengeColumns", .int(s.challengeColumns)), ("instanceColumns", .int(s.instanceColumns)),
+                ("lookupArguments", .int(s.lookupArguments)), ("publicInputs", .int(s.publicInputs)),
+                ("publicOutputs", .int(s.publicOutputs)), ("equations", .int(s.equations)),
+                ("foldEntries", .int(s.foldEntries)), ("proofBytes", .int(s.proofBytes)),
+                ("estimatedProvingKeyBytes", .int(s.estimatedProvingKeyBytes)),
+                ("estimatedProverPeakBytes", .int(s.estimatedProverPeakBytes)),
+            ])),
+        ])
+    }
+
+    static func print(_ s: ModelStatistics, model: String, settings: QuantizationSettings) {
+        let pad = ModelCommandSupport.pad
+        Console.out("\(model): circuit statistics (\(ModelCommandSupport.describe(settings)))")
+        let width = max(5, s.layers.map(\.name.count).max() ?? 0)
+        Console.out("  " + pad("layer", width, true) + "  " + pad("op", 30, true) + pad("shape", 16, true)
+                    + pad("rows", 8, false) + pad("cells", 10, false) + pad("gates", 10, false) + pad("lookups", 10, false)
+                    + pad("fold", 11, false))
+        for l in s.layers {
+            let op = l.realisation == "lanes" ? l.op : "\(l.op) (\(l.realisation))"
+            Console.out("  " + pad(l.name, width, true) + "  " + pad(op, 30, true) + pad(Shape.describe(l.outputShape), 16, true)
+                        + pad(String(l.rows), 8, false) + pad(String(l.adviceCells), 10, false)
+                        + pad(String(l.gateConstraints), 10, false) + pad(String(l.lookups), 10, false)
+                        + pad(String(l.foldEntries), 11, false))
+        }
+        Console.out("totals:")
+        Console.out("  rows: \(s.laneRows) lane rows (\(s.lanesPerRow) lane\(s.lanesPerRow == 1 ? "" : "s") per row), \(s.tableRows)-row range table → 2^\(s.log2Rows) = \(s.rowCount) rows padded (incl. 5 reserved)")
+        Console.out("  columns: \(s.adviceColumns) advice, \(s.fixedColumns) fixed, \(s.challengeColumns) challenge, \(s.instanceColumns) instance; \(s.lookupArguments) lookup arguments, no copy constraints")
+        Console.out("  fold: \(s.equations) equations, \(s.foldEntries) entries folded by the verifier; public values: \(s.publicInputs) inputs, \(s.publicOutputs) outputs")
+        Console.out("  proof: \(s.proofBytes) bytes; estimated proving key \(CompilerCommandSupport.bytes(s.estimatedProvingKeyBytes)), prover peak memory \(CompilerCommandSupport.bytes(s.estimatedProverPeakBytes))")
+    }
+}

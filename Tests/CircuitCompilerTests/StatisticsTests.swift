@@ -1,0 +1,40 @@
+import ConstraintSystem
+import Testing
+
+@testable import CircuitCompiler
+
+/// Statistics from the plan alone agree with the circuit actually built; compiling twice gives the same circuit.
+struct StatisticsTests {
+    @Test(arguments: Repository.models + ["synthetic"])
+    func planStatisticsMatchTheBuiltCircuit(_ name: String) throws {
+        let c = name == "synthetic"
+            ? try Compiled(try SyntheticModels.everyLinearOperation(), input: randomInputs(try SyntheticModels.everyLinearOperation(), seed: 5))
+            : try Compiled(shared: name)
+        let stats = ModelStatistics(plan: c.compiled.plan, layout: c.compiled.layout)
+        let built = CircuitStatistics(c.compiled.circuit, assignment: try c.witness())
+        #expect(stats.log2Rows == built.log2Rows)
+        #expect(stats.rowsUsed == built.rowsUsed)
+        #expect(stats.adviceColumns == built.adviceColumns)
+        #expect(stats.fixedColumns == built.fixedColumns)
+        #expect(stats.challengeColumns == built.challengeColumns)
+        #expect(stats.instanceColumns == built.instanceColumns)
+        #expect(stats.lookupArguments == built.lookups)
+        #expect(stats.proofBytes == built.proof.bytes)
+        #expect(stats.foldEntries == built.foldEntries)
+        #expect(stats.equations == c.compiled.system.equationCount)
+        #expect(stats.publicInputs + stats.publicOutputs == built.publicValues)
+        #expect(stats.layers.reduce(0) { $0 + $1.rows } + 1 == stats.laneRows)
+        // Every lane cell is assigned, plus the running sum on rows 0…R (and zero-filled unused limb cells).
+        #expect(stats.layers.reduce(0) { $0 + $1.adviceCells } <= built.assignedAdviceCells!)
+    }
+
+    @Test func compilingTwiceGivesTheSameCircuit() throws {
+        let a = try Compiled(shared: "cnn_small").compiled.circuit
+        let b = try Compiled(shared: "cnn_small").compiled.circuit
+        #expect(a.fixedValues == b.fixedValues)
+        #expect(a.gates == b.gates)
+        #expect(a.lookups == b.lookups)
+        #expect(a.challengeSegments == b.challengeSegments)
+        #expect(a.adviceNames == b.adviceNames && a.instanceLengths == b.instanceLengths)
+    }
+}
