@@ -52,8 +52,16 @@ public enum ProtocolTranscript {
         public init() {}
     }
 
+    /// The round order. Only `.protocol` is ever used outside tests; the other exists so a test can show
+    /// what goes wrong when a challenge is drawn before a commitment it must follow (§16.2).
+    @_spi(Testing) public enum Order: Sendable {
+        case `protocol`
+        /// β and γ squeezed before the multiplicities are absorbed: the prover then picks m knowing β.
+        case betaBeforeMultiplicities
+    }
+
     /// The verifier's side: replays every round with the proof's values.
-    static func replay(key: VerifyingKey, publicValues: [[Fr]], proof: Proof) -> Challenges {
+    static func replay(key: VerifyingKey, publicValues: [[Fr]], proof: Proof, order: Order = .protocol) -> Challenges {
         let c = key.circuit
         var t = begin(fingerprint: key.fingerprint, publicValues: publicValues)
         var ch = Challenges()
@@ -67,9 +75,15 @@ public enum ProtocolTranscript {
             for d in drawn { ch.rho[d.index] = d.value }
         }
         ch.theta = t.squeeze(Label.theta)
-        for m in proof.multiplicities { t.absorb(Label.multiplicity, point: m) }
-        ch.beta = t.squeeze(Label.beta)
-        ch.gamma = t.squeeze(Label.gamma)
+        if order == .betaBeforeMultiplicities {
+            ch.beta = t.squeeze(Label.beta)
+            ch.gamma = t.squeeze(Label.gamma)
+            for m in proof.multiplicities { t.absorb(Label.multiplicity, point: m) }
+        } else {
+            for m in proof.multiplicities { t.absorb(Label.multiplicity, point: m) }
+            ch.beta = t.squeeze(Label.beta)
+            ch.gamma = t.squeeze(Label.gamma)
+        }
         for p in proof.permutation { t.absorb(Label.permutation, point: p) }
         for s in proof.runningSums { t.absorb(Label.logUp, point: s) }
         ch.alpha = t.squeeze(Label.alpha)

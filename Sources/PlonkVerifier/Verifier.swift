@@ -14,8 +14,16 @@ public enum PlonkVerifier {
         guard claim.holds(key: key) else { throw VerificationError.pairingCheckFailed }
     }
 
+    /// Test-only: verification with another round order (see `ProtocolTranscript.Order`).
+    @_spi(Testing) public static func verify(key: VerifyingKey, proof file: ProofFile, order: ProtocolTranscript.Order) throws {
+        let claim = try prepare(key: key, proof: file, expectedPublicValues: nil, order: order)
+        guard claim.holds(key: key) else { throw VerificationError.pairingCheckFailed }
+    }
+
     /// Steps 1–4 of §15 (shape, transcript, computed values, h(ζ)) and the terms of step 5's pairing check.
-    static func prepare(key: VerifyingKey, proof file: ProofFile, expectedPublicValues: [[Fr]]?) throws -> PairingClaim {
+    static func prepare(
+        key: VerifyingKey, proof file: ProofFile, expectedPublicValues: [[Fr]]?, order: ProtocolTranscript.Order = .protocol
+    ) throws -> PairingClaim {
         let c = key.circuit
         guard file.keyFingerprint == key.fingerprint else {
             throw VerificationError.keyMismatch(
@@ -25,7 +33,7 @@ public enum PlonkVerifier {
         if let expected = expectedPublicValues { try compare(file.publicValues, expected) }
         let proof = try Proof.decode(file.body, for: c)
 
-        let ch = ProtocolTranscript.replay(key: key, publicValues: file.publicValues, proof: proof)
+        let ch = ProtocolTranscript.replay(key: key, publicValues: file.publicValues, proof: proof, order: order)
         let zeta = ch.zeta
         var zetaN = zeta
         for _ in 0..<c.log2Rows { zetaN = zetaN.squared() }
