@@ -34,9 +34,11 @@ struct PairingClaim {
     }
 
     func holds(key: VerifyingKey) -> Bool {
-        let leftPoint = msm(points: left.map(\.0), scalars: left.map(\.1)).toAffine()
+        let leftPoint = SmallMSM.msm(points: left.map(\.0), scalars: left.map(\.1)).toAffine()
         let right = rightTerms(key: key)
-        let rightPoint = msm(points: right.points, scalars: right.scalars)
+        let rightPoint = right.points.count <= SmallMSM.maximumTerms
+            ? SmallMSM.msm(points: right.points, scalars: right.scalars)
+            : msm(points: right.points, scalars: right.scalars)
         return Pairing.productIsOne([(leftPoint, key.srs.kzg.tauG2), (rightPoint.negated().toAffine(), key.srs.kzg.g2)])
     }
 }
