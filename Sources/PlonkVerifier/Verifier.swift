@@ -43,7 +43,10 @@ public enum PlonkVerifier {
         let omegaZeta = omega * zeta
 
         // §10: instance and challenge columns at ζ (and ωζ where read at the next row).
-        let instanceEntries = file.publicValues.map { column in column.enumerated().map { (row: $0.offset, value: $0.element) } }
+        let derived = key.derived
+        let instanceEntries = file.publicValues.enumerated().map { index, column in
+            derived.instanceRead.contains(index) ? column.enumerated().map { (row: $0.offset, value: $0.element) } : []
+        }
         let challengeEntries = challengeColumnEntries(c, rho: ch.rho, publicValues: file.publicValues)
         let u = c.usableRows
         var rows = Set<Int>([0])
@@ -55,7 +58,6 @@ public enum PlonkVerifier {
         let challengeZeta = challengeEntries.map(atZeta.combine)
         var instanceNext = [Fr](repeating: .zero, count: instanceEntries.count)
         var challengeNext = [Fr](repeating: .zero, count: challengeEntries.count)
-        let derived = key.derived
         if !derived.instanceAtNext.isEmpty || !derived.challengeColumnsAtNext.isEmpty {
             var nextRows = Set<Int>()
             for i in derived.instanceAtNext { for e in instanceEntries[i] where !e.value.isZero { nextRows.insert(e.row) } }

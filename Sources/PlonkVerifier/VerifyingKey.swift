@@ -193,6 +193,9 @@ struct DerivedKeyData: Sendable {
     let adviceAtNext: [Int]
     let fixedAtNext: [Int]
     let instanceAtNext: Set<Int>
+    /// Instance columns some constraint reads (a gate, a lookup or the permutation). Columns read only
+    /// through a public fold need no evaluation at ζ.
+    let instanceRead: Set<Int>
     let challengeColumnsAtNext: Set<Int>
     /// Position of each advice/fixed column in the ωζ evaluations, if opened there.
     let adviceNextSlot: [Int: Int]
@@ -206,6 +209,8 @@ struct DerivedKeyData: Sendable {
         adviceAtNext = c.queriedAtNext(.advice)
         fixedAtNext = c.queriedAtNext(.fixed)
         instanceAtNext = Set(c.queriedAtNext(.instance))
+        instanceRead = Set(
+            (c.allQueries.map(\.column) + c.permutationColumns).filter { $0.kind == .instance }.map(\.index))
         challengeColumnsAtNext = Set(c.queriedAtNext(.challenge))
         adviceNextSlot = Dictionary(uniqueKeysWithValues: adviceAtNext.enumerated().map { ($1, $0) })
         fixedNextSlot = Dictionary(uniqueKeysWithValues: fixedAtNext.enumerated().map { ($1, $0) })
