@@ -67,7 +67,9 @@ let package = Package(
             swiftSettings: checkedSettings),
         .target(
             name: "PlonkVerifier",
-            dependencies: ["ConstraintSystem", "KZG", "MSM", "Transcript", "BN254", "FieldArithmetic", "CryptoPrimitives"],
+            dependencies: [
+                "ConstraintSystem", "KZG", "MSM", "Parallelism", "Transcript", "BN254", "FieldArithmetic", "CryptoPrimitives",
+            ],
             swiftSettings: checkedSettings),
         .target(
             name: "PlonkProver",

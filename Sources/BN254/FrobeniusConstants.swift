@@ -1,8 +1,13 @@
 import FieldArithmetic
 
-/// Powers of ξ = 9 + u used by the Frobenius maps of the tower and of the twist, derived once at start-up
-/// from the modulus with GMP (so no magic constants): for k = 0…3,
-/// v[k] = ξ^((p^k − 1)/3), v2[k] = ξ^(2(p^k − 1)/3), w[k] = ξ^((p^k − 1)/6), twistY[k] = ξ^((p^k − 1)/2).
+/// Powers of ξ = 9 + u used by the Frobenius maps of the tower and of the twist: for k = 0…3,
+/// w[k] = ξ^((p^k − 1)/6), v[k] = ξ^((p^k − 1)/3) = w[k]², v2[k] = ξ^(2(p^k − 1)/3) = w[k]⁴ and
+/// twistY[k] = ξ^((p^k − 1)/2) = w[k]³.
+///
+/// Only w[1] needs an exponentiation (derived from the modulus, so no magic constants): since
+/// (p^k − 1)/6 = (p − 1)/6 · (1 + p + … + p^(k−1)) and x^p is the conjugate in Fq2,
+/// w[k] = w[1] · conj(w[1]) · w[1] · … (k factors, alternately conjugated). This keeps the one-time cost at
+/// one 254-bit exponentiation instead of several 760-bit ones, which a verifier would pay on every run.
 final class FrobeniusConstants: Sendable {
     static let shared = FrobeniusConstants()
 
@@ -12,15 +17,18 @@ final class FrobeniusConstants: Sendable {
     let twistY: [Fq2]
 
     private init() {
-        let p = Fq.modulus
         let xi = Fq2(Fq(9), Fq(1))
-        func xiPower(_ numerator: BigInteger, _ k: Int) -> Fq2 {
-            let exponent = (p.power(UInt(k)) - .one) * numerator / BigInteger(6)
-            return xi.power(limbs: exponent.limbs(count: (exponent.bitWidth + 63) / 64))
+        let exponent = (Fq.modulus - .one) / BigInteger(6)
+        let w1 = xi.power(limbs: exponent.limbs(count: 4))
+        var powers = [Fq2.one]
+        var factor = w1
+        for _ in 1...3 {
+            powers.append(powers[powers.count - 1] * factor)
+            factor = factor.conjugated()
         }
-        v = (0...3).map { xiPower(BigInteger(2), $0) }
-        v2 = (0...3).map { xiPower(BigInteger(4), $0) }
-        w = (0...3).map { xiPower(BigInteger(1), $0) }
-        twistY = (0...3).map { xiPower(BigInteger(3), $0) }
+        w = powers
+        v = powers.map { $0.squared() }
+        v2 = powers.map { $0.squared().squared() }
+        twistY = powers.map { $0.squared() * $0 }
     }
 }

@@ -1,7 +1,7 @@
 import BN254
 import ConstraintSystem
 import FieldArithmetic
-import PlonkVerifier
+@_spi(Testing) import PlonkVerifier
 import Transcript
 
 /// The prover of docs/protocol.md, round for round as `PlonkVerifier` replays them (§5): advice phases
@@ -51,9 +51,22 @@ public enum PlonkProver {
             randomness: .seeded(seed), timings: ProverTimings())
     }
 
+    /// Test-only: the forgery that a wrong round order allows (§16.2). With β drawn before the
+    /// multiplicities are committed, the prover picks m after seeing β so that the logUp sum closes even for
+    /// inputs outside the table. The proof verifies under the same wrong order — and under no other.
+    static func forgeWithBetaBeforeMultiplicities(
+        key: ProvingKey, circuit: Circuit, assignment: Assignment,
+        witness: (Int, inout Assignment) throws -> Void = { _, _ in }
+    ) throws -> ProofFile {
+        try run(
+            key: key, circuit: circuit, assignment: assignment, witness: witness, checkWitness: false,
+            randomness: .secure(), timings: ProverTimings(), order: .betaBeforeMultiplicities)
+    }
+
     static func run(
         key: ProvingKey, circuit: Circuit, assignment: Assignment, witness: (Int, inout Assignment) throws -> Void,
-        checkWitness: Bool, randomness: ProverRandomness, timings: ProverTimings
+        checkWitness: Bool, randomness: ProverRandomness, timings: ProverTimings,
+        order: ProtocolTranscript.Order = .protocol
     ) throws -> ProofFile {
         try key.requireMatches(circuit)
         var assignment = assignment
@@ -85,10 +98,18 @@ public enum PlonkProver {
 
         // Lookup round.
         state.theta = transcript.squeeze(ProtocolTranscript.Label.theta)
-        let multiplicityCommitments = try state.commitMultiplicities()
-        for m in multiplicityCommitments { transcript.absorb(ProtocolTranscript.Label.multiplicity, point: m) }
-        state.beta = transcript.squeeze(ProtocolTranscript.Label.beta)
-        state.gamma = transcript.squeeze(ProtocolTranscript.Label.gamma)
+        let multiplicityCommitments: [G1Affine]
+        if order == .betaBeforeMultiplicities {
+            state.beta = transcript.squeeze(ProtocolTranscript.Label.beta)
+            state.gamma = transcript.squeeze(ProtocolTranscript.Label.gamma)
+            multiplicityCommitments = try state.commitMultiplicities(forgingWithKnownBeta: true)
+            for m in multiplicityCommitments { transcript.absorb(ProtocolTranscript.Label.multiplicity, point: m) }
+        } else {
+            multiplicityCommitments = try state.commitMultiplicities()
+            for m in multiplicityCommitments { transcript.absorb(ProtocolTranscript.Label.multiplicity, point: m) }
+            state.beta = transcript.squeeze(ProtocolTranscript.Label.beta)
+            state.gamma = transcript.squeeze(ProtocolTranscript.Label.gamma)
+        }
 
         // Accumulator round.
         let (productCommitments, sumCommitments) = try state.commitAccumulators()

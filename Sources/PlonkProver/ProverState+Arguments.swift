@@ -8,7 +8,7 @@ import PlonkVerifier
 extension ProverState {
     /// m_l for each lookup, after θ: per table row, the selector weight of the inputs equal to it, on the
     /// first table row holding that tuple, divided by the table selector there (1 without one).
-    func commitMultiplicities() throws -> [G1Affine] {
+    func commitMultiplicities(forgingWithKnownBeta forging: Bool = false) throws -> [G1Affine] {
         try timings.measure("permutationLookup") {
             for lookup in c.lookups {
                 var inputs = [Fr](repeating: .zero, count: u)
@@ -39,6 +39,19 @@ extension ProverState {
                 }
                 if let qt {
                     for r in 0..<u where !m[r].isZero { m[r] *= qt[r].inverse() }
+                }
+                if forging {
+                    // Test-only forgery (wrong round order): with β known, put the whole imbalance
+                    // Σ q/(β + a) − Σ m·q_t/(β + τ) on the first table row, so the running sum closes.
+                    var imbalance = Fr.zero
+                    for r in 0..<u {
+                        if !q[r].isZero { imbalance += q[r] * (beta + inputs[r]).inverse() }
+                        let weight = m[r] * (qt?[r] ?? .one)
+                        if !weight.isZero { imbalance -= weight * (beta + table[r]).inverse() }
+                    }
+                    if let r0 = (0..<u).first(where: { qt?[$0].isZero != true }) {
+                        m[r0] += imbalance * (beta + table[r0]) * (qt?[r0] ?? .one).inverse()
+                    }
                 }
                 lookupInputs.append(inputs)
                 lookupTables.append(table)

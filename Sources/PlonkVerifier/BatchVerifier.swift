@@ -2,6 +2,7 @@ import BN254
 import CryptoPrimitives
 import FieldArithmetic
 import MSM
+import Parallelism
 
 /// Batch verification (docs/protocol.md §13.4): every proof's transcript, shape checks and h(ζ) are
 /// computed on its own; then, with independent 128-bit weights r_k from OpenSSL (unknown to any prover),
@@ -32,13 +33,27 @@ extension PlonkVerifier {
     }
 
     public static func batchVerify(_ items: [BatchItem]) throws -> BatchResult {
+        // Each proof's own work (decoding, transcript, h(ζ)) is independent: spread over the threads.
+        var prepared = [Result<PairingClaim, VerificationError>?](repeating: nil, count: items.count)
+        prepared.withUnsafeMutableBufferPointer { slots in
+            Parallel.forEach(tasks: items.count) { k in
+                let item = items[k]
+                do {
+                    slots[k] = .success(
+                        try prepare(key: item.key, proof: item.proof, expectedPublicValues: item.expectedPublicValues))
+                } catch let error as VerificationError {
+                    slots[k] = .failure(error)
+                } catch {
+                    slots[k] = .failure(.malformedProof("\(error)"))
+                }
+            }
+        }
         var outcomes = [VerificationError?](repeating: nil, count: items.count)
         var claims: [Int: PairingClaim] = [:]
-        for (k, item) in items.enumerated() {
-            do {
-                claims[k] = try prepare(key: item.key, proof: item.proof, expectedPublicValues: item.expectedPublicValues)
-            } catch let error as VerificationError {
-                outcomes[k] = error
+        for (k, result) in prepared.enumerated() {
+            switch result! {
+            case .success(let claim): claims[k] = claim
+            case .failure(let error): outcomes[k] = error
             }
         }
         // Group by SRS: the pairing's G2 points must be the same (and [1]₁ for the merged generator term).

@@ -66,67 +66,67 @@ public struct ByteReader {
         DecodingError(context: context, offset: offset, reason: what)
     }
 
-    public mutating func take(_ n: Int, _ what: String) throws -> ArraySlice<UInt8> {
+    public mutating func take(_ n: Int, _ what: @autoclosure () -> String) throws -> ArraySlice<UInt8> {
         guard n >= 0, n <= remaining else {
-            throw fail("\(what): needs \(n) bytes, \(remaining) left (truncated)")
+            throw fail("\(what()): needs \(n) bytes, \(remaining) left (truncated)")
         }
         defer { offset += n }
         return bytes[offset..<(offset + n)]
     }
 
-    public mutating func u8(_ what: String) throws -> UInt8 { try take(1, what).first! }
+    public mutating func u8(_ what: @autoclosure () -> String) throws -> UInt8 { try take(1, what()).first! }
 
-    public mutating func u32(_ what: String) throws -> UInt32 {
-        let s = try take(4, what)
+    public mutating func u32(_ what: @autoclosure () -> String) throws -> UInt32 {
+        let s = try take(4, what())
         return s.reversed().reduce(0) { $0 << 8 | UInt32($1) }
     }
 
-    public mutating func u64(_ what: String) throws -> UInt64 {
-        let s = try take(8, what)
+    public mutating func u64(_ what: @autoclosure () -> String) throws -> UInt64 {
+        let s = try take(8, what())
         return s.reversed().reduce(0) { $0 << 8 | UInt64($1) }
     }
 
-    public mutating func i64(_ what: String) throws -> Int64 { Int64(bitPattern: try u64(what)) }
+    public mutating func i64(_ what: @autoclosure () -> String) throws -> Int64 { Int64(bitPattern: try u64(what())) }
 
     /// A u32 count no larger than `limit` (limits keep hostile counts from allocating gigabytes).
-    public mutating func count(_ what: String, limit: Int) throws -> Int {
-        let v = try u32(what)
-        guard v <= limit else { throw fail("\(what) = \(v) exceeds the limit \(limit)") }
+    public mutating func count(_ what: @autoclosure () -> String, limit: Int) throws -> Int {
+        let v = try u32(what())
+        guard v <= limit else { throw fail("\(what()) = \(v) exceeds the limit \(limit)") }
         return Int(v)
     }
 
     /// A u32 index below `bound`.
-    public mutating func index(_ what: String, below bound: Int) throws -> Int {
-        let v = try u32(what)
-        guard Int(v) < bound else { throw fail("\(what) = \(v) is out of range (must be < \(bound))") }
+    public mutating func index(_ what: @autoclosure () -> String, below bound: Int) throws -> Int {
+        let v = try u32(what())
+        guard Int(v) < bound else { throw fail("\(what()) = \(v) is out of range (must be < \(bound))") }
         return Int(v)
     }
 
-    public mutating func prefixed(_ what: String, limit: Int) throws -> [UInt8] {
-        let length = try u64("\(what) length")
-        guard length <= UInt64(limit) else { throw fail("\(what) length \(length) exceeds the limit \(limit)") }
-        return Array(try take(Int(length), what))
+    public mutating func prefixed(_ what: @autoclosure () -> String, limit: Int) throws -> [UInt8] {
+        let length = try u64("\(what()) length")
+        guard length <= UInt64(limit) else { throw fail("\(what()) length \(length) exceeds the limit \(limit)") }
+        return Array(try take(Int(length), what()))
     }
 
-    public mutating func string(_ what: String, limit: Int = 1 << 12) throws -> String {
-        let data = try prefixed(what, limit: limit)
-        guard let s = String(validating: data, as: UTF8.self) else { throw fail("\(what) is not valid UTF-8") }
+    public mutating func string(_ what: @autoclosure () -> String, limit: Int = 1 << 12) throws -> String {
+        let data = try prefixed(what(), limit: limit)
+        guard let s = String(validating: data, as: UTF8.self) else { throw fail("\(what()) is not valid UTF-8") }
         return s
     }
 
-    public mutating func scalar(_ what: String) throws -> Fr {
-        let data = try take(32, what)
-        do { return try Fr(canonicalBytes: data) } catch { throw fail("\(what): \(error)") }
+    public mutating func scalar(_ what: @autoclosure () -> String) throws -> Fr {
+        let data = try take(32, what())
+        do { return try Fr(canonicalBytes: data) } catch { throw fail("\(what()): \(error)") }
     }
 
-    public mutating func g1(_ what: String) throws -> G1Affine {
-        let data = try take(32, what)
-        do { return try G1Affine(compressed: data) } catch { throw fail("\(what): \(error)") }
+    public mutating func g1(_ what: @autoclosure () -> String) throws -> G1Affine {
+        let data = try take(32, what())
+        do { return try G1Affine(compressed: data) } catch { throw fail("\(what()): \(error)") }
     }
 
-    public mutating func g2(_ what: String) throws -> G2Affine {
-        let data = try take(64, what)
-        do { return try G2Affine(compressed: data) } catch { throw fail("\(what): \(error)") }
+    public mutating func g2(_ what: @autoclosure () -> String) throws -> G2Affine {
+        let data = try take(64, what())
+        do { return try G2Affine(compressed: data) } catch { throw fail("\(what()): \(error)") }
     }
 
     public func requireEnd() throws {

@@ -34,9 +34,11 @@ struct PairingClaim {
     }
 
     func holds(key: VerifyingKey) -> Bool {
-        let leftPoint = msm(points: left.map(\.0), scalars: left.map(\.1)).toAffine()
+        let leftPoint = SmallMSM.msm(points: left.map(\.0), scalars: left.map(\.1)).toAffine()
         let right = rightTerms(key: key)
-        let rightPoint = msm(points: right.points, scalars: right.scalars)
+        let rightPoint = right.points.count <= SmallMSM.maximumTerms
+            ? SmallMSM.msm(points: right.points, scalars: right.scalars)
+            : msm(points: right.points, scalars: right.scalars)
         return Pairing.productIsOne([(leftPoint, key.srs.kzg.tauG2), (rightPoint.negated().toAffine(), key.srs.kzg.g2)])
     }
 }
@@ -68,12 +70,21 @@ extension PlonkVerifier {
             return w
         }
         let ez = proof.evaluationsAtZeta
-        for i in 0..<c.adviceCount { proofTerms.append((adviceCommitment[i], next(ez[e]))); e += 1 }
+        // Positions of the S_ζ terms of advice, z and φ_l, so that their S_ωζ weights join the same term.
+        var adviceTerm = [Int](repeating: 0, count: c.adviceCount)
+        var productTerm = 0
+        var sumTerm = [Int](repeating: 0, count: c.lookups.count)
+        for i in 0..<c.adviceCount {
+            adviceTerm[i] = proofTerms.count
+            proofTerms.append((adviceCommitment[i], next(ez[e]))); e += 1
+        }
         for i in 0..<c.fixedCount { fixedScalars[i] += next(ez[e]); e += 1 }
         for i in 0..<c.permutationColumns.count { sigmaScalars[i] += next(ez[e]); e += 1 }
+        productTerm = proofTerms.count
         for p in proof.permutation { proofTerms.append((p, next(ez[e]))); e += 1 }
         for l in 0..<c.lookups.count {
             proofTerms.append((proof.multiplicities[l], next(ez[e]))); e += 1
+            sumTerm[l] = proofTerms.count
             proofTerms.append((proof.runningSums[l], next(ez[e]))); e += 1
         }
         // [H] = Σ_i ζ^{i(n−1)}·[h'_i], opened against the verifier's own h(ζ).
@@ -91,10 +102,10 @@ extension PlonkVerifier {
         evaluationSum = .zero
         e = 0
         let eo = proof.evaluationsAtOmegaZeta
-        for i in derived.adviceAtNext { proofTerms.append((adviceCommitment[i], mu * next(eo[e]))); e += 1 }
+        for i in derived.adviceAtNext { proofTerms[adviceTerm[i]].1 += mu * next(eo[e]); e += 1 }
         for i in derived.fixedAtNext { fixedScalars[i] += mu * next(eo[e]); e += 1 }
-        if c.permutationChunks > 0 { proofTerms.append((proof.permutation[0], mu * next(eo[e]))); e += 1 }
-        for l in 0..<c.lookups.count { proofTerms.append((proof.runningSums[l], mu * next(eo[e]))); e += 1 }
+        if c.permutationChunks > 0 { proofTerms[productTerm].1 += mu * next(eo[e]); e += 1 }
+        for l in 0..<c.lookups.count { proofTerms[sumTerm[l]].1 += mu * next(eo[e]); e += 1 }
         let valueAtOmegaZeta = evaluationSum
 
         proofTerms.append((proof.openingAtZeta, ch.zeta))

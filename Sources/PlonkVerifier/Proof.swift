@@ -18,6 +18,11 @@ public struct Proof: Sendable, Equatable {
     public var evaluationsAtOmegaZeta: [Fr]
     public var openingAtZeta: G1Affine
     public var openingAtOmegaZeta: G1Affine
+    /// The bytes this proof was decoded from (canonical, so equal to re-encoding it): the verifier absorbs
+    /// them into the transcript directly instead of compressing every point again.
+    var decodedBody: [UInt8]? = nil
+
+    public static func == (a: Proof, b: Proof) -> Bool { a.encoded == b.encoded }
 
     public init(
         advice: [G1Affine], multiplicities: [G1Affine], permutation: [G1Affine], runningSums: [G1Affine],
@@ -67,10 +72,12 @@ public struct Proof: Sendable, Equatable {
             let wZeta = try r.g1("opening at ζ")
             let wOmegaZeta = try r.g1("opening at ωζ")
             try r.requireEnd()
-            return Proof(
+            var proof = Proof(
                 advice: advice, multiplicities: multiplicities, permutation: permutation, runningSums: runningSums,
                 quotient: quotient, evaluationsAtZeta: atZeta, evaluationsAtOmegaZeta: atOmegaZeta,
                 openingAtZeta: wZeta, openingAtOmegaZeta: wOmegaZeta)
+            proof.decodedBody = body
+            return proof
         } catch let e as DecodingError {
             throw VerificationError.malformedProof(e.description)
         }

@@ -52,33 +52,55 @@ public enum ProtocolTranscript {
         public init() {}
     }
 
-    /// The verifier's side: replays every round with the proof's values.
-    static func replay(key: VerifyingKey, publicValues: [[Fr]], proof: Proof) -> Challenges {
+    /// The round order. Only `.protocol` is ever used outside tests; the other exists so a test can show
+    /// what goes wrong when a challenge is drawn before a commitment it must follow (§16.2).
+    @_spi(Testing) public enum Order: Sendable {
+        case `protocol`
+        /// β and γ squeezed before the multiplicities are absorbed: the prover then picks m knowing β.
+        case betaBeforeMultiplicities
+    }
+
+    /// The verifier's side: replays every round with the proof's values. Items are absorbed as the
+    /// proof's own bytes (the decoder checked they are canonical, so they equal the re-encoded values).
+    static func replay(key: VerifyingKey, publicValues: [[Fr]], proof: Proof, order: Order = .protocol) -> Challenges {
         let c = key.circuit
+        let body = proof.decodedBody ?? proof.encoded
+        var offset = 0
+        func item() -> [UInt8] {
+            defer { offset += 32 }
+            return Array(body[offset..<(offset + 32)])
+        }
         var t = begin(fingerprint: key.fingerprint, publicValues: publicValues)
         var ch = Challenges()
         ch.rho = [Fr](repeating: .zero, count: c.challengeNames.count)
-        var cursor = 0
         for phase in key.derived.phases {
-            let count = c.advicePhases.filter { $0 == phase }.count
-            let drawn = advicePhase(
-                &t, phase: phase, commitments: Array(proof.advice[cursor..<(cursor + count)]), circuit: c)
-            cursor += count
-            for d in drawn { ch.rho[d.index] = d.value }
+            for _ in 0..<c.advicePhases.filter({ $0 == phase }).count { t.absorb(Label.advice, item()) }
+            for index in c.challengePhases.indices where c.challengePhases[index] == phase {
+                ch.rho[index] = t.squeeze(Label.challenge)
+            }
         }
         ch.theta = t.squeeze(Label.theta)
-        for m in proof.multiplicities { t.absorb(Label.multiplicity, point: m) }
-        ch.beta = t.squeeze(Label.beta)
-        ch.gamma = t.squeeze(Label.gamma)
-        for p in proof.permutation { t.absorb(Label.permutation, point: p) }
-        for s in proof.runningSums { t.absorb(Label.logUp, point: s) }
+        let multiplicities = (0..<proof.multiplicities.count).map { _ in item() }
+        if order == .betaBeforeMultiplicities {
+            ch.beta = t.squeeze(Label.beta)
+            ch.gamma = t.squeeze(Label.gamma)
+            for m in multiplicities { t.absorb(Label.multiplicity, m) }
+        } else {
+            for m in multiplicities { t.absorb(Label.multiplicity, m) }
+            ch.beta = t.squeeze(Label.beta)
+            ch.gamma = t.squeeze(Label.gamma)
+        }
+        for _ in proof.permutation { t.absorb(Label.permutation, item()) }
+        for _ in proof.runningSums { t.absorb(Label.logUp, item()) }
         ch.alpha = t.squeeze(Label.alpha)
-        for h in proof.quotient { t.absorb(Label.quotient, point: h) }
+        for _ in proof.quotient { t.absorb(Label.quotient, item()) }
         ch.zeta = t.squeeze(Label.zeta)
-        for e in proof.evaluationsAtZeta + proof.evaluationsAtOmegaZeta { t.absorb(Label.evaluation, scalar: e) }
+        for _ in 0..<(proof.evaluationsAtZeta.count + proof.evaluationsAtOmegaZeta.count) {
+            t.absorb(Label.evaluation, item())
+        }
         ch.v = t.squeeze(Label.v)
-        t.absorb(Label.opening, point: proof.openingAtZeta)
-        t.absorb(Label.opening, point: proof.openingAtOmegaZeta)
+        t.absorb(Label.opening, item())
+        t.absorb(Label.opening, item())
         ch.mu = t.squeeze(Label.mu)
         return ch
     }

@@ -14,8 +14,16 @@ public enum PlonkVerifier {
         guard claim.holds(key: key) else { throw VerificationError.pairingCheckFailed }
     }
 
+    /// Test-only: verification with another round order (see `ProtocolTranscript.Order`).
+    @_spi(Testing) public static func verify(key: VerifyingKey, proof file: ProofFile, order: ProtocolTranscript.Order) throws {
+        let claim = try prepare(key: key, proof: file, expectedPublicValues: nil, order: order)
+        guard claim.holds(key: key) else { throw VerificationError.pairingCheckFailed }
+    }
+
     /// Steps 1–4 of §15 (shape, transcript, computed values, h(ζ)) and the terms of step 5's pairing check.
-    static func prepare(key: VerifyingKey, proof file: ProofFile, expectedPublicValues: [[Fr]]?) throws -> PairingClaim {
+    static func prepare(
+        key: VerifyingKey, proof file: ProofFile, expectedPublicValues: [[Fr]]?, order: ProtocolTranscript.Order = .protocol
+    ) throws -> PairingClaim {
         let c = key.circuit
         guard file.keyFingerprint == key.fingerprint else {
             throw VerificationError.keyMismatch(
@@ -25,7 +33,7 @@ public enum PlonkVerifier {
         if let expected = expectedPublicValues { try compare(file.publicValues, expected) }
         let proof = try Proof.decode(file.body, for: c)
 
-        let ch = ProtocolTranscript.replay(key: key, publicValues: file.publicValues, proof: proof)
+        let ch = ProtocolTranscript.replay(key: key, publicValues: file.publicValues, proof: proof, order: order)
         let zeta = ch.zeta
         var zetaN = zeta
         for _ in 0..<c.log2Rows { zetaN = zetaN.squared() }
@@ -35,7 +43,10 @@ public enum PlonkVerifier {
         let omegaZeta = omega * zeta
 
         // §10: instance and challenge columns at ζ (and ωζ where read at the next row).
-        let instanceEntries = file.publicValues.map { column in column.enumerated().map { (row: $0.offset, value: $0.element) } }
+        let derived = key.derived
+        let instanceEntries = file.publicValues.enumerated().map { index, column in
+            derived.instanceRead.contains(index) ? column.enumerated().map { (row: $0.offset, value: $0.element) } : []
+        }
         let challengeEntries = challengeColumnEntries(c, rho: ch.rho, publicValues: file.publicValues)
         let u = c.usableRows
         var rows = Set<Int>([0])
@@ -47,7 +58,6 @@ public enum PlonkVerifier {
         let challengeZeta = challengeEntries.map(atZeta.combine)
         var instanceNext = [Fr](repeating: .zero, count: instanceEntries.count)
         var challengeNext = [Fr](repeating: .zero, count: challengeEntries.count)
-        let derived = key.derived
         if !derived.instanceAtNext.isEmpty || !derived.challengeColumnsAtNext.isEmpty {
             var nextRows = Set<Int>()
             for i in derived.instanceAtNext { for e in instanceEntries[i] where !e.value.isZero { nextRows.insert(e.row) } }
@@ -64,7 +74,7 @@ public enum PlonkVerifier {
         for r in u..<c.rowCount { active -= atZeta.basis[r]! }
 
         // §15 step 4: N(ζ) from the opened and computed values.
-        let layout = EvaluationLayout(c)
+        let layout = derived.layout
         let ez = proof.evaluationsAtZeta
         let eo = proof.evaluationsAtOmegaZeta
         let delta = Fr.multiplicativeGenerator
@@ -137,7 +147,7 @@ public enum PlonkVerifier {
 }
 
 /// Where each group of §13.1 starts in the proof's evaluation lists.
-struct EvaluationLayout {
+struct EvaluationLayout: Sendable {
     let fixed: Int, sigma: Int, products: Int, lookups: Int
     let fixedNext: Int, productNext: Int, runningSumNext: Int
 

@@ -193,22 +193,29 @@ struct DerivedKeyData: Sendable {
     let adviceAtNext: [Int]
     let fixedAtNext: [Int]
     let instanceAtNext: Set<Int>
+    /// Instance columns some constraint reads (a gate, a lookup or the permutation). Columns read only
+    /// through a public fold need no evaluation at ζ.
+    let instanceRead: Set<Int>
     let challengeColumnsAtNext: Set<Int>
     /// Position of each advice/fixed column in the ωζ evaluations, if opened there.
     let adviceNextSlot: [Int: Int]
     let fixedNextSlot: [Int: Int]
     let commitmentOrder: [Int]
     let phases: [Int]
+    let layout: EvaluationLayout
 
     init(_ c: VerifierCircuit) {
         omega = Fr.rootOfUnity(log2Size: c.log2Rows)
         adviceAtNext = c.queriedAtNext(.advice)
         fixedAtNext = c.queriedAtNext(.fixed)
         instanceAtNext = Set(c.queriedAtNext(.instance))
+        instanceRead = Set(
+            (c.allQueries.map(\.column) + c.permutationColumns).filter { $0.kind == .instance }.map(\.index))
         challengeColumnsAtNext = Set(c.queriedAtNext(.challenge))
         adviceNextSlot = Dictionary(uniqueKeysWithValues: adviceAtNext.enumerated().map { ($1, $0) })
         fixedNextSlot = Dictionary(uniqueKeysWithValues: fixedAtNext.enumerated().map { ($1, $0) })
         commitmentOrder = c.adviceCommitmentOrder
         phases = c.phases
+        layout = EvaluationLayout(c)
     }
 }

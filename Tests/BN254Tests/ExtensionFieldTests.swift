@@ -73,3 +73,18 @@ extension Fq6 {
         return result
     }
 }
+
+struct FrobeniusConstantTests {
+    /// The cheap derivation of the constants agrees with direct exponentiation ξ^((p^k − 1)/6).
+    @Test func constantsMatchDirectExponentiation() {
+        let p = Fq.modulus
+        let xi = Fq2(Fq(9), Fq(1))
+        let constants = FrobeniusConstants.shared
+        for k in 0...3 {
+            let exponent = (p.power(UInt(k)) - .one) / BigInteger(6)
+            let direct = xi.power(limbs: exponent.limbs(count: max(1, (exponent.bitWidth + 63) / 64)))
+            #expect(constants.w[k] == direct, "w[\(k)]")
+            #expect(constants.twistY[k] == direct.squared() * direct, "twistY[\(k)]")
+        }
+    }
+}

@@ -1,7 +1,7 @@
 import BN254
 import ConstraintSystem
 import FieldArithmetic
-import PlonkVerifier
+@_spi(Testing) import PlonkVerifier
 import Testing
 
 @testable import PlonkProver
@@ -130,5 +130,24 @@ struct TamperTests {
         } catch let error as VerificationError {
             #expect(error.isMalformed)
         }
+    }
+}
+
+/// The round order matters (protocol §16.2): if β were drawn before the multiplicities are committed, a
+/// prover could choose m after seeing β and "prove" a lookup input that is not in the table.
+struct TranscriptOrderTests {
+    @Test func drawingBetaBeforeTheMultiplicitiesAllowsAForgery() throws {
+        let f = Fixtures.feature
+        let key = Fixtures.featureKey
+        // c[5] = 36 is outside the range table (the checker rejects this witness).
+        let cheat = try f.assignment(.lookup)
+        let forged = try PlonkProver.forgeWithBetaBeforeMultiplicities(
+            key: key, circuit: f.circuit, assignment: cheat, witness: f.phase2)
+        // Under the wrong order the forgery verifies…
+        try PlonkVerifier.verify(key: key.verifyingKey, proof: forged, order: .betaBeforeMultiplicities)
+        // …under the protocol's order it is rejected, and so is any honest-order proof of the same witness.
+        #expect(throws: VerificationError.pairingCheckFailed) { try PlonkVerifier.verify(key: key.verifyingKey, proof: forged) }
+        let unchecked = try PlonkProver.proveUnchecked(key: key, circuit: f.circuit, assignment: cheat, witness: f.phase2)
+        #expect(throws: VerificationError.pairingCheckFailed) { try PlonkVerifier.verify(key: key.verifyingKey, proof: unchecked) }
     }
 }

@@ -10,6 +10,7 @@ let root = Command(
         MSMBenchmark.command,
         KZGBenchmark.command,
         SRSBenchmark.command,
+        PlonkBenchmark.command,
     ])
 
 CommandLineTool.main(root)
