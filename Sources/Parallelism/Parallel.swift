@@ -1,6 +1,10 @@
 import Dispatch
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// How many threads the kernels (NTT, MSM, commitments) split their work over, and the one helper they
 /// split it with. Every kernel gives the same result for any thread count; the count only changes speed.
 public enum Parallel {
@@ -15,6 +19,29 @@ public enum Parallel {
         return max(1, ProcessInfo.processInfo.activeProcessorCount)
     }
 
+    /// The threads a kernel called here may use: `threadCount`, or 1 inside a task of `forEach` (nested
+    /// parallelism runs inline). Kernels size their plans by this, so an MSM run as one of several
+    /// concurrent tasks is planned for one thread.
+    @inlinable
+    public static var availableThreads: Int { isInsideTask ? 1 : max(1, threadCount) }
+
+    /// Whether the calling thread is running a task of `forEach` with more than one worker.
+    public static var isInsideTask: Bool { pthread_getspecific(insideTaskKey) != nil }
+
+    /// Marks (non-nil) or clears (nil) the calling thread as inside a task.
+    @usableFromInline
+    static func setInsideTask(_ inside: Bool) {
+        pthread_setspecific(insideTaskKey, inside ? UnsafeRawPointer(bitPattern: 1) : nil)
+    }
+
+    nonisolated(unsafe) static let insideTaskKey: pthread_key_t = {
+        var key = pthread_key_t()
+        // Not inside precondition(): this target is built -Ounchecked, which drops the condition's evaluation.
+        let status = pthread_key_create(&key, nil)
+        if status != 0 { fatalError("pthread_key_create failed (\(status))") }
+        return key
+    }()
+
     /// Runs `body` with `threadCount` set to `count`, restoring the previous value afterwards.
     /// For tests and benchmarks; not meant to be called concurrently.
     public static func withThreadCount<T>(_ count: Int, _ body: () throws -> T) rethrows -> T {
@@ -26,11 +53,17 @@ public enum Parallel {
     }
 
     /// Calls `body(task)` for every task in `0..<tasks`, on up to `threadCount` threads. With one thread (or
-    /// one task) it runs inline, so the serial path is the plain loop.
+    /// one task, or when called from inside another `forEach` task) it runs inline, so the serial path is
+    /// the plain loop.
+    ///
+    /// Why nested calls run inline: every parallel call waits for all its workers to be scheduled, which on
+    /// a loaded machine costs a scheduler time slice each time. A prover that runs its dozens of small
+    /// kernels (2^9-point MSMs and NTTs) as coarse concurrent tasks, each on one thread, pays that wait once
+    /// per round instead of once per kernel stage.
     @inlinable
     public static func forEach(tasks: Int, _ body: (Int) -> Void) {
         if tasks <= 0 { return }
-        if threadCount <= 1 || tasks == 1 {
+        if threadCount <= 1 || tasks == 1 || isInsideTask {
             for task in 0..<tasks { body(task) }
             return
         }
@@ -40,6 +73,9 @@ public enum Parallel {
         let counter = TaskCounter()
         withoutActuallyEscaping(body) { body in
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                let wasInside = isInsideTask
+                setInsideTask(true)
+                defer { setInsideTask(wasInside) }
                 while true {
                     let task = counter.claim()
                     if task >= tasks { return }
@@ -56,7 +92,7 @@ public enum Parallel {
         of count: Int, minimumChunk: Int = 1024, oversubscription: Int = 1, _ body: (Range<Int>) -> Void
     ) {
         if count <= 0 { return }
-        let wanted = max(1, threadCount * oversubscription)
+        let wanted = max(1, availableThreads * oversubscription)
         let chunks = max(1, min(wanted, count / max(1, minimumChunk)))
         let size = (count + chunks - 1) / chunks
         forEach(tasks: chunks) { chunk in

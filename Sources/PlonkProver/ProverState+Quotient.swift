@@ -19,35 +19,52 @@ extension ProverState {
         let ratio = size / n
 
         // Coefficients of every prover polynomial (also needed for the openings).
-        advicePolynomials = advice.map(interpolate)
-        productPolynomials = products.map(interpolate)
-        multiplicityPolynomials = multiplicities.map(interpolate)
-        runningSumPolynomials = runningSums.map(interpolate)
-
-        func extend(_ p: Polynomial) -> [Fr] {
-            timings.measure("ntt") { try! extended.cosetNTT(p.coefficients) }
-        }
         // Columns the constraints read (queries and permuted columns), extended once each.
-        var needed = Set(c.allQueries.map(\.column))
-        needed.formUnion(c.permutationColumns)
-        var columns: [Column: [Fr]] = [:]
-        for column in needed.sorted() {
-            switch column.kind {
-            case .advice: columns[column] = extend(advicePolynomials[column.index])
-            case .fixed: columns[column] = extend(key.fixedPolynomials[column.index])
-            case .instance: columns[column] = extend(interpolate(instanceValues[column.index]))
-            case .challenge: columns[column] = extend(interpolate(challengeValues[column.index]))
-            }
-        }
-        let sigma = key.sigmaPolynomials.map(extend)
-        let productsExtended = productPolynomials.map(extend)
-        let multiplicitiesExtended = multiplicityPolynomials.map(extend)
-        let sumsExtended = runningSumPolynomials.map(extend)
+        let needed = Set(c.allQueries.map(\.column)).union(c.permutationColumns).sorted()
         var selectorValues = [[Fr]](repeating: [Fr](repeating: .zero, count: n), count: 3)
         selectorValues[0][0] = .one
         selectorValues[1][u] = .one
         for r in 0..<u { selectorValues[2][r] = .one }
-        let selectors = selectorValues.map { extend(interpolate($0)) }
+
+        // Every interpolation in one concurrent batch, then every coset extension in another.
+        let verifierColumns = needed.filter { $0.kind == .instance || $0.kind == .challenge }
+        var toInterpolate = advice + products + multiplicities + runningSums + selectorValues
+        toInterpolate += verifierColumns.map { $0.kind == .instance ? instanceValues[$0.index] : challengeValues[$0.index] }
+        var interpolated = interpolateAll(toInterpolate)[...]
+        func take(_ count: Int) -> [Polynomial] {
+            defer { interpolated = interpolated.dropFirst(count) }
+            return Array(interpolated.prefix(count))
+        }
+        advicePolynomials = take(advice.count)
+        productPolynomials = take(products.count)
+        multiplicityPolynomials = take(multiplicities.count)
+        runningSumPolynomials = take(runningSums.count)
+        let selectorPolynomials = take(3)
+        let verifierPolynomials = take(verifierColumns.count)
+
+        let neededPolynomials: [Polynomial] = needed.map { column in
+            switch column.kind {
+            case .advice: return advicePolynomials[column.index]
+            case .fixed: return key.fixedPolynomials[column.index]
+            case .instance, .challenge: return verifierPolynomials[verifierColumns.firstIndex(of: column)!]
+            }
+        }
+        let toExtend = neededPolynomials + key.sigmaPolynomials + productPolynomials + multiplicityPolynomials
+            + runningSumPolynomials + selectorPolynomials
+        var extendedAll = timings.measure("ntt") {
+            Self.concurrentMap(toExtend) { try! extended.cosetNTT($0.coefficients) }
+        }[...]
+        func takeExtended(_ count: Int) -> [[Fr]] {
+            defer { extendedAll = extendedAll.dropFirst(count) }
+            return Array(extendedAll.prefix(count))
+        }
+        var columns: [Column: [Fr]] = [:]
+        for (column, values) in zip(needed, takeExtended(needed.count)) { columns[column] = values }
+        let sigma = takeExtended(key.sigmaPolynomials.count)
+        let productsExtended = takeExtended(productPolynomials.count)
+        let multiplicitiesExtended = takeExtended(multiplicityPolynomials.count)
+        let sumsExtended = takeExtended(runningSumPolynomials.count)
+        let selectors = takeExtended(3)
 
         // N on the coset, block by block.
         var deltaPowers = [Fr.one]

@@ -66,13 +66,13 @@ final class ProverState {
     /// cheap path; the four random rows form their own run).
     func commitValues(_ columns: [[Fr]], category: String) -> [G1Affine] {
         timings.measure(category) {
-            G1Projective.batchToAffine(columns.map { msm(points: key.lagrangeG1, scalars: $0) })
+            G1Projective.batchToAffine(Self.concurrentMap(columns) { msm(points: key.lagrangeG1, scalars: $0) })
         }
     }
 
     func commitCoefficients(_ polynomials: [Polynomial]) -> [G1Affine] {
         timings.measure("otherMSM") {
-            G1Projective.batchToAffine(polynomials.map { p in
+            G1Projective.batchToAffine(Self.concurrentMap(polynomials) { p in
                 key.powersG1.withUnsafeBufferPointer { points in
                     p.coefficients.withUnsafeBufferPointer { msm(points: points, scalars: $0) }
                 }
@@ -82,6 +82,23 @@ final class ProverState {
 
     func interpolate(_ values: [Fr]) -> Polynomial {
         timings.measure("ntt") { Polynomial(coefficients: try! domain.inverseNTT(values)) }
+    }
+
+    /// Interpolates several columns at once, one column per task.
+    func interpolateAll(_ columns: [[Fr]]) -> [Polynomial] {
+        timings.measure("ntt") { Self.concurrentMap(columns) { Polynomial(coefficients: try! domain.inverseNTT($0)) } }
+    }
+
+    /// `items.map(transform)` with one item per task. The kernels are small at the circuits' sizes (2^9
+    /// rows): running whole kernels concurrently, each on one thread, waits for the worker threads once
+    /// per call instead of once per kernel stage (see `Parallel.forEach`). Results keep their order.
+    static func concurrentMap<T, R>(_ items: [T], _ transform: (T) -> R) -> [R] {
+        if items.count <= 1 { return items.map(transform) }
+        var results = [R?](repeating: nil, count: items.count)
+        results.withUnsafeMutableBufferPointer { out in
+            Parallel.forEach(tasks: items.count) { out[$0] = transform(items[$0]) }
+        }
+        return results.map { $0! }
     }
 
     /// The value of column `column` at row `row` (rows wrap mod n) in the prover's current tables.

@@ -110,8 +110,8 @@ public struct Polynomial: Equatable, Sendable {
     /// the powers z^start (the result does not depend on the split).
     public func evaluate(at z: Fr) -> Fr {
         let n = coefficients.count
-        if n < 1 << 14 || Parallel.threadCount == 1 { return Self.horner(coefficients[...], at: z) }
-        let chunks = Parallel.threadCount * 2
+        if n < 1 << 14 || Parallel.availableThreads == 1 { return Self.horner(coefficients[...], at: z) }
+        let chunks = Parallel.availableThreads * 2
         let size = (n + chunks - 1) / chunks
         var partial = [Fr](repeating: .zero, count: chunks)
         partial.withUnsafeMutableBufferPointer { out in
