@@ -39,9 +39,12 @@ struct BucketAccumulator {
     @usableFromInline var queueHead = 0
     @usableFromInline var queueCount = 0
 
+    /// Buckets of `windows` windows side by side (window j's bucket b is j·2^(c−1) + b), so that small
+    /// windows share one batch: with 64 buckets per window a lone window could batch only 16 additions per
+    /// inversion, several windows together batch the full `batchSize`.
     @inlinable
-    init(window c: Int, batchSize: Int) {
-        bucketCount = 1 << (c - 1)
+    init(window c: Int, windows: Int = 1, batchSize: Int) {
+        bucketCount = windows << (c - 1)
         // Many more open additions than buckets would mostly collide; keep the batch well below the
         // bucket count for small windows.
         batchCapacity = max(4, min(batchSize, bucketCount / 4))
@@ -197,15 +200,131 @@ struct BucketAccumulator {
         }
     }
 
-    /// Σ_k (k+1)·B_k by running sums from the top bucket down.
+    /// Σ_k (k+1)·B_k for each of the `windows` windows side by side, by running sums from the top bucket
+    /// down, all windows in lock-step so that each step is one batch of affine additions with one shared
+    /// inversion: per window and step, sum += running (the old running sum) and running += B_k at once,
+    /// then a last sum += running. A Jacobian reduction costs several times more per addition, and at small
+    /// sizes (2^9 terms) it was most of the MSM. With overflow buckets in use it falls back to that.
     @inlinable
-    func reduce() -> G1Projective {
+    func reduceWindows(_ windows: Int) -> [G1Projective] {
+        let half = bucketCount / windows
+        if overflow != nil || windows == 0 {
+            return (0..<windows).map { reduce(buckets: ($0 * half)..<(($0 + 1) * half)) }
+        }
+        // Accumulators 0..<windows are the running sums, windows..<2·windows the sums.
+        let count = 2 * windows
+        var ax = [Fq](repeating: .zero, count: count), ay = [Fq](repeating: .zero, count: count)
+        var present = [Bool](repeating: false, count: count)
+        var addX = [Fq](repeating: .zero, count: count), addY = [Fq](repeating: .zero, count: count)
+        var target = [Int](repeating: 0, count: count)
+        var kind = [UInt8](repeating: 0, count: count)
+        var denominators = [Fq](repeating: .one, count: count)
+        var prefixes = [Fq](repeating: .one, count: count)
+        // One batch: acc[target[e]] += (addX[e], addY[e]) for e < n.
+        func addBatch(_ n: Int) {
+            var product = Fq.one
+            var pending = 0
+            for e in 0..<n {
+                let t = target[e]
+                if !present[t] {
+                    kind[e] = 3  // acc is O: take the addend
+                    continue
+                }
+                let dx = addX[e] - ax[t]
+                var d = dx
+                if dx.isZero {
+                    if addY[e] == ay[t] {
+                        kind[e] = 1
+                        d = ay[t].doubled()
+                    } else {
+                        kind[e] = 2  // P + (−P) = O
+                        continue
+                    }
+                } else {
+                    kind[e] = 0
+                }
+                denominators[e] = d
+                prefixes[e] = product
+                product *= d
+                pending += 1
+            }
+            var inverse = pending > 0 ? product.inverse() : .one
+            var e = n - 1
+            while e >= 0 {
+                let t = target[e]
+                switch kind[e] {
+                case 3:
+                    ax[t] = addX[e]
+                    ay[t] = addY[e]
+                    present[t] = true
+                case 2:
+                    present[t] = false
+                default:
+                    let inv = inverse * prefixes[e]
+                    inverse *= denominators[e]
+                    let x1 = ax[t], y1 = ay[t]
+                    let lambda: Fq
+                    if kind[e] == 0 {
+                        lambda = (addY[e] - y1) * inv
+                    } else {
+                        let xx = x1.squared()
+                        lambda = (xx.doubled() + xx) * inv
+                    }
+                    let x3 = lambda.squared() - x1 - addX[e]
+                    ay[t] = lambda * (x1 - x3) - y1
+                    ax[t] = x3
+                }
+                e -= 1
+            }
+        }
+        var k = half - 1
+        while k >= 0 {
+            var n = 0
+            for w in 0..<windows {
+                if present[w] {  // sum_w += running_w (before this bucket)
+                    target[n] = windows + w
+                    addX[n] = ax[w]
+                    addY[n] = ay[w]
+                    n += 1
+                }
+                let b = w * half + k
+                if state[b] != 0 {  // running_w += B_k
+                    target[n] = w
+                    addX[n] = bucketX[b]
+                    addY[n] = bucketY[b]
+                    n += 1
+                }
+            }
+            addBatch(n)
+            k -= 1
+        }
+        var n = 0
+        for w in 0..<windows where present[w] {
+            target[n] = windows + w
+            addX[n] = ax[w]
+            addY[n] = ay[w]
+            n += 1
+        }
+        addBatch(n)
+        return (0..<windows).map { w in
+            present[windows + w] ? G1Projective(G1Affine(uncheckedX: ax[windows + w], y: ay[windows + w])) : .infinity
+        }
+    }
+
+    /// Σ_k (k+1)·B_k by running sums from the top bucket down (all buckets: one window).
+    @inlinable
+    func reduce() -> G1Projective { reduce(buckets: 0..<bucketCount) }
+
+    /// The same over the buckets `range` of one window (k counted from the range's start).
+    @inlinable
+    func reduce(buckets range: Range<Int>) -> G1Projective {
         var running = G1Projective.infinity
         var sum = G1Projective.infinity
-        var b = bucketCount - 1
+        let first = range.lowerBound
+        var b = range.upperBound - 1
         // Skip empty top buckets: nothing to add yet.
-        while b >= 0 && state[b] == 0 && (overflow == nil || overflow![b].isInfinity) { b -= 1 }
-        while b >= 0 {
+        while b >= first && state[b] == 0 && (overflow == nil || overflow![b].isInfinity) { b -= 1 }
+        while b >= first {
             if state[b] != 0 { running = running.adding(G1Affine(uncheckedX: bucketX[b], y: bucketY[b])) }
             if let overflow, !overflow[b].isInfinity { running = running + overflow[b] }
             sum = sum + running

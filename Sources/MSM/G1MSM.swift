@@ -14,7 +14,7 @@ public func msm(points: UnsafeBufferPointer<G1Affine>, scalars: UnsafeBufferPoin
     precondition(scalars.count <= points.count, "MSM needs a point for every scalar")
     let n = scalars.count
     if n == 0 { return .infinity }
-    let threads = max(1, Parallel.threadCount)
+    let threads = Parallel.availableThreads
 
     // 1. Recode every scalar and count bit lengths (0 for a skipped term).
     let recoded = UnsafeMutableBufferPointer<RecodedScalar>.allocate(capacity: n)
@@ -83,37 +83,52 @@ func pippengerRun(
         }
     }
 
-    // Tasks: (window, chunk) pairs; each has its own buckets.
-    let tasks = windows * chunks
-    var partial = [G1Projective](repeating: .infinity, count: tasks)
+    // Tasks: (window group, chunk) pairs; each has its own buckets. Small windows are grouped so that
+    // a group has at least 4·batchSize buckets: the batched inversion then serves a full batch.
+    let half = 1 << (c - 1)
+    let threads = Parallel.availableThreads
+    var groups = (windows + max(1, (4 * MSMPlan.batchSize) / half) - 1) / max(1, (4 * MSMPlan.batchSize) / half)
+    groups = min(windows, max(groups, (threads + chunks - 1) / chunks))
+    let perGroup = (windows + groups - 1) / groups
+    groups = (windows + perGroup - 1) / perGroup
+    let tasks = groups * chunks
+    var partial = [G1Projective](repeating: .infinity, count: windows * chunks)
     let chunkSize = (m + chunks - 1) / chunks
     partial.withUnsafeMutableBufferPointer { out in
         indices.withUnsafeBufferPointer { idx in
             Parallel.forEach(tasks: tasks) { task in
-                let window = task / chunks
+                let group = task / chunks
                 let chunk = task % chunks
                 let start = chunk * chunkSize
                 let end = min(m, start + chunkSize)
                 if start >= end { return }
-                var buckets = BucketAccumulator(window: c, batchSize: MSMPlan.batchSize)
-                let row = digits + window * m
+                let firstWindow = group * perGroup
+                let groupWindows = min(perGroup, windows - firstWindow)
+                var buckets = BucketAccumulator(window: c, windows: groupWindows, batchSize: MSMPlan.batchSize)
+                // Point by point, every window of the group in turn: consecutive additions go to different
+                // windows' buckets, so the batch fills with distinct buckets instead of queueing.
+                let rows = digits + firstWindow * m
                 for i in start..<end {
-                    let d = row[i]
-                    if d == 0 { continue }
                     let point = points[Int(idx[i])]
-                    let full: Bool
-                    if d > 0 {
-                        full = buckets.insert(bucket: Int(d) - 1, x: point.x, y: point.y)
-                    } else {
-                        full = buckets.insert(bucket: Int(-d) - 1, x: point.x, y: -point.y)
-                    }
-                    if full {
-                        buckets.flush()
-                        buckets.drainQueue()
+                    for local in 0..<groupWindows {
+                        let d = rows[local * m + i]
+                        if d == 0 { continue }
+                        let offset = local * half - 1
+                        let full: Bool
+                        if d > 0 {
+                            full = buckets.insert(bucket: offset + Int(d), x: point.x, y: point.y)
+                        } else {
+                            full = buckets.insert(bucket: offset - Int(d), x: point.x, y: -point.y)
+                        }
+                        if full {
+                            buckets.flush()
+                            buckets.drainQueue()
+                        }
                     }
                 }
                 buckets.finish()
-                out[task] = buckets.reduce()
+                let sums = buckets.reduceWindows(groupWindows)
+                for local in 0..<groupWindows { out[(firstWindow + local) * chunks + chunk] = sums[local] }
                 buckets.deallocate()
             }
         }

@@ -22,7 +22,7 @@ struct MSMPlan {
     }
 
     static let bucketAdd = 11.0
-    static let bucketReduce = 32.0
+    static let bucketReduce = 14.0
     static let batchOverhead = 80.0
     static let batchSize = 512
     static let maximumWindow = 20

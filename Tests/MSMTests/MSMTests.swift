@@ -76,6 +76,35 @@ func naiveSum(_ points: [G1Affine], _ scalars: [Fr]) -> G1Projective {
         #expect(msm(points: points, scalars: Array(scalars.prefix(10))) == naiveSum(Array(points.prefix(10)), Array(scalars.prefix(10))))
     }
 
+    /// The prover's size (2^9 terms, full scalars) on 1 and 2 threads: windows are grouped into one bucket
+    /// set and reduced in lock-step with batched affine additions. Points repeat and cancel, and the scalars
+    /// are multiples of a few values, so running sums meet equal (doubling) and opposite (cancelling)
+    /// buckets inside the batched reduction.
+    @Test(arguments: [1, 2])
+    func proverSizeWithEqualAndOppositeRunningSums(threads: Int) {
+        var rng = SeededGenerator(seed: 512)
+        let family = PointFamily(count: 512, rng: &rng)
+        var points = family.points
+        var scalars = rng.frs(512)
+        let few = rng.frs(3)
+        for i in 0..<512 where i % 3 == 0 {
+            points[i] = family.points[0]
+            scalars[i] = few[i % 2]
+        }
+        for i in 0..<512 where i % 7 == 1 {
+            points[i] = family.points[0].negated()
+            scalars[i] = few[(i / 7) % 3]
+        }
+        for i in 0..<512 where i % 11 == 2 { scalars[i] = Fr(UInt64(i % 5 + 1)) }
+        let expected = naiveSum(points, scalars)
+        Parallel.withThreadCount(threads) {
+            #expect(msm(points: points, scalars: scalars) == expected)
+            // All points equal: every bucket of every window holds a multiple of one point.
+            let same = [G1Affine](repeating: family.points[3], count: 512)
+            #expect(msm(points: same, scalars: scalars) == naiveSum(same, scalars))
+        }
+    }
+
     @Test func smallSignedAndMixedScalars() {
         var rng = SeededGenerator(seed: 5)
         let n = 3000
