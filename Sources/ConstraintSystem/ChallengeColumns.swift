@@ -45,20 +45,28 @@ public struct FoldMatrix: Hashable, Sendable {
         guard powers >= 1, outputs >= 1 else {
             throw ConstraintSystemError.invalidFoldMatrix("sparse matrix needs at least 1×1, got \(powers)×\(outputs)")
         }
-        var seen = Set<Int>()
         for e in entries {
             guard (0..<powers).contains(e.power), (0..<outputs).contains(e.output) else {
                 throw ConstraintSystemError.invalidFoldMatrix(
                     "entry (\(e.power), \(e.output)) outside \(powers)×\(outputs)")
             }
-            guard seen.insert(e.power * outputs + e.output).inserted else {
-                throw ConstraintSystemError.invalidFoldMatrix("entry (\(e.power), \(e.output)) given twice")
-            }
+        }
+        // Repeats are adjacent once sorted. Keys arrive sorted (the encoder writes them so), and checking
+        // that in one pass avoids hashing every entry: decoding a key with ~50k weights spent most of its
+        // time in a Set.
+        func before(_ a: Entry, _ b: Entry) -> Bool { (a.power, a.output) < (b.power, b.output) }
+        var ordered = true
+        for i in entries.indices.dropFirst() where !before(entries[i - 1], entries[i]) {
+            ordered = false
+            break
+        }
+        let sorted = ordered ? entries : entries.sorted(by: before)
+        for i in sorted.indices.dropFirst() where !before(sorted[i - 1], sorted[i]) {
+            throw ConstraintSystemError.invalidFoldMatrix("entry (\(sorted[i].power), \(sorted[i].output)) given twice")
         }
         self.powers = powers
         self.outputs = outputs
-        self.storage = .sparse(
-            entries.filter { $0.value != 0 }.sorted { ($0.power, $0.output) < ($1.power, $1.output) })
+        self.storage = .sparse(sorted.filter { $0.value != 0 })
     }
 
     /// u_j = scale · ρ^(firstPower + j) for j < count: a column of challenge powers (e.g. −ρ^i against the
