@@ -147,17 +147,20 @@ struct SoftmaxSoundnessTests {
     }
 
     @Test func wrongRowSumIsCaughtByTheFold() throws {
-        // Every lane of row 0 divides by S + 1 (each lane consistent); the quotients do not move, so only the
-        // equation S = Σe of the row binds the cheat.
+        // Every lane of row 0 divides by S + 1 (each lane consistent) and the public outputs claim the resulting
+        // quotients: only the row's equation S = Σe binds the cheat.
         let lanes = try (0..<n).map { try honest($0) }
+        let layout = c.compiled.layout, first = c.compiled.plan.publicInputCount
         var outputsChanged = false
         let failures = try cheat { a in
             for j in 0..<n {
                 let out = try writeDivision(&a, index: j, e: lanes[j][3], sum: lanes[j][2] + 1)
                 outputsChanged = outputsChanged || out != lanes[j][4]
+                let p = first + j  // row 0's outputs are the first public outputs
+                try a.set(c.compiled.publicValues[p / layout.publicColumnLength], row: p % layout.publicColumnLength, out)
             }
         }
-        #expect(!outputsChanged)
+        #expect(outputsChanged)  // the claim differs from the honest output
         #expect(failures == [close])
     }
 

@@ -99,7 +99,7 @@ enum SyntheticModels {
         var rng = SeededRandom(seed: seed)
         var b = GraphBuilder()
         let x = try b.addInput("x", shape: [1, 6])
-        let linear = try Linear(weight: rng.tensor([12, 6], scale: 4), bias: rng.tensor([12], scale: 1))
+        let linear = try Linear(weight: rng.tensor([12, 6], scale: 8), bias: rng.tensor([12], scale: 1))
         let fc = try b.addNode(name: "fc", sourceOp: "Gemm", operation: .linear(linear), inputs: [x], outputName: "fc.out")
         let rows = try b.addNode(name: "rows", sourceOp: "Reshape", operation: .reshape([3, 4]), inputs: [fc], outputName: "rows.out")
         let y = try b.addNode(name: "softmax", sourceOp: "Softmax", operation: .softmax, inputs: [rows], outputName: "y")
