@@ -190,14 +190,25 @@ extension MontgomeryField {
     @inlinable @inline(__always)
     public static func *= (a: inout Self, b: Self) { a = a * b }
 
-    /// self^exponent for an exponent given as little-endian limbs (square-and-multiply, left to right).
+    /// self^exponent for an exponent given as little-endian limbs: fixed 4-bit windows, left to right
+    /// (one multiplication per 4 bits instead of one per set bit). Square roots and Legendre symbols — hence
+    /// point decompression — are dominated by this.
     @inlinable
     public func power(limbs exponent: [UInt64]) -> Self {
+        var table = [Self](repeating: .one, count: 16)
+        for i in 1..<16 { table[i] = table[i - 1] * self }
         var result = Self.one
+        var started = false
         for limb in exponent.reversed() {
-            for bit in stride(from: 63, through: 0, by: -1) {
-                result = result.squared()
-                if (limb >> UInt64(bit)) & 1 == 1 { result *= self }
+            for shift in stride(from: 60, through: 0, by: -4) {
+                if started {
+                    result = result.squared().squared().squared().squared()
+                }
+                let window = Int((limb >> UInt64(shift)) & 15)
+                if window != 0 {
+                    result = started ? result * table[window] : table[window]
+                    started = true
+                }
             }
         }
         return result

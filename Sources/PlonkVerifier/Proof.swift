@@ -79,7 +79,8 @@ public struct Proof: Sendable, Equatable {
             proof.decodedBody = body
             return proof
         } catch let e as DecodingError {
-            throw VerificationError.malformedProof(e.description)
+            // The length is already right, so what failed is an element's encoding.
+            throw VerificationError.invalidProofElement(e.description)
         }
     }
 }
@@ -136,7 +137,11 @@ public struct ProofFile: Sendable, Equatable {
             var values: [[Fr]] = []
             for c in 0..<columns {
                 let length = try r.count("instance column \(c) length", limit: min(maximumPublicValues, r.remaining / 32))
-                values.append(try (0..<length).map { try r.scalar("public value \(c)[\($0)]") })
+                do {
+                    values.append(try (0..<length).map { try r.scalar("public value \(c)[\($0)]") })
+                } catch let e as DecodingError {
+                    throw VerificationError.invalidProofElement(e.description)
+                }
             }
             let body = try r.prefixed("proof body", limit: r.remaining)
             try r.requireEnd()

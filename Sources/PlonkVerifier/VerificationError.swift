@@ -1,8 +1,13 @@
-/// Why a proof was rejected. `malformed…` cases are found before any algebra (exit code 2 in `zkverify`);
-/// the others are well-formed proofs that are false (exit code 1).
+/// Why a proof was rejected. `malformedProof` and `publicValuesShape` are framing errors — not a proof file
+/// of this key's shape at all (exit code 2 in `zkverify`). Everything else is a proof that is false (exit
+/// code 1), including a well-framed proof one of whose points or scalars is not a valid encoding: a flipped
+/// byte is an invalid proof, whether it lands on a point's flag bits or in the middle of a scalar.
 public enum VerificationError: Error, Equatable, CustomStringConvertible, Sendable {
-    /// Wrong length, bad point or scalar encoding, wrong magic or version.
+    /// Wrong length, wrong magic or version: not a proof file of this key's shape.
     case malformedProof(String)
+    /// A point or scalar inside a correctly framed proof is not a valid encoding (off the curve,
+    /// non-canonical, bad flags).
+    case invalidProofElement(String)
     /// The proof names another verifying key.
     case keyMismatch(proofKey: String, verifyingKey: String)
     /// The public values do not have the instance columns' lengths.
@@ -24,6 +29,7 @@ public enum VerificationError: Error, Equatable, CustomStringConvertible, Sendab
     public var description: String {
         switch self {
         case .malformedProof(let detail): return "malformed proof: \(detail)"
+        case .invalidProofElement(let detail): return "invalid proof element: \(detail)"
         case .keyMismatch(let proofKey, let verifyingKey):
             return "the proof is for verifying key \(proofKey.prefix(16))…, not \(verifyingKey.prefix(16))…"
         case .publicValuesShape(let detail): return "public values do not fit the circuit: \(detail)"

@@ -5,7 +5,7 @@ import Testing
 
 /// Statistics from the plan alone agree with the circuit actually built; compiling twice gives the same circuit.
 struct StatisticsTests {
-    @Test(arguments: Repository.models + ["synthetic", "gadgets"])
+    @Test(arguments: Repository.models + ["synthetic", "gadgets", "softmax"])
     func planStatisticsMatchTheBuiltCircuit(_ name: String) throws {
         let c: Compiled
         switch name {
@@ -13,6 +13,8 @@ struct StatisticsTests {
             c = try Compiled(try SyntheticModels.everyLinearOperation(), input: randomInputs(try SyntheticModels.everyLinearOperation(), seed: 5))
         case "gadgets":
             c = try Compiled(try SyntheticModels.everyGadget(), input: randomInputs(try SyntheticModels.everyGadget(), seed: 21))
+        case "softmax":
+            c = try Compiled(try SyntheticModels.softmax(), input: randomInputs(try SyntheticModels.softmax(), seed: 5))
         default:
             c = try Compiled(shared: name)
         }

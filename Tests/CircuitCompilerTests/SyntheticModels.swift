@@ -92,4 +92,18 @@ enum SyntheticModels {
         try b.markOutput(sum)
         return try b.build()
     }
+
+    /// input [1, 6] → fc (6→12) → reshape [3, 4] → Softmax (last axis), output: three rows of four. The fc's
+    /// weights are scaled so that the row spreads reach the exp table's clamp (d below −16) as well as its grid.
+    static func softmax(seed: UInt64 = 17) throws -> ModelGraph {
+        var rng = SeededRandom(seed: seed)
+        var b = GraphBuilder()
+        let x = try b.addInput("x", shape: [1, 6])
+        let linear = try Linear(weight: rng.tensor([12, 6], scale: 8), bias: rng.tensor([12], scale: 1))
+        let fc = try b.addNode(name: "fc", sourceOp: "Gemm", operation: .linear(linear), inputs: [x], outputName: "fc.out")
+        let rows = try b.addNode(name: "rows", sourceOp: "Reshape", operation: .reshape([3, 4]), inputs: [fc], outputName: "rows.out")
+        let y = try b.addNode(name: "softmax", sourceOp: "Softmax", operation: .softmax, inputs: [rows], outputName: "y")
+        try b.markOutput(y)
+        return try b.build()
+    }
 }

@@ -7,7 +7,7 @@ enum Repository {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let models = ["cnn_small", "mlp_deep", "mlp_mnist", "mlp_tiny"]
     /// Operator-coverage models from bench/vectors/make_onnx_ops.py (onnxruntime outputs).
-    static let vectors = ["conv_net", "elementwise_net", "affine_net", "pool_net"]
+    static let vectors = ["conv_net", "elementwise_net", "affine_net", "pool_net", "softmax_net"]
 
     static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 

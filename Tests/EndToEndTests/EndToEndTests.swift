@@ -198,6 +198,13 @@ struct VerifierCommandTests {
         var flipped = proof.encoded
         flipped[flipped.count - 64 - 32 - 5] ^= 0x01  // inside the last evaluation at ζ: still a canonical scalar
         let flippedPath = try write(flipped, "flipped.bin")
+        var offCurve = proof.encoded
+        offCurve[offCurve.count - proof.body.count + 31] ^= 0x40  // the first commitment's sign flag: still decodes
+        offCurve[offCurve.count - proof.body.count + 3] ^= 0x5A   // …and its x: off the curve or another point
+        let offCurvePath = try write(offCurve, "off-curve.bin")
+        var truncated = proof.encoded
+        truncated.removeLast(7)
+        let truncatedPath = try write(truncated, "truncated.bin")
 
         #expect(try run(["--vk", vk, "--proof", good, "--allow-dev-srs"]) == 0)
         #expect(try run(["--vk", vk, "--proof", good]) == 1, "a development-SRS key needs --allow-dev-srs")
@@ -205,6 +212,8 @@ struct VerifierCommandTests {
         #expect(try run(["--vk", vk, "--proof", inputPath, "--allow-dev-srs"]) == 1)
         #expect(try run(["--vk", otherVK, "--proof", good, "--allow-dev-srs"]) == 1)
         #expect(try run(["--vk", vk, "--proof", flippedPath, "--allow-dev-srs"]) == 1)
+        #expect(try run(["--vk", vk, "--proof", offCurvePath, "--allow-dev-srs"]) == 1, "a bad point is an invalid proof")
+        #expect(try run(["--vk", vk, "--proof", truncatedPath, "--allow-dev-srs"]) == 2, "a truncated file is malformed")
         #expect(try run(["--vk", vk, "--allow-dev-srs"]) == 2)
     }
 }

@@ -13,8 +13,8 @@ import ZKInferKit
 
 /// compile → setup → prove → verify on the operator-coverage models of bench/vectors/make_onnx_ops.py that use
 /// the standalone gadgets: elementwise_net (LeakyRelu, Clip, Sigmoid, Tanh, Mul of two activations, next to the
-/// folded ops) and pool_net (a padded MaxPool). The proof's output is `zkinfer run`'s, bit for bit; a cheating
-/// table lane gives a rejected proof.
+/// folded ops), pool_net (a padded MaxPool) and softmax_net (Softmax over rows of 4). The proof's output is
+/// `zkinfer run`'s, bit for bit; a cheating table lane or softmax division gives a rejected proof.
 enum GadgetModels {
     static let vectors = Shared.root.appendingPathComponent("Tests/DirectInferenceTests/Vectors")
     /// Two stacked function tables make elementwise_net 2^10 rows; a larger SRS serves smaller circuits too.
@@ -32,11 +32,16 @@ enum GadgetModels {
 }
 
 struct GadgetEndToEndTests {
-    @Test(arguments: ["elementwise_net", "pool_net"])
+    @Test(arguments: ["elementwise_net", "pool_net", "softmax_net"])
     func proofVerifiesAndCarriesTheDirectOutput(_ name: String) throws {
         let a = try GadgetModels.artifacts(name)
         let kinds = Set(a.compiled.plan.kinds.map { "\($0)".prefix(while: { $0 != "(" }) })
-        #expect(kinds.isSuperset(of: name == "pool_net" ? ["maxPool"] : ["leakyRelu", "clip", "table", "product"]), "\(kinds)")
+        let expected: Set<Substring> = switch name {
+        case "pool_net": ["maxPool"]
+        case "softmax_net": ["softmax"]
+        default: ["leakyRelu", "clip", "table", "product"]
+        }
+        #expect(kinds.isSuperset(of: expected), "\(kinds)")
         let result = try Pipeline.prove(model: a.model, compiled: a.compiled, key: a.key, input: a.input)
         let vk = try VerifyingKey.decode(a.key.verifyingKey.encoded)
         let proof = try ProofFile.decode(result.proof.encoded)
@@ -58,6 +63,22 @@ struct GadgetEndToEndTests {
         })
         let cells = a.compiled.cells(group: g, index: 1)
         try assignment.set(cells.free[3], row: cells.row, assignment.value(cells.free[3], row: cells.row)! + Fr.one)
+        let compiled = a.compiled
+        let proof = try PlonkProver.proveUnchecked(key: a.key, circuit: compiled.circuit, assignment: assignment) { phase, w in
+            if phase == 2, let rho = w.challenges[compiled.rho.index] { try compiled.assignSum(&w, rho: rho) }
+        }
+        #expect(throws: VerificationError.self) { try PlonkVerifier.verify(key: a.key.verifyingKey, proof: proof) }
+    }
+
+    /// A softmax lane claiming the wrong parity of S (its ⌊S/2⌋ off by a half, so the division identity fails),
+    /// proved without the checker: the verifier rejects the proof.
+    @Test func cheatingSoftmaxLaneGivesARejectedProof() throws {
+        let a = try GadgetModels.artifacts("softmax_net")
+        let trace = try Inference.runFixed(a.model, input: a.input, trace: true).trace!
+        var assignment = try a.compiled.assignment(trace: trace)
+        let g = try #require(a.compiled.plan.groups.firstIndex { if case .softmax = $0.kind { return true } else { return false } })
+        let cells = a.compiled.cells(group: g, index: 2)
+        try assignment.set(cells.free[3], row: cells.row, Fr.one - assignment.value(cells.free[3], row: cells.row)!)
         let compiled = a.compiled
         let proof = try PlonkProver.proveUnchecked(key: a.key, circuit: compiled.circuit, assignment: assignment) { phase, w in
             if phase == 2, let rho = w.challenges[compiled.rho.index] { try compiled.assignSum(&w, rho: rho) }

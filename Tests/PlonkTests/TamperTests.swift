@@ -16,6 +16,7 @@ struct TamperTests {
         let bytes = file.encoded
         var rng = SeededRandom(seed: 77)
         var reasons: [String: Int] = [:]
+        let bodyStart = bytes.count - file.body.count
         for position in 0..<bytes.count {
             var tampered = bytes
             tampered[position] ^= UInt8(1 + rng.next() % 255)
@@ -27,14 +28,18 @@ struct TamperTests {
                 let reason: String
                 switch error {
                 case .malformedProof: reason = "malformed"
+                case .invalidProofElement: reason = "element"
                 case .keyMismatch: reason = "key"
                 case .publicValuesShape: reason = "shape"
                 case .pairingCheckFailed: reason = "pairing"
                 default: reason = "other"
                 }
                 reasons[reason, default: 0] += 1
+                // A flip inside the framed body is an invalid proof (zkverify exit 1), never "malformed" (2).
+                if position >= bodyStart { #expect(!error.isMalformed, "byte \(position): \(error)") }
             }
         }
+        #expect((reasons["element"] ?? 0) > 0, "some flips break a point's encoding")
         // Flips in the fingerprint name another key; flips in values or points fail the pairing or decoding.
         #expect(reasons["key"] == 32)
         #expect((reasons["pairing"] ?? 0) > bytes.count / 3)
@@ -118,8 +123,8 @@ struct TamperTests {
         #expect(throws: VerificationError.pairingCheckFailed) { try PlonkVerifier.verify(key: alteredKey, proof: relabelled) }
     }
 
-    /// An evaluation replaced by a non-canonical scalar (≥ r) is malformed, not reduced.
-    @Test func nonCanonicalScalarIsMalformed() throws {
+    /// An evaluation replaced by a non-canonical scalar (≥ r) is an invalid element, never reduced.
+    @Test func nonCanonicalScalarIsRejected() throws {
         let c = key.circuit
         let offset = 32 * c.proofCommitments - 64  // first evaluation (the openings come last)
         var tampered = file
@@ -128,7 +133,11 @@ struct TamperTests {
             try PlonkVerifier.verify(key: key, proof: tampered)
             Issue.record("non-canonical scalar accepted")
         } catch let error as VerificationError {
-            #expect(error.isMalformed)
+            guard case .invalidProofElement(let detail) = error else {
+                Issue.record("expected an invalid element, got \(error)")
+                return
+            }
+            #expect(detail.contains("not canonical"))
         }
     }
 }

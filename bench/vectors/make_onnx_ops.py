@@ -148,6 +148,20 @@ def pool_net():
     save("pool_net", graph, {"x": rand(1, 2, 5, 5, scale=1.0)})
 
 
+def softmax_net():
+    # Gemm → Reshape to two rows → Softmax over the last axis: the Softmax gadget end to end (rows of 4, so the
+    # row equations Σb = 1 and S = Σe span several lanes).
+    nodes = [
+        helper.make_node("Gemm", ["x", "wg", "bg"], ["logits"], name="fc", transB=1),
+        helper.make_node("Reshape", ["logits", "shape"], ["rows"], name="rows"),
+        helper.make_node("Softmax", ["rows"], ["y"], name="softmax", axis=-1),
+    ]
+    inits = [init("wg", rand(8, 6, scale=1.0)), init("bg", rand(8)), init("shape", np.array([2, 4], np.int64))]
+    graph = helper.make_graph(nodes, "softmax_net", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 6])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], inits)
+    save("softmax_net", graph, {"x": rand(1, 6, scale=1.5)})
+
+
 def unsupported_net():
     # Three unsupported nodes (Erf, Pad, a com.microsoft op) among supported ones: one error lists all.
     nodes = [
@@ -194,5 +208,6 @@ if __name__ == "__main__":
     unsupported_net()
     dynamic_batch()
     external_data()
-    pool_net()  # last, so the seeded draws of the models above are unchanged
+    pool_net()  # after the others, so the seeded draws of the models above are unchanged
+    softmax_net()
     print("wrote", sorted(os.listdir(OUT)))

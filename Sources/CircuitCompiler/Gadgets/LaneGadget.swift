@@ -20,7 +20,9 @@ public struct LaneCells: Sendable {
 /// (docs/protocol.md §11; README of this target):
 /// - `received`: expressions the lane asserts are equal to some linear combination of other elements plus a
 ///   constant (for a rescale lane: 2^k·q + r = W·x + b + 2^(k−1));
-/// - `produced`: the element's value, which other equations may read with a weight.
+/// - `produced`: the element's value, which other equations may read with a weight; a kind may produce
+///   further values (`extraProduced`, value 1, 2, … of `ElementSource.lane`) for equations that tie lanes
+///   together (Softmax's Σb = 1 and S = Σe over a row).
 /// No copy constraints are needed anywhere: every link is an equation of the fold.
 public protocol LaneGadget: Hashable, Sendable {
     /// Short name used for gate and selector names, e.g. "rescale16-relu".
@@ -31,6 +33,8 @@ public protocol LaneGadget: Hashable, Sendable {
     var receivedCount: Int { get }
     func received(_ cells: LaneCells) -> [Expression]
     func produced(_ cells: LaneCells) -> Expression
+    var extraProducedCount: Int { get }
+    func extraProduced(_ cells: LaneCells) -> [Expression]
     /// The lane's own constraints (each is multiplied by the kind's selector).
     func constraints(_ cells: LaneCells) -> [Expression]
     /// Cell values from the lane's trace integers (their meaning is the gadget's: see each gadget).
@@ -47,6 +51,10 @@ public protocol LaneGadget: Hashable, Sendable {
 }
 
 extension LaneGadget {
+    public var extraProducedCount: Int { 0 }
+    public func extraProduced(_ cells: LaneCells) -> [Expression] { [] }
+    /// Every produced value: the element's, then the extra ones.
+    public func allProduced(_ cells: LaneCells) -> [Expression] { [produced(cells)] + extraProduced(cells) }
     public var functionTable: LookupTable? { nil }
     public func tableInputs(_ cells: LaneCells) -> [Expression] { [] }
 }
@@ -60,6 +68,7 @@ public enum LaneKind: Hashable, Sendable {
     case maxPool(MaxPoolGadget)
     case product(ProductGadget)
     case table(TableGadget)
+    case softmax(SoftmaxGadget)
 
     public var gadget: any LaneGadget {
         switch self {
@@ -69,6 +78,7 @@ public enum LaneKind: Hashable, Sendable {
         case .maxPool(let g): return g
         case .product(let g): return g
         case .table(let g): return g
+        case .softmax(let g): return g
         }
     }
 

@@ -28,6 +28,8 @@ public struct CircuitLayout: Sendable {
     /// Most lanes in any row and most received equations per lane (challenge columns follow from them).
     public let maxLanes: Int
     public let maxPorts: Int
+    /// Most produced values per lane (1 + a kind's extra values).
+    public let maxProduced: Int
 
     public static let rangeTableRows = 256
     /// Function tables (tags 1, 2, … in this order) stacked in the `fn_*` fixed columns, and their total rows.
@@ -63,6 +65,7 @@ public struct CircuitLayout: Sendable {
         }
         maxLanes = lanesOfKind.max() ?? 1
         maxPorts = kinds.map(\.gadget.receivedCount).max() ?? 1
+        maxProduced = 1 + (kinds.map(\.gadget.extraProducedCount).max() ?? 0)
         functionTables = plan.functionTables
         functionTableRows = functionTables.reduce(0) { $0 + $1.values.count }
         tableLookupsOfKind = zip(kinds, lanesOfKind).map { kind, lanes in kind.gadget.functionTable == nil ? 0 : lanes }
@@ -116,8 +119,8 @@ public struct CircuitLayout: Sendable {
     public var fixedColumns: Int { 3 + kinds.count + (functionTables.isEmpty ? 0 : 4) }
     /// One logUp argument per limb column, and one per lane slot of each kind with a function table.
     public var lookupArguments: Int { limbColumns + tableLookupsOfKind.reduce(0, +) }
-    /// The constant column plus, per lane slot, one column per received port and one for the produced value.
-    public var challengeColumns: Int { 1 + maxLanes * (maxPorts + 1) }
+    /// The constant column plus, per lane slot, one column per received port and one per produced value.
+    public var challengeColumns: Int { 1 + maxLanes * (maxPorts + maxProduced) }
     /// Gates: the sum boundary and one per kind; the largest degree is 4 (selector·challenge·s·v).
     public var quotientDegree: Int { 4 }
 

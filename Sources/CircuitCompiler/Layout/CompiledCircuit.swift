@@ -10,9 +10,10 @@ import Quantization
 /// - advice `limb0…` (phase 1, each looked up in the 8-bit table), `free0…` (phase 1), `sum` (phase 2);
 /// - fixed `table8` (0…255), `q_range` (lane rows), `q_sum` (rows 0 and R), one selector per gadget kind;
 /// - instance `public0…`: the model inputs (unless private) then the outputs, u values per column;
-/// - one challenge ρ (after phase 1) and challenge columns `fold_const`, `fold_recv<t>.<port>`, `fold_prod<t>`.
+/// - one challenge ρ (after phase 1) and challenge columns `fold_const`, `fold_recv<t>.<port>`,
+///   `fold_prod<t>.<value>` (value 0: the element; 1, …: a kind's extra produced values).
 /// Gates: `sum-boundary` (sum = 0 on rows 0 and R) and one per kind: the fold transition
-/// sum(next) = sum + fold_const + Σ_lanes (Σ_ports fold_recv·received + fold_prod·produced), plus each lane's
+/// sum(next) = sum + fold_const + Σ_lanes (Σ_ports fold_recv·received + Σ_values fold_prod·produced), plus each lane's
 /// own constraints. Lookups: `range8.<j>` on every limb column.
 public struct CompiledCircuit: Sendable {
     public let plan: CircuitPlan
@@ -57,10 +58,10 @@ public struct CompiledCircuit: Sendable {
         let rho = cs.challenge("rho", afterPhase: 1)
         let constColumn = cs.challengeColumn("fold_const")
         var recv: [[ChallengeColumn]] = []
-        var prod: [ChallengeColumn] = []
+        var prod: [[ChallengeColumn]] = []
         for t in 0..<layout.maxLanes {
             recv.append((0..<layout.maxPorts).map { cs.challengeColumn("fold_recv\(t).\($0)") })
-            prod.append(cs.challengeColumn("fold_prod\(t)"))
+            prod.append((0..<layout.maxProduced).map { cs.challengeColumn($0 == 0 ? "fold_prod\(t)" : "fold_prod\(t).\($0)") })
         }
 
         // Range table: 0…255 on rows 0…255. The zero rows below it are the value 0, itself in range.
@@ -99,7 +100,7 @@ public struct CompiledCircuit: Sendable {
                     limbs: (0..<g.limbCells).map { limbs[t * g.limbCells + $0].cur },
                     free: (0..<g.freeCells).map { free[t * g.freeCells + $0].cur })
                 for (port, e) in g.received(cells).enumerated() { transition = transition - recv[t][port].cur * e }
-                transition = transition - prod[t].cur * g.produced(cells)
+                for (value, e) in g.allProduced(cells).enumerated() { transition = transition - prod[t][value].cur * e }
                 own += g.constraints(cells)
                 if let table = g.functionTable, let tag = tableTags[table] {
                     cs.addLookup(LookupArgument(name: "\(kind.name).\(t)", selector: kindSelectors[k],
@@ -144,14 +145,14 @@ public struct CompiledCircuit: Sendable {
                 let place = layout.placement(group: receiver.group, index: receiver.index, kind: kind)
                 recvEntries[place.slot][receiver.port].append(FoldMatrix.Entry(power: p, output: place.row, value: -1))
             }
-            var prodEntries = [[FoldMatrix.Entry]](repeating: [], count: layout.maxLanes)
+            var prodEntries = [[[FoldMatrix.Entry]]](repeating: Array(repeating: [], count: layout.maxProduced), count: layout.maxLanes)
             for (g, group) in plan.groups.enumerated() {
                 for index in 0..<group.count {
                     let terms = system.laneTerms[system.groupStart[g] + index]
                     guard !terms.isEmpty else { continue }
                     let place = layout.placement(group: g, index: index, kind: group.kind)
                     for term in terms {
-                        prodEntries[place.slot].append(FoldMatrix.Entry(power: term.power, output: place.row, value: term.weight))
+                        prodEntries[place.slot][term.value].append(FoldMatrix.Entry(power: term.power, output: place.row, value: term.weight))
                     }
                 }
             }
@@ -162,10 +163,10 @@ public struct CompiledCircuit: Sendable {
                         challenge: rho, startRow: 0,
                         source: .fold(try FoldMatrix(powers: powers, outputs: rows, entries: recvEntries[t][port]))))
                 }
-                if !prodEntries[t].isEmpty {
-                    cs.defineChallengeValues(prod[t], ChallengeSegment(
+                for value in 0..<layout.maxProduced where !prodEntries[t][value].isEmpty {
+                    cs.defineChallengeValues(prod[t][value], ChallengeSegment(
                         challenge: rho, startRow: 0,
-                        source: .fold(try FoldMatrix(powers: powers, outputs: rows, entries: prodEntries[t]))))
+                        source: .fold(try FoldMatrix(powers: powers, outputs: rows, entries: prodEntries[t][value]))))
                 }
             }
             circuit = try cs.build(log2Rows: layout.log2Rows)

@@ -146,7 +146,7 @@ public struct CircuitPlan: Sendable {
     }
 
     /// The gadget of an operation that gets lanes of its own (not folded): Relu, LeakyRelu, Clip, MaxPool, Mul of
-    /// two activations, Sigmoid, Tanh. Parameters come from the settings alone (the same rounding the quantizer
+    /// two activations, Sigmoid, Tanh, Softmax. Parameters come from the settings alone (the same rounding the quantizer
     /// uses), so `zkinfer stats` needs no weights.
     static func standaloneKind(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) throws -> LaneKind? {
         let bits = settings.activationBits, s = settings.activationScale, w = settings.parameterScale
@@ -176,6 +176,10 @@ public struct CircuitPlan: Sendable {
             return .table(TableGadget(table: LookupTable(.sigmoid, settings: settings), activationBits: bits))
         case .tanh:
             return .table(TableGadget(table: LookupTable(.tanh, settings: settings), activationBits: bits))
+        case .softmax:
+            return .softmax(SoftmaxGadget(table: LookupTable(.exp, settings: settings),
+                                          rowLength: graph.values[node.output].shape.last!, activationScale: s,
+                                          activationBits: bits))
         default:
             return nil
         }
@@ -183,7 +187,6 @@ public struct CircuitPlan: Sendable {
 
     static func hint(for operation: LayerOperation) -> String {
         switch operation {
-        case .softmax: return "Softmax has no circuit gadget yet; prove the logits (drop the final Softmax) instead"
         default: return ""
         }
     }

@@ -6,8 +6,9 @@ import Quantization
 public enum ElementSource: Hashable, Sendable {
     /// Index into the public values (model inputs first, then outputs).
     case publicValue(Int)
-    /// A lane: group index and lane index within the group.
-    case lane(group: Int, index: Int)
+    /// A lane: group index, lane index within the group, and which of its produced values (0: the element;
+    /// 1, 2, …: a kind's extra values, e.g. Softmax's exponent).
+    case lane(group: Int, index: Int, value: Int = 0)
 }
 
 /// The model as one system of linear equations over its elements, proved by a single fold
@@ -21,10 +22,17 @@ public enum ElementSource: Hashable, Sendable {
 /// receives its input through an equation with weight 1; each model output gets an equation tying its
 /// element to the public output value. Equations are numbered 0, 1, … so no two share a power of ρ.
 public struct LinearSystem: Sendable {
-    /// A weight W[p][e] on a lane element, or on a public value.
+    /// A weight W[p][e] on a lane element (produced value `value` of the lane), or on a public value.
     public struct Term: Hashable, Sendable {
         public let power: Int
         public let weight: Int64
+        public let value: Int
+
+        public init(power: Int, weight: Int64, value: Int = 0) {
+            self.power = power
+            self.weight = weight
+            self.value = value
+        }
     }
 
     public let equationCount: Int
@@ -76,7 +84,10 @@ public struct LinearSystem: Sendable {
             case .lanes(let group):
                 let g = plan.groups[group]
                 if g.receives {
-                    if case .rescale(let gadget) = g.kind {
+                    if case .softmax(let gadget) = g.kind {
+                        try Self.softmax(gadget, group: group, count: g.count, input: elements[node.inputs[0]],
+                                         layer: node.label, &builder)
+                    } else if case .rescale(let gadget) = g.kind {
                         let offset: Int64 = gadget.shift > 0 ? Int64(1) << (gadget.shift - 1) : 0
                         try Equations.emit(node, model.nodes[nodeIndex], graph: graph, elements: elements,
                                            layer: node.label) { index, terms, constant in
@@ -119,6 +130,31 @@ public struct LinearSystem: Sendable {
         (equationCount, constants, receivers, laneTerms, publicTerms, groupStart) = builder.finish()
     }
 
+    /// Softmax's equations, per row of n lanes starting at lane f (`SoftmaxGadget`): each lane receives its
+    /// element, the row's m and S (lane f's, or for lane f itself S = Σ_j e_j); and Σ_j b_j − 1 = 0, an
+    /// equation no lane receives. 3n equations per row.
+    static func softmax(_ gadget: SoftmaxGadget, group: Int, count: Int, input: [ElementSource], layer: String,
+                        _ builder: inout Builder) throws {
+        let n = gadget.rowLength
+        func lane(_ index: Int, _ value: SoftmaxGadget.Produced) -> ElementSource {
+            .lane(group: group, index: index, value: value.rawValue)
+        }
+        for first in stride(from: 0, to: count, by: n) {
+            let row = first..<(first + n)
+            for j in row {
+                try builder.equation(receiver: (group, j, 0), terms: [(input[j], 1)], constant: 0, offset: 0, layer: layer)
+                if j != first {
+                    try builder.equation(receiver: (group, j, 1), terms: [(lane(first, .maximum), 1)], constant: 0, offset: 0,
+                                         layer: layer)
+                }
+                let one: Int64 = 1
+                let sumTerms = j == first ? row.map { (lane($0, .exponent), one) } : [(lane(first, .sum), one)]
+                try builder.equation(receiver: (group, j, 2), terms: sumTerms, constant: 0, offset: 0, layer: layer)
+            }
+            try builder.equation(receiver: nil, terms: row.map { (lane($0, .bit), 1) }, constant: -1, offset: 0, layer: layer)
+        }
+    }
+
     /// Accumulates equations and their terms.
     struct Builder {
         var constants: [Int64] = []
@@ -148,21 +184,22 @@ public struct LinearSystem: Sendable {
             receivers.append(receiver)
             for (source, weight) in terms where weight != 0 {
                 switch source {
-                case .publicValue(let i): try Self.add(&publicTerms[i], p, weight, layer)
-                case .lane(let group, let index): try Self.add(&laneTerms[groupStart[group] + index], p, weight, layer)
+                case .publicValue(let i): try Self.add(&publicTerms[i], p, weight, 0, layer)
+                case .lane(let group, let index, let value):
+                    try Self.add(&laneTerms[groupStart[group] + index], p, weight, value, layer)
                 }
             }
         }
 
         /// Terms of one element arrive in increasing power order, so a repeated element (x + x) is the last.
-        static func add(_ terms: inout [Term], _ power: Int, _ weight: Int64, _ layer: String) throws {
-            if let last = terms.last, last.power == power {
+        static func add(_ terms: inout [Term], _ power: Int, _ weight: Int64, _ value: Int, _ layer: String) throws {
+            if let last = terms.last, last.power == power, last.value == value {
                 let (sum, overflow) = last.weight.addingReportingOverflow(weight)
                 guard !overflow else { throw CompilerError.witnessMismatch("weights of \(layer) overflow 64 bits") }
-                terms[terms.count - 1] = Term(power: power, weight: sum)
+                terms[terms.count - 1] = Term(power: power, weight: sum, value: value)
                 if sum == 0 { terms.removeLast() }
             } else {
-                terms.append(Term(power: power, weight: weight))
+                terms.append(Term(power: power, weight: weight, value: value))
             }
         }
 

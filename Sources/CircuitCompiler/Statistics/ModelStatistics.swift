@@ -200,6 +200,11 @@ public struct ModelStatistics: Sendable {
                 return total + (nonZero(isDiv ? 1 / v : v, w) ? 1 : 0)
             }
             return weights + (shift > 0 ? outputs : 0) + received
+        case .softmax:
+            // Per row of n: each element (2), m for n − 1 lanes (2), S = Σe (n + 1) and S for n − 1 lanes (2),
+            // Σb − 1 (n + 1).
+            let n = outputShape.last ?? 1
+            return outputs / n * (8 * n - 2)
         default:
             // A standalone gadget: each port's equation has the element it receives (weight 1) and the −1.
             return 2 * outputs * plan.groups[g].kind.gadget.receivedCount

@@ -99,6 +99,24 @@ extension CompiledCircuit {
                 [x[i], layerTrace.quotient[i], layerTrace.remainder[i], layerTrace.tableIndex[i], layerTrace.interpolation[i],
                  layerTrace.interpolationRemainder[i]]
             }, expected)
+        case .softmax(let gadget):
+            try traced(layerTrace.accumulator, layerTrace.quotient, layerTrace.remainder, layerTrace.tableIndex,
+                       layerTrace.interpolation, layerTrace.interpolationRemainder, layerTrace.exponent,
+                       layerTrace.divisionRemainder, what: "softmax evaluation")
+            let n = gadget.rowLength
+            guard layerTrace.rowMax.count * n == count, layerTrace.rowSum.count * n == count else {
+                throw CompilerError.witnessMismatch("layer \(node.label): the trace has no softmax row values")
+            }
+            // b = 1 on the first element of each row equal to its maximum.
+            var chosen = [Int64](repeating: 0, count: count)
+            for row in 0..<(count / n) {
+                if let j = (0..<n).first(where: { x[row * n + $0] == layerTrace.rowMax[row] }) { chosen[row * n + j] = 1 }
+            }
+            let t = layerTrace
+            return ({ i in
+                [x[i], t.rowMax[i / n], t.rowSum[i / n], t.exponent[i], expected[i], t.divisionRemainder[i], chosen[i],
+                 t.accumulator[i], t.quotient[i], t.remainder[i], t.tableIndex[i], t.interpolation[i], t.interpolationRemainder[i]]
+            }, expected)
         }
         guard case .rescale(let gadget) = plan.groups[g].kind else { return ({ _ in [] }, expected) }
         if node.operation == .relu {
