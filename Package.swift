@@ -124,13 +124,14 @@ let package = Package(
             path: "bench/zkbench",
             swiftSettings: kernelSettings),
 
-        // Tests.
-        .testTarget(name: "FieldArithmeticTests", dependencies: ["FieldArithmetic"]),
+        // Tests. `TestSupport` holds what several test targets share (the seeded generator).
+        .target(name: "TestSupport", dependencies: ["FieldArithmetic"], path: "Tests/TestSupport", exclude: ["README.md"]),
+        .testTarget(name: "FieldArithmeticTests", dependencies: ["TestSupport", "FieldArithmetic"]),
         .testTarget(name: "CryptoPrimitivesTests", dependencies: ["CryptoPrimitives"]),
         .testTarget(
-            name: "BN254Tests", dependencies: ["BN254", "FieldArithmetic"], exclude: ["Vectors"]),
+            name: "BN254Tests", dependencies: ["TestSupport", "BN254", "FieldArithmetic"], exclude: ["Vectors"]),
         .testTarget(name: "CommandLineSupportTests", dependencies: ["CommandLineSupport"]),
-        .testTarget(name: "ConstraintSystemTests", dependencies: ["ConstraintSystem", "FieldArithmetic"]),
+        .testTarget(name: "ConstraintSystemTests", dependencies: ["TestSupport", "ConstraintSystem", "FieldArithmetic"]),
         .testTarget(name: "ModelGraphTests", dependencies: ["ModelGraph"]),
         .testTarget(name: "ONNXImportTests", dependencies: ["ONNXImport", "ModelGraph"]),
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "ModelGraph"]),
@@ -151,15 +152,15 @@ let package = Package(
             name: "TranscriptTests", dependencies: ["Transcript", "BN254", "FieldArithmetic"], exclude: ["Vectors"]),
         .testTarget(
             name: "PlonkTests",
-            dependencies: [
+            dependencies: ["TestSupport", 
                 "PlonkProver", "PlonkVerifier", "ConstraintSystem", "KZG", "BN254", "FieldArithmetic", "Parallelism",
                 "Transcript",
             ],
             exclude: ["Fixtures"]),
-        .testTarget(name: "PolynomialsTests", dependencies: ["Polynomials", "Parallelism", "FieldArithmetic"]),
-        .testTarget(name: "MSMTests", dependencies: ["MSM", "BN254", "Parallelism", "FieldArithmetic"]),
+        .testTarget(name: "PolynomialsTests", dependencies: ["TestSupport", "Polynomials", "Parallelism", "FieldArithmetic"]),
+        .testTarget(name: "MSMTests", dependencies: ["TestSupport", "MSM", "BN254", "Parallelism", "FieldArithmetic"]),
         .testTarget(
-            name: "KZGTests", dependencies: ["KZG", "MSM", "Polynomials", "BN254", "FieldArithmetic", "Parallelism"],
+            name: "KZGTests", dependencies: ["TestSupport", "KZG", "MSM", "Polynomials", "BN254", "FieldArithmetic", "Parallelism"],
             exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,17 +1,5 @@
+import TestSupport
 import FieldArithmetic
-
-/// Deterministic generator (SplitMix64) so that a failing property test reproduces.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Random values of a field together with their GMP twins, mixed with edge cases.
 func sampleValues<F: PrimeField>(_ type: F.Type, count: Int, seed: UInt64) -> [BigInteger] {

@@ -1,3 +1,4 @@
+import TestSupport
 import BN254
 import FieldArithmetic
 import Foundation

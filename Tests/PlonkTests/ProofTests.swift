@@ -1,3 +1,4 @@
+import TestSupport
 import ConstraintSystem
 import FieldArithmetic
 import KZG

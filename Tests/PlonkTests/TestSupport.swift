@@ -1,27 +1,9 @@
+import TestSupport
 import BN254
 import ConstraintSystem
 import FieldArithmetic
 import KZG
 import Polynomials
-
-/// Deterministic generator (SplitMix64) so that a failing test reproduces.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func element() -> Fr {
-        var bytes: [UInt8] = []
-        for _ in 0..<8 { withUnsafeBytes(of: next()) { bytes += $0 } }
-        return Fr(wideBytes: bytes)
-    }
-}
 
 /// SRSs from a fixed, *known* τ — for tests only (fast for small sizes, and deterministic so that key
 /// fingerprints and the golden proof are reproducible).

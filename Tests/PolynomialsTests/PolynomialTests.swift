@@ -1,3 +1,4 @@
+import TestSupport
 import FieldArithmetic
 import Parallelism
 import Polynomials
