@@ -177,6 +177,16 @@ public enum SRSFile {
     static func readG1(
         _ file: UnsafeMutablePointer<FILE>, count: Int, section: String, hasher: inout SHA256, path: String
     ) throws -> [G1Affine] {
+        try streamG1(file, count: count, section: section, hasher: &hasher, path: path, decode: decodeChunk)
+    }
+
+    /// Reads `count` 64-byte G1 records in chunks of 4096 (never the whole section in memory twice),
+    /// hashing the raw bytes and letting `decode` turn each chunk into points; `decode` returns the first
+    /// failing (index, reason), if any.
+    static func streamG1(
+        _ file: UnsafeMutablePointer<FILE>, count: Int, section: String, hasher: inout SHA256, path: String,
+        decode: (_ buffer: [UInt8], _ count: Int, _ out: inout [G1Affine], _ offset: Int) throws -> (Int, String)?
+    ) throws -> [G1Affine] {
         var out = [G1Affine](repeating: .infinity, count: count)
         let chunk = 4096
         var buffer = [UInt8](repeating: 0, count: chunk * 64)
@@ -186,8 +196,9 @@ public enum SRSFile {
             let got = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, m * 64, file) }
             guard got == m * 64 else { throw KZGError.io(path: path, reason: "unexpected end of file in \(section)") }
             buffer.withUnsafeBytes { hasher.update(raw: UnsafeRawBufferPointer(rebasing: $0[0..<(m * 64)])) }
-            let failure = try decodeChunk(buffer, count: m, into: &out, offset: start)
-            if let (index, reason) = failure { throw KZGError.invalidPoint(section: section, index: index, reason: reason) }
+            if let (index, reason) = try decode(buffer, m, &out, start) {
+                throw KZGError.invalidPoint(section: section, index: index, reason: reason)
+            }
             start += m
         }
         return out

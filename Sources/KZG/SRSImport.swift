@@ -187,29 +187,17 @@ public enum SRSImport {
     static func readMontgomeryG1(
         _ file: UnsafeMutablePointer<FILE>, count: Int, section: String, hasher: inout SHA256, path: String
     ) throws -> [G1Affine] {
-        var out = [G1Affine](repeating: .infinity, count: count)
-        let chunk = 4096
-        var buffer = [UInt8](repeating: 0, count: chunk * 64)
-        var start = 0
-        while start < count {
-            let m = min(chunk, count - start)
-            let got = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, m * 64, file) }
-            guard got == m * 64 else { throw KZGError.io(path: path, reason: "unexpected end of file in \(section)") }
-            hasher.update(buffer[0..<(m * 64)])
-            var failure: (Int, String)?
+        try SRSFile.streamG1(file, count: count, section: section, hasher: &hasher, path: path) { buffer, m, out, start in
             for i in 0..<m {
                 do {
                     let p = try montgomeryG1(buffer[(i * 64)..<(i * 64 + 64)])
                     if p.isInfinity { throw CurveError.invalidFlags(group: "G1", detail: "point at infinity in an SRS") }
                     out[start + i] = p
                 } catch {
-                    failure = (start + i, "\(error)")
-                    break
+                    return (start + i, "\(error)")
                 }
             }
-            if let (index, reason) = failure { throw KZGError.invalidPoint(section: section, index: index, reason: reason) }
-            start += m
+            return nil
         }
-        return out
     }
 }
