@@ -27,21 +27,12 @@ extension AffinePoint where Curve == G1Curve {
     }
 
     public init<Bytes: Collection>(compressed bytes: Bytes) throws where Bytes.Element == UInt8 {
-        let data = Array(bytes)
-        guard data.count == 32 else { throw CurveError.wrongLength(group: "G1", expected: 32, actual: data.count) }
-        let flags = data[31] & PointFlags.mask
-        if flags & PointFlags.infinity != 0 {
-            guard Self.isCanonicalInfinity(data, flagByte: 31) else {
-                throw CurveError.invalidFlags(group: "G1", detail: "infinity flag with other bits set")
-            }
+        guard let (wantOdd, xBytes) = try PointFlags.read(bytes, group: "G1", length: 32, flagByte: 31, compressed: true) else {
             self = .infinity
             return
         }
-        var xBytes = data
-        xBytes[31] &= ~PointFlags.mask
         let x = try Self.coordinate(xBytes)
         guard var y = (x.squared() * x + G1Curve.b).squareRoot() else { throw CurveError.notOnCurve(group: "G1") }
-        let wantOdd = flags & PointFlags.sign != 0
         if (y.canonicalLimbs.0 & 1 == 1) != wantOdd { y = -y }
         if y.isZero && wantOdd {
             throw CurveError.invalidFlags(group: "G1", detail: "sign flag set for y = 0")
@@ -50,16 +41,7 @@ extension AffinePoint where Curve == G1Curve {
     }
 
     public init<Bytes: Collection>(uncompressed bytes: Bytes) throws where Bytes.Element == UInt8 {
-        let data = Array(bytes)
-        guard data.count == 64 else { throw CurveError.wrongLength(group: "G1", expected: 64, actual: data.count) }
-        let flags = data[31] & PointFlags.mask
-        if flags & PointFlags.sign != 0 {
-            throw CurveError.invalidFlags(group: "G1", detail: "sign flag on an uncompressed point")
-        }
-        if flags & PointFlags.infinity != 0 {
-            guard Self.isCanonicalInfinity(data, flagByte: 31) else {
-                throw CurveError.invalidFlags(group: "G1", detail: "infinity flag with other bits set")
-            }
+        guard let (_, data) = try PointFlags.read(bytes, group: "G1", length: 64, flagByte: 31, compressed: false) else {
             self = .infinity
             return
         }
@@ -70,9 +52,5 @@ extension AffinePoint where Curve == G1Curve {
 
     static func coordinate<Bytes: Collection>(_ bytes: Bytes) throws -> Fq where Bytes.Element == UInt8 {
         do { return try Fq(canonicalBytes: bytes) } catch { throw CurveError.nonCanonicalCoordinate(group: "G1") }
-    }
-
-    static func isCanonicalInfinity(_ data: [UInt8], flagByte: Int) -> Bool {
-        data.enumerated().allSatisfy { index, byte in byte == (index == flagByte ? PointFlags.infinity : 0) }
     }
 }

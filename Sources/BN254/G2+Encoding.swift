@@ -27,21 +27,12 @@ extension AffinePoint where Curve == G2Curve {
     }
 
     public init<Bytes: Collection>(compressed bytes: Bytes) throws where Bytes.Element == UInt8 {
-        let data = Array(bytes)
-        guard data.count == 64 else { throw CurveError.wrongLength(group: "G2", expected: 64, actual: data.count) }
-        let flags = data[63] & PointFlags.mask
-        if flags & PointFlags.infinity != 0 {
-            guard G1Affine.isCanonicalInfinity(data, flagByte: 63) else {
-                throw CurveError.invalidFlags(group: "G2", detail: "infinity flag with other bits set")
-            }
+        guard let (wantSign, xBytes) = try PointFlags.read(bytes, group: "G2", length: 64, flagByte: 63, compressed: true) else {
             self = .infinity
             return
         }
-        var xBytes = data
-        xBytes[63] &= ~PointFlags.mask
         let x = Fq2(try Self.coordinate(xBytes[0..<32]), try Self.coordinate(xBytes[32..<64]))
         guard var y = (x.squared() * x + G2Curve.b).squareRoot() else { throw CurveError.notOnCurve(group: "G2") }
-        let wantSign = flags & PointFlags.sign != 0
         if y.sign != wantSign { y = -y }
         if y.isZero && wantSign {
             throw CurveError.invalidFlags(group: "G2", detail: "sign flag set for y = 0")
@@ -51,16 +42,7 @@ extension AffinePoint where Curve == G2Curve {
     }
 
     public init<Bytes: Collection>(uncompressed bytes: Bytes) throws where Bytes.Element == UInt8 {
-        let data = Array(bytes)
-        guard data.count == 128 else { throw CurveError.wrongLength(group: "G2", expected: 128, actual: data.count) }
-        let flags = data[63] & PointFlags.mask
-        if flags & PointFlags.sign != 0 {
-            throw CurveError.invalidFlags(group: "G2", detail: "sign flag on an uncompressed point")
-        }
-        if flags & PointFlags.infinity != 0 {
-            guard G1Affine.isCanonicalInfinity(data, flagByte: 63) else {
-                throw CurveError.invalidFlags(group: "G2", detail: "infinity flag with other bits set")
-            }
+        guard let (_, data) = try PointFlags.read(bytes, group: "G2", length: 128, flagByte: 63, compressed: false) else {
             self = .infinity
             return
         }
