@@ -8,11 +8,15 @@ public struct CompileOptions: Hashable, Sendable, Codable {
     public var lanesPerRow: Int?
     /// A larger circuit than needed (e.g. to share an SRS size); nil = the smallest that fits.
     public var log2Rows: Int?
+    /// Range checks stacked into a few looked-up columns (true) or one lookup per limb column (false); nil
+    /// chooses by cost (`--range-checks`). See `CircuitLayout`.
+    public var stackRangeChecks: Bool?
 
-    public init(publicInput: Bool = true, lanesPerRow: Int? = nil, log2Rows: Int? = nil) {
+    public init(publicInput: Bool = true, lanesPerRow: Int? = nil, log2Rows: Int? = nil, stackRangeChecks: Bool? = nil) {
         self.publicInput = publicInput
         self.lanesPerRow = lanesPerRow
         self.log2Rows = log2Rows
+        self.stackRangeChecks = stackRangeChecks
     }
 
     /// Lanes per row tried by the automatic choice.

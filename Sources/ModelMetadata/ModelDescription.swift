@@ -24,7 +24,7 @@ public struct ModelDescription: Equatable, Sendable {
         }
     }
 
-    public static let currentCompilerVersion = "ZKInfer compiler 2"
+    public static let currentCompilerVersion = "ZKInfer compiler 3"
 
     public var compilerVersion: String
     public var modelSHA256: String

@@ -23,6 +23,8 @@ public struct CircuitFile: Sendable {
         public var publicInput: Bool
         public var lanesPerRow: Int
         public var log2Rows: Int
+        /// Range checks stacked into a few looked-up columns (CircuitLayout).
+        public var stackRangeChecks: Bool
     }
 
     public let header: Header
@@ -43,7 +45,7 @@ public struct CircuitFile: Sendable {
         let header = Header(
             compiler: ModelDescriptionBuilder.compilerVersion, modelSHA256: SHA256.hash(onnx).hexEncoded,
             settings: settings, publicInput: options.publicInput, lanesPerRow: compiled.layout.lanesPerRow,
-            log2Rows: compiled.layout.log2Rows)
+            log2Rows: compiled.layout.log2Rows, stackRangeChecks: compiled.layout.isStacked)
         return (CircuitFile(header: header, onnx: onnx), compiled)
     }
 
@@ -57,7 +59,8 @@ public struct CircuitFile: Sendable {
         }
         let graph = try ONNXImporter.importModel(bytes: onnx).graph
         let model = try QuantizedModel(graph, settings: header.settings)
-        let options = CompileOptions(publicInput: header.publicInput, lanesPerRow: header.lanesPerRow, log2Rows: header.log2Rows)
+        let options = CompileOptions(publicInput: header.publicInput, lanesPerRow: header.lanesPerRow, log2Rows: header.log2Rows,
+                                     stackRangeChecks: header.stackRangeChecks)
         return (model, try CompiledCircuit(model: model, options: options))
     }
 

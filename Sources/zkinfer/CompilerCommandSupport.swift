@@ -8,6 +8,7 @@ enum CompilerCommandSupport {
         .flag("private-input", "keep the model input a witness (range-checked) instead of a public value"),
         .value("lanes", "N", "elements per row of the widest gadget (default: chosen automatically)"),
         .value("log2-rows", "K", "build a larger circuit than needed (2^K rows)"),
+        .value("range-checks", "stacked|columns", "range-check layout (default: the cheaper for this model)"),
     ]
 
     static func compileOptions(_ invocation: Invocation) throws -> CompileOptions {
@@ -15,7 +16,15 @@ enum CompilerCommandSupport {
             try invocation.integer("lanes", default: 1, in: CompileOptions.laneChoices.lowerBound...256)
         }
         let log2 = try invocation.value("log2-rows").map { _ in try invocation.integer("log2-rows", default: 0, in: 3...28) }
-        return CompileOptions(publicInput: !invocation.flag("private-input"), lanesPerRow: lanes, log2Rows: log2)
+        let stacked: Bool?
+        switch invocation.value("range-checks") {
+        case nil: stacked = nil
+        case "stacked": stacked = true
+        case "columns": stacked = false
+        case let other?: throw CommandFailure.usage("--range-checks must be 'stacked' or 'columns', not '\(other)'")
+        }
+        return CompileOptions(publicInput: !invocation.flag("private-input"), lanesPerRow: lanes, log2Rows: log2,
+                              stackRangeChecks: stacked)
     }
 
     /// Runs `body`, turning an unsupported model into exit 1 and other compiler errors into exit 2.

@@ -53,7 +53,8 @@ enum StatsCommand {
                 ("rowsUsed", .int(s.rowsUsed)), ("log2Rows", .int(s.log2Rows)), ("rows", .int(s.rowCount)),
                 ("adviceColumns", .int(s.adviceColumns)), ("fixedColumns", .int(s.fixedColumns)),
                 ("challengeColumns", .int(s.challengeColumns)), ("instanceColumns", .int(s.instanceColumns)),
-                ("lookupArguments", .int(s.lookupArguments)), ("publicInputs", .int(s.publicInputs)),
+                ("lookupArguments", .int(s.lookupArguments)), ("stackedCells", .int(s.stackedCells)),
+                ("stackColumns", .int(s.stackColumns)), ("publicInputs", .int(s.publicInputs)),
                 ("publicOutputs", .int(s.publicOutputs)), ("equations", .int(s.equations)),
                 ("foldEntries", .int(s.foldEntries)), ("proofBytes", .int(s.proofBytes)),
                 ("estimatedProvingKeyBytes", .int(s.estimatedProvingKeyBytes)),
@@ -78,6 +79,11 @@ enum StatsCommand {
         }
         Console.out("totals:")
         Console.out("  rows: \(s.laneRows) lane rows (\(s.lanesPerRow) lane\(s.lanesPerRow == 1 ? "" : "s") per row), \(s.tableRows)-row range table → 2^\(s.log2Rows) = \(s.rowCount) rows padded (incl. 5 reserved)")
+        if s.stackColumns > 0 {
+            Console.out("  range checks: \(s.stackedCells) limb cells copied into \(s.stackColumns) stacked column\(s.stackColumns == 1 ? "" : "s") (one lookup each)")
+        } else {
+            Console.out("  range checks: one lookup per limb column")
+        }
         Console.out("  columns: \(s.adviceColumns) advice, \(s.fixedColumns) fixed, \(s.challengeColumns) challenge, \(s.instanceColumns) instance; \(s.lookupArguments) lookup arguments, no copy constraints")
         Console.out("  fold: \(s.equations) equations, \(s.foldEntries) entries folded by the verifier; public values: \(s.publicInputs) inputs, \(s.publicOutputs) outputs")
         Console.out("  proof: \(s.proofBytes) bytes; estimated proving key \(CompilerCommandSupport.bytes(s.estimatedProvingKeyBytes)), prover peak memory \(CompilerCommandSupport.bytes(s.estimatedProverPeakBytes))")

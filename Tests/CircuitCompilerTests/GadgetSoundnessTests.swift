@@ -15,10 +15,10 @@ struct GadgetSoundnessTests {
 
     init() throws {
         let graph = try SyntheticModels.everyGadget()
-        c = try Compiled(graph, input: randomInputs(graph, seed: 21))
+        c = try Compiled(graph, input: randomInputs(graph, seed: 21), options: .columnRangeChecks)
     }
 
-    var close: String { "sum-boundary@\(c.compiled.layout.laneRows)" }
+    var close: String { "sum-boundary@\(c.compiled.layout.closeRow)" }
 
     func gate(_ layer: String) -> String { c.compiled.plan.groups[c.group(layer)].kind.name }
 

@@ -19,13 +19,13 @@ struct SoftmaxSoundnessTests {
 
     init() throws {
         let graph = try SyntheticModels.softmax()
-        c = try Compiled(graph, input: randomInputs(graph, seed: 5))
+        c = try Compiled(graph, input: randomInputs(graph, seed: 5), options: .columnRangeChecks)
         g = c.group("softmax")
         guard case .softmax(let s) = c.compiled.plan.groups[g].kind else { throw CompilerError.invalidOptions("no softmax lanes") }
         gadget = s
     }
 
-    var close: String { "sum-boundary@\(c.compiled.layout.laneRows)" }
+    var close: String { "sum-boundary@\(c.compiled.layout.closeRow)" }
     var gate: String { gadget.name }
     var s: Int64 { Int64(gadget.activationScale) }
     var table: LookupTable { gadget.table }

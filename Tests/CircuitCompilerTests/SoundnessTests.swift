@@ -13,10 +13,10 @@ struct SoundnessTests {
 
     init() throws {
         let graph = try SyntheticModels.mlp()
-        c = try Compiled(graph, input: randomInputs(graph, seed: 1))
+        c = try Compiled(graph, input: randomInputs(graph, seed: 1), options: .columnRangeChecks)
     }
 
-    var closeRow: String { "sum-boundary@\(c.compiled.layout.laneRows)" }
+    var closeRow: String { "sum-boundary@\(c.compiled.layout.closeRow)" }
 
     /// Lanes of `layer` whose quotient satisfies `predicate`.
     func lanes(_ layer: String, where predicate: (Int64) -> Bool) throws -> [Int] {
@@ -156,7 +156,7 @@ struct SoundnessTests {
         let graph = try SyntheticModels.mlp()
         var settings = QuantizationSettings.default
         settings.parameterScale = 13
-        let c13 = try Compiled(graph, input: randomInputs(graph, seed: 2), settings: settings)
+        let c13 = try Compiled(graph, input: randomInputs(graph, seed: 2), settings: settings, options: .columnRangeChecks)
         #expect(c13.check(try c13.witness()).isEmpty)
         let g = c13.group("fc1")
         let index = try #require(try (0..<c13.compiled.plan.groups[g].count).first { try c13.laneInputs(group: g, index: $0)[0] < 0 })
@@ -175,14 +175,14 @@ struct SoundnessTests {
 
     @Test func privateInputIsRangeCheckedAndBound() throws {
         let graph = try SyntheticModels.mlp()
-        let p = try Compiled(graph, input: randomInputs(graph, seed: 3), options: CompileOptions(publicInput: false))
+        let p = try Compiled(graph, input: randomInputs(graph, seed: 3), options: CompileOptions(publicInput: false, stackRangeChecks: false))
         #expect(p.compiled.plan.publicInputCount == 0)
         #expect(p.check(try p.witness()).isEmpty)
         let g = p.group("x")
         // Another (in-range) input: the fold catches it, since every layer's output was computed from the first.
         var inputs = try p.laneInputs(group: g, index: 0)
         inputs[0] += 1
-        #expect(p.check(try p.tampered(group: g, index: 0, inputs: inputs)).namesAndRows == ["sum-boundary@\(p.compiled.layout.laneRows)"])
+        #expect(p.check(try p.tampered(group: g, index: 0, inputs: inputs)).namesAndRows == ["sum-boundary@\(p.compiled.layout.closeRow)"])
         // An out-of-range input: its top limb exceeds 255.
         let row = p.compiled.cells(group: g, index: 0).row
         let a = try p.tampered(group: g, index: 0, inputs: try p.laneInputs(group: g, index: 0)) { a, cells in

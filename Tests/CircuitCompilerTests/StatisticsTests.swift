@@ -5,19 +5,23 @@ import Testing
 
 /// Statistics from the plan alone agree with the circuit actually built; compiling twice gives the same circuit.
 struct StatisticsTests {
-    @Test(arguments: Repository.models + ["synthetic", "gadgets", "softmax"])
-    func planStatisticsMatchTheBuiltCircuit(_ name: String) throws {
+    @Test(arguments: Repository.models + ["synthetic", "gadgets", "softmax"], [false, true])
+    func planStatisticsMatchTheBuiltCircuit(_ name: String, stacked: Bool) throws {
         let c: Compiled
+        let options = CompileOptions(stackRangeChecks: stacked)
         switch name {
         case "synthetic":
-            c = try Compiled(try SyntheticModels.everyLinearOperation(), input: randomInputs(try SyntheticModels.everyLinearOperation(), seed: 5))
+            c = try Compiled(try SyntheticModels.everyLinearOperation(), input: randomInputs(try SyntheticModels.everyLinearOperation(), seed: 5),
+                             options: options)
         case "gadgets":
-            c = try Compiled(try SyntheticModels.everyGadget(), input: randomInputs(try SyntheticModels.everyGadget(), seed: 21))
+            c = try Compiled(try SyntheticModels.everyGadget(), input: randomInputs(try SyntheticModels.everyGadget(), seed: 21), options: options)
         case "softmax":
-            c = try Compiled(try SyntheticModels.softmax(), input: randomInputs(try SyntheticModels.softmax(), seed: 5))
+            c = try Compiled(try SyntheticModels.softmax(), input: randomInputs(try SyntheticModels.softmax(), seed: 5), options: options)
         default:
-            c = try Compiled(shared: name)
+            c = try Compiled(shared: name, options: options)
         }
+        #expect(c.compiled.layout.isStacked == stacked)
+        #expect(c.check(try c.witness()).isEmpty)
         let stats = ModelStatistics(plan: c.compiled.plan, layout: c.compiled.layout)
         let built = CircuitStatistics(c.compiled.circuit, assignment: try c.witness())
         #expect(stats.log2Rows == built.log2Rows)
@@ -29,7 +33,7 @@ struct StatisticsTests {
         #expect(stats.lookupArguments == built.lookups)
         #expect(stats.proofBytes == built.proof.bytes)
         #expect(stats.foldEntries == built.foldEntries)
-        #expect(stats.equations == c.compiled.system.equationCount)
+        #expect(stats.equations == c.compiled.system.equationCount + c.compiled.layout.stackedCells)
         #expect(stats.publicInputs + stats.publicOutputs == built.publicValues)
         #expect(stats.layers.reduce(0) { $0 + $1.rows } + 1 == stats.laneRows)
         // Every lane cell is assigned, plus the running sum on rows 0…R (and zero-filled unused limb cells).

@@ -8,6 +8,12 @@ import Quantization
 /// lanes in a row. Groups are placed in graph order, each starting on a fresh row, so the layout depends only
 /// on the plan (deterministic). Row R (after the last lane row) closes the running sum; the 256-row range
 /// table lives in a fixed column beside the lanes, so the circuit needs max(R + 1, 256) usable rows.
+///
+/// Range checks are either *per column* (one logUp argument on each limb column, on the lane rows) or
+/// *stacked*: every limb cell of the lane rows is copied, one per row, into a few `stack` columns that alone
+/// are looked up, and each copy is an equation of the fold (limb − stack cell = 0, its own power of ρ). The
+/// range table forces at least 256 rows anyway, so a small model's few lane rows leave most rows empty:
+/// stacking turns seven lookup arguments (each a committed multiplicity and running sum) into one or two.
 public struct CircuitLayout: Sendable {
     public struct Placement: Hashable, Sendable {
         public let row: Int
@@ -38,7 +44,17 @@ public struct CircuitLayout: Sendable {
     /// Function-table lookup arguments of each kind: one per lane slot of a kind with a table, else 0.
     public let tableLookupsOfKind: [Int]
 
-    public init(plan: CircuitPlan, lanesPerRow: Int, log2Rows requested: Int? = nil) throws {
+    /// Columns holding the stacked limb copies (0: range checks per limb column) and rows used in each.
+    public let stackColumns: Int
+    public let stackLength: Int
+    /// Limb cells copied into the stack: every limb column on every lane row (padding included).
+    public var stackedCells: Int { stackColumns == 0 ? 0 : laneRows * limbColumns }
+    /// Where stacked cell i = row·limbColumns + column lives.
+    public func stackPlace(_ i: Int) -> (column: Int, row: Int) { (i / stackLength, i % stackLength) }
+    /// The row where the running sum closes (after the lanes and the stack).
+    public var closeRow: Int { max(laneRows, stackLength) }
+
+    public init(plan: CircuitPlan, lanesPerRow: Int, log2Rows requested: Int? = nil, stacked: Bool = false) throws {
         guard lanesPerRow >= 1 else { throw CompilerError.invalidOptions("lanes per row must be at least 1") }
         let kinds = plan.kinds
         let maxLimbs = kinds.map(\.gadget.limbCells).max() ?? 1
@@ -97,6 +113,17 @@ public struct CircuitLayout: Sendable {
         }
         self.groupRows = groupRows
         laneRows = row
+        // Stacking never makes the circuit taller: the copies fill the rows the table needs anyway, in as many
+        // columns as it takes (each leaves the close row free).
+        let cells = row * limbColumns
+        if stacked && cells > 0 {
+            let available = usable - 1
+            stackColumns = (cells + available - 1) / available
+            stackLength = (cells + stackColumns - 1) / stackColumns
+        } else {
+            stackColumns = 0
+            stackLength = 0
+        }
     }
 
     /// Instance columns holding the public values, and the length of each (the last may hold fewer values).
@@ -112,15 +139,22 @@ public struct CircuitLayout: Sendable {
 
     // MARK: Shape of the resulting circuit (also what `zkinfer stats` reports without building it)
 
-    /// Advice columns: limbs, free cells, and the running sum.
-    public var adviceColumns: Int { limbColumns + freeColumns + 1 }
-    /// Fixed columns: the range table, the range selector, the sum boundary selector, one selector per kind, and
-    /// (tag, index, value, delta) when there are function tables.
-    public var fixedColumns: Int { 3 + kinds.count + (functionTables.isEmpty ? 0 : 4) }
-    /// One logUp argument per limb column, and one per lane slot of each kind with a function table.
-    public var lookupArguments: Int { limbColumns + tableLookupsOfKind.reduce(0, +) }
-    /// The constant column plus, per lane slot, one column per received port and one per produced value.
-    public var challengeColumns: Int { 1 + maxLanes * (maxPorts + maxProduced) }
+    public var isStacked: Bool { stackColumns > 0 }
+    /// Rows after the lanes where only the stack's copies enter the running sum (their own gate, `sum-stack`).
+    public var stackOnlyRows: Range<Int> { laneRows..<closeRow }
+
+    /// Advice columns: limbs, free cells, the running sum, and the stack.
+    public var adviceColumns: Int { limbColumns + freeColumns + 1 + stackColumns }
+    /// Fixed columns: the range table, the range selector, the sum boundary selector, one selector per kind,
+    /// (tag, index, value, delta) when there are function tables, and the `sum-stack` selector when the stack
+    /// runs past the lanes.
+    public var fixedColumns: Int { 3 + kinds.count + (functionTables.isEmpty ? 0 : 4) + (stackOnlyRows.isEmpty ? 0 : 1) }
+    /// One logUp argument per limb column (or per stack column), and one per lane slot of each kind with a
+    /// function table.
+    public var lookupArguments: Int { (isStacked ? stackColumns : limbColumns) + tableLookupsOfKind.reduce(0, +) }
+    /// The constant column plus, per lane slot, one column per received port and one per produced value; when
+    /// stacked, the lane side of the copies (`fold_tie`) and one per stack column.
+    public var challengeColumns: Int { 1 + maxLanes * (maxPorts + maxProduced) + (isStacked ? 1 + stackColumns : 0) }
     /// Gates: the sum boundary and one per kind; the largest degree is 4 (selector·challenge·s·v).
     public var quotientDegree: Int { 4 }
 
@@ -132,20 +166,28 @@ public struct CircuitLayout: Sendable {
 
     public var rowCount: Int { 1 << log2Rows }
 
+    /// (committed columns + half the challenge columns) × rows: what the automatic choice minimises.
+    public static func cost(_ layout: CircuitLayout) -> Double {
+        let committed = Double(layout.adviceColumns + 2 * layout.lookupArguments)
+        return (committed + Double(layout.challengeColumns) / 2) * Double(layout.rowCount)
+    }
+
     /// The automatic choice: the fewest lanes per row that fits the smallest circuit, preferring a proof within
     /// `proofByteBudget`; the cost compared is (committed columns + half the challenge columns) × rows, which
-    /// tracks the prover's MSM and NTT work.
-    public static func automatic(plan: CircuitPlan, log2Rows: Int? = nil, proofByteBudget: Int = 3072) throws -> CircuitLayout {
+    /// tracks the prover's MSM and NTT work. Both range-check layouts are tried unless `stacked` is given.
+    public static func automatic(plan: CircuitPlan, log2Rows: Int? = nil, stacked: Bool? = nil, proofByteBudget: Int = 3072)
+        throws -> CircuitLayout
+    {
         var best: (layout: CircuitLayout, cost: Double, fits: Bool)?
         var lastError: Error?
-        for lanes in CompileOptions.laneChoices {
+        let choices = CompileOptions.laneChoices.flatMap { lanes in (stacked.map { [$0] } ?? [false, true]).map { (lanes, $0) } }
+        for (lanes, stack) in choices {
             let layout: CircuitLayout
-            do { layout = try CircuitLayout(plan: plan, lanesPerRow: lanes, log2Rows: log2Rows) } catch {
+            do { layout = try CircuitLayout(plan: plan, lanesPerRow: lanes, log2Rows: log2Rows, stacked: stack) } catch {
                 lastError = error
                 continue
             }
-            let committed = Double(layout.adviceColumns + 2 * layout.lookupArguments)
-            let cost = (committed + Double(layout.challengeColumns) / 2) * Double(layout.rowCount)
+            let cost = Self.cost(layout)
             let fits = layout.proofBytes <= proofByteBudget
             if let current = best {
                 if (fits && !current.fits) || (fits == current.fits && cost < current.cost) { best = (layout, cost, fits) }

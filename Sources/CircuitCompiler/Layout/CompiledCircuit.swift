@@ -7,8 +7,10 @@ import Quantization
 /// the handles the witness builder and the tests need.
 ///
 /// Columns (docs: Sources/CircuitCompiler/README.md):
-/// - advice `limb0…` (phase 1, each looked up in the 8-bit table), `free0…` (phase 1), `sum` (phase 2);
-/// - fixed `table8` (0…255), `q_range` (lane rows), `q_sum` (rows 0 and R), one selector per gadget kind;
+/// - advice `limb0…` (phase 1, each looked up in the 8-bit table — or, stacked, copied into `stack0…`, which
+///   are), `free0…` (phase 1), `sum` (phase 2);
+/// - fixed `table8` (0…255), `q_range` (lane rows, or the stack's rows), `q_sum` (rows 0 and the close row),
+///   one selector per gadget kind, `q_sum_stack` (stack rows past the lanes);
 /// - instance `public0…`: the model inputs (unless private) then the outputs, u values per column;
 /// - one challenge ρ (after phase 1) and challenge columns `fold_const`, `fold_recv<t>.<port>`,
 ///   `fold_prod<t>.<value>` (value 0: the element; 1, …: a kind's extra produced values).
@@ -24,6 +26,8 @@ public struct CompiledCircuit: Sendable {
     public let limbs: [AdviceColumn]
     public let free: [AdviceColumn]
     public let sum: AdviceColumn
+    /// The stacked limb copies (empty when range checks are per limb column).
+    public let stack: [AdviceColumn]
     /// Instance columns of the public values, `layout.publicColumnLength` values each (the last: the rest).
     public let publicValues: [InstanceColumn]
     public let rho: Challenge
@@ -32,8 +36,16 @@ public struct CompiledCircuit: Sendable {
 
     public init(model: QuantizedModel, options: CompileOptions = CompileOptions()) throws {
         let plan = try CircuitPlan(graph: model.graph, settings: model.settings, options: options)
-        let layout = try options.lanesPerRow.map { try CircuitLayout(plan: plan, lanesPerRow: $0, log2Rows: options.log2Rows) }
-            ?? CircuitLayout.automatic(plan: plan, log2Rows: options.log2Rows)
+        let layout: CircuitLayout
+        if let lanes = options.lanesPerRow, let stacked = options.stackRangeChecks {
+            layout = try CircuitLayout(plan: plan, lanesPerRow: lanes, log2Rows: options.log2Rows, stacked: stacked)
+        } else if let lanes = options.lanesPerRow {
+            // Lanes given, range checks by cost: the cheaper of the two layouts at that width.
+            let both = try [false, true].map { try CircuitLayout(plan: plan, lanesPerRow: lanes, log2Rows: options.log2Rows, stacked: $0) }
+            layout = both.min { CircuitLayout.cost($0) < CircuitLayout.cost($1) }!
+        } else {
+            layout = try CircuitLayout.automatic(plan: plan, log2Rows: options.log2Rows, stacked: options.stackRangeChecks)
+        }
         try self.init(plan: plan, layout: layout, model: model)
     }
 
@@ -47,10 +59,12 @@ public struct CompiledCircuit: Sendable {
         let limbs = (0..<layout.limbColumns).map { cs.adviceColumn("limb\($0)") }
         let free = (0..<layout.freeColumns).map { cs.adviceColumn("free\($0)") }
         let sum = cs.adviceColumn("sum", phase: 2)
+        let stack = (0..<layout.stackColumns).map { cs.adviceColumn("stack\($0)") }
         let table = cs.fixedColumn("table8")
         let qRange = cs.fixedColumn("q_range")
         let qSum = cs.fixedColumn("q_sum")
         let kindSelectors = layout.kinds.map { cs.fixedColumn("q_" + $0.name) }
+        let qStackOnly = layout.stackOnlyRows.isEmpty ? nil : cs.fixedColumn("q_sum_stack")
         let publicCount = plan.publicInputCount + plan.publicOutputCount
         let publicValues = (0..<layout.publicColumns).map { c in
             cs.instanceColumn("public\(c)", length: min(layout.publicColumnLength, publicCount - c * layout.publicColumnLength))
@@ -63,11 +77,32 @@ public struct CompiledCircuit: Sendable {
             recv.append((0..<layout.maxPorts).map { cs.challengeColumn("fold_recv\(t).\($0)") })
             prod.append((0..<layout.maxProduced).map { cs.challengeColumn($0 == 0 ? "fold_prod\(t)" : "fold_prod\(t).\($0)") })
         }
+        let tieColumn = layout.isStacked ? cs.challengeColumn("fold_tie") : nil
+        let stackFold = (0..<layout.stackColumns).map { cs.challengeColumn("fold_stack\($0)") }
 
         // Range table: 0…255 on rows 0…255. The zero rows below it are the value 0, itself in range.
         for v in 0..<CircuitLayout.rangeTableRows { cs.setFixed(table, row: v, Int64(v)) }
-        for (j, limb) in limbs.enumerated() {
-            cs.addLookup(LookupArgument(name: "range8.\(j)", selector: qRange, inputs: [limb.cur], table: [table]))
+        if layout.isStacked {
+            for (k, column) in stack.enumerated() {
+                cs.addLookup(LookupArgument(name: "range8.stack\(k)", selector: qRange, inputs: [column.cur], table: [table]))
+            }
+        } else {
+            for (j, limb) in limbs.enumerated() {
+                cs.addLookup(LookupArgument(name: "range8.\(j)", selector: qRange, inputs: [limb.cur], table: [table]))
+            }
+        }
+        // The stack's side of the copies: fold_stack<k>·stack<k> on every row of the sum. The lanes' side, on a
+        // lane row r: fold_tie(r)·Σ_j ρ^j·limb_j with fold_tie(r) = ρ^(P₀ + r·J), so limb j of row r carries the
+        // power P₀ + r·J + j and the stack cell holding its copy −ρ^(P₀ + r·J + j): one equation per limb cell.
+        let stackTerms = zip(stack, stackFold).map { column, fold in fold.cur * column.cur }
+        var tieTerms: [Expression] = []
+        if let tieColumn, let last = limbs.last {
+            let tied = limbs.dropLast().reversed().reduce(last.cur) { $0 * rho.expression + $1.cur }
+            tieTerms.append(tieColumn.cur * tied)
+        }
+        // Past the lanes, fold_tie is 0 and the limb cells are empty: only the stack terms are read there.
+        func minusCopies(_ e: Expression, lanes: Bool = true) -> Expression {
+            (stackTerms + (lanes ? tieTerms : [])).reduce(e) { $0 - $1 }
         }
         // Function tables, stacked: rows of table i carry tag i + 1, so the zero rows below match no lookup.
         var tableTags: [LookupTable: Int] = [:]
@@ -88,12 +123,12 @@ public struct CompiledCircuit: Sendable {
         }
         cs.addGate(name: "sum-boundary", selector: qSum, constraints: [sum.cur])
         cs.enable(qSum, row: 0)
-        cs.enable(qSum, row: layout.laneRows)
-        cs.enable(qRange, rows: 0..<layout.laneRows)
+        cs.enable(qSum, row: layout.closeRow)
+        cs.enable(qRange, rows: 0..<(layout.isStacked ? layout.stackLength : layout.laneRows))
 
         for (k, kind) in layout.kinds.enumerated() {
             let g = kind.gadget
-            var transition = sum.next - sum.cur - constColumn.cur
+            var transition = minusCopies(sum.next - sum.cur - constColumn.cur)
             var own: [Expression] = []
             for t in 0..<layout.lanesOfKind[k] {
                 let cells = LaneCells(
@@ -114,9 +149,15 @@ public struct CompiledCircuit: Sendable {
             let rows = layout.groupRows[index]
             cs.enable(kindSelectors[k], rows: rows.start..<(rows.start + rows.count))
         }
+        if let qStackOnly {
+            // Past the lanes the sum only collects the stack's copies (last gate: `assignSum` relies on it).
+            cs.addGate(name: "sum-stack", selector: qStackOnly, constraints: [minusCopies(sum.next - sum.cur - constColumn.cur, lanes: false)])
+            cs.enable(qStackOnly, rows: layout.stackOnlyRows)
+        }
 
-        // Challenge columns: the model's equations folded at ρ.
-        let powers = system.equationCount
+        // Challenge columns: the model's equations folded at ρ, then (stacked) one copy equation per limb cell.
+        let tieBase = system.equationCount
+        let powers = tieBase + layout.stackedCells
         let biasEntries = system.constants.enumerated().compactMap { p, b in
             b == 0 ? nil : FoldMatrix.Entry(power: p, output: 0, value: b)
         }
@@ -169,6 +210,23 @@ public struct CompiledCircuit: Sendable {
                         source: .fold(try FoldMatrix(powers: powers, outputs: rows, entries: prodEntries[t][value]))))
                 }
             }
+            if let tieColumn {
+                let width = layout.limbColumns
+                let tieEntries = (0..<layout.laneRows).map { FoldMatrix.Entry(power: tieBase + $0 * width, output: $0, value: 1) }
+                cs.defineChallengeValues(tieColumn, ChallengeSegment(
+                    challenge: rho, startRow: 0,
+                    source: .fold(try FoldMatrix(powers: powers, outputs: layout.laneRows, entries: tieEntries))))
+                var stackEntries = [[FoldMatrix.Entry]](repeating: [], count: layout.stackColumns)
+                for i in 0..<layout.stackedCells {
+                    let place = layout.stackPlace(i)
+                    stackEntries[place.column].append(FoldMatrix.Entry(power: tieBase + i, output: place.row, value: -1))
+                }
+                for (k, column) in stackFold.enumerated() {
+                    cs.defineChallengeValues(column, ChallengeSegment(
+                        challenge: rho, startRow: 0,
+                        source: .fold(try FoldMatrix(powers: powers, outputs: layout.stackLength, entries: stackEntries[k]))))
+                }
+            }
             circuit = try cs.build(log2Rows: layout.log2Rows)
         } catch let error as ConstraintSystemError {
             throw CompilerError.constraintSystem(error)
@@ -176,6 +234,7 @@ public struct CompiledCircuit: Sendable {
         self.limbs = limbs
         self.free = free
         self.sum = sum
+        self.stack = stack
         self.publicValues = publicValues
         self.rho = rho
         self.kindSelectors = kindSelectors

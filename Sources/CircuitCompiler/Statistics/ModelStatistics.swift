@@ -38,6 +38,9 @@ public struct ModelStatistics: Sendable {
     public let challengeColumns: Int
     public let instanceColumns: Int
     public let lookupArguments: Int
+    /// Stacked range checks: limb cells copied into `stackColumns` looked-up columns (0, 0: per limb column).
+    public let stackedCells: Int
+    public let stackColumns: Int
     public let publicInputs: Int
     public let publicOutputs: Int
     public let equations: Int
@@ -82,20 +85,24 @@ public struct ModelStatistics: Sendable {
         }
         let outputs = plan.publicOutputCount
         totalEntries += 2 * outputs  // each output equation: the element and the public value
+        totalEntries += layout.isStacked ? layout.laneRows + layout.stackedCells : 0  // fold_tie rows, stack cells
         self.layers = layers
         lanesPerRow = layout.lanesPerRow
         laneRows = layout.laneRows + 1
         tableRows = max(CircuitLayout.rangeTableRows, layout.functionTableRows)
-        rowsUsed = max(laneRows, tableRows, layout.publicColumnLength)
+        rowsUsed = max(layout.closeRow + 1, tableRows, layout.publicColumnLength)
         log2Rows = layout.log2Rows
         adviceColumns = layout.adviceColumns
         fixedColumns = layout.fixedColumns
         challengeColumns = layout.challengeColumns
         instanceColumns = layout.publicColumns
         lookupArguments = layout.lookupArguments
+        stackedCells = layout.stackedCells
+        stackColumns = layout.stackColumns
         publicInputs = plan.publicInputCount
         publicOutputs = outputs
         equations = plan.groups.filter(\.receives).reduce(0) { $0 + $1.count * $1.kind.gadget.receivedCount } + outputs
+            + layout.stackedCells
         foldEntries = totalEntries
         proofBytes = layout.proofBytes
 

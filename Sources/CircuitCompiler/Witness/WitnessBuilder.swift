@@ -48,10 +48,26 @@ extension CompiledCircuit {
                     for (cell, v) in zip(freeCells, freeValues) { try a.set(cell, row: row, v) }
                 }
             }
+            try copyLimbsToStack(&a)
         } catch let error as ConstraintSystemError {
             throw CompilerError.constraintSystem(error)
         }
         return a
+    }
+
+    /// The stacked copies (when range checks are stacked): limb cell (row, j) at stack index row·J + j. Also
+    /// for tests that rewrite limbs and keep the copies consistent, as a cheating prover would.
+    public func copyLimbsToStack(_ a: inout Assignment) throws {
+        do {
+            for column in stack { for row in 0..<layout.stackLength { try a.set(column, row: row, Fr.zero) } }
+            for i in 0..<layout.stackedCells {
+                let place = layout.stackPlace(i)
+                let value = a.value(limbs[i % layout.limbColumns], row: i / layout.limbColumns) ?? .zero
+                try a.set(stack[place.column], row: place.row, value)
+            }
+        } catch let error as ConstraintSystemError {
+            throw CompilerError.constraintSystem(error)
+        }
     }
 
     /// The trace integers of each lane of a group, and the values the lanes must produce.
@@ -147,7 +163,8 @@ extension CompiledCircuit {
                 // transition = sum(next) − sum − Δ: Δ is everything after the first two terms.
                 deltas.append((k - 1, Self.delta(of: gate.constraints[0], sum: sum)))
             }
-            var rowKind = [Int](repeating: -1, count: layout.laneRows)
+            // Each row's transition: its kind's gate on lane rows, then `sum-stack` (the last gate).
+            var rowKind = [Int](repeating: deltas.count - 1, count: layout.closeRow)
             for (g, group) in plan.groups.enumerated() {
                 let k = layout.kinds.firstIndex(of: group.kind)!
                 let rows = layout.groupRows[g]
@@ -155,7 +172,7 @@ extension CompiledCircuit {
             }
             var s = Fr.zero
             try a.set(sum, row: 0, s)
-            for row in 0..<layout.laneRows {
+            for row in 0..<layout.closeRow {
                 let delta = deltas[rowKind[row]].expression.evaluate(
                     query: { q in
                         switch q.column.kind {
