@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ModelGraph
 import Quantization
 
@@ -11,7 +20,7 @@ public enum InputValue: Sendable, Equatable {
     public var real: Double {
         switch self {
         case .float(let x): return x
-        case .decimal(let v, let d): return Double(v) / pow(10, Double(d))
+        case .decimal(let v, let d): return Double(v) / powerOfTen(d)
         }
     }
 }
@@ -144,3 +153,6 @@ public enum InputFile {
         }
     }
 }
+
+/// 10^d from the C library (FoundationEssentials' `pow` would take a Decimal).
+private func powerOfTen(_ d: Int) -> Double { pow(10.0, Double(d)) }

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The real-valued meaning of every operation, in Double. It is the float reference path of
 /// `zkinfer run --float`, what the importer folds constant subgraphs with, and what calibration and
@@ -84,8 +88,8 @@ public enum FloatEvaluator {
                 if let upper { r = min(r, upper) }
                 return r
             }
-        case .sigmoid: return inputs[0].values.map { 1 / (1 + Foundation.exp(-$0)) }
-        case .tanh: return inputs[0].values.map { Foundation.tanh($0) }
+        case .sigmoid: return inputs[0].values.map { 1 / (1 + libm.exp(-$0)) }
+        case .tanh: return inputs[0].values.map { libm.tanh($0) }
         case .softmax:
             let x = inputs[0].values
             let n = outputShape.last!
@@ -94,7 +98,7 @@ public enum FloatEvaluator {
                 let slice = x[row * n..<(row + 1) * n]
                 let m = slice.max()!
                 var total = 0.0
-                for j in 0..<n { y[row * n + j] = Foundation.exp(x[row * n + j] - m); total += y[row * n + j] }
+                for j in 0..<n { y[row * n + j] = libm.exp(x[row * n + j] - m); total += y[row * n + j] }
                 for j in 0..<n { y[row * n + j] /= total }
             }
             return y
@@ -175,3 +179,12 @@ public enum FloatEvaluator {
         return y
     }
 }
+
+/// The C library's functions under one name, so that enum cases such as `.exp` and `.tanh` cannot shadow them.
+private enum libm {
+    static func exp(_ x: Double) -> Double { _libmExp(x) }
+    static func tanh(_ x: Double) -> Double { _libmTanh(x) }
+}
+
+private func _libmExp(_ x: Double) -> Double { exp(x) }
+private func _libmTanh(_ x: Double) -> Double { tanh(x) }

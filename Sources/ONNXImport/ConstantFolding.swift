@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ModelGraph
 
 /// Evaluates nodes whose inputs are all constants (and `Shape`, whose result is static) at import time.

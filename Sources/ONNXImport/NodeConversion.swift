@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ModelGraph
 
 /// Translation of each supported ONNX operator (with at least one computed input) to graph nodes.

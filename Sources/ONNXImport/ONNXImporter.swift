@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ModelGraph
 
 /// An imported model: the graph plus what the file said about itself.
@@ -19,7 +23,10 @@ public enum ONNXImporter {
     public static func load(path: String) throws -> ONNXModel {
         let url = URL(fileURLWithPath: path)
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        guard let size = attributes?[.size] as? Int else {
+        // The size's boxed type differs between Foundation (Int) and FoundationEssentials (UInt).
+        let size = (attributes?[.size] as? Int) ?? (attributes?[.size] as? UInt).flatMap { Int(exactly: $0) }
+            ?? (attributes?[.size] as? UInt64).flatMap { Int(exactly: $0) }
+        guard let size else {
             throw ONNXImportError.unsupportedModel("cannot read '\(path)'")
         }
         guard size <= maxFileBytes else {

@@ -1,5 +1,9 @@
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 #if canImport(Glibc)
 import Glibc
@@ -104,18 +108,27 @@ public enum Parallel {
 }
 
 /// The next unclaimed task index. Tasks are coarse (a block of an NTT stage, a window of an MSM), so a lock
-/// costs nothing measurable; it keeps the package free of availability-gated atomics.
+/// costs nothing measurable; it keeps the package free of availability-gated atomics. A pthread mutex
+/// rather than NSLock, so that this kernel target does not need all of Foundation (start-up time).
 @usableFromInline
 final class TaskCounter: @unchecked Sendable {
-    @usableFromInline let lock = NSLock()
+    @usableFromInline let mutex: UnsafeMutablePointer<pthread_mutex_t>
     @usableFromInline var next = 0
 
-    @usableFromInline init() {}
+    @usableFromInline init() {
+        mutex = .allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
 
     @inlinable
     func claim() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
         let task = next
         next += 1
         return task

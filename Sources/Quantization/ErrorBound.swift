@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ModelGraph
 
 /// The spec's predicted error (docs/fixed-point.md §9): for every element of every value, an upper bound

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A nonlinear function tabulated on 2^D grid points u ∈ [minIndex, maxIndex] at step 2^−t, evaluated by
 /// linear interpolation between neighbours (docs/fixed-point.md §6):
@@ -84,9 +88,9 @@ public struct LookupTable: Sendable, Hashable {
 
     static func evaluate(_ function: Function, _ x: Double) -> Double {
         switch function {
-        case .sigmoid: return 1 / (1 + Foundation.exp(-x))
-        case .tanh: return Foundation.tanh(x)
-        case .exp: return Foundation.exp(x)
+        case .sigmoid: return 1 / (1 + libm.exp(-x))
+        case .tanh: return libm.tanh(x)
+        case .exp: return libm.exp(x)
         }
     }
 
@@ -118,3 +122,12 @@ public struct LookupTable: Sendable, Hashable {
         }
     }
 }
+
+/// The C library's functions under one name, so that enum cases such as `.exp` and `.tanh` cannot shadow them.
+private enum libm {
+    static func exp(_ x: Double) -> Double { _libmExp(x) }
+    static func tanh(_ x: Double) -> Double { _libmTanh(x) }
+}
+
+private func _libmExp(_ x: Double) -> Double { exp(x) }
+private func _libmTanh(_ x: Double) -> Double { tanh(x) }

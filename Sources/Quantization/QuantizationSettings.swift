@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The scales and bounds of the fixed-point form (docs/fixed-point.md §2). Versioned JSON on disk.
 public struct QuantizationSettings: Codable, Equatable, Sendable {

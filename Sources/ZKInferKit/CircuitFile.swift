@@ -1,6 +1,10 @@
 import CircuitCompiler
 import CryptoPrimitives
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ModelGraph
 import ONNXImport
 import Quantization

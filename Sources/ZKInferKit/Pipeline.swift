@@ -3,7 +3,11 @@ import ConstraintSystem
 import CryptoPrimitives
 import DirectInference
 import FieldArithmetic
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import KZG
 import ModelGraph
 import ModelMetadata

@@ -1,6 +1,10 @@
 import CommandLineSupport
 import DirectInference
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ModelGraph
 import Quantization
 

@@ -1,6 +1,10 @@
 import CircuitCompiler
 import CommandLineSupport
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ZKInferKit
 
 /// `zkinfer compile model.onnx -o out/circuit.zkc`: the model as a circuit file (the model, settings and
@@ -45,7 +49,7 @@ enum Files {
     }
 
     static func write(_ bytes: [UInt8], to path: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = TextFormatting.directory(of: path)
         if !directory.isEmpty {
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }

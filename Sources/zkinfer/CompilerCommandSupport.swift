@@ -44,6 +44,6 @@ enum CompilerCommandSupport {
         var value = Double(count)
         var unit = 0
         while value >= 1024, unit < units.count - 1 { value /= 1024; unit += 1 }
-        return unit == 0 ? "\(count) B" : String(format: "%.1f %@", value, units[unit])
+        return unit == 0 ? "\(count) B" : TextFormatting.fixed(value, decimals: 1) + " " + units[unit]
     }
 }

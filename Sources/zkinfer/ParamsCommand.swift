@@ -1,6 +1,10 @@
 import CommandLineSupport
 import CryptoPrimitives
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import KZG
 
 /// `zkinfer params …`: structured reference strings in our own format (see Sources/KZG/SRSFile.swift).
@@ -102,7 +106,7 @@ enum ParamsCommand {
     }
 
     static func write(_ srs: SRS, to path: String, invocation: Invocation) throws {
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = TextFormatting.directory(of: path)
         if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         try Progress().measure("write \(path)") { try SRSFile.write(srs, to: path) }
         let header = try SRSFile.readHeader(path: path)

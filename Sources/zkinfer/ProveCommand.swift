@@ -1,7 +1,11 @@
 import CircuitCompiler
 import CommandLineSupport
 import DirectInference
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ModelGraph
 import ModelMetadata
 import PlonkProver
@@ -73,7 +77,7 @@ enum ProveCommand {
         }
         Console.out("\(out): proof body \(result.proof.body.count) bytes, proved in \(formatSeconds(proveSeconds)) (total \(formatSeconds(total)))")
         for (name, values) in zip(result.inference.names, result.inference.outputs) {
-            Console.out("output '\(name)': [" + values.map { String(format: "%.6f", $0) }.joined(separator: ", ") + "]")
+            Console.out("output '\(name)': [" + values.map { TextFormatting.fixed($0, decimals: 6) }.joined(separator: ", ") + "]")
         }
         if invocation.flag("timings") {
             Console.out("timings: load \(formatSeconds(loaded)), witness \(formatSeconds(result.witnessSeconds)), "

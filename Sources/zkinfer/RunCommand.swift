@@ -1,6 +1,10 @@
 import CommandLineSupport
 import DirectInference
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ModelGraph
 import ONNXImport
 import Quantization
@@ -115,7 +119,7 @@ enum RunCommand {
             Console.out("output '\(result.names[i])' \(Shape.describe(result.shapes[i]))")
             Console.out(ModelCommandSupport.pad("index", 7) + ModelCommandSupport.pad("value", 16) + (result.fixed != nil ? ModelCommandSupport.pad("fixed", 14) : ""))
             for (j, v) in result.outputs[i].enumerated() {
-                var line = ModelCommandSupport.pad(String(j), 7) + ModelCommandSupport.pad(String(format: "%.8f", v), 16)
+                var line = ModelCommandSupport.pad(String(j), 7) + ModelCommandSupport.pad(TextFormatting.fixed(v, decimals: 8), 16)
                 if let fixed = result.fixed { line += ModelCommandSupport.pad(String(fixed[i][j]), 14) }
                 Console.out(line)
             }

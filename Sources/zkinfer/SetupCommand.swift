@@ -1,6 +1,10 @@
 import CircuitCompiler
 import CommandLineSupport
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import KZG
 import PlonkProver
 import ZKInferKit
@@ -27,8 +31,8 @@ enum SetupCommand {
             throw CommandFailure.usage("\(params) has 2^\(srs.log2Size) points; the circuit needs 2^\(compiled.layout.log2Rows)")
         }
         let key = try Steps.timed("key generation") { try Pipeline.setup(file, compiled: compiled, srs: srs) }
-        let pkPath = (out as NSString).appendingPathComponent("pk.bin")
-        let vkPath = (out as NSString).appendingPathComponent("vk.bin")
+        let pkPath = TextFormatting.join(out, "pk.bin")
+        let vkPath = TextFormatting.join(out, "vk.bin")
         try Files.write(key.encoded, to: pkPath)
         try Files.write(key.verifyingKey.encoded, to: vkPath)
         if invocation.wantsJSON {

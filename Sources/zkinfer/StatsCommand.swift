@@ -1,6 +1,10 @@
 import CircuitCompiler
 import CommandLineSupport
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ModelGraph
 import Quantization
 

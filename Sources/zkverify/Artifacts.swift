@@ -1,8 +1,17 @@
 import CommandLineSupport
 import ConstraintSystem
 import FieldArithmetic
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import PlonkVerifier
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Reading keys and proofs; every failure becomes a one-line `CommandFailure` (exit 2: malformed input).
 enum Artifacts {
@@ -11,6 +20,13 @@ enum Artifacts {
             throw CommandFailure.malformedInput("cannot read \(what) '\(path)'")
         }
         return [UInt8](data)
+    }
+
+    /// true for a directory, false for anything else that exists, nil when nothing is there.
+    static func isDirectory(_ path: String) -> Bool? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return (info.st_mode & S_IFMT) == S_IFDIR
     }
 
     static func key(_ path: String) throws -> VerifyingKey {

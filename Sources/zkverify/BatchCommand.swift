@@ -1,5 +1,9 @@
 import CommandLineSupport
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import PlonkVerifier
 
 /// `zkverify batch <dir or list file> [--vk PATH] [--allow-dev-srs] [--json]`: verifies many proofs with
@@ -63,22 +67,20 @@ enum BatchCommand {
     }
 
     static func collect(_ source: String) throws -> (keys: [String], proofs: [String]) {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else {
+        guard let sourceIsDirectory = Artifacts.isDirectory(source) else {
             throw CommandFailure.usage("'\(source)' does not exist")
         }
         var paths: [String]
-        if isDirectory.boolValue {
+        if sourceIsDirectory {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: source)) ?? []
             paths = names.sorted().map { source + "/" + $0 }.filter { path in
-                var dir: ObjCBool = false
-                return FileManager.default.fileExists(atPath: path, isDirectory: &dir) && !dir.boolValue
-                    && !(path as NSString).lastPathComponent.hasPrefix(".")
+                Artifacts.isDirectory(path) == false && !TextFormatting.lastComponent(of: path).hasPrefix(".")
             }
         } else {
             let text = String(decoding: try Artifacts.read(source, what: "list file"), as: UTF8.self)
-            paths = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+            paths = text.split(whereSeparator: \.isNewline).map { line in
+                String(line.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+            }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
         }
         return (paths.filter { $0.hasSuffix(".vk") }, paths.filter { !$0.hasSuffix(".vk") })
     }
