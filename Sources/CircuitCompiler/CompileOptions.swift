@@ -11,13 +11,20 @@ public struct CompileOptions: Hashable, Sendable, Codable {
     /// Range checks stacked into a few looked-up columns (true) or one lookup per limb column (false); nil
     /// chooses by cost (`--range-checks`). See `CircuitLayout`.
     public var stackRangeChecks: Bool?
+    /// Bits per range-checked limb, 8 (a 256-row table) or 7 (128 rows: more limbs, but a small model then
+    /// fits 2^8 rows); nil chooses by cost (`--limb-bits`).
+    public var limbBits: Int?
 
-    public init(publicInput: Bool = true, lanesPerRow: Int? = nil, log2Rows: Int? = nil, stackRangeChecks: Bool? = nil) {
+    public init(publicInput: Bool = true, lanesPerRow: Int? = nil, log2Rows: Int? = nil, stackRangeChecks: Bool? = nil,
+                limbBits: Int? = nil) {
         self.publicInput = publicInput
         self.lanesPerRow = lanesPerRow
         self.log2Rows = log2Rows
         self.stackRangeChecks = stackRangeChecks
+        self.limbBits = limbBits
     }
+
+    public static let limbBitChoices = [8, 7]
 
     /// Lanes per row tried by the automatic choice.
     public static let laneChoices = 1...16

@@ -29,6 +29,8 @@ public struct CircuitFile: Sendable {
         public var log2Rows: Int
         /// Range checks stacked into a few looked-up columns (CircuitLayout).
         public var stackRangeChecks: Bool
+        /// Bits per range-checked limb.
+        public var limbBits: Int
     }
 
     public let header: Header
@@ -49,7 +51,8 @@ public struct CircuitFile: Sendable {
         let header = Header(
             compiler: ModelDescriptionBuilder.compilerVersion, modelSHA256: SHA256.hash(onnx).hexEncoded,
             settings: settings, publicInput: options.publicInput, lanesPerRow: compiled.layout.lanesPerRow,
-            log2Rows: compiled.layout.log2Rows, stackRangeChecks: compiled.layout.isStacked)
+            log2Rows: compiled.layout.log2Rows, stackRangeChecks: compiled.layout.isStacked,
+            limbBits: compiled.plan.limbBits)
         return (CircuitFile(header: header, onnx: onnx), compiled)
     }
 
@@ -64,7 +67,7 @@ public struct CircuitFile: Sendable {
         let graph = try ONNXImporter.importModel(bytes: onnx).graph
         let model = try QuantizedModel(graph, settings: header.settings)
         let options = CompileOptions(publicInput: header.publicInput, lanesPerRow: header.lanesPerRow, log2Rows: header.log2Rows,
-                                     stackRangeChecks: header.stackRangeChecks)
+                                     stackRangeChecks: header.stackRangeChecks, limbBits: header.limbBits)
         return (model, try CompiledCircuit(model: model, options: options))
     }
 

@@ -9,6 +9,7 @@ enum CompilerCommandSupport {
         .value("lanes", "N", "elements per row of the widest gadget (default: chosen automatically)"),
         .value("log2-rows", "K", "build a larger circuit than needed (2^K rows)"),
         .value("range-checks", "stacked|columns", "range-check layout (default: the cheaper for this model)"),
+        .value("limb-bits", "8|7", "bits per range-checked limb (default: the cheaper for this model)"),
     ]
 
     static func compileOptions(_ invocation: Invocation) throws -> CompileOptions {
@@ -23,8 +24,9 @@ enum CompilerCommandSupport {
         case "columns": stacked = false
         case let other?: throw CommandFailure.usage("--range-checks must be 'stacked' or 'columns', not '\(other)'")
         }
+        let limbBits = try invocation.value("limb-bits").map { _ in try invocation.integer("limb-bits", default: 8, in: 7...8) }
         return CompileOptions(publicInput: !invocation.flag("private-input"), lanesPerRow: lanes, log2Rows: log2,
-                              stackRangeChecks: stacked)
+                              stackRangeChecks: stacked, limbBits: limbBits)
     }
 
     /// Runs `body`, turning an unsupported model into exit 1 and other compiler errors into exit 2.

@@ -26,9 +26,7 @@ enum StatsCommand {
         let settings = try ModelCommandSupport.loadSettings(invocation)
         let options = try CompilerCommandSupport.compileOptions(invocation)
         let stats = try CompilerCommandSupport.mapErrors { () -> ModelStatistics in
-            let plan = try CircuitPlan(graph: model.graph, settings: settings, options: options)
-            let layout = try options.lanesPerRow.map { try CircuitLayout(plan: plan, lanesPerRow: $0, log2Rows: options.log2Rows) }
-                ?? CircuitLayout.automatic(plan: plan, log2Rows: options.log2Rows)
+            let (plan, layout) = try CircuitLayout.choose(graph: model.graph, settings: settings, options: options)
             return ModelStatistics(plan: plan, layout: layout)
         }
         if invocation.wantsJSON {

@@ -175,7 +175,7 @@ struct SoundnessTests {
 
     @Test func privateInputIsRangeCheckedAndBound() throws {
         let graph = try SyntheticModels.mlp()
-        let p = try Compiled(graph, input: randomInputs(graph, seed: 3), options: CompileOptions(publicInput: false, stackRangeChecks: false))
+        let p = try Compiled(graph, input: randomInputs(graph, seed: 3), options: CompileOptions(publicInput: false, stackRangeChecks: false, limbBits: 8))
         #expect(p.compiled.plan.publicInputCount == 0)
         #expect(p.check(try p.witness()).isEmpty)
         let g = p.group("x")

@@ -5,10 +5,11 @@ import Testing
 
 /// Statistics from the plan alone agree with the circuit actually built; compiling twice gives the same circuit.
 struct StatisticsTests {
-    @Test(arguments: Repository.models + ["synthetic", "gadgets", "softmax"], [false, true])
-    func planStatisticsMatchTheBuiltCircuit(_ name: String, stacked: Bool) throws {
+    @Test(arguments: Repository.models + ["synthetic", "gadgets", "softmax"], [(false, 8), (true, 8), (false, 7), (true, 7)])
+    func planStatisticsMatchTheBuiltCircuit(_ name: String, layout: (stacked: Bool, limbBits: Int)) throws {
         let c: Compiled
-        let options = CompileOptions(stackRangeChecks: stacked)
+        let stacked = layout.stacked
+        let options = CompileOptions(stackRangeChecks: stacked, limbBits: layout.limbBits)
         switch name {
         case "synthetic":
             c = try Compiled(try SyntheticModels.everyLinearOperation(), input: randomInputs(try SyntheticModels.everyLinearOperation(), seed: 5),
@@ -20,7 +21,8 @@ struct StatisticsTests {
         default:
             c = try Compiled(shared: name, options: options)
         }
-        #expect(c.compiled.layout.isStacked == stacked)
+        #expect(c.compiled.layout.isStacked == stacked && c.compiled.plan.limbBits == layout.limbBits)
+        #expect(c.compiled.layout.rangeTableRows == 1 << layout.limbBits)
         #expect(c.check(try c.witness()).isEmpty)
         let stats = ModelStatistics(plan: c.compiled.plan, layout: c.compiled.layout)
         let built = CircuitStatistics(c.compiled.circuit, assignment: try c.witness())

@@ -78,8 +78,8 @@ struct Compiled {
 }
 
 extension CompileOptions {
-    /// One lookup per limb column: the soundness suites name the limb lookup that catches a cheat.
-    static let columnRangeChecks = CompileOptions(stackRangeChecks: false)
+    /// One lookup per 8-bit limb column: the soundness suites name the limb lookup that catches a cheat.
+    static let columnRangeChecks = CompileOptions(stackRangeChecks: false, limbBits: 8)
 }
 
 extension Array where Element == ConstraintFailure {

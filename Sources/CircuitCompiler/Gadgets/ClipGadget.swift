@@ -10,6 +10,8 @@ import FieldArithmetic
 /// Trace integers: [x]. Magnitude bits cover each difference's whole range (x is an activation, lo and hi are
 /// the quantized bounds), so each split exists, is unique, and is an exact comparison. Received: x.
 public struct ClipGadget: LaneGadget {
+    /// Width of the range-checked limbs (the range table has 2^limbBits rows); set by the plan.
+    public var limbBits = 8
     public let lower: Int64?
     public let upper: Int64?
     public let activationBits: Int
@@ -34,8 +36,8 @@ public struct ClipGadget: LaneGadget {
         guard lowerBits <= 62, upperBits <= 62, lower != nil || upper != nil else { return nil }
     }
 
-    var lowerSplit: LimbDecomposition? { lower == nil ? nil : LimbDecomposition(bits: lowerBits) }
-    var upperSplit: LimbDecomposition? { upper == nil ? nil : LimbDecomposition(bits: upperBits) }
+    var lowerSplit: LimbDecomposition? { lower == nil ? nil : LimbDecomposition(limbBits: limbBits, bits: lowerBits) }
+    var upperSplit: LimbDecomposition? { upper == nil ? nil : LimbDecomposition(limbBits: limbBits, bits: upperBits) }
 
     public var name: String { "clip\(lower.map(String.init) ?? "")_\(upper.map(String.init) ?? "")" }
     public var limbCells: Int { (lowerSplit?.cellCount ?? 0) + (upperSplit?.cellCount ?? 0) }

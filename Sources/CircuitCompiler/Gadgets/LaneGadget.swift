@@ -83,4 +83,17 @@ public enum LaneKind: Hashable, Sendable {
     }
 
     public var name: String { gadget.name }
+
+    /// The same kind with range-checked limbs of `bits` bits.
+    public func withLimbBits(_ bits: Int) -> LaneKind {
+        switch self {
+        case .rescale(var g): g.limbBits = bits; return .rescale(g)
+        case .leakyRelu(var g): g.limbBits = bits; return .leakyRelu(g)
+        case .clip(var g): g.limbBits = bits; return .clip(g)
+        case .maxPool(var g): g.limbBits = bits; return .maxPool(g)
+        case .product(var g): g.limbBits = bits; return .product(g)
+        case .table(var g): g.limbBits = bits; return .table(g)
+        case .softmax(var g): g.limbBits = bits; return .softmax(g)
+        }
+    }
 }

@@ -13,6 +13,8 @@ import FieldArithmetic
 /// not an output, while for x < 0, o = q must be the unique integer quotient — r ∈ [0, 2^w) and o's B bits pin
 /// it (α_q·x is far below the field size).
 public struct LeakyReluGadget: LaneGadget {
+    /// Width of the range-checked limbs (the range table has 2^limbBits rows); set by the plan.
+    public var limbBits = 8
     public let alpha: Int64
     public let shift: Int
     public let activationBits: Int
@@ -23,9 +25,9 @@ public struct LeakyReluGadget: LaneGadget {
         self.activationBits = activationBits
     }
 
-    var magnitude: LimbDecomposition { LimbDecomposition(bits: activationBits - 1) }
-    var remainder: LimbDecomposition? { shift > 0 ? LimbDecomposition(bits: shift) : nil }
-    var output: LimbDecomposition { LimbDecomposition(bits: activationBits) }
+    var magnitude: LimbDecomposition { LimbDecomposition(limbBits: limbBits, bits: activationBits - 1) }
+    var remainder: LimbDecomposition? { shift > 0 ? LimbDecomposition(limbBits: limbBits, bits: shift) : nil }
+    var output: LimbDecomposition { LimbDecomposition(limbBits: limbBits, bits: activationBits) }
     var half: Fr { Fr(UInt64(1) << (activationBits - 1)) }
 
     public var name: String { "leakyrelu\(alpha)_\(shift)" }

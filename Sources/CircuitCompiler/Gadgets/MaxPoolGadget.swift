@@ -10,6 +10,8 @@ import FieldArithmetic
 /// repeat one of their elements, so every lane of a layer has the same K ports. m needs no range check of its
 /// own: it equals a window element, and those are activations. Produced: m.
 public struct MaxPoolGadget: LaneGadget {
+    /// Width of the range-checked limbs (the range table has 2^limbBits rows); set by the plan.
+    public var limbBits = 8
     public let window: Int
     public let activationBits: Int
 
@@ -18,7 +20,7 @@ public struct MaxPoolGadget: LaneGadget {
         self.activationBits = activationBits
     }
 
-    var difference: LimbDecomposition { LimbDecomposition(bits: activationBits) }
+    var difference: LimbDecomposition { LimbDecomposition(limbBits: limbBits, bits: activationBits) }
 
     public var name: String { "maxpool\(window)" }
     public var limbCells: Int { window * difference.cellCount }

@@ -7,6 +7,8 @@ import FieldArithmetic
 /// operand), r as s bits, q + 2^(B−1) as B bits. Constraint: 2^s·q + r = a·b + 2^(s−1): with both ranges
 /// exact and |a·b| < 2^62 (a, b are range-checked activations), q is R_s(a·b). Produced: q.
 public struct ProductGadget: LaneGadget {
+    /// Width of the range-checked limbs (the range table has 2^limbBits rows); set by the plan.
+    public var limbBits = 8
     public let shift: Int
     public let activationBits: Int
 
@@ -15,8 +17,8 @@ public struct ProductGadget: LaneGadget {
         self.activationBits = activationBits
     }
 
-    var remainder: LimbDecomposition? { shift > 0 ? LimbDecomposition(bits: shift) : nil }
-    var quotient: LimbDecomposition { LimbDecomposition(bits: activationBits) }
+    var remainder: LimbDecomposition? { shift > 0 ? LimbDecomposition(limbBits: limbBits, bits: shift) : nil }
+    var quotient: LimbDecomposition { LimbDecomposition(limbBits: limbBits, bits: activationBits) }
 
     public var name: String { "mul\(shift)" }
     public var limbCells: Int { (remainder?.cellCount ?? 0) + quotient.cellCount }

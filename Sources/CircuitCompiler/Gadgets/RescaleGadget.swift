@@ -17,6 +17,8 @@ import FieldArithmetic
 /// size, so q = R_k(y) and the output is the spec's. A witness with s = 1 for negative q would need v = q,
 /// which no limbs can hold.
 public struct RescaleGadget: LaneGadget {
+    /// Width of the range-checked limbs (the range table has 2^limbBits rows); set by the plan.
+    public var limbBits = 8
     public enum Activation: String, Hashable, Sendable { case identity, relu }
 
     public let shift: Int
@@ -29,9 +31,9 @@ public struct RescaleGadget: LaneGadget {
         self.activationBits = activationBits
     }
 
-    var remainder: LimbDecomposition? { shift > 0 ? LimbDecomposition(bits: shift) : nil }
+    var remainder: LimbDecomposition? { shift > 0 ? LimbDecomposition(limbBits: limbBits, bits: shift) : nil }
     var magnitude: LimbDecomposition {
-        LimbDecomposition(bits: activation == .relu ? activationBits - 1 : activationBits)
+        LimbDecomposition(limbBits: limbBits, bits: activation == .relu ? activationBits - 1 : activationBits)
     }
 
     public var name: String { "rescale\(shift)" + (activation == .relu ? "-relu" : "") }

@@ -21,10 +21,14 @@ import Quantization
 /// Trace integers: [x, m, S, e, out, ρ, chosen, d, z, f, u, q, r] with chosen = 1 on the row's first maximum
 /// and (d, z, f, u, q, r) the table evaluation of d = x − m (`TableGadget`'s).
 public struct SoftmaxGadget: LaneGadget {
+    /// Width of the range-checked limbs (the range table has 2^limbBits rows); set by the plan.
+    public var limbBits = 8 {
+        didSet { exp.limbBits = limbBits }  // the nested table evaluation's limbs too
+    }
     public let rowLength: Int
     public let activationScale: Int
     public let activationBits: Int
-    let exp: TableGadget
+    private(set) var exp: TableGadget
     let remainderBits: Int
 
     public init(table: LookupTable, rowLength: Int, activationScale: Int, activationBits: Int) {
@@ -38,9 +42,9 @@ public struct SoftmaxGadget: LaneGadget {
     }
 
     public var table: LookupTable { exp.table }
-    var difference: LimbDecomposition { LimbDecomposition(bits: activationBits) }
-    var output: LimbDecomposition { LimbDecomposition(bits: activationScale + 1) }
-    var remainder: LimbDecomposition { LimbDecomposition(bits: remainderBits) }
+    var difference: LimbDecomposition { LimbDecomposition(limbBits: limbBits, bits: activationBits) }
+    var output: LimbDecomposition { LimbDecomposition(limbBits: limbBits, bits: activationScale + 1) }
+    var remainder: LimbDecomposition { LimbDecomposition(limbBits: limbBits, bits: remainderBits) }
 
     public var name: String { "softmax\(rowLength)_\(exp.name)" }
     public var limbCells: Int { difference.cellCount + exp.limbCells + output.cellCount + 2 * remainder.cellCount }

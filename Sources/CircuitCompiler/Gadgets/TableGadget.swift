@@ -17,6 +17,8 @@ import Quantization
 /// confined to the table's index column by the lookup. b covers |q| ≤ max|Δ| + 1, which with r's exact range
 /// pins q = R_k(Δ·g). Received: x (degree 2); produced: T + q.
 public struct TableGadget: LaneGadget {
+    /// Width of the range-checked limbs (the range table has 2^limbBits rows); set by the plan.
+    public var limbBits = 8
     public let table: LookupTable
     public let activationBits: Int
     let lowBits: Int
@@ -36,10 +38,10 @@ public struct TableGadget: LaneGadget {
     }
 
     var shift: Int { table.shift }
-    var fraction: LimbDecomposition? { shift > 0 ? LimbDecomposition(bits: shift) : nil }
-    var low: LimbDecomposition { LimbDecomposition(bits: lowBits) }
-    var high: LimbDecomposition { LimbDecomposition(bits: highBits) }
-    var quotient: LimbDecomposition? { shift > 0 ? LimbDecomposition(bits: quotientBits) : nil }
+    var fraction: LimbDecomposition? { shift > 0 ? LimbDecomposition(limbBits: limbBits, bits: shift) : nil }
+    var low: LimbDecomposition { LimbDecomposition(limbBits: limbBits, bits: lowBits) }
+    var high: LimbDecomposition { LimbDecomposition(limbBits: limbBits, bits: highBits) }
+    var quotient: LimbDecomposition? { shift > 0 ? LimbDecomposition(limbBits: limbBits, bits: quotientBits) : nil }
 
     public var name: String { "\(table.function.rawValue)\(table.inputScale)_\(shift)" }
     public var limbCells: Int {

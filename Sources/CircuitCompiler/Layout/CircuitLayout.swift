@@ -1,4 +1,5 @@
 import ConstraintSystem
+import ModelGraph
 import Quantization
 
 /// Where every lane sits: rows and lane slots, and the column counts that follow.
@@ -37,7 +38,8 @@ public struct CircuitLayout: Sendable {
     /// Most produced values per lane (1 + a kind's extra values).
     public let maxProduced: Int
 
-    public static let rangeTableRows = 256
+    /// Rows of the range table: 2^(plan's limb bits).
+    public let rangeTableRows: Int
     /// Function tables (tags 1, 2, … in this order) stacked in the `fn_*` fixed columns, and their total rows.
     public let functionTables: [LookupTable]
     public let functionTableRows: Int
@@ -85,7 +87,8 @@ public struct CircuitLayout: Sendable {
         functionTables = plan.functionTables
         functionTableRows = functionTables.reduce(0) { $0 + $1.values.count }
         tableLookupsOfKind = zip(kinds, lanesOfKind).map { kind, lanes in kind.gadget.functionTable == nil ? 0 : lanes }
-        let needed = max(row + 1, Self.rangeTableRows, functionTableRows)
+        rangeTableRows = plan.rangeTableRows
+        let needed = max(row + 1, rangeTableRows, functionTableRows)
         guard needed <= (1 << Circuit.supportedLog2Rows.upperBound) - Circuit.reservedRows else {
             throw CompilerError.tooLarge(rowsNeeded: needed)
         }
@@ -165,6 +168,44 @@ public struct CircuitLayout: Sendable {
     }
 
     public var rowCount: Int { 1 << log2Rows }
+
+    /// The plan and layout for `options`; what options leave open (limb width, lanes per row, range-check
+    /// layout) is chosen by the layout's cost model.
+    public static func choose(graph: ModelGraph, settings: QuantizationSettings, options: CompileOptions) throws
+        -> (CircuitPlan, CircuitLayout)
+    {
+        var best: (plan: CircuitPlan, layout: CircuitLayout)?
+        var lastError: Error?
+        for bits in options.limbBits.map({ [$0] }) ?? CompileOptions.limbBitChoices {
+            let plan = try CircuitPlan(graph: graph, settings: settings, options: options, limbBits: bits)
+            let layout: CircuitLayout
+            do {
+                if let lanes = options.lanesPerRow {
+                    let stacking = options.stackRangeChecks.map { [$0] } ?? [false, true]
+                    let candidates = try stacking.map {
+                        try CircuitLayout(plan: plan, lanesPerRow: lanes, log2Rows: options.log2Rows, stacked: $0)
+                    }
+                    layout = candidates.dropFirst().reduce(candidates[0]) { isBetter($1, than: $0) ? $1 : $0 }
+                } else {
+                    layout = try CircuitLayout.automatic(plan: plan, log2Rows: options.log2Rows, stacked: options.stackRangeChecks)
+                }
+            } catch {
+                lastError = error
+                continue
+            }
+            // Ties keep the first (8-bit) choice.
+            if best == nil || isBetter(layout, than: best!.layout) { best = (plan, layout) }
+        }
+        guard let best else { throw lastError ?? CompilerError.invalidOptions("no layout fits") }
+        return best
+    }
+
+    /// The automatic choice's order: a proof within `proofByteBudget` first, then the lower cost.
+    public static func isBetter(_ a: CircuitLayout, than b: CircuitLayout, proofByteBudget: Int = 3072) -> Bool {
+        let aFits = a.proofBytes <= proofByteBudget, bFits = b.proofBytes <= proofByteBudget
+        if aFits != bFits { return aFits }
+        return cost(a) < cost(b)
+    }
 
     /// (committed columns + half the challenge columns) × rows: what the automatic choice minimises.
     public static func cost(_ layout: CircuitLayout) -> Double {

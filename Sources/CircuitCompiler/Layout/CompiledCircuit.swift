@@ -9,14 +9,14 @@ import Quantization
 /// Columns (docs: Sources/CircuitCompiler/README.md):
 /// - advice `limb0…` (phase 1, each looked up in the 8-bit table — or, stacked, copied into `stack0…`, which
 ///   are), `free0…` (phase 1), `sum` (phase 2);
-/// - fixed `table8` (0…255), `q_range` (lane rows, or the stack's rows), `q_sum` (rows 0 and the close row),
+/// - fixed `table8` (0…255; `table7` with 7-bit limbs), `q_range` (lane rows, or the stack's rows), `q_sum` (rows 0 and the close row),
 ///   one selector per gadget kind, `q_sum_stack` (stack rows past the lanes);
 /// - instance `public0…`: the model inputs (unless private) then the outputs, u values per column;
 /// - one challenge ρ (after phase 1) and challenge columns `fold_const`, `fold_recv<t>.<port>`,
 ///   `fold_prod<t>.<value>` (value 0: the element; 1, …: a kind's extra produced values).
 /// Gates: `sum-boundary` (sum = 0 on rows 0 and R) and one per kind: the fold transition
 /// sum(next) = sum + fold_const + Σ_lanes (Σ_ports fold_recv·received + Σ_values fold_prod·produced), plus each lane's
-/// own constraints. Lookups: `range8.<j>` on every limb column.
+/// own constraints. Lookups: `range8.<j>` on every limb column (or `range8.stack<k>`; `range7.…` with 7-bit limbs).
 public struct CompiledCircuit: Sendable {
     public let plan: CircuitPlan
     public let layout: CircuitLayout
@@ -35,17 +35,7 @@ public struct CompiledCircuit: Sendable {
     public let kindSelectors: [FixedColumn]
 
     public init(model: QuantizedModel, options: CompileOptions = CompileOptions()) throws {
-        let plan = try CircuitPlan(graph: model.graph, settings: model.settings, options: options)
-        let layout: CircuitLayout
-        if let lanes = options.lanesPerRow, let stacked = options.stackRangeChecks {
-            layout = try CircuitLayout(plan: plan, lanesPerRow: lanes, log2Rows: options.log2Rows, stacked: stacked)
-        } else if let lanes = options.lanesPerRow {
-            // Lanes given, range checks by cost: the cheaper of the two layouts at that width.
-            let both = try [false, true].map { try CircuitLayout(plan: plan, lanesPerRow: lanes, log2Rows: options.log2Rows, stacked: $0) }
-            layout = both.min { CircuitLayout.cost($0) < CircuitLayout.cost($1) }!
-        } else {
-            layout = try CircuitLayout.automatic(plan: plan, log2Rows: options.log2Rows, stacked: options.stackRangeChecks)
-        }
+        let (plan, layout) = try CircuitLayout.choose(graph: model.graph, settings: model.settings, options: options)
         try self.init(plan: plan, layout: layout, model: model)
     }
 
@@ -60,7 +50,8 @@ public struct CompiledCircuit: Sendable {
         let free = (0..<layout.freeColumns).map { cs.adviceColumn("free\($0)") }
         let sum = cs.adviceColumn("sum", phase: 2)
         let stack = (0..<layout.stackColumns).map { cs.adviceColumn("stack\($0)") }
-        let table = cs.fixedColumn("table8")
+        let rangeName = "range\(plan.limbBits)"
+        let table = cs.fixedColumn("table\(plan.limbBits)")
         let qRange = cs.fixedColumn("q_range")
         let qSum = cs.fixedColumn("q_sum")
         let kindSelectors = layout.kinds.map { cs.fixedColumn("q_" + $0.name) }
@@ -80,15 +71,15 @@ public struct CompiledCircuit: Sendable {
         let tieColumn = layout.isStacked ? cs.challengeColumn("fold_tie") : nil
         let stackFold = (0..<layout.stackColumns).map { cs.challengeColumn("fold_stack\($0)") }
 
-        // Range table: 0…255 on rows 0…255. The zero rows below it are the value 0, itself in range.
-        for v in 0..<CircuitLayout.rangeTableRows { cs.setFixed(table, row: v, Int64(v)) }
+        // Range table: 0…2^L − 1 on its first rows. The zero rows below it are the value 0, itself in range.
+        for v in 0..<layout.rangeTableRows { cs.setFixed(table, row: v, Int64(v)) }
         if layout.isStacked {
             for (k, column) in stack.enumerated() {
-                cs.addLookup(LookupArgument(name: "range8.stack\(k)", selector: qRange, inputs: [column.cur], table: [table]))
+                cs.addLookup(LookupArgument(name: "\(rangeName).stack\(k)", selector: qRange, inputs: [column.cur], table: [table]))
             }
         } else {
             for (j, limb) in limbs.enumerated() {
-                cs.addLookup(LookupArgument(name: "range8.\(j)", selector: qRange, inputs: [limb.cur], table: [table]))
+                cs.addLookup(LookupArgument(name: "\(rangeName).\(j)", selector: qRange, inputs: [limb.cur], table: [table]))
             }
         }
         // The stack's side of the copies: fold_stack<k>·stack<k> on every row of the sum. The lanes' side, on a

@@ -41,14 +41,22 @@ public struct CircuitPlan: Sendable {
     public let graph: ModelGraph
     public let settings: QuantizationSettings
     public let options: CompileOptions
+    /// Width of the range-checked limbs of every lane (the range table has 2^limbBits rows).
+    public let limbBits: Int
+    public var rangeTableRows: Int { 1 << limbBits }
     public let layers: [Layer]
     public let groups: [LaneGroup]
     /// Public values: the model inputs (when public) then the outputs, flattened in graph order.
     public let publicInputCount: Int
     public let publicOutputCount: Int
 
-    public init(graph: ModelGraph, settings: QuantizationSettings, options: CompileOptions = CompileOptions()) throws {
+    public init(graph: ModelGraph, settings: QuantizationSettings, options: CompileOptions = CompileOptions(),
+                limbBits: Int = 8) throws {
         do { try settings.validate() } catch { throw CompilerError.invalidOptions("\(error)") }
+        guard CompileOptions.limbBitChoices.contains(limbBits) else {
+            throw CompilerError.invalidOptions("limbs of \(limbBits) bits; supported: \(CompileOptions.limbBitChoices.map(String.init).joined(separator: ", "))")
+        }
+        self.limbBits = limbBits
         self.graph = graph
         self.settings = settings
         self.options = options
@@ -122,7 +130,7 @@ public struct CircuitPlan: Sendable {
                                                      hint: "the model computes nothing to prove")
         }
         self.layers = layers
-        self.groups = groups
+        self.groups = groups.map { LaneGroup(kind: $0.kind.withLimbBits(limbBits), count: $0.count, layer: $0.layer, receives: $0.receives) }
         publicInputCount = options.publicInput ? graph.inputs.reduce(0) { $0 + graph.values[$1].elementCount } : 0
         publicOutputCount = graph.outputs.reduce(0) { $0 + graph.values[$1].elementCount }
     }

@@ -89,7 +89,7 @@ public struct ModelStatistics: Sendable {
         self.layers = layers
         lanesPerRow = layout.lanesPerRow
         laneRows = layout.laneRows + 1
-        tableRows = max(CircuitLayout.rangeTableRows, layout.functionTableRows)
+        tableRows = max(layout.rangeTableRows, layout.functionTableRows)
         rowsUsed = max(layout.closeRow + 1, tableRows, layout.publicColumnLength)
         log2Rows = layout.log2Rows
         adviceColumns = layout.adviceColumns
