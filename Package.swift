@@ -47,11 +47,15 @@ let package = Package(
         // Arithmetization: columns, gates, copies, lookups, challenge columns, checker. No curves.
         .target(name: "ConstraintSystem", dependencies: ["FieldArithmetic"], swiftSettings: checkedSettings),
 
+        // Files, environment and a small JSON reader over the C library: no target of the tools imports
+        // Foundation (start-up time and resident memory; docs/engineering.md).
+        .target(name: "SystemSupport", swiftSettings: checkedSettings),
+
         // Models: IR → ONNX import → fixed-point spec → direct (unproven) inference.
         .target(name: "ModelGraph", swiftSettings: checkedSettings),
-        .target(name: "ONNXImport", dependencies: ["ModelGraph"], swiftSettings: checkedSettings),
-        .target(name: "Quantization", dependencies: ["ModelGraph"], swiftSettings: checkedSettings),
-        .target(name: "DirectInference", dependencies: ["Quantization"], swiftSettings: checkedSettings),
+        .target(name: "ONNXImport", dependencies: ["ModelGraph", "SystemSupport"], swiftSettings: checkedSettings),
+        .target(name: "Quantization", dependencies: ["ModelGraph", "SystemSupport"], swiftSettings: checkedSettings),
+        .target(name: "DirectInference", dependencies: ["Quantization", "SystemSupport"], swiftSettings: checkedSettings),
 
         // Compiler: model → circuit (gadgets, layout, witness from the direct path's trace, statistics).
         .target(
@@ -87,12 +91,12 @@ let package = Package(
             name: "ZKInferKit",
             dependencies: [
                 "CircuitCompiler", "ModelMetadata", "PlonkProver", "PlonkVerifier", "KZG", "ONNXImport", "DirectInference",
-                "Quantization", "ModelGraph", "ConstraintSystem", "FieldArithmetic", "CryptoPrimitives",
+                "Quantization", "ModelGraph", "ConstraintSystem", "FieldArithmetic", "CryptoPrimitives", "SystemSupport",
             ],
             swiftSettings: checkedSettings),
 
         // Application support.
-        .target(name: "CommandLineSupport", swiftSettings: checkedSettings),
+        .target(name: "CommandLineSupport", dependencies: ["SystemSupport"], swiftSettings: checkedSettings),
 
         // Executables.
         .executableTarget(
@@ -100,14 +104,14 @@ let package = Package(
             dependencies: [
                 "CommandLineSupport", "FieldArithmetic", "BN254", "CryptoPrimitives", "KZG",
                 "ONNXImport", "Quantization", "DirectInference", "CircuitCompiler", "ZKInferKit", "ModelMetadata",
-                "PlonkProver", "PlonkVerifier",
+                "PlonkProver", "PlonkVerifier", "SystemSupport",
             ],
             swiftSettings: checkedSettings),
         .executableTarget(
             name: "zkverify",
             dependencies: [
                 "PlonkVerifier", "CommandLineSupport", "ConstraintSystem", "FieldArithmetic", "BN254", "CryptoPrimitives",
-                "ModelMetadata",
+                "ModelMetadata", "SystemSupport",
             ],
             swiftSettings: checkedSettings),
         // Yardstick for benchmarks only: the plain C __int128 Montgomery multiplication the Swift

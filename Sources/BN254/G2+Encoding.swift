@@ -26,7 +26,9 @@ extension AffinePoint where Curve == G2Curve {
         return x.c0.canonicalBytes + x.c1.canonicalBytes + y.c0.canonicalBytes + y.c1.canonicalBytes
     }
 
-    public init<Bytes: Collection>(compressed bytes: Bytes) throws where Bytes.Element == UInt8 {
+    /// `checkSubgroup: false` only where the point can do no harm outside the subgroup: the prover reads its
+    /// own key's [1]₂ and [τ]₂ but never uses them (the verifier, which does, always checks).
+    public init<Bytes: Collection>(compressed bytes: Bytes, checkSubgroup: Bool = true) throws where Bytes.Element == UInt8 {
         guard let (wantSign, xBytes) = try PointFlags.read(bytes, group: "G2", length: 64, flagByte: 63, compressed: true) else {
             self = .infinity
             return
@@ -38,7 +40,7 @@ extension AffinePoint where Curve == G2Curve {
             throw CurveError.invalidFlags(group: "G2", detail: "sign flag set for y = 0")
         }
         self.init(uncheckedX: x, y: y)
-        guard isInSubgroup else { throw CurveError.notInSubgroup(group: "G2") }
+        guard !checkSubgroup || isInSubgroup else { throw CurveError.notInSubgroup(group: "G2") }
     }
 
     public init<Bytes: Collection>(uncompressed bytes: Bytes) throws where Bytes.Element == UInt8 {

@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -10,6 +5,7 @@ import Darwin
 #endif
 import ModelGraph
 import Quantization
+import SystemSupport
 
 /// One input element as written in the file: a float, or a decimal fixed-point number
 /// {"value": v, "decimals": d} meaning v·10^-d.
@@ -67,14 +63,14 @@ public struct ModelInput: Sendable {
 /// several samples: a top-level array of such objects, or, in EZKL style, k·(number of inputs) arrays.
 public enum InputFile {
     public static func load(path: String, graph: ModelGraph) throws -> [ModelInput] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InferenceError.invalidInput("cannot read '\(path)'")
-        }
-        return try parse([UInt8](data), graph: graph)
+        let bytes: [UInt8]
+        do { bytes = try FileSystem.read(path, limit: 1 << 30) } catch { throw InferenceError.invalidInput("cannot read \(error)") }
+        return try parse(bytes, graph: graph)
     }
 
     public static func parse(_ bytes: [UInt8], graph: ModelGraph) throws -> [ModelInput] {
-        let root = try JSONReader.parse(bytes)
+        let root: JSONNode
+        do { root = try JSONReader.parse(bytes) } catch let error as JSONError { throw InferenceError.invalidInput(error.description) }
         if case .array(let samples) = root {
             guard !samples.isEmpty else { throw InferenceError.invalidInput("the file holds no samples") }
             return try samples.enumerated().flatMap { try parseObject($1, graph: graph, path: "[\($0)]") }

@@ -1,8 +1,9 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
+import SystemSupport
 import ModelGraph
 
 /// An imported model: the graph plus what the file said about itself.
@@ -21,21 +22,11 @@ public enum ONNXImporter {
     public static let maxFileBytes = 1 << 30
 
     public static func load(path: String) throws -> ONNXModel {
-        let url = URL(fileURLWithPath: path)
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        // The size's boxed type differs between Foundation (Int) and FoundationEssentials (UInt).
-        let size = (attributes?[.size] as? Int) ?? (attributes?[.size] as? UInt).flatMap { Int(exactly: $0) }
-            ?? (attributes?[.size] as? UInt64).flatMap { Int(exactly: $0) }
-        guard let size else {
-            throw ONNXImportError.unsupportedModel("cannot read '\(path)'")
+        let bytes: [UInt8]
+        do { bytes = try FileSystem.read(path, limit: maxFileBytes) } catch let error as FileSystem.Failure {
+            throw ONNXImportError.unsupportedModel("cannot read \(error)")
         }
-        guard size <= maxFileBytes else {
-            throw ONNXImportError.unsupportedModel("'\(path)' is \(size) bytes; the limit is \(maxFileBytes)")
-        }
-        guard let data = try? Data(contentsOf: url) else {
-            throw ONNXImportError.unsupportedModel("cannot read '\(path)'")
-        }
-        return try importModel(bytes: [UInt8](data))
+        return try importModel(bytes: bytes)
     }
 
     public static func importModel(bytes: [UInt8]) throws -> ONNXModel {

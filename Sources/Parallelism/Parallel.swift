@@ -1,10 +1,4 @@
 import Dispatch
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,10 +11,10 @@ public enum Parallel {
     nonisolated(unsafe) public static var threadCount: Int = defaultThreadCount()
 
     static func defaultThreadCount() -> Int {
-        if let text = ProcessInfo.processInfo.environment["ZKINFER_THREADS"], let n = Int(text), n > 0 {
+        if let text = getenv("ZKINFER_THREADS").map({ String(cString: $0) }), let n = Int(text), n > 0 {
             return n
         }
-        return max(1, ProcessInfo.processInfo.activeProcessorCount)
+        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }
 
     /// The threads a kernel called here may use: `threadCount`, or 1 inside a task of `forEach` (nested

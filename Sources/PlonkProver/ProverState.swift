@@ -17,6 +17,8 @@ final class ProverState {
     let random: ProverRandomness
     let timings: ProverTimings
     let publicValues: [[Fr]]
+    /// The four blinding rows' Lagrange points, tabulated once: every committed column's random rows.
+    let blindingBases: SharedBasesCombination
 
     var rho: [Fr]
     var theta = Fr.zero, beta = Fr.zero, gamma = Fr.zero, alpha = Fr.zero, zeta = Fr.zero, v = Fr.zero
@@ -49,6 +51,7 @@ final class ProverState {
         random = randomness
         self.timings = timings
         self.publicValues = publicValues
+        blindingBases = SharedBasesCombination(bases: Array(key.lagrangeG1[(c.usableRows + 1)...]))
         rho = [Fr](repeating: .zero, count: c.challengeNames.count)
         advice = [[Fr]](repeating: [], count: c.adviceCount)
         adviceCommitments = [G1Affine](repeating: .infinity, count: c.adviceCount)
@@ -62,11 +65,21 @@ final class ProverState {
         return Array(usable) + [lastRow] + (try random.elements(Circuit.blindingRows))
     }
 
-    /// Commitments of columns given by their values on H: Σ v_i·[L_i(τ)]₁ (small values take the MSM's
-    /// cheap path; the four random rows form their own run).
+    /// Commitments of columns given by their values on H: Σ v_i·[L_i(τ)]₁. The usable and last rows go
+    /// through the MSM (small values take its cheap path), the four random rows through `blindingBases`.
     func commitValues(_ columns: [[Fr]], category: String) -> [G1Affine] {
-        timings.measure(category) {
-            G1Projective.batchToAffine(Self.concurrentMap(columns) { msm(points: key.lagrangeG1, scalars: $0) })
+        let open = u + 1
+        return timings.measure(category) {
+            G1Projective.batchToAffine(Self.concurrentMap(columns) { values in
+                precondition(values.count == n, "one value per row")
+                let rows = key.lagrangeG1.withUnsafeBufferPointer { points in
+                    values.withUnsafeBufferPointer { scalars in
+                        msm(points: UnsafeBufferPointer(rebasing: points[0..<open]),
+                            scalars: UnsafeBufferPointer(rebasing: scalars[0..<open]))
+                    }
+                }
+                return rows + blindingBases.combine(values[open...])
+            })
         }
     }
 

@@ -79,7 +79,7 @@ public struct ProvingKey: Sendable {
             guard version == formatVersion else {
                 throw KeyError.unsupportedVersion(found: version, supported: formatVersion)
             }
-            let vk = try VerifyingKey.decode(try r.prefixed("verifying key", limit: r.remaining))
+            let vk = try VerifyingKey.decode(try r.prefixed("verifying key", limit: r.remaining), forProver: true)
             let c = vk.circuit
             let n = c.rowCount
             let columns = c.fixedCount + c.permutationColumns.count

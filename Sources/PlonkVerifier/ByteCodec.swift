@@ -124,9 +124,9 @@ public struct ByteReader {
         do { return try G1Affine(compressed: data) } catch { throw fail("\(what()): \(error)") }
     }
 
-    public mutating func g2(_ what: @autoclosure () -> String) throws -> G2Affine {
+    public mutating func g2(_ what: @autoclosure () -> String, checkSubgroup: Bool = true) throws -> G2Affine {
         let data = try take(64, what())
-        do { return try G2Affine(compressed: data) } catch { throw fail("\(what()): \(error)") }
+        do { return try G2Affine(compressed: data, checkSubgroup: checkSubgroup) } catch { throw fail("\(what()): \(error)") }
     }
 
     public func requireEnd() throws {

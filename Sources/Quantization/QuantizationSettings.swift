@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import SystemSupport
 
 /// The scales and bounds of the fixed-point form (docs/fixed-point.md §2). Versioned JSON on disk.
 public struct QuantizationSettings: Codable, Equatable, Sendable {
@@ -63,24 +59,51 @@ public struct QuantizationSettings: Codable, Equatable, Sendable {
     @inlinable public var activationMaxExclusive: Int64 { Int64(1) << (activationBits - 1) }
 
     public static func load(path: String) throws -> QuantizationSettings {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw QuantizationError.invalidSettings("cannot read '\(path)'")
+        let bytes: [UInt8]
+        do { bytes = try FileSystem.read(path, limit: 1 << 20) } catch {
+            throw QuantizationError.invalidSettings("cannot read \(error)")
         }
-        return try decode(data)
+        return try decode(bytes)
     }
 
-    public static func decode(_ data: Data) throws -> QuantizationSettings {
-        let settings: QuantizationSettings
-        do { settings = try JSONDecoder().decode(QuantizationSettings.self, from: data) } catch {
-            throw QuantizationError.invalidSettings("not a settings file: \(error)")
+    /// The field names, sorted: the order of the canonical form.
+    static let keys = ["activationBits", "activationScale", "parameterScale", "tableBits", "tableScale", "version"]
+
+    var fieldValues: [Int] { [activationBits, activationScale, parameterScale, tableBits, tableScale, version] }
+
+    /// A settings object: every field an integer (other members are ignored), then `validate()`.
+    public static func decode(_ bytes: [UInt8]) throws -> QuantizationSettings {
+        let root: JSONNode
+        do { root = try JSONReader.parse(bytes) } catch { throw QuantizationError.invalidSettings("not a settings file: \(error)") }
+        return try decode(root)
+    }
+
+    public static func decode(_ root: JSONNode) throws -> QuantizationSettings {
+        guard case .object = root else { throw QuantizationError.invalidSettings("not a settings file: not a JSON object") }
+        var values: [Int] = []
+        for key in keys {
+            guard let member = root[key] else { throw QuantizationError.invalidSettings("not a settings file: no '\(key)'") }
+            guard let value = member.integer else {
+                throw QuantizationError.invalidSettings("not a settings file: '\(key)' is \(member.kind), not an integer")
+            }
+            values.append(value)
         }
+        var settings = QuantizationSettings(
+            activationScale: values[1], parameterScale: values[2], activationBits: values[0], tableScale: values[4],
+            tableBits: values[3])
+        settings.version = values[5]
         try settings.validate()
         return settings
     }
 
-    public func encoded() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return (try? encoder.encode(self)) ?? Data()
+    /// Compact JSON with sorted keys: the bytes the key metadata's settings hash covers.
+    public var canonicalJSON: String {
+        JSONText.object(zip(Self.keys, fieldValues).map { ($0, String($1)) })
+    }
+
+    /// The settings file: one member per line, sorted keys.
+    public func encoded() -> [UInt8] {
+        let lines = zip(Self.keys, fieldValues).map { "  " + JSONText.string($0) + " : " + String($1) }
+        return Array(("{\n" + lines.joined(separator: ",\n") + "\n}\n").utf8)
     }
 }

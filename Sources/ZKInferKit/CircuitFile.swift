@@ -1,13 +1,9 @@
 import CircuitCompiler
 import CryptoPrimitives
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import ModelGraph
 import ONNXImport
 import Quantization
+import SystemSupport
 
 /// A compiled circuit on disk (`circuit.zkc`): everything needed to rebuild the same circuit
 /// deterministically — the ONNX file itself, the settings, the resolved compile options and the compiler
@@ -20,7 +16,7 @@ public struct CircuitFile: Sendable {
     public static let magic: [UInt8] = Array("ZKICIRC".utf8) + [0]
     public static let version: UInt32 = 1
 
-    public struct Header: Codable, Equatable, Sendable {
+    public struct Header: Equatable, Sendable {
         public var compiler: String
         public var modelSHA256: String
         public var settings: QuantizationSettings
@@ -31,6 +27,48 @@ public struct CircuitFile: Sendable {
         public var stackRangeChecks: Bool
         /// Bits per range-checked limb.
         public var limbBits: Int
+
+        /// Compact JSON, keys sorted.
+        var json: String {
+            JSONText.object([
+                ("compiler", JSONText.string(compiler)), ("lanesPerRow", String(lanesPerRow)), ("limbBits", String(limbBits)),
+                ("log2Rows", String(log2Rows)), ("modelSHA256", JSONText.string(modelSHA256)),
+                ("publicInput", publicInput ? "true" : "false"), ("settings", settings.canonicalJSON),
+                ("stackRangeChecks", stackRangeChecks ? "true" : "false"),
+            ])
+        }
+
+        static func decode(_ bytes: [UInt8]) throws -> Header {
+            let root: JSONNode
+            do { root = try JSONReader.parse(bytes) } catch { throw PipelineError.malformed("circuit file header: \(error)") }
+            func member(_ key: String) throws -> JSONNode {
+                guard let node = root[key] else { throw PipelineError.malformed("circuit file header: no '\(key)'") }
+                return node
+            }
+            func wrong(_ key: String, _ what: String) -> PipelineError {
+                .malformed("circuit file header: '\(key)' is not \(what)")
+            }
+            func string(_ key: String) throws -> String {
+                guard let v = try member(key).text else { throw wrong(key, "a string") }
+                return v
+            }
+            func int(_ key: String) throws -> Int {
+                guard let v = try member(key).integer else { throw wrong(key, "an integer") }
+                return v
+            }
+            func bool(_ key: String) throws -> Bool {
+                guard let v = try member(key).boolean else { throw wrong(key, "true or false") }
+                return v
+            }
+            let settings: QuantizationSettings
+            do { settings = try QuantizationSettings.decode(try member("settings")) } catch let error as QuantizationError {
+                throw PipelineError.malformed("circuit file settings: \(error)")
+            }
+            return Header(
+                compiler: try string("compiler"), modelSHA256: try string("modelSHA256"), settings: settings,
+                publicInput: try bool("publicInput"), lanesPerRow: try int("lanesPerRow"), log2Rows: try int("log2Rows"),
+                stackRangeChecks: try bool("stackRangeChecks"), limbBits: try int("limbBits"))
+        }
     }
 
     public let header: Header
@@ -72,9 +110,7 @@ public struct CircuitFile: Sendable {
     }
 
     public var encoded: [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let json = [UInt8]((try? encoder.encode(header)) ?? Data())
+        let json = Array(header.json.utf8)
         var bytes = Self.magic
         bytes += withUnsafeBytes(of: Self.version.littleEndian, Array.init)
         bytes += withUnsafeBytes(of: UInt64(json.count).littleEndian, Array.init)
@@ -100,12 +136,7 @@ public struct CircuitFile: Sendable {
         guard Array(try take(8, "magic")) == magic else { throw PipelineError.malformed("not a circuit file (bad magic)") }
         let version = try take(4, "version").enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
         guard version == Self.version else { throw PipelineError.malformed("circuit file version \(version); this build reads \(Self.version)") }
-        let json = Data(try take(try u64("header length"), "header"))
-        let header: Header
-        do { header = try JSONDecoder().decode(Header.self, from: json) } catch {
-            throw PipelineError.malformed("circuit file header: \(error)")
-        }
-        do { try header.settings.validate() } catch { throw PipelineError.malformed("circuit file settings: \(error)") }
+        let header = try Header.decode(Array(try take(try u64("header length"), "header")))
         let onnx = Array(try take(try u64("model length"), "model"))
         guard offset == bytes.count else { throw PipelineError.malformed("circuit file: \(bytes.count - offset) trailing bytes") }
         return CircuitFile(header: header, onnx: onnx)

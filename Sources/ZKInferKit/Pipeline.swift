@@ -3,17 +3,13 @@ import ConstraintSystem
 import CryptoPrimitives
 import DirectInference
 import FieldArithmetic
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import KZG
 import ModelGraph
 import ModelMetadata
 import PlonkProver
 import PlonkVerifier
 import Quantization
+import SystemSupport
 
 /// Builds the verifying key's model description from a compiled circuit.
 public enum ModelDescriptionBuilder {
@@ -42,11 +38,7 @@ public enum ModelDescriptionBuilder {
     }
 
     /// Settings as compact JSON with sorted keys: the bytes the settings hash covers.
-    public static func canonicalSettings(_ s: QuantizationSettings) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return [UInt8]((try? encoder.encode(s)) ?? Data())
-    }
+    public static func canonicalSettings(_ s: QuantizationSettings) -> [UInt8] { Array(s.canonicalJSON.utf8) }
 }
 
 /// compile → setup → prove, as the commands and the end-to-end tests run them.
@@ -82,7 +74,8 @@ public enum Pipeline {
 
     /// Bytes of memory available to this process (MemAvailable from /proc/meminfo), nil if unknown.
     public static func availableMemory() -> Int? {
-        guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) else { return nil }
+        guard let bytes = try? FileSystem.read("/proc/meminfo", limit: 1 << 20) else { return nil }
+        let text = String(decoding: bytes, as: UTF8.self)
         for line in text.split(separator: "\n") where line.hasPrefix("MemAvailable:") {
             let fields = line.split(separator: " ")
             if fields.count >= 2, let kb = Int(fields[1]) { return kb * 1024 }

@@ -1,12 +1,8 @@
 import CommandLineSupport
 import DirectInference
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import ModelGraph
 import Quantization
+import SystemSupport
 
 /// `zkinfer calibrate model.onnx --data inputs.json -o settings.json`.
 enum CalibrateCommand {
@@ -30,8 +26,8 @@ enum CalibrateCommand {
             try Calibration.calibrate(model.graph, samples: samples, activationBits: bits, margin: margin)
         }
         if let output = invocation.value("output") {
-            guard FileManager.default.createFile(atPath: output, contents: result.settings.encoded()) else {
-                throw CommandFailure.usage("cannot write '\(output)'")
+            do { try FileSystem.write(result.settings.encoded(), to: output) } catch {
+                throw CommandFailure.usage("cannot write \(error)")
             }
         }
         if invocation.wantsJSON {

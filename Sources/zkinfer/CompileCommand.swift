@@ -1,11 +1,7 @@
 import CircuitCompiler
 import CommandLineSupport
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import ZKInferKit
+import SystemSupport
 
 /// `zkinfer compile model.onnx -o out/circuit.zkc`: the model as a circuit file (the model, settings and
 /// resolved layout; deterministic: the same model and settings give the same bytes).
@@ -42,19 +38,14 @@ enum CompileCommand {
 /// File helpers for the pipeline commands: one-line errors, parent directories created.
 enum Files {
     static func read(_ path: String, what: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CommandFailure.malformedInput("cannot read \(what) '\(path)'")
+        do { return try FileSystem.read(path) } catch let error as FileSystem.Failure {
+            throw CommandFailure.malformedInput("cannot read \(what) '\(path)': \(error.reason)")
         }
-        return [UInt8](data)
     }
 
     static func write(_ bytes: [UInt8], to path: String) throws {
-        let directory = TextFormatting.directory(of: path)
-        if !directory.isEmpty {
-            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        }
-        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
-            throw CommandFailure.usage("cannot write '\(path)'")
+        do { try FileSystem.write(bytes, to: path) } catch {
+            throw CommandFailure.usage("cannot write \(error)")
         }
     }
 

@@ -1,11 +1,7 @@
 import CommandLineSupport
 import CryptoPrimitives
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import KZG
+import SystemSupport
 
 /// `zkinfer params …`: structured reference strings in our own format (see Sources/KZG/SRSFile.swift).
 /// Errors from the KZG layer (malformed or corrupted files, failed validation) reach CommandLineTool as
@@ -106,8 +102,8 @@ enum ParamsCommand {
     }
 
     static func write(_ srs: SRS, to path: String, invocation: Invocation) throws {
-        let directory = TextFormatting.directory(of: path)
-        if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        let directory = FileSystem.directory(of: path)
+        if !directory.isEmpty { try? FileSystem.createDirectory(directory) }
         try Progress().measure("write \(path)") { try SRSFile.write(srs, to: path) }
         let header = try SRSFile.readHeader(path: path)
         if invocation.wantsJSON {

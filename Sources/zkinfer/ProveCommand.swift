@@ -1,16 +1,12 @@
 import CircuitCompiler
 import CommandLineSupport
 import DirectInference
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import ModelGraph
 import ModelMetadata
 import PlonkProver
 import PlonkVerifier
 import ZKInferKit
+import SystemSupport
 
 /// `zkinfer prove circuit.zkc --pk pk.bin input.json -o proof.bin`: runs the model on the direct path (its
 /// trace is the witness) and proves it. Writes the proof (public values inside) and `<proof>.output.json`,

@@ -1,13 +1,9 @@
 import CommandLineSupport
 import DirectInference
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import ModelGraph
 import ONNXImport
 import Quantization
+import SystemSupport
 
 /// `zkinfer run model.onnx input.json`: direct (unproven) inference on the fixed-point path, or the
 /// float reference with --float.
@@ -59,8 +55,8 @@ enum RunCommand {
         }
         if let tracePath = invocation.value("trace"), let trace = result.trace {
             let text = TraceJSON.render(trace, graph: graph)
-            guard FileManager.default.createFile(atPath: tracePath, contents: Data(text.utf8)) else {
-                throw CommandFailure.usage("cannot write '\(tracePath)'")
+            do { try FileSystem.write(Array(text.utf8), to: tracePath) } catch {
+                throw CommandFailure.usage("cannot write \(error)")
             }
         }
         let outputs = report.outputs

@@ -1,13 +1,9 @@
 import CircuitCompiler
 import CommandLineSupport
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import KZG
 import PlonkProver
 import ZKInferKit
+import SystemSupport
 
 /// `zkinfer setup circuit.zkc --params params/dev-k9.srs -o keys/`: proving and verifying keys. The
 /// verifying key's metadata records the model and settings hashes, scale, instance layout and compiler
@@ -31,8 +27,8 @@ enum SetupCommand {
             throw CommandFailure.usage("\(params) has 2^\(srs.log2Size) points; the circuit needs 2^\(compiled.layout.log2Rows)")
         }
         let key = try Steps.timed("key generation") { try Pipeline.setup(file, compiled: compiled, srs: srs) }
-        let pkPath = TextFormatting.join(out, "pk.bin")
-        let vkPath = TextFormatting.join(out, "vk.bin")
+        let pkPath = FileSystem.join(out, "pk.bin")
+        let vkPath = FileSystem.join(out, "vk.bin")
         try Files.write(key.encoded, to: pkPath)
         try Files.write(key.verifyingKey.encoded, to: vkPath)
         if invocation.wantsJSON {

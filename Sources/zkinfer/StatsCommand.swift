@@ -1,12 +1,8 @@
 import CircuitCompiler
 import CommandLineSupport
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import ModelGraph
 import Quantization
+import SystemSupport
 
 /// `zkinfer stats model.onnx`: what the circuit of a model costs, per layer and in total — without
 /// quantizing activations, running the model or any setup.

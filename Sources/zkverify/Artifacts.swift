@@ -1,25 +1,20 @@
 import CommandLineSupport
 import ConstraintSystem
 import FieldArithmetic
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import PlonkVerifier
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemSupport
 
 /// Reading keys and proofs; every failure becomes a one-line `CommandFailure` (exit 2: malformed input).
 enum Artifacts {
     static func read(_ path: String, what: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CommandFailure.malformedInput("cannot read \(what) '\(path)'")
+        do { return try FileSystem.read(path) } catch let error as FileSystem.Failure {
+            throw CommandFailure.malformedInput("cannot read \(what) '\(path)': \(error.reason)")
         }
-        return [UInt8](data)
     }
 
     /// true for a directory, false for anything else that exists, nil when nothing is there.

@@ -1,10 +1,6 @@
 import CommandLineSupport
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import PlonkVerifier
+import SystemSupport
 
 /// `zkverify batch <dir or list file> [--vk PATH] [--allow-dev-srs] [--json]`: verifies many proofs with
 /// one merged pairing check per SRS (docs/protocol.md §13.4) and prints one line (or JSON object) per
@@ -72,9 +68,9 @@ enum BatchCommand {
         }
         var paths: [String]
         if sourceIsDirectory {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: source)) ?? []
+            let names = (try? FileSystem.list(source)) ?? []
             paths = names.sorted().map { source + "/" + $0 }.filter { path in
-                Artifacts.isDirectory(path) == false && !TextFormatting.lastComponent(of: path).hasPrefix(".")
+                Artifacts.isDirectory(path) == false && !FileSystem.lastComponent(of: path).hasPrefix(".")
             }
         } else {
             let text = String(decoding: try Artifacts.read(source, what: "list file"), as: UTF8.self)

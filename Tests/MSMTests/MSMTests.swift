@@ -220,3 +220,41 @@ func mask(_ t: (UInt64, UInt64, UInt64, UInt64), bits: Int) -> (UInt64, UInt64, 
     limbs[(bits - 1) / 64] |= 1 << UInt64((bits - 1) % 64)  // exactly `bits` bits
     return (limbs[0], limbs[1], limbs[2], limbs[3])
 }
+
+/// The prover's blinding-row commitments: Straus over a few shared bases against the MSM and against the
+/// discrete-log reference, for random, zero, one-hot and extreme scalars.
+struct SharedBasesCombinationTests {
+    @Test(arguments: [1, 2])
+    func agreesWithTheMSM(windowBits: Int) throws {
+        var rng = SeededGenerator(seed: 0x5eed_b1d)
+        let family = PointFamily(count: 4, rng: &rng)
+        let combination = SharedBasesCombination(bases: family.points, windowBits: windowBits)
+        var cases: [[Fr]] = (0..<20).map { _ in (0..<4).map { _ in rng.fr() } }
+        cases.append([.zero, .zero, .zero, .zero])
+        cases.append([.one, .zero, .zero, .zero])
+        cases.append([.zero, .zero, .zero, -Fr.one])
+        cases.append([-Fr.one, -Fr.one, -Fr.one, -Fr.one])
+        cases.append([Fr(7), Fr(7), Fr(7), Fr(7)])
+        for scalars in cases {
+            let expected = family.reference(scalars)
+            #expect(combination.combine(scalars[...]) == expected)
+            #expect(msm(points: family.points, scalars: scalars) == expected)
+        }
+        // Fewer scalars than bases: the rest count as zero.
+        let two = [rng.fr(), rng.fr()]
+        #expect(combination.combine(two[...]) == family.reference(two))
+    }
+
+    @Test func dependentBasesStillAddUp() throws {
+        // B, B, −B, 2B: the table holds the point at infinity and doublings.
+        let b = G1Projective.generator * Fr(12345)
+        let bases = G1Projective.batchToAffine([b, b, -b, b + b])
+        let combination = SharedBasesCombination(bases: bases)
+        var rng = SeededGenerator(seed: 99)
+        for _ in 0..<5 {
+            let s = (0..<4).map { _ in rng.fr() }
+            let k = s[0] + s[1] - s[2] + s[3] * Fr(2)
+            #expect(combination.combine(s[...]) == G1Projective.generator * (k * Fr(12345)))
+        }
+    }
+}

@@ -82,7 +82,21 @@ struct SettingsAndTableTests {
         var future = settings
         future.version = QuantizationSettings.currentVersion + 1
         #expect(throws: QuantizationError.self) { try QuantizationSettings.decode(future.encoded()) }
-        #expect(throws: QuantizationError.self) { try QuantizationSettings.decode(Data("{\"version\": 1}".utf8)) }
+        #expect(throws: QuantizationError.self) { try QuantizationSettings.decode(Array("{\"version\": 1}".utf8)) }
+    }
+
+    /// The settings hash in every key covers `canonicalJSON`: it must stay the bytes Foundation's sorted
+    /// compact encoder gives, and settings files must stay readable by any JSON reader.
+    @Test func canonicalJSONMatchesFoundationsSortedEncoding() throws {
+        for s in [QuantizationSettings.default, QuantizationSettings(activationScale: 12, parameterScale: 14, activationBits: 24)] {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            #expect(s.canonicalJSON == String(decoding: try encoder.encode(s), as: UTF8.self))
+            #expect(try JSONDecoder().decode(QuantizationSettings.self, from: Data(s.encoded())) == s)
+            #expect(try QuantizationSettings.decode(Array(s.canonicalJSON.utf8)) == s)
+        }
+        #expect(throws: QuantizationError.self) { try QuantizationSettings.decode(Array("{\"version\": 2, \"activationBits\": \"32\"}".utf8)) }
+        #expect(throws: QuantizationError.self) { try QuantizationSettings.decode(Array("[1, 2]".utf8)) }
     }
 
     @Test func tablesHoldQuantizedFunctionValuesAndDeltas() {

@@ -1,6 +1,6 @@
-/// A small strict JSON reader for input files. Numbers keep their text so that integers
-/// ({"value": …}) stay exact and floats are converted once with correct rounding. Depth is capped;
-/// every error names the byte offset.
+/// A small strict JSON reader (input files, settings, circuit-file headers) without Foundation. Numbers keep
+/// their text so that integers ({"value": …}) stay exact and floats are converted once with correct
+/// rounding. Depth is capped; every error names the byte offset.
 public indirect enum JSONNode: Sendable {
     case null
     case bool(Bool)
@@ -42,7 +42,7 @@ public enum JSONReader {
         let bytes: [UInt8]
         var position = 0
 
-        func error(_ reason: String) -> InferenceError { .invalidInput("JSON: \(reason) at byte \(position)") }
+        func error(_ reason: String) -> JSONError { JSONError(reason: "\(reason) at byte \(position)") }
 
         mutating func skipSpace() {
             while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
@@ -172,5 +172,60 @@ public enum JSONReader {
             }
             throw error("unterminated string")
         }
+    }
+}
+
+/// Malformed JSON: what was wrong and at which byte.
+public struct JSONError: Error, CustomStringConvertible, Equatable, Sendable {
+    public let reason: String
+    public init(reason: String) { self.reason = reason }
+    public var description: String { "JSON: \(reason)" }
+}
+
+extension JSONNode {
+    /// The integer value of a number node (nil for other nodes, fractions or out-of-range numbers).
+    public var integer: Int? {
+        if case .number(let text) = self { return Int(text) }
+        return nil
+    }
+
+    public var text: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+
+    public var boolean: Bool? {
+        if case .bool(let b) = self { return b }
+        return nil
+    }
+}
+
+/// JSON text for the few values the tools write themselves (settings, headers): compact, keys in the given
+/// order, strings escaped as RFC 8259 requires.
+public enum JSONText {
+    public static func string(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    /// {"key":value,…} from already-rendered values.
+    public static func object(_ members: [(String, String)]) -> String {
+        "{" + members.map { string($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
     }
 }
