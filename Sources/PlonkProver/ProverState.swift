@@ -66,29 +66,24 @@ final class ProverState {
     }
 
     /// Commitments of columns given by their values on H: Σ v_i·[L_i(τ)]₁. The usable and last rows go
-    /// through the MSM (small values take its cheap path), the four random rows through `blindingBases`.
+    /// through one batch of MSMs (small values take their cheap path), the four random rows through
+    /// `blindingBases`.
     func commitValues(_ columns: [[Fr]], category: String) -> [G1Affine] {
         let open = u + 1
         return timings.measure(category) {
-            G1Projective.batchToAffine(Self.concurrentMap(columns) { values in
-                precondition(values.count == n, "one value per row")
-                let rows = key.lagrangeG1.withUnsafeBufferPointer { points in
-                    values.withUnsafeBufferPointer { scalars in
-                        msm(points: UnsafeBufferPointer(rebasing: points[0..<open]),
-                            scalars: UnsafeBufferPointer(rebasing: scalars[0..<open]))
-                    }
-                }
-                return rows + blindingBases.combine(values[open...])
-            })
+            for values in columns { precondition(values.count == n, "one value per row") }
+            let rows = key.lagrangeG1.withUnsafeBufferPointer { points in
+                msmBatch(points: UnsafeBufferPointer(rebasing: points[0..<open]), scalarSets: columns.map { Array($0[0..<open]) })
+            }
+            let blinding = Self.concurrentMap(columns) { blindingBases.combine($0[open...]) }
+            return G1Projective.batchToAffine(zip(rows, blinding).map { $0 + $1 })
         }
     }
 
     func commitCoefficients(_ polynomials: [Polynomial]) -> [G1Affine] {
         timings.measure("otherMSM") {
-            G1Projective.batchToAffine(Self.concurrentMap(polynomials) { p in
-                key.powersG1.withUnsafeBufferPointer { points in
-                    p.coefficients.withUnsafeBufferPointer { msm(points: points, scalars: $0) }
-                }
+            G1Projective.batchToAffine(key.powersG1.withUnsafeBufferPointer { points in
+                msmBatch(points: points, scalarSets: polynomials.map(\.coefficients))
             })
         }
     }

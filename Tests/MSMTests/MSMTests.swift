@@ -258,3 +258,29 @@ struct SharedBasesCombinationTests {
         }
     }
 }
+
+/// `msmBatch` schedules the window groups of several MSMs together: each result must equal `msm` on its own,
+/// for full, small, mixed, empty and all-zero scalar sets, on one and two threads.
+struct MSMBatchTests {
+    @Test(arguments: [1, 2])
+    func batchEqualsSingleMSMs(threads: Int) throws {
+        let saved = Parallel.threadCount
+        Parallel.threadCount = threads
+        defer { Parallel.threadCount = saved }
+        var rng = SeededGenerator(seed: 0xba7c4)
+        let family = PointFamily(count: 300, rng: &rng)
+        let sets: [[Fr]] = [
+            (0..<300).map { _ in rng.fr() },
+            (0..<300).map { _ in Fr(UInt64(rng.next() % 65536)) },
+            (0..<257).map { i in i % 50 == 0 ? rng.fr() : -Fr(UInt64(rng.next() % 200)) },
+            [],
+            [Fr](repeating: .zero, count: 100),
+            (0..<7).map { _ in rng.fr() },
+        ]
+        let batch = family.points.withUnsafeBufferPointer { msmBatch(points: $0, scalarSets: sets) }
+        #expect(batch.count == sets.count)
+        for (set, result) in zip(sets, batch) {
+            #expect(result == family.reference(set))
+        }
+    }
+}
