@@ -12,8 +12,9 @@ enum StatsCommand {
         arguments: "<model.onnx>", options: CompilerCommandSupport.options,
         discussion: """
             Computed from the model's shapes, weights and settings alone (no input, no keys), so it tells
-            before setup whether a model fits. Rows are lane rows; the circuit also holds the 256-row range
-            table, so it has at least 2^9 rows. Key size and prover memory are estimates (see
+            before setup whether a model fits. Rows are lane rows; the circuit also holds the range table
+            (256 rows, or 128 with 7-bit limbs), so it has at least 2^8 rows. Key size and prover memory are
+            estimates (see
             Sources/CircuitCompiler/README.md); the benchmark compares them with measured values.
             """
     ) { invocation in
