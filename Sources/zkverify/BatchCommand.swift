@@ -12,7 +12,7 @@ enum BatchCommand {
         name: "zkverify batch", summary: "verify many proofs at once (one merged check per SRS)",
         arguments: "<directory or list file>",
         options: [.value("vk", "PATH", "a verifying key (in addition to *.vk files found)"), VerifyCommand.allowDevOption],
-        discussion: "A directory: every *.vk file is a key, every other regular file a proof. A list file: one path per line, keys ending in .vk."
+        discussion: "A directory: every *.vk file is a key, every other regular file a proof except *.json (the prover's .output.json files, expected values) and hidden files. A list file: one path per line, keys ending in .vk."
     ) { invocation in
         let source = try invocation.positional(0, "directory or list file")
         var (keyPaths, proofPaths) = try collect(source)
@@ -69,8 +69,10 @@ enum BatchCommand {
         var paths: [String]
         if sourceIsDirectory {
             let names = (try? FileSystem.list(source)) ?? []
+            // `zkinfer prove -o dir/p.proof` writes dir/p.proof.output.json beside the proof: JSON is never a proof.
             paths = names.sorted().map { source + "/" + $0 }.filter { path in
-                Artifacts.isDirectory(path) == false && !FileSystem.lastComponent(of: path).hasPrefix(".")
+                let name = FileSystem.lastComponent(of: path)
+                return Artifacts.isDirectory(path) == false && !name.hasPrefix(".") && !name.hasSuffix(".json")
             }
         } else {
             let text = String(decoding: try Artifacts.read(source, what: "list file"), as: UTF8.self)
