@@ -1,4 +1,5 @@
 import CircuitCompiler
+import ConstraintSystem
 import CryptoPrimitives
 import ModelGraph
 import ONNXImport
@@ -64,10 +65,20 @@ public struct CircuitFile: Sendable {
             do { settings = try QuantizationSettings.decode(try member("settings")) } catch let error as QuantizationError {
                 throw PipelineError.malformed("circuit file settings: \(error)")
             }
-            return Header(
+            let header = Header(
                 compiler: try string("compiler"), modelSHA256: try string("modelSHA256"), settings: settings,
                 publicInput: try bool("publicInput"), lanesPerRow: try int("lanesPerRow"), log2Rows: try int("log2Rows"),
                 stackRangeChecks: try bool("stackRangeChecks"), limbBits: try int("limbBits"))
+            // Bounds before anything is built from them: a hostile lane count would otherwise allocate
+            // billions of columns.
+            guard (1...256).contains(header.lanesPerRow) else { throw wrong("lanesPerRow", "in 1...256") }
+            guard Circuit.supportedLog2Rows.contains(header.log2Rows) else {
+                throw wrong("log2Rows", "in \(Circuit.supportedLog2Rows)")
+            }
+            guard CompileOptions.limbBitChoices.contains(header.limbBits) else {
+                throw wrong("limbBits", "one of \(CompileOptions.limbBitChoices)")
+            }
+            return header
         }
     }
 

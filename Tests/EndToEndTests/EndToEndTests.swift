@@ -217,3 +217,45 @@ struct VerifierCommandTests {
         #expect(try run(["--vk", vk, "--allow-dev-srs"]) == 2)
     }
 }
+
+/// Circuit files are read back by `prove`, so their header is untrusted input: every field is checked
+/// before anything is built from it, and every defect is a `PipelineError`, never a trap or a hang.
+struct CircuitFileTests {
+    /// The file layout with `json` as the header (docs in `CircuitFile`).
+    func file(header json: String, onnx: [UInt8] = [1, 2, 3]) -> [UInt8] {
+        var bytes = CircuitFile.magic
+        bytes += withUnsafeBytes(of: CircuitFile.version.littleEndian, Array.init)
+        bytes += withUnsafeBytes(of: UInt64(json.utf8.count).littleEndian, Array.init)
+        bytes += Array(json.utf8)
+        bytes += withUnsafeBytes(of: UInt64(onnx.count).littleEndian, Array.init)
+        return bytes + onnx
+    }
+
+    @Test func headerRoundTripsAndHostileHeadersAreRefused() throws {
+        let a = try Shared.artifacts("mlp_tiny")
+        let decoded = try CircuitFile.decode(a.file.encoded)
+        #expect(decoded.header == a.file.header && decoded.onnx == a.file.onnx)
+        let good = String(decoding: a.file.encoded[20..<(20 + Int(a.file.encoded[12]) + 256 * Int(a.file.encoded[13]))],
+                          as: UTF8.self)
+        #expect(good.hasPrefix("{\"compiler\":"))
+        let bad = [
+            good.replacingOccurrences(of: "\"lanesPerRow\":1", with: "\"lanesPerRow\":1000000000"),
+            good.replacingOccurrences(of: "\"lanesPerRow\":1", with: "\"lanesPerRow\":0"),
+            good.replacingOccurrences(of: "\"log2Rows\":8", with: "\"log2Rows\":40"),
+            good.replacingOccurrences(of: "\"limbBits\":7", with: "\"limbBits\":3"),
+            good.replacingOccurrences(of: "\"limbBits\":7", with: "\"limbBits\":\"7\""),
+            good.replacingOccurrences(of: "\"publicInput\":true", with: "\"publicInput\":1"),
+            good.replacingOccurrences(of: "\"version\":2", with: "\"version\":1"),
+            good.replacingOccurrences(of: ",\"stackRangeChecks\":true", with: ""),
+            "[]", "{", "",
+        ]
+        for json in bad {
+            #expect(json != good)
+            #expect(throws: PipelineError.self, "\(json)") { try CircuitFile.decode(file(header: json, onnx: a.file.onnx)) }
+        }
+        var truncated = a.file.encoded
+        truncated.removeLast(3)
+        #expect(throws: PipelineError.self) { try CircuitFile.decode(truncated) }
+        #expect(throws: PipelineError.self) { try CircuitFile.decode(a.file.encoded + [0]) }
+    }
+}
