@@ -2,11 +2,6 @@ import CommandLineSupport
 import ConstraintSystem
 import FieldArithmetic
 import PlonkVerifier
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import SystemSupport
 
 /// Reading keys and proofs; every failure becomes a one-line `CommandFailure` (exit 2: malformed input).
@@ -15,13 +10,6 @@ enum Artifacts {
         do { return try FileSystem.read(path) } catch let error as FileSystem.Failure {
             throw CommandFailure.malformedInput("cannot read \(what) '\(path)': \(error.reason)")
         }
-    }
-
-    /// true for a directory, false for anything else that exists, nil when nothing is there.
-    static func isDirectory(_ path: String) -> Bool? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return (info.st_mode & S_IFMT) == S_IFDIR
     }
 
     static func key(_ path: String) throws -> VerifyingKey {

@@ -63,16 +63,15 @@ enum BatchCommand {
     }
 
     static func collect(_ source: String) throws -> (keys: [String], proofs: [String]) {
-        guard let sourceIsDirectory = Artifacts.isDirectory(source) else {
-            throw CommandFailure.usage("'\(source)' does not exist")
-        }
+        guard FileSystem.exists(source) else { throw CommandFailure.usage("'\(source)' does not exist") }
+        let sourceIsDirectory = FileSystem.isDirectory(source)
         var paths: [String]
         if sourceIsDirectory {
             let names = (try? FileSystem.list(source)) ?? []
             // `zkinfer prove -o dir/p.proof` writes dir/p.proof.output.json beside the proof: JSON is never a proof.
             paths = names.sorted().map { source + "/" + $0 }.filter { path in
                 let name = FileSystem.lastComponent(of: path)
-                return Artifacts.isDirectory(path) == false && !name.hasPrefix(".") && !name.hasSuffix(".json")
+                return FileSystem.exists(path) && !FileSystem.isDirectory(path) && !name.hasPrefix(".") && !name.hasSuffix(".json")
             }
         } else {
             let text = String(decoding: try Artifacts.read(source, what: "list file"), as: UTF8.self)
