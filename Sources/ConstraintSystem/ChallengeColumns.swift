@@ -66,7 +66,7 @@ public struct FoldMatrix: Hashable, Sendable {
         }
         self.powers = powers
         self.outputs = outputs
-        self.storage = .sparse(sorted.filter { $0.value != 0 })
+        self.storage = .sparse(sorted.contains { $0.value == 0 } ? sorted.filter { $0.value != 0 } : sorted)
     }
 
     /// u_j = scale · ρ^(firstPower + j) for j < count: a column of challenge powers (e.g. −ρ^i against the

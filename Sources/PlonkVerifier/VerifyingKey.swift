@@ -94,6 +94,22 @@ public struct VerifyingKey: Sendable {
         derived = DerivedKeyData(circuit)
     }
 
+    /// A key decoded from `body` without re-encoding it (the prover's copy: re-encoding a large fold only
+    /// re-proves that the bytes are canonical, which the verifier checks on its own copy).
+    init(
+        circuit: VerifierCircuit, fixedCommitments: [G1Affine], permutationCommitments: [G1Affine], srs: SRSIdentity,
+        metadata: KeyMetadata, decodedFrom body: [UInt8]
+    ) {
+        self.circuit = circuit
+        self.fixedCommitments = fixedCommitments
+        self.permutationCommitments = permutationCommitments
+        self.srs = srs
+        self.metadata = metadata
+        self.body = body
+        fingerprint = Self.fingerprint(of: body)
+        derived = DerivedKeyData(circuit)
+    }
+
     /// The same key with other metadata (a new fingerprint).
     public func withMetadata(_ metadata: KeyMetadata) throws -> VerifyingKey {
         try VerifyingKey(
@@ -124,7 +140,9 @@ public struct VerifyingKey: Sendable {
 
     /// Decodes and validates a key file: lengths, canonical encodings, points on the curve (G2 in its
     /// subgroup), every circuit index in range, and the fingerprint. `forProver: true` (the copy inside a
-    /// proving key) skips only the G2 subgroup checks, ~0.4 ms: the prover never uses the G2 points.
+    /// proving key) skips the G2 subgroup checks (~0.4 ms; the prover never uses the G2 points) and the
+    /// canonical re-encoding (~4 ms for a 50k-weight fold): a damaged copy can only make the prover's own
+    /// proofs fail, since the verifier checks its key in full.
     public static func decode(_ bytes: [UInt8], forProver: Bool = false) throws -> VerifyingKey {
         do {
             var r = ByteReader(bytes, context: "verifying key")
@@ -136,7 +154,7 @@ public struct VerifyingKey: Sendable {
             let body = try r.prefixed("body", limit: r.remaining)
             let stored = Array(try r.take(32, "fingerprint"))
             try r.requireEnd()
-            let key = try decodeBody(body, checkG2Subgroup: !forProver)
+            let key = try decodeBody(body, forProver: forProver)
             // Canonical bytes only: re-encoding must give the same body (this also catches unsorted or
             // duplicate sparse entries the matrix constructor would silently normalise).
             guard key.body == body else {
@@ -150,7 +168,8 @@ public struct VerifyingKey: Sendable {
         }
     }
 
-    static func decodeBody(_ body: [UInt8], checkG2Subgroup: Bool = true) throws -> VerifyingKey {
+    static func decodeBody(_ body: [UInt8], forProver: Bool = false) throws -> VerifyingKey {
+        let checkG2Subgroup = !forProver
         var r = ByteReader(body, context: "verifying key body")
         let id = try r.string("protocol identifier")
         let label = try r.string("protocol version")
@@ -182,6 +201,11 @@ public struct VerifyingKey: Sendable {
         try r.requireEnd()
         let srs = SRSIdentity(
             kzg: KZGVerifierKey(g1: g1, g2: g2, tauG2: tauG2, origin: SRSOrigin(kind: kind, detail: detail)), hash: hash)
+        if forProver {
+            return VerifyingKey(
+                circuit: circuit, fixedCommitments: fixed, permutationCommitments: sigma, srs: srs, metadata: metadata,
+                decodedFrom: body)
+        }
         return try VerifyingKey(
             circuit: circuit, fixedCommitments: fixed, permutationCommitments: sigma, srs: srs, metadata: metadata)
     }
