@@ -7,7 +7,7 @@ import FieldArithmetic
 /// Row layout for n = 2^log2Rows: rows 0..<usableRows hold the circuit; row `lastRow` (= usableRows) is
 /// where the permutation product and the logUp sums close; the `blindingRows` rows after it hold random
 /// values in every prover-committed column.
-public struct Circuit: Sendable {
+public struct Circuit: Sendable, CircuitShape {
     /// Random rows per committed column: it is committed once, opened at ≤ 2 points and enters the
     /// quotient's commitment, so 4 random values hide it (docs/protocol.md §12).
     public static let blindingRows = 4
@@ -62,14 +62,7 @@ public struct Circuit: Sendable {
         self.copies = copies
     }
 
-    // MARK: Layout
-
-    /// n.
-    public var rowCount: Int { 1 << log2Rows }
-    /// u = n − 5: rows 0..<u carry the circuit.
-    public var usableRows: Int { rowCount - Self.reservedRows }
-    /// Row u, where running products and sums close.
-    public var lastRow: Int { usableRows }
+    // MARK: Layout (rows, degrees, chunks, queries: `CircuitShape`)
 
     /// The smallest log2 size whose usable rows hold `rows` rows.
     public static func minimumLog2Rows(forRows rows: Int) -> Int {
@@ -84,70 +77,19 @@ public struct Circuit: Sendable {
     public var fixedColumns: [FixedColumn] { fixedNames.indices.map(FixedColumn.init(index:)) }
     public var instanceColumns: [InstanceColumn] { instanceNames.indices.map(InstanceColumn.init(index:)) }
 
-    /// The distinct advice phases in commitment order, e.g. [1, 2].
-    public var phases: [Int] { Array(Set(advicePhases + challengePhases)).sorted() }
-
     /// Columns that take part in copy constraints, in the order of the permutation argument: advice, then
     /// instance, then fixed, each by index.
     public var permutationColumns: [Column] {
         Array(Set(copies.flatMap { [$0.left.column, $0.right.column] })).sorted()
     }
 
-    /// The largest gate degree, selector included.
-    public var maxGateDegree: Int { gates.map(\.degree).max() ?? 0 }
-
-    /// D: the maximum degree over all constraints of the quotient (gates, logUp, and at least 3 so the
-    /// permutation can take one column per chunk). The quotient has D − 1 chunks.
-    public var quotientDegree: Int {
-        max(3, maxGateDegree, lookups.map(\.degree).max() ?? 0)
-    }
-
-    /// Columns per permutation chunk: a chunk's constraint q_active·(π_j·g_j − π_{j−1}·f_j) has degree
-    /// chunk size + 2, which must not exceed D.
-    public var permutationChunkSize: Int { quotientDegree - 2 }
-
-    /// Number of permutation accumulators (z and the π_j), 0 without copies.
-    public var permutationChunks: Int {
-        let p = permutationColumns.count
-        return p == 0 ? 0 : (p + permutationChunkSize - 1) / permutationChunkSize
-    }
-
-    /// Every query made by a gate or lookup (selectors included), sorted.
-    public var allQueries: [Query] {
-        var set = Set<Query>()
-        for gate in gates {
-            set.insert(Query(gate.selector.column, .current))
-            for c in gate.constraints { set.formUnion(c.queries) }
-        }
-        for lookup in lookups {
-            set.insert(Query(lookup.selector.column, .current))
-            for e in lookup.inputs { set.formUnion(e.queries) }
-            for t in lookup.table { set.insert(Query(t.column, .current)) }
-            if let s = lookup.tableSelector { set.insert(Query(s.column, .current)) }
-        }
-        return set.sorted()
-    }
-
     /// Advice columns opened at ωζ (queried at the next row), by index.
-    public var adviceQueriedAtNext: [AdviceColumn] {
-        allQueries.filter { $0.column.kind == .advice && $0.rotation == .next }.map { AdviceColumn(index: $0.column.index) }
-    }
+    public var adviceQueriedAtNext: [AdviceColumn] { queriedAtNext(.advice).map(AdviceColumn.init(index:)) }
 
     /// Fixed columns opened at ωζ, by index.
-    public var fixedQueriedAtNext: [FixedColumn] {
-        allQueries.filter { $0.column.kind == .fixed && $0.rotation == .next }.map { FixedColumn(index: $0.column.index) }
-    }
+    public var fixedQueriedAtNext: [FixedColumn] { queriedAtNext(.fixed).map(FixedColumn.init(index:)) }
 
-    // MARK: Names for reports
-
-    public func name(of column: Column) -> String {
-        switch column.kind {
-        case .advice: return adviceNames[column.index]
-        case .instance: return instanceNames[column.index]
-        case .fixed: return fixedNames[column.index]
-        case .challenge: return challengeColumnNames[column.index]
-        }
-    }
+    // MARK: Values
 
     /// The fixed value at `row` (zero on the reserved rows).
     public func fixedValue(_ column: FixedColumn, row: Int) -> Fr {

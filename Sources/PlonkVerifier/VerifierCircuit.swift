@@ -7,7 +7,7 @@ import FieldArithmetic
 /// ([f_i] and [σ_i]) instead.
 ///
 /// Made from a `Circuit` at key generation, or decoded (and validated) from a verifying key.
-public struct VerifierCircuit: Sendable, Equatable {
+public struct VerifierCircuit: Sendable, Equatable, CircuitShape {
     public let log2Rows: Int
     public let adviceNames: [String]
     public let advicePhases: [Int]
@@ -59,64 +59,7 @@ public struct VerifierCircuit: Sendable, Equatable {
         self.permutationColumns = permutationColumns
     }
 
-    // MARK: Layout (§3)
-
-    public var rowCount: Int { 1 << log2Rows }
-    public var usableRows: Int { rowCount - Circuit.reservedRows }
-    public var lastRow: Int { usableRows }
-
-    public var adviceCount: Int { adviceNames.count }
-    public var fixedCount: Int { fixedNames.count }
-    public var instanceCount: Int { instanceNames.count }
-
-    /// The distinct phases of advice columns and challenges, in commitment order (§5).
-    public var phases: [Int] { Array(Set(advicePhases + challengePhases)).sorted() }
-
-    /// Advice column indices in commitment order: phase by phase, by index within a phase (§5, §14).
-    public var adviceCommitmentOrder: [Int] {
-        phases.flatMap { p in advicePhases.indices.filter { advicePhases[$0] == p } }
-    }
-
-    // MARK: Degrees and chunks (§7, §8)
-
-    public var quotientDegree: Int {
-        max(3, gates.map(\.degree).max() ?? 0, lookups.map(\.degree).max() ?? 0)
-    }
-
-    public var quotientChunks: Int { quotientDegree - 1 }
-    public var permutationChunkSize: Int { quotientDegree - 2 }
-
-    public var permutationChunks: Int {
-        let p = permutationColumns.count
-        return p == 0 ? 0 : (p + permutationChunkSize - 1) / permutationChunkSize
-    }
-
-    /// Columns of chunk j (0-based here; §8 numbers them from 1) as indices into `permutationColumns`.
-    public func permutationChunk(_ j: Int) -> Range<Int> {
-        let s = permutationChunkSize
-        return (j * s)..<min((j + 1) * s, permutationColumns.count)
-    }
-
-    /// Every query of a gate or lookup (selectors and tables included), sorted.
-    public var allQueries: [Query] {
-        var set = Set<Query>()
-        for gate in gates {
-            set.insert(Query(gate.selector.column, .current))
-            for c in gate.constraints { set.formUnion(c.queries) }
-        }
-        for lookup in lookups {
-            set.insert(Query(lookup.selector.column, .current))
-            for e in lookup.inputs { set.formUnion(e.queries) }
-            for t in lookup.table { set.insert(Query(t.column, .current)) }
-            if let s = lookup.tableSelector { set.insert(Query(s.column, .current)) }
-        }
-        return set.sorted()
-    }
-
-    /// Indices of the columns of `kind` read at the next row, ascending.
-    public func queriedAtNext(_ kind: ColumnKind) -> [Int] {
-        allQueries.filter { $0.column.kind == kind && $0.rotation == .next }.map(\.column.index)
-    }
+    // Layout, degrees, chunks and queries: `CircuitShape`.
 
     // MARK: Proof size (§14)
 
@@ -136,13 +79,4 @@ public struct VerifierCircuit: Sendable, Equatable {
 
     /// Bytes of the proof body: 32 per compressed point and per scalar.
     public var proofBodyBytes: Int { 32 * (proofCommitments + evaluationsAtZeta + evaluationsAtOmegaZeta) }
-
-    public func name(of column: Column) -> String {
-        switch column.kind {
-        case .advice: return adviceNames[column.index]
-        case .instance: return instanceNames[column.index]
-        case .fixed: return fixedNames[column.index]
-        case .challenge: return challengeColumnNames[column.index]
-        }
-    }
 }
