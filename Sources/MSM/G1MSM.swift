@@ -15,9 +15,7 @@ public func msm(points: UnsafeBufferPointer<G1Affine>, scalars: UnsafeBufferPoin
     if scalars.isEmpty { return .infinity }
     let plan = MSMJobPlan(points: points, scalars: scalars, threads: Parallel.availableThreads)
     defer { plan.deallocate() }
-    var result = G1Projective.infinity
-    for job in plan.jobs { result = result + job.run() }
-    return result
+    return runPippengerJobs(plan.jobs).reduce(.infinity, +)
 }
 
 /// Several MSMs over the same points (e.g. the quotient's chunks), their Pippenger tasks (window groups)
@@ -26,38 +24,28 @@ public func msm(points: UnsafeBufferPointer<G1Affine>, scalars: UnsafeBufferPoin
 public func msmBatch(points: UnsafeBufferPointer<G1Affine>, scalarSets: [[Fr]]) -> [G1Projective] {
     if scalarSets.count <= 1 { return scalarSets.map { s in s.withUnsafeBufferPointer { msm(points: points, scalars: $0) } } }
     for s in scalarSets { precondition(s.count <= points.count, "MSM needs a point for every scalar") }
-    let threads = Parallel.availableThreads
     // Planned for one thread each: the batch, not the MSM, is what is spread over the threads.
-    var plans: [MSMJobPlan] = []
-    for s in scalarSets { plans.append(s.withUnsafeBufferPointer { MSMJobPlan(points: points, scalars: $0, threads: 1) }) }
+    let plans = scalarSets.map { s in s.withUnsafeBufferPointer { MSMJobPlan(points: points, scalars: $0, threads: 1) } }
     defer { for p in plans { p.deallocate() } }
-    var tasks: [(plan: Int, job: Int, group: Int)] = []
-    for (p, plan) in plans.enumerated() {
-        for (j, job) in plan.jobs.enumerated() { for g in 0..<job.tasks { tasks.append((p, j, g)) } }
+    var runs = runPippengerJobs(plans.flatMap(\.jobs))[...]
+    return plans.map { plan in
+        defer { runs = runs.dropFirst(plan.jobs.count) }
+        return runs.prefix(plan.jobs.count).reduce(.infinity, +)
     }
-    var partials = [[G1Projective]](repeating: [], count: tasks.count)
-    partials.withUnsafeMutableBufferPointer { out in
-        Parallel.forEach(tasks: threads <= 1 ? 0 : tasks.count) { t in
-            let task = tasks[t]
-            out[t] = plans[task.plan].jobs[task.job].runTask(task.group)
-        }
-        if threads <= 1 {
-            for t in 0..<tasks.count { out[t] = plans[tasks[t].plan].jobs[tasks[t].job].runTask(tasks[t].group) }
-        }
+}
+
+/// Every task of every job in one parallel loop, then each job's combination, in order.
+func runPippengerJobs(_ jobs: [PippengerJob]) -> [G1Projective] {
+    let tasks = jobs.indices.flatMap { j in (0..<jobs[j].tasks).map { (job: j, task: $0) } }
+    var sums = [[G1Projective]](repeating: [], count: tasks.count)
+    sums.withUnsafeMutableBufferPointer { out in
+        Parallel.forEach(tasks: tasks.count) { t in out[t] = jobs[tasks[t].job].runTask(tasks[t].task) }
     }
-    var results = [G1Projective](repeating: .infinity, count: scalarSets.count)
-    var t = 0
-    for (p, plan) in plans.enumerated() {
-        for job in plan.jobs {
-            var windowSums = [G1Projective](repeating: .infinity, count: job.windows * job.chunks)
-            for g in 0..<job.tasks {
-                job.place(partials[t], task: g, into: &windowSums)
-                t += 1
-            }
-            results[p] = results[p] + job.combine(windowSums)
-        }
+    var next = 0
+    return jobs.map { job in
+        defer { next += job.tasks }
+        return job.combine(taskSums: sums[next..<(next + job.tasks)])
     }
-    return results
 }
 
 /// One MSM cut into Pippenger runs by scalar bit length (`MSMPlan.split`), each a `PippengerJob`.
@@ -89,7 +77,7 @@ final class MSMJobPlan {
                 }
                 histogramBuffer[chunk] = histogram
             }
-            if threads <= 1 { for c in 0..<histogramChunks { body(c) } } else { Parallel.forEach(tasks: histogramChunks) { body($0) } }
+            Parallel.forEach(tasks: histogramChunks) { body($0) }
         }
         var histogram = [Int](repeating: 0, count: 256)
         for h in histograms { for b in 0..<256 { histogram[b] += h[b] } }
@@ -149,7 +137,7 @@ struct PippengerJob {
             func body(_ range: Range<Int>) {
                 for i in range { recoded[Int(idx[i])].writeSignedDigits(window: c, windows: windows, to: digits + i, stride: m) }
             }
-            if threads <= 1 { body(0..<m) } else { Parallel.forEachChunk(of: m, minimumChunk: 4096) { body($0) } }
+            Parallel.forEachChunk(of: m, minimumChunk: 4096) { body($0) }
         }
         // Small windows are grouped so that a group has at least 4·batchSize buckets: the batched inversion
         // then serves a full batch.
@@ -162,19 +150,6 @@ struct PippengerJob {
     }
 
     func deallocate() { digits.deallocate() }
-
-    /// Every task on the available threads, then the combination.
-    func run() -> G1Projective {
-        var partial = [G1Projective](repeating: .infinity, count: windows * chunks)
-        partial.withUnsafeMutableBufferPointer { out in
-            Parallel.forEach(tasks: tasks) { task in
-                let sums = runTask(task)
-                let group = task / chunks, chunk = task % chunks
-                for (local, sum) in sums.enumerated() { out[(group * perGroup + local) * chunks + chunk] = sum }
-            }
-        }
-        return combine(partial)
-    }
 
     /// Task (group, chunk): the window sums of the group's windows over the chunk's terms.
     func runTask(_ task: Int) -> [G1Projective] {
@@ -217,14 +192,14 @@ struct PippengerJob {
         return sums
     }
 
-    /// Puts task `task`'s window sums where `combine` expects them (window-major, then chunk).
-    func place(_ sums: [G1Projective], task: Int, into out: inout [G1Projective]) {
-        let group = task / chunks, chunk = task % chunks
-        for (local, sum) in sums.enumerated() { out[(group * perGroup + local) * chunks + chunk] = sum }
-    }
-
-    /// Σ_j 2^(cj)·W_j by Horner's rule from the top window.
-    func combine(_ partial: [G1Projective]) -> G1Projective {
+    /// Σ_j 2^(cj)·W_j by Horner's rule from the top window, W_j summed over the chunks; `taskSums` are the
+    /// results of tasks 0..<tasks in order.
+    func combine(taskSums: ArraySlice<[G1Projective]>) -> G1Projective {
+        var partial = [G1Projective](repeating: .infinity, count: windows * chunks)
+        for (task, sums) in zip(0..., taskSums) {
+            let group = task / chunks, chunk = task % chunks
+            for (local, sum) in sums.enumerated() { partial[(group * perGroup + local) * chunks + chunk] = sum }
+        }
         var acc = G1Projective.infinity
         for window in stride(from: windows - 1, through: 0, by: -1) {
             for _ in 0..<c { acc = acc.doubled() }
