@@ -180,15 +180,9 @@ public struct CircuitLayout: Sendable {
             let plan = try CircuitPlan(graph: graph, settings: settings, options: options, limbBits: bits)
             let layout: CircuitLayout
             do {
-                if let lanes = options.lanesPerRow {
-                    let stacking = options.stackRangeChecks.map { [$0] } ?? [false, true]
-                    let candidates = try stacking.map {
-                        try CircuitLayout(plan: plan, lanesPerRow: lanes, log2Rows: options.log2Rows, stacked: $0)
-                    }
-                    layout = candidates.dropFirst().reduce(candidates[0]) { isBetter($1, than: $0) ? $1 : $0 }
-                } else {
-                    layout = try CircuitLayout.automatic(plan: plan, log2Rows: options.log2Rows, stacked: options.stackRangeChecks)
-                }
+                layout = try automatic(
+                    plan: plan, log2Rows: options.log2Rows, lanes: options.lanesPerRow.map { [$0] } ?? Array(CompileOptions.laneChoices),
+                    stacked: options.stackRangeChecks)
             } catch {
                 lastError = error
                 continue
@@ -213,30 +207,24 @@ public struct CircuitLayout: Sendable {
         return (committed + Double(layout.challengeColumns) / 2) * Double(layout.rowCount)
     }
 
-    /// The automatic choice: the fewest lanes per row that fits the smallest circuit, preferring a proof within
-    /// `proofByteBudget`; the cost compared is (committed columns + half the challenge columns) × rows, which
-    /// tracks the prover's MSM and NTT work. Both range-check layouts are tried unless `stacked` is given.
-    public static func automatic(plan: CircuitPlan, log2Rows: Int? = nil, stacked: Bool? = nil, proofByteBudget: Int = 3072)
-        throws -> CircuitLayout
-    {
-        var best: (layout: CircuitLayout, cost: Double, fits: Bool)?
+    /// The best layout of `plan` over the given lane widths and range-check layouts (both unless `stacked` is
+    /// given) by `isBetter`: the cost tracks the prover's MSM and NTT work.
+    public static func automatic(
+        plan: CircuitPlan, log2Rows: Int? = nil, lanes: [Int] = Array(CompileOptions.laneChoices), stacked: Bool? = nil
+    ) throws -> CircuitLayout {
+        var best: CircuitLayout?
         var lastError: Error?
-        let choices = CompileOptions.laneChoices.flatMap { lanes in (stacked.map { [$0] } ?? [false, true]).map { (lanes, $0) } }
-        for (lanes, stack) in choices {
-            let layout: CircuitLayout
-            do { layout = try CircuitLayout(plan: plan, lanesPerRow: lanes, log2Rows: log2Rows, stacked: stack) } catch {
-                lastError = error
-                continue
-            }
-            let cost = Self.cost(layout)
-            let fits = layout.proofBytes <= proofByteBudget
-            if let current = best {
-                if (fits && !current.fits) || (fits == current.fits && cost < current.cost) { best = (layout, cost, fits) }
-            } else {
-                best = (layout, cost, fits)
+        for width in lanes {
+            for stack in stacked.map({ [$0] }) ?? [false, true] {
+                do {
+                    let layout = try CircuitLayout(plan: plan, lanesPerRow: width, log2Rows: log2Rows, stacked: stack)
+                    if best == nil || isBetter(layout, than: best!) { best = layout }
+                } catch {
+                    lastError = error
+                }
             }
         }
-        guard let chosen = best?.layout else { throw lastError ?? CompilerError.invalidOptions("no layout fits") }
-        return chosen
+        guard let best else { throw lastError ?? CompilerError.invalidOptions("no layout fits") }
+        return best
     }
 }
