@@ -69,11 +69,6 @@ public struct VerifyingKey: Sendable {
         guard fixedCommitments.count == circuit.fixedCount,
             permutationCommitments.count == circuit.permutationColumns.count
         else { throw KeyError.circuitMismatch("commitment counts do not match the circuit") }
-        self.circuit = circuit
-        self.fixedCommitments = fixedCommitments
-        self.permutationCommitments = permutationCommitments
-        self.srs = srs
-        self.metadata = metadata
         var w = ByteWriter()
         w.string(Transcript.protocolIdentifier)
         w.string(Transcript.versionLabel)
@@ -89,16 +84,17 @@ public struct VerifyingKey: Sendable {
         w.count(permutationCommitments.count)
         for c in permutationCommitments { w.point(c) }
         metadata.encode(into: &w)
-        body = w.bytes
-        fingerprint = Self.fingerprint(of: body)
-        derived = DerivedKeyData(circuit)
+        self.init(
+            circuit: circuit, fixedCommitments: fixedCommitments, permutationCommitments: permutationCommitments, srs: srs,
+            metadata: metadata, body: w.bytes)
     }
 
-    /// A key decoded from `body` without re-encoding it (the prover's copy: re-encoding a large fold only
-    /// re-proves that the bytes are canonical, which the verifier checks on its own copy).
+    /// A key whose body bytes are known: the public initializer's encoding, or (the prover's copy) the bytes
+    /// it was decoded from, not re-encoded: that would only re-prove canonical bytes, which the verifier checks
+    /// on its own copy.
     init(
         circuit: VerifierCircuit, fixedCommitments: [G1Affine], permutationCommitments: [G1Affine], srs: SRSIdentity,
-        metadata: KeyMetadata, decodedFrom body: [UInt8]
+        metadata: KeyMetadata, body: [UInt8]
     ) {
         self.circuit = circuit
         self.fixedCommitments = fixedCommitments
@@ -204,7 +200,7 @@ public struct VerifyingKey: Sendable {
         if forProver {
             return VerifyingKey(
                 circuit: circuit, fixedCommitments: fixed, permutationCommitments: sigma, srs: srs, metadata: metadata,
-                decodedFrom: body)
+                body: body)
         }
         return try VerifyingKey(
             circuit: circuit, fixedCommitments: fixed, permutationCommitments: sigma, srs: srs, metadata: metadata)
