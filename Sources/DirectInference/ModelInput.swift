@@ -16,7 +16,7 @@ public enum InputValue: Sendable, Equatable {
     public var real: Double {
         switch self {
         case .float(let x): return x
-        case .decimal(let v, let d): return Double(v) / powerOfTen(d)
+        case .decimal(let v, let d): return Double(v) / pow(10, Double(d))
         }
     }
 }
@@ -149,6 +149,3 @@ public enum InputFile {
         }
     }
 }
-
-/// 10^d from the C library (FoundationEssentials' `pow` would take a Decimal).
-private func powerOfTen(_ d: Int) -> Double { pow(10.0, Double(d)) }

@@ -66,10 +66,11 @@ public struct QuantizationSettings: Codable, Equatable, Sendable {
         return try decode(bytes)
     }
 
-    /// The field names, sorted: the order of the canonical form.
-    static let keys = ["activationBits", "activationScale", "parameterScale", "tableBits", "tableScale", "version"]
-
-    var fieldValues: [Int] { [activationBits, activationScale, parameterScale, tableBits, tableScale, version] }
+    /// Every field by name, keys sorted: the order of the canonical form and of the settings file.
+    var fields: [(key: String, value: Int)] {
+        [("activationBits", activationBits), ("activationScale", activationScale), ("parameterScale", parameterScale),
+         ("tableBits", tableBits), ("tableScale", tableScale), ("version", version)]
+    }
 
     /// A settings object: every field an integer (other members are ignored), then `validate()`.
     public static func decode(_ bytes: [UInt8]) throws -> QuantizationSettings {
@@ -80,30 +81,29 @@ public struct QuantizationSettings: Codable, Equatable, Sendable {
 
     public static func decode(_ root: JSONNode) throws -> QuantizationSettings {
         guard case .object = root else { throw QuantizationError.invalidSettings("not a settings file: not a JSON object") }
-        var values: [Int] = []
-        for key in keys {
+        func int(_ key: String) throws -> Int {
             guard let member = root[key] else { throw QuantizationError.invalidSettings("not a settings file: no '\(key)'") }
             guard let value = member.integer else {
                 throw QuantizationError.invalidSettings("not a settings file: '\(key)' is \(member.kind), not an integer")
             }
-            values.append(value)
+            return value
         }
         var settings = QuantizationSettings(
-            activationScale: values[1], parameterScale: values[2], activationBits: values[0], tableScale: values[4],
-            tableBits: values[3])
-        settings.version = values[5]
+            activationScale: try int("activationScale"), parameterScale: try int("parameterScale"),
+            activationBits: try int("activationBits"), tableScale: try int("tableScale"), tableBits: try int("tableBits"))
+        settings.version = try int("version")
         try settings.validate()
         return settings
     }
 
     /// Compact JSON with sorted keys: the bytes the key metadata's settings hash covers.
     public var canonicalJSON: String {
-        JSONText.object(zip(Self.keys, fieldValues).map { ($0, String($1)) })
+        JSONText.object(fields.map { ($0.key, String($0.value)) })
     }
 
     /// The settings file: one member per line, sorted keys.
     public func encoded() -> [UInt8] {
-        let lines = zip(Self.keys, fieldValues).map { "  " + JSONText.string($0) + " : " + String($1) }
+        let lines = fields.map { "  " + JSONText.string($0.key) + " : " + String($0.value) }
         return Array(("{\n" + lines.joined(separator: ",\n") + "\n}\n").utf8)
     }
 }

@@ -59,11 +59,11 @@ extension CompiledCircuit {
     /// for tests that rewrite limbs and keep the copies consistent, as a cheating prover would.
     public func copyLimbsToStack(_ a: inout Assignment) throws {
         do {
-            for column in stack { for row in 0..<layout.stackLength { try a.set(column, row: row, Fr.zero) } }
-            for i in 0..<layout.stackedCells {
+            // Every stack row in use; the tail of the last column (past the copies) holds 0.
+            for i in 0..<(layout.stackColumns * layout.stackLength) {
                 let place = layout.stackPlace(i)
-                let value = a.value(limbs[i % layout.limbColumns], row: i / layout.limbColumns) ?? .zero
-                try a.set(stack[place.column], row: place.row, value)
+                let value = i < layout.stackedCells ? a.value(limbs[i % layout.limbColumns], row: i / layout.limbColumns) : nil
+                try a.set(stack[place.column], row: place.row, value ?? .zero)
             }
         } catch let error as ConstraintSystemError {
             throw CompilerError.constraintSystem(error)
