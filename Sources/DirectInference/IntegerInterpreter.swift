@@ -52,101 +52,12 @@ public struct IntegerInterpreter: Sendable {
             bound: "[−2^\(settings.activationBits - 1), 2^\(settings.activationBits - 1)) at scale 2^\(settings.activationScale)")
     }
 
-    /// One node. Linear-family results go through `rescale`, which records y, q and r.
+    /// One node, by its family's kernel (`Kernels/<Family>.swift`).
     func evaluate(_ node: Node, _ q: QuantizedNode, values: [[Int64]], layer: inout LayerTrace, trace: Bool) throws -> [Int64] {
-        let graph = model.graph
-        let inputShape = graph.values[node.inputs[0]].shape
-        let outputShape = graph.values[node.output].shape
-        let label = node.label
-        func input(_ i: Int) -> [Int64] { values[node.inputs[i]] }
-        func rescaled(_ accumulator: [Int64]) -> [Int64] {
-            rescale(accumulator, shift: q.shift, layer: &layer, trace: trace)
-        }
-
-        switch node.operation {
-        case .linear(let linear):
-            return rescaled(try LinearKernels.linear(
-                x: input(0), weights: q.weights, bias: q.bias, outputs: linear.outputs, inputs: linear.inputs,
-                fitsStatically: q.accumulatorFitsStatically, weightsAsDouble: q.weightsAsDouble,
-                rowAbsSums: q.rowAbsSums, layer: label))
-        case .conv(let conv):
-            return rescaled(try LinearKernels.conv(
-                x: input(0), inputShape: inputShape, outputShape: outputShape, conv: conv, weights: q.weights,
-                bias: q.bias, fitsStatically: q.accumulatorFitsStatically, layer: label))
-        case .channelAffine:
-            let x = input(0)
-            let inner = inputShape.dropFirst(2).reduce(1, *), channels = inputShape[1]
-            var acc = [Int64](repeating: 0, count: x.count)
-            for i in 0..<x.count {
-                let c = (i / inner) % channels
-                acc[i] = try LinearKernels.checkedProduct(x[i], q.weights[c], label, plus: q.bias[c])
-            }
-            return rescaled(acc)
-        case .averagePool(let pool):
-            return rescaled(try LinearKernels.averagePool(
-                x: input(0), inputShape: inputShape, outputShape: outputShape, pool: pool, multipliers: q.weights, layer: label))
-        case .globalAveragePool:
-            return rescaled(try LinearKernels.globalAveragePool(x: input(0), inputShape: inputShape, multiplier: q.weights[0], layer: label))
-        case .maxPool(let pool):
-            return ElementwiseKernels.maxPool(x: input(0), inputShape: inputShape, outputShape: outputShape, pool: pool)
-        case .add, .sub, .sum:
-            return try ElementwiseKernels.addSub(node, q, values: values, graph: graph, layer: label)
-        case .mul, .div:
-            let acc = try ElementwiseKernels.product(node, q, values: values, graph: graph, layer: label)
-            return rescaled(acc)
-        case .relu:
-            return input(0).map { max($0, 0) }
-        case .leakyRelu:
-            let x = input(0)
-            let acc = try x.map { try LinearKernels.checkedProduct($0, q.weights[0], label) }
-            let negative = rescale(acc, shift: q.shift, layer: &layer, trace: trace)
-            return (0..<x.count).map { x[$0] >= 0 ? x[$0] : negative[$0] }
-        case .clip:
-            return input(0).map { v in
-                var r = v
-                if let lower = q.lower { r = max(r, lower) }
-                if let upper = q.upper { r = min(r, upper) }
-                return r
-            }
-        case .sigmoid, .tanh:
-            return ElementwiseKernels.table(input(0), q.table!, layer: &layer, trace: trace)
-        case .softmax:
-            return ElementwiseKernels.softmax(input(0), rowLength: outputShape.last!, q, settings: model.settings,
-                                              layer: &layer, trace: trace)
-        case .reshape:
-            return input(0)
-        case .transpose(let perm):
-            let x = input(0)
-            return Layout.transposeSource(shape: inputShape, perm: perm).map { x[$0] }
-        case .concat(let axis):
-            var result: [Int64] = []
-            result.reserveCapacity(outputShape.reduce(1, *))
-            for run in Layout.concatRuns(shapes: node.inputs.map { graph.values[$0].shape }, axis: axis) {
-                result.append(contentsOf: values[node.inputs[run.input]][run.start..<run.start + run.length])
-            }
-            return result
-        }
-    }
-
-    /// q = R_k(y) elementwise (spec §2), recording y, q, r when tracing.
-    func rescale(_ accumulator: [Int64], shift: Int, layer: inout LayerTrace, trace: Bool) -> [Int64] {
-        var quotient = [Int64](repeating: 0, count: accumulator.count)
-        var remainder = trace ? [Int64](repeating: 0, count: accumulator.count) : []
-        accumulator.withUnsafeBufferPointer { y in
-            quotient.withUnsafeMutableBufferPointer { qp in
-                for i in 0..<y.count {
-                    let (qv, r) = FixedPoint.rescale(y[i], shift: shift)
-                    qp[i] = qv
-                    if trace { remainder[i] = r }
-                }
-            }
-        }
-        if trace {
-            layer.accumulator = accumulator
-            layer.shift = shift
-            layer.quotient = quotient
-            layer.remainder = remainder
-        }
-        return quotient
+        var context = KernelContext(node: node, q: q, graph: model.graph, settings: model.settings, values: values,
+                                    layer: layer, trace: trace)
+        let output = try node.operation.kernel.run(&context)
+        layer = context.layer
+        return output
     }
 }

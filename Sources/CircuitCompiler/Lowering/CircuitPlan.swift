@@ -91,7 +91,8 @@ public struct CircuitPlan: Sendable {
                                     nodeIndex: index, inputIndex: nil))
                 continue
             }
-            if let shift = Self.foldedShift(node, graph: graph, settings: settings) {
+            let lowering = node.operation.lowering
+            if let shift = lowering.foldedShift(node, graph: graph, settings: settings) {
                 // A Relu that alone reads this layer's output runs in the same lanes (one sign decomposition
                 // serves as the quotient's range check and the ReLU).
                 let readers = consumers[node.output]
@@ -107,19 +108,17 @@ public struct CircuitPlan: Sendable {
                                     outputShape: shape, role: .lanes(group: groups.count - 1), nodeIndex: index, inputIndex: nil))
                 continue
             }
-            if let kind = try Self.standaloneKind(node, graph: graph, settings: settings) {
+            if let kind = try lowering.standaloneKind(node, graph: graph, settings: settings) {
                 groups.append(LaneGroup(kind: kind, count: count, layer: layers.count, receives: true))
                 layers.append(Layer(name: node.name, op: node.sourceOp, outputShape: shape, role: .lanes(group: groups.count - 1),
                                     nodeIndex: index, inputIndex: nil))
                 continue
             }
-            switch node.operation {
-            case .reshape, .transpose, .concat, .clip(nil, nil):
+            if lowering.isWiring(node) {
                 layers.append(Layer(name: node.name, op: node.sourceOp, outputShape: shape, role: .wiring,
                                     nodeIndex: index, inputIndex: nil))
-            default:
-                unsupported.append(.unsupportedOperation(layer: node.label, op: node.operation.name,
-                                                         hint: Self.hint(for: node.operation)))
+            } else {
+                unsupported.append(.unsupportedOperation(layer: node.label, op: node.operation.name, hint: lowering.circuitHint))
                 layers.append(Layer(name: node.name, op: node.sourceOp, outputShape: shape, role: .wiring,
                                     nodeIndex: index, inputIndex: nil))
             }
@@ -133,70 +132,6 @@ public struct CircuitPlan: Sendable {
         self.groups = groups.map { LaneGroup(kind: $0.kind.withLimbBits(limbBits), count: $0.count, layer: $0.layer, receives: $0.receives) }
         publicInputCount = options.publicInput ? graph.inputs.reduce(0) { $0 + graph.values[$1].elementCount } : 0
         publicOutputCount = graph.outputs.reduce(0) { $0 + graph.values[$1].elementCount }
-    }
-
-    /// The rescale shift k of an operation proved by the fold (linear family and elementwise affine
-    /// operations with constants), nil for other operations.
-    static func foldedShift(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) -> Int? {
-        switch node.operation {
-        case .linear, .conv, .channelAffine, .averagePool, .globalAveragePool:
-            return settings.parameterScale
-        case .add, .sub, .sum:
-            return 0
-        case .div:
-            return settings.parameterScale
-        case .mul:
-            // By a constant only; a product of two activations is not linear.
-            return node.inputs.contains { graph.values[$0].constant != nil } ? settings.parameterScale : nil
-        default:
-            return nil
-        }
-    }
-
-    /// The gadget of an operation that gets lanes of its own (not folded): Relu, LeakyRelu, Clip, MaxPool, Mul of
-    /// two activations, Sigmoid, Tanh, Softmax. Parameters come from the settings alone (the same rounding the quantizer
-    /// uses), so `zkinfer stats` needs no weights.
-    static func standaloneKind(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) throws -> LaneKind? {
-        let bits = settings.activationBits, s = settings.activationScale, w = settings.parameterScale
-        func quantized(_ v: Double, _ scale: Int, _ what: String) throws -> Int64 {
-            guard let q = FixedPoint.quantize(v, scale: scale) else {
-                throw CompilerError.unsupportedOperation(layer: node.label, op: node.operation.name, hint: "\(what) \(v) does not fit 62 bits")
-            }
-            return q
-        }
-        switch node.operation {
-        case .relu:
-            return .rescale(RescaleGadget(shift: 0, activation: .relu, activationBits: bits))
-        case .leakyRelu(let alpha):
-            return .leakyRelu(LeakyReluGadget(alpha: try quantized(alpha, w, "alpha"), shift: w, activationBits: bits))
-        case .clip(let lower, let upper):
-            guard lower != nil || upper != nil else { return nil }  // no bounds: the identity (wiring)
-            let lo = try lower.map { try quantized($0, s, "min") }, hi = try upper.map { try quantized($0, s, "max") }
-            guard let gadget = ClipGadget(lower: lo, upper: hi, activationBits: bits) else {
-                throw CompilerError.unsupportedOperation(layer: node.label, op: "Clip", hint: "a bound beyond ±2^61 at scale 2^\(s)")
-            }
-            return .clip(gadget)
-        case .maxPool(let pool):
-            return .maxPool(MaxPoolGadget(window: pool.kernel.reduce(1, *), activationBits: bits))
-        case .mul where !node.inputs.contains { graph.values[$0].constant != nil }:
-            return .product(ProductGadget(shift: s, activationBits: bits))
-        case .sigmoid:
-            return .table(TableGadget(table: LookupTable(.sigmoid, settings: settings), activationBits: bits))
-        case .tanh:
-            return .table(TableGadget(table: LookupTable(.tanh, settings: settings), activationBits: bits))
-        case .softmax:
-            return .softmax(SoftmaxGadget(table: LookupTable(.exp, settings: settings),
-                                          rowLength: graph.values[node.output].shape.last!, activationScale: s,
-                                          activationBits: bits))
-        default:
-            return nil
-        }
-    }
-
-    static func hint(for operation: LayerOperation) -> String {
-        switch operation {
-        default: return ""
-        }
     }
 
     /// The distinct function tables of the plan's gadgets, in order of first use (each gets a tag 1, 2, …).

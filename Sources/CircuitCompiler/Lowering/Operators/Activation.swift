@@ -1,0 +1,49 @@
+import ModelGraph
+import Quantization
+
+/// Relu (fused into the rescale of a folded producer, or a rescale lane of its own), LeakyRelu, Clip, Sigmoid and
+/// Tanh: lanes of their own gadgets, each receiving its input element. A Clip without bounds is wiring.
+extension ActivationOp: CircuitLowering {
+    func standaloneKind(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) throws -> LaneKind? {
+        let bits = settings.activationBits, s = settings.activationScale, w = settings.parameterScale
+        func quantized(_ v: Double, _ scale: Int, _ what: String) throws -> Int64 {
+            guard let q = FixedPoint.quantize(v, scale: scale) else {
+                throw CompilerError.unsupportedOperation(layer: node.label, op: node.operation.name, hint: "\(what) \(v) does not fit 62 bits")
+            }
+            return q
+        }
+        switch self {
+        case .relu:
+            return .rescale(RescaleGadget(shift: 0, activation: .relu, activationBits: bits))
+        case .leakyRelu(let alpha):
+            return .leakyRelu(LeakyReluGadget(alpha: try quantized(alpha, w, "alpha"), shift: w, activationBits: bits))
+        case .clip(let lower, let upper):
+            guard lower != nil || upper != nil else { return nil }  // no bounds: the identity (wiring)
+            let lo = try lower.map { try quantized($0, s, "min") }, hi = try upper.map { try quantized($0, s, "max") }
+            guard let gadget = ClipGadget(lower: lo, upper: hi, activationBits: bits) else {
+                throw CompilerError.unsupportedOperation(layer: node.label, op: "Clip", hint: "a bound beyond ±2^61 at scale 2^\(s)")
+            }
+            return .clip(gadget)
+        case .sigmoid:
+            return .table(TableGadget(table: LookupTable(.sigmoid, settings: settings), activationBits: bits))
+        case .tanh:
+            return .table(TableGadget(table: LookupTable(.tanh, settings: settings), activationBits: bits))
+        }
+    }
+
+    func isWiring(_ node: Node) -> Bool { self == .clip(lower: nil, upper: nil) }
+
+    /// A standalone Relu lane receives its input unchanged.
+    func emitEquations(_ node: Node, _ q: QuantizedNode, graph: ModelGraph, elements: [[ElementSource]], layer: String,
+                       _ emit: Equations.Emit) throws {
+        guard self == .relu else {
+            throw CompilerError.unsupportedOperation(layer: layer, op: node.operation.name, hint: "")
+        }
+        let x = elements[node.inputs[0]]
+        for i in 0..<x.count { try emit(i, [(x[i], 1)], 0) }
+    }
+
+    func wiringElements(_ node: Node, graph: ModelGraph, elements: [[ElementSource]]) -> [ElementSource] {
+        isWiring(node) ? elements[node.inputs[0]] : []
+    }
+}

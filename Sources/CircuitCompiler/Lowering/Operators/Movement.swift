@@ -1,0 +1,22 @@
+import ModelGraph
+
+/// Reshape, Transpose, Concat: wiring (no rows, no equations).
+extension MovementOp: CircuitLowering {
+    func isWiring(_ node: Node) -> Bool { true }
+
+    func wiringElements(_ node: Node, graph: ModelGraph, elements: [[ElementSource]]) -> [ElementSource] {
+        switch self {
+        case .reshape:
+            return elements[node.inputs[0]]
+        case .transpose(let perm):
+            let x = elements[node.inputs[0]]
+            return Layout.transposeSource(shape: graph.values[node.inputs[0]].shape, perm: perm).map { x[$0] }
+        case .concat(let axis):
+            var result: [ElementSource] = []
+            for run in Layout.concatRuns(shapes: node.inputs.map { graph.values[$0].shape }, axis: axis) {
+                result.append(contentsOf: elements[node.inputs[run.input]][run.start..<run.start + run.length])
+            }
+            return result
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import ModelGraph
+import Quantization
+
+/// AveragePool and GlobalAveragePool: folded (multipliers Q_w(1/n)). MaxPool: `MaxPoolGadget` lanes, one port
+/// per window position.
+extension PoolingOp: CircuitLowering {
+    func foldedShift(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) -> Int? {
+        switch self {
+        case .average, .globalAverage: return settings.parameterScale
+        case .max: return nil
+        }
+    }
+
+    func standaloneKind(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) throws -> LaneKind? {
+        guard case .max(let pool) = self else { return nil }
+        return .maxPool(MaxPoolGadget(window: pool.kernel.reduce(1, *), activationBits: settings.activationBits))
+    }
+
+    func emitEquations(_ node: Node, _ q: QuantizedNode, graph: ModelGraph, elements: [[ElementSource]], layer: String,
+                       _ emit: Equations.Emit) throws {
+        let x = elements[node.inputs[0]]
+        let inputShape = graph.values[node.inputs[0]].shape, outputShape = graph.values[node.output].shape
+        switch self {
+        case .average(let pool):
+            let window = pool.window(input: inputShape, output: outputShape)
+            let planes = inputShape[0] * inputShape[1]
+            let plane = window.outH * window.outW, inPlane = window.inH * window.inW
+            for p in 0..<planes {
+                for oy in 0..<window.outH {
+                    for ox in 0..<window.outW {
+                        let multiplier = q.weights[oy * window.outW + ox]
+                        var terms: [(ElementSource, Int64)] = []
+                        for ky in 0..<window.kH {
+                            guard let iy = window.row(oy, ky) else { continue }
+                            for kx in 0..<window.kW {
+                                guard let ix = window.column(ox, kx) else { continue }
+                                terms.append((x[p * inPlane + iy * window.inW + ix], multiplier))
+                            }
+                        }
+                        try emit(p * plane + oy * window.outW + ox, terms, 0)
+                    }
+                }
+            }
+        case .globalAverage:
+            let inner = inputShape.dropFirst(2).reduce(1, *)
+            for p in 0..<(inputShape[0] * inputShape[1]) {
+                try emit(p, (0..<inner).map { (x[p * inner + $0], q.weights[0]) }, 0)
+            }
+        case .max:
+            throw CompilerError.unsupportedOperation(layer: layer, op: node.operation.name, hint: "MaxPool is not folded")
+        }
+    }
+
+    func ports(_ node: Node, graph: ModelGraph) -> (_ index: Int, _ port: Int) -> (ValueID, Int) {
+        let input = node.inputs[0]
+        guard case .max(let pool) = self else { return { index, _ in (input, index) } }
+        let windows = Self.maxPoolWindows(inputShape: graph.values[input].shape,
+                                          outputShape: graph.values[node.output].shape, pool: pool)
+        return { index, port in (input, windows[index][port]) }
+    }
+
+    /// The input positions of every MaxPool window, K = kH·kW each: positions inside the input in window order,
+    /// then the first of them repeated for positions in the padding (which never win; a repeated element
+    /// changes no maximum).
+    static func maxPoolWindows(inputShape: [Int], outputShape: [Int], pool: Pooling) -> [[Int]] {
+        let window = pool.window(input: inputShape, output: outputShape)
+        let planes = inputShape[0] * inputShape[1]
+        let inPlane = window.inH * window.inW
+        let k = window.kH * window.kW
+        var result: [[Int]] = []
+        result.reserveCapacity(planes * window.outH * window.outW)
+        for p in 0..<planes {
+            for oy in 0..<window.outH {
+                for ox in 0..<window.outW {
+                    var positions: [Int] = []
+                    for ky in 0..<window.kH {
+                        guard let iy = window.row(oy, ky) else { continue }
+                        for kx in 0..<window.kW {
+                            guard let ix = window.column(ox, kx) else { continue }
+                            positions.append(p * inPlane + iy * window.inW + ix)
+                        }
+                    }
+                    // Every window holds at least one input position (pads < kernel, spec §5).
+                    positions += [Int](repeating: positions[0], count: k - positions.count)
+                    result.append(positions)
+                }
+            }
+        }
+        return result
+    }
+
+    func foldEntries(_ node: Node, graph: ModelGraph, plan: CircuitPlan, group: Int) -> Int {
+        let w = plan.settings.parameterScale
+        let inputShape = graph.values[node.inputs[0]].shape, outputShape = graph.values[node.output].shape
+        let outputs = outputShape.reduce(1, *)
+        switch self {
+        case .average(let pool):
+            let window = pool.window(input: inputShape, output: outputShape)
+            let divisors = Layout.averageDivisors(window, countIncludePad: pool.countIncludePad)
+            var perPlane = 0
+            for oy in 0..<window.outH {
+                for ox in 0..<window.outW where FoldCount.nonZero(1 / Double(divisors[oy * window.outW + ox]), w) {
+                    perPlane += window.validCount(oy, ox)
+                }
+            }
+            return inputShape[0] * inputShape[1] * perPlane + (w > 0 ? outputs : 0) + outputs
+        case .globalAverage:
+            let inner = inputShape.dropFirst(2).reduce(1, *)
+            return (FoldCount.nonZero(1 / Double(inner), w) ? graph.values[node.inputs[0]].elementCount : 0)
+                + (w > 0 ? outputs : 0) + outputs
+        case .max:
+            return 2 * outputs * plan.groups[group].kind.gadget.receivedCount
+        }
+    }
+}

@@ -1,0 +1,23 @@
+import ModelGraph
+import Quantization
+
+/// Data movement: a fixed permutation of integers; nothing is computed (spec §5).
+extension MovementOp: IntegerKernel {
+    func run(_ c: inout KernelContext) throws -> [Int64] {
+        switch self {
+        case .reshape:
+            return c.input(0)
+        case .transpose(let perm):
+            let x = c.input(0)
+            return Layout.transposeSource(shape: c.inputShape, perm: perm).map { x[$0] }
+        case .concat(let axis):
+            let graph = c.graph, node = c.node
+            var result: [Int64] = []
+            result.reserveCapacity(c.outputShape.reduce(1, *))
+            for run in Layout.concatRuns(shapes: node.inputs.map { graph.values[$0].shape }, axis: axis) {
+                result.append(contentsOf: c.values[node.inputs[run.input]][run.start..<run.start + run.length])
+            }
+            return result
+        }
+    }
+}

@@ -1,0 +1,37 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension ActivationOp {
+    public func evaluateFloat(_ inputs: [Tensor], outputShape: [Int]) throws -> [Double] {
+        let x = inputs[0].values
+        switch self {
+        case .relu: return x.map { Swift.max($0, 0) }
+        case .leakyRelu(let alpha): return x.map { $0 >= 0 ? $0 : $0 * alpha }
+        case .clip(let lower, let upper):
+            return x.map { v in
+                var r = v
+                if let lower { r = Swift.max(r, lower) }
+                if let upper { r = Swift.min(r, upper) }
+                return r
+            }
+        case .sigmoid: return x.map { 1 / (1 + libm.exp(-$0)) }
+        case .tanh: return x.map { libm.tanh($0) }
+        }
+    }
+}
+
+/// The C library's functions under one name, so that enum cases such as `.exp` and `.tanh` cannot shadow them.
+enum libm {
+    static func exp(_ x: Double) -> Double { _libmExp(x) }
+    static func tanh(_ x: Double) -> Double { _libmTanh(x) }
+    static func log1p(_ x: Double) -> Double { _libmLog1p(x) }
+    static func expm1(_ x: Double) -> Double { _libmExpm1(x) }
+}
+
+private func _libmExp(_ x: Double) -> Double { exp(x) }
+private func _libmTanh(_ x: Double) -> Double { tanh(x) }
+private func _libmLog1p(_ x: Double) -> Double { log1p(x) }
+private func _libmExpm1(_ x: Double) -> Double { expm1(x) }

@@ -1,0 +1,18 @@
+extension MovementOp {
+    public func evaluateFloat(_ inputs: [Tensor], outputShape: [Int]) throws -> [Double] {
+        switch self {
+        case .reshape:
+            return inputs[0].values
+        case .transpose(let perm):
+            let x = inputs[0].values
+            return Layout.transposeSource(shape: inputs[0].shape, perm: perm).map { x[$0] }
+        case .concat(let axis):
+            var result: [Double] = []
+            result.reserveCapacity(outputShape.reduce(1, *))
+            for run in Layout.concatRuns(shapes: inputs.map(\.shape), axis: axis) {
+                result.append(contentsOf: inputs[run.input].values[run.start..<run.start + run.length])
+            }
+            return result
+        }
+    }
+}

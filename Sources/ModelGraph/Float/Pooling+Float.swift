@@ -1,0 +1,38 @@
+extension PoolingOp {
+    public func evaluateFloat(_ inputs: [Tensor], outputShape: [Int]) throws -> [Double] {
+        let x = inputs[0]
+        switch self {
+        case .average(let pool): return Self.pooling(pool, input: x, outputShape: outputShape, average: true)
+        case .max(let pool): return Self.pooling(pool, input: x, outputShape: outputShape, average: false)
+        case .globalAverage:
+            let inner = x.shape.dropFirst(2).reduce(1, *)
+            let count = outputShape.reduce(1, *)
+            return (0..<count).map { c in x.values[c * inner..<(c + 1) * inner].reduce(0, +) / Double(inner) }
+        }
+    }
+
+    static func pooling(_ pool: Pooling, input: Tensor, outputShape: [Int], average: Bool) -> [Double] {
+        let window = pool.window(input: input.shape, output: outputShape)
+        let divisors = Layout.averageDivisors(window, countIncludePad: pool.countIncludePad)
+        let planes = input.shape[0] * input.shape[1]
+        let plane = window.outH * window.outW, inPlane = window.inH * window.inW
+        var y = [Double](repeating: 0, count: planes * plane)
+        for p in 0..<planes {
+            for oy in 0..<window.outH {
+                for ox in 0..<window.outW {
+                    var acc = average ? 0 : -Double.infinity
+                    for ky in 0..<window.kH {
+                        guard let iy = window.row(oy, ky) else { continue }
+                        for kx in 0..<window.kW {
+                            guard let ix = window.column(ox, kx) else { continue }
+                            let v = input.values[p * inPlane + iy * window.inW + ix]
+                            acc = average ? acc + v : Swift.max(acc, v)
+                        }
+                    }
+                    y[p * plane + oy * window.outW + ox] = average ? acc / Double(divisors[oy * window.outW + ox]) : acc
+                }
+            }
+        }
+        return y
+    }
+}

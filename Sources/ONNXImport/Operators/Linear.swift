@@ -1,0 +1,48 @@
+import ModelGraph
+
+/// Gemm and MatMul by a constant → `linear` with a `[N, K]` weight (alpha and transB folded in, beta·C the bias).
+enum LinearImport {
+    static let converters: [String: Converter] = ["Gemm": gemm, "MatMul": matMul]
+
+    static func gemm(_ g: inout GraphImport, _ c: NodeContext) throws {
+        try g.requireComputedFirst(c)
+        guard try c.int("transA", default: 0) == 0 else {
+            throw Unsupported(reason: "transA = 1 on a computed input", suggestion: "insert a Transpose before the Gemm or export without transA")
+        }
+        let b = try c.constantInput(1, "B (weight)")
+        guard b.tensor.shape.count == 2 else { throw c.invalid("B must be 2-D, got \(Shape.describe(b.tensor.shape))") }
+        let alpha = try c.float("alpha", default: 1), beta = try c.float("beta", default: 1)
+        let transB = try c.int("transB", default: 0) != 0
+        let (k, n) = transB ? (b.tensor.shape[1], b.tensor.shape[0]) : (b.tensor.shape[0], b.tensor.shape[1])
+        var weight = [Double](repeating: 0, count: n * k)
+        for o in 0..<n {
+            for i in 0..<k { weight[o * k + i] = alpha * (transB ? b.tensor.values[o * k + i] : b.tensor.values[i * n + o]) }
+        }
+        var bias: Tensor?
+        if let cTensor = try c.optionalConstant(2, "C (bias)")?.tensor {
+            guard (try? Shape.broadcast(cTensor.shape, [1, n])) == [1, n] else {
+                throw c.invalid("C of shape \(Shape.describe(cTensor.shape)) does not broadcast to [1, \(n)]")
+            }
+            let map = Shape.broadcastIndices(from: cTensor.shape, to: [1, n])
+            bias = try Tensor(shape: [n], values: map.map { beta * cTensor.values[$0] })
+        }
+        guard try g.shape(c, 0).count == 2 else { throw c.invalid("A must be 2-D") }
+        try g.add(c, .linear(Linear(weight: Tensor(shape: [n, k], values: weight), bias: bias)), [0])
+    }
+
+    static func matMul(_ g: inout GraphImport, _ c: NodeContext) throws {
+        guard case .value? = c.input(0) else {
+            throw Unsupported(reason: "constant × computed MatMul", suggestion: "transpose the product so the constant is on the right (x·W)")
+        }
+        guard case .constant(let b)? = c.input(1) else {
+            throw Unsupported(reason: "MatMul of two computed tensors", suggestion: "only x·W with a constant W is supported")
+        }
+        guard b.tensor.shape.count == 2 else {
+            throw Unsupported(reason: "weight of rank \(b.tensor.shape.count); only a 2-D constant weight is supported", suggestion: nil)
+        }
+        let k = b.tensor.shape[0], n = b.tensor.shape[1]
+        var weight = [Double](repeating: 0, count: n * k)
+        for o in 0..<n { for i in 0..<k { weight[o * k + i] = b.tensor.values[i * n + o] } }
+        try g.add(c, .linear(Linear(weight: Tensor(shape: [n, k], values: weight), bias: nil)), [0])
+    }
+}

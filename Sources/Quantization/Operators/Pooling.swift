@@ -1,0 +1,72 @@
+import ModelGraph
+
+/// AveragePool and GlobalAveragePool are the linear family with multipliers Q_w(1/n) (docs/fixed-point.md §4);
+/// MaxPool takes the maximum over the window (§5).
+extension PoolingOp: IntegerStage {
+    func quantize(_ c: QuantizationContext) throws -> QuantizedNode {
+        var q = QuantizedNode()
+        switch self {
+        case .average(let pool):
+            let window = pool.window(input: c.inputShape, output: c.outputShape)
+            let divisors = Layout.averageDivisors(window, countIncludePad: pool.countIncludePad)
+            q.weights = try c.quantizeAll(divisors.map { 1 / Double($0) }, scale: c.w, "1/n")
+            q.shift = c.w
+        case .globalAverage:
+            q.weights = try c.quantizeAll([1 / Double(c.inputShape.dropFirst(2).reduce(1, *))], scale: c.w, "1/n")
+            q.shift = c.w
+        case .max:
+            break
+        }
+        return q
+    }
+
+    func errorBound(_ c: BoundContext) -> [Double] {
+        let q = c.q, x = c.x, e = c.e
+        var result = [Double](repeating: 0, count: c.count)
+        switch self {
+        case .average(let pool):
+            let window = pool.window(input: c.inputShape, output: c.outputShape)
+            let divisors = Layout.averageDivisors(window, countIncludePad: pool.countIncludePad)
+            let plane = window.outH * window.outW, inPlane = window.inH * window.inW
+            for i in 0..<c.count {
+                let p = i / plane, position = i % plane, oy = position / window.outW, ox = position % window.outW
+                let multiplier = Double(q.weights[position]) * c.unitW, exact = 1 / Double(divisors[position])
+                var total = c.half
+                for ky in 0..<window.kH {
+                    guard let iy = window.row(oy, ky) else { continue }
+                    for kx in 0..<window.kW {
+                        guard let ix = window.column(ox, kx) else { continue }
+                        let xi = p * inPlane + iy * window.inW + ix
+                        total += multiplier * e[xi] + abs(multiplier - exact) * abs(x[xi])
+                    }
+                }
+                result[i] = total
+            }
+        case .globalAverage:
+            let inner = c.inputShape.dropFirst(2).reduce(1, *)
+            let multiplier = Double(q.weights[0]) * c.unitW, exact = 1 / Double(inner)
+            for i in 0..<c.count {
+                var total = c.half
+                for j in i * inner..<(i + 1) * inner { total += multiplier * e[j] + abs(multiplier - exact) * abs(x[j]) }
+                result[i] = total
+            }
+        case .max(let pool):
+            // The largest input bound of the window.
+            let window = pool.window(input: c.inputShape, output: c.outputShape)
+            let plane = window.outH * window.outW, inPlane = window.inH * window.inW
+            for i in 0..<c.count {
+                let p = i / plane, oy = (i % plane) / window.outW, ox = i % window.outW
+                var worst = 0.0
+                for ky in 0..<window.kH {
+                    guard let iy = window.row(oy, ky) else { continue }
+                    for kx in 0..<window.kW {
+                        guard let ix = window.column(ox, kx) else { continue }
+                        worst = Swift.max(worst, e[p * inPlane + iy * window.inW + ix])
+                    }
+                }
+                result[i] = worst
+            }
+        }
+        return result
+    }
+}
