@@ -88,43 +88,59 @@ public enum InputFile {
             guard case .array(let items) = data, !items.isEmpty else {
                 throw InferenceError.invalidInput("\(path)input_data must be a non-empty array of arrays")
             }
-            guard items.count % names.count == 0 else {
-                throw InferenceError.invalidInput(
-                    "\(path)input_data has \(items.count) arrays; the model has \(names.count) input(s) (\(names.joined(separator: ", ")))")
-            }
             arrays = items.enumerated().map { ("\(path)input_data[\($0)]", $1) }
-        } else {
-            for (key, _) in members where !names.contains(key) {
-                throw InferenceError.invalidInput(
-                    "\(path)unknown input '\(key)'; the model's inputs are: \(names.joined(separator: ", ")) (or use \"input_data\")")
-            }
-            for name in names {
-                guard let value = node[name] else {
-                    throw InferenceError.invalidInput("\(path)missing input '\(name)'")
-                }
-                arrays.append(("\(path)\(name)", value))
-            }
+            return try consecutive(arrays, graph: graph)
         }
+        for (key, _) in members where !names.contains(key) {
+            throw InferenceError.invalidInput(
+                "\(path)unknown input '\(key)'; the model's inputs are: \(names.joined(separator: ", ")) (or use \"input_data\")")
+        }
+        var tensors: [[InputValue]] = []
+        for id in graph.inputs {
+            let name = graph.values[id].name
+            guard let value = node[name] else { throw InferenceError.invalidInput("\(path)missing input '\(name)'") }
+            var values: [InputValue] = []
+            try flatten(value, path: "\(path)\(name)", into: &values)
+            try checkCount(values.count, id: id, graph: graph, where: "\(path)\(name)")
+            tensors.append(values)
+        }
+        return [ModelInput(tensors: tensors)]
+    }
+
+    /// EZKL style: the arrays fill the graph inputs in order, sample after sample. An input takes one array holding
+    /// all its values, or several consecutive arrays (e.g. one per batch row of a batch-B input) that add up to them.
+    static func consecutive(_ arrays: [(String, JSONNode)], graph: ModelGraph) throws -> [ModelInput] {
         var samples: [ModelInput] = []
         var index = 0
         while index < arrays.count {
             var tensors: [[InputValue]] = []
-            for (position, id) in graph.inputs.enumerated() {
-                let (where_, node) = arrays[index + position]
+            for id in graph.inputs {
+                let expected = graph.values[id].elementCount
                 var values: [InputValue] = []
-                try flatten(node, path: where_, into: &values)
-                let shape = graph.values[id].shape
-                let expected = shape.reduce(1, *)
-                guard values.count == expected else {
-                    throw InferenceError.invalidInput(
-                        "\(where_) has \(values.count) values; input '\(graph.values[id].name)' needs \(expected) (shape \(Shape.describe(shape)))")
-                }
+                let first = arrays[min(index, arrays.count - 1)].0
+                repeat {
+                    guard index < arrays.count else {
+                        try checkCount(values.count, id: id, graph: graph, where: first)
+                        return samples  // unreachable: the count differs
+                    }
+                    try flatten(arrays[index].1, path: arrays[index].0, into: &values)
+                    index += 1
+                } while values.count < expected
+                try checkCount(values.count, id: id, graph: graph, where: values.count == expected ? first : "\(first)…")
                 tensors.append(values)
             }
             samples.append(ModelInput(tensors: tensors))
-            index += graph.inputs.count
         }
         return samples
+    }
+
+    static func checkCount(_ count: Int, id: ValueID, graph: ModelGraph, where place: String) throws {
+        let shape = graph.values[id].shape
+        let expected = shape.reduce(1, *)
+        guard count == expected else {
+            throw InferenceError.invalidInput(
+                "\(place) has \(count) values; input '\(graph.values[id].name)' needs \(expected) (shape \(Shape.describe(shape)))")
+        }
     }
 
     static func flatten(_ node: JSONNode, path: String, into values: inout [InputValue]) throws {

@@ -40,12 +40,17 @@ public enum Layout {
 
     /// Geometry of a 2-D window operation (conv or pool) over NCHW input with batch folded into channels.
     public struct Window: Sendable {
-        public let inH, inW, outH, outW, kH, kW, sH, sW, padTop, padLeft, dH, dW: Int
+        public let inH, inW, outH, outW, kH, kW, sH, sW, padTop, padLeft, padBottom, padRight, dH, dW: Int
 
+        /// `input` and `output` are [N, C, H, W] or, for 1-D operations, [N, C, W] (H = 1); kernel, strides,
+        /// pads and dilations are always in the 2-D form ([kH, kW], [sH, sW], [top, left, bottom, right], [dH, dW]).
         public init(input: [Int], output: [Int], kernel: [Int], strides: [Int], pads: [Int], dilations: [Int]) {
-            inH = input[2]; inW = input[3]; outH = output[2]; outW = output[3]
+            let flat = input.count == 3
+            inH = flat ? 1 : input[2]; inW = flat ? input[2] : input[3]
+            outH = flat ? 1 : output[2]; outW = flat ? output[2] : output[3]
             kH = kernel[0]; kW = kernel[1]; sH = strides[0]; sW = strides[1]
             padTop = pads[0]; padLeft = pads[1]; dH = dilations[0]; dW = dilations[1]
+            padBottom = pads[2]; padRight = pads[3]
         }
 
         /// Input row of kernel row `ky` at output row `oy`, or nil in the padding.
@@ -68,13 +73,27 @@ public enum Layout {
         }
     }
 
-    /// The divisor of each output position of an AveragePool: the full window when padding counts,
-    /// otherwise the positions inside the input (ONNX `count_include_pad`).
+    /// The divisor of each output position of an AveragePool: the window taps inside the input, or with
+    /// `count_include_pad` the taps inside the padded input [−pad_begin, size + pad_end) (a window that ceil_mode
+    /// extends past the padding does not count those positions, as onnxruntime).
     public static func averageDivisors(_ window: Window, countIncludePad: Bool) -> [Int] {
-        var result = [Int](repeating: window.kH * window.kW, count: window.outH * window.outW)
-        if !countIncludePad {
-            for oy in 0..<window.outH {
-                for ox in 0..<window.outW { result[oy * window.outW + ox] = window.validCount(oy, ox) }
+        var result = [Int](repeating: 0, count: window.outH * window.outW)
+        for oy in 0..<window.outH {
+            for ox in 0..<window.outW {
+                if countIncludePad {
+                    var rows = 0, cols = 0
+                    for ky in 0..<window.kH {
+                        let y = oy * window.sH - window.padTop + ky * window.dH
+                        if y >= -window.padTop && y < window.inH + window.padBottom { rows += 1 }
+                    }
+                    for kx in 0..<window.kW {
+                        let x = ox * window.sW - window.padLeft + kx * window.dW
+                        if x >= -window.padLeft && x < window.inW + window.padRight { cols += 1 }
+                    }
+                    result[oy * window.outW + ox] = rows * cols
+                } else {
+                    result[oy * window.outW + ox] = window.validCount(oy, ox)
+                }
             }
         }
         return result

@@ -115,6 +115,14 @@ enum ConstantFolding {
             return Constant(tensor: try Tensor(shape: shape, values: values), isInteger: first.isInteger)
         case "Slice":
             return try slice(c, x, first.isInteger, constants)
+        case "Expand":
+            guard constants.count == 2, let shapeInput = constants[1] else { throw c.invalid("expects input and shape") }
+            let requested = try c.integerList(shapeInput, "shape")
+            guard requested.allSatisfy({ $0 >= 0 }) else { throw c.invalid("negative dimension in \(requested)") }
+            let shape = try Shape.broadcast(x.shape, requested)
+            _ = try Shape.elementCount(shape)
+            let map = Shape.broadcastIndices(from: x.shape, to: shape)
+            return Constant(tensor: try Tensor(shape: shape, values: map.map { x.values[$0] }), isInteger: first.isInteger)
         case "Range":
             guard constants.count == 3, let limit = constants[1], let delta = constants[2] else { throw c.invalid("expects start, limit, delta") }
             let s = x.values.first ?? 0, l = limit.tensor.values.first ?? 0, d = delta.tensor.values.first ?? 0
@@ -145,8 +153,9 @@ enum ConstantFolding {
         throw Unsupported(reason: "Constant without a numeric value (sparse or string constants)", suggestion: nil)
     }
 
-    static func slice(_ c: NodeContext, _ x: Tensor, _ integer: Bool, _ constants: [Constant?]) throws -> Constant {
-        let rank = x.shape.count
+    /// Per axis: the first index, the step and the number of elements Slice takes (inputs 1… must be constants).
+    static func sliceGeometry(_ c: NodeContext, shape: [Int], constants: [Constant?]) throws -> (lo: [Int], step: [Int], size: [Int]) {
+        let rank = shape.count
         var starts: [Int], ends: [Int], axes: [Int], steps: [Int]
         if c.opset < 10 {
             starts = (c.ints("starts") ?? []).map { Int(clamping: $0) }
@@ -166,10 +175,12 @@ enum ConstantFolding {
         guard starts.count == ends.count, axes.count == starts.count, steps.count == starts.count else {
             throw c.invalid("starts, ends, axes and steps differ in length")
         }
-        var lo = [Int](repeating: 0, count: rank), step = [Int](repeating: 1, count: rank), size = x.shape
+        // Steps beyond ±2^32 take one element at most; clamping keeps the size arithmetic below from overflowing.
+        steps = steps.map { min(max($0, -(1 << 32)), 1 << 32) }
+        var lo = [Int](repeating: 0, count: rank), step = [Int](repeating: 1, count: rank), size = shape
         for (i, rawAxis) in axes.enumerated() {
             let axis = try ShapeOps.normalizeAxis(Int64(rawAxis), rank: rank, c)
-            let dim = x.shape[axis]
+            let dim = shape[axis]
             guard steps[i] != 0 else { throw c.invalid("zero step") }
             func clampIndex(_ v: Int, _ low: Int, _ high: Int) -> Int { min(max(v < 0 ? v + dim : v, low), high) }
             if steps[i] > 0 {
@@ -180,6 +191,12 @@ enum ConstantFolding {
                 lo[axis] = s; step[axis] = steps[i]; size[axis] = max(0, (s - e - steps[i] - 1) / -steps[i])
             }
         }
+        return (lo, step, size)
+    }
+
+    static func slice(_ c: NodeContext, _ x: Tensor, _ integer: Bool, _ constants: [Constant?]) throws -> Constant {
+        let rank = x.shape.count
+        let (lo, step, size) = try sliceGeometry(c, shape: x.shape, constants: constants)
         let count = try Shape.elementCount(size)
         let strides = Shape.strides(x.shape)
         var values = [Double](repeating: 0, count: count)

@@ -131,14 +131,11 @@ struct GraphImport {
                 throw ONNXImportError.unsupportedModel("input '\(info.name)' has dimension \(v) on axis \(axis)")
             case .parameter(let p):
                 throw ONNXImportError.unsupportedModel(
-                    "input '\(info.name)' has dynamic dimension '\(p)' on axis \(axis); dynamic shapes are not supported, export with a fixed shape (batch 1)")
+                    "input '\(info.name)' has dynamic dimension '\(p)' on axis \(axis); dynamic shapes are not supported, export with a fixed shape (e.g. batch 1)")
             case .unknown:
                 throw ONNXImportError.unsupportedModel(
-                    "input '\(info.name)' has an unknown dimension on axis \(axis); dynamic shapes are not supported, export with a fixed shape (batch 1)")
+                    "input '\(info.name)' has an unknown dimension on axis \(axis); dynamic shapes are not supported, export with a fixed shape (e.g. batch 1)")
             }
-        }
-        if shape.count >= 2 && shape[0] > 1 {
-            throw ONNXImportError.unsupportedModel("input '\(info.name)' has batch size \(shape[0]); only batch 1 is supported")
         }
         do { slots[info.name] = .value(try builder.addInput(info.name, shape: shape)) } catch let error as ModelGraphError {
             throw ONNXImportError.graph(error)

@@ -5,11 +5,12 @@ public enum SupportedOperators {
         "Gemm", "MatMul", "Add", "Sub", "Sum", "Mul", "Div", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Clip",
         "Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Transpose", "Concat",
         "Softmax", "BatchNormalization", "Identity", "Dropout", "Squeeze", "Unsqueeze",
+        "ConvTranspose", "GlobalMaxPool", "Pad", "Resize", "Upsample", "Slice", "Expand",
     ]
 
     /// Operators accepted only when their inputs are constants (they are folded away at import).
     public static let foldable: Set<String> = [
-        "Constant", "ConstantOfShape", "Shape", "Gather", "Cast", "Neg", "Sqrt", "Range", "Slice",
+        "Constant", "ConstantOfShape", "Shape", "Gather", "Cast", "Neg", "Sqrt", "Range",
     ]
 
     public static var names: Set<String> { computed.union(foldable) }
@@ -29,15 +30,9 @@ public enum SupportedOperators {
             return "use GlobalAveragePool for spatial means, or fold the mean into the next Gemm"
         case "ReduceSum":
             return "fold the sum into the next Gemm (a row of ones)"
-        case "Pad":
-            return "move the padding into the next Conv/pool's pads attribute"
         case "Flatten", "Reshape":
             return nil
-        case "Upsample", "Resize":
-            return "use a stride-1 transposed convolution replaced by Conv, or resize outside the model"
-        case "ConvTranspose":
-            return "replace with Conv on an upsampled input"
-        case "Expand", "Tile", "Where", "Equal", "Less", "Greater", "Not":
+        case "Tile", "Where", "Equal", "Less", "Greater", "Not":
             return "these are accepted only on constants; re-export with static shapes (e.g. onnx-simplifier) so they fold"
         case "BatchNormalization":
             return "export in inference mode (model.eval())"

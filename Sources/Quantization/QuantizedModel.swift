@@ -12,6 +12,8 @@ public struct QuantizedNode: Sendable {
     public var constantOperands: [[Int64]?] = []
     /// k of the rescale that follows the accumulator (0: none).
     public var shift = 0
+    /// Pad with constant mode: the fill value Q_s(c).
+    public var fill: Int64 = 0
     /// Clip bounds at scale 2^s (nil: unbounded).
     public var lower: Int64?
     public var upper: Int64?

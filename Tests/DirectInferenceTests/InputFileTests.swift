@@ -26,6 +26,22 @@ struct InputFileTests {
         #expect(try parse(#"{"input_data": [[1, 2, 3], [4, 5, 6]]}"#).count == 2)
     }
 
+    @Test func batchInputsInBothForms() throws {
+        // A batch-2 input [2, 3]: one array of all six values, one array per row (EZKL), nested rows (named).
+        let batch = try singleNodeGraph(.relu, inputs: [[2, 3]])
+        func values(_ text: String) throws -> [[InputValue]] { try InputFile.parse(Array(text.utf8), graph: batch).map { $0.tensors[0] } }
+        let expected: [InputValue] = [1, 2, 3, 4, 5, 6].map { .float($0) }
+        #expect(try values(#"{"input_data": [[1, 2, 3, 4, 5, 6]]}"#) == [expected])
+        #expect(try values(#"{"input_data": [[1, 2, 3], [4, 5, 6]]}"#) == [expected])
+        #expect(try values(#"{"x0": [[1, 2, 3], [4, 5, 6]]}"#) == [expected])
+        // Two samples of the batch-2 input, rows given one by one.
+        #expect(try values(#"{"input_data": [[1, 2, 3], [4, 5, 6], [1, 2, 3], [4, 5, 6]]}"#) == [expected, expected])
+        let text = #"{"input_data": [[1, 2, 3], [4, 5]]}"#
+        do { _ = try InputFile.parse(Array(text.utf8), graph: batch); Issue.record("5 values accepted") } catch {
+            #expect("\(error)".contains("has 5 values; input 'x0' needs 6 (shape [2, 3])"))
+        }
+    }
+
     @Test func clearErrors() {
         #expect(message(#"{"input_data": [[1, 2]]}"#).contains("has 2 values; input 'x0' needs 3 (shape [1, 3])"))
         #expect(message(#"{"input_data": [[1, "a", 3]]}"#).contains("input_data[0][1]: expected a number, got a string"))

@@ -24,8 +24,8 @@ struct ONNXImporterTests {
             _ = try ONNXImporter.importModel(bytes: bytes)
             Issue.record("expected unsupportedOperators")
         } catch ONNXImportError.unsupportedOperators(let nodes) {
-            #expect(nodes.map(\.opType) == ["Erf", "Pad", "FusedGemm"])
-            #expect(nodes.map(\.nodeName) == ["gelu_erf", "pad", "fused"])
+            #expect(nodes.map(\.opType) == ["Erf", "FusedGemm"])
+            #expect(nodes.map(\.nodeName) == ["gelu_erf", "fused"])
             #expect(nodes.allSatisfy { $0.suggestion != nil })
             let text = ONNXImportError.unsupportedOperators(nodes).description
             #expect(text.contains("supported operators:") && text.contains("Gemm"))
@@ -39,7 +39,7 @@ struct ONNXImporterTests {
         #expect(message(try Repository.bytes("Tests/DirectInferenceTests/Vectors/dynamic_batch.onnx")).contains("dynamic dimension 'batch'"))
         #expect(message(try Repository.bytes("Tests/DirectInferenceTests/Vectors/external_data.onnx")).contains("external file"))
         #expect(message(tinyModel(opset: 3)).contains("opset 3"))
-        #expect(message(tinyModel(dims: [4, 4])).contains("batch size 4"))
+        #expect(message(tinyModel(dims: [4, 4])) == "imported")  // batch 4: four samples in one run
         #expect(message(tinyModel(op: "Foo")).contains("Foo node 'n0'"))
         #expect(message(tinyModel()) == "imported")
     }

@@ -10,6 +10,10 @@ extension ConvolutionOp: IntegerKernel {
             return c.rescaled(try ConvolutionKernels.conv(
                 x: c.input(0), inputShape: c.inputShape, outputShape: c.outputShape, conv: conv, weights: c.q.weights,
                 bias: c.q.bias, fitsStatically: c.q.accumulatorFitsStatically, layer: c.label))
+        case .transposed(let conv):
+            return c.rescaled(try ConvolutionKernels.transposed(
+                x: c.input(0), inputShape: c.inputShape, outputShape: c.outputShape, conv: conv, weights: c.q.weights,
+                bias: c.q.bias, fitsStatically: c.q.accumulatorFitsStatically, layer: c.label))
         }
     }
 }
@@ -20,7 +24,8 @@ enum ConvolutionKernels {
         let window = conv.window(input: inputShape, output: outputShape)
         let batch = inputShape[0], inC = inputShape[1], outC = outputShape[1]
         let plane = window.outH * window.outW, inPlane = window.inH * window.inW
-        let kernelSize = inC * window.kH * window.kW
+        let cg = conv.groupChannels, perGroup = outC / conv.group
+        let kernelSize = cg * window.kH * window.kW
         var y = [Int64](repeating: 0, count: outputShape.reduce(1, *))
         var failed = false
         x.withUnsafeBufferPointer { xp in
@@ -34,14 +39,14 @@ enum ConvolutionKernels {
                     defer { failures.deallocate() }
                     let body = { (chunk: Int) in
                         for bm in (planes * chunk / chunks)..<(planes * (chunk + 1) / chunks) {
-                            let b = bm / outC, m = bm % outC
+                            let b = bm / outC, m = bm % outC, first = (m / perGroup) * cg
                             for oy in 0..<window.outH {
                                 for ox in 0..<window.outW {
                                     var acc = bias[m]
                                     var wide = WideAccumulator(bias[m])
-                                    for c in 0..<inC {
-                                        let xBase = (b * inC + c) * inPlane
-                                        let wBase = (m * inC + c) * window.kH * window.kW
+                                    for cl in 0..<cg {
+                                        let xBase = (b * inC + first + cl) * inPlane
+                                        let wBase = (m * cg + cl) * window.kH * window.kW
                                         for ky in 0..<window.kH {
                                             guard let iy = window.row(oy, ky) else { continue }
                                             for kx in 0..<window.kW {
@@ -72,4 +77,51 @@ enum ConvolutionKernels {
         return y
     }
 
+
+    /// ConvTranspose in gather form (each output sums the taps that land on it), exact like `conv`.
+    static func transposed(x: [Int64], inputShape: [Int], outputShape: [Int], conv: ConvTranspose,
+                           weights: [Int64], bias: [Int64], fitsStatically: Bool, layer: String) throws -> [Int64] {
+        let window = conv.window(input: inputShape, output: outputShape), g = window.base
+        let batch = inputShape[0], inC = inputShape[1], outC = outputShape[1]
+        let plane = g.outH * g.outW, inPlane = g.inH * g.inW
+        let cg = inC / conv.group, mg = conv.groupOutputs
+        var y = [Int64](repeating: 0, count: outputShape.reduce(1, *))
+        var failed = false
+        x.withUnsafeBufferPointer { xp in
+            weights.withUnsafeBufferPointer { wp in
+                y.withUnsafeMutableBufferPointer { yp in
+                    for bm in 0..<(batch * outC) {
+                        let b = bm / outC, m = bm % outC, group = m / mg, ml = m % mg
+                        for oy in 0..<g.outH {
+                            for ox in 0..<g.outW {
+                                var acc = bias[m]
+                                var wide = WideAccumulator(bias[m])
+                                for ch in group * cg..<(group + 1) * cg {
+                                    let xBase = (b * inC + ch) * inPlane, wBase = (ch * mg + ml) * g.kH * g.kW
+                                    for ky in 0..<g.kH {
+                                        guard let iy = window.row(oy, ky) else { continue }
+                                        for kx in 0..<g.kW {
+                                            guard let ix = window.column(ox, kx) else { continue }
+                                            let wv = wp[wBase + ky * g.kW + kx], xv = xp[xBase + iy * g.inW + ix]
+                                            if fitsStatically { acc = acc &+ wv &* xv } else { wide.add(wv, xv) }
+                                        }
+                                    }
+                                }
+                                let index = bm * plane + oy * g.outW + ox
+                                if fitsStatically {
+                                    yp[index] = acc
+                                } else if let v = wide.value {
+                                    yp[index] = v
+                                } else {
+                                    failed = true
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if failed { throw Accumulator.error(layer) }
+        return y
+    }
 }

@@ -18,6 +18,9 @@ extension MovementOp: IntegerKernel {
                 result.append(contentsOf: c.values[node.inputs[run.input]][run.start..<run.start + run.length])
             }
             return result
+        case .gatherAxes(let gather):
+            let x = c.input(0), fill = c.q.fill
+            return gather.sources().map { $0 < 0 ? fill : x[$0] }
         }
     }
 }

@@ -13,6 +13,9 @@ extension PoolingOp: IntegerKernel {
         case .globalAverage:
             return c.rescaled(try PoolingKernels.globalAveragePool(x: c.input(0), inputShape: c.inputShape,
                                                                     multiplier: c.q.weights[0], layer: c.label))
+        case .globalMax:
+            let x = c.input(0), inner = c.inputShape.dropFirst(2).reduce(1, *)
+            return (0..<(x.count / inner)).map { p in x[p * inner..<(p + 1) * inner].max()! }
         case .max(let pool):
             return PoolingKernels.maxPool(x: c.input(0), inputShape: c.inputShape, outputShape: c.outputShape, pool: pool)
         }

@@ -13,6 +13,9 @@ extension MovementOp {
                 result.append(contentsOf: inputs[run.input].values[run.start..<run.start + run.length])
             }
             return result
+        case .gatherAxes(let gather):
+            let x = inputs[0].values
+            return gather.sources().map { $0 < 0 ? gather.fill : x[$0] }
         }
     }
 }

@@ -8,6 +8,10 @@ extension PoolingOp {
             let inner = x.shape.dropFirst(2).reduce(1, *)
             let count = outputShape.reduce(1, *)
             return (0..<count).map { c in x.values[c * inner..<(c + 1) * inner].reduce(0, +) / Double(inner) }
+        case .globalMax:
+            let inner = x.shape.dropFirst(2).reduce(1, *)
+            let count = outputShape.reduce(1, *)
+            return (0..<count).map { c in x.values[c * inner..<(c + 1) * inner].max()! }
         }
     }
 

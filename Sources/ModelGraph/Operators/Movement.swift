@@ -3,12 +3,15 @@ public enum MovementOp: Sendable, Equatable, OperatorFamily {
     case reshape([Int])
     case transpose([Int])
     case concat(axis: Int)
+    /// Pad, Resize/Upsample (nearest), Slice and Expand of a computed tensor: a gather along each axis.
+    case gatherAxes(AxisGather)
 
     public var name: String {
         switch self {
         case .reshape: return "Reshape"
         case .transpose: return "Transpose"
         case .concat: return "Concat"
+        case .gatherAxes(let g): return g.kind
         }
     }
 
@@ -44,6 +47,14 @@ public enum MovementOp: Sendable, Equatable, OperatorFamily {
             var result = first
             result[axis] = total
             return result
+        case .gatherAxes(let gather):
+            try requireArity(shapes, 1)
+            // The input may have fewer axes than the gather (Expand adds leading ones).
+            let padded = [Int](repeating: 1, count: max(0, gather.inputShape.count - shapes[0].count)) + shapes[0]
+            guard padded == gather.inputShape else {
+                throw ModelGraphError.shapeMismatch("\(gather.kind) built for \(Shape.describe(gather.inputShape)) applied to \(Shape.describe(shapes[0]))")
+            }
+            return gather.outputShape
         }
     }
 
@@ -60,7 +71,54 @@ public enum MovementOp: Sendable, Equatable, OperatorFamily {
                 for i in run.start..<run.start + run.length { result.append((run.input, i)) }
             }
             return result
+        case .gatherAxes(let gather):
+            return gather.sources().map { (0, $0) }
         }
+    }
+}
+
+/// Output element (o_0, …, o_{r−1}) reads input element (maps[0][o_0], …, maps[r−1][o_{r−1}]); an entry −1 on
+/// any axis makes the element `fill` instead (constant padding). Pad (constant, reflect, edge), nearest
+/// Resize/Upsample, Slice and Expand are all of this form, so every stage handles them once.
+public struct AxisGather: Sendable, Equatable {
+    /// The ONNX operator, for messages and statistics.
+    public let kind: String
+    public let inputShape: [Int]
+    public let maps: [[Int]]
+    public let fill: Double
+
+    public init(kind: String, inputShape: [Int], maps: [[Int]], fill: Double = 0) throws {
+        guard maps.count == inputShape.count else {
+            throw ModelGraphError.invalidTensor("\(kind): \(maps.count) axis maps for rank \(inputShape.count)")
+        }
+        for (axis, map) in maps.enumerated() where !map.allSatisfy({ $0 >= -1 && $0 < inputShape[axis] }) {
+            throw ModelGraphError.invalidTensor("\(kind): axis \(axis) reads outside the input")
+        }
+        _ = try Shape.elementCount(maps.map(\.count))
+        guard fill.isFinite else { throw ModelGraphError.invalidTensor("\(kind): the fill value is not finite") }
+        self.kind = kind
+        self.inputShape = inputShape
+        self.maps = maps
+        self.fill = fill
+    }
+
+    public var outputShape: [Int] { maps.map(\.count) }
+    /// True when some output element is the fill value rather than an input element.
+    public var usesFill: Bool { maps.contains { $0.contains(-1) } }
+
+    /// For each output element, the flat input index it reads, or −1 for the fill value.
+    public func sources() -> [Int] {
+        let strides = Shape.strides(inputShape)
+        var result = [0]
+        for (axis, map) in maps.enumerated() {
+            var next: [Int] = []
+            next.reserveCapacity(result.count * map.count)
+            for base in result {
+                for i in map { next.append(base < 0 || i < 0 ? -1 : base + i * strides[axis]) }
+            }
+            result = next
+        }
+        return result
     }
 }
 

@@ -1,28 +1,32 @@
 import ModelGraph
 
-/// MaxPool, AveragePool, GlobalAveragePool → `pooling`.
+/// MaxPool and AveragePool (1-D or 2-D; strides, pads, auto_pad, dilations, ceil_mode, count_include_pad),
+/// GlobalAveragePool and GlobalMaxPool → `pooling`.
 enum PoolingImport {
     static let converters: [String: Converter] = [
         "MaxPool": window, "AveragePool": window,
         "GlobalAveragePool": { g, c in try g.add(c, .globalAveragePool, [0]) },
+        "GlobalMaxPool": { g, c in try g.add(c, .pooling(.globalMax), [0]) },
     ]
 
     static func window(_ g: inout GraphImport, _ c: NodeContext) throws {
         try g.requireComputedFirst(c)
         try g.extraOutputsUnused(c, "Indices")
-        let kernel = try c.sizes("kernel_shape", count: 2, default: [])
-        guard kernel.count == 2 else { throw Unsupported(reason: "only 2-D pooling is supported", suggestion: nil) }
-        guard try c.int("ceil_mode", default: 0) == 0 else {
-            throw Unsupported(reason: "ceil_mode = 1", suggestion: "add explicit bottom/right padding and use ceil_mode = 0")
+        let inputShape = try g.shape(c, 0)
+        let rank = inputShape.count - 2
+        guard rank == 1 || rank == 2 else {
+            throw Unsupported(reason: "\(rank)-D pooling; 1-D and 2-D are supported", suggestion: nil)
         }
-        guard try c.sizes("dilations", count: 2, default: [1, 1]) == [1, 1] else {
-            throw Unsupported(reason: "dilated pooling", suggestion: nil)
-        }
-        let strides = try c.sizes("strides", count: 2, default: [1, 1])
-        let pads = try ConvolutionImport.resolvePads(c, inputShape: try g.shape(c, 0), kernel: kernel, strides: strides,
-                                                     dilations: [1, 1])
-        let pool = try Pooling(kernel: kernel, strides: strides, pads: pads,
-                               countIncludePad: try c.int("count_include_pad", default: 0) != 0)
+        let kernel = try c.sizes("kernel_shape", count: rank, default: [])
+        guard kernel.count == rank else { throw c.invalid("kernel_shape must have \(rank) entries") }
+        let ones = [Int](repeating: 1, count: rank)
+        let strides = try c.sizes("strides", count: rank, default: ones)
+        let dilations = try c.sizes("dilations", count: rank, default: ones)
+        let pads = try ConvolutionImport.resolvePads(c, inputShape: inputShape, kernel: kernel, strides: strides, dilations: dilations)
+        let attributes = try WindowAttributes(spatialRank: rank, strides: strides, pads: pads, dilations: dilations)
+        let pool = try Pooling(kernel: kernel, attributes: attributes,
+                               countIncludePad: try c.int("count_include_pad", default: 0) != 0,
+                               ceilMode: try c.int("ceil_mode", default: 0) != 0)
         try g.add(c, c.op == "MaxPool" ? .maxPool(pool) : .averagePool(pool), [0])
     }
 }

@@ -14,7 +14,7 @@ extension PoolingOp: IntegerStage {
         case .globalAverage:
             q.weights = try c.quantizeAll([1 / Double(c.inputShape.dropFirst(2).reduce(1, *))], scale: c.w, "1/n")
             q.shift = c.w
-        case .max:
+        case .max, .globalMax:
             break
         }
         return q
@@ -50,6 +50,9 @@ extension PoolingOp: IntegerStage {
                 for j in i * inner..<(i + 1) * inner { total += multiplier * e[j] + abs(multiplier - exact) * abs(x[j]) }
                 result[i] = total
             }
+        case .globalMax:
+            let inner = c.inputShape.dropFirst(2).reduce(1, *)
+            for i in 0..<c.count { result[i] = e[i * inner..<(i + 1) * inner].max() ?? 0 }
         case .max(let pool):
             // The largest input bound of the window.
             let window = pool.window(input: c.inputShape, output: c.outputShape)

@@ -1,37 +1,61 @@
 import ModelGraph
 import Quantization
 
-/// Conv: folded, one equation per output over the window's taps inside the input.
+/// Conv (any group, 1-D or 2-D) and ConvTranspose: folded, one equation per output over the taps it reads. The
+/// fold takes any sparse integer matrix, so these need no gadget; the verifying key carries every tap (an interim
+/// until the linear-layer argument of issue 15 replaces the backend).
 extension ConvolutionOp: CircuitLowering {
     func foldedShift(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) -> Int? { settings.parameterScale }
 
-    func emitEquations(_ node: Node, _ q: QuantizedNode, graph: ModelGraph, elements: [[ElementSource]], layer: String,
-                       _ emit: Equations.Emit) throws {
+    /// Calls `body(output index, channel m, [(input flat index, weight index)])` for every output element.
+    func forEachOutput(inputShape: [Int], outputShape: [Int], _ body: (Int, Int, [(Int, Int)]) throws -> Void) rethrows {
+        let batch = inputShape[0], inC = inputShape[1], outC = outputShape[1]
         switch self {
         case .conv(let conv):
-            let x = elements[node.inputs[0]], weights = q.weights, bias = q.bias
-            let inputShape = graph.values[node.inputs[0]].shape, outputShape = graph.values[node.output].shape
             let window = conv.window(input: inputShape, output: outputShape)
-            let batch = inputShape[0], inC = inputShape[1], outC = outputShape[1]
             let plane = window.outH * window.outW, inPlane = window.inH * window.inW
+            let cg = conv.groupChannels, perGroup = outC / conv.group
             for b in 0..<batch {
                 for m in 0..<outC {
+                    let first = (m / perGroup) * cg
                     for oy in 0..<window.outH {
                         for ox in 0..<window.outW {
-                            var terms: [(ElementSource, Int64)] = []
-                            for c in 0..<inC {
-                                let xBase = (b * inC + c) * inPlane
-                                let wBase = (m * inC + c) * window.kH * window.kW
+                            var taps: [(Int, Int)] = []
+                            for cl in 0..<cg {
                                 for ky in 0..<window.kH {
                                     guard let iy = window.row(oy, ky) else { continue }
                                     for kx in 0..<window.kW {
                                         guard let ix = window.column(ox, kx) else { continue }
-                                        let w = weights[wBase + ky * window.kW + kx]
-                                        if w != 0 { terms.append((x[xBase + iy * window.inW + ix], w)) }
+                                        taps.append(((b * inC + first + cl) * inPlane + iy * window.inW + ix,
+                                                     ((m * cg + cl) * window.kH + ky) * window.kW + kx))
                                     }
                                 }
                             }
-                            try emit((b * outC + m) * plane + oy * window.outW + ox, terms, bias[m])
+                            try body((b * outC + m) * plane + oy * window.outW + ox, m, taps)
+                        }
+                    }
+                }
+            }
+        case .transposed(let conv):
+            let window = conv.window(input: inputShape, output: outputShape), g = window.base
+            let plane = g.outH * g.outW, inPlane = g.inH * g.inW
+            let cg = inC / conv.group, mg = conv.groupOutputs
+            for b in 0..<batch {
+                for m in 0..<outC {
+                    let group = m / mg, ml = m % mg
+                    for oy in 0..<g.outH {
+                        for ox in 0..<g.outW {
+                            var taps: [(Int, Int)] = []
+                            for ch in group * cg..<(group + 1) * cg {
+                                for ky in 0..<g.kH {
+                                    guard let iy = window.row(oy, ky) else { continue }
+                                    for kx in 0..<g.kW {
+                                        guard let ix = window.column(ox, kx) else { continue }
+                                        taps.append(((b * inC + ch) * inPlane + iy * g.inW + ix, ((ch * mg + ml) * g.kH + ky) * g.kW + kx))
+                                    }
+                                }
+                            }
+                            try body((b * outC + m) * plane + oy * g.outW + ox, m, taps)
                         }
                     }
                 }
@@ -39,28 +63,31 @@ extension ConvolutionOp: CircuitLowering {
         }
     }
 
-    func foldEntries(_ node: Node, graph: ModelGraph, plan: CircuitPlan, group: Int) -> Int {
-        switch self {
-        case .conv(let conv):
-            let w = plan.settings.parameterScale
-            let inputShape = graph.values[node.inputs[0]].shape, outputShape = graph.values[node.output].shape
-            let outputs = outputShape.reduce(1, *)
-            let window = conv.window(input: inputShape, output: outputShape)
-            let validRows = (0..<window.kH).map { ky in (0..<window.outH).reduce(0) { $0 + (window.row($1, ky) != nil ? 1 : 0) } }
-            let validCols = (0..<window.kW).map { kx in (0..<window.outW).reduce(0) { $0 + (window.column($1, kx) != nil ? 1 : 0) } }
-            let m = conv.weight.shape[0], c = conv.weight.shape[1]
-            var total = 0
-            for mi in 0..<m {
-                for ci in 0..<c {
-                    for ky in 0..<window.kH {
-                        for kx in 0..<window.kW
-                        where FoldCount.nonZero(conv.weight.values[((mi * c + ci) * window.kH + ky) * window.kW + kx], w) {
-                            total += validRows[ky] * validCols[kx]
-                        }
-                    }
-                }
-            }
-            return inputShape[0] * total + (w > 0 ? outputs : 0) + outputs
+    func emitEquations(_ node: Node, _ q: QuantizedNode, graph: ModelGraph, elements: [[ElementSource]], layer: String,
+                       _ emit: Equations.Emit) throws {
+        let x = elements[node.inputs[0]]
+        try forEachOutput(inputShape: graph.values[node.inputs[0]].shape, outputShape: graph.values[node.output].shape) {
+            index, m, taps in
+            var terms: [(ElementSource, Int64)] = []
+            terms.reserveCapacity(taps.count)
+            for (xi, wi) in taps where q.weights[wi] != 0 { terms.append((x[xi], q.weights[wi])) }
+            try emit(index, terms, q.bias[m])
         }
+    }
+
+    func foldEntries(_ node: Node, graph: ModelGraph, plan: CircuitPlan, group: Int) -> Int {
+        let w = plan.settings.parameterScale
+        let weight: Tensor
+        switch self {
+        case .conv(let conv): weight = conv.weight
+        case .transposed(let conv): weight = conv.weight
+        }
+        let nonZero = weight.values.map { FoldCount.nonZero($0, w) }
+        var total = 0
+        forEachOutput(inputShape: graph.values[node.inputs[0]].shape, outputShape: graph.values[node.output].shape) { _, _, taps in
+            for (_, wi) in taps where nonZero[wi] { total += 1 }
+        }
+        let outputs = graph.values[node.output].elementCount
+        return total + (w > 0 ? outputs : 0) + outputs
     }
 }

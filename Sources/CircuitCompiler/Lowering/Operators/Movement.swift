@@ -2,7 +2,14 @@ import ModelGraph
 
 /// Reshape, Transpose, Concat: wiring (no rows, no equations).
 extension MovementOp: CircuitLowering {
-    func isWiring(_ node: Node) -> Bool { true }
+    func isWiring(_ node: Node) -> Bool {
+        if case .gatherAxes(let gather) = self { return !gather.usesFill }
+        return true
+    }
+
+    var circuitHint: String {
+        "constant padding has no circuit form yet; move the padding into the next Conv's or pool's pads, or use reflect/edge padding"
+    }
 
     func wiringElements(_ node: Node, graph: ModelGraph, elements: [[ElementSource]]) -> [ElementSource] {
         switch self {
@@ -17,6 +24,9 @@ extension MovementOp: CircuitLowering {
                 result.append(contentsOf: elements[node.inputs[run.input]][run.start..<run.start + run.length])
             }
             return result
+        case .gatherAxes(let gather):
+            let x = elements[node.inputs[0]]
+            return gather.sources().map { x[$0] }  // wiring only without fill positions
         }
     }
 }

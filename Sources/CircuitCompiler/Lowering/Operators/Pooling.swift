@@ -7,13 +7,22 @@ extension PoolingOp: CircuitLowering {
     func foldedShift(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) -> Int? {
         switch self {
         case .average, .globalAverage: return settings.parameterScale
-        case .max: return nil
+        case .max, .globalMax: return nil
         }
     }
 
     func standaloneKind(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) throws -> LaneKind? {
-        guard case .max(let pool) = self else { return nil }
-        return .maxPool(MaxPoolGadget(window: pool.kernel.reduce(1, *), activationBits: settings.activationBits))
+        switch self {
+        case .max(let pool):
+            return .maxPool(MaxPoolGadget(window: pool.kernel.reduce(1, *), activationBits: settings.activationBits))
+        case .globalMax:
+            // One MaxPool lane per channel; its gate grows with the plane, so large planes are refused (`circuitHint`).
+            let inner = graph.values[node.inputs[0]].shape.dropFirst(2).reduce(1, *)
+            guard inner <= Self.maxGlobalWindow else { return nil }
+            return .maxPool(MaxPoolGadget(window: inner, activationBits: settings.activationBits))
+        case .average, .globalAverage:
+            return nil
+        }
     }
 
     func emitEquations(_ node: Node, _ q: QuantizedNode, graph: ModelGraph, elements: [[ElementSource]], layer: String,
@@ -46,13 +55,24 @@ extension PoolingOp: CircuitLowering {
             for p in 0..<(inputShape[0] * inputShape[1]) {
                 try emit(p, (0..<inner).map { (x[p * inner + $0], q.weights[0]) }, 0)
             }
-        case .max:
+        case .max, .globalMax:
             throw CompilerError.unsupportedOperation(layer: layer, op: node.operation.name, hint: "MaxPool is not folded")
         }
     }
 
+    /// Largest plane a GlobalMaxPool is proved over in one lane.
+    static let maxGlobalWindow = 9
+
+    var circuitHint: String {
+        "GlobalMaxPool over more than \(Self.maxGlobalWindow) positions has no circuit form yet; reduce the plane with MaxPool first"
+    }
+
     func ports(_ node: Node, graph: ModelGraph) -> (_ index: Int, _ port: Int) -> (ValueID, Int) {
         let input = node.inputs[0]
+        if self == .globalMax {
+            let inner = graph.values[input].shape.dropFirst(2).reduce(1, *)
+            return { index, port in (input, index * inner + port) }
+        }
         guard case .max(let pool) = self else { return { index, _ in (input, index) } }
         let windows = Self.maxPoolWindows(inputShape: graph.values[input].shape,
                                           outputShape: graph.values[node.output].shape, pool: pool)
@@ -108,7 +128,7 @@ extension PoolingOp: CircuitLowering {
             let inner = inputShape.dropFirst(2).reduce(1, *)
             return (FoldCount.nonZero(1 / Double(inner), w) ? graph.values[node.inputs[0]].elementCount : 0)
                 + (w > 0 ? outputs : 0) + outputs
-        case .max:
+        case .max, .globalMax:
             return 2 * outputs * plan.groups[group].kind.gadget.receivedCount
         }
     }

@@ -1,0 +1,62 @@
+import DirectInference
+import FieldArithmetic
+import Foundation
+import KZG
+import ModelMetadata
+import PlonkVerifier
+import Quantization
+import Testing
+import ZKInferKit
+
+@testable import CircuitCompiler
+@testable import PlonkProver
+
+/// compile → setup → prove → verify on conv_family_net (bench/vectors/make_onnx_family_ops.py): a strided Conv, a
+/// depthwise Conv and a ConvTranspose in the fold, reflect Pad and nearest Resize as wiring, MaxPool with
+/// ceil_mode and GlobalMaxPool on the MaxPool gadget. The proof's output is `zkinfer run`'s, bit for bit; a
+/// ConvTranspose output lane off by one is rejected.
+struct OperatorFamilyEndToEndTests {
+    static let directory = Shared.root.appendingPathComponent("Tests/DirectInferenceTests/Vectors/ops")
+
+    static func artifacts(_ name: String) throws -> Shared.Artifacts {
+        let onnx = [UInt8](try Data(contentsOf: directory.appendingPathComponent("\(name).onnx")))
+        let (file, _) = try CircuitFile.compile(onnx: onnx, settings: .default, options: CompileOptions())
+        let decoded = try CircuitFile.decode(file.encoded)
+        let (model, compiled) = try decoded.rebuild()
+        let srs = try SRS.insecureDevelopment(log2Size: compiled.layout.log2Rows)
+        let key = try Pipeline.setup(decoded, compiled: compiled, srs: srs)
+        let input = try InputFile.load(path: directory.appendingPathComponent("\(name).input.json").path, graph: model.graph)[0]
+        return Shared.Artifacts(file: decoded, model: model, compiled: compiled, key: key, input: input)
+    }
+
+    @Test func convFamilyProofVerifiesAndCarriesTheDirectOutput() throws {
+        let a = try Self.artifacts("conv_family_net")
+        let ops = Set(a.compiled.plan.layers.map(\.op))
+        #expect(ops.isSuperset(of: ["Conv+Relu", "Conv", "ConvTranspose", "Pad", "MaxPool", "Resize", "GlobalMaxPool"]), "\(ops)")
+        let result = try Pipeline.prove(model: a.model, compiled: a.compiled, key: a.key, input: a.input)
+        let vk = try VerifyingKey.decode(a.key.verifyingKey.encoded)
+        let proof = try ProofFile.decode(result.proof.encoded)
+        try PlonkVerifier.verify(key: vk, proof: proof)
+        let direct = try Inference.runFixed(a.model, input: a.input)
+        let description = try #require(ModelDescription(vk.metadata))
+        #expect(description.integers(of: description.outputs[0], publicValues: proof.publicValues) == direct.fixed![0])
+    }
+
+    @Test func convTransposeLaneOffByOneGivesARejectedProof() throws {
+        let a = try Self.artifacts("conv_family_net")
+        let trace = try Inference.runFixed(a.model, input: a.input, trace: true).trace!
+        var assignment = try a.compiled.assignment(trace: trace)
+        let layer = try #require(a.compiled.plan.layers.first { $0.op == "ConvTranspose" })
+        guard case .lanes(let g) = layer.role else { Issue.record("ConvTranspose has no lanes"); return }
+        let cells = a.compiled.cells(group: g, index: 3)
+        let limb = cells.limbs[0]
+        let value = assignment.value(limb, row: cells.row)!
+        // The remainder's low limb one higher (one lower if it is at the top): the lane no longer receives W·x + b.
+        try assignment.set(limb, row: cells.row, value == Fr(255) ? value - Fr.one : value + Fr.one)
+        let compiled = a.compiled
+        let proof = try PlonkProver.proveUnchecked(key: a.key, circuit: compiled.circuit, assignment: assignment) { phase, w in
+            if phase == 2, let rho = w.challenges[compiled.rho.index] { try compiled.assignSum(&w, rho: rho) }
+        }
+        #expect(throws: VerificationError.self) { try PlonkVerifier.verify(key: a.key.verifyingKey, proof: proof) }
+    }
+}
