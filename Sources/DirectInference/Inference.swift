@@ -19,7 +19,10 @@ public enum Inference {
         let fixed = graph.outputs.map { result.values[$0] }
         return InferenceResult(
             names: graph.outputNames, shapes: graph.outputs.map { graph.values[$0].shape },
-            outputs: fixed.map { $0.map { FixedPoint.dequantize($0, scale: model.settings.activationScale) } },
+            outputs: zip(graph.outputs, fixed).map { id, values in
+                let scale = graph.values[id].isInteger ? 0 : model.settings.activationScale
+                return values.map { FixedPoint.dequantize($0, scale: scale) }
+            },
             fixed: fixed, quantizedInputs: quantized, trace: trace ? result : nil)
     }
 

@@ -39,11 +39,22 @@ public struct ModelInput: Sendable {
         let low = settings.activationMin, high = settings.activationMaxExclusive, scale = settings.activationScale
         for (id, values) in zip(graph.inputs, tensors) {
             var integers = [Int64](repeating: 0, count: values.count)
+            let isInteger = graph.values[id].isInteger
             for index in 0..<values.count {
                 let q: Int64?
-                switch values[index] {
-                case .float(let x): q = FixedPoint.quantize(x, scale: scale)
-                case .decimal(let v, let d): q = FixedPoint.quantizeDecimal(value: v, decimals: d, scale: scale)
+                if isInteger {
+                    // Token ids and other integer inputs are taken as they are, never scaled; they must be integers.
+                    let real = values[index].real
+                    guard let exact = Int64(exactly: real) else {
+                        throw InferenceError.invalidInput(
+                            "input '\(graph.values[id].name)' is an integer tensor; element \(index) = \(real) is not an integer")
+                    }
+                    q = exact
+                } else {
+                    switch values[index] {
+                    case .float(let x): q = FixedPoint.quantize(x, scale: scale)
+                    case .decimal(let v, let d): q = FixedPoint.quantizeDecimal(value: v, decimals: d, scale: scale)
+                    }
                 }
                 guard let q, q >= low, q < high else {
                     throw QuantizationError.outOfRange(

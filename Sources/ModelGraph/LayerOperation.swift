@@ -16,18 +16,20 @@
 public enum LayerOperation: Sendable, Equatable {
     /// Gemm and MatMul by a constant: y[..., n] = Σ_k x[..., k]·weight[n, k] + bias[n].
     case linear(Linear)
-    /// Conv.
+    /// Conv, ConvTranspose.
     case convolution(ConvolutionOp)
-    /// AveragePool, MaxPool, GlobalAveragePool.
+    /// AveragePool, MaxPool, GlobalAveragePool, GlobalMaxPool, ReduceSum, ReduceMean.
     case pooling(PoolingOp)
-    /// Add, Sub, Mul, Div, Sum (numpy broadcasting).
+    /// Add, Sub, Mul, Div, Sum, Max, Min (numpy broadcasting).
     case arithmetic(ArithmeticOp)
-    /// Unary activations: Relu, LeakyRelu, Clip, Sigmoid, Tanh.
+    /// Unary activations: Relu, LeakyRelu, Clip, Sigmoid, Tanh, Abs, Neg, PRelu, Elu, HardSigmoid, HardSwish, Softplus.
     case activation(ActivationOp)
     /// A stand-alone BatchNormalization (channel affine), Softmax.
     case normalization(NormalizationOp)
-    /// Pure data movement: Reshape, Transpose, Concat.
+    /// Pure data movement: Reshape, Transpose, Concat, Pad, Slice, Expand, Resize, Gather by constant indices.
     case movement(MovementOp)
+    /// Embedding lookups (Gather of a constant table by integer indices) and Cast.
+    case indexing(IndexingOp)
 
     /// The family payload, through which shape inference and the float path dispatch.
     public var family: any OperatorFamily {
@@ -39,6 +41,7 @@ public enum LayerOperation: Sendable, Equatable {
         case .activation(let op): return op
         case .normalization(let op): return op
         case .movement(let op): return op
+        case .indexing(let op): return op
         }
     }
 
@@ -57,6 +60,9 @@ public protocol OperatorFamily: Sendable {
     func outputShape(_ inputs: [[Int]]) throws -> [Int]
     /// Operand requirements beyond shapes (e.g. Div needs a constant divisor).
     func checkOperands(_ inputs: [Value]) throws
+    /// Whether the output is integer-valued (see `Value.isInteger`), from the inputs'; an operator that cannot
+    /// take an integer input throws.
+    func outputIsInteger(_ inputs: [Bool]) throws -> Bool
     /// The real-valued meaning on inputs whose shapes passed `outputShape`.
     func evaluateFloat(_ inputs: [Tensor], outputShape: [Int]) throws -> [Double]
 }
@@ -64,6 +70,14 @@ public protocol OperatorFamily: Sendable {
 extension OperatorFamily {
     public var parameterCount: Int { 0 }
     public func checkOperands(_ inputs: [Value]) throws {}
+
+    /// By default operators compute on real values only: integer tensors must be Cast to float first.
+    public func outputIsInteger(_ inputs: [Bool]) throws -> Bool {
+        guard !inputs.contains(true) else {
+            throw ModelGraphError.shapeMismatch("\(name) of an integer tensor; Cast it to float first")
+        }
+        return false
+    }
 
     /// Throws unless there are exactly `n` inputs.
     func requireArity(_ inputs: [[Int]], _ n: Int) throws {

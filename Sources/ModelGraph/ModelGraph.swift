@@ -7,6 +7,8 @@ public struct Value: Sendable, Equatable {
     public var shape: [Int]
     /// Non-nil for constants (initializers and folded subgraphs).
     public var constant: Tensor?
+    /// Integer-valued (token ids, indices): held as plain integers on the fixed-point path, never scaled by 2^s.
+    public var isInteger = false
 
     public var elementCount: Int { shape.reduce(1, *) }
 }
@@ -68,9 +70,9 @@ public struct GraphBuilder: Sendable {
     public func value(named name: String) -> ValueID? { names[name] }
 
     @discardableResult
-    public mutating func addInput(_ name: String, shape: [Int]) throws -> ValueID {
+    public mutating func addInput(_ name: String, shape: [Int], isInteger: Bool = false) throws -> ValueID {
         _ = try Shape.elementCount(shape)
-        let id = try addValue(Value(name: name, shape: shape, constant: nil))
+        let id = try addValue(Value(name: name, shape: shape, constant: nil, isInteger: isInteger))
         graph.inputs.append(id)
         return id
     }
@@ -89,14 +91,16 @@ public struct GraphBuilder: Sendable {
             throw ModelGraphError.invalidNode(node: name, op: sourceOp, reason: "input \(input) does not exist")
         }
         let shape: [Int]
+        let isInteger: Bool
         do {
             shape = try ShapeInference.outputShape(of: operation, inputs: inputs.map { graph.values[$0].shape })
             _ = try Shape.elementCount(shape)
             try ShapeInference.checkConstantOperands(operation, inputs: inputs.map { graph.values[$0] })
+            isInteger = try operation.family.outputIsInteger(inputs.map { graph.values[$0].isInteger })
         } catch let error as ModelGraphError {
             throw ModelGraphError.invalidNode(node: name, op: sourceOp, reason: error.reason)
         }
-        let output = try addValue(Value(name: outputName, shape: shape, constant: nil))
+        let output = try addValue(Value(name: outputName, shape: shape, constant: nil, isInteger: isInteger))
         graph.nodes.append(Node(name: name, sourceOp: sourceOp, operation: operation, inputs: inputs, output: output))
         return output
     }

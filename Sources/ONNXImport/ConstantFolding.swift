@@ -79,6 +79,23 @@ enum ConstantFolding {
                 }
             }
             return Constant(tensor: try Tensor(shape: shape, values: values), isInteger: integer)
+        case "Max", "Min", "Where", "Mod", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And", "Or":
+            return try broadcastFold(c, constants)
+        case "Not": return try same(x.values.map { $0 == 0 ? 1 : 0 }, integer: true)
+        case "Abs": return try same(x.values.map { Swift.abs($0) })
+        case "Floor": return try same(x.values.map { $0.rounded(.down) })
+        case "Ceil": return try same(x.values.map { $0.rounded(.up) })
+        case "Tile":
+            guard constants.count == 2, let repeats = constants[1] else { throw c.invalid("expects input and repeats") }
+            let counts = try c.integerList(repeats, "repeats")
+            guard counts.count == x.shape.count, counts.allSatisfy({ $0 >= 0 && $0 <= 1 << 24 }) else {
+                throw c.invalid("repeats \(counts) must give one count in 0...2^24 per axis")
+            }
+            let shape = zip(x.shape, counts).map { $0 * $1 }
+            _ = try Shape.elementCount(shape)
+            let maps = (0..<shape.count).map { axis in (0..<shape[axis]).map { $0 % x.shape[axis] } }
+            let sources = try AxisGather(kind: "Tile", inputShape: x.shape, maps: maps).sources()
+            return Constant(tensor: try Tensor(shape: shape, values: sources.map { x.values[$0] }), isInteger: first.isInteger)
         case "Flatten", "Reshape", "Squeeze", "Unsqueeze":
             let target = try ShapeOps.reshapeTarget(c, inputShape: x.shape)
             return Constant(tensor: try Tensor(shape: target, values: x.values), isInteger: first.isInteger)
@@ -214,5 +231,42 @@ enum ConstantFolding {
             }
         }
         return Constant(tensor: try Tensor(shape: size, values: values), isInteger: integer)
+    }
+
+    /// Elementwise operators of several constant inputs with multidirectional broadcasting (shape arithmetic that
+    /// exporters emit: Where(Equal(shape, −1), …), Mod, comparisons).
+    static func broadcastFold(_ c: NodeContext, _ constants: [Constant?]) throws -> Constant {
+        let parts = constants.compactMap { $0 }
+        guard parts.count == constants.count, !parts.isEmpty else { throw c.invalid("missing input") }
+        let arity = ["Where": 3, "Max": parts.count, "Min": parts.count][c.op] ?? 2
+        guard parts.count == arity else { throw c.invalid("expects \(arity) inputs, got \(parts.count)") }
+        let shape = try parts.dropFirst().reduce(parts[0].tensor.shape) { try Shape.broadcast($0, $1.tensor.shape) }
+        _ = try Shape.elementCount(shape)
+        let maps = parts.map { Shape.broadcastIndices(from: $0.tensor.shape, to: shape) }
+        let fmod = try c.int("fmod", default: 0) != 0
+        var values = [Double](repeating: 0, count: shape.reduce(1, *))
+        for i in values.indices {
+            let v = (0..<parts.count).map { parts[$0].tensor.values[maps[$0][i]] }
+            switch c.op {
+            case "Max": values[i] = v.max()!
+            case "Min": values[i] = v.min()!
+            case "Where": values[i] = v[0] != 0 ? v[1] : v[2]
+            case "Mod":
+                guard v[1] != 0 else { throw c.invalid("Mod by zero") }
+                let r = v[0].truncatingRemainder(dividingBy: v[1])
+                // fmod = 0 (integers): the result takes the divisor's sign, as Python's %.
+                values[i] = !fmod && r != 0 && (r < 0) != (v[1] < 0) ? r + v[1] : r
+            case "Equal": values[i] = v[0] == v[1] ? 1 : 0
+            case "Less": values[i] = v[0] < v[1] ? 1 : 0
+            case "Greater": values[i] = v[0] > v[1] ? 1 : 0
+            case "LessOrEqual": values[i] = v[0] <= v[1] ? 1 : 0
+            case "GreaterOrEqual": values[i] = v[0] >= v[1] ? 1 : 0
+            case "And": values[i] = v[0] != 0 && v[1] != 0 ? 1 : 0
+            default: values[i] = v[0] != 0 || v[1] != 0 ? 1 : 0  // Or
+            }
+        }
+        let logical = ["Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And", "Or"].contains(c.op)
+        let integer = logical || (c.op == "Where" ? parts[1].isInteger && parts[2].isInteger : parts.allSatisfy(\.isInteger))
+        return Constant(tensor: try Tensor(shape: shape, values: values), isInteger: integer)
     }
 }

@@ -10,7 +10,7 @@ enum OperatorRegistry {
         var all: [String: Converter] = [:]
         for family in [LinearImport.converters, ConvolutionImport.converters, PoolingImport.converters,
                        ArithmeticImport.converters, ActivationImport.converters, NormalizationImport.converters,
-                       MovementImport.converters] {
+                       MovementImport.converters, IndexingImport.converters] {
             all.merge(family) { first, _ in first }
         }
         return all

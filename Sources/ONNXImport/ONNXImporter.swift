@@ -117,9 +117,11 @@ struct GraphImport {
         guard info.isTensorType else {
             throw ONNXImportError.unsupportedModel("input '\(info.name)' is not a tensor (sequences, maps and optionals are not supported)")
         }
-        guard info.elementType == ONNXDataType.float.rawValue || info.elementType == ONNXDataType.double.rawValue else {
-            throw ONNXImportError.unsupportedModel("input '\(info.name)' has element type \(info.elementType); only float inputs are supported")
+        guard let type = ONNXDataType(rawValue: info.elementType), type != .string else {
+            throw ONNXImportError.unsupportedModel("input '\(info.name)' has element type \(info.elementType); only numeric inputs are supported")
         }
+        // Integer inputs (token ids) stay integers on the fixed-point path; float16 is read as float.
+        let isInteger = type.isInteger
         guard let dims = info.dims else {
             throw ONNXImportError.unsupportedModel("input '\(info.name)' has no shape; export with a fixed input shape")
         }
@@ -137,7 +139,7 @@ struct GraphImport {
                     "input '\(info.name)' has an unknown dimension on axis \(axis); dynamic shapes are not supported, export with a fixed shape (e.g. batch 1)")
             }
         }
-        do { slots[info.name] = .value(try builder.addInput(info.name, shape: shape)) } catch let error as ModelGraphError {
+        do { slots[info.name] = .value(try builder.addInput(info.name, shape: shape, isInteger: isInteger)) } catch let error as ModelGraphError {
             throw ONNXImportError.graph(error)
         }
     }

@@ -6,11 +6,14 @@ public enum SupportedOperators {
         "Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Transpose", "Concat",
         "Softmax", "BatchNormalization", "Identity", "Dropout", "Squeeze", "Unsqueeze",
         "ConvTranspose", "GlobalMaxPool", "Pad", "Resize", "Upsample", "Slice", "Expand",
+        "Max", "Min", "Abs", "Neg", "PRelu", "Elu", "HardSigmoid", "HardSwish", "Softplus",
+        "Gather", "Cast", "ReduceSum", "ReduceMean",
     ]
 
     /// Operators accepted only when their inputs are constants (they are folded away at import).
     public static let foldable: Set<String> = [
-        "Constant", "ConstantOfShape", "Shape", "Gather", "Cast", "Neg", "Sqrt", "Range",
+        "Constant", "ConstantOfShape", "Shape", "Sqrt", "Range", "Where", "Mod", "Equal", "Less", "Greater",
+        "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or", "Floor", "Ceil", "Tile",
     ]
 
     public static var names: Set<String> { computed.union(foldable) }
@@ -20,16 +23,10 @@ public enum SupportedOperators {
 
     static func suggestion(for opType: String) -> String? {
         switch opType {
-        case "Gelu", "Erf", "Elu", "Selu", "Celu", "Softplus", "Softsign", "Mish", "HardSwish", "ThresholdedRelu", "PRelu":
-            return "replace the activation with Relu, LeakyRelu, Sigmoid or Tanh and retrain or fine-tune"
-        case "HardSigmoid":
-            return "rewrite as Clip(x·alpha + beta, 0, 1) with Mul, Add and Clip"
+        case "Gelu", "Erf", "Selu", "Celu", "Softsign", "Mish", "ThresholdedRelu":
+            return "replace the activation with Relu, LeakyRelu, Elu, Softplus, Sigmoid or Tanh and retrain or fine-tune"
         case "LogSoftmax":
             return "use Softmax and take the logarithm outside the model"
-        case "ReduceMean":
-            return "use GlobalAveragePool for spatial means, or fold the mean into the next Gemm"
-        case "ReduceSum":
-            return "fold the sum into the next Gemm (a row of ones)"
         case "Flatten", "Reshape":
             return nil
         case "Tile", "Where", "Equal", "Less", "Greater", "Not":

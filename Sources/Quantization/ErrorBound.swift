@@ -15,7 +15,10 @@ public enum ErrorBound {
         let unitW = Double(sign: .plus, exponent: -w, significand: 1)
         let unitS = Double(sign: .plus, exponent: -s, significand: 1)
         var bound = [[Double]](repeating: [], count: graph.values.count)
-        for id in graph.inputs { bound[id] = [Double](repeating: half, count: graph.values[id].elementCount) }
+        // Inputs are rounded to 2^−s, except integer inputs (token ids), which are exact.
+        for id in graph.inputs {
+            bound[id] = [Double](repeating: graph.values[id].isInteger ? 0 : half, count: graph.values[id].elementCount)
+        }
         for (index, node) in graph.nodes.enumerated() {
             let context = BoundContext(node: node, q: model.nodes[index], graph: graph, floatValues: floatValues, bounds: bound,
                                        settings: settings, half: half, unitW: unitW, unitS: unitS)

@@ -41,8 +41,9 @@ public struct ErrorReport: Sendable {
             let integers = fixed[node.output]
             var worst = 0.0, total = 0.0
             var exceeds = false
+            let scale = graph.values[node.output].isInteger ? 0 : model.settings.activationScale
             for i in 0..<min(real.count, integers.count) {
-                let error = abs(FixedPoint.dequantize(integers[i], scale: model.settings.activationScale) - real[i])
+                let error = abs(FixedPoint.dequantize(integers[i], scale: scale) - real[i])
                 worst = max(worst, error)
                 total += error
                 if error > bounds[node.output][i] { exceeds = true }

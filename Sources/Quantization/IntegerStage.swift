@@ -17,6 +17,7 @@ extension LayerOperation {
         case .activation(let op): return op
         case .normalization(let op): return op
         case .movement(let op): return op
+        case .indexing(let op): return op
         }
     }
 }

@@ -13,7 +13,9 @@ import Darwin
 /// table) at a precision a 2^15-row nearest-neighbour table would need. In a circuit the table is a fixed
 /// column triple (u, T, Δ), so its entries are what the verifier checks against, whatever libm produced them.
 public struct LookupTable: Sendable, Hashable {
-    public enum Function: String, Sendable, Hashable { case sigmoid, tanh, exp }
+    /// expm1 (Elu's negative branch) and softplusTail (log(1 + e^t), Softplus's correction term) are evaluated on
+    /// t ≤ 0 like exp.
+    public enum Function: String, Sendable, Hashable { case sigmoid, tanh, exp, expm1, softplusTail }
 
     public let function: Function
     public let minIndex: Int64
@@ -35,7 +37,7 @@ public struct LookupTable: Sendable, Hashable {
         self.inputScale = t
         self.shift = settings.activationScale - t
         let rows = Int64(1) << settings.tableBits
-        minIndex = function == .exp ? -(rows - 1) : -(rows / 2)
+        minIndex = function.onNegatives ? -(rows - 1) : -(rows / 2)
         let step = Double(sign: .plus, exponent: -t, significand: 1)
         let s = settings.activationScale
         // One grid point beyond the last row: the last row's Δ interpolates towards it.
@@ -91,6 +93,8 @@ public struct LookupTable: Sendable, Hashable {
         case .sigmoid: return 1 / (1 + libm.exp(-x))
         case .tanh: return libm.tanh(x)
         case .exp: return libm.exp(x)
+        case .expm1: return libm.expm1(x)
+        case .softplusTail: return libm.log1p(libm.exp(x))
         }
     }
 
@@ -98,7 +102,8 @@ public struct LookupTable: Sendable, Hashable {
     public var lipschitz: Double {
         switch function {
         case .sigmoid: return 0.25
-        case .tanh, .exp: return 1
+        case .softplusTail: return 0.5  // σ(t) ≤ ½ on t ≤ 0
+        case .tanh, .exp, .expm1: return 1
         }
     }
 
@@ -107,7 +112,8 @@ public struct LookupTable: Sendable, Hashable {
         switch function {
         case .sigmoid: return 1 / (6 * 3.0.squareRoot())  // at x = ±ln(2 + √3)
         case .tanh: return 4 / (3 * 3.0.squareRoot())  // at x = ±artanh(1/√3)
-        case .exp: return 1  // at x = 0 (the domain ends there)
+        case .exp, .expm1: return 1  // at x = 0 (the domain ends there)
+        case .softplusTail: return 0.25  // σ(t)(1 − σ(t))
         }
     }
 
@@ -119,15 +125,26 @@ public struct LookupTable: Sendable, Hashable {
         case .sigmoid: return (low, 1 - high)
         case .tanh: return (low + 1, 1 - high)
         case .exp: return (low, 0)  // softmax inputs are ≤ 0: never above u = 0
+        case .expm1: return (low + 1, 0)  // expm1(−∞) = −1
+        case .softplusTail: return (low, 0)
         }
     }
+}
+
+extension LookupTable.Function {
+    /// Tables of functions used on t ≤ 0 only cover u ∈ [−(2^D − 1), 0].
+    public var onNegatives: Bool { self == .exp || self == .expm1 || self == .softplusTail }
 }
 
 /// The C library's functions under one name, so that enum cases such as `.exp` and `.tanh` cannot shadow them.
 private enum libm {
     static func exp(_ x: Double) -> Double { _libmExp(x) }
     static func tanh(_ x: Double) -> Double { _libmTanh(x) }
+    static func expm1(_ x: Double) -> Double { _libmExpm1(x) }
+    static func log1p(_ x: Double) -> Double { _libmLog1p(x) }
 }
 
 private func _libmExp(_ x: Double) -> Double { exp(x) }
 private func _libmTanh(_ x: Double) -> Double { tanh(x) }
+private func _libmExpm1(_ x: Double) -> Double { expm1(x) }
+private func _libmLog1p(_ x: Double) -> Double { log1p(x) }

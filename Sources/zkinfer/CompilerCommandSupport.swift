@@ -35,7 +35,8 @@ enum CompilerCommandSupport {
             return try ModelCommandSupport.mapErrors(body)
         } catch let error as CompilerError {
             switch error {
-            case .unsupportedOperation, .tooLarge: throw CommandFailure.rejected(error.description)
+            // An operator the circuit cannot prove is unsupported input (exit 2); a circuit too large is a "no" (1).
+            case .tooLarge: throw CommandFailure.rejected(error.description)
             default: throw CommandFailure.malformedInput(error.description)
             }
         }

@@ -68,4 +68,19 @@ struct OperatorVectorTests {
             }
         }
     }
+
+    /// Token ids are taken as integers (never scaled); a fractional id or one outside the table is a clear error on
+    /// both paths, never a crash.
+    @Test func tokenIdsAreExactIntegersAndCheckedAgainstTheTable() throws {
+        let (graph, _, _) = try Self.load("embedding_int64_ids")
+        let model = try QuantizedModel(graph, settings: .default)
+        #expect(graph.values[graph.inputs[0]].isInteger)
+        func sample(_ ids: String) throws -> ModelInput { try InputFile.parse(Array(#"{"ids": [\#(ids)]}"#.utf8), graph: graph)[0] }
+        let ok = try sample("9, 0, -10, 1, 2")
+        #expect(try ok.quantized(for: graph, settings: .default)[0] == [9, 0, -10, 1, 2])
+        #expect(throws: InferenceError.self) { try sample("1.5, 0, 0, 0, 0").quantized(for: graph, settings: .default) }
+        let outside = try sample("10, 0, 0, 0, 0")
+        #expect(throws: QuantizationError.self) { try Inference.runFixed(model, input: outside) }
+        #expect(throws: ModelGraphError.self) { try Inference.runFloat(graph, input: outside) }
+    }
 }

@@ -57,8 +57,8 @@ def case(name, nodes, inputs, inits=(), opset=13, circuit=True, outputs=("y",), 
     manifest.append({"name": name, "circuit": circuit})
 
 
-def node(op, inputs, outputs=("y",), **attrs):
-    return helper.make_node(op, list(inputs), list(outputs), name=op.lower(), **attrs)
+def node(op, inputs, outputs=("y",), name=None, **attrs):
+    return helper.make_node(op, list(inputs), list(outputs), name=name or op.lower(), **attrs)
 
 
 def conv_family():
@@ -163,12 +163,96 @@ def autoencoder():
     case("conv_family_net", nodes, {"x": rand(1, 2, 6, 6)}, inits)
 
 
+def elementwise():
+    case("max_three_way_broadcast", [node("Max", ["x", "z", "c"])], {"x": rand(2, 3, 4), "z": rand(3, 1)},
+         [init("c", rand(4))], circuit=False)
+    case("min_two_inputs", [node("Min", ["x", "z"])], {"x": rand(1, 4), "z": rand(1, 4)}, circuit=False)
+    case("abs", [node("Abs", ["x"])], {"x": rand(2, 5)}, circuit=False)
+    case("neg_then_relu", [node("Neg", ["x"], ["n"]), node("Relu", ["n"])], {"x": rand(2, 5)})
+    case("prelu_per_channel", [node("PRelu", ["x", "slope"])], {"x": rand(1, 3, 2, 4)},
+         [init("slope", rand(3, 1, 1, scale=0.3))], circuit=False)
+    case("prelu_scalar_slope", [node("PRelu", ["x", "slope"])], {"x": rand(2, 6)}, [init("slope", np.array([0.25], np.float32))],
+         circuit=False)
+    case("elu", [node("Elu", ["x"], alpha=0.7)], {"x": rand(3, 8, scale=2.5)}, circuit=False)
+    case("hardsigmoid", [node("HardSigmoid", ["x"], alpha=0.3, beta=0.4)], {"x": rand(3, 8, scale=3)}, circuit=False)
+    case("hardswish", [node("HardSwish", ["x"])], {"x": rand(3, 8, scale=4)}, opset=14, circuit=False)
+    case("softplus", [node("Softplus", ["x"])], {"x": rand(3, 8, scale=4)}, circuit=False)
+    case("clip_computed_min", [node("Clip", ["x", "lo", "hi"])], {"x": rand(2, 5), "lo": np.array(-0.2, np.float32)},
+         [init("hi", np.float32(0.6))], circuit=False)
+    case("clip_constant_tensors", [node("Clip", ["x", "lo", "hi"])], {"x": rand(2, 5)},
+         [init("lo", np.array([-0.4], np.float32)), init("hi", np.array(0.3, np.float32))])
+    case("div_constant_tensor", [node("Div", ["x", "c"])], {"x": rand(2, 3)}, [init("c", np.array([[2.5], [-0.8]], np.float32))])
+    case("add_multidirectional", [node("Add", ["x", "z"])], {"x": rand(3, 1), "z": rand(1, 4)})
+    case("gemm_full_c", [node("Gemm", ["x", "w", "c"], beta=0.5)], {"x": rand(3, 4)},
+         [init("w", rand(4, 5, scale=0.5)), init("c", rand(3, 5))])
+    case("matmul_nd_leading", [node("MatMul", ["x", "w"])], {"x": rand(1, 2, 3, 4)}, [init("w", rand(4, 5, scale=0.5))])
+
+
+def indexing():
+    ids = np.array([[3, 0, 9, -1, 3]], np.int64)
+    case("embedding_int64_ids", [node("Gather", ["table", "ids"])], {"ids": ids}, [init("table", rand(10, 4))], circuit=False)
+    case("embedding_then_gemm", [node("Gather", ["table", "ids"], ["e"]), node("Flatten", ["e"], ["f"]),
+                                 node("Gemm", ["f", "w", "b"], ["g"], transB=1), node("Relu", ["g"])],
+         {"ids": np.array([[1, 4, 2]], np.int64)},
+         [init("table", rand(6, 3)), init("w", rand(2, 9, scale=0.5)), init("b", rand(2))], circuit=False)
+    case("cast_ids_to_float", [node("Cast", ["ids"], ["f"], to=TensorProto.FLOAT), node("Mul", ["f", "k"])],
+         {"ids": np.array([[2, -7, 0, 11]], np.int64)}, [init("k", np.float32(0.125))], circuit=False)
+    case("cast_float_to_int_and_back", [node("Cast", ["x"], ["i"], to=TensorProto.INT32),
+                                        node("Cast", ["i"], ["f"], name="cast_back", to=TensorProto.FLOAT), node("Add", ["f", "k"])],
+         {"x": rand(2, 6, scale=3)}, [init("k", np.float32(0.5))], circuit=False)
+    case("gather_constant_indices", [node("Gather", ["x", "idx"], axis=1)], {"x": rand(1, 5, 3)},
+         [init("idx", np.array([4, 0, -2], np.int64))], relu=True)
+    case("gather_scalar_index", [node("Gather", ["x", "idx"], axis=1)], {"x": rand(2, 5, 3)},
+         [init("idx", np.array(2, np.int64))], relu=True)
+    # EmbeddingBag(mode="mean") on fixed-length bags as the exporters write it: Gather, then ReduceMean over the bag.
+    case("embedding_bag_mean", [node("Gather", ["table", "ids"], ["e"]), node("ReduceMean", ["e"], ["m"], axes=[1], keepdims=0),
+                                node("Gemm", ["m", "w", "b"], transB=1)],
+         {"ids": np.array([[1, 4, 2], [0, 0, 5]], np.int64)},
+         [init("table", rand(6, 4)), init("w", rand(3, 4, scale=0.5)), init("b", rand(3))], circuit=False)
+    case("reducesum_axes_input", [node("ReduceSum", ["x", "axes"], keepdims=0)], {"x": rand(2, 3, 4)},
+         [init("axes", np.array([0, -1], np.int64))])
+    case("reducemean_attribute_axes", [node("ReduceMean", ["x"], axes=[2, 3])], {"x": rand(1, 3, 4, 5)})
+    case("reducemean_opset18_all_axes", [node("ReduceMean", ["x"], keepdims=0)], {"x": rand(2, 3)}, opset=18)
+
+
+def folding():
+    # Shape arithmetic as exporters write it, folded at import: Shape, Gather, Mul, Mod, Equal, Where, Concat,
+    # Range, Tile, Expand of a ConstantOfShape; the result reshapes and offsets the computed tensor.
+    nodes = [
+        node("Shape", ["x"], ["dims"]),
+        node("Gather", ["dims", "i0"], ["d0"], name="g0"), node("Gather", ["dims", "i1"], ["d1"], name="g1"),
+        node("Gather", ["dims", "i2"], ["d2"], name="g2"),
+        node("Mul", ["d1", "d2"], ["d12"]),
+        node("Mod", ["d12", "seven"], ["r"]),  # 24 mod 7 = 3, unused by the shape but folded
+        node("Unsqueeze", ["d12", "axes0"], ["d12u"]),
+        node("Concat", ["d0", "d12u"], ["cat"], axis=0),
+        node("Equal", ["cat", "minus"], ["isminus"]),
+        node("Where", ["isminus", "minus", "cat"], ["newshape"]),
+        node("Reshape", ["x", "newshape"], ["flat"]),
+        node("Range", ["zero", "d12", "one"], ["ramp"]),
+        node("Cast", ["ramp"], ["rampf"], to=TensorProto.FLOAT),
+        node("Tile", ["rampf", "reps"], ["tiled"]),
+        node("ConstantOfShape", ["r1"], ["ones"], value=numpy_helper.from_array(np.array([0.01], np.float32))),
+        node("Expand", ["ones", "cat"], ["small"]),
+        node("Mul", ["tiled", "small"], ["offset"], name="mul_offset"),
+        node("Add", ["flat", "offset"]),
+    ]
+    inits = [init("i0", np.array([0], np.int64)), init("i1", np.array(1, np.int64)), init("i2", np.array(2, np.int64)),
+             init("seven", np.array(7, np.int64)), init("minus", np.array([-1], np.int64)), init("zero", np.array(0, np.int64)),
+             init("one", np.array(1, np.int64)), init("reps", np.array([1], np.int64)), init("r1", np.array([1], np.int64)),
+             init("axes0", np.array([0], np.int64))]
+    case("folded_shape_arithmetic", nodes, {"x": rand(1, 6, 4)}, inits)
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     conv_family()
     pooling()
     movement()
     autoencoder()
+    elementwise()
+    indexing()
+    folding()
     with open(os.path.join(OUT, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
     print("wrote", len(manifest), "cases")

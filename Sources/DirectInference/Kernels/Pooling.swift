@@ -13,6 +13,14 @@ extension PoolingOp: IntegerKernel {
         case .globalAverage:
             return c.rescaled(try PoolingKernels.globalAveragePool(x: c.input(0), inputShape: c.inputShape,
                                                                     multiplier: c.q.weights[0], layer: c.label))
+        case .reduce(let r):
+            // Exact sums (|x| < 2^31, at most 2^31 terms: below 2^62), then ×Q_w(1/n) and R_w for a mean.
+            let x = c.input(0)
+            var y = [Int64](repeating: 0, count: c.outputShape.reduce(1, *))
+            for (i, o) in r.outputIndex(c.inputShape).enumerated() { y[o] += x[i] }
+            guard r.mean else { return y }
+            let label = c.label, multiplier = c.q.weights[0]
+            return c.rescaled(try y.map { try Accumulator.checkedProduct($0, multiplier, label) })
         case .globalMax:
             let x = c.input(0), inner = c.inputShape.dropFirst(2).reduce(1, *)
             return (0..<(x.count / inner)).map { p in x[p * inner..<(p + 1) * inner].max()! }

@@ -12,6 +12,11 @@ extension PoolingOp {
             let inner = x.shape.dropFirst(2).reduce(1, *)
             let count = outputShape.reduce(1, *)
             return (0..<count).map { c in x.values[c * inner..<(c + 1) * inner].max()! }
+        case .reduce(let r):
+            var y = [Double](repeating: 0, count: outputShape.reduce(1, *))
+            for (i, o) in r.outputIndex(x.shape).enumerated() { y[o] += x.values[i] }
+            if r.mean { let n = Double(r.count(x.shape)); for i in y.indices { y[i] /= n } }
+            return y
         }
     }
 

@@ -6,6 +6,18 @@ public enum ActivationOp: Sendable, Equatable, OperatorFamily {
     case clip(lower: Double?, upper: Double?)
     case sigmoid
     case tanh
+    case abs
+    case neg
+    /// x if x ≥ 0 else x·slope, the slope broadcast unidirectionally to x.
+    case prelu(slope: Tensor)
+    /// x if x > 0 else α·(e^x − 1).
+    case elu(alpha: Double)
+    /// clamp(α·x + β, 0, 1).
+    case hardSigmoid(alpha: Double, beta: Double)
+    /// x·clamp(x/6 + ½, 0, 1).
+    case hardSwish
+    /// log(1 + e^x).
+    case softplus
 
     public var name: String {
         switch self {
@@ -14,11 +26,26 @@ public enum ActivationOp: Sendable, Equatable, OperatorFamily {
         case .clip: return "Clip"
         case .sigmoid: return "Sigmoid"
         case .tanh: return "Tanh"
+        case .abs: return "Abs"
+        case .neg: return "Neg"
+        case .prelu: return "PRelu"
+        case .elu: return "Elu"
+        case .hardSigmoid: return "HardSigmoid"
+        case .hardSwish: return "HardSwish"
+        case .softplus: return "Softplus"
         }
+    }
+
+    public var parameterCount: Int {
+        if case .prelu(let slope) = self { return slope.count }
+        return 0
     }
 
     public func outputShape(_ shapes: [[Int]]) throws -> [Int] {
         try requireArity(shapes, 1)
+        if case .prelu(let slope) = self, (try? Shape.broadcast(shapes[0], slope.shape)) != shapes[0] {
+            throw ModelGraphError.shapeMismatch("PRelu slope \(Shape.describe(slope.shape)) does not broadcast to \(Shape.describe(shapes[0]))")
+        }
         return shapes[0]
     }
 }

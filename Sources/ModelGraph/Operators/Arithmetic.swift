@@ -5,6 +5,8 @@ public enum ArithmeticOp: Sendable, Equatable, OperatorFamily {
     case div
     /// Elementwise sum of any number of inputs.
     case sum
+    /// Elementwise maximum / minimum of any number of inputs.
+    case max, min
 
     public var name: String {
         switch self {
@@ -13,6 +15,8 @@ public enum ArithmeticOp: Sendable, Equatable, OperatorFamily {
         case .mul: return "Mul"
         case .div: return "Div"
         case .sum: return "Sum"
+        case .max: return "Max"
+        case .min: return "Min"
         }
     }
 
@@ -21,8 +25,8 @@ public enum ArithmeticOp: Sendable, Equatable, OperatorFamily {
         case .add, .sub, .mul, .div:
             try requireArity(shapes, 2)
             return try Shape.broadcast(shapes[0], shapes[1])
-        case .sum:
-            guard let first = shapes.first else { throw ModelGraphError.shapeMismatch("Sum needs at least one input") }
+        case .sum, .max, .min:
+            guard let first = shapes.first else { throw ModelGraphError.shapeMismatch("\(name) needs at least one input") }
             return try shapes.dropFirst().reduce(first) { try Shape.broadcast($0, $1) }
         }
     }

@@ -58,6 +58,17 @@ public enum MovementOp: Sendable, Equatable, OperatorFamily {
         }
     }
 
+    /// Moving integers gives integers; a Concat must not mix integer and real tensors.
+    public func outputIsInteger(_ inputs: [Bool]) throws -> Bool {
+        guard Set(inputs).count <= 1 else {
+            throw ModelGraphError.shapeMismatch("\(name) mixes integer and real tensors; Cast them to one type first")
+        }
+        if case .gatherAxes(let gather) = self, inputs.first == true, gather.usesFill, gather.fill != gather.fill.rounded() {
+            throw ModelGraphError.shapeMismatch("padding an integer tensor with \(gather.fill)")
+        }
+        return inputs.first ?? false
+    }
+
     /// For each output element, (input position, flat index in that input): the one map every path uses.
     public func sources(_ shapes: [[Int]]) -> [(input: Int, index: Int)] {
         switch self {

@@ -6,6 +6,8 @@ public enum PoolingOp: Sendable, Equatable, OperatorFamily {
     case globalAverage
     /// Maximum over all spatial positions of each channel.
     case globalMax
+    /// ReduceSum / ReduceMean over any axes.
+    case reduce(Reduction)
 
     public var name: String {
         switch self {
@@ -13,6 +15,7 @@ public enum PoolingOp: Sendable, Equatable, OperatorFamily {
         case .max: return "MaxPool"
         case .globalAverage: return "GlobalAveragePool"
         case .globalMax: return "GlobalMaxPool"
+        case .reduce(let r): return r.mean ? "ReduceMean" : "ReduceSum"
         }
     }
 
@@ -27,7 +30,57 @@ public enum PoolingOp: Sendable, Equatable, OperatorFamily {
                 throw ModelGraphError.shapeMismatch("\(name) expects [N, C, spatial...], got \(Shape.describe(x))")
             }
             return [x[0], x[1]] + [Int](repeating: 1, count: x.count - 2)
+        case .reduce(let r):
+            return try r.outputShape(x)
         }
+    }
+}
+
+/// A sum or mean over `axes` (sorted, distinct); the reduced axes are dropped unless `keepDims`.
+public struct Reduction: Sendable, Equatable {
+    public let axes: [Int]
+    public let keepDims: Bool
+    public let mean: Bool
+
+    public init(axes: [Int], keepDims: Bool, mean: Bool) {
+        self.axes = Array(Set(axes)).sorted()
+        self.keepDims = keepDims
+        self.mean = mean
+    }
+
+    func outputShape(_ x: [Int]) throws -> [Int] {
+        guard axes.allSatisfy({ $0 >= 0 && $0 < max(x.count, 1) }) else {
+            throw ModelGraphError.shapeMismatch("reduction axes \(axes) out of range for rank \(x.count)")
+        }
+        guard axes.allSatisfy({ x.isEmpty || x[$0] > 0 }) else { throw ModelGraphError.shapeMismatch("reduction over an empty axis") }
+        if keepDims { return x.enumerated().map { axes.contains($0.offset) ? 1 : $0.element } }
+        return x.enumerated().filter { !axes.contains($0.offset) }.map(\.element)
+    }
+
+    /// The number of elements each output sums.
+    public func count(_ inputShape: [Int]) -> Int { axes.reduce(1) { $0 * (inputShape.isEmpty ? 1 : inputShape[$1]) } }
+
+    /// For each input element, the flat index of the output it adds into.
+    public func outputIndex(_ inputShape: [Int]) -> [Int] {
+        let kept = inputShape.enumerated().map { axes.contains($0.offset) ? 1 : $0.element }
+        let outStrides = Shape.strides(kept)
+        let total = inputShape.reduce(1, *)
+        var result = [Int](repeating: 0, count: total)
+        var counter = [Int](repeating: 0, count: inputShape.count)
+        var target = 0
+        for flat in 0..<total {
+            result[flat] = target
+            var axis = inputShape.count - 1
+            while axis >= 0 {
+                counter[axis] += 1
+                if kept[axis] != 1 { target += outStrides[axis] }
+                if counter[axis] < inputShape[axis] { break }
+                if kept[axis] != 1 { target -= outStrides[axis] * inputShape[axis] }
+                counter[axis] = 0
+                axis -= 1
+            }
+        }
+        return result
     }
 }
 

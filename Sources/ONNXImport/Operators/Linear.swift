@@ -18,16 +18,29 @@ enum LinearImport {
         for o in 0..<n {
             for i in 0..<k { weight[o * k + i] = alpha * (transB ? b.tensor.values[o * k + i] : b.tensor.values[i * n + o]) }
         }
+        let aShape = try g.shape(c, 0)
+        guard aShape.count == 2 else { throw c.invalid("A must be 2-D") }
         var bias: Tensor?
+        var fullC: Tensor?  // a C that differs per row: added after the product
         if let cTensor = try c.optionalConstant(2, "C (bias)")?.tensor {
-            guard (try? Shape.broadcast(cTensor.shape, [1, n])) == [1, n] else {
-                throw c.invalid("C of shape \(Shape.describe(cTensor.shape)) does not broadcast to [1, \(n)]")
+            if (try? Shape.broadcast(cTensor.shape, [1, n])) == [1, n] {
+                let map = Shape.broadcastIndices(from: cTensor.shape, to: [1, n])
+                bias = try Tensor(shape: [n], values: map.map { beta * cTensor.values[$0] })
+            } else if (try? Shape.broadcast(cTensor.shape, [aShape[0], n])) == [aShape[0], n] {
+                fullC = try Tensor(shape: cTensor.shape, values: cTensor.values.map { beta * $0 })
+            } else {
+                throw c.invalid("C of shape \(Shape.describe(cTensor.shape)) does not broadcast to [\(aShape[0]), \(n)]")
             }
-            let map = Shape.broadcastIndices(from: cTensor.shape, to: [1, n])
-            bias = try Tensor(shape: [n], values: map.map { beta * cTensor.values[$0] })
         }
-        guard try g.shape(c, 0).count == 2 else { throw c.invalid("A must be 2-D") }
-        try g.add(c, .linear(Linear(weight: Tensor(shape: [n, k], values: weight), bias: bias)), [0])
+        let linear = LayerOperation.linear(try Linear(weight: Tensor(shape: [n, k], values: weight), bias: bias))
+        guard let fullC else { try g.add(c, linear, [0]); return }
+        // y = A·B + C with C per row: the product, then an Add of the constant.
+        let output = c.node.outputs[0]
+        let x = try g.graphValue(c.input(0)!, name: c.node.inputs[0])
+        let product = try g.builder.addNode(name: c.name, sourceOp: c.op, operation: linear, inputs: [x], outputName: output + "/product")
+        let constant = try g.builder.addConstant(output + "/C", fullC)
+        g.slots[output] = .value(try g.builder.addNode(name: c.name, sourceOp: c.op, operation: .add, inputs: [product, constant],
+                                                       outputName: output))
     }
 
     static func matMul(_ g: inout GraphImport, _ c: NodeContext) throws {

@@ -7,7 +7,30 @@ enum PoolingImport {
         "MaxPool": window, "AveragePool": window,
         "GlobalAveragePool": { g, c in try g.add(c, .globalAveragePool, [0]) },
         "GlobalMaxPool": { g, c in try g.add(c, .pooling(.globalMax), [0]) },
+        "ReduceSum": reduce, "ReduceMean": reduce,
     ]
+
+    /// ReduceSum / ReduceMean: axes from the attribute (older opsets) or a constant input (ReduceSum 13+, ReduceMean
+    /// 18+); no axes reduce everything unless noop_with_empty_axes.
+    static func reduce(_ g: inout GraphImport, _ c: NodeContext) throws {
+        let rank = try g.shape(c, 0).count
+        var axes: [Int]?
+        if let listed = c.ints("axes") {
+            axes = try listed.map { try ShapeOps.normalizeAxis($0, rank: rank, c) }
+        } else if let constant = try c.optionalConstant(1, "axes") {
+            axes = try c.integerList(constant, "axes").map { try ShapeOps.normalizeAxis(Int64($0), rank: rank, c) }
+        }
+        if axes?.isEmpty ?? true {
+            if try c.int("noop_with_empty_axes", default: 0) != 0 {
+                guard let slot = c.input(0) else { throw c.invalid("missing input") }
+                g.slots[c.node.outputs[0]] = slot
+                return
+            }
+            axes = Array(0..<rank)
+        }
+        let reduction = Reduction(axes: axes!, keepDims: try c.int("keepdims", default: 1) != 0, mean: c.op == "ReduceMean")
+        try g.add(c, .pooling(.reduce(reduction)), [0])
+    }
 
     static func window(_ g: inout GraphImport, _ c: NodeContext) throws {
         try g.requireComputedFirst(c)

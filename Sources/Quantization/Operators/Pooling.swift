@@ -16,6 +16,11 @@ extension PoolingOp: IntegerStage {
             q.shift = c.w
         case .max, .globalMax:
             break
+        case .reduce(let r):
+            if r.mean {
+                q.weights = try c.quantizeAll([1 / Double(r.count(c.inputShape))], scale: c.w, "1/n")
+                q.shift = c.w
+            }
         }
         return q
     }
@@ -50,6 +55,13 @@ extension PoolingOp: IntegerStage {
                 for j in i * inner..<(i + 1) * inner { total += multiplier * e[j] + abs(multiplier - exact) * abs(x[j]) }
                 result[i] = total
             }
+        case .reduce(let r):
+            // Sum: the bounds add. Mean: as GlobalAveragePool, with multiplier Q_w(1/n).
+            let multiplier = r.mean ? Double(q.weights[0]) * c.unitW : 1, exact = r.mean ? 1 / Double(r.count(c.inputShape)) : 1
+            for (i, o) in r.outputIndex(c.inputShape).enumerated() {
+                result[o] += multiplier * e[i] + Swift.abs(multiplier - exact) * Swift.abs(x[i])
+            }
+            if r.mean { for i in result.indices { result[i] += c.half } }
         case .globalMax:
             let inner = c.inputShape.dropFirst(2).reduce(1, *)
             for i in 0..<c.count { result[i] = e[i * inner..<(i + 1) * inner].max() ?? 0 }

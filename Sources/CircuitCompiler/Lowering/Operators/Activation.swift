@@ -2,8 +2,19 @@ import ModelGraph
 import Quantization
 
 /// Relu (fused into the rescale of a folded producer, or a rescale lane of its own), LeakyRelu, Clip, Sigmoid and
-/// Tanh: lanes of their own gadgets, each receiving its input element. A Clip without bounds is wiring.
+/// Tanh: lanes of their own gadgets, each receiving its input element. A Clip without bounds is wiring; Neg is
+/// folded (weight −1). Abs, PRelu, Elu, HardSigmoid, HardSwish and Softplus have no circuit form yet.
 extension ActivationOp: CircuitLowering {
+    func foldedShift(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) -> Int? { self == .neg ? 0 : nil }
+
+    var circuitHint: String {
+        switch self {
+        case .hardSigmoid: return "it runs in `zkinfer run`; to prove it, rewrite as Clip(x·alpha + beta, 0, 1) with Mul, Add and Clip"
+        case .prelu: return "it runs in `zkinfer run`; to prove it, export a single slope as LeakyRelu"
+        default: return "it runs in `zkinfer run` (and --float); proving it is not supported yet"
+        }
+    }
+
     func standaloneKind(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) throws -> LaneKind? {
         let bits = settings.activationBits, s = settings.activationScale, w = settings.parameterScale
         func quantized(_ v: Double, _ scale: Int, _ what: String) throws -> Int64 {
@@ -28,6 +39,8 @@ extension ActivationOp: CircuitLowering {
             return .table(TableGadget(table: LookupTable(.sigmoid, settings: settings), activationBits: bits))
         case .tanh:
             return .table(TableGadget(table: LookupTable(.tanh, settings: settings), activationBits: bits))
+        case .abs, .neg, .prelu, .elu, .hardSigmoid, .hardSwish, .softplus:
+            return nil
         }
     }
 
@@ -36,11 +49,11 @@ extension ActivationOp: CircuitLowering {
     /// A standalone Relu lane receives its input unchanged.
     func emitEquations(_ node: Node, _ q: QuantizedNode, graph: ModelGraph, elements: [[ElementSource]], layer: String,
                        _ emit: Equations.Emit) throws {
-        guard self == .relu else {
-            throw CompilerError.unsupportedOperation(layer: layer, op: node.operation.name, hint: "")
+        guard self == .relu || self == .neg else {
+            throw CompilerError.unsupportedOperation(layer: layer, op: node.operation.name, hint: circuitHint)
         }
-        let x = elements[node.inputs[0]]
-        for i in 0..<x.count { try emit(i, [(x[i], 1)], 0) }
+        let x = elements[node.inputs[0]], weight: Int64 = self == .neg ? -1 : 1
+        for i in 0..<x.count { try emit(i, [(x[i], weight)], 0) }
     }
 
     func wiringElements(_ node: Node, graph: ModelGraph, elements: [[ElementSource]]) -> [ElementSource] {

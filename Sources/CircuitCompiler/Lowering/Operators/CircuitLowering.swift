@@ -61,6 +61,7 @@ extension LayerOperation {
         case .activation(let op): return op
         case .normalization(let op): return op
         case .movement(let op): return op
+        case .indexing(let op): return op
         }
     }
 }

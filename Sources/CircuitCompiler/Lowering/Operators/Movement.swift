@@ -8,7 +8,7 @@ extension MovementOp: CircuitLowering {
     }
 
     var circuitHint: String {
-        "constant padding has no circuit form yet; move the padding into the next Conv's or pool's pads, or use reflect/edge padding"
+        "constant padding runs in `zkinfer run`; to prove it, move the padding into the next Conv's or pool's pads, or use reflect/edge padding"
     }
 
     func wiringElements(_ node: Node, graph: ModelGraph, elements: [[ElementSource]]) -> [ElementSource] {

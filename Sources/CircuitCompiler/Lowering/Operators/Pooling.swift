@@ -8,6 +8,7 @@ extension PoolingOp: CircuitLowering {
         switch self {
         case .average, .globalAverage: return settings.parameterScale
         case .max, .globalMax: return nil
+        case .reduce(let r): return r.mean ? settings.parameterScale : 0
         }
     }
 
@@ -20,7 +21,7 @@ extension PoolingOp: CircuitLowering {
             let inner = graph.values[node.inputs[0]].shape.dropFirst(2).reduce(1, *)
             guard inner <= Self.maxGlobalWindow else { return nil }
             return .maxPool(MaxPoolGadget(window: inner, activationBits: settings.activationBits))
-        case .average, .globalAverage:
+        case .average, .globalAverage, .reduce:
             return nil
         }
     }
@@ -55,6 +56,11 @@ extension PoolingOp: CircuitLowering {
             for p in 0..<(inputShape[0] * inputShape[1]) {
                 try emit(p, (0..<inner).map { (x[p * inner + $0], q.weights[0]) }, 0)
             }
+        case .reduce(let r):
+            var terms = [[(ElementSource, Int64)]](repeating: [], count: graph.values[node.output].elementCount)
+            let weight = r.mean ? q.weights[0] : 1
+            if weight != 0 { for (i, o) in r.outputIndex(inputShape).enumerated() { terms[o].append((x[i], weight)) } }
+            for (o, t) in terms.enumerated() { try emit(o, t, 0) }
         case .max, .globalMax:
             throw CompilerError.unsupportedOperation(layer: layer, op: node.operation.name, hint: "MaxPool is not folded")
         }
@@ -64,7 +70,7 @@ extension PoolingOp: CircuitLowering {
     static let maxGlobalWindow = 9
 
     var circuitHint: String {
-        "GlobalMaxPool over more than \(Self.maxGlobalWindow) positions has no circuit form yet; reduce the plane with MaxPool first"
+        "GlobalMaxPool over more than \(Self.maxGlobalWindow) positions runs in `zkinfer run`; to prove it, reduce the plane with MaxPool first"
     }
 
     func ports(_ node: Node, graph: ModelGraph) -> (_ index: Int, _ port: Int) -> (ValueID, Int) {
@@ -128,6 +134,10 @@ extension PoolingOp: CircuitLowering {
             let inner = inputShape.dropFirst(2).reduce(1, *)
             return (FoldCount.nonZero(1 / Double(inner), w) ? graph.values[node.inputs[0]].elementCount : 0)
                 + (w > 0 ? outputs : 0) + outputs
+        case .reduce(let r):
+            let inputs = graph.values[node.inputs[0]].elementCount
+            let weight = r.mean ? FoldCount.nonZero(1 / Double(r.count(inputShape)), w) : true
+            return (weight ? inputs : 0) + (r.mean && w > 0 ? outputs : 0) + outputs
         case .max, .globalMax:
             return 2 * outputs * plan.groups[group].kind.gadget.receivedCount
         }

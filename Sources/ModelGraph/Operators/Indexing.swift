@@ -1,0 +1,51 @@
+/// Embedding lookups and type conversion: the operators that read or make integer-valued tensors.
+public enum IndexingOp: Sendable, Equatable, OperatorFamily {
+    /// out[..., j, ...] = table[index[j]] along axis 0 of a constant table, indices from an integer tensor (negative
+    /// indices count from the end; out of range is an error at run time).
+    case embedding(Tensor)
+    /// Cast to an integer type (`toInteger`: truncation toward zero; `toBool`: x ≠ 0) or to a float type.
+    case cast(toInteger: Bool, toBool: Bool)
+
+    public var name: String {
+        switch self {
+        case .embedding: return "Gather"
+        case .cast: return "Cast"
+        }
+    }
+
+    public var parameterCount: Int {
+        if case .embedding(let table) = self { return table.count }
+        return 0
+    }
+
+    public func outputShape(_ shapes: [[Int]]) throws -> [Int] {
+        try requireArity(shapes, 1)
+        switch self {
+        case .embedding(let table):
+            guard table.shape.count >= 1, table.shape[0] >= 1 else {
+                throw ModelGraphError.shapeMismatch("an embedding table needs at least one row, got \(Shape.describe(table.shape))")
+            }
+            return shapes[0] + table.shape.dropFirst()
+        case .cast:
+            return shapes[0]
+        }
+    }
+
+    public func outputIsInteger(_ inputs: [Bool]) throws -> Bool {
+        switch self {
+        case .embedding:
+            guard inputs == [true] else {
+                throw ModelGraphError.shapeMismatch("Gather indices must be an integer tensor (an int64 input or a Cast to int64)")
+            }
+            return false
+        case .cast(let toInteger, let toBool):
+            return toInteger || toBool
+        }
+    }
+
+    /// The row an index selects, or nil when it is outside [−rows, rows).
+    @inlinable public static func row(_ index: Int64, rows: Int) -> Int? {
+        guard index >= -Int64(rows), index < Int64(rows) else { return nil }
+        return Int(index < 0 ? index + Int64(rows) : index)
+    }
+}
