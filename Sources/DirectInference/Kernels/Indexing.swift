@@ -13,7 +13,7 @@ extension IndexingOp: IntegerKernel {
             y.reserveCapacity(x.count * width)
             for v in x {
                 guard let r = IndexingOp.row(v, rows: rows) else {
-                    throw QuantizationError.outOfRange(layer: c.label, what: "index", value: "\(v)", bound: "[−\(rows), \(rows))")
+                    throw InferenceError.invalidInput("layer \(c.label): index \(v) is outside the table's \(rows) rows [−\(rows), \(rows))")
                 }
                 y.append(contentsOf: c.q.weights[r * width..<(r + 1) * width])
             }

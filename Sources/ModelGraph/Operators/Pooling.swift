@@ -145,6 +145,10 @@ public struct Pooling: Sendable, Equatable {
             if ceilMode, (out[axis] - 1) * strides[axis] >= size[axis] + pads[axis] { out[axis] -= 1 }
         }
         let shape = attributes.shape(batch: x[0], channels: x[1], spatial: out)
+        let work = Double(try Shape.elementCount(shape)) * Double(kernel[0] * kernel[1])
+        guard work <= Double(maxConvolutionWork) else {
+            throw ModelGraphError.shapeMismatch("pooling of \(Int(work)) window positions is larger than 2^33")
+        }
         let window = Layout.Window(input: x, output: shape, kernel: kernel, strides: strides, pads: pads, dilations: dilations)
         // Every window must hold an input position (the maximum of nothing is undefined; padding never wins).
         for oy in 0..<window.outH where !(0..<window.kH).contains(where: { window.row(oy, $0) != nil }) {
@@ -152,10 +156,6 @@ public struct Pooling: Sendable, Equatable {
         }
         for ox in 0..<window.outW where !(0..<window.kW).contains(where: { window.column(ox, $0) != nil }) {
             throw ModelGraphError.shapeMismatch("pool window at output column \(ox) holds no input position")
-        }
-        let work = Double(try Shape.elementCount(shape)) * Double(kernel[0] * kernel[1])
-        guard work <= Double(maxConvolutionWork) else {
-            throw ModelGraphError.shapeMismatch("pooling of \(Int(work)) window positions is larger than 2^33")
         }
         return shape
     }

@@ -7,18 +7,26 @@ enum ActivationImport {
         "Relu": { g, c in try g.add(c, .relu, [0]) },
         "Sigmoid": { g, c in try g.add(c, .sigmoid, [0]) },
         "Tanh": { g, c in try g.add(c, .tanh, [0]) },
-        "LeakyRelu": { g, c in try g.add(c, .leakyRelu(alpha: try c.float("alpha", default: 0.01)), [0]) },
+        "LeakyRelu": { g, c in try g.add(c, .leakyRelu(alpha: try finite(c, "alpha", default: 0.01)), [0]) },
         "Clip": clip,
         "Abs": { g, c in try g.add(c, .activation(.abs), [0]) },
         "Neg": { g, c in try g.add(c, .activation(.neg), [0]) },
         "PRelu": prelu,
-        "Elu": { g, c in try g.add(c, .activation(.elu(alpha: try c.float("alpha", default: 1))), [0]) },
+        "Elu": { g, c in try g.add(c, .activation(.elu(alpha: try finite(c, "alpha", default: 1))), [0]) },
         "HardSigmoid": { g, c in
-            try g.add(c, .activation(.hardSigmoid(alpha: try c.float("alpha", default: 0.2), beta: try c.float("beta", default: 0.5))), [0])
+            let alpha = try finite(c, "alpha", default: 0.2), beta = try finite(c, "beta", default: 0.5)
+            try g.add(c, .activation(.hardSigmoid(alpha: alpha, beta: beta)), [0])
         },
         "HardSwish": { g, c in try g.add(c, .activation(.hardSwish), [0]) },
         "Softplus": { g, c in try g.add(c, .activation(.softplus), [0]) },
     ]
+
+    /// A float attribute that must be finite (a NaN or infinite slope is a malformed model, not a range problem).
+    static func finite(_ c: NodeContext, _ attribute: String, default value: Double) throws -> Double {
+        let v = try c.float(attribute, default: value)
+        guard v.isFinite else { throw c.invalid("attribute '\(attribute)' is \(v)") }
+        return v
+    }
 
     static func prelu(_ g: inout GraphImport, _ c: NodeContext) throws {
         try g.requireComputedFirst(c)
@@ -51,7 +59,8 @@ enum ActivationImport {
 
     /// Clip whose min or max is computed: Max(x, min) then Min(·, max), broadcasting as ONNX does.
     static func clipByTensors(_ g: inout GraphImport, _ c: NodeContext) throws {
-        var current = try g.graphValue(c.input(0)!, name: c.node.inputs[0])
+        guard let input = c.input(0) else { throw c.invalid("missing input") }
+        var current = try g.graphValue(input, name: c.node.inputs[0])
         let output = c.node.outputs[0]
         let hasUpper = c.input(2) != nil
         for (index, op) in [(1, ArithmeticOp.max), (2, ArithmeticOp.min)] {
