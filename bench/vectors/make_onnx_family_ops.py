@@ -165,20 +165,20 @@ def autoencoder():
 
 def elementwise():
     case("max_three_way_broadcast", [node("Max", ["x", "z", "c"])], {"x": rand(2, 3, 4), "z": rand(3, 1)},
-         [init("c", rand(4))], circuit=False)
-    case("min_two_inputs", [node("Min", ["x", "z"])], {"x": rand(1, 4), "z": rand(1, 4)}, circuit=False)
-    case("abs", [node("Abs", ["x"])], {"x": rand(2, 5)}, circuit=False)
+         [init("c", rand(4))])
+    case("min_two_inputs", [node("Min", ["x", "z"])], {"x": rand(1, 4), "z": rand(1, 4)})
+    case("abs", [node("Abs", ["x"])], {"x": rand(2, 5)})
     case("neg_then_relu", [node("Neg", ["x"], ["n"]), node("Relu", ["n"])], {"x": rand(2, 5)})
     case("prelu_per_channel", [node("PRelu", ["x", "slope"])], {"x": rand(1, 3, 2, 4)},
          [init("slope", rand(3, 1, 1, scale=0.3))], circuit=False)
     case("prelu_scalar_slope", [node("PRelu", ["x", "slope"])], {"x": rand(2, 6)}, [init("slope", np.array([0.25], np.float32))],
          circuit=False)
     case("elu", [node("Elu", ["x"], alpha=0.7)], {"x": rand(3, 8, scale=2.5)}, circuit=False)
-    case("hardsigmoid", [node("HardSigmoid", ["x"], alpha=0.3, beta=0.4)], {"x": rand(3, 8, scale=3)}, circuit=False)
-    case("hardswish", [node("HardSwish", ["x"])], {"x": rand(3, 8, scale=4)}, opset=14, circuit=False)
+    case("hardsigmoid", [node("HardSigmoid", ["x"], alpha=0.3, beta=0.4)], {"x": rand(3, 8, scale=3)})
+    case("hardswish", [node("HardSwish", ["x"])], {"x": rand(3, 8, scale=4)}, opset=14)
     case("softplus", [node("Softplus", ["x"])], {"x": rand(3, 8, scale=4)}, circuit=False)
     case("clip_computed_min", [node("Clip", ["x", "lo", "hi"])], {"x": rand(2, 5), "lo": np.array(-0.2, np.float32)},
-         [init("hi", np.float32(0.6))], circuit=False)
+         [init("hi", np.float32(0.6))])
     case("clip_constant_tensors", [node("Clip", ["x", "lo", "hi"])], {"x": rand(2, 5)},
          [init("lo", np.array([-0.4], np.float32)), init("hi", np.array(0.3, np.float32))])
     case("div_constant_tensor", [node("Div", ["x", "c"])], {"x": rand(2, 3)}, [init("c", np.array([[2.5], [-0.8]], np.float32))])
@@ -186,6 +186,14 @@ def elementwise():
     case("gemm_full_c", [node("Gemm", ["x", "w", "c"], beta=0.5)], {"x": rand(3, 4)},
          [init("w", rand(4, 5, scale=0.5)), init("c", rand(3, 5))])
     case("matmul_nd_leading", [node("MatMul", ["x", "w"])], {"x": rand(1, 2, 3, 4)}, [init("w", rand(4, 5, scale=0.5))])
+    # The compositions together, proved end to end: Gemm → HardSwish → Gemm → Max(·, c) → Abs → HardSigmoid → Min.
+    case("composed_activations_net", [
+        node("Gemm", ["x", "w1", "b1"], ["g1"], name="fc1", transB=1), node("HardSwish", ["g1"], ["h"]),
+        node("Gemm", ["h", "w2"], ["g2"], name="fc2", transB=1), node("Max", ["g2", "c"], ["m"]), node("Abs", ["m"], ["a"]),
+        node("HardSigmoid", ["a"], ["s"]), node("Min", ["s", "d"])],
+        {"x": rand(1, 5, scale=2)},
+        [init("w1", rand(6, 5)), init("b1", rand(6)), init("w2", rand(4, 6, scale=0.5)), init("c", rand(4, scale=0.3)),
+         init("d", np.float32(0.9))], opset=14)
 
 
 def indexing():

@@ -23,8 +23,6 @@ extension ActivationOp: IntegerKernel {
             }
         case .sigmoid, .tanh:
             return ActivationKernels.table(x, q.table!, layer: &c.layer, trace: c.trace)
-        case .abs:
-            return x.map { $0 < 0 ? -$0 : $0 }  // |x| < 2^31: no overflow; the bound check follows
         case .neg:
             return x.map { -$0 }
         case .prelu:
@@ -39,14 +37,6 @@ extension ActivationOp: IntegerKernel {
             let acc = try e.map { try Accumulator.checkedProduct($0, q.weights[0], label) }
             let negative = c.rescaled(acc)
             return (0..<x.count).map { x[$0] >= 0 ? x[$0] : negative[$0] }
-        case .hardSigmoid:
-            return try ActivationKernels.hardSigmoid(x, q, scale: c.settings.activationScale, layer: c.label)
-        case .hardSwish:
-            // R_s(x·h), h = hardsigmoid(x) with α = 1/6, β = ½.
-            let label = c.label
-            let h = try ActivationKernels.hardSigmoid(x, q, scale: c.settings.activationScale, layer: label)
-            let acc = try (0..<x.count).map { try Accumulator.checkedProduct(x[$0], h[$0], label) }
-            return c.rescale(acc, shift: c.settings.activationScale)
         case .softplus:
             // max(x, 0) + G(−|x|), G the interpolated log(1 + e^t) table on t ≤ 0.
             let g = ActivationKernels.table(x.map { $0 < 0 ? $0 : -$0 }, q.table!, layer: &c.layer, trace: c.trace)
@@ -76,15 +66,5 @@ enum ActivationKernels {
         layer.interpolation = q
         layer.interpolationRemainder = r
         return out
-    }
-
-
-    /// clamp(R_w(x·α_q) + β_q, 0, 2^s): HardSigmoid's exact integer formula.
-    static func hardSigmoid(_ x: [Int64], _ q: QuantizedNode, scale s: Int, layer: String) throws -> [Int64] {
-        let one = Int64(1) << s
-        return try x.map { v in
-            let (scaled, _) = FixedPoint.rescale(try Accumulator.checkedProduct(v, q.weights[0], layer), shift: q.shift)
-            return min(max(scaled + q.bias[0], 0), one)
-        }
     }
 }

@@ -9,8 +9,6 @@ extension ArithmeticOp: IntegerKernel {
             return try ArithmeticKernels.addSub(c.node, c.q, values: c.values, graph: c.graph, layer: c.label)
         case .mul, .div:
             return c.rescaled(try ArithmeticKernels.product(c.node, c.q, values: c.values, graph: c.graph, layer: c.label))
-        case .max, .min:
-            return ArithmeticKernels.extremum(c.node, c.q, values: c.values, graph: c.graph, maximum: self == .max)
         }
     }
 }
@@ -62,24 +60,6 @@ enum ArithmeticKernels {
         } else {
             let (a, mapA) = operand(0), (b, mapB) = operand(1)
             for i in 0..<count { result[i] = try Accumulator.checkedProduct(a[mapA[i]], b[mapB[i]], layer) }
-        }
-        return result
-    }
-
-
-    /// Max/Min: the largest (smallest) operand, exactly; constants were quantized at s.
-    static func extremum(_ node: Node, _ q: QuantizedNode, values: [[Int64]], graph: ModelGraph, maximum: Bool) -> [Int64] {
-        let shape = graph.values[node.output].shape
-        let count = shape.reduce(1, *)
-        var result = [Int64](repeating: maximum ? Int64.min : Int64.max, count: count)
-        for (position, input) in node.inputs.enumerated() {
-            let map = Shape.broadcastIndices(from: graph.values[input].shape, to: shape)
-            let source = q.constantOperands[position] ?? values[input]
-            let direct = q.constantOperands[position] != nil
-            for i in 0..<count {
-                let v = source[direct ? i : map[i]]
-                result[i] = maximum ? max(result[i], v) : min(result[i], v)
-            }
         }
         return result
     }

@@ -19,14 +19,11 @@ extension ActivationOp {
             }
         case .sigmoid: return x.map { 1 / (1 + libm.exp(-$0)) }
         case .tanh: return x.map { libm.tanh($0) }
-        case .abs: return x.map { Swift.abs($0) }
         case .neg: return x.map { -$0 }
         case .prelu(let slope):
             let map = Shape.broadcastIndices(from: slope.shape, to: outputShape)
             return (0..<x.count).map { x[$0] >= 0 ? x[$0] : x[$0] * slope.values[map[$0]] }
         case .elu(let alpha): return x.map { $0 > 0 ? $0 : alpha * libm.expm1($0) }
-        case .hardSigmoid(let alpha, let beta): return x.map { Swift.min(Swift.max(alpha * $0 + beta, 0), 1) }
-        case .hardSwish: return x.map { $0 * Swift.min(Swift.max($0 / 6 + 0.5, 0), 1) }
         case .softplus: return x.map { Swift.max($0, 0) + libm.log1p(libm.exp(-Swift.abs($0))) }
         }
     }

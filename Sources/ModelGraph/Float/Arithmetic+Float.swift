@@ -13,16 +13,6 @@ extension ArithmeticOp {
                 for i in 0..<count { result[i] += input.values[map[i]] }
             }
             return result
-        case .max, .min:
-            let count = outputShape.reduce(1, *)
-            var result = [Double](repeating: self == .max ? -.infinity : .infinity, count: count)
-            for input in inputs {
-                let map = Shape.broadcastIndices(from: input.shape, to: outputShape)
-                for i in 0..<count {
-                    result[i] = self == .max ? Swift.max(result[i], input.values[map[i]]) : Swift.min(result[i], input.values[map[i]])
-                }
-            }
-            return result
         }
     }
 }

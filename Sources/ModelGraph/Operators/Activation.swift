@@ -6,16 +6,11 @@ public enum ActivationOp: Sendable, Equatable, OperatorFamily {
     case clip(lower: Double?, upper: Double?)
     case sigmoid
     case tanh
-    case abs
     case neg
     /// x if x ≥ 0 else x·slope, the slope broadcast unidirectionally to x.
     case prelu(slope: Tensor)
     /// x if x > 0 else α·(e^x − 1).
     case elu(alpha: Double)
-    /// clamp(α·x + β, 0, 1).
-    case hardSigmoid(alpha: Double, beta: Double)
-    /// x·clamp(x/6 + ½, 0, 1).
-    case hardSwish
     /// log(1 + e^x).
     case softplus
 
@@ -26,12 +21,9 @@ public enum ActivationOp: Sendable, Equatable, OperatorFamily {
         case .clip: return "Clip"
         case .sigmoid: return "Sigmoid"
         case .tanh: return "Tanh"
-        case .abs: return "Abs"
         case .neg: return "Neg"
         case .prelu: return "PRelu"
         case .elu: return "Elu"
-        case .hardSigmoid: return "HardSigmoid"
-        case .hardSwish: return "HardSwish"
         case .softplus: return "Softplus"
         }
     }

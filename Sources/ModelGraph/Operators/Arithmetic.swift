@@ -5,8 +5,6 @@ public enum ArithmeticOp: Sendable, Equatable, OperatorFamily {
     case div
     /// Elementwise sum of any number of inputs.
     case sum
-    /// Elementwise maximum / minimum of any number of inputs.
-    case max, min
 
     public var name: String {
         switch self {
@@ -15,8 +13,6 @@ public enum ArithmeticOp: Sendable, Equatable, OperatorFamily {
         case .mul: return "Mul"
         case .div: return "Div"
         case .sum: return "Sum"
-        case .max: return "Max"
-        case .min: return "Min"
         }
     }
 
@@ -25,7 +21,7 @@ public enum ArithmeticOp: Sendable, Equatable, OperatorFamily {
         case .add, .sub, .mul, .div:
             try requireArity(shapes, 2)
             return try Shape.broadcast(shapes[0], shapes[1])
-        case .sum, .max, .min:
+        case .sum:
             guard let first = shapes.first else { throw ModelGraphError.shapeMismatch("\(name) needs at least one input") }
             return try shapes.dropFirst().reduce(first) { try Shape.broadcast($0, $1) }
         }

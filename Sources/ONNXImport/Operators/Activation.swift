@@ -1,7 +1,7 @@
 import ModelGraph
 
-/// Relu, LeakyRelu, Clip, Sigmoid, Tanh, Abs, Neg, PRelu, Elu, HardSigmoid, HardSwish, Softplus → `activation`
-/// (Clip with computed bounds → Max and Min).
+/// Relu, LeakyRelu, Clip, Sigmoid, Tanh, Neg, PRelu, Elu, Softplus → `activation`; Abs, HardSigmoid, HardSwish and
+/// Clip with computed bounds as compositions (`Composition`).
 enum ActivationImport {
     static let converters: [String: Converter] = [
         "Relu": { g, c in try g.add(c, .relu, [0]) },
@@ -9,15 +9,12 @@ enum ActivationImport {
         "Tanh": { g, c in try g.add(c, .tanh, [0]) },
         "LeakyRelu": { g, c in try g.add(c, .leakyRelu(alpha: try finite(c, "alpha", default: 0.01)), [0]) },
         "Clip": clip,
-        "Abs": { g, c in try g.add(c, .activation(.abs), [0]) },
+        "Abs": Composition.abs,
         "Neg": { g, c in try g.add(c, .activation(.neg), [0]) },
         "PRelu": prelu,
         "Elu": { g, c in try g.add(c, .activation(.elu(alpha: try finite(c, "alpha", default: 1))), [0]) },
-        "HardSigmoid": { g, c in
-            let alpha = try finite(c, "alpha", default: 0.2), beta = try finite(c, "beta", default: 0.5)
-            try g.add(c, .activation(.hardSigmoid(alpha: alpha, beta: beta)), [0])
-        },
-        "HardSwish": { g, c in try g.add(c, .activation(.hardSwish), [0]) },
+        "HardSigmoid": Composition.hardSigmoid,
+        "HardSwish": Composition.hardSwish,
         "Softplus": { g, c in try g.add(c, .activation(.softplus), [0]) },
     ]
 
@@ -57,19 +54,19 @@ enum ActivationImport {
         try g.add(c, .clip(lower: lower, upper: upper), [0])
     }
 
-    /// Clip whose min or max is computed: Max(x, min) then Min(·, max), broadcasting as ONNX does.
+    /// Clip whose min or max is computed: Max(x, min) then Min(·, max), broadcasting as ONNX does (each as its
+    /// composition: x + Relu(min − x), then y − Relu(y − max)).
     static func clipByTensors(_ g: inout GraphImport, _ c: NodeContext) throws {
-        guard let input = c.input(0) else { throw c.invalid("missing input") }
-        var current = try g.graphValue(input, name: c.node.inputs[0])
-        let output = c.node.outputs[0]
+        var k = Composition(c)
+        var current = try k.input(&g, 0)
         let hasUpper = c.input(2) != nil
-        for (index, op) in [(1, ArithmeticOp.max), (2, ArithmeticOp.min)] {
-            guard let slot = c.input(index) else { continue }
-            let bound = try g.graphValue(slot, name: c.node.inputs[index])
-            let name = index == 1 && hasUpper ? output + "/clip_min" : output
-            current = try g.builder.addNode(name: c.name, sourceOp: c.op, operation: .arithmetic(op), inputs: [current, bound],
-                                            outputName: name)
+        if c.input(1) != nil {
+            let excess = try k.add(&g, .relu, [try k.add(&g, .sub, [try k.input(&g, 1), current])])
+            current = try k.add(&g, .add, [current, excess], final: !hasUpper)
         }
-        g.slots[output] = .value(current)
+        if hasUpper {
+            let excess = try k.add(&g, .relu, [try k.add(&g, .sub, [current, try k.input(&g, 2)])])
+            current = try k.add(&g, .sub, [current, excess], final: true)
+        }
     }
 }

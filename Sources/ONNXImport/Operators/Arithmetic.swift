@@ -1,6 +1,7 @@
 import ModelGraph
 
-/// Add, Sub, Mul, Div (by a constant), Sum, Max, Min → `arithmetic` (multidirectional broadcasting).
+/// Add, Sub, Mul, Div (by a constant), Sum → `arithmetic` (multidirectional broadcasting); Max and Min as
+/// compositions (`Composition`).
 enum ArithmeticImport {
     static let converters: [String: Converter] = [
         "Add": { g, c in try g.add(c, .add, [0, 1]) },
@@ -8,8 +9,8 @@ enum ArithmeticImport {
         "Mul": { g, c in try g.add(c, .mul, [0, 1]) },
         "Div": div,
         "Sum": { g, c in try g.add(c, .sum, Array(0..<c.inputs.count)) },
-        "Max": { g, c in try g.add(c, .arithmetic(.max), Array(0..<c.inputs.count)) },
-        "Min": { g, c in try g.add(c, .arithmetic(.min), Array(0..<c.inputs.count)) },
+        "Max": { g, c in try Composition.extremum(&g, c, maximum: true) },
+        "Min": { g, c in try Composition.extremum(&g, c, maximum: false) },
     ]
 
     static func div(_ g: inout GraphImport, _ c: NodeContext) throws {

@@ -18,7 +18,7 @@ extension ActivationOp: IntegerStage {
             let table = LookupTable(self == .sigmoid ? .sigmoid : .tanh, settings: c.settings)
             q.table = table
             q.shift = table.shift
-        case .abs, .neg:
+        case .neg:
             break
         case .prelu(let slope):
             let quantized = try c.quantizeAll(slope.values, scale: c.w, "slope")
@@ -27,15 +27,6 @@ extension ActivationOp: IntegerStage {
         case .elu(let alpha):
             q.weights = try c.quantizeAll([alpha], scale: c.w, "alpha")
             q.table = LookupTable(.expm1, settings: c.settings)
-            q.shift = c.w
-        case .hardSigmoid(let alpha, let beta):
-            q.weights = try c.quantizeAll([alpha], scale: c.w, "alpha")
-            q.bias = try c.quantizeAll([beta], scale: c.s, "beta")
-            q.shift = c.w
-        case .hardSwish:
-            q.weights = try c.quantizeAll([1.0 / 6], scale: c.w, "1/6")
-            q.bias = [Int64(1) << (c.s > 0 ? c.s - 1 : 0)]  // Q_s(½) (s ≥ 1; s = 0 rounds ½ up to 1)
-            if c.s == 0 { q.bias = [1] }
             q.shift = c.w
         case .softplus:
             q.table = LookupTable(.softplusTail, settings: c.settings)
@@ -61,7 +52,7 @@ extension ActivationOp: IntegerStage {
             for i in 0..<count { result[i] = Swift.max(e[i], dl, du) }
         case .sigmoid, .tanh:
             result = Self.tableBound(q.table!, c)
-        case .abs, .neg:
+        case .neg:
             result = e
         case .prelu(let slope):
             let map = Shape.broadcastIndices(from: slope.shape, to: c.outputShape)
@@ -77,17 +68,6 @@ extension ActivationOp: IntegerStage {
                 result[i] = x[i] > e[i] ? e[i]
                     : Swift.max(1, Swift.abs(approx)) * e[i] + Swift.abs(approx) * delta + Swift.abs(approx - alpha) + c.half
             }
-        case .hardSigmoid(let alpha, let beta):
-            let approx = Double(q.weights[0]) * c.unitW, betaError = Swift.abs(Double(q.bias[0]) * c.unitS - beta)
-            for i in 0..<count { result[i] = Self.hardSigmoidBound(x[i], e[i], alpha, approx, betaError, c.half) }
-        case .hardSwish:
-            // out = R_s(x·h): |x|·e_h + |h|·e + e·e_h + ½ unit, h = hardsigmoid(x) ∈ [0, 1] with bound e_h.
-            let approx = Double(q.weights[0]) * c.unitW, betaError = Swift.abs(Double(q.bias[0]) * c.unitS - 0.5)
-            for i in 0..<count {
-                let eh = Self.hardSigmoidBound(x[i], e[i], 1.0 / 6, approx, betaError, c.half)
-                let h = Swift.min(Swift.max(x[i] / 6 + 0.5, 0), 1)
-                result[i] = Swift.abs(x[i]) * eh + h * e[i] + e[i] * eh + c.half
-            }
         case .softplus:
             // max(x, 0) (error e) + G(−|x|), G the softplusTail table (Lipschitz ½).
             let table = q.table!
@@ -101,12 +81,6 @@ extension ActivationOp: IntegerStage {
     static func tableInside(_ table: LookupTable, _ unitS: Double) -> Double {
         let step = Double(sign: .plus, exponent: -table.inputScale, significand: 1)
         return step * step / 8 * table.curvature + unitS
-    }
-
-    /// clamp(R_w(x·α_q) + β_q, 0, 1): the clamp is 1-Lipschitz, so |α_q|·e + |α_q − α|·|x| + ½ unit + |β_q − β|.
-    static func hardSigmoidBound(_ x: Double, _ e: Double, _ alpha: Double, _ approx: Double, _ betaError: Double,
-                                 _ half: Double) -> Double {
-        Swift.abs(approx) * e + Swift.abs(approx - alpha) * Swift.abs(x) + half + betaError
     }
 
     /// Interpolated table (spec §6): L·e (input error) + h²/8·|f''| (interpolation) + 2^−s (table entries and the

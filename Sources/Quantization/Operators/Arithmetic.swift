@@ -7,7 +7,7 @@ extension ArithmeticOp: IntegerStage {
         var q = QuantizedNode()
         let inputs = c.node.inputs
         switch self {
-        case .add, .sub, .sum, .max, .min:
+        case .add, .sub, .sum:
             q.constantOperands = try inputs.map { try c.constantOperand($0, scale: c.s) }
         case .mul:
             let constants = try inputs.map { try c.constantOperand($0, scale: c.w) }
@@ -39,16 +39,6 @@ extension ArithmeticOp: IntegerStage {
                     for i in 0..<count { result[i] += abs(Double(quantized[i]) * c.unitS - constant.values[map[i]]) }
                 } else {
                     for i in 0..<count { result[i] += c.bounds[input][map[i]] }
-                }
-            }
-        case .max, .min:
-            // max and min are 1-Lipschitz in the ∞-norm: the largest operand bound.
-            for (position, input) in node.inputs.enumerated() {
-                let map = Shape.broadcastIndices(from: graph.values[input].shape, to: outShape)
-                if let constant = graph.values[input].constant, let quantized = q.constantOperands[position] {
-                    for i in 0..<count { result[i] = Swift.max(result[i], abs(Double(quantized[i]) * c.unitS - constant.values[map[i]])) }
-                } else {
-                    for i in 0..<count { result[i] = Swift.max(result[i], c.bounds[input][map[i]]) }
                 }
             }
         case .mul, .div:

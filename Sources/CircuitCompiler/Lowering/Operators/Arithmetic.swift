@@ -8,14 +8,6 @@ extension ArithmeticOp: CircuitLowering {
         case .add, .sub, .sum: return 0
         case .div: return settings.parameterScale
         case .mul: return Self.hasConstant(node, graph) ? settings.parameterScale : nil
-        case .max, .min: return nil
-        }
-    }
-
-    var circuitHint: String {
-        switch self {
-        case .max, .min: return "it runs in `zkinfer run` (and --float); proving it is not supported yet"
-        default: return ""
         }
     }
 
@@ -33,8 +25,6 @@ extension ArithmeticOp: CircuitLowering {
         let outputShape = graph.values[node.output].shape
         let count = outputShape.reduce(1, *)
         switch self {
-        case .max, .min:
-            throw CompilerError.unsupportedOperation(layer: layer, op: node.operation.name, hint: circuitHint)
         case .add, .sub, .sum:
             var columns: [(map: [Int], sign: Int64, elements: [ElementSource]?, constant: [Int64]?)] = []
             for (position, id) in node.inputs.enumerated() {
@@ -95,7 +85,7 @@ extension ArithmeticOp: CircuitLowering {
                 total += weights.values.filter { $0 != 0 }.count + (constant != 0 ? 1 : 0)
             }
             return total + outputs
-        case .mul where !Self.hasConstant(node, graph), .max, .min:
+        case .mul where !Self.hasConstant(node, graph):
             return 2 * outputs * plan.groups[group].kind.gadget.receivedCount
         case .mul, .div:
             let position = graph.values[node.inputs[0]].constant == nil ? 1 : 0

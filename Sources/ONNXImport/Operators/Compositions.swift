@@ -1,0 +1,88 @@
+import ModelGraph
+
+/// Operators imported as compositions of others whose integers are exactly the operator's (docs/fixed-point.md §5),
+/// so the direct path and the circuit handle them with no gadget of their own:
+///
+///     Abs(x) = Relu(x) + Relu(−x)                      Max(a, b) = a + Relu(b − a)      Min(a, b) = a − Relu(a − b)
+///     HardSigmoid(x) = Clip(x·α + β, 0, 1)              HardSwish(x) = x·HardSigmoid_{1/6, ½}(x)
+///
+/// Every step keeps the operator's name (its node name and type) in messages and statistics.
+struct Composition {
+    let c: NodeContext
+    private var step = 0
+
+    init(_ c: NodeContext) { self.c = c }
+
+    /// A computed or constant input of the node as a graph value.
+    func input(_ g: inout GraphImport, _ index: Int) throws -> ValueID {
+        guard let slot = c.input(index) else { throw c.invalid("missing input \(index)") }
+        return try g.graphValue(slot, name: c.node.inputs[index])
+    }
+
+    /// One step; the last one (`final`) writes the node's output.
+    mutating func add(_ g: inout GraphImport, _ operation: LayerOperation, _ inputs: [ValueID], final: Bool = false) throws -> ValueID {
+        step += 1
+        let output = c.node.outputs[0]
+        let id = try g.builder.addNode(name: c.name, sourceOp: c.op, operation: operation, inputs: inputs,
+                                       outputName: final ? output : "\(output)/\(c.op.lowercased())\(step)")
+        if final { g.slots[output] = .value(id) }
+        return id
+    }
+
+    mutating func constant(_ g: inout GraphImport, _ value: Double) throws -> ValueID {
+        step += 1
+        return try g.builder.addConstant("\(c.node.outputs[0])/\(c.op.lowercased())\(step)", Tensor(scalar: value))
+    }
+
+    static func abs(_ g: inout GraphImport, _ c: NodeContext) throws {
+        var k = Composition(c)
+        let x = try k.input(&g, 0)
+        let positive = try k.add(&g, .relu, [x])
+        let negated = try k.add(&g, .activation(.neg), [x])
+        let negative = try k.add(&g, .relu, [negated])
+        _ = try k.add(&g, .add, [positive, negative], final: true)
+    }
+
+    /// Max or Min of any number of inputs, pairwise from the left (multidirectional broadcasting).
+    static func extremum(_ g: inout GraphImport, _ c: NodeContext, maximum: Bool) throws {
+        guard !c.inputs.isEmpty else { throw c.invalid("needs at least one input") }
+        var k = Composition(c)
+        var current = try k.input(&g, 0)
+        if c.inputs.count == 1 {
+            _ = try k.add(&g, .reshape(g.builder.graph.values[current].shape), [current], final: true)
+            return
+        }
+        for index in 1..<c.inputs.count {
+            let other = try k.input(&g, index)
+            let final = index == c.inputs.count - 1
+            if maximum {
+                let difference = try k.add(&g, .sub, [other, current])
+                let excess = try k.add(&g, .relu, [difference])
+                current = try k.add(&g, .add, [current, excess], final: final)
+            } else {
+                let difference = try k.add(&g, .sub, [current, other])
+                let excess = try k.add(&g, .relu, [difference])
+                current = try k.add(&g, .sub, [current, excess], final: final)
+            }
+        }
+    }
+
+    static func hardSigmoid(_ g: inout GraphImport, _ c: NodeContext) throws {
+        var k = Composition(c)
+        let alpha = try ActivationImport.finite(c, "alpha", default: 0.2), beta = try ActivationImport.finite(c, "beta", default: 0.5)
+        _ = try k.hardSigmoid(&g, try k.input(&g, 0), alpha: alpha, beta: beta, final: true)
+    }
+
+    static func hardSwish(_ g: inout GraphImport, _ c: NodeContext) throws {
+        var k = Composition(c)
+        let x = try k.input(&g, 0)
+        let gate = try k.hardSigmoid(&g, x, alpha: 1.0 / 6, beta: 0.5, final: false)
+        _ = try k.add(&g, .mul, [x, gate], final: true)
+    }
+
+    mutating func hardSigmoid(_ g: inout GraphImport, _ x: ValueID, alpha: Double, beta: Double, final: Bool) throws -> ValueID {
+        let scaled = try add(&g, .mul, [x, try constant(&g, alpha)])
+        let shifted = try add(&g, .add, [scaled, try constant(&g, beta)])
+        return try add(&g, .clip(lower: 0, upper: 1), [shifted], final: final)
+    }
+}
