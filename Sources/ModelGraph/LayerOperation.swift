@@ -20,9 +20,10 @@ public enum LayerOperation: Sendable, Equatable {
     case convolution(ConvolutionOp)
     /// AveragePool, MaxPool, GlobalAveragePool, GlobalMaxPool, ReduceSum, ReduceMean.
     case pooling(PoolingOp)
-    /// Add, Sub, Mul, Div, Sum, Max, Min (numpy broadcasting).
+    /// Add, Sub, Mul, Div, Sum (numpy broadcasting). (Max and Min are imported as compositions.)
     case arithmetic(ArithmeticOp)
-    /// Unary activations: Relu, LeakyRelu, Clip, Sigmoid, Tanh, Abs, Neg, PRelu, Elu, HardSigmoid, HardSwish, Softplus.
+    /// Unary activations: Relu, LeakyRelu, Clip, Sigmoid, Tanh, Neg, Elu, Softplus. (Abs, PRelu, HardSigmoid and
+    /// HardSwish are imported as compositions.)
     case activation(ActivationOp)
     /// A stand-alone BatchNormalization (channel affine), Softmax.
     case normalization(NormalizationOp)

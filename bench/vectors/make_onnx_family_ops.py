@@ -170,9 +170,8 @@ def elementwise():
     case("abs", [node("Abs", ["x"])], {"x": rand(2, 5)})
     case("neg_then_relu", [node("Neg", ["x"], ["n"]), node("Relu", ["n"])], {"x": rand(2, 5)})
     case("prelu_per_channel", [node("PRelu", ["x", "slope"])], {"x": rand(1, 3, 2, 4)},
-         [init("slope", rand(3, 1, 1, scale=0.3))], circuit=False)
-    case("prelu_scalar_slope", [node("PRelu", ["x", "slope"])], {"x": rand(2, 6)}, [init("slope", np.array([0.25], np.float32))],
-         circuit=False)
+         [init("slope", rand(3, 1, 1, scale=0.3))])
+    case("prelu_scalar_slope", [node("PRelu", ["x", "slope"])], {"x": rand(2, 6)}, [init("slope", np.array([0.25], np.float32))])
     case("elu", [node("Elu", ["x"], alpha=0.7)], {"x": rand(3, 8, scale=2.5)}, circuit=False)
     case("hardsigmoid", [node("HardSigmoid", ["x"], alpha=0.3, beta=0.4)], {"x": rand(3, 8, scale=3)})
     case("hardswish", [node("HardSwish", ["x"])], {"x": rand(3, 8, scale=4)}, opset=14)

@@ -25,11 +25,6 @@ extension ActivationOp: IntegerKernel {
             return ActivationKernels.table(x, q.table!, layer: &c.layer, trace: c.trace)
         case .neg:
             return x.map { -$0 }
-        case .prelu:
-            let label = c.label
-            let acc = try (0..<x.count).map { try Accumulator.checkedProduct(x[$0], q.weights[$0], label) }
-            let negative = c.rescaled(acc)
-            return (0..<x.count).map { x[$0] >= 0 ? x[$0] : negative[$0] }
         case .elu:
             // Negative branch: R_w(α_q·E(x)) with E the interpolated expm1 table (x ≤ 0 only reaches its grid).
             let label = c.label

@@ -20,9 +20,6 @@ extension ActivationOp {
         case .sigmoid: return x.map { 1 / (1 + libm.exp(-$0)) }
         case .tanh: return x.map { libm.tanh($0) }
         case .neg: return x.map { -$0 }
-        case .prelu(let slope):
-            let map = Shape.broadcastIndices(from: slope.shape, to: outputShape)
-            return (0..<x.count).map { x[$0] >= 0 ? x[$0] : x[$0] * slope.values[map[$0]] }
         case .elu(let alpha): return x.map { $0 > 0 ? $0 : alpha * libm.expm1($0) }
         case .softplus: return x.map { Swift.max($0, 0) + libm.log1p(libm.exp(-Swift.abs($0))) }
         }

@@ -7,8 +7,6 @@ public enum ActivationOp: Sendable, Equatable, OperatorFamily {
     case sigmoid
     case tanh
     case neg
-    /// x if x ≥ 0 else x·slope, the slope broadcast unidirectionally to x.
-    case prelu(slope: Tensor)
     /// x if x > 0 else α·(e^x − 1).
     case elu(alpha: Double)
     /// log(1 + e^x).
@@ -22,22 +20,13 @@ public enum ActivationOp: Sendable, Equatable, OperatorFamily {
         case .sigmoid: return "Sigmoid"
         case .tanh: return "Tanh"
         case .neg: return "Neg"
-        case .prelu: return "PRelu"
         case .elu: return "Elu"
         case .softplus: return "Softplus"
         }
     }
 
-    public var parameterCount: Int {
-        if case .prelu(let slope) = self { return slope.count }
-        return 0
-    }
-
     public func outputShape(_ shapes: [[Int]]) throws -> [Int] {
         try requireArity(shapes, 1)
-        if case .prelu(let slope) = self, (try? Shape.broadcast(shapes[0], slope.shape)) != shapes[0] {
-            throw ModelGraphError.shapeMismatch("PRelu slope \(Shape.describe(slope.shape)) does not broadcast to \(Shape.describe(shapes[0]))")
-        }
         return shapes[0]
     }
 }

@@ -1,6 +1,6 @@
 import ModelGraph
 
-/// Relu, LeakyRelu, Clip, Sigmoid, Tanh, Neg, PRelu, Elu, Softplus → `activation`; Abs, HardSigmoid, HardSwish and
+/// Relu, LeakyRelu, Clip, Sigmoid, Tanh, Neg, Elu, Softplus → `activation`; Abs, HardSigmoid, HardSwish, PRelu and
 /// Clip with computed bounds as compositions (`Composition`).
 enum ActivationImport {
     static let converters: [String: Converter] = [
@@ -11,7 +11,7 @@ enum ActivationImport {
         "Clip": clip,
         "Abs": Composition.abs,
         "Neg": { g, c in try g.add(c, .activation(.neg), [0]) },
-        "PRelu": prelu,
+        "PRelu": Composition.prelu,
         "Elu": { g, c in try g.add(c, .activation(.elu(alpha: try finite(c, "alpha", default: 1))), [0]) },
         "HardSigmoid": Composition.hardSigmoid,
         "HardSwish": Composition.hardSwish,
@@ -23,12 +23,6 @@ enum ActivationImport {
         let v = try c.float(attribute, default: value)
         guard v.isFinite else { throw c.invalid("attribute '\(attribute)' is \(v)") }
         return v
-    }
-
-    static func prelu(_ g: inout GraphImport, _ c: NodeContext) throws {
-        try g.requireComputedFirst(c)
-        let slope = try c.constantInput(1, "slope").tensor
-        try g.add(c, .activation(.prelu(slope: slope)), [0])
     }
 
     static func clip(_ g: inout GraphImport, _ c: NodeContext) throws {

@@ -5,11 +5,12 @@ import ModelGraph
 ///
 ///     Abs(x) = Relu(x) + Relu(−x)                      Max(a, b) = a + Relu(b − a)      Min(a, b) = a − Relu(a − b)
 ///     HardSigmoid(x) = Clip(x·α + β, 0, 1)              HardSwish(x) = x·HardSigmoid_{1/6, ½}(x)
+///     PRelu(x, slope) = Relu(x) + Relu(−x)·(−slope)
 ///
 /// Every step keeps the operator's name (its node name and type) in messages and statistics.
 struct Composition {
     let c: NodeContext
-    private var step = 0
+    var step = 0
 
     init(_ c: NodeContext) { self.c = c }
 
@@ -65,6 +66,27 @@ struct Composition {
                 current = try k.add(&g, .sub, [current, excess], final: final)
             }
         }
+    }
+
+    /// The slope (a constant, broadcast unidirectionally to x) multiplies Relu(−x) negated: for x < 0 the result is
+    /// R_w(−x·Q_w(−slope)), one folded product; for x ≥ 0 it is x.
+    static func prelu(_ g: inout GraphImport, _ c: NodeContext) throws {
+        try g.requireComputedFirst(c)
+        let slope = try c.constantInput(1, "slope").tensor
+        let shape = try g.shape(c, 0)
+        guard (try? Shape.broadcast(shape, slope.shape)) == shape else {
+            throw c.invalid("slope \(Shape.describe(slope.shape)) does not broadcast to the input \(Shape.describe(shape))")
+        }
+        guard slope.values.allSatisfy(\.isFinite) else { throw c.invalid("the slope is not finite") }
+        var k = Composition(c)
+        let x = try k.input(&g, 0)
+        let positive = try k.add(&g, .relu, [x])
+        let negative = try k.add(&g, .relu, [try k.add(&g, .activation(.neg), [x])])
+        k.step += 1
+        let negated = try g.builder.addConstant("\(c.node.outputs[0])/prelu_slope",
+                                                Tensor(shape: slope.shape, values: slope.values.map { -$0 }))
+        let scaled = try k.add(&g, .mul, [negative, negated])
+        _ = try k.add(&g, .add, [positive, scaled], final: true)
     }
 
     static func hardSigmoid(_ g: inout GraphImport, _ c: NodeContext) throws {

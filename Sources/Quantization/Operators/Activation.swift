@@ -20,10 +20,6 @@ extension ActivationOp: IntegerStage {
             q.shift = table.shift
         case .neg:
             break
-        case .prelu(let slope):
-            let quantized = try c.quantizeAll(slope.values, scale: c.w, "slope")
-            q.weights = Shape.broadcastIndices(from: slope.shape, to: c.outputShape).map { quantized[$0] }
-            q.shift = c.w
         case .elu(let alpha):
             q.weights = try c.quantizeAll([alpha], scale: c.w, "alpha")
             q.table = LookupTable(.expm1, settings: c.settings)
@@ -54,12 +50,6 @@ extension ActivationOp: IntegerStage {
             result = Self.tableBound(q.table!, c)
         case .neg:
             result = e
-        case .prelu(let slope):
-            let map = Shape.broadcastIndices(from: slope.shape, to: c.outputShape)
-            for i in 0..<count {
-                let exact = slope.values[map[i]], approx = Double(q.weights[i]) * c.unitW
-                result[i] = x[i] > e[i] ? e[i] : Swift.max(1, Swift.abs(approx)) * e[i] + Swift.abs(approx - exact) * (Swift.abs(x[i]) + e[i]) + c.half
-            }
         case .elu(let alpha):
             // Negative branch: α_q·E(x) rescaled, E the expm1 table (§6 bound δ, |expm1| ≤ 1); Lipschitz max(1, |α|).
             let approx = Double(q.weights[0]) * c.unitW, table = q.table!

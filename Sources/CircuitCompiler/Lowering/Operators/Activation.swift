@@ -3,14 +3,13 @@ import Quantization
 
 /// Relu (fused into the rescale of a folded producer, or a rescale lane of its own), LeakyRelu, Clip, Sigmoid and
 /// Tanh: lanes of their own gadgets, each receiving its input element. A Clip without bounds is wiring; Neg is
-/// folded (weight −1). PRelu, Elu and Softplus have no circuit form yet. (Abs, Max, Min, HardSigmoid and HardSwish
+/// folded (weight −1). Elu and Softplus have no circuit form yet. (Abs, Max, Min, HardSigmoid, HardSwish and PRelu
 /// are compositions of these, made at import.)
 extension ActivationOp: CircuitLowering {
     func foldedShift(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) -> Int? { self == .neg ? 0 : nil }
 
     var circuitHint: String {
         switch self {
-        case .prelu: return "it runs in `zkinfer run`; to prove it, export a single slope as LeakyRelu"
         default: return "it runs in `zkinfer run` (and --float); proving it is not supported yet"
         }
     }
@@ -39,7 +38,7 @@ extension ActivationOp: CircuitLowering {
             return .table(TableGadget(table: LookupTable(.sigmoid, settings: settings), activationBits: bits))
         case .tanh:
             return .table(TableGadget(table: LookupTable(.tanh, settings: settings), activationBits: bits))
-        case .neg, .prelu, .elu, .softplus:
+        case .neg, .elu, .softplus:
             return nil
         }
     }
