@@ -172,10 +172,10 @@ def elementwise():
     case("prelu_per_channel", [node("PRelu", ["x", "slope"])], {"x": rand(1, 3, 2, 4)},
          [init("slope", rand(3, 1, 1, scale=0.3))])
     case("prelu_scalar_slope", [node("PRelu", ["x", "slope"])], {"x": rand(2, 6)}, [init("slope", np.array([0.25], np.float32))])
-    case("elu", [node("Elu", ["x"], alpha=0.7)], {"x": rand(3, 8, scale=2.5)}, circuit=False)
+    case("elu", [node("Elu", ["x"], alpha=0.7)], {"x": rand(3, 8, scale=2.5)})
     case("hardsigmoid", [node("HardSigmoid", ["x"], alpha=0.3, beta=0.4)], {"x": rand(3, 8, scale=3)})
     case("hardswish", [node("HardSwish", ["x"])], {"x": rand(3, 8, scale=4)}, opset=14)
-    case("softplus", [node("Softplus", ["x"])], {"x": rand(3, 8, scale=4)}, circuit=False)
+    case("softplus", [node("Softplus", ["x"])], {"x": rand(3, 8, scale=4)})
     case("clip_computed_min", [node("Clip", ["x", "lo", "hi"])], {"x": rand(2, 5), "lo": np.array(-0.2, np.float32)},
          [init("hi", np.float32(0.6))])
     case("clip_constant_tensors", [node("Clip", ["x", "lo", "hi"])], {"x": rand(2, 5)},

@@ -21,21 +21,10 @@ extension ActivationOp: IntegerKernel {
                 if let upper = q.upper { r = min(r, upper) }
                 return r
             }
-        case .sigmoid, .tanh:
+        case .sigmoid, .tanh, .expm1, .log1pExp:
             return ActivationKernels.table(x, q.table!, layer: &c.layer, trace: c.trace)
         case .neg:
             return x.map { -$0 }
-        case .elu:
-            // Negative branch: R_w(α_q·E(x)) with E the interpolated expm1 table (x ≤ 0 only reaches its grid).
-            let label = c.label
-            let e = ActivationKernels.table(x.map { min($0, 0) }, q.table!, layer: &c.layer, trace: false)
-            let acc = try e.map { try Accumulator.checkedProduct($0, q.weights[0], label) }
-            let negative = c.rescaled(acc)
-            return (0..<x.count).map { x[$0] >= 0 ? x[$0] : negative[$0] }
-        case .softplus:
-            // max(x, 0) + G(−|x|), G the interpolated log(1 + e^t) table on t ≤ 0.
-            let g = ActivationKernels.table(x.map { $0 < 0 ? $0 : -$0 }, q.table!, layer: &c.layer, trace: c.trace)
-            return (0..<x.count).map { max(x[$0], 0) + g[$0] }
         }
     }
 }

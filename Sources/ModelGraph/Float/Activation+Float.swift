@@ -20,8 +20,8 @@ extension ActivationOp {
         case .sigmoid: return x.map { 1 / (1 + libm.exp(-$0)) }
         case .tanh: return x.map { libm.tanh($0) }
         case .neg: return x.map { -$0 }
-        case .elu(let alpha): return x.map { $0 > 0 ? $0 : alpha * libm.expm1($0) }
-        case .softplus: return x.map { Swift.max($0, 0) + libm.log1p(libm.exp(-Swift.abs($0))) }
+        case .expm1: return x.map { libm.expm1($0) }
+        case .log1pExp: return x.map { libm.log1p(libm.exp($0)) }
         }
     }
 }

@@ -7,10 +7,10 @@ public enum ActivationOp: Sendable, Equatable, OperatorFamily {
     case sigmoid
     case tanh
     case neg
-    /// x if x > 0 else α·(e^x − 1).
-    case elu(alpha: Double)
-    /// log(1 + e^x).
-    case softplus
+    /// e^x − 1 and log(1 + e^x) as interpolated tables on x ≤ 0: the nonlinear steps of Elu and Softplus, which
+    /// are imported as compositions around them.
+    case expm1
+    case log1pExp
 
     public var name: String {
         switch self {
@@ -20,8 +20,8 @@ public enum ActivationOp: Sendable, Equatable, OperatorFamily {
         case .sigmoid: return "Sigmoid"
         case .tanh: return "Tanh"
         case .neg: return "Neg"
-        case .elu: return "Elu"
-        case .softplus: return "Softplus"
+        case .expm1: return "Expm1"
+        case .log1pExp: return "Log1pExp"
         }
     }
 

@@ -1,6 +1,6 @@
 import ModelGraph
 
-/// Relu, LeakyRelu, Clip, Sigmoid, Tanh, Neg, Elu, Softplus → `activation`; Abs, HardSigmoid, HardSwish, PRelu and
+/// Relu, LeakyRelu, Clip, Sigmoid, Tanh, Neg → `activation`; Abs, HardSigmoid, HardSwish, PRelu, Elu, Softplus and
 /// Clip with computed bounds as compositions (`Composition`).
 enum ActivationImport {
     static let converters: [String: Converter] = [
@@ -12,10 +12,10 @@ enum ActivationImport {
         "Abs": Composition.abs,
         "Neg": { g, c in try g.add(c, .activation(.neg), [0]) },
         "PRelu": Composition.prelu,
-        "Elu": { g, c in try g.add(c, .activation(.elu(alpha: try finite(c, "alpha", default: 1))), [0]) },
+        "Elu": Composition.elu,
         "HardSigmoid": Composition.hardSigmoid,
         "HardSwish": Composition.hardSwish,
-        "Softplus": { g, c in try g.add(c, .activation(.softplus), [0]) },
+        "Softplus": Composition.softplus,
     ]
 
     /// A float attribute that must be finite (a NaN or infinite slope is a malformed model, not a range problem).

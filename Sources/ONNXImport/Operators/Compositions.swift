@@ -6,6 +6,7 @@ import ModelGraph
 ///     Abs(x) = Relu(x) + Relu(−x)                      Max(a, b) = a + Relu(b − a)      Min(a, b) = a − Relu(a − b)
 ///     HardSigmoid(x) = Clip(x·α + β, 0, 1)              HardSwish(x) = x·HardSigmoid_{1/6, ½}(x)
 ///     PRelu(x, slope) = Relu(x) + Relu(−x)·(−slope)
+///     Elu(x) = Relu(x) + α·Expm1(−Relu(−x))            Softplus(x) = Relu(x) + Log1pExp(−Abs(x))
 ///
 /// Every step keeps the operator's name (its node name and type) in messages and statistics.
 struct Composition {
@@ -87,6 +88,29 @@ struct Composition {
                                                 Tensor(shape: slope.shape, values: slope.values.map { -$0 }))
         let scaled = try k.add(&g, .mul, [negative, negated])
         _ = try k.add(&g, .add, [positive, scaled], final: true)
+    }
+
+    /// For x < 0: R_w(Q_w(α)·E(x)), E the interpolated e^t − 1 table; for x ≥ 0: x (E(0) = 0).
+    static func elu(_ g: inout GraphImport, _ c: NodeContext) throws {
+        let alpha = try ActivationImport.finite(c, "alpha", default: 1)
+        var k = Composition(c)
+        let x = try k.input(&g, 0)
+        let positive = try k.add(&g, .relu, [x])
+        let negativePart = try k.add(&g, .activation(.neg), [try k.add(&g, .relu, [try k.add(&g, .activation(.neg), [x])])])
+        let curve = try k.add(&g, .activation(.expm1), [negativePart])
+        let scaled = try k.add(&g, .mul, [curve, try k.constant(&g, alpha)])
+        _ = try k.add(&g, .add, [positive, scaled], final: true)
+    }
+
+    /// max(x, 0) + G(−|x|), G the interpolated log(1 + e^t) table on t ≤ 0.
+    static func softplus(_ g: inout GraphImport, _ c: NodeContext) throws {
+        var k = Composition(c)
+        let x = try k.input(&g, 0)
+        let positive = try k.add(&g, .relu, [x])
+        let negative = try k.add(&g, .relu, [try k.add(&g, .activation(.neg), [x])])
+        let magnitude = try k.add(&g, .add, [positive, negative])
+        let tail = try k.add(&g, .activation(.log1pExp), [try k.add(&g, .activation(.neg), [magnitude])])
+        _ = try k.add(&g, .add, [positive, tail], final: true)
     }
 
     static func hardSigmoid(_ g: inout GraphImport, _ c: NodeContext) throws {

@@ -14,18 +14,18 @@ extension ActivationOp: IntegerStage {
         case .clip(let lower, let upper):
             q.lower = try lower.map { try c.quantizeAll([$0], scale: c.s, "min")[0] }
             q.upper = try upper.map { try c.quantizeAll([$0], scale: c.s, "max")[0] }
-        case .sigmoid, .tanh:
-            let table = LookupTable(self == .sigmoid ? .sigmoid : .tanh, settings: c.settings)
+        case .sigmoid, .tanh, .expm1, .log1pExp:
+            let function: LookupTable.Function = switch self {
+            case .sigmoid: .sigmoid
+            case .tanh: .tanh
+            case .expm1: .expm1
+            default: .softplusTail
+            }
+            let table = LookupTable(function, settings: c.settings)
             q.table = table
             q.shift = table.shift
         case .neg:
             break
-        case .elu(let alpha):
-            q.weights = try c.quantizeAll([alpha], scale: c.w, "alpha")
-            q.table = LookupTable(.expm1, settings: c.settings)
-            q.shift = c.w
-        case .softplus:
-            q.table = LookupTable(.softplusTail, settings: c.settings)
         }
         return q
     }
@@ -46,23 +46,10 @@ extension ActivationOp: IntegerStage {
             let dl = lower.map { Swift.abs(Double(q.lower!) * c.unitS - $0) } ?? 0
             let du = upper.map { Swift.abs(Double(q.upper!) * c.unitS - $0) } ?? 0
             for i in 0..<count { result[i] = Swift.max(e[i], dl, du) }
-        case .sigmoid, .tanh:
+        case .sigmoid, .tanh, .expm1, .log1pExp:
             result = Self.tableBound(q.table!, c)
         case .neg:
             result = e
-        case .elu(let alpha):
-            // Negative branch: α_q·E(x) rescaled, E the expm1 table (§6 bound δ, |expm1| ≤ 1); Lipschitz max(1, |α|).
-            let approx = Double(q.weights[0]) * c.unitW, table = q.table!
-            let delta = Self.tableInside(table, c.unitS) + table.clampTails.low
-            for i in 0..<count {
-                result[i] = x[i] > e[i] ? e[i]
-                    : Swift.max(1, Swift.abs(approx)) * e[i] + Swift.abs(approx) * delta + Swift.abs(approx - alpha) + c.half
-            }
-        case .softplus:
-            // max(x, 0) (error e) + G(−|x|), G the softplusTail table (Lipschitz ½).
-            let table = q.table!
-            let delta = Self.tableInside(table, c.unitS) + table.clampTails.low
-            for i in 0..<count { result[i] = e[i] + table.lipschitz * e[i] + delta }
         }
         return result
     }

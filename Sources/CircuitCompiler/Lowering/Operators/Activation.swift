@@ -3,8 +3,8 @@ import Quantization
 
 /// Relu (fused into the rescale of a folded producer, or a rescale lane of its own), LeakyRelu, Clip, Sigmoid and
 /// Tanh: lanes of their own gadgets, each receiving its input element. A Clip without bounds is wiring; Neg is
-/// folded (weight −1). Elu and Softplus have no circuit form yet. (Abs, Max, Min, HardSigmoid, HardSwish and PRelu
-/// are compositions of these, made at import.)
+/// folded (weight −1); Expm1 and Log1pExp are `TableGadget` lanes like Sigmoid. (Abs, Max, Min, HardSigmoid,
+/// HardSwish, PRelu, Elu and Softplus are compositions of these, made at import.)
 extension ActivationOp: CircuitLowering {
     func foldedShift(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) -> Int? { self == .neg ? 0 : nil }
 
@@ -38,7 +38,11 @@ extension ActivationOp: CircuitLowering {
             return .table(TableGadget(table: LookupTable(.sigmoid, settings: settings), activationBits: bits))
         case .tanh:
             return .table(TableGadget(table: LookupTable(.tanh, settings: settings), activationBits: bits))
-        case .neg, .elu, .softplus:
+        case .expm1:
+            return .table(TableGadget(table: LookupTable(.expm1, settings: settings), activationBits: bits))
+        case .log1pExp:
+            return .table(TableGadget(table: LookupTable(.softplusTail, settings: settings), activationBits: bits))
+        case .neg:
             return nil
         }
     }
