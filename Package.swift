@@ -151,6 +151,13 @@ let package = Package(
                 "ZKInferKit", "CircuitCompiler", "ModelMetadata", "PlonkProver", "PlonkVerifier", "KZG", "ONNXImport",
                 "DirectInference", "Quantization", "ModelGraph", "FieldArithmetic",
             ]),
+        // Cheating witnesses through the real prover and verifier, one file per gadget.
+        .testTarget(
+            name: "AdversarialTests",
+            dependencies: [
+                "ZKInferKit", "CircuitCompiler", "PlonkProver", "PlonkVerifier", "KZG", "DirectInference", "Quantization",
+                "FieldArithmetic",
+            ]),
         .testTarget(
             name: "CircuitCompilerTests",
             dependencies: ["CircuitCompiler", "ConstraintSystem", "FieldArithmetic", "DirectInference", "Quantization",

@@ -46,6 +46,12 @@ public enum LayerOperation: Sendable, Equatable {
         }
     }
 
+    /// D of an embedding lookup (see `IndexingOp.embeddingWidth`).
+    public var embeddingWidth: Int? {
+        if case .indexing(let op) = self { return op.embeddingWidth }
+        return nil
+    }
+
     /// Short name used in messages and statistics.
     public var name: String { family.name }
 

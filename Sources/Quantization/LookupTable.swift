@@ -15,7 +15,7 @@ import Darwin
 public struct LookupTable: Sendable, Hashable {
     /// expm1 (Elu's negative branch) and softplusTail (log(1 + e^t), Softplus's correction term) are evaluated on
     /// t ≤ 0 like exp.
-    public enum Function: String, Sendable, Hashable { case sigmoid, tanh, exp, expm1, softplusTail }
+    public enum Function: String, Sendable, Hashable { case sigmoid, tanh, exp, expm1, softplusTail, embedding }
 
     public let function: Function
     public let minIndex: Int64
@@ -73,6 +73,21 @@ public struct LookupTable: Sendable, Hashable {
         }
     }
 
+    /// An embedding table as a lookup table (no interpolation: Δ = 0, k = 0): key D·i + d for token i ∈ [−V, V)
+    /// and column d ∈ [0, D) holds Q_s(table[i mod V][d]) (negative ids count from the end, as Gather does).
+    /// Keys are contiguous from −V·D, so one lookup of (key, value) proves a lane's row and column.
+    public init(embedding table: [Int64], rows: Int, width: Int) {
+        function = .embedding
+        inputScale = 0
+        shift = 0
+        minIndex = -Int64(rows * width)
+        var values: [Int64] = []
+        values.reserveCapacity(2 * rows * width)
+        for _ in 0..<2 { values += table }  // keys −V·D ..< 0 are rows 0 ..< V again
+        self.values = values
+        deltas = [Int64](repeating: 0, count: values.count)
+    }
+
     /// f(x / 2^s) at scale s for an activation x (|x| < 2^31, so Δ·g < 2^62 never overflows).
     @inlinable
     public func step(_ x: Int64) -> Step {
@@ -95,6 +110,7 @@ public struct LookupTable: Sendable, Hashable {
         case .exp: return libm.exp(x)
         case .expm1: return libm.expm1(x)
         case .softplusTail: return libm.log1p(libm.exp(x))
+        case .embedding: return 0  // not a function of a real: its entries are the table's
         }
     }
 
@@ -104,6 +120,7 @@ public struct LookupTable: Sendable, Hashable {
         case .sigmoid: return 0.25
         case .softplusTail: return 0.5  // σ(t) ≤ ½ on t ≤ 0
         case .tanh, .exp, .expm1: return 1
+        case .embedding: return 0
         }
     }
 
@@ -114,6 +131,7 @@ public struct LookupTable: Sendable, Hashable {
         case .tanh: return 4 / (3 * 3.0.squareRoot())  // at x = ±artanh(1/√3)
         case .exp, .expm1: return 1  // at x = 0 (the domain ends there)
         case .softplusTail: return 0.25  // σ(t)(1 − σ(t))
+        case .embedding: return 0
         }
     }
 
@@ -127,6 +145,7 @@ public struct LookupTable: Sendable, Hashable {
         case .exp: return (low, 0)  // softmax inputs are ≤ 0: never above u = 0
         case .expm1: return (low + 1, 0)  // expm1(−∞) = −1
         case .softplusTail: return (low, 0)
+        case .embedding: return (0, 0)
         }
     }
 }

@@ -197,11 +197,11 @@ def elementwise():
 
 def indexing():
     ids = np.array([[3, 0, 9, -1, 3]], np.int64)
-    case("embedding_int64_ids", [node("Gather", ["table", "ids"])], {"ids": ids}, [init("table", rand(10, 4))], circuit=False)
+    case("embedding_int64_ids", [node("Gather", ["table", "ids"])], {"ids": ids}, [init("table", rand(10, 4))])
     case("embedding_then_gemm", [node("Gather", ["table", "ids"], ["e"]), node("Flatten", ["e"], ["f"]),
                                  node("Gemm", ["f", "w", "b"], ["g"], transB=1), node("Relu", ["g"])],
          {"ids": np.array([[1, 4, 2]], np.int64)},
-         [init("table", rand(6, 3)), init("w", rand(2, 9, scale=0.5)), init("b", rand(2))], circuit=False)
+         [init("table", rand(6, 3)), init("w", rand(2, 9, scale=0.5)), init("b", rand(2))])
     case("cast_ids_to_float", [node("Cast", ["ids"], ["f"], to=TensorProto.FLOAT), node("Mul", ["f", "k"])],
          {"ids": np.array([[2, -7, 0, 11]], np.int64)}, [init("k", np.float32(0.125))], circuit=False)
     case("cast_float_to_int_and_back", [node("Cast", ["x"], ["i"], to=TensorProto.INT32),
@@ -215,7 +215,7 @@ def indexing():
     case("embedding_bag_mean", [node("Gather", ["table", "ids"], ["e"]), node("ReduceMean", ["e"], ["m"], axes=[1], keepdims=0),
                                 node("Gemm", ["m", "w", "b"], transB=1)],
          {"ids": np.array([[1, 4, 2], [0, 0, 5]], np.int64)},
-         [init("table", rand(6, 4)), init("w", rand(3, 4, scale=0.5)), init("b", rand(3))], circuit=False)
+         [init("table", rand(6, 4)), init("w", rand(3, 4, scale=0.5)), init("b", rand(3))])
     case("reducesum_axes_input", [node("ReduceSum", ["x", "axes"], keepdims=0)], {"x": rand(2, 3, 4)},
          [init("axes", np.array([0, -1], np.int64))])
     case("reducemean_attribute_axes", [node("ReduceMean", ["x"], axes=[2, 3])], {"x": rand(1, 3, 4, 5)})

@@ -69,6 +69,7 @@ public enum LaneKind: Hashable, Sendable {
     case product(ProductGadget)
     case table(TableGadget)
     case softmax(SoftmaxGadget)
+    case embedding(EmbeddingGadget)
 
     public var gadget: any LaneGadget {
         switch self {
@@ -79,6 +80,7 @@ public enum LaneKind: Hashable, Sendable {
         case .product(let g): return g
         case .table(let g): return g
         case .softmax(let g): return g
+        case .embedding(let g): return g
         }
     }
 
@@ -94,6 +96,7 @@ public enum LaneKind: Hashable, Sendable {
         case .product(var g): g.limbBits = bits; return .product(g)
         case .table(var g): g.limbBits = bits; return .table(g)
         case .softmax(var g): g.limbBits = bits; return .softmax(g)
+        case .embedding(var g): g.limbBits = bits; return .embedding(g)
         }
     }
 }

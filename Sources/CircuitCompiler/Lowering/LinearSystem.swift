@@ -87,6 +87,13 @@ public struct LinearSystem: Sendable {
                     if case .softmax(let gadget) = g.kind {
                         try Self.softmax(gadget, group: group, count: g.count, input: elements[node.inputs[0]],
                                          layer: node.label, &builder)
+                    } else if case .embedding = g.kind {
+                        // Each lane receives its key D·id + d from the fold.
+                        try Equations.emit(node, model.nodes[nodeIndex], graph: graph, elements: elements,
+                                           layer: node.label) { index, terms, constant in
+                            try builder.equation(receiver: (group, index, 0), terms: terms, constant: constant, offset: 0,
+                                                 layer: node.label)
+                        }
                     } else if case .rescale(let gadget) = g.kind {
                         let offset: Int64 = gadget.shift > 0 ? Int64(1) << (gadget.shift - 1) : 0
                         try Equations.emit(node, model.nodes[nodeIndex], graph: graph, elements: elements,

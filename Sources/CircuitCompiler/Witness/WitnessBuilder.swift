@@ -99,6 +99,10 @@ extension CompiledCircuit {
             return ({ [x[$0], layerTrace.quotient[$0], layerTrace.remainder[$0]] }, expected)
         case .clip:
             return ({ [x[$0]] }, expected)
+        case .embedding:
+            // Lane i is token i / D, column i mod D: key D·id + d, value the trace's output.
+            let width = Int64(node.operation.embeddingWidth ?? 1)
+            return ({ i in [width * x[i / Int(width)] + Int64(i) % width, expected[i]] }, expected)
         case .maxPool:
             let ports = Equations.ports(node, graph: graph)
             let k = plan.groups[g].kind.gadget.receivedCount

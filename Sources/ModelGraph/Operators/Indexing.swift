@@ -43,6 +43,12 @@ public enum IndexingOp: Sendable, Equatable, OperatorFamily {
         }
     }
 
+    /// D, the width of an embedding's rows (nil for Cast).
+    public var embeddingWidth: Int? {
+        guard case .embedding(let table) = self else { return nil }
+        return table.count / Swift.max(table.shape.first ?? 1, 1)
+    }
+
     /// The row an index selects, or nil when it is outside [−rows, rows).
     @inlinable public static func row(_ index: Int64, rows: Int) -> Int? {
         guard index >= -Int64(rows), index < Int64(rows) else { return nil }

@@ -1,11 +1,49 @@
 import ModelGraph
+import Quantization
 
-/// Embedding lookups and Cast have no circuit form yet (an embedding needs a lookup against its table): refused.
+/// Embedding lookups: `EmbeddingGadget` lanes, one per output element, each receiving its key D·id + d from the fold
+/// and looking (key, value) up in the table's stacked rows. Cast has no circuit form yet: refused.
 extension IndexingOp: CircuitLowering {
+    /// Largest embedding table proved (2·V·D rows, stacked with the other function tables).
+    static let maxTableRows = 1 << 22
+
     var circuitHint: String {
         switch self {
-        case .embedding: return "an embedding lookup (Gather of a table by token ids) runs in `zkinfer run`; proving it needs a lookup against the table, not supported yet"
+        case .embedding: return "an embedding table of more than 2^21 entries is too large for the circuit's lookup table"
         case .cast: return "it runs in `zkinfer run` (and --float); proving it is not supported yet"
         }
+    }
+
+    func standaloneKind(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) throws -> LaneKind? {
+        guard case .embedding(let table) = self, 2 * table.count <= Self.maxTableRows else { return nil }
+        let rows = table.shape[0], width = table.count / rows
+        var entries: [Int64] = []
+        entries.reserveCapacity(table.count)
+        for v in table.values {
+            guard let q = FixedPoint.quantize(v, scale: settings.activationScale) else {
+                throw CompilerError.unsupportedOperation(layer: node.label, op: node.operation.name, hint: "table entry \(v) does not fit 62 bits")
+            }
+            entries.append(q)
+        }
+        return .embedding(EmbeddingGadget(table: LookupTable(embedding: entries, rows: rows, width: width)))
+    }
+
+    /// Output element j·D + d receives D·id_j + d.
+    func emitEquations(_ node: Node, _ q: QuantizedNode, graph: ModelGraph, elements: [[ElementSource]], layer: String,
+                       _ emit: Equations.Emit) throws {
+        guard case .embedding(let table) = self else {
+            throw CompilerError.unsupportedOperation(layer: layer, op: node.operation.name, hint: circuitHint)
+        }
+        let width = table.count / table.shape[0], ids = elements[node.inputs[0]]
+        for (j, id) in ids.enumerated() {
+            for d in 0..<width { try emit(j * width + d, [(id, Int64(width))], Int64(d)) }
+        }
+    }
+
+    func foldEntries(_ node: Node, graph: ModelGraph, plan: CircuitPlan, group: Int) -> Int {
+        guard case .embedding(let table) = self else { return 0 }
+        let width = table.count / table.shape[0], outputs = graph.values[node.output].elementCount
+        // Per lane: the id's weight, the constant d (when non-zero), the received −1.
+        return outputs * 2 + (outputs / width) * (width - 1)
     }
 }
