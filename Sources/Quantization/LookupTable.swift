@@ -143,8 +143,10 @@ public struct LookupTable: Sendable, Hashable {
         case .sigmoid: return (low, 1 - high)
         case .tanh: return (low + 1, 1 - high)
         case .exp: return (low, 0)  // softmax inputs are ≤ 0: never above u = 0
-        case .expm1: return (low + 1, 0)  // expm1(−∞) = −1
-        case .softplusTail: return (low, 0)
+        // Elu's and Softplus's compositions feed these t ≤ 0 only; above the grid the table would clamp at u = 0,
+        // so a bound whose input may pass it is vacuous.
+        case .expm1: return (low + 1, .infinity)  // expm1(−∞) = −1
+        case .softplusTail: return (low, .infinity)
         case .embedding: return (0, 0)
         }
     }

@@ -1,7 +1,7 @@
 import ModelGraph
 
-/// Relu and Clip are exact clamps; LeakyRelu rescales its negative branch; Sigmoid and Tanh are interpolated
-/// tables (docs/fixed-point.md §5–§6).
+/// Relu, Clip and Neg are exact; LeakyRelu rescales its negative branch; Sigmoid, Tanh, Expm1 and Log1pExp are
+/// interpolated tables (docs/fixed-point.md §5–§6).
 extension ActivationOp: IntegerStage {
     func quantize(_ c: QuantizationContext) throws -> QuantizedNode {
         var q = QuantizedNode()
@@ -52,12 +52,6 @@ extension ActivationOp: IntegerStage {
             result = e
         }
         return result
-    }
-
-    /// h²/8·|f''| + 2^−s: a table's error inside its grid (spec §6).
-    static func tableInside(_ table: LookupTable, _ unitS: Double) -> Double {
-        let step = Double(sign: .plus, exponent: -table.inputScale, significand: 1)
-        return step * step / 8 * table.curvature + unitS
     }
 
     /// Interpolated table (spec §6): L·e (input error) + h²/8·|f''| (interpolation) + 2^−s (table entries and the
