@@ -203,7 +203,7 @@ def indexing():
          {"ids": np.array([[1, 4, 2]], np.int64)},
          [init("table", rand(6, 3)), init("w", rand(2, 9, scale=0.5)), init("b", rand(2))])
     case("cast_ids_to_float", [node("Cast", ["ids"], ["f"], to=TensorProto.FLOAT), node("Mul", ["f", "k"])],
-         {"ids": np.array([[2, -7, 0, 11]], np.int64)}, [init("k", np.float32(0.125))], circuit=False)
+         {"ids": np.array([[2, -7, 0, 11]], np.int64)}, [init("k", np.float32(0.125))])
     case("cast_float_to_int_and_back", [node("Cast", ["x"], ["i"], to=TensorProto.INT32),
                                         node("Cast", ["i"], ["f"], name="cast_back", to=TensorProto.FLOAT), node("Add", ["f", "k"])],
          {"x": rand(2, 6, scale=3)}, [init("k", np.float32(0.5))], circuit=False)

@@ -114,7 +114,7 @@ public struct CircuitPlan: Sendable {
                                     nodeIndex: index, inputIndex: nil))
                 continue
             }
-            if lowering.isWiring(node) {
+            if lowering.isWiring(node, graph: graph) {
                 layers.append(Layer(name: node.name, op: node.sourceOp, outputShape: shape, role: .wiring,
                                     nodeIndex: index, inputIndex: nil))
             } else {

@@ -7,6 +7,7 @@ extension IndexingOp: IntegerStage {
     func quantize(_ c: QuantizationContext) throws -> QuantizedNode {
         var q = QuantizedNode()
         if case .embedding(let table) = self { q.weights = try c.quantizeAll(table.values, scale: c.s, "embedding") }
+        if case .cast = self { q.weights = [Int64(1) << c.s] }  // integer → float multiplies by 2^s
         return q
     }
 

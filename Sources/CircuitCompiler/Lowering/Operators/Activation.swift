@@ -47,7 +47,7 @@ extension ActivationOp: CircuitLowering {
         }
     }
 
-    func isWiring(_ node: Node) -> Bool { self == .clip(lower: nil, upper: nil) }
+    func isWiring(_ node: Node, graph: ModelGraph) -> Bool { self == .clip(lower: nil, upper: nil) }
 
     /// A standalone Relu lane receives its input unchanged.
     func emitEquations(_ node: Node, _ q: QuantizedNode, graph: ModelGraph, elements: [[ElementSource]], layer: String,
@@ -60,6 +60,6 @@ extension ActivationOp: CircuitLowering {
     }
 
     func wiringElements(_ node: Node, graph: ModelGraph, elements: [[ElementSource]]) -> [ElementSource] {
-        isWiring(node) ? elements[node.inputs[0]] : []
+        isWiring(node, graph: graph) ? elements[node.inputs[0]] : []
     }
 }

@@ -12,7 +12,7 @@ protocol CircuitLowering {
     /// The gadget of a node with lanes of its own; parameters from the settings alone (`zkinfer stats` needs no
     /// weights).
     func standaloneKind(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) throws -> LaneKind?
-    func isWiring(_ node: Node) -> Bool
+    func isWiring(_ node: Node, graph: ModelGraph) -> Bool
     /// Why the circuit cannot prove the node (with a rewrite where one exists).
     var circuitHint: String { get }
     /// A folded node's equations: for output element i, Σ weight·element + constant = the accumulator y_i.
@@ -29,7 +29,7 @@ protocol CircuitLowering {
 extension CircuitLowering {
     func foldedShift(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) -> Int? { nil }
     func standaloneKind(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) throws -> LaneKind? { nil }
-    func isWiring(_ node: Node) -> Bool { false }
+    func isWiring(_ node: Node, graph: ModelGraph) -> Bool { false }
     var circuitHint: String { "" }
 
     func emitEquations(_ node: Node, _ q: QuantizedNode, graph: ModelGraph, elements: [[ElementSource]], layer: String,

@@ -2,15 +2,38 @@ import ModelGraph
 import Quantization
 
 /// Embedding lookups: `EmbeddingGadget` lanes, one per output element, each receiving its key D·id + d from the fold
-/// and looking (key, value) up in the table's stacked rows. Cast has no circuit form yet: refused.
+/// and looking (key, value) up in the table's stacked rows. Cast: wiring when it keeps the kind (float to float,
+/// integer to integer), folded with weight 2^s from integer to float (a rescale lane of shift 0 range-checks
+/// v·2^s); float to integer or bool is refused.
 extension IndexingOp: CircuitLowering {
+    /// Integer-valued input and output of a Cast.
+    func castKinds(_ node: Node, _ graph: ModelGraph) -> (from: Bool, to: Bool) {
+        (graph.values[node.inputs[0]].isInteger, graph.values[node.output].isInteger)
+    }
+
+    func isWiring(_ node: Node, graph: ModelGraph) -> Bool {
+        guard case .cast(_, let toBool) = self, !toBool else { return false }
+        let kinds = castKinds(node, graph)
+        return kinds.from == kinds.to
+    }
+
+    func foldedShift(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) -> Int? {
+        guard case .cast(_, let toBool) = self, !toBool else { return nil }
+        let kinds = castKinds(node, graph)
+        return kinds.from && !kinds.to ? 0 : nil
+    }
+
+    func wiringElements(_ node: Node, graph: ModelGraph, elements: [[ElementSource]]) -> [ElementSource] {
+        elements[node.inputs[0]]
+    }
+
     /// Largest embedding table proved (2·V·D rows, stacked with the other function tables).
     static let maxTableRows = 1 << 22
 
     var circuitHint: String {
         switch self {
         case .embedding: return "an embedding table of more than 2^21 entries is too large for the circuit's lookup table"
-        case .cast: return "it runs in `zkinfer run` (and --float); proving it is not supported yet"
+        case .cast: return "a Cast from float to an integer type or bool runs in `zkinfer run` (and --float); proving it is not supported yet"
         }
     }
 
@@ -32,7 +55,13 @@ extension IndexingOp: CircuitLowering {
     func emitEquations(_ node: Node, _ q: QuantizedNode, graph: ModelGraph, elements: [[ElementSource]], layer: String,
                        _ emit: Equations.Emit) throws {
         guard case .embedding(let table) = self else {
-            throw CompilerError.unsupportedOperation(layer: layer, op: node.operation.name, hint: circuitHint)
+            // Cast from integer to float: v·2^s.
+            guard foldedShift(node, graph: graph, settings: .default) != nil else {
+                throw CompilerError.unsupportedOperation(layer: layer, op: node.operation.name, hint: circuitHint)
+            }
+            let x = elements[node.inputs[0]]
+            for i in 0..<x.count { try emit(i, [(x[i], q.weights[0])], 0) }
+            return
         }
         let width = table.count / table.shape[0], ids = elements[node.inputs[0]]
         for (j, id) in ids.enumerated() {
@@ -41,7 +70,7 @@ extension IndexingOp: CircuitLowering {
     }
 
     func foldEntries(_ node: Node, graph: ModelGraph, plan: CircuitPlan, group: Int) -> Int {
-        guard case .embedding(let table) = self else { return 0 }
+        guard case .embedding(let table) = self else { return 2 * graph.values[node.output].elementCount }
         let width = table.count / table.shape[0], outputs = graph.values[node.output].elementCount
         // Per lane: the id's weight, the constant d (when non-zero), the received −1.
         return outputs * 2 + (outputs / width) * (width - 1)

@@ -2,7 +2,7 @@ import ModelGraph
 
 /// Reshape, Transpose, Concat: wiring (no rows, no equations).
 extension MovementOp: CircuitLowering {
-    func isWiring(_ node: Node) -> Bool {
+    func isWiring(_ node: Node, graph: ModelGraph) -> Bool {
         if case .gatherAxes(let gather) = self { return !gather.usesFill }
         return true
     }
