@@ -175,7 +175,7 @@ let package = Package(
         .testTarget(name: "MSMTests", dependencies: ["TestSupport", "MSM", "BN254", "Parallelism", "FieldArithmetic"]),
         .testTarget(
             name: "MultilinearKZGTests",
-            dependencies: ["TestSupport", "MultilinearKZG", "KZG", "MSM", "BN254", "FieldArithmetic", "Transcript"]),
+            dependencies: ["TestSupport", "MultilinearKZG", "KZG", "MSM", "ConstraintSystem", "BN254", "FieldArithmetic", "Transcript"]),
         .testTarget(
             name: "KZGTests", dependencies: ["TestSupport", "KZG", "MSM", "Polynomials", "BN254", "FieldArithmetic", "Parallelism"],
             exclude: ["Fixtures"]),
