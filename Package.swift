@@ -171,7 +171,7 @@ let package = Package(
             dependencies: [
                 "TestSupport", "ZKInferKit", "CircuitCompiler", "ModelMetadata",
                 "PlonkProver", "PlonkVerifier", "ConstraintSystem", "KZG", "MSM", "BN254", "FieldArithmetic", "Transcript",
-                "ONNXImport", "DirectInference", "Quantization", "ModelGraph",
+                "Polynomials", "Parallelism", "CryptoPrimitives", "ONNXImport", "DirectInference", "Quantization", "ModelGraph",
             ]),
         .testTarget(name: "PolynomialsTests", dependencies: ["TestSupport", "Polynomials", "Parallelism", "FieldArithmetic"]),
         .testTarget(name: "MSMTests", dependencies: ["TestSupport", "MSM", "BN254", "Parallelism", "FieldArithmetic"]),
