@@ -260,3 +260,46 @@ struct SeededRandomReals {
         (0..<count).map { _ in FixedPoint.quantize(unit(), scale: s)! }
     }
 }
+
+/// The `zkverify` executable run as a process (the test bundle cannot link the executable target: its static
+/// standard library clashes with the tests' Foundation). Exit code, stdout and stderr.
+enum ZKVerifyProcess {
+    static func run(_ arguments: [String]) throws -> (code: Int32, out: String, err: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: AdversarialPaths.zkverify)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes before waiting: a full pipe would block the child.
+        final class Sink: @unchecked Sendable { var data = Data() }
+        let errSink = Sink()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { errSink.data = err.fileHandleForReading.readDataToEndOfFile() }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errSink.data, as: UTF8.self))
+    }
+}
+
+/// A fresh directory under the system's temporary directory.
+struct TemporaryDirectory {
+    let url: URL
+    var path: String { url.path }
+
+    init(_ label: String) throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("zkinfer-adversarial-\(label)-\(UInt64.random(in: 0...UInt64.max))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    @discardableResult
+    func write(_ name: String, _ bytes: [UInt8]) throws -> String {
+        let file = url.appendingPathComponent(name)
+        try Data(bytes).write(to: file)
+        return file.path
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: url) }
+}
