@@ -37,6 +37,7 @@ struct BatchCancellationTests {
         return (Array(proofs[0..<2]), proofs[2])
     }
 
+    /// Protocol.md §13.4: the cancelling pair fails one by one, passes an unweighted batch, fails ours (both named).
     @Test func cancellingProofsPassANaiveBatchButNotOurs() throws {
         let m = Self.m
         let (cancelling, valid) = try Self.proofs()
@@ -67,7 +68,7 @@ struct BatchCancellationTests {
         #expect(try PlonkVerifier.batchVerify(Array(items[0..<2])).outcomes.allSatisfy { $0 == .pairingCheckFailed })
     }
 
-    /// The same through the `zkverify batch` command: exit 1, both cancelling proofs named invalid.
+    /// Protocol.md §13.4 through the `zkverify batch` command: exit 1, both cancelling proofs named invalid.
     @Test func zkverifyBatchNamesBothCancellingProofs() throws {
         try #require(FileManager.default.isExecutableFile(atPath: AdversarialPaths.zkverify), "build zkverify first (make test)")
         let (cancelling, valid) = try Self.proofs()

@@ -36,6 +36,7 @@ struct BoundarySettingsTests {
         Extreme(settings: QuantizationSettings(activationScale: 6, parameterScale: 6, activationBits: 8), stacked: true, limbBits: 7),
     ]
 
+    /// Fixed-point.md §1 (and §2–§3 for the limbs): each extreme compiles, proves and verifies.
     @Test(arguments: extremes)
     func extremeSettingsProveAndVerify(_ e: Extreme) throws {
         try e.settings.validate()
@@ -58,7 +59,7 @@ struct BoundarySettingsTests {
         }
     }
 
-    /// Every gadget (Relu, LeakyRelu, Clip, Sigmoid, Tanh, MaxPool, Softmax, product) at 2^30 with 32-bit
+    /// Fixed-point.md §1, §5–§7: every gadget (Relu, LeakyRelu, Clip, Sigmoid, Tanh, MaxPool, Softmax, product) at 2^30 with 32-bit
     /// activations: the tables' and the softmax division's widths (out ≤ 2^s, ρ < S ≤ n·2^s, e·2^s ≈ 2^60) at
     /// their largest. Inputs in [−0.3, 0.3) keep fc's outputs (≈ ±1) inside ±2.
     @Test func everyGadgetProvesAtTheLargestScale() throws {
@@ -77,7 +78,7 @@ struct BoundarySettingsTests {
         for row in 0..<4 { #expect(abs(softmax[(4 * row)..<(4 * row + 4)].reduce(0, +) - (1 << 30)) <= 4) }
     }
 
-    /// One step beyond each bound of §1: refused by `validate()`, by the quantizer (compile) and by the settings
+    /// Fixed-point.md §1, one step beyond each bound: refused by `validate()`, by the quantizer (compile) and by the settings
     /// file decoder, each time naming the setting and its range.
     @Test(arguments: [
         (QuantizationSettings(activationScale: 16, parameterScale: 16, activationBits: 33), "activationBits 33 not in 8...32"),
@@ -105,7 +106,7 @@ struct BoundarySettingsTests {
         requireRefusal { _ = try CircuitFile.compile(onnx: onnx, settings: settings, options: CompileOptions()) }
     }
 
-    /// Limbs of 6 or 9 bits (the compiler supports 8 and 7): refused at compile time, naming the choices; and a
+    /// Fixed-point.md §2 (limbs of L = 8 or 7 bits): limbs of 6 or 9 bits: refused at compile time, naming the choices; and a
     /// circuit file that claims such limbs is refused when read.
     @Test(arguments: [6, 9, 0, 16])
     func limbWidthsBeyondTheChoicesAreRefused(_ bits: Int) throws {

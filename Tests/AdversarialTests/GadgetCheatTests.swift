@@ -24,6 +24,8 @@ struct GadgetCheatTests {
     }()
     var m: ProvedModel { Self.gadgets }
 
+    /// Protocol.md §15: the baseline — the honest witness passes the checker and its proof verifies — and the
+    /// trace has what the cheats below need.
     @Test func honestProofOfTheGadgetModelVerifies() throws {
         #expect(try m.failures(try m.honest()).isEmpty)
         try m.verify(try m.proveHonest())
@@ -334,7 +336,7 @@ struct LimbAndFoldCheatTests {
         }
     }
 
-    /// A limb ≥ 2^L, per column: the output rounded down (q − 1) with r + 2^16, the same 2^k·q + r — the
+    /// Fixed-point.md §2–§3, protocol.md §9 (one logUp per limb column): a limb ≥ 2^L, per column: the output rounded down (q − 1) with r + 2^16, the same 2^k·q + r — the
     /// remainder's top 8-bit limb becomes r₁ + 256, and its column's lookup fails.
     @Test func limbAboveItsRangeIsRejectedPerColumn() throws {
         let m = Self.columns
@@ -350,7 +352,8 @@ struct LimbAndFoldCheatTests {
         try m.requireCaught(a, expected: [m.rangeLookup(g, 2, cell: remainder.cellCount - 1)])
     }
 
-    /// Stacked 7-bit limbs, the same rounding cheat (r + 2^16 has a top 2-bit limb p + 4) in three forms:
+    /// Fixed-point.md §2 (exact partial limbs), protocol.md §9 and §11 (stack lookups, copy equations in the fold):
+    /// stacked 7-bit limbs, the same rounding cheat (r + 2^16 has a top 2-bit limb p + 4) in three forms:
     /// (i) p + 4 and its helper 2^5·(p + 4) ≥ 2^7 copied into the stack: the stack's lookup fails at the
     /// helper's copy; (ii) the helper kept at 2^5·p (in range): the limbs no longer recompose what the helper
     /// certifies, and the helper constraint fails; (iii) the lane holds (i) but the stack keeps the honest

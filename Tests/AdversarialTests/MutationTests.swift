@@ -45,6 +45,7 @@ struct MutationTests {
         }
     }
 
+    /// Proof-format.md §3–§4, protocol.md §15 step 1 and §16.1: see the suite comment.
     @Test func everyByteOfTheProofFileAndASampleOfTheKeyAreRejected() throws {
         try #require(FileManager.default.isExecutableFile(atPath: AdversarialPaths.zkverify), "build zkverify first (make test)")
         let clock = ContinuousClock()

@@ -81,7 +81,7 @@ struct TranscriptOrderTests {
 
     // MARK: ρ
 
-    /// ρ drawn before the advice: on the gadget model, a product lane whose first operand is a Relu's 0
+    /// §16.2 row ρ_j, §11 (the fold's Schwartz–Zippel argument needs ρ after x and y): ρ drawn before the advice: on the gadget model, a product lane whose first operand is a Relu's 0
     /// satisfies 2^s·q + r = a·b + 2^(s−1) for *any* b, so b is a free cell that only the fold ties to fc_b's
     /// output. Knowing ρ, the prover publishes a false linear output and sets b to the field element that makes
     /// Σ_p ρ^p·e_p vanish: every constraint of the circuit then holds at that ρ.
@@ -116,7 +116,7 @@ struct TranscriptOrderTests {
 
     // MARK: θ
 
-    /// θ drawn before the advice: a sigmoid lane clamped beyond the grid interpolates with g = 0, so its slope
+    /// §16.2 row θ, §9 (compression): θ drawn before the advice: a sigmoid lane clamped beyond the grid interpolates with g = 0, so its slope
     /// Δ is read by nothing but the lookup. The prover claims T + 1 (a false output) and Δ − θ^{-1}: the
     /// compressed tuple tag + θ·u + θ²·(T + 1) + θ³·(Δ − θ^{-1}) is the genuine row's, so the logUp
     /// argument counts it as that row.
@@ -141,7 +141,7 @@ struct TranscriptOrderTests {
 
     // MARK: β, γ
 
-    /// β (and γ) drawn before the multiplicities: a tanh lane claims T + 1, which is no table row; knowing β,
+    /// §16.2 row β, γ, §9 ("with m fixed before β"): β (and γ) drawn before the multiplicities: a tanh lane claims T + 1, which is no table row; knowing β,
     /// the prover puts the whole imbalance Σ q/(β + a) − Σ m·q_t/(β + t) on one table row's multiplicity
     /// (`ProverState.commitMultiplicities(forgingWithKnownBeta:)`), and the running sum closes.
     @Test func betaBeforeMultiplicitiesAllowsAnInputOutsideTheTable() throws {
@@ -159,7 +159,7 @@ struct TranscriptOrderTests {
 
     // MARK: α
 
-    /// α drawn before the accumulators: with a failing gate at row r (the fold's close, value G ≠ 0), the
+    /// §16.2 row α, §7 (constraint order): α drawn before the accumulators: with a failing gate at row r (the fold's close, value G ≠ 0), the
     /// prover adds a₁ to φ₁ and a₂ to φ₂ on rows r' + 1 … r, for a lane row r' < r where the two lookups'
     /// inputs differ. Each running-sum transition then changes at rows r' and r only, by ±a_l·A_l·T_l, and a₁,
     /// a₂ solve the 2×2 system that cancels G at row r and keeps row r' balanced: Σ α^i·C_i vanishes on every
@@ -213,7 +213,7 @@ struct TranscriptOrderTests {
 
     // MARK: ζ
 
-    /// ζ drawn before the quotient: the prover first learns h(ζ) = N(ζ)/Z_H(ζ) as the verifier will compute it
+    /// §16.2 row ζ, §7 and §15 step 4: ζ drawn before the quotient: the prover first learns h(ζ) = N(ζ)/Z_H(ζ) as the verifier will compute it
     /// (a dry run with the same blinding: nothing before the quotient depends on it), then commits the constant
     /// polynomial h(ζ) as the whole quotient. It is no quotient at all (N is not divisible by Z_H: the fold does
     /// not close), but it opens at ζ to exactly what the verifier expects.
@@ -237,7 +237,7 @@ struct TranscriptOrderTests {
 
     // MARK: v
 
-    /// v drawn before the evaluations: the honest-looking quotient of a false witness opens to H(ζ) ≠ N(ζ)/Z_H(ζ),
+    /// §16.2 row v, §13.2: v drawn before the evaluations: the honest-looking quotient of a false witness opens to H(ζ) ≠ N(ζ)/Z_H(ζ),
     /// so the v-batched value the verifier expects at ζ differs from the committed one. The verifier's value is
     /// affine in the claimed multiplicity m₀(ζ) (it enters N linearly, and the batch with weight v^j); knowing v,
     /// the prover solves for the m₀(ζ) that makes the two equal (two dry runs with the same blinding give the
@@ -265,7 +265,7 @@ struct TranscriptOrderTests {
 
     // MARK: μ
 
-    /// μ drawn before the openings: the verifier checks (τ − ζ)·W_ζ + μ·(τ − ωζ)·W_ωζ = R(τ) with
+    /// §16.2 row μ, §13.3: μ drawn before the openings: the verifier checks (τ − ζ)·W_ζ + μ·(τ − ωζ)·W_ωζ = R(τ) with
     /// R = F_ζ − E_ζ + μ·(F_ωζ − E_ωζ). Since X − ζ and X − ωζ are coprime, any R splits as
     /// (X − ζ)·A(X) + μ·(X − ωζ)·b with a constant b = R(ζ)/(μ·(ζ − ωζ)): knowing μ, the prover commits
     /// W_ζ = [A], W_ωζ = b·[1]₁ and so "opens" the false E_ζ (with the verifier's h(ζ) of a false witness).
@@ -293,7 +293,7 @@ struct TranscriptOrderTests {
         try requireForgery(m, proof, order: .muBeforeOpenings)
     }
 
-    /// Every wrong order but μ's gives a different transcript *that matters*: an honest proof made under any of
+    /// §5 and §16.2: every wrong order but μ's gives a different transcript *that matters*: an honest proof made under any of
     /// them is rejected by the protocol's verifier, and the protocol's honest proof by each of theirs.
     @Test func honestProofsDoNotCrossOrders() throws {
         let m = Self.tinyStacked

@@ -91,6 +91,7 @@ struct ZeroKnowledgeTests {
         return try results.map { try $0!.get() }
     }
 
+    /// Protocol.md §12 and §7 (chunk blinding): the statistic of the suite comment, and its sanity check.
     @Test func proofsOfTwoWitnessesWithTheSamePublicValuesAreIndistinguishable() throws {
         let clock = ContinuousClock()
         let start = clock.now
