@@ -226,7 +226,7 @@ struct ProvedModel: @unchecked Sendable {
 
 /// Limb cells for a value that need not fit its decomposition (a cheat): full limbs take the low bits, the top
 /// (partial or last full) limb takes everything above them, the helper follows the partial limb.
-func limbCells(_ value: Int64, _ d: LimbDecomposition) -> [Int64] {
+func overflowingLimbCells(_ value: Int64, _ d: LimbDecomposition) -> [Int64] {
     precondition(value >= 0)
     let mask = (Int64(1) << Int64(d.limbBits)) - 1
     var cells = (0..<d.fullLimbs).map { (value >> Int64(d.limbBits * $0)) & mask }
@@ -268,10 +268,10 @@ enum ZKVerifyProcess {
     /// Runs `zkverify arguments`: the exit code (−1 when killed by a signal or by the `timeout` in seconds),
     /// stdout and stderr.
     /// `scratch` (a directory and a name prefix) receives the two output files; by default a fresh directory.
-    static func run(_ arguments: [String], timeout: Double = 60, scratch: (TemporaryDirectory, String)? = nil) throws
+    static func run(_ arguments: [String], timeout: Double = 60, scratch: (ScratchDirectory, String)? = nil) throws
         -> (code: Int32, out: String, err: String)
     {
-        let fresh = scratch == nil ? try TemporaryDirectory("zkverify-run") : nil
+        let fresh = scratch == nil ? try ScratchDirectory("zkverify-run") : nil
         defer { fresh?.remove() }
         let (directory, prefix) = scratch ?? (fresh!, "")
         let outPath = directory.url.appendingPathComponent(prefix + "stdout").path
@@ -301,7 +301,7 @@ enum ZKVerifyProcess {
 }
 
 /// A fresh directory under the system's temporary directory.
-struct TemporaryDirectory {
+struct ScratchDirectory {
     let url: URL
     var path: String { url.path }
 

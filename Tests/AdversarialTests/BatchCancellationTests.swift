@@ -72,7 +72,7 @@ struct BatchCancellationTests {
     @Test func zkverifyBatchNamesBothCancellingProofs() throws {
         try #require(FileManager.default.isExecutableFile(atPath: AdversarialPaths.zkverify), "build zkverify first (make test)")
         let (cancelling, valid) = try Self.proofs()
-        let dir = try TemporaryDirectory("batch")
+        let dir = try ScratchDirectory("batch")
         defer { dir.remove() }
         try dir.write("model.vk", Self.m.vk.encoded)
         let paths = [try dir.write("a.proof", cancelling[0].encoded), try dir.write("b.proof", cancelling[1].encoded),

@@ -56,7 +56,7 @@ struct GadgetCheatTests {
 
         var rounding = try m.honest()
         let remainder = try #require(gadget.remainder)
-        let cells = limbCells(honest[1] + (1 << 16), remainder) + gadget.magnitude.cells(of: UInt64(honest[0] - 1 + (1 << 31)))
+        let cells = overflowingLimbCells(honest[1] + (1 << 16), remainder) + gadget.magnitude.cells(of: UInt64(honest[0] - 1 + (1 << 31)))
         let lane = m.cells(g, index)
         for (cell, v) in zip(lane.limbs, cells) { try rounding.set(cell, row: lane.row, v) }
         try m.copyStack(&rounding)
@@ -345,7 +345,7 @@ struct LimbAndFoldCheatTests {
         let honest = try m.laneInputs(g, 2)
         var a = try m.honest()
         let lane = m.cells(g, 2)
-        let cells = limbCells(honest[1] + (1 << 16), remainder) + gadget.magnitude.cells(of: UInt64(honest[0] - 1 + (1 << 31)))
+        let cells = overflowingLimbCells(honest[1] + (1 << 16), remainder) + gadget.magnitude.cells(of: UInt64(honest[0] - 1 + (1 << 31)))
         #expect(cells[remainder.cellCount - 1] >= 256)
         for (cell, v) in zip(lane.limbs, cells) { try a.set(cell, row: lane.row, v) }
         try m.claim(&a, output: 0, element: 2, honest[0] - 1)
@@ -366,7 +366,7 @@ struct LimbAndFoldCheatTests {
         let index = 1
         let honest = try m.laneInputs(g, index)
         let lane = m.cells(g, index)
-        let cheat = limbCells(honest[1] + (1 << 16), remainder) + gadget.magnitude.cells(of: UInt64(honest[0] - 1 + (1 << 31)))
+        let cheat = overflowingLimbCells(honest[1] + (1 << 16), remainder) + gadget.magnitude.cells(of: UInt64(honest[0] - 1 + (1 << 31)))
         let helper = remainder.cellCount - 1
         #expect(cheat[helper] >= 128 && cheat[helper - 1] < 128)
 
@@ -379,7 +379,7 @@ struct LimbAndFoldCheatTests {
             return a
         }
         try m.requireCaught(try assignment(helperValue: nil, copy: true), expected: [m.rangeLookup(g, index, cell: helper)])
-        let honestHelper = limbCells(honest[1], remainder)[helper]
+        let honestHelper = overflowingLimbCells(honest[1], remainder)[helper]
         try m.requireCaught(try assignment(helperValue: honestHelper, copy: true), expected: [m.gate(g, index)])
         try m.requireCaught(try assignment(helperValue: nil, copy: false), expected: [m.close])
     }

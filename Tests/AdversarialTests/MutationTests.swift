@@ -15,7 +15,7 @@ struct MutationTests {
     static let m = try! ProvedModel(shared: "mlp_tiny")
 
     /// Runs zkverify on every (key, proof) byte pair of `cases`, four processes at a time: the exit codes.
-    static func run(_ cases: [(key: [UInt8], proof: [UInt8])], in dir: TemporaryDirectory) throws -> [(code: Int32, err: String)] {
+    static func run(_ cases: [(key: [UInt8], proof: [UInt8])], in dir: ScratchDirectory) throws -> [(code: Int32, err: String)] {
         var results = [(code: Int32, err: String)?](repeating: nil, count: cases.count)
         let workers = 4
         results.withUnsafeMutableBufferPointer { slots in
@@ -52,7 +52,7 @@ struct MutationTests {
         let start = clock.now
         let key = Self.m.vk.encoded
         let proof = try Self.m.proveHonest().encoded
-        let dir = try TemporaryDirectory("mutation")
+        let dir = try ScratchDirectory("mutation")
         defer { dir.remove() }
 
         // The unmutated pair verifies (exit 0): the rejections below are the mutations'.
