@@ -2,6 +2,7 @@ import CircuitCompiler
 import CommandLineSupport
 import CryptoPrimitives
 import KZG
+import ModelMetadata
 import PlonkVerifier
 import SystemSupport
 import ZKInferKit
@@ -102,7 +103,10 @@ enum VerifyKeyCommand {
             if let originNote { Console.out("note: \(originNote) (labels are informational; trust is by identity)") }
         }
         if let difference {
-            throw CommandFailure.rejected("the key does not match \(modelPath) with \(paramsPath): first difference: \(difference)")
+            // The field order is the key's; the model hash claim, when it differs, is the plainest symptom.
+            let claimed = ModelDescription(key.metadata)?.modelSHA256
+            let hint = claimed.map { $0 == modelHash ? "" : " (the key claims model sha256 \($0); \(modelPath) is \(modelHash))" } ?? ""
+            throw CommandFailure.rejected("the key does not match \(modelPath) with \(paramsPath): first difference: \(difference)\(hint)")
         }
     }
 }

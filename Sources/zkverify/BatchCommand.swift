@@ -76,13 +76,15 @@ enum BatchCommand {
             let outcome = outcomes[i], key = proofKeys[i]
             if invocation.wantsJSON {
                 var members: [(String, JSONValue)] = [
-                    ("proof", .string(path)), ("valid", .bool(outcome == nil)), ("key_fingerprint", .string(key.fingerprint)),
+                    ("proof", .string(path)), ("valid", .bool(outcome == nil)),
+                    ("key_fingerprint", key.fingerprint == "unknown" ? .null : .string(key.fingerprint)),
                     ("model_sha256", key.model.map(JSONValue.string) ?? .null),
                 ]
                 if let outcome { members.append(("reason", .string(outcome))) }
                 Console.out(JSONValue.object(members).rendered())
             } else {
-                let what = "key \(key.fingerprint.prefix(16))…, model \(key.model.map { "sha256 " + $0 } ?? "unknown")"
+                let fingerprint = key.fingerprint == "unknown" ? "unknown" : key.fingerprint.prefix(16) + "…"
+                let what = "key \(fingerprint), model \(key.model.map { "sha256 " + $0 } ?? "unknown")"
                 Console.out(outcome.map { "invalid: \(path) (\(what)): \($0)" } ?? "valid: \(path) (\(what))")
             }
         }
