@@ -120,7 +120,7 @@ let package = Package(
             name: "zkverify",
             dependencies: [
                 "PlonkVerifier", "CommandLineSupport", "ConstraintSystem", "FieldArithmetic", "BN254", "CryptoPrimitives",
-                "ModelMetadata", "SystemSupport",
+                "KZG", "ModelMetadata", "SystemSupport",
             ],
             swiftSettings: checkedSettings, linkerSettings: toolLinkerSettings),
         // Yardstick for benchmarks only: the plain C __int128 Montgomery multiplication the Swift
@@ -186,7 +186,8 @@ let package = Package(
             name: "MultilinearKZGTests",
             dependencies: ["TestSupport", "MultilinearKZG", "KZG", "MSM", "ConstraintSystem", "BN254", "FieldArithmetic", "Transcript"]),
         .testTarget(
-            name: "KZGTests", dependencies: ["TestSupport", "KZG", "MSM", "Polynomials", "BN254", "FieldArithmetic", "Parallelism"],
+            name: "KZGTests",
+            dependencies: ["TestSupport", "KZG", "MSM", "Polynomials", "BN254", "FieldArithmetic", "Parallelism", "CryptoPrimitives"],
             exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,24 +1,28 @@
 import CommandLineSupport
 import FieldArithmetic
+import ModelMetadata
 import PlonkVerifier
 
-/// `zkverify --vk <key> --proof <proof> [--public expected.json] [--allow-dev-srs] [--json]`.
-/// Exit 0: valid. Exit 1: invalid (the reason on stderr), or a key from a development SRS without
-/// --allow-dev-srs. Exit 2: usage, unreadable or malformed key, proof or expected values.
+/// `zkverify --vk <key> --proof <proof> [--public expected.json] [--trust-srs ID …] [--allow-dev-srs] [--json]`.
+/// Exit 0: valid. Exit 1: invalid (the reason on stderr), or a key whose SRS identity is not trusted
+/// (docs/protocol.md §17) without --allow-dev-srs. Exit 2: usage, unreadable or malformed key, proof or
+/// expected values.
 enum VerifyCommand {
-    static let allowDevOption = OptionSpec.flag("allow-dev-srs", "accept keys made from an INSECURE development SRS")
-
     static let command = Command(
         name: "zkverify", summary: "verify a ZKInfer proof against its verifying key",
         options: [
             .value("vk", "PATH", "verifying key file"),
             .value("proof", "PATH", "proof file"),
             .value("public", "PATH", "JSON with the expected public values, e.g. {\"public_values\": [[\"1\", \"-3\"]]}"),
-            allowDevOption,
-        ],
+        ] + SRSTrustPolicy.options,
         discussion: """
-            Also: zkverify batch <dir or list file> (many proofs, one merged check per SRS); \
-            zkverify show <proof> [--vk PATH] (a proof file as JSON). Exit codes: 0 valid, 1 invalid, 2 malformed input or usage.
+            A key is accepted only if its SRS identity (a hash of the [1]1, [1]2, [tau]2 it holds) is trusted: a built-in \
+            ceremony (Hermez powers of tau, Perpetual Powers of Tau as EZKL and Axiom serve it), --trust-srs, or the \
+            trusted-srs file. The key's origin label is never trusted. Pin what a proof means with \
+            `zkinfer verify-key vk.bin --model model.onnx --params srs` (the key is this model's) and --trust-srs.
+            Example: zkverify --vk out/vk.bin --proof out/proof.bin --trust-srs 3f2a…(64 hex digits)
+            Also: zkverify batch <dir or list file> [--vk PATH] (many proofs, one merged check per SRS); \
+            zkverify show <proof> [--vk PATH] (a proof file as JSON). Exit codes: 0 valid, 1 invalid or untrusted, 2 malformed input or usage.
             """
     ) { invocation in
         guard invocation.positionals.isEmpty else {
@@ -28,7 +32,7 @@ enum VerifyCommand {
         let proofPath = try invocation.requiredValue("proof")
         let file = try Artifacts.proof(proofPath)
         let expected = try invocation.value("public").map(ExpectedValues.load)
-        try Artifacts.requireTrusted(key, allowDevelopment: invocation.flag("allow-dev-srs"))
+        let trust = try SRSTrustPolicy(invocation).check(key)
         let clock = ContinuousClock()
         let start = clock.now
         var failure: VerificationError? = nil
@@ -41,7 +45,9 @@ enum VerifyCommand {
         if invocation.wantsJSON {
             var members: [(String, JSONValue)] = [
                 ("valid", .bool(failure == nil)), ("proof", .string(proofPath)),
-                ("key_fingerprint", .string(key.fingerprintHex)), ("insecure_srs", .bool(key.srs.isInsecure)),
+                ("key_fingerprint", .string(key.fingerprintHex)), ("model_sha256", Self.modelHash(key).map(JSONValue.string) ?? .null),
+                ("srs_identity", .string(key.srs.identity.hexEncoded)), ("srs_trusted", .bool(trust != nil)),
+                ("srs_trust", trust.map(JSONValue.string) ?? .null), ("insecure_srs", .bool(key.srs.isInsecure)),
                 ("proof_body_bytes", .int(file.body.count)), ("verify_seconds", .double(seconds)),
             ]
             if let failure { members.append(("reason", .string(failure.description))) }
@@ -49,7 +55,11 @@ enum VerifyCommand {
             Console.out(JSONValue.object(members).rendered())
         } else if failure == nil {
             Console.out("valid: \(proofPath) (key \(key.fingerprintHex.prefix(16))…, \(formatSeconds(seconds)))")
-            if key.srs.isInsecure { Console.out("WARNING: the key's SRS is an INSECURE development setup") }
+            if let trust {
+                Console.out("SRS identity \(key.srs.identity.hexEncoded): trusted (\(trust))")
+            } else {
+                Console.out("WARNING: SRS identity \(key.srs.identity.hexEncoded) is NOT trusted (accepted by --allow-dev-srs): this proof proves nothing against whoever knows its tau")
+            }
             for line in OutputDisplay.outputLines(key: key, publicValues: file.publicValues) { Console.out(line) }
         }
         if let failure {
@@ -57,4 +67,6 @@ enum VerifyCommand {
                 ? CommandFailure.malformedInput(failure.description) : CommandFailure.rejected("invalid proof: \(failure)")
         }
     }
+
+    static func modelHash(_ key: VerifyingKey) -> String? { ModelDescription(key.metadata)?.modelSHA256 }
 }
