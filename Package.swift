@@ -151,6 +151,13 @@ let package = Package(
                 "ZKInferKit", "CircuitCompiler", "ModelMetadata", "PlonkProver", "PlonkVerifier", "KZG", "ONNXImport",
                 "DirectInference", "Quantization", "ModelGraph", "FieldArithmetic",
             ]),
+        // Attacks through the real prover and verifier (issue 14); each test cites the protocol sections it attacks.
+        .testTarget(
+            name: "AdversarialTests",
+            dependencies: [
+                "ZKInferKit", "CircuitCompiler", "ConstraintSystem", "PlonkProver", "PlonkVerifier", "KZG", "DirectInference",
+                "Quantization", "FieldArithmetic",
+            ]),
         .testTarget(
             name: "CircuitCompilerTests",
             dependencies: ["CircuitCompiler", "ConstraintSystem", "FieldArithmetic", "DirectInference", "Quantization",
