@@ -57,7 +57,11 @@ let package = Package(
         // Models: IR → ONNX import → fixed-point spec → direct (unproven) inference.
         .target(name: "ModelGraph", swiftSettings: checkedSettings),
         .target(name: "ONNXImport", dependencies: ["ModelGraph", "SystemSupport"], swiftSettings: checkedSettings),
-        .target(name: "Quantization", dependencies: ["ModelGraph", "SystemSupport"], swiftSettings: checkedSettings),
+        // The rounding rules, settings and input-file format: all `zkverify --input` needs to quantize an input.
+        .target(name: "FixedPointCore", dependencies: ["SystemSupport"], swiftSettings: checkedSettings),
+        .target(
+            name: "Quantization", dependencies: ["ModelGraph", "FixedPointCore", "SystemSupport"],
+            swiftSettings: checkedSettings),
         .target(name: "DirectInference", dependencies: ["Quantization", "SystemSupport"], swiftSettings: checkedSettings),
 
         // Compiler: model → circuit (gadgets, layout, witness from the direct path's trace, statistics).
@@ -88,7 +92,9 @@ let package = Package(
 
         // The verifying key's model description (scales, instance layout, hashes): written by the compiler's
         // pipeline, read by zkverify, which must not link the prover.
-        .target(name: "ModelMetadata", dependencies: ["PlonkVerifier", "FieldArithmetic"], swiftSettings: checkedSettings),
+        .target(
+            name: "ModelMetadata", dependencies: ["PlonkVerifier", "FieldArithmetic", "CryptoPrimitives"],
+            swiftSettings: checkedSettings),
         // Pipeline facade: circuit files, compile → setup → prove.
         .target(
             name: "ZKInferKit",
@@ -114,7 +120,7 @@ let package = Package(
             name: "zkverify",
             dependencies: [
                 "PlonkVerifier", "CommandLineSupport", "ConstraintSystem", "FieldArithmetic", "BN254", "CryptoPrimitives",
-                "ModelMetadata", "SystemSupport",
+                "ModelMetadata", "FixedPointCore", "SystemSupport",
             ],
             swiftSettings: checkedSettings, linkerSettings: toolLinkerSettings),
         // Yardstick for benchmarks only: the plain C __int128 Montgomery multiplication the Swift

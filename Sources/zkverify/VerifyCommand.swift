@@ -2,9 +2,10 @@ import CommandLineSupport
 import FieldArithmetic
 import PlonkVerifier
 
-/// `zkverify --vk <key> --proof <proof> [--public expected.json] [--allow-dev-srs] [--json]`.
-/// Exit 0: valid. Exit 1: invalid (the reason on stderr), or a key from a development SRS without
-/// --allow-dev-srs. Exit 2: usage, unreadable or malformed key, proof or expected values.
+/// `zkverify --vk <key> --proof <proof> [--public expected.json] [--input input.json] [--allow-dev-srs] [--json]`.
+/// Exit 0: valid (and, with --input, its public inputs are the file's). Exit 1: invalid (the reason on
+/// stderr), an input that differs from the file, or a key from a development SRS without --allow-dev-srs.
+/// Exit 2: usage, unreadable or malformed key, proof, expected values or input file.
 enum VerifyCommand {
     static let allowDevOption = OptionSpec.flag("allow-dev-srs", "accept keys made from an INSECURE development SRS")
 
@@ -14,9 +15,13 @@ enum VerifyCommand {
             .value("vk", "PATH", "verifying key file"),
             .value("proof", "PATH", "proof file"),
             .value("public", "PATH", "JSON with the expected public values, e.g. {\"public_values\": [[\"1\", \"-3\"]]}"),
+            .value("input", "PATH", "the model input the proof must be of (any format zkinfer prove accepts), quantized with the key's settings"),
             allowDevOption,
         ],
         discussion: """
+            A valid proof shows that some input within the key's bounds gives the printed output; --input pins \
+            which one: every public input must equal the file's value quantized with the key's settings (the first \
+            difference is named, exit 1; a key whose input is private cannot be pinned, exit 2). \
             Also: zkverify batch <dir or list file> (many proofs, one merged check per SRS); \
             zkverify show <proof> [--vk PATH] (a proof file as JSON). Exit codes: 0 valid, 1 invalid, 2 malformed input or usage.
             """
@@ -28,6 +33,7 @@ enum VerifyCommand {
         let proofPath = try invocation.requiredValue("proof")
         let file = try Artifacts.proof(proofPath)
         let expected = try invocation.value("public").map(ExpectedValues.load)
+        let pin = try invocation.value("input").map { try InputPin.load($0, key: key) }
         try Artifacts.requireTrusted(key, allowDevelopment: invocation.flag("allow-dev-srs"))
         let clock = ContinuousClock()
         let start = clock.now
@@ -38,6 +44,8 @@ enum VerifyCommand {
             failure = error
         }
         let seconds = (clock.now - start).seconds
+        // A valid proof of another input: a well-formed "no", named by its first differing value.
+        let mismatch = failure == nil ? pin?.firstMismatch(file.publicValues) : nil
         if invocation.wantsJSON {
             var members: [(String, JSONValue)] = [
                 ("valid", .bool(failure == nil)), ("proof", .string(proofPath)),
@@ -45,16 +53,25 @@ enum VerifyCommand {
                 ("proof_body_bytes", .int(file.body.count)), ("verify_seconds", .double(seconds)),
             ]
             if let failure { members.append(("reason", .string(failure.description))) }
-            if failure == nil { members += OutputDisplay.outputJSON(key: key, publicValues: file.publicValues) }
+            if failure == nil {
+                members += OutputDisplay.outputJSON(key: key, publicValues: file.publicValues)
+                if let pin {
+                    members.append(("input_file", .string(pin.path)))
+                    members.append(("input_matches", .bool(mismatch == nil)))
+                    if let mismatch { members.append(("input_mismatch", .string(mismatch))) }
+                }
+            }
             Console.out(JSONValue.object(members).rendered())
         } else if failure == nil {
             Console.out("valid: \(proofPath) (key \(key.fingerprintHex.prefix(16))…, \(formatSeconds(seconds)))")
             if key.srs.isInsecure { Console.out("WARNING: the key's SRS is an INSECURE development setup") }
             for line in OutputDisplay.outputLines(key: key, publicValues: file.publicValues) { Console.out(line) }
+            if let pin, mismatch == nil { for line in pin.matchLines { Console.out(line) } }
         }
         if let failure {
             throw failure.isMalformed
                 ? CommandFailure.malformedInput(failure.description) : CommandFailure.rejected("invalid proof: \(failure)")
         }
+        if let mismatch { throw CommandFailure.rejected("the proof is valid but not of this input: \(mismatch)") }
     }
 }
