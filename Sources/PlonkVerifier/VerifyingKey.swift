@@ -50,7 +50,8 @@ public struct SRSIdentity: Sendable, Equatable {
 /// compiler's metadata, all bound by one fingerprint that every proof's transcript starts with.
 public struct VerifyingKey: Sendable {
     public static let magic: [UInt8] = Array("ZKIVKEY".utf8) + [0]
-    public static let formatVersion: UInt32 = 1
+    /// 2: each instance column carries its bound in bits (docs/proof-format.md §3.1).
+    public static let formatVersion: UInt32 = 2
     static let fingerprintLabel = "ZKInfer-VK-fingerprint"
 
     public let circuit: VerifierCircuit

@@ -3,10 +3,12 @@ import FieldArithmetic
 import ModelMetadata
 import PlonkVerifier
 
-/// `zkverify --vk <key> --proof <proof> [--public expected.json] [--trust-srs ID …] [--allow-dev-srs] [--json]`.
-/// Exit 0: valid. Exit 1: invalid (the reason on stderr), or a key whose SRS identity is not trusted
-/// (docs/protocol.md §17) without --allow-dev-srs. Exit 2: usage, unreadable or malformed key, proof or
-/// expected values.
+/// `zkverify --vk <key> --proof <proof> [--public expected.json] [--input input.json] [--trust-srs ID …]
+/// [--allow-dev-srs] [--json]`.
+/// Exit 0: valid (and, with --input, its public inputs are the file's). Exit 1: invalid (the reason on
+/// stderr), an input that differs from the file, or a key whose SRS identity is not trusted
+/// (docs/protocol.md §17) without --allow-dev-srs. Exit 2: usage, unreadable or malformed key, proof,
+/// expected values or input file.
 enum VerifyCommand {
     static let command = Command(
         name: "zkverify", summary: "verify a ZKInfer proof against its verifying key",
@@ -14,15 +16,18 @@ enum VerifyCommand {
             .value("vk", "PATH", "verifying key file"),
             .value("proof", "PATH", "proof file"),
             .value("public", "PATH", "JSON with the expected public values, e.g. {\"public_values\": [[\"1\", \"-3\"]]}"),
+            .value("input", "PATH", "the model input the proof must be of (any format zkinfer prove accepts), quantized with the key's settings"),
         ] + SRSTrustPolicy.options,
         discussion: """
             A key is accepted only if its SRS identity (a hash of the [1]1, [1]2, [tau]2 it holds) is trusted: a built-in \
             ceremony (Hermez powers of tau, Perpetual Powers of Tau as EZKL and Axiom serve it), --trust-srs, or the \
             trusted-srs file. The key's origin label is never trusted. Pin what a proof means with \
-            `zkinfer verify-key vk.bin --model model.onnx --params srs` (the key is this model's) and --trust-srs.
-            Example: zkverify --vk out/vk.bin --proof out/proof.bin --trust-srs 3f2a…(64 hex digits)
+            `zkinfer verify-key vk.bin --model model.onnx --params srs` (the key is this model's), --trust-srs and \
+            --input (every public input must equal the file's value quantized with the key's settings: the first \
+            difference is named, exit 1; a key whose input is private cannot be pinned, exit 2).
+            Example: zkverify --vk out/vk.bin --proof out/proof.bin --input input.json --trust-srs 3f2a…(64 hex digits)
             Also: zkverify batch <dir or list file> [--vk PATH] (many proofs, one merged check per SRS); \
-            zkverify show <proof> [--vk PATH] (a proof file as JSON). Exit codes: 0 valid, 1 invalid or untrusted, 2 malformed input or usage.
+            zkverify show <proof> [--vk PATH] (a proof file as JSON). Exit codes: 0 valid, 1 invalid, untrusted or another input, 2 malformed input or usage.
             """
     ) { invocation in
         guard invocation.positionals.isEmpty else {
@@ -32,6 +37,7 @@ enum VerifyCommand {
         let proofPath = try invocation.requiredValue("proof")
         let file = try Artifacts.proof(proofPath)
         let expected = try invocation.value("public").map(ExpectedValues.load)
+        let pin = try invocation.value("input").map { try InputPin.load($0, key: key) }
         let trust = try SRSTrustPolicy(invocation).check(key)
         let clock = ContinuousClock()
         let start = clock.now
@@ -42,6 +48,8 @@ enum VerifyCommand {
             failure = error
         }
         let seconds = (clock.now - start).seconds
+        // A valid proof of another input: a well-formed "no", named by its first differing value.
+        let mismatch = failure == nil ? pin?.firstMismatch(file.publicValues) : nil
         if invocation.wantsJSON {
             var members: [(String, JSONValue)] = [
                 ("valid", .bool(failure == nil)), ("proof", .string(proofPath)),
@@ -51,7 +59,14 @@ enum VerifyCommand {
                 ("proof_body_bytes", .int(file.body.count)), ("verify_seconds", .double(seconds)),
             ]
             if let failure { members.append(("reason", .string(failure.description))) }
-            if failure == nil { members += OutputDisplay.outputJSON(key: key, publicValues: file.publicValues) }
+            if failure == nil {
+                members += OutputDisplay.outputJSON(key: key, publicValues: file.publicValues)
+                if let pin {
+                    members.append(("input_file", .string(pin.path)))
+                    members.append(("input_matches", .bool(mismatch == nil)))
+                    if let mismatch { members.append(("input_mismatch", .string(mismatch))) }
+                }
+            }
             Console.out(JSONValue.object(members).rendered())
         } else if failure == nil {
             Console.out("valid: \(proofPath) (key \(key.fingerprintHex.prefix(16))…, \(formatSeconds(seconds)))")
@@ -61,11 +76,13 @@ enum VerifyCommand {
                 Console.out("WARNING: SRS identity \(key.srs.identity.hexEncoded) is NOT trusted (accepted by --allow-dev-srs): this proof proves nothing against whoever knows its tau")
             }
             for line in OutputDisplay.outputLines(key: key, publicValues: file.publicValues) { Console.out(line) }
+            if let pin, mismatch == nil { for line in pin.matchLines { Console.out(line) } }
         }
         if let failure {
             throw failure.isMalformed
                 ? CommandFailure.malformedInput(failure.description) : CommandFailure.rejected("invalid proof: \(failure)")
         }
+        if let mismatch { throw CommandFailure.rejected("the proof is valid but not of this input: \(mismatch)") }
     }
 
     static func modelHash(_ key: VerifyingKey) -> String? { ModelDescription(key.metadata)?.modelSHA256 }
