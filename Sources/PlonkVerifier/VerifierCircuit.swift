@@ -22,6 +22,9 @@ public struct VerifierCircuit: Sendable, Equatable, CircuitShape {
     public let lookups: [LookupArgument]
     /// Columns of the permutation argument, advice then instance then fixed, each by index (§2).
     public let permutationColumns: [Column]
+    /// The committed linear relation's terms and block sizes (§19; no weights): the verifying key's
+    /// optional section (VerifierCircuit+LinearRelation.swift).
+    public let linearRelationShape: LinearRelationShape?
 
     public init(_ circuit: Circuit) {
         log2Rows = circuit.log2Rows
@@ -37,12 +40,14 @@ public struct VerifierCircuit: Sendable, Equatable, CircuitShape {
         gates = circuit.gates
         lookups = circuit.lookups
         permutationColumns = circuit.permutationColumns
+        linearRelationShape = circuit.linearRelationShape
     }
 
     init(
         log2Rows: Int, adviceNames: [String], advicePhases: [Int], instanceNames: [String], instanceLengths: [Int],
         fixedNames: [String], challengeNames: [String], challengePhases: [Int], challengeColumnNames: [String],
-        challengeSegments: [[ChallengeSegment]], gates: [Gate], lookups: [LookupArgument], permutationColumns: [Column]
+        challengeSegments: [[ChallengeSegment]], gates: [Gate], lookups: [LookupArgument], permutationColumns: [Column],
+        linearRelationShape: LinearRelationShape? = nil
     ) {
         self.log2Rows = log2Rows
         self.adviceNames = adviceNames
@@ -57,6 +62,7 @@ public struct VerifierCircuit: Sendable, Equatable, CircuitShape {
         self.gates = gates
         self.lookups = lookups
         self.permutationColumns = permutationColumns
+        self.linearRelationShape = linearRelationShape
     }
 
     // Layout, degrees, chunks and queries: `CircuitShape`.
@@ -77,6 +83,9 @@ public struct VerifierCircuit: Sendable, Equatable, CircuitShape {
         adviceCount + 2 * lookups.count + permutationChunks + quotientChunks + 2
     }
 
-    /// Bytes of the proof body: 32 per compressed point and per scalar.
-    public var proofBodyBytes: Int { 32 * (proofCommitments + evaluationsAtZeta + evaluationsAtOmegaZeta) }
+    /// Bytes of the proof body: 32 per compressed point and per scalar, with the committed relation's v_com
+    /// and Gemini proof when it has blocks (§14).
+    public var proofBodyBytes: Int {
+        32 * (proofCommitments + evaluationsAtZeta + evaluationsAtOmegaZeta + weightOpeningPoints + weightOpeningScalars)
+    }
 }
