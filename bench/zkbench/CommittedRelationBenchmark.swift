@@ -9,7 +9,8 @@ import PlonkVerifier
 /// `zkbench clr`: the committed linear relation (docs/protocol.md §19) end to end — keygen, prove (with the
 /// prover's split, `linearRelation` included), verify on one thread, proof and key bytes — for one 3×3
 /// same-padded convolution with C channels in and out plus its bias, laid out with
-/// `CommittedRelationLayout` (one pixel per row: C producer and C receiver slots), at 2^10 … 2^16 rows.
+/// `CommittedRelationLayout` (one pixel per row: C producer and C receiver slots), at 2^10 … 2^16 rows;
+/// and, for comparison, the same convolution as §11's verifier-folded layer (weights in the key).
 enum CommittedRelationBenchmark {
     static let command = Command(
         name: "clr", summary: "committed linear relation: a convolution proved with committed weights, 2^10 … 2^16 rows",
@@ -17,19 +18,21 @@ enum CommittedRelationBenchmark {
             .flag("quick", "2^10 and 2^12 only"),
             .value("max-log2", "K", "largest circuit size (default 16)"),
             .value("channels", "C", "channels in and out (default 8; blocks are C × C)"),
+            .value("compare-max-log2", "K", "the same convolution folded by the verifier (§11) up to 2^K rows (default 13; its key grows with the MACs: ~75 MB at 2^13; 0 skips it)"),
         ]
     ) { invocation in
         let quick = invocation.flag("quick")
         let maxLog2 = try invocation.integer("max-log2", default: quick ? 12 : 16, in: 10...20)
         let channels = try invocation.integer("channels", default: 8, in: 1...64)
         var report = FigureReport()
+        let compareMax = try invocation.integer("compare-max-log2", default: 13, in: 0...20)
         for k in stride(from: 10, through: maxLog2, by: quick ? 2 : 1) {
-            try figures(k, channels: channels, into: &report)
+            try figures(k, channels: channels, compare: k <= compareMax, into: &report)
         }
         report.emit(json: invocation.wantsJSON)
     }
 
-    static func figures(_ k: Int, channels: Int, into report: inout FigureReport) throws {
+    static func figures(_ k: Int, channels: Int, compare: Bool, into report: inout FigureReport) throws {
         let conv = try ConvolutionCircuit(log2Rows: k, channels: channels)
         let srs = try SRS.insecureDevelopment(log2Size: k)
         var key: ProvingKey! = nil
@@ -62,6 +65,28 @@ enum CommittedRelationBenchmark {
         report.value("\(p)_prove_split_s", .object(split))
         report.lines.append(
             "2^\(k) rows: split " + ProverTimings.categories.map { "\($0) \(formatSeconds(timings.seconds[$0] ?? 0))" }.joined(separator: ", "))
+        guard compare else { return }
+
+        // The same convolution folded by the verifier (§11): weights in the key, one fold entry per MAC.
+        let folded = try FoldedConvolutionCircuit(conv)
+        var foldedKey: ProvingKey! = nil
+        let foldedKeygen = BenchTiming.best(repeats: 1) { foldedKey = try! KeyGeneration.generate(circuit: folded.circuit, srs: srs) }
+        var foldedFile: ProofFile! = nil
+        let foldedProve = BenchTiming.best(repeats: k <= 12 ? 3 : 1) {
+            foldedFile = try! PlonkProver.prove(
+                key: foldedKey, circuit: folded.circuit, assignment: folded.assignment, witness: folded.witness)
+        }
+        let foldedVK = foldedKey.verifyingKey
+        let foldedVerify = Parallel.withThreadCount(1) {
+            BenchTiming.best(repeats: 5) { try! PlonkVerifier.verify(key: foldedVK, proof: foldedFile) }
+        }
+        let f = "clr_2^\(k)_verifier_folded"
+        report.seconds("\(f)_keygen_s", foldedKeygen, "2^\(k) rows, the same conv folded by the verifier (§11): keygen")
+        report.seconds("\(f)_prove_s", foldedProve, "2^\(k) rows, §11: prove")
+        report.seconds("\(f)_verify_1t_s", foldedVerify, "2^\(k) rows, §11: verify, 1 thread")
+        report.value("\(f)_proof_body_bytes", .int(foldedFile.body.count))
+        report.value("\(f)_vk_bytes", .int(foldedVK.encoded.count))
+        report.lines.append("2^\(k) rows, §11: proof body \(foldedFile.body.count) bytes, verifying key \(foldedVK.encoded.count) bytes")
     }
 }
 
@@ -73,6 +98,8 @@ struct ConvolutionCircuit {
     let assignment: Assignment
     let witness: (Int, inout Assignment) throws -> Void
     let height: Int, width: Int
+    /// The convolution's integers, for the §11 variant: kernel[tap][o][ci], bias, inputs and outputs (NHWC).
+    let kernel: [Int64], bias: [Int64], inputs: [Int64], outputs: [Int64]
     var macs: Int { height * width * 9 * channels * channels }
     let channels: Int
 
@@ -152,5 +179,89 @@ struct ConvolutionCircuit {
         self.circuit = circuit
         assignment = a
         witness = { phase, a in try layout.assign(phase: phase, &a, circuit: circuit) }
+        self.kernel = kernel
+        self.bias = bias
+        self.inputs = inputs
+        self.outputs = outputs
+    }
+}
+
+/// The same convolution as §11 lays out a verifier-folded layer (docs/protocol.md §11, several value and
+/// challenge column pairs): row p holds pixel p's inputs x_c and outputs y_o (the last run row the constant
+/// 1), challenge columns Cx_c = u_j (ρᵀW for producer j = p·C + c: one key entry per MAC) and
+/// Cy_o = −ρ^(p·C + o), and S(ωX) = S + Σ_c Cx_c·x_c + Σ_o Cy_o·y_o closes on 0.
+struct FoldedConvolutionCircuit {
+    let circuit: Circuit
+    let assignment: Assignment
+    let witness: (Int, inout Assignment) throws -> Void
+
+    init(_ conv: ConvolutionCircuit) throws {
+        let (c, h, w) = (conv.channels, conv.height, conv.width)
+        let pixels = h * w
+        var cs = ConstraintSystemBuilder()
+        let x = (0..<c).map { cs.adviceColumn("x\($0)") }
+        let y = (0..<c).map { cs.adviceColumn("y\($0)") }
+        let sum = cs.adviceColumn("S", phase: 2)
+        let rho = cs.challenge("rho", afterPhase: 1)
+        let cx = (0..<c).map { cs.challengeColumn("cx\($0)") }
+        let cy = (0..<c).map { cs.challengeColumn("cy\($0)") }
+        var entries = [[FoldMatrix.Entry]](repeating: [], count: c)
+        for py in 0..<h {
+            for px in 0..<w {
+                for o in 0..<c {
+                    let i = (py * w + px) * c + o
+                    for ky in 0..<3 {
+                        let iy = py - 1 + ky
+                        if iy < 0 || iy >= h { continue }
+                        for kx in 0..<3 {
+                            let ix = px - 1 + kx
+                            if ix < 0 || ix >= w { continue }
+                            for ci in 0..<c {
+                                entries[ci].append(.init(power: i, output: iy * w + ix, value: conv.kernel[(ky * 3 + kx) * c * c + o * c + ci]))
+                            }
+                        }
+                    }
+                    entries[0].append(.init(power: i, output: pixels, value: conv.bias[o]))  // the constant 1
+                }
+            }
+        }
+        for ci in 0..<c {
+            cs.defineChallengeValues(cx[ci], ChallengeSegment(
+                challenge: rho, startRow: 0, source: .fold(try FoldMatrix(powers: pixels * c, outputs: pixels + 1, entries: entries[ci]))))
+            cs.defineChallengeValues(cy[ci], ChallengeSegment(
+                challenge: rho, startRow: 0, source: .fold(try FoldMatrix(
+                    powers: pixels * c, outputs: pixels, entries: (0..<pixels).map { .init(power: $0 * c + ci, output: $0, value: -1) }))))
+        }
+        let qStart = cs.fixedColumn("q_start"), qAcc = cs.fixedColumn("q_acc"), qClose = cs.fixedColumn("q_close")
+        var step = sum.next - sum.cur
+        for i in 0..<c { step = step - cx[i].cur * x[i].cur - cy[i].cur * y[i].cur }
+        cs.addGate(name: "start", selector: qStart, constraints: [sum.cur])
+        cs.addGate(name: "acc", selector: qAcc, constraints: [step])
+        cs.addGate(name: "close", selector: qClose, constraints: [sum.cur])
+        cs.enable(qStart, row: 0)
+        cs.enable(qAcc, rows: 0..<(pixels + 1))
+        cs.enable(qClose, row: pixels + 1)
+        let circuit = try cs.build(log2Rows: conv.circuit.log2Rows)
+        var a = Assignment(circuit: circuit)
+        for p in 0...pixels {
+            for ch in 0..<c {
+                try a.set(x[ch], row: p, p < pixels ? conv.inputs[p * c + ch] : (ch == 0 ? 1 : 0))
+                try a.set(y[ch], row: p, p < pixels ? conv.outputs[p * c + ch] : 0)
+            }
+        }
+        self.circuit = circuit
+        assignment = a
+        witness = { phase, a in
+            guard phase == 2 else { return }
+            let columns = circuit.challengeColumnValues(challenges: a.challenges) { _, _ in .zero }
+            var acc = Fr.zero
+            try a.set(sum, row: 0, acc)
+            for p in 0...pixels {
+                for ch in 0..<c {
+                    acc += columns[ch]![p] * a.value(x[ch], row: p)! + columns[c + ch]![p] * a.value(y[ch], row: p)!
+                }
+                try a.set(sum, row: p + 1, acc)
+            }
+        }
     }
 }
