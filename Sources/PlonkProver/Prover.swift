@@ -131,7 +131,7 @@ public enum PlonkProver {
                 try assignment.setChallenge(Challenge(index: s), state.rho[s])
                 try tamper(state, &assignment)
             }
-            try witness(phase, &assignment)
+            try timings.measure("witness") { try witness(phase, &assignment) }
             let columns = c.advicePhases.indices.filter { c.advicePhases[$0] == phase }
             let commitments = try state.commitAdvice(columns, from: assignment)
             if order == .rhoBeforeAdvice {

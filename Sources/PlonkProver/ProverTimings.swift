@@ -6,12 +6,14 @@
 /// - `quotient`: evaluating the constraints on the coset and dividing by Z_H;
 /// - `openings`: evaluations at ζ, ωζ and forming the opening polynomials;
 /// - `witnessCheck`: the constraint checker run before proving;
+/// - `witness`: the caller's phase callbacks (e.g. the committed relation's u = ρᵀW and running sums,
+///   `CommittedRelationLayout.assign`);
 /// - `linearRelation`: the committed linear relation's claim (block coefficients, the combined block vector,
-///   v_com) and its Gemini weight opening, MSMs included (the fold vector u is the witness callback's).
+///   v_com) and its Gemini weight opening, MSMs included.
 public final class ProverTimings: @unchecked Sendable {
     public private(set) var seconds: [String: Double] = [:]
     public static let categories = [
-        "adviceMSM", "otherMSM", "ntt", "permutationLookup", "quotient", "openings", "witnessCheck", "linearRelation",
+        "adviceMSM", "otherMSM", "ntt", "permutationLookup", "quotient", "openings", "witnessCheck", "witness", "linearRelation",
     ]
 
     public init() {}
