@@ -80,6 +80,24 @@ struct NodeFormTests {
         #expect(try run(m, x).graph.nodes.map(\.operation.name) == ["Softmax"])
     }
 
+    @Test func flattenCountsNegativeAxesFromTheEnd() throws {
+        // [1, 2, 3, 2]: axis −1 → [6, 2], −3 → [1, 12], −4 → [1, 12], 4 → [12, 1], 0 → [1, 12]. A negative axis
+        // used to be offset by rank + 1 (−1 gave [12, 1]): a wrong shape, not an error.
+        for (axis, shape) in [(-1, [6, 2]), (-2, [2, 6]), (-3, [1, 12]), (-4, [1, 12]), (4, [12, 1]), (0, [1, 12])] {
+            var m = OnnxBuilder()
+            m.input("x", [1, 2, 3, 2])
+            m.node("Flatten", ["x"], ["y"], [("axis", .int(Int64(axis)))])
+            m.outputs = ["y"]
+            let graph = try ONNXImporter.importModel(bytes: m.bytes).graph
+            #expect(graph.values[graph.outputs[0]].shape == shape, "axis \(axis)")
+        }
+        var m = OnnxBuilder()
+        m.input("x", [1, 2, 3, 2])
+        m.node("Flatten", ["x"], ["y"], [("axis", .int(-5))])
+        m.outputs = ["y"]
+        #expect(throws: ONNXImportError.self) { try ONNXImporter.importModel(bytes: m.bytes) }
+    }
+
     @Test func clipWithMinAboveMaxGivesMax() throws {
         var m = OnnxBuilder()
         m.input("x", [1, 3])
