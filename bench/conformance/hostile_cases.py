@@ -146,6 +146,34 @@ def cases():
     return out
 
 
+def _external(entries):
+    """y = x + c with c [1, 4] stored externally under `entries` (data_location EXTERNAL)."""
+    tensor = TensorProto()
+    tensor.name, tensor.data_type = "c", TensorProto.FLOAT
+    tensor.dims.extend([1, 4])
+    tensor.data_location = TensorProto.EXTERNAL
+    for key, value in entries:
+        entry = tensor.external_data.add()
+        entry.key, entry.value = key, value
+    return _one_node("Add", ["x", "c"], initializers=[tensor])
+
+
+EXTERNAL_DATA = np.array([1, 2, 3, 4], np.float32).tobytes()
+
+
+def external_cases():
+    """(name, model bytes, {extra file name: bytes}) for external data, good and hostile."""
+    return [
+        ("external_data_good", _external([("location", "w.bin")]), {"w.bin": EXTERNAL_DATA}),
+        ("external_absolute_path", _external([("location", "/etc/hostname")]), {}),
+        ("external_escaping_path", _external([("location", "../../../../../../etc/hostname")]), {}),
+        ("external_offset_past_end", _external([("location", "w.bin"), ("offset", "64")]), {"w.bin": EXTERNAL_DATA}),
+        ("external_length_past_end", _external([("location", "w.bin"), ("offset", "4"), ("length", "16")]), {"w.bin": EXTERNAL_DATA}),
+        ("external_missing_file", _external([("location", "nowhere.bin")]), {}),
+        ("external_offset_not_a_number", _external([("location", "w.bin"), ("offset", "-1")]), {"w.bin": EXTERNAL_DATA}),
+    ]
+
+
 def hostile_inputs():
     """(name, input.json text) refused by a valid Relu [1, 4] model: bad input files."""
     return [
@@ -173,6 +201,17 @@ def write_all(root):
             f.write(data)
         with open(os.path.join(folder, "input.json"), "w", encoding="utf-8") as f:
             json.dump({"input_data": [[0.5] * min(count, 1 << 16)]}, f)
+        entries.append({"name": "hostile_" + name, "op": None, "opset": None, "folder": "hostile_" + name, "kind": "hostile"})
+    for name, data, files in external_cases():
+        folder = os.path.join(root, "hostile_" + name)
+        os.makedirs(folder, exist_ok=True)
+        with open(os.path.join(folder, "model.onnx"), "wb") as f:
+            f.write(data)
+        for file_name, content in files.items():
+            with open(os.path.join(folder, file_name), "wb") as f:
+                f.write(content)
+        with open(os.path.join(folder, "input.json"), "w", encoding="utf-8") as f:
+            json.dump({"input_data": [[0.5] * 4]}, f)
         entries.append({"name": "hostile_" + name, "op": None, "opset": None, "folder": "hostile_" + name, "kind": "hostile"})
     relu = _relu()
     for name, text in hostile_inputs():
