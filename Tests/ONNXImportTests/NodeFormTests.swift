@@ -98,6 +98,28 @@ struct NodeFormTests {
         #expect(throws: ONNXImportError.self) { try ONNXImporter.importModel(bytes: m.bytes) }
     }
 
+    @Test func broadcastingAndShapeInputForms() throws {
+        // Sub with the constant first and of higher rank: c [2, 1, 3] − x [1, 3] → [2, 1, 3]; then
+        // Reshape with 0 and −1 from an input tensor, Unsqueeze and Squeeze with axes inputs (opset 13).
+        var m = OnnxBuilder()
+        m.input("x", [1, 3])
+        m.floats("c", [2, 1, 3], [1, 2, 3, 4, 5, 6])
+        m.ints("shape", [3], [0, -1, 1])
+        m.ints("ax", [2], [-1, 0])
+        m.ints("sq", [2], [0, -1])
+        m.node("Sub", ["c", "x"], ["d"])
+        m.node("Reshape", ["d", "shape"], ["r"])  // [2, 3, 1]
+        m.node("Unsqueeze", ["r", "ax"], ["u"])  // [1, 2, 3, 1, 1]
+        m.node("Squeeze", ["u", "sq"], ["y"])  // [2, 3, 1]
+        m.outputs = ["y"]
+        let x = [0.5, -1, 0.25]
+        let want = (0..<6).map { Double($0 + 1) - x[$0 % 3] }
+        let (float, fixed, bound, graph) = try run(m, x)
+        expectClose(float, want, 1e-6)
+        expectClose(fixed, want, bound)
+        #expect(graph.values[graph.outputs[0]].shape == [2, 3, 1])
+    }
+
     @Test func clipWithMinAboveMaxGivesMax() throws {
         var m = OnnxBuilder()
         m.input("x", [1, 3])
