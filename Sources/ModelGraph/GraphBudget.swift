@@ -5,8 +5,9 @@ public enum GraphBudget {
     /// Values of all model inputs and node outputs together (each path keeps one or two copies: 1 GiB each
     /// as Int64 or Double at this limit).
     public static let maxActivationElements = 1 << 27
-    /// Multiply-adds (or comparisons) of one inference over all nodes: about a minute of the direct path.
-    public static let maxWork = 1 << 36
+    /// Multiply-adds (or comparisons) of one inference over all nodes: twice ResNet-50's 4.1 G, seconds per
+    /// pass of the direct path (`zkinfer run` makes three: float, integer and the error bound).
+    public static let maxWork = 1 << 33
 
     /// Multiply-adds (or element operations) of one node with these input and output shapes.
     public static func work(of operation: LayerOperation, inputs: [[Int]], output: [Int]) -> Int {

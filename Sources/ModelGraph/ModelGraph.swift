@@ -104,6 +104,8 @@ public struct GraphBuilder: Sendable {
             try ShapeInference.checkConstantOperands(operation, inputs: inputs.map { graph.values[$0] })
             try spend(activations: shape.reduce(1, *),
                       work: GraphBudget.work(of: operation, inputs: inputShapes, output: shape), what: "this node")
+        } catch ModelGraphError.invalidGraph(let reason) {
+            throw ModelGraphError.invalidNode(node: name, op: sourceOp, reason: reason)
         } catch let error as ModelGraphError {
             throw ModelGraphError.invalidNode(node: name, op: sourceOp, reason: error.reason)
         }
@@ -150,12 +152,12 @@ public struct GraphBuilder: Sendable {
     private mutating func spend(activations: Int, work nodeWork: Int, what: String) throws {
         let (a, o1) = activationElements.addingReportingOverflow(activations)
         guard !o1, a <= GraphBudget.maxActivationElements else {
-            throw ModelGraphError.shapeMismatch(
+            throw ModelGraphError.invalidGraph(
                 "with \(what) the model's activations exceed \(GraphBudget.maxActivationElements) values in all (ZKInfer's limit)")
         }
         let (w, o2) = work.addingReportingOverflow(nodeWork)
         guard !o2, w <= GraphBudget.maxWork else {
-            throw ModelGraphError.shapeMismatch("with \(what) one inference exceeds 2^36 multiply-adds (ZKInfer's limit)")
+            throw ModelGraphError.invalidGraph("with \(what) one inference exceeds 2^33 multiply-adds (ZKInfer's limit)")
         }
         (activationElements, work) = (a, w)
     }

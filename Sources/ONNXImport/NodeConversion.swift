@@ -223,6 +223,10 @@ extension GraphImport {
 
     /// Explicit pads from `pads` or `auto_pad` (static shapes make SAME computable here).
     func resolvePads(_ c: NodeContext, kernel: [Int], strides: [Int], dilations: [Int]) throws -> [Int] {
+        // SAME divides by the strides: check them (and the dilations) here, before the layer's own checks.
+        guard strides.allSatisfy({ $0 >= 1 }), dilations.allSatisfy({ $0 >= 1 }) else {
+            throw c.invalid("strides \(strides) and dilations \(dilations) must be at least 1")
+        }
         let mode = c.node.attribute("auto_pad")?.string ?? "NOTSET"
         switch mode {
         case "NOTSET", "":

@@ -227,6 +227,16 @@ struct NodeFormTests {
         }.contains("more than"))
         // A zero-sized result (a weight with no output rows).
         #expect(message { $0.floats("w", [4, 0], []); $0.node("MatMul", ["x", "w"], ["y"]) }.contains("no elements"))
+        // Work beyond the budget: a 100 × 65536 pooling window at each of 3072 positions (2^34 comparisons).
+        #expect(message {
+            $0.inputs = [("x", [1, 3, 32, 32])]
+            $0.node("MaxPool", ["x"], ["y"], [("kernel_shape", .ints([100, 65536])), ("auto_pad", .string("SAME_LOWER"))])
+        }.contains("multiply-adds"))
+        // SAME padding with a zero stride (was a division by zero).
+        #expect(message {
+            $0.inputs = [("x", [1, 1, 3, 3])]
+            $0.node("MaxPool", ["x"], ["y"], [("kernel_shape", .ints([2, 2])), ("strides", .ints([0, 1])), ("auto_pad", .string("SAME_UPPER"))])
+        }.contains("must be at least 1"))
         // Activations beyond the budget: a padded Conv whose output would hold 2^28 values.
         #expect(message {
             $0.inputs = [("x", [1, 1, 1, 1])]

@@ -6,6 +6,7 @@ and an expected.json without outputs: only the exit status is checked.
 """
 import json
 import os
+import random
 
 import numpy as np
 import onnx
@@ -93,6 +94,8 @@ def cases():
     out.append(("conv_on_rank_2", _one_node("Conv", ["x", "w"], initializers=[_init("w", np.ones((1, 1, 1, 1)))]), 4))
     conv_input = (1, 1, 3, 3)
     out.append(("conv_stride_zero", _one_node("Conv", ["x", "w"], {"strides": [0, 0]}, conv_input, [_init("w", np.ones((1, 1, 2, 2)))]), 9))
+    out.append(("conv_same_stride_zero", _one_node("Conv", ["x", "w"], {"strides": [2, 0], "auto_pad": "SAME_LOWER"}, conv_input, [_init("w", np.ones((1, 1, 2, 2)))]), 9))
+    out.append(("maxpool_same_stride_zero", _one_node("MaxPool", ["x"], {"kernel_shape": [2, 2], "strides": [0, 1], "auto_pad": "SAME_UPPER"}, conv_input), 9))
     out.append(("conv_kernel_larger_than_input", _one_node("Conv", ["x", "w"], None, conv_input, [_init("w", np.ones((1, 1, 5, 5)))]), 9))
     out.append(("conv_channel_mismatch", _one_node("Conv", ["x", "w"], None, conv_input, [_init("w", np.ones((1, 2, 2, 2)))]), 9))
     out.append(("conv_pads_negative", _one_node("Conv", ["x", "w"], {"pads": [-1, -1, -1, -1]}, conv_input, [_init("w", np.ones((1, 1, 2, 2)))]), 9))
@@ -189,6 +192,65 @@ def hostile_inputs():
         ("input_unknown_name", '{"z": [1, 2, 3, 4]}'),
         ("input_empty_object", "{}"),
     ]
+
+
+MUTATION_VALUES = [0, 1, -1, 2, -2, 3, 7, -7, 100, 65536, -65537, 2**31, -2**31, 2**62, -2**63]
+
+
+def mutated(model_bytes, rng):
+    """A node case's model with attribute values and initializer contents replaced by edge values (zeros,
+    negatives, huge ints, 1e30, NaN), or None when nothing was changed: semantic damage that the byte-level
+    cases above do not reach (the fuzzing that found the SAME-padding division by a zero stride)."""
+    model = onnx.ModelProto.FromString(model_bytes)
+    changed = False
+    for attribute in model.graph.node[0].attribute:
+        if rng.random() >= 0.6:
+            continue
+        if attribute.type == onnx.AttributeProto.INT:
+            attribute.i = rng.choice(MUTATION_VALUES)
+        elif attribute.type == onnx.AttributeProto.INTS:
+            count = len(attribute.ints) if rng.random() < 0.7 else rng.randrange(0, 7)
+            del attribute.ints[:]
+            attribute.ints.extend(rng.choice(MUTATION_VALUES) for _ in range(count))
+        elif attribute.type == onnx.AttributeProto.FLOAT:
+            attribute.f = rng.choice([0.0, -1.0, 1e30, float("nan"), float("inf"), 1e-30])
+        else:
+            continue
+        changed = True
+    for tensor in model.graph.initializer:
+        if rng.random() >= 0.4:
+            continue
+        array = numpy_helper.to_array(tensor)
+        if array.dtype.kind in "iu" and array.size:
+            array = np.array([rng.choice(MUTATION_VALUES) for _ in range(array.size)], np.int64).reshape(array.shape)
+        elif array.dtype.kind == "f":
+            with np.errstate(over="ignore", invalid="ignore"):
+                array = (array * rng.choice([0.0, -1.0, 1e30, 1e-30, 3e38])).astype(array.dtype)
+        tensor.CopyFrom(numpy_helper.from_array(array, tensor.name))
+        changed = True
+    return model.SerializeToString() if changed else None
+
+
+def write_mutations(root, node_folders, count, seed=20261204):
+    """`count` seeded mutations of the node cases' models (with their own inputs); returns manifest entries."""
+    rng = random.Random(seed)
+    entries = []
+    attempts = 0
+    while len(entries) < count and attempts < 10 * count:
+        attempts += 1
+        source = rng.choice(node_folders)
+        with open(os.path.join(root, source, "model.onnx"), "rb") as f:
+            data = mutated(f.read(), rng)
+        if data is None:
+            continue
+        name = f"hostile_mutated_{len(entries):03d}_{source}"
+        os.makedirs(os.path.join(root, name), exist_ok=True)
+        with open(os.path.join(root, name, "model.onnx"), "wb") as f:
+            f.write(data)
+        with open(os.path.join(root, source, "input.json"), "rb") as f, open(os.path.join(root, name, "input.json"), "wb") as g:
+            g.write(f.read())
+        entries.append({"name": name, "op": None, "opset": None, "folder": name, "kind": "hostile"})
+    return entries
 
 
 def write_all(root):

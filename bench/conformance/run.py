@@ -316,6 +316,7 @@ def main():
     parser.add_argument("--jobs", type=int, default=max(1, min(4, os.cpu_count() or 1)))
     parser.add_argument("--verbose", action="store_true", help="print every case's outcome")
     parser.add_argument("--no-prove", action="store_true", help="skip proving one case per operator")
+    parser.add_argument("--mutations", type=int, default=300, help="seeded attribute/initializer mutations of node cases")
     args = parser.parse_args()
 
     started = time.monotonic()
@@ -336,6 +337,7 @@ def main():
             warnings.append(f"{case.name}: {problem}")
         entries.append(entry)
     entries += hostile_cases.write_all(args.out)
+    entries += hostile_cases.write_mutations(args.out, [e["folder"] for e in entries if e["kind"] == "node"], args.mutations)
     if args.only:
         entries = [e for e in entries if args.only in e["name"]]
     generated = time.monotonic()
