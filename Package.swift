@@ -47,6 +47,12 @@ let package = Package(
             name: "KZG", dependencies: ["BN254", "FieldArithmetic", "Polynomials", "MSM", "Parallelism", "CryptoPrimitives"],
             swiftSettings: checkedSettings),
 
+        // Multilinear (monomial-basis) evaluation proofs over the same KZG SRS: Gemini. The committed-weight
+        // linear argument (docs/protocol.md §19) opens its weight polynomials with it.
+        .target(
+            name: "MultilinearKZG", dependencies: ["BN254", "FieldArithmetic", "MSM", "Transcript"],
+            swiftSettings: checkedSettings),
+
         // Arithmetization: columns, gates, copies, lookups, challenge columns, checker. No curves.
         .target(name: "ConstraintSystem", dependencies: ["FieldArithmetic"], swiftSettings: checkedSettings),
 
@@ -57,7 +63,11 @@ let package = Package(
         // Models: IR → ONNX import → fixed-point spec → direct (unproven) inference.
         .target(name: "ModelGraph", swiftSettings: checkedSettings),
         .target(name: "ONNXImport", dependencies: ["ModelGraph", "SystemSupport"], swiftSettings: checkedSettings),
-        .target(name: "Quantization", dependencies: ["ModelGraph", "SystemSupport"], swiftSettings: checkedSettings),
+        // The rounding rules, settings and input-file format: all `zkverify --input` needs to quantize an input.
+        .target(name: "FixedPointCore", dependencies: ["SystemSupport"], swiftSettings: checkedSettings),
+        .target(
+            name: "Quantization", dependencies: ["ModelGraph", "FixedPointCore", "SystemSupport"],
+            swiftSettings: checkedSettings),
         .target(name: "DirectInference", dependencies: ["Quantization", "SystemSupport"], swiftSettings: checkedSettings),
 
         // Compiler: model → circuit (gadgets, layout, witness from the direct path's trace, statistics).
@@ -88,7 +98,9 @@ let package = Package(
 
         // The verifying key's model description (scales, instance layout, hashes): written by the compiler's
         // pipeline, read by zkverify, which must not link the prover.
-        .target(name: "ModelMetadata", dependencies: ["PlonkVerifier", "FieldArithmetic"], swiftSettings: checkedSettings),
+        .target(
+            name: "ModelMetadata", dependencies: ["PlonkVerifier", "FieldArithmetic", "CryptoPrimitives"],
+            swiftSettings: checkedSettings),
         // Pipeline facade: circuit files, compile → setup → prove.
         .target(
             name: "ZKInferKit",
@@ -114,7 +126,7 @@ let package = Package(
             name: "zkverify",
             dependencies: [
                 "PlonkVerifier", "CommandLineSupport", "ConstraintSystem", "FieldArithmetic", "BN254", "CryptoPrimitives",
-                "ModelMetadata", "SystemSupport",
+                "KZG", "ModelMetadata", "FixedPointCore", "SystemSupport",
             ],
             swiftSettings: checkedSettings, linkerSettings: toolLinkerSettings),
         // Yardstick for benchmarks only: the plain C __int128 Montgomery multiplication the Swift
@@ -127,6 +139,7 @@ let package = Package(
             dependencies: [
                 "FieldArithmetic", "BN254", "CryptoPrimitives", "CommandLineSupport", "CYardstick", "CGMP",
                 "Parallelism", "Polynomials", "MSM", "KZG", "ConstraintSystem", "PlonkVerifier", "PlonkProver",
+                "MultilinearKZG", "Transcript",
             ],
             path: "bench/zkbench",
             swiftSettings: kernelSettings),
@@ -164,10 +177,24 @@ let package = Package(
                 "Transcript",
             ],
             exclude: ["Fixtures"]),
+        // Attacks through the real prover and verifier (issue 14): cheating witnesses, wrong round orders,
+        // zero knowledge, batch cancellation, boundary settings, public-value bounds, SRS trust, mutated files
+        // through `zkverify`. Each test cites the protocol sections it attacks.
+        .testTarget(
+            name: "AdversarialTests",
+            dependencies: [
+                "TestSupport", "ZKInferKit", "CircuitCompiler", "ModelMetadata",
+                "PlonkProver", "PlonkVerifier", "ConstraintSystem", "KZG", "MSM", "BN254", "FieldArithmetic", "Transcript",
+                "Polynomials", "Parallelism", "CryptoPrimitives", "ONNXImport", "DirectInference", "Quantization", "ModelGraph",
+            ]),
         .testTarget(name: "PolynomialsTests", dependencies: ["TestSupport", "Polynomials", "Parallelism", "FieldArithmetic"]),
         .testTarget(name: "MSMTests", dependencies: ["TestSupport", "MSM", "BN254", "Parallelism", "FieldArithmetic"]),
         .testTarget(
-            name: "KZGTests", dependencies: ["TestSupport", "KZG", "MSM", "Polynomials", "BN254", "FieldArithmetic", "Parallelism"],
+            name: "MultilinearKZGTests",
+            dependencies: ["TestSupport", "MultilinearKZG", "KZG", "MSM", "ConstraintSystem", "BN254", "FieldArithmetic", "Transcript"]),
+        .testTarget(
+            name: "KZGTests",
+            dependencies: ["TestSupport", "KZG", "MSM", "Polynomials", "BN254", "FieldArithmetic", "Parallelism", "CryptoPrimitives"],
             exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
