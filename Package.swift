@@ -159,7 +159,7 @@ let package = Package(
         .testTarget(name: "CommandLineSupportTests", dependencies: ["CommandLineSupport"]),
         .testTarget(name: "ConstraintSystemTests", dependencies: ["TestSupport", "ConstraintSystem", "FieldArithmetic"]),
         .testTarget(name: "ModelGraphTests", dependencies: ["ModelGraph"]),
-        .testTarget(name: "ONNXImportTests", dependencies: ["ONNXImport", "ModelGraph"]),
+        .testTarget(name: "ONNXImportTests", dependencies: ["ONNXImport", "ModelGraph", "DirectInference", "Quantization"], exclude: ["Fixtures"]),
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "ModelGraph"]),
         .testTarget(
             name: "DirectInferenceTests", dependencies: ["DirectInference", "Quantization", "ONNXImport", "ModelGraph"],
