@@ -23,9 +23,12 @@ deps:
 build: deps
 	$(SWIFT) build $(RELEASE)
 
+# The Swift tests, then the ONNX node-case conformance harness and crash test (bench/conformance/README.md),
+# which installs its pinned Python packages into bench/.venv-test on first use.
 test: deps
 	$(SWIFT) build $(RELEASE) -Xswiftc -enable-testing --build-tests
 	$(SWIFT) test $(RELEASE) -Xswiftc -enable-testing --skip-build
+	python3 bench/conformance/run.py --zkinfer $$($(SWIFT) build $(RELEASE) -Xswiftc -enable-testing --show-bin-path)/zkinfer
 
 # The main job on the default model: compile, development SRS (generated once, INSECURE), setup, prove, verify.
 DEMO_MODEL ?= circuits/mlp_tiny

@@ -47,6 +47,12 @@ let package = Package(
             name: "KZG", dependencies: ["BN254", "FieldArithmetic", "Polynomials", "MSM", "Parallelism", "CryptoPrimitives"],
             swiftSettings: checkedSettings),
 
+        // Multilinear (monomial-basis) evaluation proofs over the same KZG SRS: Gemini. The committed-weight
+        // linear argument (docs/protocol.md §19) opens its weight polynomials with it.
+        .target(
+            name: "MultilinearKZG", dependencies: ["BN254", "FieldArithmetic", "MSM", "Transcript"],
+            swiftSettings: checkedSettings),
+
         // Arithmetization: columns, gates, copies, lookups, challenge columns, checker. No curves.
         .target(name: "ConstraintSystem", dependencies: ["FieldArithmetic"], swiftSettings: checkedSettings),
 
@@ -57,7 +63,11 @@ let package = Package(
         // Models: IR → ONNX import → fixed-point spec → direct (unproven) inference.
         .target(name: "ModelGraph", swiftSettings: checkedSettings),
         .target(name: "ONNXImport", dependencies: ["ModelGraph", "SystemSupport"], swiftSettings: checkedSettings),
-        .target(name: "Quantization", dependencies: ["ModelGraph", "SystemSupport"], swiftSettings: checkedSettings),
+        // The rounding rules, settings and input-file format: all `zkverify --input` needs to quantize an input.
+        .target(name: "FixedPointCore", dependencies: ["SystemSupport"], swiftSettings: checkedSettings),
+        .target(
+            name: "Quantization", dependencies: ["ModelGraph", "FixedPointCore", "SystemSupport"],
+            swiftSettings: checkedSettings),
         .target(name: "DirectInference", dependencies: ["Quantization", "SystemSupport"], swiftSettings: checkedSettings),
 
         // Compiler: model → circuit (gadgets, layout, witness from the direct path's trace, statistics).
@@ -68,27 +78,32 @@ let package = Package(
 
         // Proof system. The verifier defines the protocol (transcript order, key and proof formats); the
         // prover depends on it, never the reverse, so `zkverify` links no prover code. The verifier reaches
-        // MSM, Polynomials and Parallelism through KZG (one target), though it only calls `msm` itself.
+        // MSM, Polynomials and Parallelism through KZG (one target), though it only calls `msm` itself. It
+        // links MultilinearKZG for `Gemini.verify` (protocol §19.5); `Gemini.prove` sits in the same small
+        // target, but no verifier code path calls it.
         .target(
             name: "Transcript", dependencies: ["CryptoPrimitives", "BN254", "FieldArithmetic"],
             swiftSettings: checkedSettings),
         .target(
             name: "PlonkVerifier",
             dependencies: [
-                "ConstraintSystem", "KZG", "MSM", "Parallelism", "Transcript", "BN254", "FieldArithmetic", "CryptoPrimitives",
+                "ConstraintSystem", "KZG", "MSM", "MultilinearKZG", "Parallelism", "Transcript", "BN254", "FieldArithmetic",
+                "CryptoPrimitives",
             ],
             swiftSettings: checkedSettings),
         .target(
             name: "PlonkProver",
             dependencies: [
-                "PlonkVerifier", "ConstraintSystem", "KZG", "MSM", "Polynomials", "Parallelism", "Transcript", "BN254",
-                "FieldArithmetic", "CryptoPrimitives",
+                "PlonkVerifier", "ConstraintSystem", "KZG", "MSM", "MultilinearKZG", "Polynomials", "Parallelism", "Transcript",
+                "BN254", "FieldArithmetic", "CryptoPrimitives",
             ],
             swiftSettings: checkedSettings),
 
         // The verifying key's model description (scales, instance layout, hashes): written by the compiler's
         // pipeline, read by zkverify, which must not link the prover.
-        .target(name: "ModelMetadata", dependencies: ["PlonkVerifier", "FieldArithmetic"], swiftSettings: checkedSettings),
+        .target(
+            name: "ModelMetadata", dependencies: ["PlonkVerifier", "FieldArithmetic", "CryptoPrimitives"],
+            swiftSettings: checkedSettings),
         // Pipeline facade: circuit files, compile → setup → prove.
         .target(
             name: "ZKInferKit",
@@ -114,7 +129,7 @@ let package = Package(
             name: "zkverify",
             dependencies: [
                 "PlonkVerifier", "CommandLineSupport", "ConstraintSystem", "FieldArithmetic", "BN254", "CryptoPrimitives",
-                "ModelMetadata", "SystemSupport",
+                "KZG", "ModelMetadata", "FixedPointCore", "SystemSupport",
             ],
             swiftSettings: checkedSettings, linkerSettings: toolLinkerSettings),
         // Yardstick for benchmarks only: the plain C __int128 Montgomery multiplication the Swift
@@ -127,12 +142,16 @@ let package = Package(
             dependencies: [
                 "FieldArithmetic", "BN254", "CryptoPrimitives", "CommandLineSupport", "CYardstick", "CGMP",
                 "Parallelism", "Polynomials", "MSM", "KZG", "ConstraintSystem", "PlonkVerifier", "PlonkProver",
+                "MultilinearKZG", "Transcript",
             ],
             path: "bench/zkbench",
             swiftSettings: kernelSettings),
 
-        // Tests. `TestSupport` holds what several test targets share (the seeded generator).
-        .target(name: "TestSupport", dependencies: ["FieldArithmetic"], path: "Tests/TestSupport", exclude: ["README.md"]),
+        // Tests. `TestSupport` holds what several test targets share (the seeded generator, the committed-fold
+        // test circuit).
+        .target(
+            name: "TestSupport", dependencies: ["FieldArithmetic", "ConstraintSystem"], path: "Tests/TestSupport",
+            exclude: ["README.md"]),
         .testTarget(name: "FieldArithmeticTests", dependencies: ["TestSupport", "FieldArithmetic"]),
         .testTarget(name: "CryptoPrimitivesTests", dependencies: ["CryptoPrimitives"]),
         .testTarget(
@@ -140,7 +159,7 @@ let package = Package(
         .testTarget(name: "CommandLineSupportTests", dependencies: ["CommandLineSupport"]),
         .testTarget(name: "ConstraintSystemTests", dependencies: ["TestSupport", "ConstraintSystem", "FieldArithmetic"]),
         .testTarget(name: "ModelGraphTests", dependencies: ["ModelGraph"]),
-        .testTarget(name: "ONNXImportTests", dependencies: ["ONNXImport", "ModelGraph"]),
+        .testTarget(name: "ONNXImportTests", dependencies: ["ONNXImport", "ModelGraph", "DirectInference", "Quantization"], exclude: ["Fixtures"]),
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "ModelGraph"]),
         .testTarget(
             name: "DirectInferenceTests", dependencies: ["DirectInference", "Quantization", "ONNXImport", "ModelGraph"],
@@ -150,13 +169,6 @@ let package = Package(
             dependencies: [
                 "ZKInferKit", "CircuitCompiler", "ModelMetadata", "PlonkProver", "PlonkVerifier", "KZG", "ONNXImport",
                 "DirectInference", "Quantization", "ModelGraph", "FieldArithmetic",
-            ]),
-        // Cheating witnesses through the real prover and verifier, one file per gadget.
-        .testTarget(
-            name: "AdversarialTests",
-            dependencies: [
-                "ZKInferKit", "CircuitCompiler", "PlonkProver", "PlonkVerifier", "KZG", "DirectInference", "Quantization",
-                "FieldArithmetic",
             ]),
         .testTarget(
             name: "CircuitCompilerTests",
@@ -171,10 +183,26 @@ let package = Package(
                 "Transcript",
             ],
             exclude: ["Fixtures"]),
+        // Attacks through the real prover and verifier (issue 14): cheating witnesses, wrong round orders,
+        // zero knowledge, batch cancellation, boundary settings, public-value bounds, SRS trust, mutated files
+        // through `zkverify`, and the committed linear relation's fold and weight opening (protocol §19). Each
+        // test cites the protocol sections it attacks.
+        .testTarget(
+            name: "AdversarialTests",
+            dependencies: [
+                "TestSupport", "ZKInferKit", "CircuitCompiler", "ModelMetadata",
+                "PlonkProver", "PlonkVerifier", "ConstraintSystem", "KZG", "MSM", "MultilinearKZG", "BN254", "FieldArithmetic",
+                "Transcript", "Polynomials", "Parallelism", "CryptoPrimitives", "ONNXImport", "DirectInference", "Quantization",
+                "ModelGraph",
+            ]),
         .testTarget(name: "PolynomialsTests", dependencies: ["TestSupport", "Polynomials", "Parallelism", "FieldArithmetic"]),
         .testTarget(name: "MSMTests", dependencies: ["TestSupport", "MSM", "BN254", "Parallelism", "FieldArithmetic"]),
         .testTarget(
-            name: "KZGTests", dependencies: ["TestSupport", "KZG", "MSM", "Polynomials", "BN254", "FieldArithmetic", "Parallelism"],
+            name: "MultilinearKZGTests",
+            dependencies: ["TestSupport", "MultilinearKZG", "KZG", "MSM", "ConstraintSystem", "BN254", "FieldArithmetic", "Transcript"]),
+        .testTarget(
+            name: "KZGTests",
+            dependencies: ["TestSupport", "KZG", "MSM", "Polynomials", "BN254", "FieldArithmetic", "Parallelism", "CryptoPrimitives"],
             exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]

@@ -16,6 +16,7 @@ public struct ConstraintSystemBuilder: Sendable {
     private var advicePhases: [Int] = []
     private var instanceNames: [String] = []
     private var instanceLengths: [Int] = []
+    private var instanceBits: [Int] = []
     private var fixedNames: [String] = []
     private var fixedValues: [[Fr]] = []
     private var challengeNames: [String] = []
@@ -25,6 +26,7 @@ public struct ConstraintSystemBuilder: Sendable {
     private var gates: [Gate] = []
     private var lookups: [LookupArgument] = []
     private var copies: [CopyConstraint] = []
+    private var linearRelation: LinearRelation?
     private var requiredRows = 0
     private var errors: [ConstraintSystemError] = []
 
@@ -40,12 +42,18 @@ public struct ConstraintSystemBuilder: Sendable {
         return AdviceColumn(index: adviceNames.count - 1)
     }
 
-    /// An instance column holding `length` public values at rows 0..<length.
-    public mutating func instanceColumn(_ name: String, length: Int) -> InstanceColumn {
+    /// An instance column holding `length` public values at rows 0..<length, each (read as a signed integer)
+    /// in [−2^(bits−1), 2^(bits−1)); `bits` = 0 leaves them unbounded (`PublicValueBound`, docs/protocol.md §10).
+    public mutating func instanceColumn(_ name: String, length: Int, bits: Int = 0) -> InstanceColumn {
         instanceNames.append(name)
         instanceLengths.append(max(length, 0))
-        if length < 0 { errors.append(.instanceOutOfRange(InstanceColumn(index: instanceNames.count - 1), row: length, length: 0)) }
-        return InstanceColumn(index: instanceNames.count - 1)
+        let column = InstanceColumn(index: instanceNames.count - 1)
+        if length < 0 { errors.append(.instanceOutOfRange(column, row: length, length: 0)) }
+        if !(0...PublicValueBound.maximumBits).contains(bits) {
+            errors.append(.invalidInstanceBound(column, bits: bits))
+        }
+        instanceBits.append(min(max(bits, 0), PublicValueBound.maximumBits))
+        return column
     }
 
     public mutating func fixedColumn(_ name: String) -> FixedColumn {
@@ -69,6 +77,27 @@ public struct ConstraintSystemBuilder: Sendable {
         challengeNames.append(name)
         challengePhases.append(afterPhase)
         return Challenge(index: challengeNames.count - 1)
+    }
+
+    /// The phase of a declared advice column or challenge (nil for a handle of another builder).
+    public func phase(of column: AdviceColumn) -> Int? {
+        advicePhases.indices.contains(column.index) ? advicePhases[column.index] : nil
+    }
+
+    public func phase(of challenge: Challenge) -> Int? {
+        challengePhases.indices.contains(challenge.index) ? challengePhases[challenge.index] : nil
+    }
+
+    // MARK: Committed linear relation (docs/protocol.md §19)
+
+    /// Gives the circuit its committed linear relation (at most one). `build` checks that its ρ and s are
+    /// declared challenges with phase(ρ) < phase(s). Gates read its claim Ω as `Expression.linearClaim`;
+    /// `CommittedRelationLayout` declares the columns and gates that tie it to cells.
+    public mutating func setLinearRelation(_ relation: LinearRelation) {
+        if linearRelation != nil {
+            errors.append(.invalidLinearRelation("a circuit carries at most one committed linear relation"))
+        }
+        linearRelation = relation
     }
 
     // MARK: Constraints
@@ -135,14 +164,20 @@ public struct ConstraintSystemBuilder: Sendable {
         for lookup in lookups { try validate(lookup) }
         for copy in copies { try validate(copy.left); try validate(copy.right) }
         try validateSegments()
+        try validateLinearRelation()
 
         let needed = rowsNeeded()
-        let minimum = Circuit.minimumLog2Rows(forRows: needed)
+        // The weight blocks are committed against [τ^0 … τ^(M·N − 1)]₁: the circuit's n powers must hold them.
+        let minimum = max(Circuit.minimumLog2Rows(forRows: needed), linearRelation?.shape.openingVariables ?? 0)
         let k = log2Rows ?? minimum
         guard Circuit.supportedLog2Rows.contains(k) else {
             throw ConstraintSystemError.unsupportedSize(log2Rows: k, supported: Circuit.supportedLog2Rows)
         }
         let usable = (1 << k) - Circuit.reservedRows
+        if let shape = linearRelation?.shape, shape.openingVariables > k {
+            throw ConstraintSystemError.invalidLinearRelation(
+                "blocks of 2^\(shape.openingVariables) weights need at least 2^\(shape.openingVariables) rows; use log2 rows ≥ \(minimum)")
+        }
         guard needed <= usable else {
             throw ConstraintSystemError.tooManyRows(
                 rowsNeeded: needed, log2Rows: k, usableRows: usable, reservedRows: Circuit.reservedRows,
@@ -151,11 +186,11 @@ public struct ConstraintSystemBuilder: Sendable {
         let paddedFixed = fixedValues.map { $0 + repeatElement(Fr.zero, count: usable - $0.count) }
         return Circuit(
             log2Rows: k, rowsUsed: needed, adviceNames: adviceNames, advicePhases: advicePhases,
-            instanceNames: instanceNames, instanceLengths: instanceLengths, fixedNames: fixedNames,
-            fixedValues: paddedFixed, challengeNames: challengeNames, challengePhases: challengePhases,
+            instanceNames: instanceNames, instanceLengths: instanceLengths, instanceBits: instanceBits,
+            fixedNames: fixedNames, fixedValues: paddedFixed, challengeNames: challengeNames, challengePhases: challengePhases,
             challengeColumnNames: challengeColumnNames,
             challengeSegments: segments.map { $0.sorted { $0.startRow < $1.startRow } },
-            gates: gates, lookups: lookups, copies: copies)
+            gates: gates, lookups: lookups, copies: copies, linearRelation: linearRelation)
     }
 
     /// Usable rows the circuit needs: every row it touches, and for a gate or lookup that reads the next
@@ -234,6 +269,22 @@ public struct ConstraintSystemBuilder: Sendable {
                 throw ConstraintSystemError.instanceOutOfRange(
                     InstanceColumn(index: cell.column.index), row: cell.row, length: length)
             }
+        }
+    }
+
+    private func validateLinearRelation() throws {
+        let usesClaim = gates.contains { $0.constraints.contains(where: \.usesLinearClaim) }
+            || lookups.contains { $0.inputs.contains(where: \.usesLinearClaim) }
+        guard let shape = linearRelation?.shape else {
+            if usesClaim { throw ConstraintSystemError.invalidLinearRelation("a constraint reads Ω but the circuit has no linear relation") }
+            return
+        }
+        guard let rhoPhase = phase(of: shape.rho), let sPhase = phase(of: shape.s) else {
+            throw ConstraintSystemError.invalidLinearRelation("ρ and s must be challenges declared by this circuit")
+        }
+        guard rhoPhase < sPhase else {
+            throw ConstraintSystemError.invalidLinearRelation(
+                "s (phase \(sPhase)) must be drawn after ρ (phase \(rhoPhase)) and the fold vector that depends on ρ")
         }
     }
 

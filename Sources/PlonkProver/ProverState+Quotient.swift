@@ -10,7 +10,8 @@ import Polynomials
 /// `Numerator.evaluate` the verifier runs at ζ), divided by Z_H, interpolated, split into D − 1 chunks
 /// and blinded.
 extension ProverState {
-    func commitQuotient() throws -> [G1Affine] {
+    /// Fills `quotientChunks`, the D − 1 blinded chunks h'_i (§7); the caller commits them.
+    func computeQuotient() throws {
         let d = c.quotientDegree
         var extraLog = 0
         while (1 << extraLog) < d { extraLog += 1 }
@@ -69,7 +70,8 @@ extension ProverState {
         // N on the coset, block by block.
         var deltaPowers = [Fr.one]
         for _ in 0..<max(0, c.permutationColumns.count - 1) { deltaPowers.append(deltaPowers.last! * Fr.multiplicativeGenerator) }
-        let scalars = Numerator.Scalars(challenges: rho, theta: theta, beta: beta, gamma: gamma, alpha: alpha)
+        let scalars = Numerator.Scalars(
+            challenges: rho, theta: theta, beta: beta, gamma: gamma, alpha: alpha, linearClaim: linearClaim)
         var numerator = [Fr](repeating: .zero, count: size)
         let circuit = c
         let shift = extended.cosetShift
@@ -119,6 +121,5 @@ extension ProverState {
             if i > 0 { coefficients[0] -= blinds[i - 1] }
             return Polynomial(coefficients: coefficients)
         }
-        return commitCoefficients(quotientChunks)
     }
 }

@@ -21,7 +21,15 @@ final class ProverState {
     let blindingBases: SharedBasesCombination
 
     var rho: [Fr]
-    var theta = Fr.zero, beta = Fr.zero, gamma = Fr.zero, alpha = Fr.zero, zeta = Fr.zero, v = Fr.zero
+    var theta = Fr.zero, beta = Fr.zero, gamma = Fr.zero, alpha = Fr.zero, zeta = Fr.zero, v = Fr.zero, mu = Fr.zero
+    var eta = Fr.zero
+
+    /// The committed linear relation (§19.5–§19.6), after the advice phases: Ω, and with committed blocks
+    /// v_com, the combined block vector f = Σ c_b·k_b and the opening point.
+    var linearClaim = Fr.zero
+    var committedValue: Fr?
+    var combinedWeights: [Fr] = []
+    var weightPoint: [Fr] = []
 
     /// Values on all n rows.
     var advice: [[Fr]]
@@ -41,6 +49,12 @@ final class ProverState {
     var multiplicityPolynomials: [Polynomial] = []
     var runningSumPolynomials: [Polynomial] = []
     var quotientChunks: [Polynomial] = []
+
+    /// The evaluations the proof claims (§13.1 items 1–5, then 6–9) and the two opening proofs.
+    var claimedAtZeta: [Fr] = []
+    var claimedAtOmegaZeta: [Fr] = []
+    var openingAtZeta = G1Affine.infinity
+    var openingAtOmegaZeta = G1Affine.infinity
 
     init(key: ProvingKey, randomness: ProverRandomness, timings: ProverTimings, publicValues: [[Fr]]) {
         self.key = key
@@ -123,7 +137,7 @@ final class ProverState {
     func evaluate(_ e: Expression, row: Int) -> Fr {
         e.evaluate(
             query: { q in self.cell(q.column, q.rotation == .current ? row : row + 1) },
-            challenge: { self.rho[$0.index] })
+            challenge: { self.rho[$0.index] }, linearClaim: linearClaim)
     }
 
     // MARK: Advice phases

@@ -23,6 +23,9 @@ public enum ProtocolTranscript {
         public static let v = "v"
         public static let opening = "opening"
         public static let mu = "mu"
+        /// v_com (§19.6), and the weight merging the Gemini pairing equation into §13.3's (§19.5).
+        public static let committedValue = "vcom"
+        public static let eta = "eta"
     }
 
     /// Round 0: the key fingerprint, then each instance column's values (an empty string for length 0).
@@ -35,11 +38,12 @@ public enum ProtocolTranscript {
 
     /// Advice commitments of one phase, in index order, then that phase's challenges in index order.
     /// `commitments` pairs each advice column index of the phase with its commitment.
+    /// (`skipping`: test-only, a challenge already squeezed earlier — `Order.sBeforeFoldVector`.)
     public static func advicePhase(
-        _ t: inout Transcript, phase: Int, commitments: [G1Affine], circuit: VerifierCircuit
+        _ t: inout Transcript, phase: Int, commitments: [G1Affine], circuit: VerifierCircuit, skipping: Int? = nil
     ) -> [(index: Int, value: Fr)] {
         for c in commitments { t.absorb(Label.advice, point: c) }
-        return circuit.challengePhases.indices.filter { circuit.challengePhases[$0] == phase }.map {
+        return circuit.challengePhases.indices.filter { circuit.challengePhases[$0] == phase && $0 != skipping }.map {
             (index: $0, value: t.squeeze(Label.challenge))
         }
     }
@@ -49,20 +53,45 @@ public enum ProtocolTranscript {
         public var rho: [Fr] = []
         public var theta = Fr.zero, beta = Fr.zero, gamma = Fr.zero, alpha = Fr.zero
         public var zeta = Fr.zero, v = Fr.zero, mu = Fr.zero
+        /// Drawn only with a weight opening (§19.5), after it.
+        public var eta = Fr.zero
         public init() {}
     }
 
-    /// The round order. Only `.protocol` is ever used outside tests; the other exists so a test can show
-    /// what goes wrong when a challenge is drawn before a commitment it must follow (§16.2).
-    @_spi(Testing) public enum Order: Sendable {
+    /// The round order. Only `.protocol` is ever used outside tests; the others exist so that a test can show
+    /// what goes wrong when a challenge is drawn before a commitment it must follow (§16.2): each squeezes one
+    /// challenge (or group) earlier, before the items named, and leaves every other step in place.
+    @_spi(Testing) public enum Order: Sendable, CaseIterable {
         case `protocol`
+        /// Every ρ_j squeezed right after round 0, before any advice is absorbed: advice may depend on ρ.
+        case rhoBeforeAdvice
+        /// θ squeezed right after round 0, before any advice: lookup inputs may be chosen knowing θ.
+        case thetaBeforeAdvice
         /// β and γ squeezed before the multiplicities are absorbed: the prover then picks m knowing β.
         case betaBeforeMultiplicities
+        /// α squeezed before the accumulators z, π_j, φ_l are absorbed.
+        case alphaBeforeAccumulators
+        /// ζ squeezed before the quotient chunks are absorbed.
+        case zetaBeforeQuotient
+        /// v squeezed before the evaluations are absorbed.
+        case vBeforeEvaluations
+        /// μ squeezed before the two opening proofs are absorbed.
+        case muBeforeOpenings
+        /// The committed relation's s (§19.4) squeezed right before the advice of its own phase — the fold
+        /// vector u — is absorbed: u may then be chosen knowing s.
+        case sBeforeFoldVector
     }
 
     /// The verifier's side: replays every round with the proof's values. Items are absorbed as the
     /// proof's own bytes (the decoder checked they are canonical, so they equal the re-encoded values).
     static func replay(key: VerifyingKey, publicValues: [[Fr]], proof: Proof, order: Order = .protocol) -> Challenges {
+        replayThroughOpenings(key: key, publicValues: publicValues, proof: proof, order: order).challenges
+    }
+
+    /// Every round up to μ (§5), and the transcript there: the weight opening continues it (§19.5).
+    static func replayThroughOpenings(
+        key: VerifyingKey, publicValues: [[Fr]], proof: Proof, order: Order = .protocol
+    ) -> (challenges: Challenges, transcript: Transcript) {
         let c = key.circuit
         let body = proof.decodedBody ?? proof.encoded
         var offset = 0
@@ -73,13 +102,22 @@ public enum ProtocolTranscript {
         var t = begin(fingerprint: key.fingerprint, publicValues: publicValues)
         var ch = Challenges()
         ch.rho = [Fr](repeating: .zero, count: c.challengeNames.count)
+        if order == .rhoBeforeAdvice {
+            for (index, _) in earlyChallengeOrder(c) { ch.rho[index] = t.squeeze(Label.challenge) }
+        }
+        if order == .thetaBeforeAdvice { ch.theta = t.squeeze(Label.theta) }
+        let early = order == .sBeforeFoldVector ? c.linearRelationShape?.s.index : nil
         for phase in key.derived.phases {
+            if let s = early, c.challengePhases[s] == phase { ch.rho[s] = t.squeeze(Label.challenge) }
             for _ in 0..<c.advicePhases.filter({ $0 == phase }).count { t.absorb(Label.advice, item()) }
-            for index in c.challengePhases.indices where c.challengePhases[index] == phase {
+            guard order != .rhoBeforeAdvice else { continue }
+            for index in c.challengePhases.indices where c.challengePhases[index] == phase && index != early {
                 ch.rho[index] = t.squeeze(Label.challenge)
             }
         }
-        ch.theta = t.squeeze(Label.theta)
+        // §19.6: v_com, after the last advice phase's challenges (ρ and s), before θ.
+        if c.hasWeightOpening { t.absorb(Label.committedValue, item()) }
+        if order != .thetaBeforeAdvice { ch.theta = t.squeeze(Label.theta) }
         let multiplicities = (0..<proof.multiplicities.count).map { _ in item() }
         if order == .betaBeforeMultiplicities {
             ch.beta = t.squeeze(Label.beta)
@@ -90,18 +128,29 @@ public enum ProtocolTranscript {
             ch.beta = t.squeeze(Label.beta)
             ch.gamma = t.squeeze(Label.gamma)
         }
+        if order == .alphaBeforeAccumulators { ch.alpha = t.squeeze(Label.alpha) }
         for _ in proof.permutation { t.absorb(Label.permutation, item()) }
         for _ in proof.runningSums { t.absorb(Label.logUp, item()) }
-        ch.alpha = t.squeeze(Label.alpha)
+        if order != .alphaBeforeAccumulators { ch.alpha = t.squeeze(Label.alpha) }
+        if order == .zetaBeforeQuotient { ch.zeta = t.squeeze(Label.zeta) }
         for _ in proof.quotient { t.absorb(Label.quotient, item()) }
-        ch.zeta = t.squeeze(Label.zeta)
+        if order != .zetaBeforeQuotient { ch.zeta = t.squeeze(Label.zeta) }
+        if order == .vBeforeEvaluations { ch.v = t.squeeze(Label.v) }
         for _ in 0..<(proof.evaluationsAtZeta.count + proof.evaluationsAtOmegaZeta.count) {
             t.absorb(Label.evaluation, item())
         }
-        ch.v = t.squeeze(Label.v)
+        if order != .vBeforeEvaluations { ch.v = t.squeeze(Label.v) }
+        if order == .muBeforeOpenings { ch.mu = t.squeeze(Label.mu) }
         t.absorb(Label.opening, item())
         t.absorb(Label.opening, item())
-        ch.mu = t.squeeze(Label.mu)
-        return ch
+        if order != .muBeforeOpenings { ch.mu = t.squeeze(Label.mu) }
+        return (ch, t)
+    }
+
+    /// Test-only (`Order.rhoBeforeAdvice`): the challenges in the order they are squeezed when all are drawn
+    /// early — by phase, then by index, as the protocol would draw them.
+    @_spi(Testing) public static func earlyChallengeOrder(_ c: VerifierCircuit) -> [(index: Int, phase: Int)] {
+        c.challengePhases.enumerated().map { (index: $0.offset, phase: $0.element) }
+            .sorted { ($0.phase, $0.index) < ($1.phase, $1.index) }
     }
 }

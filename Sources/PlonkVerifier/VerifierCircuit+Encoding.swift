@@ -19,9 +19,10 @@ extension VerifierCircuit {
             w.count(phase)
         }
         w.count(instanceNames.count)
-        for (name, length) in zip(instanceNames, instanceLengths) {
-            w.string(name)
-            w.count(length)
+        for i in instanceNames.indices {
+            w.string(instanceNames[i])
+            w.count(instanceLengths[i])
+            w.count(instanceBits[i])
         }
         w.count(fixedNames.count)
         for name in fixedNames { w.string(name) }
@@ -112,6 +113,8 @@ extension VerifierCircuit {
         case .challenge(let c):
             w.u8(2)
             w.count(c.index)
+        case .linearClaim:
+            w.u8(linearClaimTag)
         case .sum(let a, let b):
             w.u8(3)
             try encode(a, into: &w, depth: depth + 1)
@@ -143,10 +146,11 @@ extension VerifierCircuit {
             adviceNames.append(try r.string("advice name"))
             advicePhases.append(try phase(&r))
         }
-        var instanceNames: [String] = [], instanceLengths: [Int] = []
+        var instanceNames: [String] = [], instanceLengths: [Int] = [], instanceBits: [Int] = []
         for _ in 0..<(try r.count("instance columns", limit: 1 << 16)) {
             instanceNames.append(try r.string("instance name"))
             instanceLengths.append(try r.count("instance length", limit: usable))
+            instanceBits.append(try r.count("instance bound bits", limit: PublicValueBound.maximumBits))
         }
         var fixedNames: [String] = []
         for _ in 0..<(try r.count("fixed columns", limit: 1 << 16)) { fixedNames.append(try r.string("fixed name")) }
@@ -218,9 +222,9 @@ extension VerifierCircuit {
         }
         return VerifierCircuit(
             log2Rows: log2Rows, adviceNames: adviceNames, advicePhases: advicePhases, instanceNames: instanceNames,
-            instanceLengths: instanceLengths, fixedNames: fixedNames, challengeNames: challengeNames,
-            challengePhases: challengePhases, challengeColumnNames: challengeColumnNames, challengeSegments: segments,
-            gates: gates, lookups: lookups, permutationColumns: permutation)
+            instanceLengths: instanceLengths, instanceBits: instanceBits, fixedNames: fixedNames,
+            challengeNames: challengeNames, challengePhases: challengePhases, challengeColumnNames: challengeColumnNames,
+            challengeSegments: segments, gates: gates, lookups: lookups, permutationColumns: permutation)
     }
 
     struct ColumnCounts {
@@ -331,6 +335,7 @@ extension VerifierCircuit {
         case 6:
             let c = try r.scalar("scale")
             return .scaled(try decodeExpression(&r, counts: counts, depth: depth + 1, nodes: &nodes), c)
+        case linearClaimTag: return .linearClaim  // only with a relation: checked with the key's relation section
         default: throw r.fail("expression tag \(tag)")
         }
     }

@@ -13,6 +13,8 @@ public struct VerifierCircuit: Sendable, Equatable, CircuitShape {
     public let advicePhases: [Int]
     public let instanceNames: [String]
     public let instanceLengths: [Int]
+    /// Bound of each instance column in bits (0 = unbounded), checked before any algebra (§15 step 1).
+    public let instanceBits: [Int]
     public let fixedNames: [String]
     public let challengeNames: [String]
     public let challengePhases: [Int]
@@ -22,6 +24,9 @@ public struct VerifierCircuit: Sendable, Equatable, CircuitShape {
     public let lookups: [LookupArgument]
     /// Columns of the permutation argument, advice then instance then fixed, each by index (§2).
     public let permutationColumns: [Column]
+    /// The committed linear relation's terms and block sizes (§19; no weights): the verifying key's
+    /// optional section (VerifierCircuit+LinearRelation.swift).
+    public let linearRelationShape: LinearRelationShape?
 
     public init(_ circuit: Circuit) {
         log2Rows = circuit.log2Rows
@@ -29,6 +34,7 @@ public struct VerifierCircuit: Sendable, Equatable, CircuitShape {
         advicePhases = circuit.advicePhases
         instanceNames = circuit.instanceNames
         instanceLengths = circuit.instanceLengths
+        instanceBits = circuit.instanceBits
         fixedNames = circuit.fixedNames
         challengeNames = circuit.challengeNames
         challengePhases = circuit.challengePhases
@@ -37,18 +43,21 @@ public struct VerifierCircuit: Sendable, Equatable, CircuitShape {
         gates = circuit.gates
         lookups = circuit.lookups
         permutationColumns = circuit.permutationColumns
+        linearRelationShape = circuit.linearRelationShape
     }
 
     init(
         log2Rows: Int, adviceNames: [String], advicePhases: [Int], instanceNames: [String], instanceLengths: [Int],
-        fixedNames: [String], challengeNames: [String], challengePhases: [Int], challengeColumnNames: [String],
-        challengeSegments: [[ChallengeSegment]], gates: [Gate], lookups: [LookupArgument], permutationColumns: [Column]
+        instanceBits: [Int], fixedNames: [String], challengeNames: [String], challengePhases: [Int],
+        challengeColumnNames: [String], challengeSegments: [[ChallengeSegment]], gates: [Gate], lookups: [LookupArgument],
+        permutationColumns: [Column], linearRelationShape: LinearRelationShape? = nil
     ) {
         self.log2Rows = log2Rows
         self.adviceNames = adviceNames
         self.advicePhases = advicePhases
         self.instanceNames = instanceNames
         self.instanceLengths = instanceLengths
+        self.instanceBits = instanceBits
         self.fixedNames = fixedNames
         self.challengeNames = challengeNames
         self.challengePhases = challengePhases
@@ -57,6 +66,17 @@ public struct VerifierCircuit: Sendable, Equatable, CircuitShape {
         self.gates = gates
         self.lookups = lookups
         self.permutationColumns = permutationColumns
+        self.linearRelationShape = linearRelationShape
+    }
+
+    /// Test-only (internal, reached through `@testable import`): the same circuit with other public-value
+    /// bounds (e.g. out of range, to test the decoder).
+    func withInstanceBits(_ bits: [Int]) -> VerifierCircuit {
+        VerifierCircuit(
+            log2Rows: log2Rows, adviceNames: adviceNames, advicePhases: advicePhases, instanceNames: instanceNames,
+            instanceLengths: instanceLengths, instanceBits: bits, fixedNames: fixedNames, challengeNames: challengeNames,
+            challengePhases: challengePhases, challengeColumnNames: challengeColumnNames,
+            challengeSegments: challengeSegments, gates: gates, lookups: lookups, permutationColumns: permutationColumns)
     }
 
     // Layout, degrees, chunks and queries: `CircuitShape`.
@@ -77,6 +97,9 @@ public struct VerifierCircuit: Sendable, Equatable, CircuitShape {
         adviceCount + 2 * lookups.count + permutationChunks + quotientChunks + 2
     }
 
-    /// Bytes of the proof body: 32 per compressed point and per scalar.
-    public var proofBodyBytes: Int { 32 * (proofCommitments + evaluationsAtZeta + evaluationsAtOmegaZeta) }
+    /// Bytes of the proof body: 32 per compressed point and per scalar, with the committed relation's v_com
+    /// and Gemini proof when it has blocks (§14).
+    public var proofBodyBytes: Int {
+        32 * (proofCommitments + evaluationsAtZeta + evaluationsAtOmegaZeta + weightOpeningPoints + weightOpeningScalars)
+    }
 }

@@ -8,7 +8,8 @@ public struct QuantizedNode: Sendable {
     public var weights: [Int64] = []
     /// Biases at scale 2^(s+w), added into the accumulator before the rescale.
     public var bias: [Int64] = []
-    /// Add/Sub/Sum: each constant operand at scale 2^s broadcast to the output shape (nil for activations).
+    /// Add/Sub/Sum: each constant operand at scale 2^s broadcast to the output shape; Concat: each constant
+    /// operand at scale 2^s in its own shape (nil for activations).
     public var constantOperands: [[Int64]?] = []
     /// k of the rescale that follows the accumulator (0: none).
     public var shift = 0

@@ -36,7 +36,7 @@ enum CompilerCommandSupport {
         } catch let error as CompilerError {
             switch error {
             // An operator the circuit cannot prove is unsupported input (exit 2); a circuit too large is a "no" (1).
-            case .tooLarge: throw CommandFailure.rejected(error.description)
+            case .tooLarge, .tooWide: throw CommandFailure.rejected(error.description)
             default: throw CommandFailure.malformedInput(error.description)
             }
         }

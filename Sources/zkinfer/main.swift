@@ -7,11 +7,13 @@ let root = Command(
         VersionCommand.command,
         SelfCheckCommand.command,
         CheckCommand.command,
+        OperatorsCommand.command,
         RunCommand.command,
         CalibrateCommand.command,
         StatsCommand.command,
         CompileCommand.command,
         SetupCommand.command,
+        VerifyKeyCommand.command,
         ProveCommand.command,
         ParamsCommand.command,
     ])

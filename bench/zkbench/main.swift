@@ -12,6 +12,8 @@ let root = Command(
         KZGBenchmark.command,
         SRSBenchmark.command,
         PlonkBenchmark.command,
+        LinearArgumentBenchmark.command,
+        CommittedRelationBenchmark.command,
     ])
 
 CommandLineTool.main(root)

@@ -15,7 +15,9 @@ extension MovementOp: IntegerKernel {
             var result: [Int64] = []
             result.reserveCapacity(c.outputShape.reduce(1, *))
             for run in Layout.concatRuns(shapes: node.inputs.map { graph.values[$0].shape }, axis: axis) {
-                result.append(contentsOf: c.values[node.inputs[run.input]][run.start..<run.start + run.length])
+                // A constant operand holds Q_s(c) (spec §5); an activation its values.
+                let source = c.q.constantOperands[run.input] ?? c.values[node.inputs[run.input]]
+                result.append(contentsOf: source[run.start..<run.start + run.length])
             }
             return result
         case .gatherAxes(let gather):

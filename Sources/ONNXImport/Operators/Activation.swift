@@ -44,7 +44,7 @@ enum ActivationImport {
         }
         if let l = lower, l <= -3.4e38 { lower = nil }
         if let u = upper, u >= 3.4e38 { upper = nil }
-        if let l = lower, let u = upper, l > u { throw c.invalid("min \(l) exceeds max \(u)") }
+        // min > max is allowed: ONNX then sets every element to max, which min(max(x, lo), hi) does.
         try g.add(c, .clip(lower: lower, upper: upper), [0])
     }
 

@@ -89,6 +89,10 @@ enum ConvolutionImport {
     /// computable here). SAME_UPPER puts the odd unit at the end, SAME_LOWER at the beginning.
     static func resolvePads(_ c: NodeContext, inputShape shape: [Int], kernel: [Int], strides: [Int], dilations: [Int]) throws -> [Int] {
         let rank = kernel.count
+        // SAME divides by the strides: check them (and the dilations) here, before the layer's own checks.
+        guard strides.allSatisfy({ $0 >= 1 }), dilations.allSatisfy({ $0 >= 1 }) else {
+            throw c.invalid("strides \(strides) and dilations \(dilations) must be at least 1")
+        }
         let mode = c.node.attribute("auto_pad")?.string ?? "NOTSET"
         switch mode {
         case "NOTSET", "":

@@ -4,7 +4,7 @@ import ModelGraph
 /// Resize/Upsample (nearest) → `movement`; Identity and Dropout vanish.
 enum MovementImport {
     static let converters: [String: Converter] = [
-        "Identity": passThrough, "Dropout": passThrough,
+        "Identity": passThrough, "Dropout": dropout,
         "Flatten": reshape, "Reshape": reshape, "Squeeze": reshape, "Unsqueeze": reshape,
         "Transpose": transpose, "Concat": concat,
         "Pad": AxisGatherImport.pad, "Slice": AxisGatherImport.slice, "Expand": AxisGatherImport.expand,
@@ -15,6 +15,26 @@ enum MovementImport {
         try g.extraOutputsUnused(c, "mask")
         guard let slot = c.input(0) else { throw c.invalid("missing input") }
         g.slots[c.node.outputs[0]] = slot
+    }
+
+    /// Dropout is the identity in inference. In training mode (the `training_mode` input, opset 12 and later)
+    /// it draws a random mask, which is refused unless the ratio is 0.
+    static func dropout(_ g: inout GraphImport, _ c: NodeContext) throws {
+        try checkInferenceDropout(c)
+        try passThrough(&g, c)
+    }
+
+    static func checkInferenceDropout(_ c: NodeContext) throws {
+        guard c.opset >= 12, let mode = c.input(2) else { return }
+        guard case .constant(let flag) = mode else {
+            throw Unsupported(reason: "training_mode is computed", suggestion: "export in inference mode (model.eval())")
+        }
+        guard flag.tensor.values.contains(where: { $0 != 0 }) else { return }
+        let ratio = try c.optionalConstant(1, "ratio")?.tensor.values.first ?? 0.5
+        if ratio != 0 {
+            throw Unsupported(reason: "training-mode Dropout (ratio \(ratio)) draws a random mask",
+                              suggestion: "export in inference mode (model.eval())")
+        }
     }
 
     static func reshape(_ g: inout GraphImport, _ c: NodeContext) throws {

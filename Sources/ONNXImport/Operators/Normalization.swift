@@ -4,14 +4,33 @@ import ModelGraph
 enum NormalizationImport {
     static let converters: [String: Converter] = ["Softmax": softmax, "BatchNormalization": batchNormalization]
 
+    /// Softmax over `axis`, as the last-axis softmax of docs/fixed-point.md §7 between data movements (which cost
+    /// nothing in a circuit). Opset 13 and later: over that one axis, so the axis is transposed to the end and back.
+    /// Before 13: over the input coerced to 2-D at the axis ([∏ dims before, ∏ dims from it]), so the tensor is
+    /// reshaped to that and back.
     static func softmax(_ g: inout GraphImport, _ c: NodeContext) throws {
-        let rank = try g.shape(c, 0).count
+        let shape = try g.shape(c, 0)
+        let rank = shape.count
         let axis = try ShapeOps.normalizeAxis(try c.int("axis", default: c.opset >= 13 ? -1 : 1), rank: rank, c)
-        guard axis == rank - 1 else {
-            throw Unsupported(reason: "softmax over axis \(axis) of a rank-\(rank) tensor; only the last axis is supported",
-                              suggestion: "transpose so the softmax axis is last")
+        guard axis != rank - 1 else { try g.add(c, .softmax, [0]); return }
+        let output = c.node.outputs[0]
+        var x = try g.graphValue(try c.firstInput(), name: c.node.inputs[0])
+        let before: LayerOperation, after: LayerOperation
+        if c.opset >= 13 {
+            var perm = Array(0..<rank)
+            perm.remove(at: axis)
+            perm.append(axis)
+            var inverse = [Int](repeating: 0, count: rank)
+            for (position, source) in perm.enumerated() { inverse[source] = position }
+            (before, after) = (.transpose(perm), .transpose(inverse))
+        } else {
+            (before, after) = (.reshape([shape[..<axis].reduce(1, *), shape[axis...].reduce(1, *)]), .reshape(shape))
         }
-        try g.add(c, .softmax, [0])
+        x = try g.builder.addNode(name: c.name + "/axis", sourceOp: c.op, operation: before, inputs: [x], outputName: output + "/axis")
+        let softmax = try g.builder.addNode(name: c.name, sourceOp: c.op, operation: .softmax, inputs: [x],
+                                            outputName: output + "/softmax")
+        g.slots[output] = .value(try g.builder.addNode(name: c.name + "/back", sourceOp: c.op, operation: after, inputs: [softmax],
+                                                       outputName: output))
     }
 
     /// y = (x − mean)/√(var + ε)·scale + bias = x·a + b per channel. Folded into the producing Conv or

@@ -59,7 +59,7 @@ extension ActivationOp: CircuitLowering {
         for i in 0..<x.count { try emit(i, [(x[i], weight)], 0) }
     }
 
-    func wiringElements(_ node: Node, graph: ModelGraph, elements: [[ElementSource]]) -> [ElementSource] {
+    func wiringElements(_ node: Node, _ q: QuantizedNode, graph: ModelGraph, elements: [[ElementSource]]) -> [ElementSource] {
         isWiring(node, graph: graph) ? elements[node.inputs[0]] : []
     }
 }

@@ -21,7 +21,7 @@ protocol CircuitLowering {
     /// A standalone gadget's ports: which element (value id, flat position) port `port` of lane `index` receives.
     func ports(_ node: Node, graph: ModelGraph) -> (_ index: Int, _ port: Int) -> (ValueID, Int)
     /// A wiring node's elements.
-    func wiringElements(_ node: Node, graph: ModelGraph, elements: [[ElementSource]]) -> [ElementSource]
+    func wiringElements(_ node: Node, _ q: QuantizedNode, graph: ModelGraph, elements: [[ElementSource]]) -> [ElementSource]
     /// Non-zero fold entries of a node with receiving lanes of group `group` (see `ModelStatistics`).
     func foldEntries(_ node: Node, graph: ModelGraph, plan: CircuitPlan, group: Int) -> Int
 }
@@ -43,7 +43,7 @@ extension CircuitLowering {
         return { index, _ in (input, index) }
     }
 
-    func wiringElements(_ node: Node, graph: ModelGraph, elements: [[ElementSource]]) -> [ElementSource] { [] }
+    func wiringElements(_ node: Node, _ q: QuantizedNode, graph: ModelGraph, elements: [[ElementSource]]) -> [ElementSource] { [] }
 
     /// A standalone gadget: each port's equation has the element it receives (weight 1) and the −1.
     func foldEntries(_ node: Node, graph: ModelGraph, plan: CircuitPlan, group: Int) -> Int {

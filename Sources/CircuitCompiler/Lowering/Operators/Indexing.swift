@@ -23,7 +23,7 @@ extension IndexingOp: CircuitLowering {
         return kinds.from && !kinds.to ? 0 : nil
     }
 
-    func wiringElements(_ node: Node, graph: ModelGraph, elements: [[ElementSource]]) -> [ElementSource] {
+    func wiringElements(_ node: Node, _ q: QuantizedNode, graph: ModelGraph, elements: [[ElementSource]]) -> [ElementSource] {
         elements[node.inputs[0]]
     }
 

@@ -1,4 +1,5 @@
 import ModelGraph
+import Quantization
 
 /// Reshape, Transpose, Concat: wiring (no rows, no equations).
 extension MovementOp: CircuitLowering {
@@ -11,7 +12,7 @@ extension MovementOp: CircuitLowering {
         "constant padding runs in `zkinfer run`; to prove it, move the padding into the next Conv's or pool's pads, or use reflect/edge padding"
     }
 
-    func wiringElements(_ node: Node, graph: ModelGraph, elements: [[ElementSource]]) -> [ElementSource] {
+    func wiringElements(_ node: Node, _ q: QuantizedNode, graph: ModelGraph, elements: [[ElementSource]]) -> [ElementSource] {
         switch self {
         case .reshape:
             return elements[node.inputs[0]]
@@ -21,7 +22,11 @@ extension MovementOp: CircuitLowering {
         case .concat(let axis):
             var result: [ElementSource] = []
             for run in Layout.concatRuns(shapes: node.inputs.map { graph.values[$0].shape }, axis: axis) {
-                result.append(contentsOf: elements[node.inputs[run.input]][run.start..<run.start + run.length])
+                if let constant = q.constantOperands[run.input] {
+                    result.append(contentsOf: constant[run.start..<run.start + run.length].map { .constant($0) })
+                } else {
+                    result.append(contentsOf: elements[node.inputs[run.input]][run.start..<run.start + run.length])
+                }
             }
             return result
         case .gatherAxes(let gather):
