@@ -16,9 +16,11 @@ enum ProveCommand {
         name: "prove", summary: "prove one inference of a compiled model", arguments: "<circuit.zkc> <input.json>",
         options: [
             .value("pk", "PATH", "proving key (from `zkinfer setup`)"),
-            .value("out", "PATH", "proof file to write", short: "o"),
+            CommonOptions.out("proof file to write (and <proof>.output.json beside it)"),
             .flag("timings", "print the prover's time split (witness, MSM, NTT, lookups, quotient, openings)"),
-        ]
+        ],
+        discussion: "Many inputs with the key loaded once, in parallel: zkinfer prove-batch (see its --help).",
+        examples: ["zkinfer prove out/circuit.zkc --pk out/pk.bin circuits/mlp_tiny/input.json -o out/proof.bin"]
     ) { invocation in
         let circuitPath = try invocation.positional(0, "circuit.zkc")
         let inputPath = try invocation.positional(1, "input.json")
