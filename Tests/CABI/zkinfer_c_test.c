@@ -7,6 +7,7 @@
  * rejected once tampered or truncated; a malformed key is an error with a message; prove and run work and
  * agree; errors come with their codes; two threads verify at once. Ends with "N passed, M failed".
  */
+#define _POSIX_C_SOURCE 200809L /* strdup */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>

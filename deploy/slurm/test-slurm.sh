@@ -42,15 +42,27 @@ done
 
 # --- 2. daemons ----------------------------------------------------------------------------------------
 pids=()
+# Job steps (slurmstepd) are forked by our slurmd and end by themselves soon after their job; they are the
+# slurmstepd processes that did not exist before this script started its slurmd.
+steps_before=" $( (pgrep -x slurmstepd || true) | tr '\n' ' ') "
+our_steps() {
+    for pid in $(pgrep -x slurmstepd || true); do
+        case "$steps_before" in *" $pid "*) ;; *) echo "$pid" ;; esac
+    done
+}
 stop_daemons() {
     local status=$?
+    # Give job steps 10 s to end while slurmd still runs (a failed run may leave some), then end them.
+    for _ in $(seq 100); do [ -z "$(our_steps)" ] && break; sleep 0.1; done
+    steps=$(our_steps)
+    [ -z "$steps" ] || kill -9 $steps 2>/dev/null || true
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do
         for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         kill -9 "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
     done
-    [ ${#pids[@]} -eq 0 ] || say "stopped the daemons it started (${pids[*]})"
+    [ ${#pids[@]} -eq 0 ] || say "stopped the daemons it started (${pids[*]})${steps:+ and job steps $steps}"
     if [ $status -ne 0 ]; then
         for log in "$WORK"/slurmctld.log "$WORK"/slurmd.log "$WORK"/munged.log "$WORK"/logs/*; do
             [ -f "$log" ] && { echo "---- $log (last lines)"; tail -n 20 "$log"; }
@@ -64,13 +76,14 @@ trap 'exit 130' INT TERM
 
 rm -rf "$WORK"
 mkdir -p "$WORK"/{munge,state,spool,logs,keys,inputs,proofs}
-chmod 700 "$WORK/munge"
+chmod 755 "$WORK/munge"  # munged wants the socket directory searchable by all
 
 # munge: a fresh key, our own socket; foreground (-F) so that $! is the daemon. --force: root may run it.
 mungekey --create --keyfile="$WORK/munge/munge.key" --force
 chmod 600 "$WORK/munge/munge.key"
 munged -F --force --key-file="$WORK/munge/munge.key" --socket="$WORK/munge/munge.socket" \
-    --pid-file="$WORK/munge/munged.pid" --log-file="$WORK/munged.log" --seed-file="$WORK/munge/munged.seed" &
+    --pid-file="$WORK/munge/munged.pid" --log-file="$WORK/munged.log" --seed-file="$WORK/munge/munged.seed" \
+    >>"$WORK/munged.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do [ -S "$WORK/munge/munge.socket" ] && break; sleep 0.1; done
 [ -S "$WORK/munge/munge.socket" ] || { echo "test-slurm: munged did not start" >&2; exit 1; }
