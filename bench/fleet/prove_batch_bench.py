@@ -1,0 +1,180 @@
+"""`zkinfer prove-batch` against one `zkinfer prove` process per input, on N inputs of a shipped model.
+
+    python3 bench/fleet/prove_batch_bench.py [--model mlp_tiny] [--inputs 1000] [--jobs 2] [--bin .build/release]
+
+Makes the keys (development SRS, INSECURE, benchmark only) and N inputs (the model's input.json scaled by
+1 − k/N), then measures, each as whole processes:
+  - prove-batch over the folder with --jobs J (key loaded once), and with --jobs 1;
+  - prove-batch over the same inputs as one JSON Lines file;
+  - prove-batch over the first N/10 inputs (peak memory must not grow with N: inputs are streamed);
+  - one `zkinfer prove` process per input, J at a time (the key loaded N times).
+Throughput is proofs per second of wall time; peak RSS is the largest resident set of a child process
+(getrusage). Every proof of each run is checked with `zkverify batch`. Writes bench/results/<date>-prove-batch.json
+(paths relative to the repository: no machine paths) and prints a markdown table.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def run(argv, **kw):
+    return subprocess.run(argv, check=True, capture_output=True, text=True, **kw)
+
+
+def timed_children(body):
+    """Wall seconds of body() and the peak RSS (MB) of the processes it ran (fresh measurement per call:
+    each call runs in its own helper process so that RUSAGE_CHILDREN starts at zero)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        start = time.perf_counter()
+        ok = True
+        try:
+            body()
+        except Exception as e:  # reported by the parent
+            print(f"failed: {e}", file=sys.stderr)
+            ok = False
+        seconds = time.perf_counter() - start
+        rss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        os.write(write, json.dumps({"ok": ok, "seconds": seconds, "rss_mb": rss_kb / 1024}).encode())
+        os._exit(0)
+    os.close(write)
+    data = b""
+    while chunk := os.read(read, 65536):
+        data += chunk
+    os.waitpid(pid, 0)
+    result = json.loads(data)
+    if not result["ok"]:
+        raise SystemExit("a measured step failed")
+    return result["seconds"], result["rss_mb"]
+
+
+def verify_all(bin_dir, folder, vk, expected):
+    r = subprocess.run([os.path.join(bin_dir, "zkverify"), "batch", folder, "--vk", vk, "--allow-dev-srs"],
+                       capture_output=True, text=True)
+    line = r.stderr.splitlines()[0] if r.stderr else ""
+    if r.returncode != 0 or not line.startswith(f"{expected} of {expected} valid"):
+        raise SystemExit(f"zkverify batch {folder}: {r.stderr}")
+    return line
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--model", default="mlp_tiny")
+    p.add_argument("--inputs", type=int, default=1000)
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--bin", default=os.path.join(ROOT, ".build", "release"))
+    p.add_argument("--out", default=os.path.join(ROOT, "bench", "results"))
+    args = p.parse_args()
+    bin_dir = os.path.abspath(args.bin)
+    zkinfer = os.path.join(bin_dir, "zkinfer")
+    model_dir = os.path.join(ROOT, "circuits", args.model)
+    n, jobs = args.inputs, args.jobs
+
+    work = tempfile.mkdtemp(prefix="zkinfer-prove-batch-bench-")
+    try:
+        circuit, srs = os.path.join(work, "circuit.zkc"), os.path.join(work, "dev.srs")
+        run([zkinfer, "compile", os.path.join(model_dir, "model.onnx"), "-o", circuit])
+        k = json.loads(run([zkinfer, "stats", os.path.join(model_dir, "model.onnx"), "--json"]).stdout)["totals"]["log2Rows"]
+        run([zkinfer, "params", "dev", "--log2", str(k), "-o", srs])
+        run([zkinfer, "setup", circuit, "--params", srs, "-o", work])
+        pk, vk = os.path.join(work, "pk.bin"), os.path.join(work, "vk.bin")
+        with open(os.path.join(model_dir, "input.json")) as f:
+            base = json.load(f)["input_data"]
+        inputs = os.path.join(work, "inputs")
+        os.mkdir(inputs)
+        lines = []
+        for i in range(n):
+            sample = {"input_data": [[v * (1 - i / n) for v in row] for row in base]}
+            with open(os.path.join(inputs, f"x{i:05d}.json"), "w") as f:
+                json.dump(sample, f)
+            lines.append(json.dumps(sample))
+        jsonl = os.path.join(work, "inputs.jsonl")
+        with open(jsonl, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        small = os.path.join(work, "inputs-small")
+        os.mkdir(small)
+        for i in range(max(1, n // 10)):
+            shutil.copy(os.path.join(inputs, f"x{i:05d}.json"), small)
+
+        results = {}
+
+        def batch(name, source, count, j):
+            out = os.path.join(work, name)
+            seconds, rss = timed_children(lambda: run([zkinfer, "prove-batch", circuit, "--pk", pk, "--inputs", source,
+                                                       "-o", out, "--jobs", str(j)]))
+            with open(os.path.join(out, "summary.json")) as f:
+                summary = json.load(f)
+            assert summary["proved"] == count and summary["failed"] == 0, summary
+            verify_all(bin_dir, out, vk, count)
+            results[name] = {"inputs": count, "jobs": j, "wall_seconds": round(seconds, 3),
+                             "proofs_per_second": round(count / seconds, 2), "peak_rss_mb": round(rss, 1),
+                             "key_load_seconds": summary["load_seconds"]}
+            print(f"{name}: {count} proofs in {seconds:.2f} s = {count / seconds:.1f}/s, peak RSS {rss:.1f} MB", file=sys.stderr)
+            shutil.rmtree(out)
+
+        batch(f"prove-batch --jobs {jobs}", inputs, n, jobs)
+        if jobs != 1:
+            batch("prove-batch --jobs 1", inputs, n, 1)
+        batch(f"prove-batch JSON Lines --jobs {jobs}", jsonl, n, jobs)
+        batch(f"prove-batch {max(1, n // 10)} inputs --jobs {jobs}", small, max(1, n // 10), jobs)
+
+        # One process per input, `jobs` at a time (as a shell loop or xargs -P would run them).
+        out = os.path.join(work, "per-process")
+        os.mkdir(out)
+
+        def per_process():
+            names = sorted(os.listdir(inputs))
+            running = []
+            for name in names:
+                while len(running) >= jobs:
+                    running.pop(0).wait()
+                running.append(subprocess.Popen([zkinfer, "prove", circuit, "--pk", pk, os.path.join(inputs, name),
+                                                 "-o", os.path.join(out, name[:-5] + ".proof")],
+                                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            for process in running:
+                process.wait()
+
+        seconds, rss = timed_children(per_process)
+        for name in os.listdir(out):
+            if name.endswith(".output.json"):
+                os.remove(os.path.join(out, name))
+        verify_all(bin_dir, out, vk, n)
+        results[f"zkinfer prove per input, {jobs} at a time"] = {
+            "inputs": n, "jobs": jobs, "wall_seconds": round(seconds, 3), "proofs_per_second": round(n / seconds, 2),
+            "peak_rss_mb": round(rss, 1)}
+        print(f"per process: {n} proofs in {seconds:.2f} s = {n / seconds:.1f}/s, peak RSS {rss:.1f} MB", file=sys.stderr)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    version = run([zkinfer, "version", "--json"]).stdout.strip()
+    record = {
+        "date": datetime.date.today().isoformat(), "model": f"circuits/{args.model}", "log2_rows": k,
+        "machine": {"cores": os.cpu_count(), "platform": platform.platform(terse=True),
+                    "load_average_at_end": [round(x, 2) for x in os.getloadavg()]},
+        "zkinfer": json.loads(version)["version"], "results": results,
+    }
+    os.makedirs(args.out, exist_ok=True)
+    path = os.path.join(args.out, f"{record['date']}-prove-batch-{args.model}.json")
+    with open(path, "w") as f:
+        json.dump(record, f, indent=2)
+        f.write("\n")
+    print(f"| run | inputs | jobs | wall s | proofs/s | peak RSS MB |\n|---|---:|---:|---:|---:|---:|")
+    for name, r in results.items():
+        print(f"| {name} | {r['inputs']} | {r['jobs']} | {r['wall_seconds']:.2f} | {r['proofs_per_second']:.1f} | {r['peak_rss_mb']:.1f} |")
+    print(f"\nwritten {os.path.relpath(path, ROOT)}; load average at end {record['machine']['load_average_at_end']}")
+
+
+if __name__ == "__main__":
+    main()
