@@ -1,8 +1,8 @@
 /*
  * zkinfer.h — the C ABI of libzkinfer (ZKInfer: verifiable inference for fixed-point neural networks).
  *
- * Build:  make lib        → lib/libzkinfer.so (the Swift runtime is linked in statically; it needs only libc,
- *                            libm, libstdc++ and libgcc_s)
+ * Build:  make lib        → lib/libzkinfer.so (the Swift runtime is linked in statically; at run time it
+ *                            needs libc, libm, libstdc++, libgcc_s, libgmp and libcrypto)
  * Link:   cc app.c -Iinclude -Llib -lzkinfer -Wl,-rpath,'$ORIGIN/lib'
  *
  * Conventions

@@ -63,7 +63,7 @@ def timed_children(body):
 def verify_all(bin_dir, folder, vk, expected):
     r = subprocess.run([os.path.join(bin_dir, "zkverify"), "batch", folder, "--vk", vk, "--allow-dev-srs"],
                        capture_output=True, text=True)
-    line = r.stderr.splitlines()[0] if r.stderr else ""
+    line = next((l for l in r.stderr.splitlines() if " valid (" in l), "")
     if r.returncode != 0 or not line.startswith(f"{expected} of {expected} valid"):
         raise SystemExit(f"zkverify batch {folder}: {r.stderr}")
     return line
@@ -118,10 +118,15 @@ def main():
                 summary = json.load(f)
             assert summary["proved"] == count and summary["failed"] == 0, summary
             verify_all(bin_dir, out, vk, count)
+            # zkverify batch over the same proofs: its memory must not grow with their number either.
+            verify_seconds, verify_rss = timed_children(lambda: run([os.path.join(bin_dir, "zkverify"), "batch", out, "--vk", vk,
+                                                                     "--allow-dev-srs"]))
             results[name] = {"inputs": count, "jobs": j, "wall_seconds": round(seconds, 3),
                              "proofs_per_second": round(count / seconds, 2), "peak_rss_mb": round(rss, 1),
-                             "key_load_seconds": summary["load_seconds"]}
-            print(f"{name}: {count} proofs in {seconds:.2f} s = {count / seconds:.1f}/s, peak RSS {rss:.1f} MB", file=sys.stderr)
+                             "key_load_seconds": summary["load_seconds"],
+                             "zkverify_batch_seconds": round(verify_seconds, 3), "zkverify_batch_peak_rss_mb": round(verify_rss, 1)}
+            print(f"{name}: {count} proofs in {seconds:.2f} s = {count / seconds:.1f}/s, peak RSS {rss:.1f} MB; "
+                  f"zkverify batch {verify_seconds:.2f} s, {verify_rss:.1f} MB", file=sys.stderr)
             shutil.rmtree(out)
 
         batch(f"prove-batch --jobs {jobs}", inputs, n, jobs)
@@ -170,9 +175,10 @@ def main():
     with open(path, "w") as f:
         json.dump(record, f, indent=2)
         f.write("\n")
-    print(f"| run | inputs | jobs | wall s | proofs/s | peak RSS MB |\n|---|---:|---:|---:|---:|---:|")
+    print("| run | inputs | jobs | wall s | proofs/s | peak RSS MB | zkverify batch s / peak RSS MB |\n|---|---:|---:|---:|---:|---:|---|")
     for name, r in results.items():
-        print(f"| {name} | {r['inputs']} | {r['jobs']} | {r['wall_seconds']:.2f} | {r['proofs_per_second']:.1f} | {r['peak_rss_mb']:.1f} |")
+        verify = f"{r['zkverify_batch_seconds']:.2f} / {r['zkverify_batch_peak_rss_mb']:.1f}" if "zkverify_batch_seconds" in r else "–"
+        print(f"| {name} | {r['inputs']} | {r['jobs']} | {r['wall_seconds']:.2f} | {r['proofs_per_second']:.1f} | {r['peak_rss_mb']:.1f} | {verify} |")
     print(f"\nwritten {os.path.relpath(path, ROOT)}; load average at end {record['machine']['load_average_at_end']}")
 
 
