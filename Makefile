@@ -105,7 +105,9 @@ test-c:
 
 # pytest over the installed package (`pip install ./python` into python/.venv, from PyPI: pytest, setuptools).
 test-python: python
-	@[ -x $(PY_VENV)/bin/python ] || python3 -m venv $(PY_VENV)
+	@[ -x $(PY_VENV)/bin/python ] || python3 -m venv $(PY_VENV) || { rm -rf $(PY_VENV); echo "installing python3-venv"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-venv > /dev/null && \
+	  python3 -m venv $(PY_VENV); }
 	@$(PY_VENV)/bin/python -c "import pytest, setuptools" 2>/dev/null || \
 	  $(PY_VENV)/bin/pip install --quiet --disable-pip-version-check pytest "setuptools>=61" wheel
 	@$(PY_VENV)/bin/pip install --quiet --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps ./python
