@@ -66,7 +66,8 @@ enum ProveBatchCommand {
             throw CommandFailure.malformedInput("\(pkPath): \(error)")
         }
         do { try key.requireMatches(compiled.circuit) } catch {
-            throw CommandFailure.malformedInput("\(pkPath) was not made for \(circuitPath): \(error)")
+            throw CommandFailure.malformedInput(
+                "\(pkPath) was not made for \(circuitPath): \(error). Make its keys with: zkinfer setup \(circuitPath) --params <SRS file> -o \(FileSystem.directory(of: pkPath).isEmpty ? "." : FileSystem.directory(of: pkPath))")
         }
         let inputs: BatchInputStream
         do { inputs = try BatchInputStream(path: inputsPath, shard: shard) } catch let error as BatchInputError {

@@ -42,7 +42,8 @@ enum ProveCommand {
             throw CommandFailure.malformedInput("\(pkPath): \(error)")
         }
         do { try key.requireMatches(compiled.circuit) } catch {
-            throw CommandFailure.malformedInput("\(pkPath) was not made for \(circuitPath): \(error)")
+            throw CommandFailure.malformedInput(
+                "\(pkPath) was not made for \(circuitPath): \(error). Make its keys with: zkinfer setup \(circuitPath) --params <SRS file> -o \(FileSystem.directory(of: pkPath).isEmpty ? "." : FileSystem.directory(of: pkPath))")
         }
         let samples = try ModelCommandSupport.loadInputs(inputPath, graph: model.graph)
         guard samples.count == 1 else { throw CommandFailure.malformedInput("\(inputPath) holds \(samples.count) samples; prove takes one") }

@@ -102,6 +102,12 @@ import Testing
         #expect(r.code == 2 && r.err.contains("--pk"))
         r = try Tools.run(Tools.zkinfer, base + ["--inputs", dir.path(""), "--jobs", "0"], in: dir)
         #expect(r.code == 2)
+        // A proving key of another circuit: exit 2, and the command that makes the right keys.
+        let cnn = Tools.root.appendingPathComponent("circuits/cnn_small/model.onnx").path
+        #expect(try Tools.run(Tools.zkinfer, ["compile", cnn, "-o", dir.path("cnn/circuit.zkc")], in: dir).code == 0)
+        #expect(try Tools.run(Tools.zkinfer, ["setup", dir.path("cnn/circuit.zkc"), "--params", keys.srs, "-o", dir.path("cnn")], in: dir).code == 0)
+        r = try Tools.run(Tools.zkinfer, ["prove-batch", keys.circuit, "--pk", dir.path("cnn/pk.bin"), "--inputs", dir.path(""), "-o", dir.path("out")], in: dir)
+        #expect(r.code == 2 && r.err.contains("zkinfer setup \(keys.circuit) --params"), "\(r.err)")
     }
 
     /// On a terminal (`script` gives one) the progress line with the rate is drawn on stderr.
