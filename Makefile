@@ -23,9 +23,13 @@ deps:
 build: deps
 	$(SWIFT) build $(RELEASE)
 
+# The Swift tests, then the ONNX node-case conformance harness and crash test (bench/conformance/README.md),
+# which installs its pinned Python packages into bench/.venv-test on first use, then the C, Python and Go
+# binding tests (test-bindings, below).
 test: deps
 	$(SWIFT) build $(RELEASE) -Xswiftc -enable-testing --build-tests
 	$(SWIFT) test $(RELEASE) -Xswiftc -enable-testing --skip-build
+	python3 bench/conformance/run.py --zkinfer $$($(SWIFT) build $(RELEASE) -Xswiftc -enable-testing --show-bin-path)/zkinfer
 	@$(MAKE) --no-print-directory test-bindings BUILD_FLAGS="-Xswiftc -enable-testing"
 
 # The main job on the default model: compile, development SRS (generated once, INSECURE), setup, prove, verify.

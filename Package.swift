@@ -83,21 +83,24 @@ let package = Package(
 
         // Proof system. The verifier defines the protocol (transcript order, key and proof formats); the
         // prover depends on it, never the reverse, so `zkverify` links no prover code. The verifier reaches
-        // MSM, Polynomials and Parallelism through KZG (one target), though it only calls `msm` itself.
+        // MSM, Polynomials and Parallelism through KZG (one target), though it only calls `msm` itself. It
+        // links MultilinearKZG for `Gemini.verify` (protocol §19.5); `Gemini.prove` sits in the same small
+        // target, but no verifier code path calls it.
         .target(
             name: "Transcript", dependencies: ["CryptoPrimitives", "BN254", "FieldArithmetic"],
             swiftSettings: checkedSettings),
         .target(
             name: "PlonkVerifier",
             dependencies: [
-                "ConstraintSystem", "KZG", "MSM", "Parallelism", "Transcript", "BN254", "FieldArithmetic", "CryptoPrimitives",
+                "ConstraintSystem", "KZG", "MSM", "MultilinearKZG", "Parallelism", "Transcript", "BN254", "FieldArithmetic",
+                "CryptoPrimitives",
             ],
             swiftSettings: checkedSettings),
         .target(
             name: "PlonkProver",
             dependencies: [
-                "PlonkVerifier", "ConstraintSystem", "KZG", "MSM", "Polynomials", "Parallelism", "Transcript", "BN254",
-                "FieldArithmetic", "CryptoPrimitives",
+                "PlonkVerifier", "ConstraintSystem", "KZG", "MSM", "MultilinearKZG", "Polynomials", "Parallelism", "Transcript",
+                "BN254", "FieldArithmetic", "CryptoPrimitives",
             ],
             swiftSettings: checkedSettings),
 
@@ -162,8 +165,11 @@ let package = Package(
             path: "bench/zkbench",
             swiftSettings: kernelSettings),
 
-        // Tests. `TestSupport` holds what several test targets share (the seeded generator).
-        .target(name: "TestSupport", dependencies: ["FieldArithmetic"], path: "Tests/TestSupport", exclude: ["README.md"]),
+        // Tests. `TestSupport` holds what several test targets share (the seeded generator, the committed-fold
+        // test circuit).
+        .target(
+            name: "TestSupport", dependencies: ["FieldArithmetic", "ConstraintSystem"], path: "Tests/TestSupport",
+            exclude: ["README.md"]),
         .testTarget(name: "FieldArithmeticTests", dependencies: ["TestSupport", "FieldArithmetic"]),
         .testTarget(name: "CryptoPrimitivesTests", dependencies: ["CryptoPrimitives"]),
         .testTarget(
@@ -171,7 +177,7 @@ let package = Package(
         .testTarget(name: "CommandLineSupportTests", dependencies: ["CommandLineSupport"]),
         .testTarget(name: "ConstraintSystemTests", dependencies: ["TestSupport", "ConstraintSystem", "FieldArithmetic"]),
         .testTarget(name: "ModelGraphTests", dependencies: ["ModelGraph"]),
-        .testTarget(name: "ONNXImportTests", dependencies: ["ONNXImport", "ModelGraph"]),
+        .testTarget(name: "ONNXImportTests", dependencies: ["ONNXImport", "ModelGraph", "DirectInference", "Quantization"], exclude: ["Fixtures"]),
         .testTarget(name: "QuantizationTests", dependencies: ["Quantization", "ModelGraph"]),
         .testTarget(
             name: "DirectInferenceTests", dependencies: ["DirectInference", "Quantization", "ONNXImport", "ModelGraph"],
@@ -197,13 +203,15 @@ let package = Package(
             exclude: ["Fixtures"]),
         // Attacks through the real prover and verifier (issue 14): cheating witnesses, wrong round orders,
         // zero knowledge, batch cancellation, boundary settings, public-value bounds, SRS trust, mutated files
-        // through `zkverify`. Each test cites the protocol sections it attacks.
+        // through `zkverify`, and the committed linear relation's fold and weight opening (protocol §19). Each
+        // test cites the protocol sections it attacks.
         .testTarget(
             name: "AdversarialTests",
             dependencies: [
                 "TestSupport", "ZKInferKit", "CircuitCompiler", "ModelMetadata",
-                "PlonkProver", "PlonkVerifier", "ConstraintSystem", "KZG", "MSM", "BN254", "FieldArithmetic", "Transcript",
-                "Polynomials", "Parallelism", "CryptoPrimitives", "ONNXImport", "DirectInference", "Quantization", "ModelGraph",
+                "PlonkProver", "PlonkVerifier", "ConstraintSystem", "KZG", "MSM", "MultilinearKZG", "BN254", "FieldArithmetic",
+                "Transcript", "Polynomials", "Parallelism", "CryptoPrimitives", "ONNXImport", "DirectInference", "Quantization",
+                "ModelGraph",
             ]),
         // The tools as a user runs them (prove-batch, zkverify batch streaming, help, stats --html) and the
         // batch input stream (sharding, JSON Lines).

@@ -40,12 +40,17 @@ public struct Circuit: Sendable, CircuitShape {
     public let gates: [Gate]
     public let lookups: [LookupArgument]
     public let copies: [CopyConstraint]
+    /// The committed linear relation (docs/protocol.md §19), if the circuit has one: its terms and the
+    /// weights of its blocks. Gates read its claim Ω through `Expression.linearClaim`.
+    public let linearRelation: LinearRelation?
+
+    public var linearRelationShape: LinearRelationShape? { linearRelation?.shape }
 
     init(
         log2Rows: Int, rowsUsed: Int, adviceNames: [String], advicePhases: [Int], instanceNames: [String],
         instanceLengths: [Int], instanceBits: [Int], fixedNames: [String], fixedValues: [[Fr]], challengeNames: [String],
         challengePhases: [Int], challengeColumnNames: [String], challengeSegments: [[ChallengeSegment]],
-        gates: [Gate], lookups: [LookupArgument], copies: [CopyConstraint]
+        gates: [Gate], lookups: [LookupArgument], copies: [CopyConstraint], linearRelation: LinearRelation? = nil
     ) {
         self.log2Rows = log2Rows
         self.rowsUsed = rowsUsed
@@ -63,6 +68,7 @@ public struct Circuit: Sendable, CircuitShape {
         self.gates = gates
         self.lookups = lookups
         self.copies = copies
+        self.linearRelation = linearRelation
     }
 
     /// Test-only (internal, reached through `@testable import`): the same circuit with other public-value

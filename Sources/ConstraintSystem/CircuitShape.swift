@@ -15,6 +15,8 @@ public protocol CircuitShape {
     var lookups: [LookupArgument] { get }
     /// Columns of the permutation argument, advice then instance then fixed, each by index (§2).
     var permutationColumns: [Column] { get }
+    /// The committed linear relation's shape (§19), if any.
+    var linearRelationShape: LinearRelationShape? { get }
 }
 
 extension CircuitShape {
@@ -89,6 +91,26 @@ extension CircuitShape {
     /// Indices of the columns of `kind` read at the next row (opened at ωζ), ascending.
     public func queriedAtNext(_ kind: ColumnKind) -> [Int] {
         allQueries.filter { $0.column.kind == kind && $0.rotation == .next }.map(\.column.index)
+    }
+
+    // MARK: Committed linear relation (§19)
+
+    /// Whether proofs carry v_com and a Gemini opening: the relation has committed blocks. A relation of
+    /// constant terms only needs neither (Ω is then computed from the terms alone).
+    public var hasWeightOpening: Bool { !(linearRelationShape?.blockShapes.isEmpty ?? true) }
+
+    /// ℓ of the weight opening (0 without one).
+    public var weightOpeningVariables: Int { hasWeightOpening ? linearRelationShape!.openingVariables : 0 }
+
+    /// Points and scalars the committed relation adds to a proof body (§14): v_com, then the Gemini proof's
+    /// ℓ − 1 folds and 3 witnesses and its 2ℓ evaluations.
+    public var weightOpeningPoints: Int { hasWeightOpening ? weightOpeningVariables + 2 : 0 }
+    public var weightOpeningScalars: Int { hasWeightOpening ? 1 + 2 * weightOpeningVariables : 0 }
+
+    /// Whether some gate or lookup reads the linear claim Ω.
+    public var usesLinearClaim: Bool {
+        gates.contains { $0.constraints.contains(where: \.usesLinearClaim) }
+            || lookups.contains { $0.inputs.contains(where: \.usesLinearClaim) }
     }
 
     // MARK: Names for reports

@@ -11,6 +11,9 @@ public struct ProofShape: Hashable, Sendable {
     public let evaluationsAtZeta: Int
     /// Evaluations at ωζ: next-row advice and fixed columns, z, φ of each lookup.
     public let evaluationsAtOmegaZeta: Int
+    /// The committed linear relation's opening (§19): v_com and the Gemini proof (0 without blocks).
+    public let weightOpeningPoints: Int
+    public let weightOpeningScalars: Int
 
     public init(_ circuit: Circuit) {
         let lookups = circuit.lookups.count
@@ -26,14 +29,16 @@ public struct ProofShape: Hashable, Sendable {
             + 2 * lookups
         evaluationsAtOmegaZeta =
             circuit.adviceQueriedAtNext.count + circuit.fixedQueriedAtNext.count + (chunks > 0 ? 1 : 0) + lookups
+        weightOpeningPoints = circuit.weightOpeningPoints
+        weightOpeningScalars = circuit.weightOpeningScalars
     }
 
     public var commitments: Int {
         adviceCommitments + multiplicityCommitments + permutationCommitments + logUpCommitments
-            + quotientCommitments + openingCommitments
+            + quotientCommitments + openingCommitments + weightOpeningPoints
     }
 
-    public var evaluations: Int { evaluationsAtZeta + evaluationsAtOmegaZeta }
+    public var evaluations: Int { evaluationsAtZeta + evaluationsAtOmegaZeta + weightOpeningScalars }
 
     /// Compressed G1 points and scalars are 32 bytes each (docs/encodings.md).
     public var bytes: Int { 32 * (commitments + evaluations) }

@@ -6,7 +6,10 @@ import FieldArithmetic
 ///
 /// What it checks is exactly what the protocol enforces on the usable rows (docs/protocol.md §6–§9), so a
 /// witness it accepts gives a proof that verifies, and one it rejects cannot (except with the protocol's
-/// soundness error). Challenge columns and challenge scalars take the values stored in the assignment.
+/// soundness error). Challenge columns and challenge scalars take the values stored in the assignment; the
+/// linear claim Ω (§19.6) is computed exactly from the circuit's linear relation and weights at the
+/// assignment's ρ and s (`LinearRelation.claim`), so a witness whose committed relation does not hold fails a
+/// gate that reads Ω or a running sum that must close.
 public enum ConstraintChecker {
     public static func check(_ circuit: Circuit, _ assignment: Assignment) -> [ConstraintFailure] {
         var run = CheckRun(circuit: circuit, assignment: assignment)
@@ -30,6 +33,9 @@ private struct CheckRun {
     let circuit: Circuit
     let assignment: Assignment
     let challengeColumns: [[Fr]?]
+    /// Ω of the committed linear relation at the assignment's ρ and s, computed exactly from the weights
+    /// (`LinearRelation.claim`); nil without a relation or while ρ or s has no value.
+    let linearClaim: Fr?
     var failures: [ConstraintFailure] = []
     private var reportedUnassigned = Set<String>()
 
@@ -39,6 +45,13 @@ private struct CheckRun {
         // Public values that were never set read as zero here; they are reported separately.
         challengeColumns = circuit.challengeColumnValues(challenges: assignment.challenges) { column, row in
             assignment.value(column, row: row) ?? .zero
+        }
+        if let relation = circuit.linearRelation, let rho = assignment.challenges[relation.shape.rho.index],
+            let s = assignment.challenges[relation.shape.s.index]
+        {
+            linearClaim = relation.claim(rho: rho, s: s)
+        } else {
+            linearClaim = nil
         }
     }
 
@@ -77,6 +90,9 @@ private struct CheckRun {
         return known && challenges.allSatisfy { assignment.challenges[$0.index] != nil }
     }
 
+    /// Whether Ω is known, when `e` reads it (ρ and s missing are reported by checkChallenges).
+    func claimKnown(_ e: Expression) -> Bool { linearClaim != nil || !e.usesLinearClaim }
+
     mutating func reportUnassigned(_ cell: Cell, usedBy: String) {
         guard reportedUnassigned.insert("\(cell)|\(usedBy)").inserted else { return }
         failures.append(.unassigned(cell: cell, name: circuit.name(of: cell.column), usedBy: usedBy))
@@ -85,7 +101,7 @@ private struct CheckRun {
     func evaluate(_ e: Expression, at row: Int) -> Fr {
         e.evaluate(
             query: { value($0, at: row) ?? .zero },
-            challenge: { assignment.challenges[$0.index] ?? .zero })
+            challenge: { assignment.challenges[$0.index] ?? .zero }, linearClaim: linearClaim ?? .zero)
     }
 
     // MARK: Checks
@@ -95,6 +111,8 @@ private struct CheckRun {
         for segments in circuit.challengeSegments { for s in segments { needed.insert(s.challenge) } }
         for gate in circuit.gates { for c in gate.constraints { needed.formUnion(c.challenges) } }
         for lookup in circuit.lookups { for e in lookup.inputs { needed.formUnion(e.challenges) } }
+        // Ω is a function of ρ and s.
+        if let shape = circuit.linearRelation?.shape, circuit.usesLinearClaim { needed.formUnion([shape.rho, shape.s]) }
         for c in needed.sorted() where assignment.challenges[c.index] == nil {
             failures.append(.missingChallenge(challenge: c, name: circuit.challengeNames[c.index]))
         }
@@ -125,7 +143,9 @@ private struct CheckRun {
         let usedBy = "gate \"\(gate.name)\""
         for row in 0..<circuit.usableRows where !selector[row].isZero {
             for (index, constraint) in gate.constraints.enumerated() {
-                guard allKnown(queries[index], challenges[index], at: row, usedBy: usedBy) else { continue }
+                guard allKnown(queries[index], challenges[index], at: row, usedBy: usedBy), claimKnown(constraint) else {
+                    continue
+                }
                 let value = selector[row] * evaluate(constraint, at: row)
                 if !value.isZero {
                     failures.append(
@@ -154,7 +174,9 @@ private struct CheckRun {
         let sortedChallenges = challenges.sorted()
         let usedBy = "lookup \"\(lookup.name)\""
         for row in 0..<circuit.usableRows where !selector[row].isZero {
-            guard allKnown(sortedQueries, sortedChallenges, at: row, usedBy: usedBy) else { continue }
+            guard allKnown(sortedQueries, sortedChallenges, at: row, usedBy: usedBy),
+                lookup.inputs.allSatisfy(claimKnown)
+            else { continue }
             let input = lookup.inputs.map { evaluate($0, at: row) }
             if !table.contains(input) {
                 failures.append(

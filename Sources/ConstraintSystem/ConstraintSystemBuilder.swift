@@ -26,6 +26,7 @@ public struct ConstraintSystemBuilder: Sendable {
     private var gates: [Gate] = []
     private var lookups: [LookupArgument] = []
     private var copies: [CopyConstraint] = []
+    private var linearRelation: LinearRelation?
     private var requiredRows = 0
     private var errors: [ConstraintSystemError] = []
 
@@ -76,6 +77,27 @@ public struct ConstraintSystemBuilder: Sendable {
         challengeNames.append(name)
         challengePhases.append(afterPhase)
         return Challenge(index: challengeNames.count - 1)
+    }
+
+    /// The phase of a declared advice column or challenge (nil for a handle of another builder).
+    public func phase(of column: AdviceColumn) -> Int? {
+        advicePhases.indices.contains(column.index) ? advicePhases[column.index] : nil
+    }
+
+    public func phase(of challenge: Challenge) -> Int? {
+        challengePhases.indices.contains(challenge.index) ? challengePhases[challenge.index] : nil
+    }
+
+    // MARK: Committed linear relation (docs/protocol.md §19)
+
+    /// Gives the circuit its committed linear relation (at most one). `build` checks that its ρ and s are
+    /// declared challenges with phase(ρ) < phase(s). Gates read its claim Ω as `Expression.linearClaim`;
+    /// `CommittedRelationLayout` declares the columns and gates that tie it to cells.
+    public mutating func setLinearRelation(_ relation: LinearRelation) {
+        if linearRelation != nil {
+            errors.append(.invalidLinearRelation("a circuit carries at most one committed linear relation"))
+        }
+        linearRelation = relation
     }
 
     // MARK: Constraints
@@ -142,14 +164,20 @@ public struct ConstraintSystemBuilder: Sendable {
         for lookup in lookups { try validate(lookup) }
         for copy in copies { try validate(copy.left); try validate(copy.right) }
         try validateSegments()
+        try validateLinearRelation()
 
         let needed = rowsNeeded()
-        let minimum = Circuit.minimumLog2Rows(forRows: needed)
+        // The weight blocks are committed against [τ^0 … τ^(M·N − 1)]₁: the circuit's n powers must hold them.
+        let minimum = max(Circuit.minimumLog2Rows(forRows: needed), linearRelation?.shape.openingVariables ?? 0)
         let k = log2Rows ?? minimum
         guard Circuit.supportedLog2Rows.contains(k) else {
             throw ConstraintSystemError.unsupportedSize(log2Rows: k, supported: Circuit.supportedLog2Rows)
         }
         let usable = (1 << k) - Circuit.reservedRows
+        if let shape = linearRelation?.shape, shape.openingVariables > k {
+            throw ConstraintSystemError.invalidLinearRelation(
+                "blocks of 2^\(shape.openingVariables) weights need at least 2^\(shape.openingVariables) rows; use log2 rows ≥ \(minimum)")
+        }
         guard needed <= usable else {
             throw ConstraintSystemError.tooManyRows(
                 rowsNeeded: needed, log2Rows: k, usableRows: usable, reservedRows: Circuit.reservedRows,
@@ -162,7 +190,7 @@ public struct ConstraintSystemBuilder: Sendable {
             fixedNames: fixedNames, fixedValues: paddedFixed, challengeNames: challengeNames, challengePhases: challengePhases,
             challengeColumnNames: challengeColumnNames,
             challengeSegments: segments.map { $0.sorted { $0.startRow < $1.startRow } },
-            gates: gates, lookups: lookups, copies: copies)
+            gates: gates, lookups: lookups, copies: copies, linearRelation: linearRelation)
     }
 
     /// Usable rows the circuit needs: every row it touches, and for a gate or lookup that reads the next
@@ -241,6 +269,22 @@ public struct ConstraintSystemBuilder: Sendable {
                 throw ConstraintSystemError.instanceOutOfRange(
                     InstanceColumn(index: cell.column.index), row: cell.row, length: length)
             }
+        }
+    }
+
+    private func validateLinearRelation() throws {
+        let usesClaim = gates.contains { $0.constraints.contains(where: \.usesLinearClaim) }
+            || lookups.contains { $0.inputs.contains(where: \.usesLinearClaim) }
+        guard let shape = linearRelation?.shape else {
+            if usesClaim { throw ConstraintSystemError.invalidLinearRelation("a constraint reads Ω but the circuit has no linear relation") }
+            return
+        }
+        guard let rhoPhase = phase(of: shape.rho), let sPhase = phase(of: shape.s) else {
+            throw ConstraintSystemError.invalidLinearRelation("ρ and s must be challenges declared by this circuit")
+        }
+        guard rhoPhase < sPhase else {
+            throw ConstraintSystemError.invalidLinearRelation(
+                "s (phase \(sPhase)) must be drawn after ρ (phase \(rhoPhase)) and the fold vector that depends on ρ")
         }
     }
 

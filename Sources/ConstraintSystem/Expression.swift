@@ -15,13 +15,16 @@ public indirect enum Expression: Hashable, Sendable {
     case product(Expression, Expression)
     case negated(Expression)
     case scaled(Expression, Fr)
+    /// The linear claim Ω of the circuit's committed linear relation (docs/protocol.md §19.6): a scalar the
+    /// verifier computes from ρ, s, the relation's terms and the opened weights. Degree 0, like a challenge.
+    case linearClaim
 
     /// Degree as a polynomial in the column polynomials: each query counts 1 (every column, including
     /// instance and challenge columns, is interpolated to a polynomial of degree < n), challenges and
     /// constants 0. The quotient's size follows from it (docs/protocol.md §7).
     public var degree: Int {
         switch self {
-        case .constant, .challenge: return 0
+        case .constant, .challenge, .linearClaim: return 0
         case .query: return 1
         case .sum(let a, let b): return max(a.degree, b.degree)
         case .product(let a, let b): return a.degree + b.degree
@@ -32,7 +35,7 @@ public indirect enum Expression: Hashable, Sendable {
     /// Folds the tree bottom-up. `T` is a field element for the checker and verifier, an evaluation vector
     /// for the prover.
     public func evaluate<T>(
-        constant: (Fr) -> T, query: (Query) -> T, challenge: (Challenge) -> T,
+        constant: (Fr) -> T, query: (Query) -> T, challenge: (Challenge) -> T, linearClaim: () -> T,
         sum: (T, T) -> T, product: (T, T) -> T, negated: (T) -> T, scaled: (T, Fr) -> T
     ) -> T {
         func walk(_ e: Expression) -> T {
@@ -40,6 +43,7 @@ public indirect enum Expression: Hashable, Sendable {
             case .constant(let c): return constant(c)
             case .query(let q): return query(q)
             case .challenge(let c): return challenge(c)
+            case .linearClaim: return linearClaim()
             case .sum(let a, let b): return sum(walk(a), walk(b))
             case .product(let a, let b): return product(walk(a), walk(b))
             case .negated(let a): return negated(walk(a))
@@ -49,11 +53,40 @@ public indirect enum Expression: Hashable, Sendable {
         return walk(self)
     }
 
-    /// The value of the expression given the value of every query and challenge.
+    /// The same for expressions without the linear claim (`usesLinearClaim == false`): reaching the claim
+    /// node is a programming error of the caller, which must use the form with `linearClaim`.
+    public func evaluate<T>(
+        constant: (Fr) -> T, query: (Query) -> T, challenge: (Challenge) -> T,
+        sum: (T, T) -> T, product: (T, T) -> T, negated: (T) -> T, scaled: (T, Fr) -> T
+    ) -> T {
+        evaluate(
+            constant: constant, query: query, challenge: challenge,
+            linearClaim: { preconditionFailure("an expression with the linear claim Ω needs its value") },
+            sum: sum, product: product, negated: negated, scaled: scaled)
+    }
+
+    /// The value of the expression given the value of every query and challenge, and of the linear claim Ω.
+    public func evaluate(query: (Query) -> Fr, challenge: (Challenge) -> Fr, linearClaim: Fr) -> Fr {
+        evaluate(
+            constant: { $0 }, query: query, challenge: challenge, linearClaim: { linearClaim },
+            sum: { $0 + $1 }, product: { $0 * $1 }, negated: { -$0 }, scaled: { $0 * $1 })
+    }
+
+    /// The value of an expression without the linear claim (see the generic form above).
     public func evaluate(query: (Query) -> Fr, challenge: (Challenge) -> Fr) -> Fr {
         evaluate(
             constant: { $0 }, query: query, challenge: challenge,
             sum: { $0 + $1 }, product: { $0 * $1 }, negated: { -$0 }, scaled: { $0 * $1 })
+    }
+
+    /// Whether the linear claim Ω occurs in the expression.
+    public var usesLinearClaim: Bool {
+        switch self {
+        case .linearClaim: return true
+        case .constant, .query, .challenge: return false
+        case .sum(let a, let b), .product(let a, let b): return a.usesLinearClaim || b.usesLinearClaim
+        case .negated(let a), .scaled(let a, _): return a.usesLinearClaim
+        }
     }
 
     /// Every query in the expression, sorted and without repetition.
@@ -74,7 +107,7 @@ public indirect enum Expression: Hashable, Sendable {
 
     private func collect(_ queries: inout Set<Query>, _ challenges: inout Set<Challenge>) {
         switch self {
-        case .constant: break
+        case .constant, .linearClaim: break
         case .query(let q): queries.insert(q)
         case .challenge(let c): challenges.insert(c)
         case .sum(let a, let b), .product(let a, let b):
@@ -139,6 +172,7 @@ extension Expression: CustomStringConvertible {
         case .constant(let c): return FieldFormatting.signed(c)
         case .query(let q): return q.description
         case .challenge(let c): return c.description
+        case .linearClaim: return "Ω"
         case .sum(let a, .negated(let b)): return "(\(a) - \(b))"
         case .sum(let a, let b): return "(\(a) + \(b))"
         case .product(let a, let b): return "\(a) * \(b)"

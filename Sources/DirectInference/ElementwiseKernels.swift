@@ -32,24 +32,33 @@ enum ElementwiseKernels {
         let shape = graph.values[node.output].shape
         let count = shape.reduce(1, *)
         var result = [Int64](repeating: 0, count: count)
+        // Each operand is below 2^62 in magnitude (activations below 2^31, constants by Q_s), so the sum of
+        // two cannot overflow 64 bits; a Sum of more operands adds with overflow checks (an overflow is out
+        // of range as well) and checks the accumulator bound.
+        let checked = node.inputs.count > 2
+        var overflow = false
         for (position, input) in node.inputs.enumerated() {
             let negate = position > 0 && node.operation == .sub
+            let source: [Int64], map: [Int]?
             if let constant = q.constantOperands[position] {
-                for i in 0..<count { result[i] = negate ? result[i] - constant[i] : result[i] + constant[i] }
+                (source, map) = (constant, nil)
             } else {
-                let source = values[input]
                 let inputShape = graph.values[input].shape
-                if inputShape == shape {
-                    for i in 0..<count { result[i] = negate ? result[i] - source[i] : result[i] + source[i] }
+                (source, map) = (values[input], inputShape == shape ? nil : Shape.broadcastIndices(from: inputShape, to: shape))
+            }
+            for i in 0..<count {
+                let v = source[map?[i] ?? i]
+                if checked {
+                    let (r, o) = negate ? result[i].subtractingReportingOverflow(v) : result[i].addingReportingOverflow(v)
+                    result[i] = r
+                    overflow = overflow || o
                 } else {
-                    let map = Shape.broadcastIndices(from: inputShape, to: shape)
-                    for i in 0..<count { result[i] = negate ? result[i] - source[map[i]] : result[i] + source[map[i]] }
+                    result[i] = negate ? result[i] - v : result[i] + v
                 }
             }
         }
-        // Each operand is < 2^62 in magnitude and there are few of them; overflow is impossible for
-        // fewer than 2 operands of 2^62, so only very wide Sums need the check below.
-        if node.inputs.count > 2 {
+        if checked {
+            guard !overflow else { throw LinearKernels.accumulatorError(layer) }
             for v in result where v <= -FixedPoint.accumulatorLimit || v >= FixedPoint.accumulatorLimit {
                 throw LinearKernels.accumulatorError(layer)
             }

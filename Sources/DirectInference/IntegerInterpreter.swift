@@ -122,7 +122,9 @@ public struct IntegerInterpreter: Sendable {
             var result: [Int64] = []
             result.reserveCapacity(outputShape.reduce(1, *))
             for run in Layout.concatRuns(shapes: node.inputs.map { graph.values[$0].shape }, axis: axis) {
-                result.append(contentsOf: values[node.inputs[run.input]][run.start..<run.start + run.length])
+                // A constant operand holds Q_s(c) (spec §5); an activation its values.
+                let source = q.constantOperands[run.input] ?? values[node.inputs[run.input]]
+                result.append(contentsOf: source[run.start..<run.start + run.length])
             }
             return result
         }

@@ -62,6 +62,9 @@ public struct ModelGraph: Sendable, Equatable {
 public struct GraphBuilder: Sendable {
     public private(set) var graph = ModelGraph(values: [], nodes: [], inputs: [], outputs: [], outputNames: [])
     private var names: [String: ValueID] = [:]
+    /// Running totals checked against `GraphBudget`.
+    private var activationElements = 0
+    private var work = 0
 
     public init() {}
 
@@ -69,7 +72,9 @@ public struct GraphBuilder: Sendable {
 
     @discardableResult
     public mutating func addInput(_ name: String, shape: [Int]) throws -> ValueID {
-        _ = try Shape.elementCount(shape)
+        let count = try Shape.elementCount(shape)
+        guard count > 0 else { throw ModelGraphError.invalidTensor("input '\(name)' of shape \(Shape.describe(shape)) has no elements") }
+        try spend(activations: count, work: 0, what: "input '\(name)'")
         let id = try addValue(Value(name: name, shape: shape, constant: nil))
         graph.inputs.append(id)
         return id
@@ -90,9 +95,17 @@ public struct GraphBuilder: Sendable {
         }
         let shape: [Int]
         do {
-            shape = try ShapeInference.outputShape(of: operation, inputs: inputs.map { graph.values[$0].shape })
-            _ = try Shape.elementCount(shape)
+            let inputShapes = inputs.map { graph.values[$0].shape }
+            shape = try ShapeInference.outputShape(of: operation, inputs: inputShapes)
+            // Empty tensors compute nothing to prove, and every kernel may assume at least one element.
+            guard try Shape.elementCount(shape) > 0 else {
+                throw ModelGraphError.shapeMismatch("output of shape \(Shape.describe(shape)) has no elements; empty tensors are not supported")
+            }
             try ShapeInference.checkConstantOperands(operation, inputs: inputs.map { graph.values[$0] })
+            try spend(activations: shape.reduce(1, *),
+                      work: GraphBudget.work(of: operation, inputs: inputShapes, output: shape), what: "this node")
+        } catch ModelGraphError.invalidGraph(let reason) {
+            throw ModelGraphError.invalidNode(node: name, op: sourceOp, reason: reason)
         } catch let error as ModelGraphError {
             throw ModelGraphError.invalidNode(node: name, op: sourceOp, reason: error.reason)
         }
@@ -134,6 +147,19 @@ public struct GraphBuilder: Sendable {
             throw ModelGraphError.invalidGraph("output '\(graph.values[output].name)' is not computed by any node")
         }
         return graph
+    }
+
+    private mutating func spend(activations: Int, work nodeWork: Int, what: String) throws {
+        let (a, o1) = activationElements.addingReportingOverflow(activations)
+        guard !o1, a <= GraphBudget.maxActivationElements else {
+            throw ModelGraphError.invalidGraph(
+                "with \(what) the model's activations exceed \(GraphBudget.maxActivationElements) values in all (ZKInfer's limit)")
+        }
+        let (w, o2) = work.addingReportingOverflow(nodeWork)
+        guard !o2, w <= GraphBudget.maxWork else {
+            throw ModelGraphError.invalidGraph("with \(what) one inference exceeds 2^33 multiply-adds (ZKInfer's limit)")
+        }
+        (activationElements, work) = (a, w)
     }
 
     private mutating func addValue(_ value: Value) throws -> ValueID {

@@ -161,6 +161,17 @@ public enum Gemini {
     public static func verify(
         commitment: G1Affine, point: [Fr], value: Fr, proof: Proof, transcript: inout Transcript
     ) throws -> PairingTerms {
+        var (terms, scalar) = try verify(point: point, value: value, proof: proof, transcript: &transcript)
+        terms.right.append((commitment, scalar))
+        return terms
+    }
+
+    /// The same without [f_0]: the terms leave it out and `commitmentScalar` is its scalar on the right side,
+    /// for a caller whose [f_0] is a combination Σ c_b·[K_b] it never forms (it adds the [K_b] with scalars
+    /// commitmentScalar·c_b to its own multi-scalar multiplication).
+    public static func verify(
+        point: [Fr], value: Fr, proof: Proof, transcript: inout Transcript
+    ) throws -> (terms: PairingTerms, commitmentScalar: Fr) {
         let ell = point.count
         guard ell >= 1 else { throw Failure.shape("no variables") }
         guard proof.folds.count == ell - 1, proof.atBeta.count == ell, proof.atMinusBeta.count == ell,
@@ -187,7 +198,6 @@ public enum Gemini {
                 derived.append(next)
             }
         }
-        let commitments = [commitment] + proof.folds
         var terms = PairingTerms()
         var gammaPowers: [Fr] = []
         var g = Fr.one
@@ -195,21 +205,27 @@ public enum Gemini {
             gammaPowers.append(g)
             g *= gamma
         }
-        func combined(_ values: [Fr], from first: Int) -> (commitments: [(G1Affine, Fr)], value: Fr) {
+        // [f_0]'s scalar is collected apart: it is the opening's weight times γ^0 at β and at −β.
+        var commitmentScalar = Fr.zero
+        func combined(_ values: [Fr], from first: Int, weight: Fr) -> (commitments: [(G1Affine, Fr)], value: Fr) {
             var cs: [(G1Affine, Fr)] = []
             var v = Fr.zero
             for (i, t) in (first..<ell).enumerated() {
-                cs.append((commitments[t], gammaPowers[t]))
+                if t == 0 {
+                    commitmentScalar += weight * gammaPowers[0]
+                } else {
+                    cs.append((proof.folds[t - 1], gammaPowers[t]))
+                }
                 v += gammaPowers[t] * values[i]
             }
             return (cs, v)
         }
-        let atPlus = combined(proof.atBeta, from: 0)
-        let atMinus = combined(proof.atMinusBeta, from: 0)
+        let atPlus = combined(proof.atBeta, from: 0, weight: .one)
+        let atMinus = combined(proof.atMinusBeta, from: 0, weight: lambda)
         terms.addOpening(witness: proof.witnesses[0], point: beta, commitments: atPlus.commitments, value: atPlus.value, weight: .one)
         terms.addOpening(witness: proof.witnesses[1], point: -beta, commitments: atMinus.commitments, value: atMinus.value, weight: lambda)
         if ell > 1 {
-            let atSquare = combined(derived, from: 1)
+            let atSquare = combined(derived, from: 1, weight: lambda.squared())
             terms.addOpening(
                 witness: proof.witnesses[2], point: beta.squared(), commitments: atSquare.commitments, value: atSquare.value,
                 weight: lambda.squared())
@@ -217,7 +233,7 @@ public enum Gemini {
             // No fold polynomial to open at β²: the witness must be the commitment to zero.
             guard proof.witnesses[2].isInfinity else { throw Failure.shape("a β² witness with nothing to open") }
         }
-        return terms
+        return (terms, commitmentScalar)
     }
 }
 

@@ -8,6 +8,19 @@ import ModelGraph
 /// Evaluates nodes whose inputs are all constants (and `Shape`, whose result is static) at import time.
 /// Only small, exact operations: shape arithmetic and elementwise maths on constant tensors.
 enum ConstantFolding {
+    /// Largest constant a fold may create (512 MiB of Doubles): a few bytes of ConstantOfShape, Expand-like
+    /// broadcasting or Gather must not become gigabytes.
+    static let maxFoldedElements = 1 << 26
+
+    static func checkedSize(_ shape: [Int], _ c: NodeContext) throws -> Int {
+        let count: Int
+        do { count = try Shape.elementCount(shape) } catch { throw c.invalid("result of shape \(Shape.describe(shape)): \(error)") }
+        guard count <= maxFoldedElements else {
+            throw c.invalid("folding would create a constant of \(count) elements (more than \(maxFoldedElements))")
+        }
+        return count
+    }
+
     /// The folded constant, or nil when the node must become a graph node.
     static func fold(_ c: NodeContext, builder: GraphBuilder) throws -> Constant? {
         if c.op == "Constant" { return try constantAttribute(c) }
@@ -41,7 +54,7 @@ enum ConstantFolding {
         case "Identity", "Dropout": return first
         case "ConstantOfShape":
             let shape = try c.integerList(first, "shape")
-            let count = try Shape.elementCount(shape)
+            let count = try checkedSize(shape, c)
             var fill = 0.0, integer = false
             if let t = c.node.attribute("value")?.tensor {
                 let v = try t.decode(what: "value")
@@ -66,6 +79,7 @@ enum ConstantFolding {
         case "Add", "Sub", "Mul", "Div":
             guard constants.count == 2, let second = constants[1] else { throw c.invalid("expects two inputs") }
             let shape = try Shape.broadcast(x.shape, second.tensor.shape)
+            _ = try checkedSize(shape, c)
             let integer = first.isInteger && second.isInteger
             if c.op == "Div" && second.tensor.values.contains(0) { throw c.invalid("division by a constant zero") }
             let a = Shape.broadcastIndices(from: x.shape, to: shape), b = Shape.broadcastIndices(from: second.tensor.shape, to: shape)
@@ -92,6 +106,7 @@ enum ConstantFolding {
             guard let axisRaw = c.node.attribute("axis")?.int else { throw c.invalid("missing attribute 'axis'") }
             let axis = try ShapeOps.normalizeAxis(axisRaw, rank: x.shape.count, c)
             let shape = try ShapeInference.outputShape(of: .concat(axis: axis), inputs: parts.map(\.tensor.shape))
+            _ = try checkedSize(shape, c)
             var values: [Double] = []
             for run in Layout.concatRuns(shapes: parts.map(\.tensor.shape), axis: axis) {
                 values.append(contentsOf: parts[run.input].tensor.values[run.start..<run.start + run.length])
@@ -107,7 +122,7 @@ enum ConstantFolding {
             }
             let outer = x.shape[..<axis].reduce(1, *), inner = x.shape[(axis + 1)...].reduce(1, *)
             let shape = Array(x.shape[..<axis]) + indices.tensor.shape + Array(x.shape[(axis + 1)...])
-            _ = try Shape.elementCount(shape)
+            _ = try checkedSize(shape, c)
             var values: [Double] = []
             for o in 0..<outer {
                 for i in idx { values.append(contentsOf: x.values[(o * size + i) * inner..<(o * size + i + 1) * inner]) }
@@ -119,8 +134,10 @@ enum ConstantFolding {
             guard constants.count == 3, let limit = constants[1], let delta = constants[2] else { throw c.invalid("expects start, limit, delta") }
             let s = x.values.first ?? 0, l = limit.tensor.values.first ?? 0, d = delta.tensor.values.first ?? 0
             guard d != 0 else { throw c.invalid("delta is zero") }
-            let n = max(0, Int(((l - s) / d).rounded(.up)))
-            guard n <= 1 << 24 else { throw c.invalid("range of \(n) elements is too large to fold") }
+            // The count as a Double first: (l − s)/d may be huge or not finite, which Int() would trap on.
+            let steps = max(0, ((l - s) / d).rounded(.up))
+            guard steps.isFinite, steps <= Double(1 << 24) else { throw c.invalid("range of \(steps) elements is too large to fold") }
+            let n = Int(steps)
             return Constant(tensor: try Tensor(shape: [n], values: (0..<n).map { s + Double($0) * d }), isInteger: first.isInteger)
         default:
             // Other operators on constants (e.g. a Gemm of two constants) are not folded.
@@ -166,6 +183,8 @@ enum ConstantFolding {
         guard starts.count == ends.count, axes.count == starts.count, steps.count == starts.count else {
             throw c.invalid("starts, ends, axes and steps differ in length")
         }
+        // |step| ≤ 2^62 keeps −step and the size arithmetic below in range; a larger step takes one element anyway.
+        steps = steps.map { min(max($0, -(1 << 62)), 1 << 62) }
         var lo = [Int](repeating: 0, count: rank), step = [Int](repeating: 1, count: rank), size = x.shape
         for (i, rawAxis) in axes.enumerated() {
             let axis = try ShapeOps.normalizeAxis(Int64(rawAxis), rank: rank, c)
@@ -180,7 +199,7 @@ enum ConstantFolding {
                 lo[axis] = s; step[axis] = steps[i]; size[axis] = max(0, (s - e - steps[i] - 1) / -steps[i])
             }
         }
-        let count = try Shape.elementCount(size)
+        let count = try checkedSize(size, c)
         let strides = Shape.strides(x.shape)
         var values = [Double](repeating: 0, count: count)
         var counter = [Int](repeating: 0, count: rank)

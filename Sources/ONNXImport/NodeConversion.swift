@@ -32,13 +32,11 @@ extension GraphImport {
         switch c.op {
         case "Identity", "Dropout":
             try extraOutputsUnused("mask")
+            if c.op == "Dropout" { try checkInferenceDropout(c) }
             guard let slot = c.input(0) else { throw c.invalid("missing input") }
             slots[output] = slot
         case "Gemm":
             try requireComputedFirst()
-            guard try c.int("transA", default: 0) == 0 else {
-                throw Unsupported(reason: "transA = 1 on a computed input", suggestion: "insert a Transpose before the Gemm or export without transA")
-            }
             let b = try c.constantInput(1, "B (weight)")
             guard b.tensor.shape.count == 2 else { throw c.invalid("B must be 2-D, got \(Shape.describe(b.tensor.shape))") }
             let alpha = try c.float("alpha", default: 1), beta = try c.float("beta", default: 1)
@@ -48,18 +46,40 @@ extension GraphImport {
             for o in 0..<n {
                 for i in 0..<k { weight[o * k + i] = alpha * (transB ? b.tensor.values[o * k + i] : b.tensor.values[i * n + o]) }
             }
-            var bias: Tensor?
+            let aShape = try c.firstInputShape(in: builder)
+            guard aShape.count == 2 else { throw c.invalid("A must be 2-D, got \(Shape.describe(aShape))") }
+            let transA = try c.int("transA", default: 0) != 0
+            let m = transA ? aShape[1] : aShape[0]
+            // C broadcasts to [M, N]. One row of bias for every row of A is the linear layer's own bias
+            // (added at scale s + w, before the rescale); a C that varies along M is added after the rescale
+            // as a constant operand of an Add (docs/fixed-point.md §4).
+            var bias: Tensor?, rowBias: Tensor?
             if let cTensor = try c.optionalConstant(2, "C (bias)")?.tensor {
-                guard (try? Shape.broadcast(cTensor.shape, [1, n])) == [1, n] else {
-                    throw c.invalid("C of shape \(Shape.describe(cTensor.shape)) does not broadcast to [1, \(n)]")
+                if (try? Shape.broadcast(cTensor.shape, [1, n])) == [1, n] {
+                    let map = Shape.broadcastIndices(from: cTensor.shape, to: [1, n])
+                    bias = try Tensor(shape: [n], values: map.map { beta * cTensor.values[$0] })
+                } else if (try? Shape.broadcast(cTensor.shape, [m, n])) == [m, n] {
+                    let map = Shape.broadcastIndices(from: cTensor.shape, to: [m, n])
+                    rowBias = try Tensor(shape: [m, n], values: map.map { beta * cTensor.values[$0] })
+                } else {
+                    throw c.invalid("C of shape \(Shape.describe(cTensor.shape)) does not broadcast to [\(m), \(n)]")
                 }
-                let map = Shape.broadcastIndices(from: cTensor.shape, to: [1, n])
-                bias = try Tensor(shape: [n], values: map.map { beta * cTensor.values[$0] })
             }
-            guard let aShape = c.shape(of: c.input(0)!, in: builder), aShape.count == 2 else {
-                throw c.invalid("A must be 2-D")
+            var x = try graphValue(try c.firstInput(), name: c.node.inputs[0])
+            if transA {
+                // Aᵀ is data movement (no rows in a circuit).
+                x = try builder.addNode(name: c.name + "/transA", sourceOp: c.op, operation: .transpose([1, 0]), inputs: [x],
+                                        outputName: output + "/transA")
             }
-            try add(.linear(Linear(weight: Tensor(shape: [n, k], values: weight), bias: bias)), [0])
+            let linear = LayerOperation.linear(try Linear(weight: Tensor(shape: [n, k], values: weight), bias: bias))
+            if let rowBias {
+                let product = try builder.addNode(name: c.name, sourceOp: c.op, operation: linear, inputs: [x], outputName: output + "/AB")
+                let constant = try builder.addConstant(output + "/C", rowBias)
+                slots[output] = .value(try builder.addNode(name: c.name + "/C", sourceOp: c.op, operation: .add,
+                                                           inputs: [product, constant], outputName: output))
+            } else {
+                slots[output] = .value(try builder.addNode(name: c.name, sourceOp: c.op, operation: linear, inputs: [x], outputName: output))
+            }
         case "MatMul":
             guard case .value? = c.input(0) else {
                 throw Unsupported(reason: "constant × computed MatMul", suggestion: "transpose the product so the constant is on the right (x·W)")
@@ -97,7 +117,7 @@ extension GraphImport {
             }
             if let l = lower, l <= -3.4e38 { lower = nil }
             if let u = upper, u >= 3.4e38 { upper = nil }
-            if let l = lower, let u = upper, l > u { throw c.invalid("min \(l) exceeds max \(u)") }
+            // min > max is allowed: ONNX then sets every element to max, which min(max(x, lo), hi) does.
             try add(.clip(lower: lower, upper: upper), [0])
         case "Conv":
             try requireComputedFirst()
@@ -135,25 +155,18 @@ extension GraphImport {
             try add(c.op == "MaxPool" ? .maxPool(pool) : .averagePool(pool), [0])
         case "GlobalAveragePool": try add(.globalAveragePool, [0])
         case "Flatten", "Reshape", "Squeeze", "Unsqueeze":
-            guard let inShape = c.shape(of: c.input(0)!, in: builder) else { throw c.invalid("missing input") }
-            let target = try ShapeOps.reshapeTarget(c, inputShape: inShape)
+            let target = try ShapeOps.reshapeTarget(c, inputShape: try c.firstInputShape(in: builder))
             try add(.reshape(target), [0])
         case "Transpose":
-            let rank = c.shape(of: c.input(0)!, in: builder)!.count
+            let rank = try c.firstInputShape(in: builder).count
             let perm = c.ints("perm").map { $0.map { Int(truncatingIfNeeded: $0) } } ?? Array((0..<rank).reversed())
             try add(.transpose(perm), [0])
         case "Concat":
-            let rank = c.shape(of: c.input(0)!, in: builder)!.count
+            let rank = try c.firstInputShape(in: builder).count
             guard let axis = c.node.attribute("axis")?.int else { throw c.invalid("missing attribute 'axis'") }
             try add(.concat(axis: try ShapeOps.normalizeAxis(axis, rank: rank, c)), Array(0..<c.inputs.count))
         case "Softmax":
-            let rank = c.shape(of: c.input(0)!, in: builder)!.count
-            let axis = try ShapeOps.normalizeAxis(try c.int("axis", default: c.opset >= 13 ? -1 : 1), rank: rank, c)
-            guard axis == rank - 1 else {
-                throw Unsupported(reason: "softmax over axis \(axis) of a rank-\(rank) tensor; only the last axis is supported",
-                                  suggestion: "transpose so the softmax axis is last")
-            }
-            try add(.softmax, [0])
+            try convertSoftmax(c)
         case "BatchNormalization":
             try convertBatchNormalization(c)
         default:
@@ -161,8 +174,59 @@ extension GraphImport {
         }
     }
 
+    /// Softmax over `axis`, as the last-axis softmax of docs/fixed-point.md §7 between data movements (which
+    /// cost nothing in a circuit). Opset 13 and later: over that one axis, so the axis is transposed to the
+    /// end and back. Before 13: over the input coerced to 2-D at the axis ([∏ dims before, ∏ dims from it]),
+    /// so the tensor is reshaped to that and back.
+    mutating func convertSoftmax(_ c: NodeContext) throws {
+        let shape = try c.firstInputShape(in: builder)
+        let rank = shape.count
+        let axis = try ShapeOps.normalizeAxis(try c.int("axis", default: c.opset >= 13 ? -1 : 1), rank: rank, c)
+        let output = c.node.outputs[0]
+        var x = try graphValue(try c.firstInput(), name: c.node.inputs[0])
+        let before: LayerOperation?, after: LayerOperation?
+        if axis == rank - 1 {
+            (before, after) = (nil, nil)
+        } else if c.opset >= 13 {
+            var perm = Array(0..<rank)
+            perm.remove(at: axis)
+            perm.append(axis)
+            var inverse = [Int](repeating: 0, count: rank)
+            for (position, source) in perm.enumerated() { inverse[source] = position }
+            (before, after) = (.transpose(perm), .transpose(inverse))
+        } else {
+            (before, after) = (.reshape([shape[..<axis].reduce(1, *), shape[axis...].reduce(1, *)]), .reshape(shape))
+        }
+        if let before {
+            x = try builder.addNode(name: c.name + "/axis", sourceOp: c.op, operation: before, inputs: [x], outputName: output + "/axis")
+        }
+        let softmax = try builder.addNode(name: c.name, sourceOp: c.op, operation: .softmax, inputs: [x],
+                                          outputName: after == nil ? output : output + "/softmax")
+        slots[output] = .value(after == nil ? softmax : try builder.addNode(
+            name: c.name + "/back", sourceOp: c.op, operation: after!, inputs: [softmax], outputName: output))
+    }
+
+    /// Dropout is the identity in inference. In training mode (the `training_mode` input, opset 12 and later)
+    /// it draws a random mask, which is refused unless the ratio is 0.
+    func checkInferenceDropout(_ c: NodeContext) throws {
+        guard c.opset >= 12, let mode = c.input(2) else { return }
+        guard case .constant(let flag) = mode else {
+            throw Unsupported(reason: "training_mode is computed", suggestion: "export in inference mode (model.eval())")
+        }
+        guard flag.tensor.values.contains(where: { $0 != 0 }) else { return }
+        let ratio = try c.optionalConstant(1, "ratio")?.tensor.values.first ?? 0.5
+        if ratio != 0 {
+            throw Unsupported(reason: "training-mode Dropout (ratio \(ratio)) draws a random mask",
+                              suggestion: "export in inference mode (model.eval())")
+        }
+    }
+
     /// Explicit pads from `pads` or `auto_pad` (static shapes make SAME computable here).
     func resolvePads(_ c: NodeContext, kernel: [Int], strides: [Int], dilations: [Int]) throws -> [Int] {
+        // SAME divides by the strides: check them (and the dilations) here, before the layer's own checks.
+        guard strides.allSatisfy({ $0 >= 1 }), dilations.allSatisfy({ $0 >= 1 }) else {
+            throw c.invalid("strides \(strides) and dilations \(dilations) must be at least 1")
+        }
         let mode = c.node.attribute("auto_pad")?.string ?? "NOTSET"
         switch mode {
         case "NOTSET", "":
@@ -170,7 +234,8 @@ extension GraphImport {
         case "VALID":
             return [0, 0, 0, 0]
         case "SAME_UPPER", "SAME_LOWER":
-            guard let shape = c.shape(of: c.input(0)!, in: builder), shape.count == 4 else { throw c.invalid("input must be NCHW") }
+            let shape = try c.firstInputShape(in: builder)
+            guard shape.count == 4 else { throw c.invalid("input must be NCHW") }
             var pads = [0, 0, 0, 0]
             for axis in 0..<2 {
                 let size = shape[2 + axis]

@@ -18,17 +18,30 @@ public struct ONNXModel: Sendable {
 /// removes Identity/Dropout, folds BatchNormalization into the preceding Conv/Gemm, and reports every
 /// unsupported node in one error.
 public enum ONNXImporter {
-    /// Largest file accepted (1 GiB); the whole file is read into memory once.
+    /// Largest file accepted (1 GiB), and largest model once its external data is inlined; the whole file
+    /// is read into memory once.
     public static let maxFileBytes = 1 << 30
 
+    /// Imports the model file at `path`, reading external data (ONNX `data_location = EXTERNAL`, e.g.
+    /// `model.onnx.data` from torch's dynamo exporter) from files inside the model's folder.
     public static func load(path: String) throws -> ONNXModel {
+        try importModel(bytes: try selfContainedModel(path: path))
+    }
+
+    /// The model file's bytes with every external tensor's data inlined (`ExternalData`): the bytes a
+    /// circuit file embeds and hashes. A model without external data is returned unchanged.
+    public static func selfContainedModel(path: String) throws -> [UInt8] {
         let bytes: [UInt8]
         do { bytes = try FileSystem.read(path, limit: maxFileBytes) } catch let error as FileSystem.Failure {
             throw ONNXImportError.unsupportedModel("cannot read \(error)")
         }
-        return try importModel(bytes: bytes)
+        guard try ExternalData.hasExternalTensors(bytes) else { return bytes }
+        var external = try ExternalData(modelPath: path)
+        return try external.inline(bytes)
     }
 
+    /// Imports a self-contained model from its bytes. A model with external data needs its folder: import
+    /// it with `load(path:)` (or inline it with `selfContainedModel(path:)` first).
     public static func importModel(bytes: [UInt8]) throws -> ONNXModel {
         guard bytes.count <= maxFileBytes else { throw ONNXImportError.unsupportedModel("file larger than \(maxFileBytes) bytes") }
         guard !bytes.isEmpty else { throw ONNXImportError.malformedFile("the file is empty") }
@@ -41,8 +54,10 @@ public enum ONNXImporter {
             throw ONNXImportError.unsupportedModel("the model imports no default-domain (ai.onnx) opset")
         }
         guard SupportedOperators.opsets.contains(opset) else {
-            throw ONNXImportError.unsupportedModel(
-                "opset \(opset); supported \(SupportedOperators.opsets.lowerBound)...\(SupportedOperators.opsets.upperBound) (re-export with opset_version=13)")
+            let range = "\(SupportedOperators.opsets.lowerBound)...\(SupportedOperators.opsets.upperBound)"
+            throw ONNXImportError.unsupportedModel(opset > SupportedOperators.opsets.upperBound
+                ? "opset \(opset) is newer than this build follows (\(range)); re-export with opset_version=\(SupportedOperators.opsets.upperBound) or lower"
+                : "opset \(opset); supported \(range) (re-export with opset_version=13 or later)")
         }
         if model.hasFunctions {
             throw ONNXImportError.unsupportedModel("model-local functions are not supported; export with functions inlined")
@@ -102,8 +117,16 @@ struct GraphImport {
         guard !proto.outputs.isEmpty else { throw ONNXImportError.malformedFile("the graph declares no outputs") }
         for output in proto.outputs {
             switch slots[output.name] {
-            case .value(let id)?:
-                do { try builder.markOutput(id, name: output.name) } catch let error as ModelGraphError { throw ONNXImportError.graph(error) }
+            case .value(var id)?:
+                do {
+                    if builder.graph.inputs.contains(id) {
+                        // An output that is an input (a graph of Identity or Dropout nodes): an explicit identity,
+                        // so that the output is computed; proving it is refused later (nothing to prove).
+                        id = try builder.addNode(name: output.name, sourceOp: "Identity", operation: .reshape(builder.graph.values[id].shape),
+                                                 inputs: [id], outputName: output.name + "/identity")
+                    }
+                    try builder.markOutput(id, name: output.name)
+                } catch let error as ModelGraphError { throw ONNXImportError.graph(error) }
             case .constant?:
                 throw ONNXImportError.unsupportedModel("output '\(output.name)' is a constant; there is nothing to prove")
             default:
@@ -267,6 +290,18 @@ struct NodeContext {
     func optionalConstant(_ index: Int, _ role: String) throws -> Constant? {
         guard input(index) != nil else { return nil }
         return try constantInput(index, role)
+    }
+
+    /// Input 0, which must be present (a node may list no inputs, or an empty name).
+    func firstInput() throws -> Slot {
+        guard let slot = input(0) else { throw invalid("missing input 0") }
+        return slot
+    }
+
+    /// The shape of input 0.
+    func firstInputShape(in builder: GraphBuilder) throws -> [Int] {
+        guard let shape = shape(of: try firstInput(), in: builder) else { throw invalid("missing input 0") }
+        return shape
     }
 
     func shape(of slot: Slot, in builder: GraphBuilder) -> [Int]? {

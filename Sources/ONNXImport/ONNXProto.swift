@@ -149,7 +149,10 @@ struct TensorProto {
     var int32Data: [Int64] = []
     var int64Data: [Int64] = []
     var doubleData: [Double] = []
+    /// data_location = EXTERNAL: the data is in another file (`ExternalData` inlines it).
     var isExternal = false
+    /// external_data entries, which ONNX reads only when data_location is EXTERNAL.
+    var hasExternalEntries = false
     var hasSegment = false
     var hasStrings = false
 
@@ -169,7 +172,7 @@ struct TensorProto {
             case (8, .lengthDelimited): name = try reader.readString()
             case (9, .lengthDelimited): raw = try reader.readLengthDelimited()
             case (10, _): try reader.appendDoubles(wire, to: &doubleData)
-            case (13, .lengthDelimited): isExternal = true; try reader.skip(wire)
+            case (13, .lengthDelimited): hasExternalEntries = true; try reader.skip(wire)
             case (14, .varint): if try reader.readInt32() == 1 { isExternal = true }
             default: try reader.skip(wire)
             }

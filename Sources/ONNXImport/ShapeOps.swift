@@ -2,10 +2,12 @@ import ModelGraph
 
 /// Shape attributes shared by the computed and the constant-folded forms of the reshaping operators.
 enum ShapeOps {
+    /// An axis in [−rank, rank) (or [−rank, rank] when `inclusive`, as Flatten's), negative ones counted
+    /// from the end: −1 is rank − 1 in both cases (Flatten's −1 splits off the last dimension).
     static func normalizeAxis(_ axis: Int64, rank: Int, _ c: NodeContext, inclusive: Bool = false) throws -> Int {
-        let limit = Int64(rank + (inclusive ? 1 : 0))
-        guard axis >= -limit, axis < limit else { throw c.invalid("axis \(axis) out of range for rank \(rank)") }
-        return Int(axis < 0 ? axis + limit : axis)
+        let r = Int64(rank)
+        guard axis >= -r, axis < r + (inclusive ? 1 : 0) else { throw c.invalid("axis \(axis) out of range for rank \(rank)") }
+        return Int(axis < 0 ? axis + r : axis)
     }
 
     /// The output shape of Flatten, Reshape, Squeeze or Unsqueeze applied to `inputShape`.

@@ -36,7 +36,10 @@ extension TensorProto {
     func decode(what: String) throws -> Constant {
         if isExternal {
             throw ONNXImportError.unsupportedModel(
-                "\(what) '\(name)' stores its data in an external file; re-save the model with all tensors inside it (onnx.save_model(..., save_as_external_data=False))")
+                "\(what) '\(name)' stores its data in an external file; import the model by its path, next to its data file (zkinfer commands do; in Swift ONNXImporter.load(path:))")
+        }
+        if hasExternalEntries {
+            throw ONNXImportError.malformedFile("\(what) '\(name)' has external_data entries but its data_location is not EXTERNAL")
         }
         if hasSegment { throw ONNXImportError.unsupportedModel("\(what) '\(name)' is segmented") }
         guard let type = ONNXDataType(rawValue: dataType), type != .string, type != .float16 else {

@@ -7,8 +7,9 @@ import Parallelism
 import PlonkVerifier
 import Polynomials
 
-/// Key generation: commits the fixed columns and the permutation polynomials σ_i (docs/protocol.md §8)
-/// and binds them, the circuit, the SRS identity and the metadata into the verifying key.
+/// Key generation: commits the fixed columns, the permutation polynomials σ_i (docs/protocol.md §8) and the
+/// committed linear relation's weight blocks (§19.5), and binds them, the circuit, the SRS identity and the
+/// metadata into the verifying key.
 ///
 /// Deterministic: the same circuit, SRS and metadata give byte-identical keys for any thread count (the
 /// MSM and NTT kernels are thread-count independent, and nothing here is random).
@@ -28,16 +29,26 @@ public enum KeyGeneration {
         let sigmaValues = permutationValues(circuit, domain: domain)
         let fixedCommitments = commitAll(fixedValues, basis: sized.lagrangeG1)
         let sigmaCommitments = commitAll(sigmaValues, basis: sized.lagrangeG1)
+        let blockCommitments = circuit.linearRelation.map { commitBlocks($0, powers: sized.powersG1) } ?? []
 
         let identity = SRSIdentity(
             kzg: sized.verifierKey,
             hash: SRSIdentity.hash(powers: sized.powersG1[0..<n], g2: sized.g2, tauG2: sized.tauG2))
         let vk = try VerifyingKey(
             circuit: VerifierCircuit(circuit), fixedCommitments: fixedCommitments,
-            permutationCommitments: sigmaCommitments, srs: identity, metadata: metadata)
+            permutationCommitments: sigmaCommitments, srs: identity, metadata: metadata, blockCommitments: blockCommitments)
         return ProvingKey(
             verifyingKey: vk, domain: domain, fixedValues: fixedValues, sigmaValues: sigmaValues,
-            powersG1: sized.powersG1, lagrangeG1: sized.lagrangeG1)
+            powersG1: sized.powersG1, lagrangeG1: sized.lagrangeG1, linearRelation: circuit.linearRelation)
+    }
+
+    /// [K_b] = Σ K_b[α][γ]·[τ^(α·N + γ)]₁ for every block: an MSM over its non-zero (small) weights. The
+    /// builder made sure M·N ≤ n, so these powers are among the n the SRS hash covers.
+    static func commitBlocks(_ relation: LinearRelation, powers: [G1Affine]) -> [G1Affine] {
+        let n = relation.shape.blockColumns
+        return G1Projective.batchToAffine(relation.blocks.map { block in
+            msm(points: block.entries.map { powers[$0.row * n + $0.column] }, scalars: block.entries.map { Fr(signed: $0.value) })
+        })
     }
 
     /// σ_i(ω^r) = δ^{i'}·ω^{r'} where (i', r') is the image of cell (i, r) (§8); rows without copies,

@@ -5,7 +5,8 @@ import FieldArithmetic
 import Transcript
 
 /// The prover of docs/protocol.md, round for round as `PlonkVerifier` replays them (§5): advice phases
-/// with their challenges, multiplicities, accumulators, quotient, evaluations, openings.
+/// with their challenges, v_com of the committed linear relation, multiplicities, accumulators, quotient,
+/// evaluations, openings, and the relation's weight opening.
 public enum PlonkProver {
     /// Proves a witness whose advice is fully assigned (circuits without challenge-dependent advice).
     public static func prove(
@@ -71,7 +72,9 @@ public enum PlonkProver {
     /// - `.alphaBeforeAccumulators`: `state.products`, `state.runningSums` (computed, not committed);
     /// - `.zetaBeforeQuotient`: `state.quotientChunks` (computed, not committed);
     /// - `.vBeforeEvaluations`: `state.claimedAtZeta`, `state.claimedAtOmegaZeta` (what the proof will claim);
-    /// - `.muBeforeOpenings`: `state.openingAtZeta`, `state.openingAtOmegaZeta` (honest, replaceable).
+    /// - `.muBeforeOpenings`: `state.openingAtZeta`, `state.openingAtOmegaZeta` (honest, replaceable);
+    /// - `.sBeforeFoldVector`: the assignment before the witness callback of s's phase (ρ set, s set): the
+    ///   callback — or `tamper` — may then fill the fold vector u knowing s.
     /// No checker; `seed` makes the blinding (and so every round before the tamper) reproducible.
     static func proveOutOfOrder(
         _ order: ProtocolTranscript.Order, key: ProvingKey, circuit: Circuit, assignment: Assignment, seed: UInt64? = nil,
@@ -84,11 +87,23 @@ public enum PlonkProver {
             tamper: tamper)
     }
 
+    /// Test-only: a cheating prover that claims `transform(v_com)` instead of the committed blocks' value at
+    /// the opening point (§19.6), Ω following it, and opens the honest blocks. No checker.
+    static func proveClaimingCommittedValue(
+        _ transform: @escaping (Fr) -> Fr, key: ProvingKey, circuit: Circuit, assignment: Assignment,
+        witness: (Int, inout Assignment) throws -> Void = { _, _ in }
+    ) throws -> ProofFile {
+        try run(
+            key: key, circuit: circuit, assignment: assignment, witness: witness, checkWitness: false,
+            randomness: .secure(), timings: ProverTimings(), claimedValue: transform)
+    }
+
     static func run(
         key: ProvingKey, circuit: Circuit, assignment: Assignment, witness: (Int, inout Assignment) throws -> Void,
         checkWitness: Bool, randomness: ProverRandomness, timings: ProverTimings,
         order: ProtocolTranscript.Order = .protocol,
-        tamper: (ProverState, inout Assignment) throws -> Void = { _, _ in }
+        tamper: (ProverState, inout Assignment) throws -> Void = { _, _ in },
+        claimedValue: ((Fr) -> Fr)? = nil
     ) throws -> ProofFile {
         try key.requireMatches(circuit)
         var assignment = assignment
@@ -109,15 +124,22 @@ public enum PlonkProver {
             state.theta = transcript.squeeze(ProtocolTranscript.Label.theta)
             try tamper(state, &assignment)
         }
+        let earlyS = order == .sBeforeFoldVector ? c.linearRelationShape?.s.index : nil
         for phase in c.phases {
-            try witness(phase, &assignment)
+            if let s = earlyS, c.challengePhases[s] == phase {
+                state.rho[s] = transcript.squeeze(ProtocolTranscript.Label.challenge)
+                try assignment.setChallenge(Challenge(index: s), state.rho[s])
+                try tamper(state, &assignment)
+            }
+            try timings.measure("witness") { try witness(phase, &assignment) }
             let columns = c.advicePhases.indices.filter { c.advicePhases[$0] == phase }
             let commitments = try state.commitAdvice(columns, from: assignment)
             if order == .rhoBeforeAdvice {
                 for commitment in commitments { transcript.absorb(ProtocolTranscript.Label.advice, point: commitment) }
                 continue
             }
-            let drawn = ProtocolTranscript.advicePhase(&transcript, phase: phase, commitments: commitments, circuit: c)
+            let drawn = ProtocolTranscript.advicePhase(
+                &transcript, phase: phase, commitments: commitments, circuit: c, skipping: earlyS)
             for d in drawn {
                 state.rho[d.index] = d.value
                 try assignment.setChallenge(Challenge(index: d.index), d.value)
@@ -132,6 +154,9 @@ public enum PlonkProver {
             }
         }
         state.computeVerifierColumns()
+        // §19.6: Ω, and v_com absorbed before θ.
+        state.prepareLinearClaim(claimedValue: claimedValue)
+        if let v = state.committedValue { transcript.absorb(ProtocolTranscript.Label.committedValue, scalar: v) }
 
         // Lookup round.
         if order != .thetaBeforeAdvice { state.theta = transcript.squeeze(ProtocolTranscript.Label.theta) }
@@ -185,12 +210,15 @@ public enum PlonkProver {
         transcript.absorb(ProtocolTranscript.Label.opening, point: state.openingAtOmegaZeta)
         // Drawn so the transcript has one shape (§5); the prover itself never uses μ.
         if order != .muBeforeOpenings { state.mu = transcript.squeeze(ProtocolTranscript.Label.mu) }
+        // §19.5: the weight opening, then η.
+        let weightOpening = state.proveWeightOpening(&transcript)
 
         let proof = Proof(
             advice: state.adviceCommitmentsInOrder, multiplicities: multiplicityCommitments,
             permutation: productCommitments, runningSums: sumCommitments, quotient: quotientCommitments,
             evaluationsAtZeta: state.claimedAtZeta, evaluationsAtOmegaZeta: state.claimedAtOmegaZeta,
-            openingAtZeta: state.openingAtZeta, openingAtOmegaZeta: state.openingAtOmegaZeta)
+            openingAtZeta: state.openingAtZeta, openingAtOmegaZeta: state.openingAtOmegaZeta,
+            committedValue: state.committedValue, weightOpening: weightOpening)
         return ProofFile(keyFingerprint: key.verifyingKey.fingerprint, publicValues: publicValues, body: proof.encoded)
     }
 

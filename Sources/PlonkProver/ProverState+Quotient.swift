@@ -70,7 +70,8 @@ extension ProverState {
         // N on the coset, block by block.
         var deltaPowers = [Fr.one]
         for _ in 0..<max(0, c.permutationColumns.count - 1) { deltaPowers.append(deltaPowers.last! * Fr.multiplicativeGenerator) }
-        let scalars = Numerator.Scalars(challenges: rho, theta: theta, beta: beta, gamma: gamma, alpha: alpha)
+        let scalars = Numerator.Scalars(
+            challenges: rho, theta: theta, beta: beta, gamma: gamma, alpha: alpha, linearClaim: linearClaim)
         var numerator = [Fr](repeating: .zero, count: size)
         let circuit = c
         let shift = extended.cosetShift

@@ -22,6 +22,14 @@ final class ProverState {
 
     var rho: [Fr]
     var theta = Fr.zero, beta = Fr.zero, gamma = Fr.zero, alpha = Fr.zero, zeta = Fr.zero, v = Fr.zero, mu = Fr.zero
+    var eta = Fr.zero
+
+    /// The committed linear relation (§19.5–§19.6), after the advice phases: Ω, and with committed blocks
+    /// v_com, the combined block vector f = Σ c_b·k_b and the opening point.
+    var linearClaim = Fr.zero
+    var committedValue: Fr?
+    var combinedWeights: [Fr] = []
+    var weightPoint: [Fr] = []
 
     /// Values on all n rows.
     var advice: [[Fr]]
@@ -129,7 +137,7 @@ final class ProverState {
     func evaluate(_ e: Expression, row: Int) -> Fr {
         e.evaluate(
             query: { q in self.cell(q.column, q.rotation == .current ? row : row + 1) },
-            challenge: { self.rho[$0.index] })
+            challenge: { self.rho[$0.index] }, linearClaim: linearClaim)
     }
 
     // MARK: Advice phases

@@ -5,11 +5,15 @@
 /// - `permutationLookup`: multiplicities, grand products and running sums (values, not commitments);
 /// - `quotient`: evaluating the constraints on the coset and dividing by Z_H;
 /// - `openings`: evaluations at ζ, ωζ and forming the opening polynomials;
-/// - `witnessCheck`: the constraint checker run before proving.
+/// - `witnessCheck`: the constraint checker run before proving;
+/// - `witness`: the caller's phase callbacks (e.g. the committed relation's u = ρᵀW and running sums,
+///   `CommittedRelationLayout.assign`);
+/// - `linearRelation`: the committed linear relation's claim (block coefficients, the combined block vector,
+///   v_com) and its Gemini weight opening, MSMs included.
 public final class ProverTimings: @unchecked Sendable {
     public private(set) var seconds: [String: Double] = [:]
     public static let categories = [
-        "adviceMSM", "otherMSM", "ntt", "permutationLookup", "quotient", "openings", "witnessCheck",
+        "adviceMSM", "otherMSM", "ntt", "permutationLookup", "quotient", "openings", "witnessCheck", "witness", "linearRelation",
     ]
 
     public init() {}

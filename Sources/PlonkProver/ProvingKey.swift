@@ -10,7 +10,7 @@ import Polynomials
 /// ([τ^i]₁ and the Lagrange basis for this circuit's n), so proving never reads the SRS file.
 public struct ProvingKey: Sendable {
     public static let magic: [UInt8] = Array("ZKIPKEY".utf8) + [0]
-    public static let formatVersion: UInt32 = 1
+    public static let formatVersion: UInt32 = 2
 
     public let verifyingKey: VerifyingKey
     let domain: EvaluationDomain
@@ -22,10 +22,13 @@ public struct ProvingKey: Sendable {
     let sigmaPolynomials: [Polynomial]
     let powersG1: [G1Affine]
     let lagrangeG1: [G1Affine]
+    /// The committed linear relation with its weights (§19): the verifying key holds only its shape and
+    /// the blocks' commitments.
+    let linearRelation: LinearRelation?
 
     init(
         verifyingKey: VerifyingKey, domain: EvaluationDomain, fixedValues: [[Fr]], sigmaValues: [[Fr]],
-        powersG1: [G1Affine], lagrangeG1: [G1Affine]
+        powersG1: [G1Affine], lagrangeG1: [G1Affine], linearRelation: LinearRelation? = nil
     ) {
         self.verifyingKey = verifyingKey
         self.domain = domain
@@ -35,6 +38,7 @@ public struct ProvingKey: Sendable {
         self.sigmaPolynomials = sigmaValues.map { (try? Evaluations(values: $0, domain: domain))!.interpolate() }
         self.powersG1 = powersG1
         self.lagrangeG1 = lagrangeG1
+        self.linearRelation = linearRelation
     }
 
     public var circuit: VerifierCircuit { verifyingKey.circuit }
@@ -43,7 +47,7 @@ public struct ProvingKey: Sendable {
     public func withMetadata(_ metadata: KeyMetadata) throws -> ProvingKey {
         ProvingKey(
             verifyingKey: try verifyingKey.withMetadata(metadata), domain: domain, fixedValues: fixedValues,
-            sigmaValues: sigmaValues, powersG1: powersG1, lagrangeG1: lagrangeG1)
+            sigmaValues: sigmaValues, powersG1: powersG1, lagrangeG1: lagrangeG1, linearRelation: linearRelation)
     }
 
     /// Throws unless `circuit` is the circuit this key was made for (structure and fixed values).
@@ -55,12 +59,15 @@ public struct ProvingKey: Sendable {
         for (i, column) in circuit.fixedValues.enumerated() where Array(fixedValues[i][0..<u]) != column {
             throw KeyError.circuitMismatch("fixed column \(i) (\(circuit.fixedNames[i])) differs from the key's")
         }
+        guard circuit.linearRelation == linearRelation else {
+            throw KeyError.circuitMismatch("the committed linear relation's weights differ from the key's")
+        }
     }
 
     // MARK: File
 
-    /// magic ‖ u32 version ‖ LP(verifying key file) ‖ fixed values ‖ σ values ‖ [τ^i]₁ ‖ [L_i(τ)]₁,
-    /// scalars canonical, points uncompressed (fast to load: no square roots).
+    /// magic ‖ u32 version ‖ LP(verifying key file) ‖ fixed values ‖ σ values ‖ [τ^i]₁ ‖ [L_i(τ)]₁
+    /// [‖ weight blocks], scalars canonical, points uncompressed (fast to load: no square roots).
     public var encoded: [UInt8] {
         var w = ByteWriter()
         w.raw(Self.magic)
@@ -68,7 +75,44 @@ public struct ProvingKey: Sendable {
         w.prefixed(verifyingKey.encoded)
         for column in fixedValues + sigmaValues { for v in column { w.scalar(v) } }
         for p in powersG1 + lagrangeG1 { w.raw(p.uncompressed) }
+        if let relation = linearRelation { Self.encode(relation.blocks, into: &w) }
         return w.bytes
+    }
+
+    /// Per block: u32 count, then (u32 row, u32 column, i64 value) entries sorted by (row, column), non-zero.
+    static func encode(_ blocks: [WeightBlock], into w: inout ByteWriter) {
+        for block in blocks {
+            w.count(block.entries.count)
+            for e in block.entries {
+                w.count(e.row)
+                w.count(e.column)
+                w.i64(e.value)
+            }
+        }
+    }
+
+    /// The blocks of `shape`, each bounded by its size and by the bytes left; canonical (sorted, distinct,
+    /// non-zero: what the encoder writes).
+    static func decodeBlocks(_ r: inout ByteReader, shape: LinearRelationShape) throws -> [WeightBlock] {
+        var blocks: [WeightBlock] = []
+        for (b, size) in shape.blockShapes.enumerated() {
+            let count = try r.count("block \(b) entries", limit: min(size.rows * size.columns, r.remaining / 16))
+            var entries: [WeightBlock.Entry] = []
+            entries.reserveCapacity(count)
+            for _ in 0..<count {
+                let row = try r.index("block \(b) row", below: size.rows)
+                let column = try r.index("block \(b) column", below: size.columns)
+                let value = try r.i64("block \(b) weight")
+                guard value != 0 else { throw r.fail("block \(b) stores a zero weight") }
+                entries.append(WeightBlock.Entry(row: row, column: column, value: value))
+            }
+            do {
+                blocks.append(try WeightBlock(rows: size.rows, columns: size.columns, entries: entries))
+            } catch {
+                throw r.fail("block \(b): \(error)")
+            }
+        }
+        return blocks
     }
 
     public static func decode(_ bytes: [UInt8]) throws -> ProvingKey {
@@ -84,7 +128,9 @@ public struct ProvingKey: Sendable {
             let n = c.rowCount
             let columns = c.fixedCount + c.permutationColumns.count
             let expected = columns * n * 32 + 2 * n * 64
-            guard r.remaining == expected else {
+            // The weight blocks follow the tables: with a relation, at least 4 bytes per block.
+            let blockBytes = 4 * (c.linearRelationShape?.blockShapes.count ?? 0)
+            guard c.linearRelationShape == nil ? r.remaining == expected : r.remaining >= expected + blockBytes else {
                 throw DecodingError(
                     context: "proving key", offset: r.offset,
                     reason: "\(r.remaining) bytes of tables, the circuit needs \(expected)")
@@ -99,11 +145,20 @@ public struct ProvingKey: Sendable {
                     throw DecodingError(context: "proving key", offset: r.offset - 64, reason: "SRS point \(i): \(error)")
                 }
             }
+            var relation: LinearRelation? = nil
+            if let shape = c.linearRelationShape {
+                do {
+                    relation = try LinearRelation(shape: shape, blocks: try decodeBlocks(&r, shape: shape))
+                } catch let error as ConstraintSystemError {
+                    throw r.fail("\(error)")
+                }
+            }
+            try r.requireEnd()
             let domain = try EvaluationDomain(log2Size: c.log2Rows)
             return ProvingKey(
                 verifyingKey: vk, domain: domain, fixedValues: Array(tables[0..<c.fixedCount]),
                 sigmaValues: Array(tables[c.fixedCount...]), powersG1: Array(points[0..<n]),
-                lagrangeG1: Array(points[n...]))
+                lagrangeG1: Array(points[n...]), linearRelation: relation)
         } catch let e as DecodingError {
             throw KeyError.malformed(e)
         }

@@ -8,8 +8,8 @@ import Parallelism
 /// computed on its own; then, with independent 128-bit weights r_k from OpenSSL (unknown to any prover),
 /// the pairing checks of all proofs over one SRS are merged into one:
 ///     e(Σ r_k·Left_k, [τ]₂) · e(−Σ r_k·Right_k, [1]₂) = 1.
-/// Proofs under the same key add their scalars for the key's fixed and σ commitments, so those points
-/// enter the merged MSM once. A false proof passes a group with probability ≤ 2^-128.
+/// Proofs under the same key add their scalars for the key's fixed, σ and weight-block commitments, so those
+/// points enter the merged MSM once. A false proof passes a group with probability ≤ 2^-128.
 /// When a group fails, its proofs are checked one by one to name the bad ones.
 extension PlonkVerifier {
     public struct BatchItem: Sendable {
@@ -85,9 +85,9 @@ extension PlonkVerifier {
         guard let first = entries.first else { return true }
         var leftPoints: [G1Affine] = [], leftScalars: [Fr] = []
         var rightPoints: [G1Affine] = [], rightScalars: [Fr] = []
-        // Per key (by fingerprint): summed scalars of its fixed and σ commitments.
+        // Per key (by fingerprint): summed scalars of its fixed, σ and weight-block commitments.
         var keyOrder: [[UInt8]] = []
-        var keyTerms: [[UInt8]: (key: VerifyingKey, fixed: [Fr], sigma: [Fr])] = [:]
+        var keyTerms: [[UInt8]: (key: VerifyingKey, fixed: [Fr], sigma: [Fr], blocks: [Fr])] = [:]
         var generator = Fr.zero
         for (key, claim) in entries {
             let r = try randomWeight()
@@ -103,16 +103,18 @@ extension PlonkVerifier {
             var terms = keyTerms[key.fingerprint] ?? {
                 keyOrder.append(key.fingerprint)
                 return (key, [Fr](repeating: .zero, count: key.fixedCommitments.count),
-                    [Fr](repeating: .zero, count: key.permutationCommitments.count))
+                    [Fr](repeating: .zero, count: key.permutationCommitments.count),
+                    [Fr](repeating: .zero, count: key.blockCommitments.count))
             }()
             for i in terms.fixed.indices { terms.fixed[i] += r * claim.fixedScalars[i] }
             for i in terms.sigma.indices { terms.sigma[i] += r * claim.sigmaScalars[i] }
+            for i in terms.blocks.indices { terms.blocks[i] += r * claim.blockScalars[i] }
             keyTerms[key.fingerprint] = terms
         }
         for fingerprint in keyOrder {
             let t = keyTerms[fingerprint]!
-            rightPoints += t.key.fixedCommitments + t.key.permutationCommitments
-            rightScalars += t.fixed + t.sigma
+            rightPoints += t.key.fixedCommitments + t.key.permutationCommitments + t.key.blockCommitments
+            rightScalars += t.fixed + t.sigma + t.blocks
         }
         let srs = first.key.srs.kzg
         rightPoints.append(srs.g1)

@@ -71,13 +71,16 @@ public enum Numerator {
     public struct Scalars: Sendable {
         public var challenges: [Fr]
         public var theta: Fr, beta: Fr, gamma: Fr, alpha: Fr
+        /// Ω of the committed linear relation (§19.6); 0 when the circuit has none (nothing reads it then).
+        public var linearClaim: Fr
 
-        public init(challenges: [Fr], theta: Fr, beta: Fr, gamma: Fr, alpha: Fr) {
+        public init(challenges: [Fr], theta: Fr, beta: Fr, gamma: Fr, alpha: Fr, linearClaim: Fr = .zero) {
             self.challenges = challenges
             self.theta = theta
             self.beta = beta
             self.gamma = gamma
             self.alpha = alpha
+            self.linearClaim = linearClaim
         }
     }
 
@@ -95,7 +98,7 @@ public enum Numerator {
         func value(_ e: Expression) -> V {
             e.evaluate(
                 constant: op.constant, query: x.query, challenge: { op.constant(s.challenges[$0.index]) },
-                sum: op.add, product: op.multiply, negated: op.negate, scaled: op.scale)
+                linearClaim: { op.constant(s.linearClaim) }, sum: op.add, product: op.multiply, negated: op.negate, scaled: op.scale)
         }
         let one = op.constant(.one)
 

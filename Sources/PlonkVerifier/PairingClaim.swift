@@ -12,13 +12,16 @@ struct PairingClaim {
     /// Scalar for each fixed commitment [f_i] and each [σ_i] of the key.
     var fixedScalars: [Fr]
     var sigmaScalars: [Fr]
+    /// Scalar of each weight-block commitment [K_b] of the key (§19.5): η·(Gemini's weight on f_0)·c_b.
+    var blockScalars: [Fr] = []
     /// Scalar of [1]₁: −(E_ζ + μ·E_ωζ).
     var generatorScalar: Fr
 
     /// All Right terms for one key, each scaled by `weight`.
     func rightTerms(key: VerifyingKey, weight: Fr = .one) -> (points: [G1Affine], scalars: [Fr]) {
-        var points = proofTerms.map(\.0) + key.fixedCommitments + key.permutationCommitments + [key.srs.kzg.g1]
-        var scalars = (proofTerms.map(\.1) + fixedScalars + sigmaScalars + [generatorScalar])
+        var points = proofTerms.map(\.0) + key.fixedCommitments + key.permutationCommitments + key.blockCommitments
+            + [key.srs.kzg.g1]
+        var scalars = proofTerms.map(\.1) + fixedScalars + sigmaScalars + blockScalars + [generatorScalar]
         if weight != .one { scalars = scalars.map { $0 * weight } }
         // Zero scalars (e.g. an unused generator term) cost nothing in the MSM but are dropped anyway.
         var i = 0
@@ -113,6 +116,7 @@ extension PlonkVerifier {
         return PairingClaim(
             left: [(proof.openingAtZeta, .one), (proof.openingAtOmegaZeta, mu)],
             proofTerms: proofTerms, fixedScalars: fixedScalars, sigmaScalars: sigmaScalars,
+            blockScalars: [Fr](repeating: .zero, count: key.blockCommitments.count),
             generatorScalar: -(valueAtZeta + mu * valueAtOmegaZeta))
     }
 }

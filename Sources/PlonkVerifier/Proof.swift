@@ -1,5 +1,6 @@
 import BN254
 import FieldArithmetic
+import MultilinearKZG
 
 /// The proof body of docs/protocol.md §14, parsed. Every list has exactly the length the verifying key's
 /// circuit dictates (`decode` checks it before anything else).
@@ -18,6 +19,10 @@ public struct Proof: Sendable, Equatable {
     public var evaluationsAtOmegaZeta: [Fr]
     public var openingAtZeta: G1Affine
     public var openingAtOmegaZeta: G1Affine
+    /// v_com, the combined weight blocks' value at the opening point, and its Gemini proof (§19.5–§19.6):
+    /// present exactly when the circuit's linear relation has committed blocks.
+    public var committedValue: Fr?
+    public var weightOpening: Gemini.Proof?
     /// The bytes this proof was decoded from (canonical, so equal to re-encoding it): the verifier absorbs
     /// them into the transcript directly instead of compressing every point again.
     var decodedBody: [UInt8]? = nil
@@ -27,7 +32,7 @@ public struct Proof: Sendable, Equatable {
     public init(
         advice: [G1Affine], multiplicities: [G1Affine], permutation: [G1Affine], runningSums: [G1Affine],
         quotient: [G1Affine], evaluationsAtZeta: [Fr], evaluationsAtOmegaZeta: [Fr], openingAtZeta: G1Affine,
-        openingAtOmegaZeta: G1Affine
+        openingAtOmegaZeta: G1Affine, committedValue: Fr? = nil, weightOpening: Gemini.Proof? = nil
     ) {
         self.advice = advice
         self.multiplicities = multiplicities
@@ -38,15 +43,25 @@ public struct Proof: Sendable, Equatable {
         self.evaluationsAtOmegaZeta = evaluationsAtOmegaZeta
         self.openingAtZeta = openingAtZeta
         self.openingAtOmegaZeta = openingAtOmegaZeta
+        self.committedValue = committedValue
+        self.weightOpening = weightOpening
     }
 
-    /// The body bytes: points compressed, scalars canonical little-endian, in §14's order.
+    /// The body bytes: points compressed, scalars canonical little-endian, in §14's order (which is the
+    /// transcript's order: v_com right after the advice, the Gemini proof after the two openings).
     public var encoded: [UInt8] {
         var w = ByteWriter()
-        for p in advice + multiplicities + permutation + runningSums + quotient { w.point(p) }
+        for p in advice { w.point(p) }
+        if let v = committedValue { w.scalar(v) }
+        for p in multiplicities + permutation + runningSums + quotient { w.point(p) }
         for s in evaluationsAtZeta + evaluationsAtOmegaZeta { w.scalar(s) }
         w.point(openingAtZeta)
         w.point(openingAtOmegaZeta)
+        if let g = weightOpening {
+            for p in g.folds { w.point(p) }
+            for s in g.atBeta + g.atMinusBeta { w.scalar(s) }
+            for p in g.witnesses { w.point(p) }
+        }
         return w.bytes
     }
 
@@ -63,6 +78,7 @@ public struct Proof: Sendable, Equatable {
                 try (0..<n).map { try r.g1("\(what) \($0)") }
             }
             let advice = try points(circuit.adviceCount, "advice commitment")
+            let committedValue: Fr? = try circuit.hasWeightOpening ? r.scalar("v_com") : nil
             let multiplicities = try points(circuit.lookups.count, "multiplicity commitment")
             let permutation = try points(circuit.permutationChunks, "permutation commitment")
             let runningSums = try points(circuit.lookups.count, "running-sum commitment")
@@ -71,11 +87,21 @@ public struct Proof: Sendable, Equatable {
             let atOmegaZeta = try (0..<circuit.evaluationsAtOmegaZeta).map { try r.scalar("evaluation at ωζ \($0)") }
             let wZeta = try r.g1("opening at ζ")
             let wOmegaZeta = try r.g1("opening at ωζ")
+            var weightOpening: Gemini.Proof? = nil
+            if circuit.hasWeightOpening {
+                let ell = circuit.weightOpeningVariables
+                let folds = try points(ell - 1, "Gemini fold")
+                let atBeta = try (0..<ell).map { try r.scalar("Gemini f_\($0)(β)") }
+                let atMinusBeta = try (0..<ell).map { try r.scalar("Gemini f_\($0)(−β)") }
+                let witnesses = try points(3, "Gemini opening witness")
+                weightOpening = Gemini.Proof(folds: folds, atBeta: atBeta, atMinusBeta: atMinusBeta, witnesses: witnesses)
+            }
             try r.requireEnd()
             var proof = Proof(
                 advice: advice, multiplicities: multiplicities, permutation: permutation, runningSums: runningSums,
                 quotient: quotient, evaluationsAtZeta: atZeta, evaluationsAtOmegaZeta: atOmegaZeta,
-                openingAtZeta: wZeta, openingAtOmegaZeta: wOmegaZeta)
+                openingAtZeta: wZeta, openingAtOmegaZeta: wOmegaZeta, committedValue: committedValue,
+                weightOpening: weightOpening)
             proof.decodedBody = body
             return proof
         } catch let e as DecodingError {
@@ -89,7 +115,7 @@ public struct Proof: Sendable, Equatable {
 /// verification with the verifying key it names by fingerprint.
 public struct ProofFile: Sendable, Equatable {
     public static let magic: [UInt8] = Array("ZKIPROOF".utf8)
-    public static let formatVersion: UInt32 = 1
+    public static let formatVersion: UInt32 = 2
     /// Public values and body are bounded so a hostile header cannot make the decoder allocate much.
     static let maximumPublicValues = 1 << 24
 

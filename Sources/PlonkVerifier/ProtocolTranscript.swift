@@ -23,6 +23,9 @@ public enum ProtocolTranscript {
         public static let v = "v"
         public static let opening = "opening"
         public static let mu = "mu"
+        /// v_com (§19.6), and the weight merging the Gemini pairing equation into §13.3's (§19.5).
+        public static let committedValue = "vcom"
+        public static let eta = "eta"
     }
 
     /// Round 0: the key fingerprint, then each instance column's values (an empty string for length 0).
@@ -35,11 +38,12 @@ public enum ProtocolTranscript {
 
     /// Advice commitments of one phase, in index order, then that phase's challenges in index order.
     /// `commitments` pairs each advice column index of the phase with its commitment.
+    /// (`skipping`: test-only, a challenge already squeezed earlier — `Order.sBeforeFoldVector`.)
     public static func advicePhase(
-        _ t: inout Transcript, phase: Int, commitments: [G1Affine], circuit: VerifierCircuit
+        _ t: inout Transcript, phase: Int, commitments: [G1Affine], circuit: VerifierCircuit, skipping: Int? = nil
     ) -> [(index: Int, value: Fr)] {
         for c in commitments { t.absorb(Label.advice, point: c) }
-        return circuit.challengePhases.indices.filter { circuit.challengePhases[$0] == phase }.map {
+        return circuit.challengePhases.indices.filter { circuit.challengePhases[$0] == phase && $0 != skipping }.map {
             (index: $0, value: t.squeeze(Label.challenge))
         }
     }
@@ -49,6 +53,8 @@ public enum ProtocolTranscript {
         public var rho: [Fr] = []
         public var theta = Fr.zero, beta = Fr.zero, gamma = Fr.zero, alpha = Fr.zero
         public var zeta = Fr.zero, v = Fr.zero, mu = Fr.zero
+        /// Drawn only with a weight opening (§19.5), after it.
+        public var eta = Fr.zero
         public init() {}
     }
 
@@ -71,11 +77,21 @@ public enum ProtocolTranscript {
         case vBeforeEvaluations
         /// μ squeezed before the two opening proofs are absorbed.
         case muBeforeOpenings
+        /// The committed relation's s (§19.4) squeezed right before the advice of its own phase — the fold
+        /// vector u — is absorbed: u may then be chosen knowing s.
+        case sBeforeFoldVector
     }
 
     /// The verifier's side: replays every round with the proof's values. Items are absorbed as the
     /// proof's own bytes (the decoder checked they are canonical, so they equal the re-encoded values).
     static func replay(key: VerifyingKey, publicValues: [[Fr]], proof: Proof, order: Order = .protocol) -> Challenges {
+        replayThroughOpenings(key: key, publicValues: publicValues, proof: proof, order: order).challenges
+    }
+
+    /// Every round up to μ (§5), and the transcript there: the weight opening continues it (§19.5).
+    static func replayThroughOpenings(
+        key: VerifyingKey, publicValues: [[Fr]], proof: Proof, order: Order = .protocol
+    ) -> (challenges: Challenges, transcript: Transcript) {
         let c = key.circuit
         let body = proof.decodedBody ?? proof.encoded
         var offset = 0
@@ -90,13 +106,17 @@ public enum ProtocolTranscript {
             for (index, _) in earlyChallengeOrder(c) { ch.rho[index] = t.squeeze(Label.challenge) }
         }
         if order == .thetaBeforeAdvice { ch.theta = t.squeeze(Label.theta) }
+        let early = order == .sBeforeFoldVector ? c.linearRelationShape?.s.index : nil
         for phase in key.derived.phases {
+            if let s = early, c.challengePhases[s] == phase { ch.rho[s] = t.squeeze(Label.challenge) }
             for _ in 0..<c.advicePhases.filter({ $0 == phase }).count { t.absorb(Label.advice, item()) }
             guard order != .rhoBeforeAdvice else { continue }
-            for index in c.challengePhases.indices where c.challengePhases[index] == phase {
+            for index in c.challengePhases.indices where c.challengePhases[index] == phase && index != early {
                 ch.rho[index] = t.squeeze(Label.challenge)
             }
         }
+        // §19.6: v_com, after the last advice phase's challenges (ρ and s), before θ.
+        if c.hasWeightOpening { t.absorb(Label.committedValue, item()) }
         if order != .thetaBeforeAdvice { ch.theta = t.squeeze(Label.theta) }
         let multiplicities = (0..<proof.multiplicities.count).map { _ in item() }
         if order == .betaBeforeMultiplicities {
@@ -124,7 +144,7 @@ public enum ProtocolTranscript {
         t.absorb(Label.opening, item())
         t.absorb(Label.opening, item())
         if order != .muBeforeOpenings { ch.mu = t.squeeze(Label.mu) }
-        return ch
+        return (ch, t)
     }
 
     /// Test-only (`Order.rhoBeforeAdvice`): the challenges in the order they are squeezed when all are drawn

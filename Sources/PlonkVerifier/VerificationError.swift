@@ -21,6 +21,9 @@ public enum VerificationError: Error, Equatable, CustomStringConvertible, Sendab
     case evaluationPointInDomain
     /// The final two-pairing check failed: some constraint, commitment or opening is false.
     case pairingCheckFailed
+    /// The weight opening of the committed linear relation (protocol §19.5) is inconsistent: a Gemini fold
+    /// disagrees with the opened values, or the last fold is not v_com.
+    case weightOpeningFailed(String)
 
     public var isMalformed: Bool {
         switch self {
@@ -42,6 +45,7 @@ public enum VerificationError: Error, Equatable, CustomStringConvertible, Sendab
             return "public value \(column)[\(row)] (instance column '\(name)', row \(row)) is \(value), outside the "
                 + "column's bound [−2^\(bits - 1), 2^\(bits - 1))"
         case .evaluationPointInDomain: return "the evaluation point ζ lies in the domain"
+        case .weightOpeningFailed(let detail): return "the weight opening failed: \(detail)"
         case .pairingCheckFailed:
             return "the pairing check failed: the proof does not verify against this key and these public values"
         }

@@ -34,7 +34,11 @@ public enum PlonkVerifier {
         if let expected = expectedPublicValues { try compare(file.publicValues, expected) }
         let proof = try Proof.decode(file.body, for: c)
 
-        let ch = ProtocolTranscript.replay(key: key, publicValues: file.publicValues, proof: proof, order: order)
+        var (ch, transcript) = ProtocolTranscript.replayThroughOpenings(
+            key: key, publicValues: file.publicValues, proof: proof, order: order)
+        // §19.6: the linear claim Ω from the relation's terms and the proof's v_com.
+        let relation = c.linearRelationShape.map { $0.evaluate(rho: ch.rho[$0.rho.index], s: ch.rho[$0.s.index]) }
+        let linearClaim = (relation?.constant ?? .zero) + (proof.committedValue ?? .zero)
         let zeta = ch.zeta
         var zetaN = zeta
         for _ in 0..<c.log2Rows { zetaN = zetaN.squared() }
@@ -104,11 +108,17 @@ public enum PlonkVerifier {
             runningSum: { ez[layout.lookups + 2 * $0 + 1] },
             runningSumNext: { eo[layout.runningSumNext + $0] })
         let scalars = Numerator.Scalars(
-            challenges: ch.rho, theta: ch.theta, beta: ch.beta, gamma: ch.gamma, alpha: ch.alpha)
+            challenges: ch.rho, theta: ch.theta, beta: ch.beta, gamma: ch.gamma, alpha: ch.alpha, linearClaim: linearClaim)
         let numerator = Numerator.evaluate(c, scalars: scalars, inputs: inputs, algebra: Numerator.field)
         let quotientAtZeta = numerator * atZeta.inverses[0]
 
-        return assembleClaim(key: key, proof: proof, challenges: ch, omegaZeta: omegaZeta, quotientAtZeta: quotientAtZeta)
+        var claim = assembleClaim(key: key, proof: proof, challenges: ch, omegaZeta: omegaZeta, quotientAtZeta: quotientAtZeta)
+        if let relation {
+            try mergeWeightOpening(
+                into: &claim, key: key, proof: proof, blockCoefficients: relation.blockCoefficients, challenges: &ch,
+                transcript: &transcript)
+        }
+        return claim
     }
 
     static func checkShape(_ values: [[Fr]], circuit c: VerifierCircuit) throws {

@@ -113,6 +113,8 @@ extension VerifierCircuit {
         case .challenge(let c):
             w.u8(2)
             w.count(c.index)
+        case .linearClaim:
+            w.u8(linearClaimTag)
         case .sum(let a, let b):
             w.u8(3)
             try encode(a, into: &w, depth: depth + 1)
@@ -333,6 +335,7 @@ extension VerifierCircuit {
         case 6:
             let c = try r.scalar("scale")
             return .scaled(try decodeExpression(&r, counts: counts, depth: depth + 1, nodes: &nodes), c)
+        case linearClaimTag: return .linearClaim  // only with a relation: checked with the key's relation section
         default: throw r.fail("expression tag \(tag)")
         }
     }

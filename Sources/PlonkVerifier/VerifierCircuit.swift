@@ -24,6 +24,9 @@ public struct VerifierCircuit: Sendable, Equatable, CircuitShape {
     public let lookups: [LookupArgument]
     /// Columns of the permutation argument, advice then instance then fixed, each by index (§2).
     public let permutationColumns: [Column]
+    /// The committed linear relation's terms and block sizes (§19; no weights): the verifying key's
+    /// optional section (VerifierCircuit+LinearRelation.swift).
+    public let linearRelationShape: LinearRelationShape?
 
     public init(_ circuit: Circuit) {
         log2Rows = circuit.log2Rows
@@ -40,13 +43,14 @@ public struct VerifierCircuit: Sendable, Equatable, CircuitShape {
         gates = circuit.gates
         lookups = circuit.lookups
         permutationColumns = circuit.permutationColumns
+        linearRelationShape = circuit.linearRelationShape
     }
 
     init(
         log2Rows: Int, adviceNames: [String], advicePhases: [Int], instanceNames: [String], instanceLengths: [Int],
         instanceBits: [Int], fixedNames: [String], challengeNames: [String], challengePhases: [Int],
         challengeColumnNames: [String], challengeSegments: [[ChallengeSegment]], gates: [Gate], lookups: [LookupArgument],
-        permutationColumns: [Column]
+        permutationColumns: [Column], linearRelationShape: LinearRelationShape? = nil
     ) {
         self.log2Rows = log2Rows
         self.adviceNames = adviceNames
@@ -62,6 +66,7 @@ public struct VerifierCircuit: Sendable, Equatable, CircuitShape {
         self.gates = gates
         self.lookups = lookups
         self.permutationColumns = permutationColumns
+        self.linearRelationShape = linearRelationShape
     }
 
     /// Test-only (internal, reached through `@testable import`): the same circuit with other public-value
@@ -92,6 +97,9 @@ public struct VerifierCircuit: Sendable, Equatable, CircuitShape {
         adviceCount + 2 * lookups.count + permutationChunks + quotientChunks + 2
     }
 
-    /// Bytes of the proof body: 32 per compressed point and per scalar.
-    public var proofBodyBytes: Int { 32 * (proofCommitments + evaluationsAtZeta + evaluationsAtOmegaZeta) }
+    /// Bytes of the proof body: 32 per compressed point and per scalar, with the committed relation's v_com
+    /// and Gemini proof when it has blocks (§14).
+    public var proofBodyBytes: Int {
+        32 * (proofCommitments + evaluationsAtZeta + evaluationsAtOmegaZeta + weightOpeningPoints + weightOpeningScalars)
+    }
 }

@@ -50,7 +50,8 @@ public struct SRSIdentity: Sendable, Equatable {
 /// compiler's metadata, all bound by one fingerprint that every proof's transcript starts with.
 public struct VerifyingKey: Sendable {
     public static let magic: [UInt8] = Array("ZKIVKEY".utf8) + [0]
-    /// 2: each instance column carries its bound in bits (docs/proof-format.md §3.1).
+    /// 2: each instance column carries its bound in bits (docs/proof-format.md §3.1), and the body may end
+    /// with the committed linear relation's section (§3.5).
     public static let formatVersion: UInt32 = 2
     static let fingerprintLabel = "ZKInfer-VK-fingerprint"
 
@@ -61,6 +62,8 @@ public struct VerifyingKey: Sendable {
     public let permutationCommitments: [G1Affine]
     public let srs: SRSIdentity
     public let metadata: KeyMetadata
+    /// [K_b] for every weight block of the committed linear relation (§19.5), in block order; empty without one.
+    public let blockCommitments: [G1Affine]
     /// SHA-256 over the key's body (everything above): what proofs are bound to.
     public let fingerprint: [UInt8]
     /// The body bytes the fingerprint covers.
@@ -70,7 +73,7 @@ public struct VerifyingKey: Sendable {
 
     public init(
         circuit: VerifierCircuit, fixedCommitments: [G1Affine], permutationCommitments: [G1Affine], srs: SRSIdentity,
-        metadata: KeyMetadata
+        metadata: KeyMetadata, blockCommitments: [G1Affine] = []
     ) throws {
         guard fixedCommitments.count == circuit.fixedCount,
             permutationCommitments.count == circuit.permutationColumns.count
@@ -90,9 +93,10 @@ public struct VerifyingKey: Sendable {
         w.count(permutationCommitments.count)
         for c in permutationCommitments { w.point(c) }
         metadata.encode(into: &w)
+        try circuit.encodeLinearRelationSection(commitments: blockCommitments, into: &w)
         self.init(
             circuit: circuit, fixedCommitments: fixedCommitments, permutationCommitments: permutationCommitments, srs: srs,
-            metadata: metadata, body: w.bytes)
+            metadata: metadata, blockCommitments: blockCommitments, body: w.bytes)
     }
 
     /// A key whose body bytes are known: the public initializer's encoding, or (the prover's copy) the bytes
@@ -100,13 +104,14 @@ public struct VerifyingKey: Sendable {
     /// on its own copy.
     init(
         circuit: VerifierCircuit, fixedCommitments: [G1Affine], permutationCommitments: [G1Affine], srs: SRSIdentity,
-        metadata: KeyMetadata, body: [UInt8]
+        metadata: KeyMetadata, blockCommitments: [G1Affine], body: [UInt8]
     ) {
         self.circuit = circuit
         self.fixedCommitments = fixedCommitments
         self.permutationCommitments = permutationCommitments
         self.srs = srs
         self.metadata = metadata
+        self.blockCommitments = blockCommitments
         self.body = body
         fingerprint = Self.fingerprint(of: body)
         derived = DerivedKeyData(circuit)
@@ -116,7 +121,7 @@ public struct VerifyingKey: Sendable {
     public func withMetadata(_ metadata: KeyMetadata) throws -> VerifyingKey {
         try VerifyingKey(
             circuit: circuit, fixedCommitments: fixedCommitments, permutationCommitments: permutationCommitments,
-            srs: srs, metadata: metadata)
+            srs: srs, metadata: metadata, blockCommitments: blockCommitments)
     }
 
     static func fingerprint(of body: [UInt8]) -> [UInt8] {
@@ -200,16 +205,18 @@ public struct VerifyingKey: Sendable {
         var sigma: [G1Affine] = []
         for i in 0..<sigmaCount { sigma.append(try r.g1("permutation commitment \(i)")) }
         let metadata = try KeyMetadata.decode(from: &r)
+        let (circuitWithRelation, blockCommitments) = try circuit.decodeLinearRelationSection(&r)
         try r.requireEnd()
         let srs = SRSIdentity(
             kzg: KZGVerifierKey(g1: g1, g2: g2, tauG2: tauG2, origin: SRSOrigin(kind: kind, detail: detail)), hash: hash)
         if forProver {
             return VerifyingKey(
-                circuit: circuit, fixedCommitments: fixed, permutationCommitments: sigma, srs: srs, metadata: metadata,
-                body: body)
+                circuit: circuitWithRelation, fixedCommitments: fixed, permutationCommitments: sigma, srs: srs,
+                metadata: metadata, blockCommitments: blockCommitments, body: body)
         }
         return try VerifyingKey(
-            circuit: circuit, fixedCommitments: fixed, permutationCommitments: sigma, srs: srs, metadata: metadata)
+            circuit: circuitWithRelation, fixedCommitments: fixed, permutationCommitments: sigma, srs: srs, metadata: metadata,
+            blockCommitments: blockCommitments)
     }
 }
 

@@ -156,7 +156,15 @@ public enum ErrorBound {
             case .concat(let axis):
                 result = []
                 for run in Layout.concatRuns(shapes: node.inputs.map { graph.values[$0].shape }, axis: axis) {
-                    result.append(contentsOf: bound[node.inputs[run.input]][run.start..<run.start + run.length])
+                    let input = node.inputs[run.input]
+                    if let constant = graph.values[input].constant, let quantized = q.constantOperands[run.input] {
+                        // A constant operand's only error is its own rounding Q_s(c).
+                        for i in run.start..<run.start + run.length {
+                            result.append(abs(Double(quantized[i]) * unitS - constant.values[i]))
+                        }
+                    } else {
+                        result.append(contentsOf: bound[input][run.start..<run.start + run.length])
+                    }
                 }
             case .leakyRelu(let alpha):
                 let approx = Double(q.weights[0]) * unitW

@@ -8,7 +8,8 @@ public struct QuantizedNode: Sendable {
     public var weights: [Int64] = []
     /// Biases at scale 2^(s+w), added into the accumulator before the rescale.
     public var bias: [Int64] = []
-    /// Add/Sub/Sum: each constant operand at scale 2^s broadcast to the output shape (nil for activations).
+    /// Add/Sub/Sum: each constant operand at scale 2^s broadcast to the output shape; Concat: each constant
+    /// operand at scale 2^s in its own shape (nil for activations).
     public var constantOperands: [[Int64]?] = []
     /// k of the rescale that follows the accumulator (0: none).
     public var shift = 0
@@ -136,7 +137,11 @@ public struct QuantizedModel: Sendable {
             let table = LookupTable(function, settings: settings)
             q.table = table
             q.shift = table.shift
-        case .relu, .maxPool, .reshape, .transpose, .concat:
+        case .concat:
+            q.constantOperands = try node.inputs.map { input in
+                try graph.values[input].constant.map { try quantizeAll($0.values, scale: s, "constant") }
+            }
+        case .relu, .maxPool, .reshape, .transpose:
             break
         }
         return q

@@ -130,3 +130,12 @@ public enum FileSystem {
 // The C calls under other names: inside `FileSystem`, `read` and `write` are its own methods.
 private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int { read(fd, buffer, count) }
 private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { write(fd, buffer, count) }
+
+extension FileSystem {
+    /// The absolute path with every symlink, `.` and `..` resolved (realpath(3)), nil when it does not exist.
+    public static func resolvedPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+}

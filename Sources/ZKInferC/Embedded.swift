@@ -17,7 +17,9 @@ enum Embedded {
     /// Direct fixed-point inference of one sample: the outputs as JSON.
     static func run(modelPath: String, inputJSON: [UInt8], settingsPath: String?) throws -> String {
         try classified {
-            let model = try ONNXImporter.importModel(bytes: try FileSystem.read(modelPath, limit: ONNXImporter.maxFileBytes))
+            guard FileSystem.exists(modelPath) else { throw EmbeddingError(.io, "cannot read model '\(modelPath)': no such file") }
+            // External data (if any) inlined, as `zkinfer run` reads models.
+            let model = try ONNXImporter.importModel(bytes: try ONNXImporter.selfContainedModel(path: modelPath))
             let settings = try settingsPath.map { try QuantizationSettings.load(path: $0) } ?? .default
             let input = try oneSample(inputJSON, graph: model.graph)
             let quantized = try QuantizedModel(model.graph, settings: settings)

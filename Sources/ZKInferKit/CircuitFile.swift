@@ -105,6 +105,14 @@ public struct CircuitFile: Sendable {
         return (CircuitFile(header: header, onnx: onnx), compiled)
     }
 
+    /// Compiles the model file at `path`; external data next to it is inlined into the embedded model
+    /// (`ONNXImporter.selfContainedModel(path:)`), so the circuit file and its hash cover every weight.
+    public static func compile(modelPath: String, settings: QuantizationSettings, options: CompileOptions) throws
+        -> (file: CircuitFile, compiled: CompiledCircuit)
+    {
+        try compile(onnx: try ONNXImporter.selfContainedModel(path: modelPath), settings: settings, options: options)
+    }
+
     /// Rebuilds the circuit (and the quantized model the prover runs).
     public func rebuild() throws -> (model: QuantizedModel, compiled: CompiledCircuit) {
         guard header.compiler == ModelDescriptionBuilder.compilerVersion else {

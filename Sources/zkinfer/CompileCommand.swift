@@ -14,8 +14,9 @@ enum CompileCommand {
     ) { invocation in
         let path = try invocation.positional(0, "model.onnx")
         let out = try invocation.requiredValue("out")
-        _ = try ModelCommandSupport.loadModel(path)  // import errors listed the same way as `check`
-        let onnx = try Files.read(path, what: "model")
+        // External data is inlined: the circuit file holds (and hashes) the whole model.
+        let onnx = try ModelCommandSupport.selfContainedModel(path)
+        _ = try ModelCommandSupport.importModel(onnx, path: path)  // import errors listed the same way as `check`
         let settings = try ModelCommandSupport.loadSettings(invocation)
         let options = try CompilerCommandSupport.compileOptions(invocation)
         let (file, compiled) = try CompilerCommandSupport.mapErrors {

@@ -35,7 +35,7 @@ enum CompilerCommandSupport {
             return try ModelCommandSupport.mapErrors(body)
         } catch let error as CompilerError {
             switch error {
-            case .unsupportedOperation, .tooLarge: throw CommandFailure.rejected(error.description)
+            case .unsupportedOperation, .tooLarge, .tooWide: throw CommandFailure.rejected(error.description)
             default: throw CommandFailure.malformedInput(error.description)
             }
         }

@@ -7,8 +7,19 @@ import Quantization
 /// Loading and error mapping shared by the model commands (check, run, calibrate).
 enum ModelCommandSupport {
     static func loadModel(_ path: String) throws -> ONNXModel {
+        try importModel(try selfContainedModel(path), path: path)
+    }
+
+    /// The model file with its external data (if any) inlined: what `compile` embeds in a circuit file.
+    static func selfContainedModel(_ path: String) throws -> [UInt8] {
+        do { return try ONNXImporter.selfContainedModel(path: path) } catch let error as ONNXImportError {
+            throw CommandFailure.malformedInput("\(path): \(error)")
+        }
+    }
+
+    static func importModel(_ bytes: [UInt8], path: String) throws -> ONNXModel {
         do {
-            return try ONNXImporter.load(path: path)
+            return try ONNXImporter.importModel(bytes: bytes)
         } catch ONNXImportError.unsupportedOperators(let nodes) {
             // The full list goes to stderr, one node per line; the exit line summarises.
             Console.err("\(path): \(nodes.count) unsupported node(s):")

@@ -74,6 +74,7 @@ enum RunCommand {
                 ("errorVsFloat", .object([
                     ("maxAbsError", .double(report.maxOutputError)),
                     ("bound", .double(outputs.map(\.bound).max() ?? 0)),
+                    ("withinBounds", .bool(report.withinBounds)),
                     ("layers", ModelCommandSupport.errorEntriesJSON(report.entries)),
                 ])),
                 ("medianSeconds", timing.map { .double($0) } ?? .null),

@@ -13,6 +13,7 @@ let root = Command(
         VersionCommand.command,
         SelfCheckCommand.command,
         CheckCommand.command,
+        OperatorsCommand.command,
         RunCommand.command,
         CalibrateCommand.command,
         StatsCommand.command,

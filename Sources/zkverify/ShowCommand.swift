@@ -39,9 +39,12 @@ enum ShowCommand {
     static func body(_ p: Proof, circuit c: VerifierCircuit) -> JSONValue {
         func points(_ list: [G1Affine]) -> JSONValue { .array(list.map { .string($0.compressed.hexEncoded) }) }
         func scalars(_ list: [Fr]) -> JSONValue { .array(list.map { .string($0.description) }) }
-        return .object([
+        var members: [(String, JSONValue)] = [
             ("advice_commitments", points(p.advice)),
             ("advice_commitment_columns", .array(c.adviceCommitmentOrder.map { .string(c.adviceNames[$0]) })),
+        ]
+        if let v = p.committedValue { members.append(("committed_value", .string(v.description))) }
+        members += [
             ("multiplicity_commitments", points(p.multiplicities)),
             ("permutation_commitments", points(p.permutation)),
             ("running_sum_commitments", points(p.runningSums)),
@@ -50,6 +53,14 @@ enum ShowCommand {
             ("evaluations_at_omega_zeta", scalars(p.evaluationsAtOmegaZeta)),
             ("opening_at_zeta", .string(p.openingAtZeta.compressed.hexEncoded)),
             ("opening_at_omega_zeta", .string(p.openingAtOmegaZeta.compressed.hexEncoded)),
-        ])
+        ]
+        if let g = p.weightOpening {
+            members.append(
+                ("weight_opening", .object([
+                    ("folds", points(g.folds)), ("at_beta", scalars(g.atBeta)), ("at_minus_beta", scalars(g.atMinusBeta)),
+                    ("witnesses", points(g.witnesses)),
+                ])))
+        }
+        return .object(members)
     }
 }

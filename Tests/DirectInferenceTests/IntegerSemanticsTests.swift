@@ -49,6 +49,15 @@ struct IntegerSemanticsTests {
         #expect(throws: QuantizationError.self) { try run(graph, [[128], [0]], settings: small) }
     }
 
+    @Test func wideSumsOfLargeConstantsAreOutOfRangeNotAnOverflowTrap() throws {
+        // Five constants of 2^61.5 at s = 2 each fit 62 bits; their sum does not fit 64 (it used to trap).
+        let huge = try Tensor(shape: [1], values: [0x1.6p59])
+        let graph = try singleNodeGraph(.sum, inputs: [[1]], constants: [huge, huge, huge, huge, huge])
+        #expect(throws: QuantizationError.self) { try run(graph, [[1]], settings: small) }
+        let three = try singleNodeGraph(.sum, inputs: [[1]], constants: [try Tensor(shape: [1], values: [1.5]), try Tensor(shape: [1], values: [-0.25])])
+        #expect(try run(three, [[3]], settings: small).out == [8])  // 3 + 6 − 1
+    }
+
     @Test func reluClipAndLeakyRelu() throws {
         #expect(try run(try singleNodeGraph(.relu, inputs: [[1, 3]]), [[-5, 0, 7]], settings: small).out == [0, 0, 7])
         // Clip bounds quantized at scale 2^2: −0.3 → −1 (−1.2), 0.4 → 2 (1.6).

@@ -32,13 +32,17 @@ struct ProtoWriter {
 }
 
 /// A one-node Relu model with the given opset and input dims, for error-path tests.
-func tinyModel(opset: Int64 = 13, dims: [Int64] = [1, 4], op: String = "Relu", extraTensor: ((inout ProtoWriter) -> Void)? = nil) -> [UInt8] {
+/// `extraInput` names a second node input (e.g. the initializer `extraTensor` writes).
+func tinyModel(opset: Int64 = 13, dims: [Int64] = [1, 4], op: String = "Relu", extraTensor: ((inout ProtoWriter) -> Void)? = nil,
+               extraInput: String? = nil) -> [UInt8] {
     var model = ProtoWriter()
     model.int(1, 8)
     model.message(8) { $0.string(1, ""); $0.int(2, opset) }
     model.message(7) { graph in
         graph.message(1) { node in
-            node.string(1, "x"); node.string(2, "y"); node.string(3, "n0"); node.string(4, op)
+            node.string(1, "x")
+            if let extraInput { node.string(1, extraInput) }
+            node.string(2, "y"); node.string(3, "n0"); node.string(4, op)
         }
         if let extraTensor { graph.message(5, extraTensor) }
         graph.message(11) { info in
@@ -53,4 +57,78 @@ func tinyModel(opset: Int64 = 13, dims: [Int64] = [1, 4], op: String = "Relu", e
         graph.message(12) { $0.string(1, "y") }
     }
     return model.bytes
+}
+
+/// An attribute of `OnnxBuilder.node`.
+enum AttributeValue {
+    case int(Int64), ints([Int64]), float(Float), string(String)
+}
+
+/// A small ONNX model writer for tests: float inputs, float or int64 initializers, nodes with attributes.
+struct OnnxBuilder {
+    var opset: Int64 = 13
+    var inputs: [(name: String, dims: [Int64])] = []
+    var nodes: [(op: String, inputs: [String], outputs: [String], attributes: [(String, AttributeValue)])] = []
+    var initializers: [(name: String, dims: [Int64], floats: [Float]?, ints: [Int64]?)] = []
+    var outputs: [String] = []
+
+    mutating func input(_ name: String, _ dims: [Int64]) { inputs.append((name, dims)) }
+    mutating func floats(_ name: String, _ dims: [Int64], _ values: [Float]) { initializers.append((name, dims, values, nil)) }
+    mutating func ints(_ name: String, _ dims: [Int64], _ values: [Int64]) { initializers.append((name, dims, nil, values)) }
+    mutating func node(_ op: String, _ inputs: [String], _ outputs: [String], _ attributes: [(String, AttributeValue)] = []) {
+        nodes.append((op, inputs, outputs, attributes))
+    }
+
+    var bytes: [UInt8] {
+        var model = ProtoWriter()
+        model.int(1, 8)
+        model.message(8) { $0.string(1, ""); $0.int(2, opset) }
+        model.message(7) { graph in
+            for (index, n) in nodes.enumerated() {
+                graph.message(1) { node in
+                    for i in n.inputs { node.string(1, i) }
+                    for o in n.outputs { node.string(2, o) }
+                    node.string(3, "\(n.op.lowercased())\(index)")
+                    node.string(4, n.op)
+                    for (name, value) in n.attributes {
+                        node.message(5) { a in
+                            a.string(1, name)
+                            switch value {
+                            case .int(let v): a.int(3, v); a.int(20, 2)
+                            case .ints(let vs): for v in vs { a.int(8, v) }; a.int(20, 7)
+                            case .float(let f):
+                                a.key(2, 5); a.bytes += withUnsafeBytes(of: f.bitPattern.littleEndian, Array.init); a.int(20, 1)
+                            case .string(let s): a.string(4, s); a.int(20, 3)
+                            }
+                        }
+                    }
+                }
+            }
+            for t in initializers {
+                graph.message(5) { tensor in
+                    for d in t.dims { tensor.int(1, d) }
+                    tensor.int(2, t.floats != nil ? 1 : 7)
+                    tensor.string(8, t.name)
+                    if let floats = t.floats {
+                        tensor.bytesField(9, floats.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) })
+                    } else if let ints = t.ints {
+                        tensor.bytesField(9, ints.flatMap { withUnsafeBytes(of: $0.littleEndian, Array.init) })
+                    }
+                }
+            }
+            for i in inputs {
+                graph.message(11) { info in
+                    info.string(1, i.name)
+                    info.message(2) { type in
+                        type.message(1) { tensorType in
+                            tensorType.int(1, 1)
+                            tensorType.message(2) { shape in for d in i.dims { shape.message(1) { $0.int(1, d) } } }
+                        }
+                    }
+                }
+            }
+            for o in outputs { graph.message(12) { $0.string(1, o) } }
+        }
+        return model.bytes
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import PlonkVerifier
 import Testing
+import TestSupport
 
 @testable import PlonkProver
 
@@ -15,8 +16,8 @@ struct GoldenTests {
         let key = Fixtures.featureKey
         let file = try PlonkProver.proveSeeded(
             key: key, circuit: f.circuit, assignment: f.assignment(), seed: 1, witness: f.phase2)
-        let vkURL = Self.directory.appendingPathComponent("golden-v1.vk")
-        let proofURL = Self.directory.appendingPathComponent("golden-v1.proof")
+        let vkURL = Self.directory.appendingPathComponent("golden-v2.vk")
+        let proofURL = Self.directory.appendingPathComponent("golden-v2.proof")
         if ProcessInfo.processInfo.environment["ZKINFER_WRITE_GOLDEN"] == "1" {
             try Data(key.verifyingKey.encoded).write(to: vkURL)
             try Data(file.encoded).write(to: proofURL)
@@ -31,5 +32,24 @@ struct GoldenTests {
         let again = try PlonkProver.proveSeeded(
             key: key, circuit: f.circuit, assignment: f.assignment(), seed: 1, witness: f.phase2)
         #expect(again == file)
+    }
+
+    /// The same for a committed linear relation (protocol §19): `CommittedFoldCircuit`'s key (with its
+    /// relation section and block commitments) and a seeded proof (with v_com and the Gemini proof).
+    @Test func goldenCommittedRelationProofIsPinned() throws {
+        let f = try CommittedFoldCircuit()
+        let key = try KeyGeneration.generate(circuit: f.circuit, srs: TestSRS.make(log2Size: f.circuit.log2Rows))
+        let file = try PlonkProver.proveSeeded(key: key, circuit: f.circuit, assignment: f.assignment(), seed: 2, witness: f.witness)
+        let vkURL = Self.directory.appendingPathComponent("golden-clr-v2.vk")
+        let proofURL = Self.directory.appendingPathComponent("golden-clr-v2.proof")
+        if ProcessInfo.processInfo.environment["ZKINFER_WRITE_GOLDEN"] == "1" {
+            try Data(key.verifyingKey.encoded).write(to: vkURL)
+            try Data(file.encoded).write(to: proofURL)
+        }
+        let vkBytes = [UInt8](try Data(contentsOf: vkURL))
+        let proofBytes = [UInt8](try Data(contentsOf: proofURL))
+        #expect(vkBytes == key.verifyingKey.encoded, "verifying-key format, relation section or keygen changed")
+        #expect(proofBytes == file.encoded, "proof format, transcript or prover changed")
+        try PlonkVerifier.verify(key: try VerifyingKey.decode(vkBytes), proof: try ProofFile.decode(proofBytes))
     }
 }

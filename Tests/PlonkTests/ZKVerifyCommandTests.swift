@@ -87,4 +87,28 @@ struct ZKVerifyCommandTests {
         r = try run(["show", proof, "--vk", vk])
         #expect(r.code == 0 && r.out.contains("\"quotient_commitments\""))
     }
+
+    /// A committed-linear-relation key and proof (protocol §19) through the executable: it verifies, `show`
+    /// lists v_com and the weight opening, and a proof whose challenges moved (a changed public value) is
+    /// rejected by its weight opening with exit code 1.
+    @Test func committedRelationThroughTheExecutable() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build zkverify first (swift build --build-tests)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("zkverify-clr-\(UInt64.random(in: 0...UInt64.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let vk = dir.appendingPathComponent("key.vk").path, proof = dir.appendingPathComponent("a.proof").path
+        try Data(CommittedRelationProofTests.key.verifyingKey.encoded).write(to: URL(fileURLWithPath: vk))
+        let file = CommittedRelationProofTests.proof
+        try Data(file.encoded).write(to: URL(fileURLWithPath: proof))
+        var r = try run(["--vk", vk, "--proof", proof, "--allow-dev-srs"])
+        #expect(r.code == 0 && r.out.hasPrefix("valid"), "\(r.err)")
+        r = try run(["show", proof, "--vk", vk])
+        #expect(r.code == 0 && r.out.contains("\"committed_value\"") && r.out.contains("\"weight_opening\""))
+        var wrong = file
+        wrong.publicValues[2][3] += .one
+        let wrongPath = dir.appendingPathComponent("wrong.proof").path
+        try Data(wrong.encoded).write(to: URL(fileURLWithPath: wrongPath))
+        r = try run(["--vk", vk, "--proof", wrongPath, "--allow-dev-srs"])
+        #expect(r.code == 1 && r.err.contains("weight opening failed"), "\(r.err)")
+    }
 }

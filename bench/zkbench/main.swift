@@ -13,6 +13,7 @@ let root = Command(
         SRSBenchmark.command,
         PlonkBenchmark.command,
         LinearArgumentBenchmark.command,
+        CommittedRelationBenchmark.command,
     ])
 
 CommandLineTool.main(root)

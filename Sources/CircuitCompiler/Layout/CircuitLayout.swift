@@ -16,6 +16,10 @@ import Quantization
 /// range table forces at least 256 rows anyway, so a small model's few lane rows leave most rows empty:
 /// stacking turns seven lookup arguments (each a committed multiplicity and running sum) into one or two.
 public struct CircuitLayout: Sendable {
+    /// Most limb and free columns a layout may have (ordinary models use tens): past it a gadget reads so many
+    /// elements per lane that building the circuit would exhaust the machine long before proving.
+    public static let maxAdviceColumns = 1 << 16
+
     public struct Placement: Hashable, Sendable {
         public let row: Int
         public let slot: Int
@@ -61,6 +65,9 @@ public struct CircuitLayout: Sendable {
         let kinds = plan.kinds
         let maxLimbs = kinds.map(\.gadget.limbCells).max() ?? 1
         let maxFree = kinds.map(\.gadget.freeCells).max() ?? 0
+        // Checked before anything is laid out: a window of 65536 positions would ask for millions of columns.
+        let (columns, overflow) = lanesPerRow.multipliedReportingOverflow(by: maxLimbs + maxFree)
+        guard !overflow, columns <= Self.maxAdviceColumns else { throw CompilerError.tooWide(columnsNeeded: overflow ? Int.max : columns) }
         self.lanesPerRow = lanesPerRow
         self.limbColumns = lanesPerRow * maxLimbs
         freeColumns = lanesPerRow * maxFree

@@ -9,6 +9,9 @@ public enum ElementSource: Hashable, Sendable {
     /// A lane: group index, lane index within the group, and which of its produced values (0: the element;
     /// 1, 2, …: a kind's extra values, e.g. Softmax's exponent).
     case lane(group: Int, index: Int, value: Int = 0)
+    /// A fixed integer (a constant operand of a Concat at scale 2^s): it joins the equation's constant b[p],
+    /// which the verifying key fixes.
+    case constant(Int64)
 }
 
 /// The model as one system of linear equations over its elements, proved by a single fold
@@ -76,7 +79,7 @@ public struct LinearSystem: Sendable {
             let node = graph.nodes[nodeIndex]
             switch layer.role {
             case .wiring:
-                elements[node.output] = Wiring.elements(of: node, graph: graph, elements: elements)
+                elements[node.output] = Wiring.elements(of: node, model.nodes[nodeIndex], graph: graph, elements: elements)
             case .fused(let target):
                 // The fused Relu's output is the lanes of the layer it runs in.
                 guard case .lanes(let group) = plan.layers[target].role else { continue }
@@ -178,7 +181,13 @@ public struct LinearSystem: Sendable {
         mutating func equation(receiver: (group: Int, index: Int, port: Int)?, terms: [(ElementSource, Int64)],
                                constant: Int64, offset: Int64, layer: String) throws {
             let p = constants.count
-            let (c, overflow) = constant.addingReportingOverflow(offset)
+            var (c, overflow) = constant.addingReportingOverflow(offset)
+            for (source, weight) in terms where weight != 0 {
+                guard case .constant(let v) = source, !overflow else { continue }
+                let product = weight.multipliedReportingOverflow(by: v)
+                let sum = c.addingReportingOverflow(product.partialValue)
+                (c, overflow) = (sum.partialValue, product.overflow || sum.overflow)
+            }
             guard !overflow else { throw CompilerError.witnessMismatch("bias of \(layer) overflows 64 bits") }
             constants.append(c)
             receivers.append(receiver)
@@ -187,6 +196,7 @@ public struct LinearSystem: Sendable {
                 case .publicValue(let i): try Self.add(&publicTerms[i], p, weight, 0, layer)
                 case .lane(let group, let index, let value):
                     try Self.add(&laneTerms[groupStart[group] + index], p, weight, value, layer)
+                case .constant: break  // in c above
                 }
             }
         }

@@ -1,0 +1,169 @@
+import BN254
+import ConstraintSystem
+import FieldArithmetic
+
+/// The verifying key's committed-linear-relation section (docs/proof-format.md §3.5, protocol §19.7): the
+/// relation's shape — challenges, index ranges, channel strides, block sizes and terms, no weights — and
+/// the commitment [K_b] of every weight block. It closes the key body, after the metadata, and is absent
+/// (no bytes at all) for a circuit without a relation, so such keys keep their body and fingerprint.
+///
+/// Decoding bounds every count by its limit (`LinearRelationShape`) and by the bytes that remain before
+/// allocating, validates the shape against the circuit (challenges, phases, ℓ ≤ log2 rows), and leaves the
+/// canonical-bytes check to the key (it re-encodes the whole body).
+extension VerifierCircuit {
+    /// The expression tag of Ω (docs/proof-format.md §3.4).
+    static let linearClaimTag: UInt8 = 7
+    /// The section's leading tag.
+    static let linearRelationSectionTag: UInt8 = 1
+
+    /// The same circuit with a relation shape (decoding attaches it after the key's metadata).
+    func withLinearRelation(_ shape: LinearRelationShape?) -> VerifierCircuit {
+        VerifierCircuit(
+            log2Rows: log2Rows, adviceNames: adviceNames, advicePhases: advicePhases, instanceNames: instanceNames,
+            instanceLengths: instanceLengths, instanceBits: instanceBits, fixedNames: fixedNames, challengeNames: challengeNames,
+            challengePhases: challengePhases, challengeColumnNames: challengeColumnNames,
+            challengeSegments: challengeSegments, gates: gates, lookups: lookups, permutationColumns: permutationColumns,
+            linearRelationShape: shape)
+    }
+
+    // MARK: Encoding
+
+    /// Writes the section (nothing without a relation). `commitments` are [K_b] in block order.
+    func encodeLinearRelationSection(commitments: [G1Affine], into w: inout ByteWriter) throws {
+        guard let shape = linearRelationShape else {
+            guard commitments.isEmpty else { throw KeyError.circuitMismatch("block commitments without a linear relation") }
+            return
+        }
+        guard commitments.count == shape.blockShapes.count else {
+            throw KeyError.circuitMismatch("\(commitments.count) block commitments for \(shape.blockShapes.count) blocks")
+        }
+        w.u8(Self.linearRelationSectionTag)
+        w.count(shape.rho.index)
+        w.count(shape.s.index)
+        for v in [shape.receiverCount, shape.producerCount, shape.receiverChannelStride, shape.producerChannelStride] {
+            w.u64(UInt64(v))
+        }
+        w.count(shape.log2BlockRows)
+        w.count(shape.log2BlockColumns)
+        w.count(shape.blockShapes.count)
+        for b in shape.blockShapes {
+            w.count(b.rows)
+            w.count(b.columns)
+        }
+        w.count(shape.terms.count)
+        for term in shape.terms {
+            w.u64(UInt64(term.receiverOffset))
+            w.u64(UInt64(term.producerOffset))
+            w.count(term.box.count)
+            for d in term.box {
+                w.u64(UInt64(d.extent))
+                w.u64(UInt64(d.receiverStride))
+                w.u64(UInt64(d.producerStride))
+            }
+            switch term.kernel {
+            case .block(let b):
+                w.u8(0)
+                w.count(b)
+            case .diagonal(let size, let value):
+                w.u8(1)
+                w.u64(UInt64(size))
+                w.i64(value)
+            case .ones(let rows, let columns, let value):
+                w.u8(2)
+                w.u64(UInt64(rows))
+                w.u64(UInt64(columns))
+                w.i64(value)
+            }
+        }
+        for c in commitments { w.point(c) }
+    }
+
+    // MARK: Decoding
+
+    /// Bytes of the smallest block (shape and commitment) and the smallest term (no dimension, block kernel).
+    static let minimumBlockBytes = 8 + 32
+    static let minimumTermBytes = 8 + 8 + 4 + 1 + 4
+    static let dimensionBytes = 24
+
+    /// Reads the section if bytes remain; returns the circuit with its relation shape and the block
+    /// commitments. Without a section, a circuit whose constraints read Ω is refused.
+    func decodeLinearRelationSection(_ r: inout ByteReader) throws -> (VerifierCircuit, [G1Affine]) {
+        guard !r.isAtEnd else {
+            guard !usesLinearClaim else { throw r.fail("a constraint reads Ω but the key has no linear relation") }
+            return (self, [])
+        }
+        let tag = try r.u8("linear relation section tag")
+        guard tag == Self.linearRelationSectionTag else { throw r.fail("section tag \(tag)") }
+        let rho = try r.index("ρ challenge", below: challengeNames.count)
+        let s = try r.index("s challenge", below: challengeNames.count)
+        guard challengePhases[rho] < challengePhases[s] else {
+            throw r.fail("s (phase \(challengePhases[s])) must be drawn after ρ (phase \(challengePhases[rho]))")
+        }
+        func size(_ what: String, minimum: Int = 0) throws -> Int {
+            let v = try r.u64(what)
+            guard v >= UInt64(minimum), v <= UInt64(LinearRelationShape.maximumIndex) else {
+                throw r.fail("\(what) = \(v) outside \(minimum)…2^40")
+            }
+            return Int(v)
+        }
+        let receivers = try size("receiver count", minimum: 1), producers = try size("producer count", minimum: 1)
+        let receiverStride = try size("receiver channel stride", minimum: 1)
+        let producerStride = try size("producer channel stride", minimum: 1)
+        let log2Rows = try r.count("log2 block rows", limit: LinearRelationShape.maximumLog2BlockSize)
+        let log2Columns = try r.count("log2 block columns", limit: LinearRelationShape.maximumLog2BlockSize)
+        guard log2Rows + log2Columns <= self.log2Rows else {
+            throw r.fail("blocks of 2^\(log2Rows + log2Columns) weights exceed the circuit's 2^\(self.log2Rows) powers of τ")
+        }
+        let blockCount = try r.count(
+            "blocks", limit: min(LinearRelationShape.maximumBlocks, r.remaining / Self.minimumBlockBytes))
+        var blocks: [LinearRelationShape.BlockShape] = []
+        blocks.reserveCapacity(blockCount)
+        for b in 0..<blockCount {
+            let rows = try r.count("block \(b) rows", limit: 1 << log2Rows)
+            let columns = try r.count("block \(b) columns", limit: 1 << log2Columns)
+            blocks.append(.init(rows: rows, columns: columns))
+        }
+        let termCount = try r.count("terms", limit: min(LinearRelationShape.maximumTerms, r.remaining / Self.minimumTermBytes))
+        var terms: [LinearTerm] = []
+        terms.reserveCapacity(termCount)
+        for t in 0..<termCount {
+            let receiverOffset = try size("term \(t) receiver offset")
+            let producerOffset = try size("term \(t) producer offset")
+            let dimensions = try r.count(
+                "term \(t) dimensions", limit: min(LinearRelationShape.maximumDimensions, r.remaining / Self.dimensionBytes))
+            var box: [BoxDimension] = []
+            for d in 0..<dimensions {
+                box.append(
+                    BoxDimension(
+                        extent: try size("term \(t) extent \(d)", minimum: 1),
+                        receiverStride: try size("term \(t) receiver stride \(d)"),
+                        producerStride: try size("term \(t) producer stride \(d)")))
+            }
+            let kind = try r.u8("term \(t) kernel")
+            let kernel: TermKernel
+            switch kind {
+            case 0: kernel = .block(try r.index("term \(t) block", below: blockCount))
+            case 1: kernel = .diagonal(size: try size("term \(t) diagonal size", minimum: 1), value: try r.i64("term \(t) value"))
+            case 2:
+                kernel = .ones(
+                    rows: try size("term \(t) rows", minimum: 1), columns: try size("term \(t) columns", minimum: 1),
+                    value: try r.i64("term \(t) value"))
+            default: throw r.fail("term \(t) kernel kind \(kind)")
+            }
+            terms.append(LinearTerm(receiverOffset: receiverOffset, producerOffset: producerOffset, box: box, kernel: kernel))
+        }
+        let shape: LinearRelationShape
+        do {
+            shape = try LinearRelationShape(
+                rho: Challenge(index: rho), s: Challenge(index: s), receiverCount: receivers, producerCount: producers,
+                receiverChannelStride: receiverStride, producerChannelStride: producerStride, log2BlockRows: log2Rows,
+                log2BlockColumns: log2Columns, blockShapes: blocks, terms: terms)
+        } catch let error as ConstraintSystemError {
+            throw r.fail("\(error)")
+        }
+        var commitments: [G1Affine] = []
+        commitments.reserveCapacity(blockCount)
+        for b in 0..<blockCount { commitments.append(try r.g1("block commitment \(b)")) }
+        return (withLinearRelation(shape), commitments)
+    }
+}
