@@ -164,6 +164,15 @@ let package = Package(
                 "Transcript",
             ],
             exclude: ["Fixtures"]),
+        // Attacks through the real prover and verifier (issue 14): cheating witnesses, wrong round orders,
+        // zero knowledge, batch cancellation, boundary settings, mutated files through `zkverify`.
+        .testTarget(
+            name: "AdversarialTests",
+            dependencies: [
+                "TestSupport", "ZKInferKit", "CircuitCompiler", "ModelMetadata",
+                "PlonkProver", "PlonkVerifier", "ConstraintSystem", "KZG", "MSM", "BN254", "FieldArithmetic", "Transcript",
+                "Polynomials", "Parallelism", "CryptoPrimitives", "ONNXImport", "DirectInference", "Quantization", "ModelGraph",
+            ]),
         .testTarget(name: "PolynomialsTests", dependencies: ["TestSupport", "Polynomials", "Parallelism", "FieldArithmetic"]),
         .testTarget(name: "MSMTests", dependencies: ["TestSupport", "MSM", "BN254", "Parallelism", "FieldArithmetic"]),
         .testTarget(
