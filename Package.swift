@@ -47,6 +47,12 @@ let package = Package(
             name: "KZG", dependencies: ["BN254", "FieldArithmetic", "Polynomials", "MSM", "Parallelism", "CryptoPrimitives"],
             swiftSettings: checkedSettings),
 
+        // Multilinear (monomial-basis) evaluation proofs over the same KZG SRS: Gemini. The committed-weight
+        // linear argument (docs/protocol.md §19) opens its weight polynomials with it.
+        .target(
+            name: "MultilinearKZG", dependencies: ["BN254", "FieldArithmetic", "MSM", "Transcript"],
+            swiftSettings: checkedSettings),
+
         // Arithmetization: columns, gates, copies, lookups, challenge columns, checker. No curves.
         .target(name: "ConstraintSystem", dependencies: ["FieldArithmetic"], swiftSettings: checkedSettings),
 
@@ -127,6 +133,7 @@ let package = Package(
             dependencies: [
                 "FieldArithmetic", "BN254", "CryptoPrimitives", "CommandLineSupport", "CYardstick", "CGMP",
                 "Parallelism", "Polynomials", "MSM", "KZG", "ConstraintSystem", "PlonkVerifier", "PlonkProver",
+                "MultilinearKZG", "Transcript",
             ],
             path: "bench/zkbench",
             swiftSettings: kernelSettings),
@@ -175,6 +182,9 @@ let package = Package(
             ]),
         .testTarget(name: "PolynomialsTests", dependencies: ["TestSupport", "Polynomials", "Parallelism", "FieldArithmetic"]),
         .testTarget(name: "MSMTests", dependencies: ["TestSupport", "MSM", "BN254", "Parallelism", "FieldArithmetic"]),
+        .testTarget(
+            name: "MultilinearKZGTests",
+            dependencies: ["TestSupport", "MultilinearKZG", "KZG", "MSM", "ConstraintSystem", "BN254", "FieldArithmetic", "Transcript"]),
         .testTarget(
             name: "KZGTests", dependencies: ["TestSupport", "KZG", "MSM", "Polynomials", "BN254", "FieldArithmetic", "Parallelism"],
             exclude: ["Fixtures"]),

@@ -21,6 +21,8 @@ public enum ConstraintSystemError: Error, Equatable, CustomStringConvertible {
     case overlappingSegments(ChallengeColumn, row: Int)
     case instanceOutOfRange(InstanceColumn, row: Int, length: Int)
     case copyOfChallengeColumn(Cell)
+    /// A committed linear relation (docs/protocol.md §19) that is out of range or inconsistent.
+    case invalidLinearRelation(String)
 
     public var description: String {
         switch self {
@@ -45,6 +47,7 @@ public enum ConstraintSystemError: Error, Equatable, CustomStringConvertible {
             return "instance column \(column.index) has \(length) public rows; row \(row) is outside"
         case .copyOfChallengeColumn(let cell):
             return "copy constraint on \(cell): challenge columns cannot take part in copies"
+        case .invalidLinearRelation(let reason): return "linear relation: \(reason)"
         }
     }
 }

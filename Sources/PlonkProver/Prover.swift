@@ -63,10 +63,32 @@ public enum PlonkProver {
             randomness: .secure(), timings: ProverTimings(), order: .betaBeforeMultiplicities)
     }
 
+    /// Test-only: a cheating prover that runs the rounds in `order` (§16.2) and, right after drawing the
+    /// challenge that order moves earlier, calls `tamper` with its state — the early challenge set, the items
+    /// that challenge should have followed not yet committed — so a test can choose them knowing it:
+    /// - `.rhoBeforeAdvice`, `.thetaBeforeAdvice`: the phase-1 assignment (nothing committed yet);
+    /// - `.betaBeforeMultiplicities`: the multiplicities are also rebalanced as in `forgeWithBetaBeforeMultiplicities`;
+    /// - `.alphaBeforeAccumulators`: `state.products`, `state.runningSums` (computed, not committed);
+    /// - `.zetaBeforeQuotient`: `state.quotientChunks` (computed, not committed);
+    /// - `.vBeforeEvaluations`: `state.claimedAtZeta`, `state.claimedAtOmegaZeta` (what the proof will claim);
+    /// - `.muBeforeOpenings`: `state.openingAtZeta`, `state.openingAtOmegaZeta` (honest, replaceable).
+    /// No checker; `seed` makes the blinding (and so every round before the tamper) reproducible.
+    static func proveOutOfOrder(
+        _ order: ProtocolTranscript.Order, key: ProvingKey, circuit: Circuit, assignment: Assignment, seed: UInt64? = nil,
+        witness: (Int, inout Assignment) throws -> Void = { _, _ in },
+        tamper: (ProverState, inout Assignment) throws -> Void = { _, _ in }
+    ) throws -> ProofFile {
+        try run(
+            key: key, circuit: circuit, assignment: assignment, witness: witness, checkWitness: false,
+            randomness: seed.map(ProverRandomness.seeded) ?? .secure(), timings: ProverTimings(), order: order,
+            tamper: tamper)
+    }
+
     static func run(
         key: ProvingKey, circuit: Circuit, assignment: Assignment, witness: (Int, inout Assignment) throws -> Void,
         checkWitness: Bool, randomness: ProverRandomness, timings: ProverTimings,
-        order: ProtocolTranscript.Order = .protocol
+        order: ProtocolTranscript.Order = .protocol,
+        tamper: (ProverState, inout Assignment) throws -> Void = { _, _ in }
     ) throws -> ProofFile {
         try key.requireMatches(circuit)
         var assignment = assignment
@@ -74,12 +96,27 @@ public enum PlonkProver {
         let publicValues = try publicValues(of: assignment, circuit: c)
         let state = ProverState(key: key, randomness: randomness, timings: timings, publicValues: publicValues)
 
-        // Round 0 and the advice phases (§5).
+        // Round 0 and the advice phases (§5). (Other orders: test-only, see `proveOutOfOrder`.)
         var transcript = ProtocolTranscript.begin(fingerprint: key.verifyingKey.fingerprint, publicValues: publicValues)
+        if order == .rhoBeforeAdvice {
+            for (index, _) in ProtocolTranscript.earlyChallengeOrder(c) {
+                state.rho[index] = transcript.squeeze(ProtocolTranscript.Label.challenge)
+                try assignment.setChallenge(Challenge(index: index), state.rho[index])
+            }
+            try tamper(state, &assignment)
+        }
+        if order == .thetaBeforeAdvice {
+            state.theta = transcript.squeeze(ProtocolTranscript.Label.theta)
+            try tamper(state, &assignment)
+        }
         for phase in c.phases {
             try witness(phase, &assignment)
             let columns = c.advicePhases.indices.filter { c.advicePhases[$0] == phase }
             let commitments = try state.commitAdvice(columns, from: assignment)
+            if order == .rhoBeforeAdvice {
+                for commitment in commitments { transcript.absorb(ProtocolTranscript.Label.advice, point: commitment) }
+                continue
+            }
             let drawn = ProtocolTranscript.advicePhase(&transcript, phase: phase, commitments: commitments, circuit: c)
             for d in drawn {
                 state.rho[d.index] = d.value
@@ -97,11 +134,12 @@ public enum PlonkProver {
         state.computeVerifierColumns()
 
         // Lookup round.
-        state.theta = transcript.squeeze(ProtocolTranscript.Label.theta)
+        if order != .thetaBeforeAdvice { state.theta = transcript.squeeze(ProtocolTranscript.Label.theta) }
         let multiplicityCommitments: [G1Affine]
         if order == .betaBeforeMultiplicities {
             state.beta = transcript.squeeze(ProtocolTranscript.Label.beta)
             state.gamma = transcript.squeeze(ProtocolTranscript.Label.gamma)
+            try tamper(state, &assignment)
             multiplicityCommitments = try state.commitMultiplicities(forgingWithKnownBeta: true)
             for m in multiplicityCommitments { transcript.absorb(ProtocolTranscript.Label.multiplicity, point: m) }
         } else {
@@ -112,30 +150,47 @@ public enum PlonkProver {
         }
 
         // Accumulator round.
-        let (productCommitments, sumCommitments) = try state.commitAccumulators()
+        if order == .alphaBeforeAccumulators { state.alpha = transcript.squeeze(ProtocolTranscript.Label.alpha) }
+        try state.computeAccumulators()
+        if order == .alphaBeforeAccumulators { try tamper(state, &assignment) }
+        let (productCommitments, sumCommitments) = state.commitAccumulatorValues()
         for p in productCommitments { transcript.absorb(ProtocolTranscript.Label.permutation, point: p) }
         for s in sumCommitments { transcript.absorb(ProtocolTranscript.Label.logUp, point: s) }
-        state.alpha = transcript.squeeze(ProtocolTranscript.Label.alpha)
+        if order != .alphaBeforeAccumulators { state.alpha = transcript.squeeze(ProtocolTranscript.Label.alpha) }
 
         // Quotient round.
-        let quotientCommitments = try state.commitQuotient()
+        try state.computeQuotient()
+        if order == .zetaBeforeQuotient {
+            state.zeta = transcript.squeeze(ProtocolTranscript.Label.zeta)
+            try tamper(state, &assignment)
+        }
+        let quotientCommitments = state.commitCoefficients(state.quotientChunks)
         for h in quotientCommitments { transcript.absorb(ProtocolTranscript.Label.quotient, point: h) }
-        state.zeta = transcript.squeeze(ProtocolTranscript.Label.zeta)
+        if order != .zetaBeforeQuotient { state.zeta = transcript.squeeze(ProtocolTranscript.Label.zeta) }
 
         // Evaluation and opening rounds.
-        let (atZeta, atOmegaZeta) = state.evaluations()
-        for e in atZeta + atOmegaZeta { transcript.absorb(ProtocolTranscript.Label.evaluation, scalar: e) }
-        state.v = transcript.squeeze(ProtocolTranscript.Label.v)
-        let (wZeta, wOmegaZeta) = state.openings(atZeta: atZeta, atOmegaZeta: atOmegaZeta)
-        transcript.absorb(ProtocolTranscript.Label.opening, point: wZeta)
-        transcript.absorb(ProtocolTranscript.Label.opening, point: wOmegaZeta)
-        _ = transcript.squeeze(ProtocolTranscript.Label.mu)  // drawn so the transcript has one shape (§5)
+        (state.claimedAtZeta, state.claimedAtOmegaZeta) = state.evaluations()
+        if order == .vBeforeEvaluations {
+            state.v = transcript.squeeze(ProtocolTranscript.Label.v)
+            try tamper(state, &assignment)
+        }
+        for e in state.claimedAtZeta + state.claimedAtOmegaZeta { transcript.absorb(ProtocolTranscript.Label.evaluation, scalar: e) }
+        if order != .vBeforeEvaluations { state.v = transcript.squeeze(ProtocolTranscript.Label.v) }
+        (state.openingAtZeta, state.openingAtOmegaZeta) = state.openings()
+        if order == .muBeforeOpenings {
+            state.mu = transcript.squeeze(ProtocolTranscript.Label.mu)
+            try tamper(state, &assignment)
+        }
+        transcript.absorb(ProtocolTranscript.Label.opening, point: state.openingAtZeta)
+        transcript.absorb(ProtocolTranscript.Label.opening, point: state.openingAtOmegaZeta)
+        // Drawn so the transcript has one shape (§5); the prover itself never uses μ.
+        if order != .muBeforeOpenings { state.mu = transcript.squeeze(ProtocolTranscript.Label.mu) }
 
         let proof = Proof(
             advice: state.adviceCommitmentsInOrder, multiplicities: multiplicityCommitments,
             permutation: productCommitments, runningSums: sumCommitments, quotient: quotientCommitments,
-            evaluationsAtZeta: atZeta, evaluationsAtOmegaZeta: atOmegaZeta, openingAtZeta: wZeta,
-            openingAtOmegaZeta: wOmegaZeta)
+            evaluationsAtZeta: state.claimedAtZeta, evaluationsAtOmegaZeta: state.claimedAtOmegaZeta,
+            openingAtZeta: state.openingAtZeta, openingAtOmegaZeta: state.openingAtOmegaZeta)
         return ProofFile(keyFingerprint: key.verifyingKey.fingerprint, publicValues: publicValues, body: proof.encoded)
     }
 

@@ -2,7 +2,8 @@ import CryptoPrimitives
 import FieldArithmetic
 
 /// Where the blinding values come from (docs/protocol.md §12): OpenSSL for every real proof. The seeded
-/// source is internal — reachable only from tests (`@testable`) — and exists for golden fixtures only.
+/// source is internal — reachable only from tests (`@testable`): golden fixtures, reproducible dry runs of the
+/// adversarial suite's forgeries, and its non-hiding control for the zero-knowledge test.
 final class ProverRandomness {
     private enum Source {
         case secure

@@ -61,12 +61,16 @@ extension ProverState {
         return commitValues(multiplicities, category: "otherMSM")
     }
 
-    /// z, π_1 … π_{c−1} and φ_l, after β and γ; returns their commitments.
-    func commitAccumulators() throws -> (products: [G1Affine], sums: [G1Affine]) {
+    /// z, π_1 … π_{c−1} and φ_l on all rows, after β and γ.
+    func computeAccumulators() throws {
         try timings.measure("permutationLookup") {
             try computeProducts()
             try computeRunningSums()
         }
+    }
+
+    /// Commitments of the accumulators `computeAccumulators` filled in.
+    func commitAccumulatorValues() -> (products: [G1Affine], sums: [G1Affine]) {
         let all = commitValues(products + runningSums, category: "otherMSM")
         return (Array(all[0..<products.count]), Array(all[products.count...]))
     }

@@ -33,23 +33,26 @@ extension ProverState {
         }
     }
 
-    /// W_ζ and W_ωζ; S_ζ ends with the combined quotient H = Σ_i ζ^{i(n−1)}·h'_i.
-    func openings(atZeta: [Fr], atOmegaZeta: [Fr]) -> (G1Affine, G1Affine) {
+    /// F_ζ = Σ v^i·p_i over S_ζ, which ends with the combined quotient H = Σ_i ζ^{i(n−1)}·h'_i, and
+    /// F_ωζ = Σ v^i·q_i over S_ωζ (§13.2).
+    func openingPolynomials() -> (zeta: Polynomial, omegaZeta: Polynomial) {
+        let sets = openingSets
+        var combinedQuotient = [Fr](repeating: .zero, count: n)
+        var power = Fr.one
+        let step = zeta.power(UInt64(n - 1))
+        for chunk in quotientChunks {
+            accumulate(&combinedQuotient, chunk.coefficients, power)
+            power *= step
+        }
+        return (batched(sets.zeta + [Polynomial(coefficients: combinedQuotient)]), batched(sets.omegaZeta))
+    }
+
+    /// W_ζ and W_ωζ: the quotients of F_ζ and F_ωζ by (X − ζ) and (X − ωζ), committed.
+    func openings() -> (G1Affine, G1Affine) {
         let (wZeta, wOmegaZeta): (Polynomial, Polynomial) = timings.measure("openings") {
-            let sets = openingSets
-            var combinedQuotient = [Fr](repeating: .zero, count: n)
-            var power = Fr.one
-            let step = zeta.power(UInt64(n - 1))
-            for chunk in quotientChunks {
-                accumulate(&combinedQuotient, chunk.coefficients, power)
-                power *= step
-            }
-            let zetaPolynomials = sets.zeta + [Polynomial(coefficients: combinedQuotient)]
+            let (fZeta, fOmegaZeta) = openingPolynomials()
             let omegaZeta = domain.generator * zeta
-            return (
-                batched(zetaPolynomials).dividedByLinear(at: zeta).quotient,
-                batched(sets.omegaZeta).dividedByLinear(at: omegaZeta).quotient
-            )
+            return (fZeta.dividedByLinear(at: zeta).quotient, fOmegaZeta.dividedByLinear(at: omegaZeta).quotient)
         }
         let commitments = commitCoefficients([wZeta, wOmegaZeta])
         return (commitments[0], commitments[1])

@@ -10,7 +10,8 @@ import Polynomials
 /// `Numerator.evaluate` the verifier runs at ζ), divided by Z_H, interpolated, split into D − 1 chunks
 /// and blinded.
 extension ProverState {
-    func commitQuotient() throws -> [G1Affine] {
+    /// Fills `quotientChunks`, the D − 1 blinded chunks h'_i (§7); the caller commits them.
+    func computeQuotient() throws {
         let d = c.quotientDegree
         var extraLog = 0
         while (1 << extraLog) < d { extraLog += 1 }
@@ -119,6 +120,5 @@ extension ProverState {
             if i > 0 { coefficients[0] -= blinds[i - 1] }
             return Polynomial(coefficients: coefficients)
         }
-        return commitCoefficients(quotientChunks)
     }
 }

@@ -21,7 +21,7 @@ final class ProverState {
     let blindingBases: SharedBasesCombination
 
     var rho: [Fr]
-    var theta = Fr.zero, beta = Fr.zero, gamma = Fr.zero, alpha = Fr.zero, zeta = Fr.zero, v = Fr.zero
+    var theta = Fr.zero, beta = Fr.zero, gamma = Fr.zero, alpha = Fr.zero, zeta = Fr.zero, v = Fr.zero, mu = Fr.zero
 
     /// Values on all n rows.
     var advice: [[Fr]]
@@ -41,6 +41,12 @@ final class ProverState {
     var multiplicityPolynomials: [Polynomial] = []
     var runningSumPolynomials: [Polynomial] = []
     var quotientChunks: [Polynomial] = []
+
+    /// The evaluations the proof claims (§13.1 items 1–5, then 6–9) and the two opening proofs.
+    var claimedAtZeta: [Fr] = []
+    var claimedAtOmegaZeta: [Fr] = []
+    var openingAtZeta = G1Affine.infinity
+    var openingAtOmegaZeta = G1Affine.infinity
 
     init(key: ProvingKey, randomness: ProverRandomness, timings: ProverTimings, publicValues: [[Fr]]) {
         self.key = key

@@ -52,12 +52,25 @@ public enum ProtocolTranscript {
         public init() {}
     }
 
-    /// The round order. Only `.protocol` is ever used outside tests; the other exists so a test can show
-    /// what goes wrong when a challenge is drawn before a commitment it must follow (§16.2).
-    @_spi(Testing) public enum Order: Sendable {
+    /// The round order. Only `.protocol` is ever used outside tests; the others exist so that a test can show
+    /// what goes wrong when a challenge is drawn before a commitment it must follow (§16.2): each squeezes one
+    /// challenge (or group) earlier, before the items named, and leaves every other step in place.
+    @_spi(Testing) public enum Order: Sendable, CaseIterable {
         case `protocol`
+        /// Every ρ_j squeezed right after round 0, before any advice is absorbed: advice may depend on ρ.
+        case rhoBeforeAdvice
+        /// θ squeezed right after round 0, before any advice: lookup inputs may be chosen knowing θ.
+        case thetaBeforeAdvice
         /// β and γ squeezed before the multiplicities are absorbed: the prover then picks m knowing β.
         case betaBeforeMultiplicities
+        /// α squeezed before the accumulators z, π_j, φ_l are absorbed.
+        case alphaBeforeAccumulators
+        /// ζ squeezed before the quotient chunks are absorbed.
+        case zetaBeforeQuotient
+        /// v squeezed before the evaluations are absorbed.
+        case vBeforeEvaluations
+        /// μ squeezed before the two opening proofs are absorbed.
+        case muBeforeOpenings
     }
 
     /// The verifier's side: replays every round with the proof's values. Items are absorbed as the
@@ -73,13 +86,18 @@ public enum ProtocolTranscript {
         var t = begin(fingerprint: key.fingerprint, publicValues: publicValues)
         var ch = Challenges()
         ch.rho = [Fr](repeating: .zero, count: c.challengeNames.count)
+        if order == .rhoBeforeAdvice {
+            for (index, _) in earlyChallengeOrder(c) { ch.rho[index] = t.squeeze(Label.challenge) }
+        }
+        if order == .thetaBeforeAdvice { ch.theta = t.squeeze(Label.theta) }
         for phase in key.derived.phases {
             for _ in 0..<c.advicePhases.filter({ $0 == phase }).count { t.absorb(Label.advice, item()) }
+            guard order != .rhoBeforeAdvice else { continue }
             for index in c.challengePhases.indices where c.challengePhases[index] == phase {
                 ch.rho[index] = t.squeeze(Label.challenge)
             }
         }
-        ch.theta = t.squeeze(Label.theta)
+        if order != .thetaBeforeAdvice { ch.theta = t.squeeze(Label.theta) }
         let multiplicities = (0..<proof.multiplicities.count).map { _ in item() }
         if order == .betaBeforeMultiplicities {
             ch.beta = t.squeeze(Label.beta)
@@ -90,18 +108,29 @@ public enum ProtocolTranscript {
             ch.beta = t.squeeze(Label.beta)
             ch.gamma = t.squeeze(Label.gamma)
         }
+        if order == .alphaBeforeAccumulators { ch.alpha = t.squeeze(Label.alpha) }
         for _ in proof.permutation { t.absorb(Label.permutation, item()) }
         for _ in proof.runningSums { t.absorb(Label.logUp, item()) }
-        ch.alpha = t.squeeze(Label.alpha)
+        if order != .alphaBeforeAccumulators { ch.alpha = t.squeeze(Label.alpha) }
+        if order == .zetaBeforeQuotient { ch.zeta = t.squeeze(Label.zeta) }
         for _ in proof.quotient { t.absorb(Label.quotient, item()) }
-        ch.zeta = t.squeeze(Label.zeta)
+        if order != .zetaBeforeQuotient { ch.zeta = t.squeeze(Label.zeta) }
+        if order == .vBeforeEvaluations { ch.v = t.squeeze(Label.v) }
         for _ in 0..<(proof.evaluationsAtZeta.count + proof.evaluationsAtOmegaZeta.count) {
             t.absorb(Label.evaluation, item())
         }
-        ch.v = t.squeeze(Label.v)
+        if order != .vBeforeEvaluations { ch.v = t.squeeze(Label.v) }
+        if order == .muBeforeOpenings { ch.mu = t.squeeze(Label.mu) }
         t.absorb(Label.opening, item())
         t.absorb(Label.opening, item())
-        ch.mu = t.squeeze(Label.mu)
+        if order != .muBeforeOpenings { ch.mu = t.squeeze(Label.mu) }
         return ch
+    }
+
+    /// Test-only (`Order.rhoBeforeAdvice`): the challenges in the order they are squeezed when all are drawn
+    /// early — by phase, then by index, as the protocol would draw them.
+    @_spi(Testing) public static func earlyChallengeOrder(_ c: VerifierCircuit) -> [(index: Int, phase: Int)] {
+        c.challengePhases.enumerated().map { (index: $0.offset, phase: $0.element) }
+            .sorted { ($0.phase, $0.index) < ($1.phase, $1.index) }
     }
 }

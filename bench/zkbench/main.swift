@@ -12,6 +12,7 @@ let root = Command(
         KZGBenchmark.command,
         SRSBenchmark.command,
         PlonkBenchmark.command,
+        LinearArgumentBenchmark.command,
     ])
 
 CommandLineTool.main(root)

@@ -1,0 +1,231 @@
+import BN254
+import FieldArithmetic
+import MSM
+import Transcript
+
+/// Evaluation proofs for monomial-basis multilinear polynomials over a univariate KZG SRS: Gemini
+/// (Bootle, Chiesa, Hu, Orrù, "Gemini: elastic SNARKs for diverse environments", ePrint 2022/420, §5),
+/// with all folds opened at the same three points β, −β, β² (as HyperKZG does). Written from the paper.
+///
+/// Claim: for the KZG commitment C = [f_0(τ)]₁ of f_0(Z) = Σ_k a_k·Z^k (2^ℓ coefficients) and a point
+/// r ∈ Fr^ℓ, v = Σ_k a_k·Π_t r_t^(bit t of k).
+///
+/// - Folds: f_(t+1)(Z) = e_t(Z) + r_t·o_t(Z) where f_t(Z) = e_t(Z²) + Z·o_t(Z²); f_ℓ is the constant v.
+///   The prover commits f_1 … f_(ℓ−1) and absorbs them; then β = squeeze.
+/// - Since f_(t+1)(β²) = (f_t(β) + f_t(−β))/2 + r_t·(f_t(β) − f_t(−β))/(2β), the prover sends
+///   f_t(β), f_t(−β) for t < ℓ and the verifier derives f_(t+1)(β²) for t < ℓ − 1 and checks the last
+///   fold equals v. γ = squeeze after the values.
+/// - Three batched KZG openings (powers of γ over t): every f_t at β and at −β, and f_1 … f_(ℓ−1) at β²
+///   at the derived values. λ = squeeze after the three witnesses weighs the three pairing equations.
+///
+/// The verifier returns its pairing equation as terms (`PairingTerms`) so a caller can merge it with other
+/// KZG checks on the same SRS into one pairing product.
+public enum Gemini {
+    public enum Label {
+        public static let fold = "gemini-fold"
+        public static let beta = "gemini-beta"
+        public static let evaluation = "gemini-eval"
+        public static let gamma = "gemini-gamma"
+        public static let opening = "gemini-opening"
+        public static let lambda = "gemini-lambda"
+    }
+
+    public struct Proof: Sendable, Equatable {
+        /// [f_1] … [f_(ℓ−1)].
+        public var folds: [G1Affine]
+        /// f_t(β) and f_t(−β) for t = 0 … ℓ−1.
+        public var atBeta: [Fr]
+        public var atMinusBeta: [Fr]
+        /// Opening witnesses at β, −β, β².
+        public var witnesses: [G1Affine]
+
+        public init(folds: [G1Affine], atBeta: [Fr], atMinusBeta: [Fr], witnesses: [G1Affine]) {
+            self.folds = folds
+            self.atBeta = atBeta
+            self.atMinusBeta = atMinusBeta
+            self.witnesses = witnesses
+        }
+
+        /// Points and scalars in the proof for ℓ variables (ℓ ≥ 1).
+        public static func pointCount(variables: Int) -> Int { variables - 1 + 3 }
+        public static func scalarCount(variables: Int) -> Int { 2 * variables }
+        public static func byteCount(variables: Int) -> Int {
+            32 * (pointCount(variables: variables) + scalarCount(variables: variables))
+        }
+    }
+
+    public enum Failure: Error, Equatable, CustomStringConvertible {
+        case shape(String)
+        case foldMismatch(round: Int)
+        case valueMismatch
+
+        public var description: String {
+            switch self {
+            case .shape(let s): return "Gemini proof has the wrong shape: \(s)"
+            case .foldMismatch(let t): return "Gemini fold \(t) is inconsistent with the opened values"
+            case .valueMismatch: return "Gemini's last fold differs from the claimed evaluation"
+            }
+        }
+    }
+
+    /// e(Σ left, [τ]₂) · e(−(Σ right + generator·[1]₁), [1]₂) = 1.
+    public struct PairingTerms: Sendable {
+        public var left: [(G1Affine, Fr)] = []
+        public var right: [(G1Affine, Fr)] = []
+        public var generatorScalar: Fr = .zero
+        public init() {}
+
+        /// Each opening: W·(τ − x) = Σγ^i·C_i − (Σγ^i·E_i)·[1]₁, as Left += w·W, Right += w·(x·W + ΣγC) − w·ΣγE.
+        mutating func addOpening(witness: G1Affine, point: Fr, commitments: [(G1Affine, Fr)], value: Fr, weight: Fr) {
+            left.append((witness, weight))
+            right.append((witness, weight * point))
+            for (c, s) in commitments { right.append((c, weight * s)) }
+            generatorScalar -= weight * value
+        }
+    }
+
+    // MARK: Prover
+
+    /// Proves v = f(point) for the coefficient vector (length 2^point.count, point.count ≥ 1), whose KZG
+    /// commitment the verifier already has (the caller absorbed it, or derives it). `powers` are
+    /// [τ^0]₁ … with at least as many points as coefficients. Returns the proof and v.
+    public static func prove(
+        coefficients: [Fr], point: [Fr], powers: UnsafeBufferPointer<G1Affine>, transcript: inout Transcript
+    ) -> (proof: Proof, value: Fr) {
+        let ell = point.count
+        precondition(ell >= 1 && coefficients.count == 1 << ell && powers.count >= coefficients.count)
+        var polys: [[Fr]] = [coefficients]
+        for t in 0..<(ell - 1) { polys.append(MonomialMultilinear.fold(polys[t], at: point[t])) }
+        let last = MonomialMultilinear.fold(polys[ell - 1], at: point[ell - 1])[0]
+
+        let foldCommitments = commitAll(Array(polys.dropFirst()), powers: powers)
+        for c in foldCommitments { transcript.absorb(Label.fold, point: c) }
+        let beta = transcript.squeeze(Label.beta)
+
+        let plus = polys.map { horner($0, at: beta) }
+        let minus = polys.map { horner($0, at: -beta) }
+        transcript.absorb(Label.evaluation, scalars: plus + minus)
+        let gamma = transcript.squeeze(Label.gamma)
+
+        // Σ_t γ^t f_t (opened at ±β) and Σ_(t≥1) γ^t f_t (opened at β²).
+        var all = [Fr](repeating: .zero, count: coefficients.count)
+        var tail = [Fr](repeating: .zero, count: coefficients.count / 2)
+        var power = Fr.one
+        for (t, f) in polys.enumerated() {
+            if t == 0 {
+                for (k, x) in f.enumerated() { all[k] = x }
+            } else {
+                for (k, x) in f.enumerated() {
+                    let y = power * x
+                    all[k] += y
+                    tail[k] += y
+                }
+            }
+            power *= gamma
+        }
+        let betaSquared = beta.squared()
+        let quotients = [dividedByLinear(all, at: beta), dividedByLinear(all, at: -beta), dividedByLinear(tail, at: betaSquared)]
+        let witnesses = commitAll(quotients, powers: powers)
+        for w in witnesses { transcript.absorb(Label.opening, point: w) }
+        _ = transcript.squeeze(Label.lambda)
+        return (Proof(folds: foldCommitments, atBeta: plus, atMinusBeta: minus, witnesses: witnesses), last)
+    }
+
+    static func commitAll(_ polys: [[Fr]], powers: UnsafeBufferPointer<G1Affine>) -> [G1Affine] {
+        let results = polys.map { p in p.withUnsafeBufferPointer { msm(points: UnsafeBufferPointer(rebasing: powers[0..<p.count]), scalars: $0) } }
+        return results.map { $0.toAffine() }
+    }
+
+    static func horner(_ c: [Fr], at z: Fr) -> Fr {
+        var acc = Fr.zero
+        for x in c.reversed() { acc = acc * z + x }
+        return acc
+    }
+
+    /// (p(X) − p(z)) / (X − z), coefficients.
+    static func dividedByLinear(_ c: [Fr], at z: Fr) -> [Fr] {
+        guard c.count > 1 else { return [] }
+        var q = [Fr](repeating: .zero, count: c.count - 1)
+        var carry = Fr.zero
+        for i in stride(from: c.count - 1, through: 1, by: -1) {
+            carry = carry * z + c[i]
+            q[i - 1] = carry
+        }
+        return q
+    }
+
+    // MARK: Verifier
+
+    /// Replays the transcript, checks the folds against `value`, and returns the pairing equation (to be
+    /// checked alone with `holds` or merged by the caller). `commitment` is [f_0].
+    public static func verify(
+        commitment: G1Affine, point: [Fr], value: Fr, proof: Proof, transcript: inout Transcript
+    ) throws -> PairingTerms {
+        let ell = point.count
+        guard ell >= 1 else { throw Failure.shape("no variables") }
+        guard proof.folds.count == ell - 1, proof.atBeta.count == ell, proof.atMinusBeta.count == ell,
+            proof.witnesses.count == 3
+        else { throw Failure.shape("expected \(ell - 1) folds, \(ell) + \(ell) values and 3 witnesses") }
+        for c in proof.folds { transcript.absorb(Label.fold, point: c) }
+        let beta = transcript.squeeze(Label.beta)
+        guard !beta.isZero else { throw Failure.shape("β = 0") }
+        transcript.absorb(Label.evaluation, scalars: proof.atBeta + proof.atMinusBeta)
+        let gamma = transcript.squeeze(Label.gamma)
+        for w in proof.witnesses { transcript.absorb(Label.opening, point: w) }
+        let lambda = transcript.squeeze(Label.lambda)
+
+        // f_(t+1)(β²) from f_t(±β); the last must be v.
+        let half = Fr(2).inverse()
+        let halfOverBeta = (Fr(2) * beta).inverse()
+        var derived: [Fr] = []  // f_t(β²) for t = 1 … ℓ−1
+        for t in 0..<ell {
+            let p = proof.atBeta[t], m = proof.atMinusBeta[t]
+            let next = (p + m) * half + point[t] * (p - m) * halfOverBeta
+            if t == ell - 1 {
+                guard next == value else { throw Failure.valueMismatch }
+            } else {
+                derived.append(next)
+            }
+        }
+        let commitments = [commitment] + proof.folds
+        var terms = PairingTerms()
+        var gammaPowers: [Fr] = []
+        var g = Fr.one
+        for _ in 0..<ell {
+            gammaPowers.append(g)
+            g *= gamma
+        }
+        func combined(_ values: [Fr], from first: Int) -> (commitments: [(G1Affine, Fr)], value: Fr) {
+            var cs: [(G1Affine, Fr)] = []
+            var v = Fr.zero
+            for (i, t) in (first..<ell).enumerated() {
+                cs.append((commitments[t], gammaPowers[t]))
+                v += gammaPowers[t] * values[i]
+            }
+            return (cs, v)
+        }
+        let atPlus = combined(proof.atBeta, from: 0)
+        let atMinus = combined(proof.atMinusBeta, from: 0)
+        terms.addOpening(witness: proof.witnesses[0], point: beta, commitments: atPlus.commitments, value: atPlus.value, weight: .one)
+        terms.addOpening(witness: proof.witnesses[1], point: -beta, commitments: atMinus.commitments, value: atMinus.value, weight: lambda)
+        if ell > 1 {
+            let atSquare = combined(derived, from: 1)
+            terms.addOpening(
+                witness: proof.witnesses[2], point: beta.squared(), commitments: atSquare.commitments, value: atSquare.value,
+                weight: lambda.squared())
+        } else {
+            // No fold polynomial to open at β²: the witness must be the commitment to zero.
+            guard proof.witnesses[2].isInfinity else { throw Failure.shape("a β² witness with nothing to open") }
+        }
+        return terms
+    }
+}
+
+extension Gemini.PairingTerms {
+    /// The pairing check on its own: e(Σ left, [τ]₂)·e(−Σ right, [1]₂) = 1.
+    public func holds(generator: G1Affine, g2: G2Affine, tauG2: G2Affine) -> Bool {
+        let l = msm(points: left.map(\.0), scalars: left.map(\.1)).toAffine()
+        let r = msm(points: right.map(\.0) + [generator], scalars: right.map(\.1) + [generatorScalar])
+        return Pairing.productIsOne([(l, tauG2), (r.negated().toAffine(), g2)])
+    }
+}
