@@ -111,13 +111,16 @@ public enum InputFile {
             var tensors: [[InputValue]] = []
             for (position, id) in graph.inputs.enumerated() {
                 let (where_, node) = arrays[index + position]
-                var values: [InputValue] = []
-                try flatten(node, path: where_, into: &values)
                 let shape = graph.values[id].shape
                 let expected = shape.reduce(1, *)
+                var values: [InputValue] = []  // grows with the file's values, never reserved from the shape
+                // Flattening stops one value past the shape: a hostile file's extra values cost nothing.
+                var indices: [Int] = []
+                try flatten(node, path: where_, indices: &indices, limit: expected + 1, into: &values)
                 guard values.count == expected else {
+                    let count = values.count > expected ? "more than \(expected)" : "\(values.count)"
                     throw InferenceError.invalidInput(
-                        "\(where_) has \(values.count) values; input '\(graph.values[id].name)' needs \(expected) (shape \(Shape.describe(shape)))")
+                        "\(where_) has \(count) values; input '\(graph.values[id].name)' needs \(expected) (shape \(Shape.describe(shape)))")
                 }
                 tensors.append(values)
             }
@@ -127,10 +130,17 @@ public enum InputFile {
         return samples
     }
 
-    static func flatten(_ node: JSONNode, path: String, into values: inout [InputValue]) throws {
+    /// Appends the numbers of `node` in row-major order, stopping once `values` holds `limit`. The element's
+    /// path (`path` and the array `indices`) is only formatted for an error message.
+    static func flatten(_ node: JSONNode, path prefix: String, indices: inout [Int], limit: Int, into values: inout [InputValue]) throws {
+        var path: String { prefix + indices.map { "[\($0)]" }.joined() }
         switch node {
         case .array(let items):
-            for (i, item) in items.enumerated() { try flatten(item, path: "\(path)[\(i)]", into: &values) }
+            for (i, item) in items.enumerated() where values.count < limit {
+                indices.append(i)
+                try flatten(item, path: prefix, indices: &indices, limit: limit, into: &values)
+                indices.removeLast()
+            }
         case .number(let text):
             guard let x = Double(text), x.isFinite else {
                 throw InferenceError.invalidInput("\(path): \(text) is not a finite number")

@@ -27,7 +27,8 @@ enum VerifyCommand {
         let key = try Artifacts.key(try invocation.requiredValue("vk"))
         let proofPath = try invocation.requiredValue("proof")
         let file = try Artifacts.proof(proofPath)
-        let expected = try invocation.value("public").map(ExpectedValues.load)
+        let publicValues = key.circuit.instanceLengths.reduce(0, +)
+        let expected = try invocation.value("public").map { try ExpectedValues.load($0, publicValues: publicValues) }
         try Artifacts.requireTrusted(key, allowDevelopment: invocation.flag("allow-dev-srs"))
         let clock = ContinuousClock()
         let start = clock.now
