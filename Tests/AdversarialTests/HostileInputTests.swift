@@ -3,6 +3,7 @@ import ConstraintSystem
 import FieldArithmetic
 import Foundation
 import KZG
+import ModelMetadata
 import Testing
 
 @testable import PlonkVerifier
@@ -86,6 +87,46 @@ struct HostileInputTests {
         #expect(result.seconds < 10)
     }
 
+    /// Phases are rounds the verifier walks one by one, each over every column: a key may use 1…64.
+    @Test func phasesBeyondTheLimitAreRefused() throws {
+        let circuit = VerifierCircuit(
+            log2Rows: 3, adviceNames: ["a"], advicePhases: [65], instanceNames: [], instanceLengths: [], fixedNames: [],
+            challengeNames: [], challengePhases: [], challengeColumnNames: [], challengeSegments: [], gates: [], lookups: [],
+            permutationColumns: [])
+        let key = try VerifyingKey(
+            circuit: circuit, fixedCommitments: [], permutationCommitments: [],
+            srs: try Self.keyWithFold(log2Rows: 3, advice: 1, matrix: FoldMatrix(powers: 1, outputs: 1, entries: [])).srs,
+            metadata: KeyMetadata())
+        let error = #expect(throws: KeyError.self) { try VerifyingKey.decode(key.encoded) }
+        #expect("\(error.map { "\($0)" } ?? "")".contains("phase = 65 exceeds the limit 64"))
+        var builder = ConstraintSystemBuilder()
+        _ = builder.adviceColumn("a", phase: 65)
+        let buildError = #expect(throws: ConstraintSystemError.self) { try builder.build(log2Rows: 3) }
+        #expect("\(buildError.map { "\($0)" } ?? "")".contains("phase 65"))
+    }
+
+    /// `zkverify --public` reads at most 4 KiB + 128 bytes per public value of the key: a larger file is
+    /// refused before it is parsed (a 16 MB file of zeros used to take 50 s and 760 MB).
+    @Test func expectedValuesFileIsBoundedByTheKey() throws {
+        let key = try Self.keyWithFold(log2Rows: 3, advice: 1, matrix: FoldMatrix(powers: 1, outputs: 1, entries: []))
+        let expected = "{\"public_values\": [[" + Array(repeating: "0", count: 5000).joined(separator: ",") + "]]}"
+        let result = try ZKVerifyRun.run(
+            key: key.encoded, proof: Self.shapedProof(for: key).encoded, extra: ["--allow-dev-srs"], expected: Array(expected.utf8))
+        #expect(result.code == 2)
+        #expect(result.err.contains("the limit is 4096"))
+    }
+
+    /// Printing a verified output never traps: a key's layout and scale are untrusted, and scale 0 with a
+    /// value near 2^62 overflowed the six-decimal formatting.
+    @Test func hugeVerifiedOutputsPrint() {
+        let description = ModelDescription(
+            modelSHA256: "00", settingsSHA256: "00", settingsJSON: "{}", activationScale: 0, publicColumnLength: 2,
+            inputs: [], outputs: [.init(name: "y", shape: [2], publicStart: 0, count: 2)])
+        let lines = description.outputLines(publicValues: [[Fr(UInt64(1) << 61), -Fr(UInt64(1) << 62)]])
+        #expect(lines.first?.contains("2.305843009213694e+18") == true)
+        #expect(lines.first?.contains("-4.611686018427388e+18") == true)
+    }
+
     /// Proof files declaring more public values than they hold are refused before allocating them.
     @Test func proofHeaderCountsAreBoundedByTheBytesPresent() throws {
         var w = ByteWriter()
@@ -105,7 +146,9 @@ enum ZKVerifyRun {
     static let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../.build/release/zkverify").standardized.path
 
-    static func run(key: [UInt8], proof: [UInt8], extra: [String]) throws -> (code: Int32, err: String, seconds: Double) {
+    static func run(key: [UInt8], proof: [UInt8], extra: [String], expected: [UInt8]? = nil) throws
+        -> (code: Int32, err: String, seconds: Double)
+    {
         try #require(FileManager.default.isExecutableFile(atPath: binary), "build zkverify first (swift build --build-tests)")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UInt64.random(in: 0...UInt64.max))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -113,6 +156,12 @@ enum ZKVerifyRun {
         let keyPath = dir.appendingPathComponent("key.vk").path, proofPath = dir.appendingPathComponent("p.proof").path
         try Data(key).write(to: URL(fileURLWithPath: keyPath))
         try Data(proof).write(to: URL(fileURLWithPath: proofPath))
+        var extra = extra
+        if let expected {
+            let path = dir.appendingPathComponent("expected.json").path
+            try Data(expected).write(to: URL(fileURLWithPath: path))
+            extra += ["--public", path]
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", "ulimit -v 1048576 && exec \"$0\" \"$@\"", binary, "--vk", keyPath, "--proof", proofPath] + extra
