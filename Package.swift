@@ -63,7 +63,11 @@ let package = Package(
         // Models: IR → ONNX import → fixed-point spec → direct (unproven) inference.
         .target(name: "ModelGraph", swiftSettings: checkedSettings),
         .target(name: "ONNXImport", dependencies: ["ModelGraph", "SystemSupport"], swiftSettings: checkedSettings),
-        .target(name: "Quantization", dependencies: ["ModelGraph", "SystemSupport"], swiftSettings: checkedSettings),
+        // The rounding rules, settings and input-file format: all `zkverify --input` needs to quantize an input.
+        .target(name: "FixedPointCore", dependencies: ["SystemSupport"], swiftSettings: checkedSettings),
+        .target(
+            name: "Quantization", dependencies: ["ModelGraph", "FixedPointCore", "SystemSupport"],
+            swiftSettings: checkedSettings),
         .target(name: "DirectInference", dependencies: ["Quantization", "SystemSupport"], swiftSettings: checkedSettings),
 
         // Compiler: model → circuit (gadgets, layout, witness from the direct path's trace, statistics).
@@ -94,7 +98,9 @@ let package = Package(
 
         // The verifying key's model description (scales, instance layout, hashes): written by the compiler's
         // pipeline, read by zkverify, which must not link the prover.
-        .target(name: "ModelMetadata", dependencies: ["PlonkVerifier", "FieldArithmetic"], swiftSettings: checkedSettings),
+        .target(
+            name: "ModelMetadata", dependencies: ["PlonkVerifier", "FieldArithmetic", "CryptoPrimitives"],
+            swiftSettings: checkedSettings),
         // Pipeline facade: circuit files, compile → setup → prove.
         .target(
             name: "ZKInferKit",
@@ -120,7 +126,7 @@ let package = Package(
             name: "zkverify",
             dependencies: [
                 "PlonkVerifier", "CommandLineSupport", "ConstraintSystem", "FieldArithmetic", "BN254", "CryptoPrimitives",
-                "ModelMetadata", "SystemSupport",
+                "KZG", "ModelMetadata", "FixedPointCore", "SystemSupport",
             ],
             swiftSettings: checkedSettings, linkerSettings: toolLinkerSettings),
         // Yardstick for benchmarks only: the plain C __int128 Montgomery multiplication the Swift
@@ -172,7 +178,8 @@ let package = Package(
             ],
             exclude: ["Fixtures"]),
         // Attacks through the real prover and verifier (issue 14): cheating witnesses, wrong round orders,
-        // zero knowledge, batch cancellation, boundary settings, mutated files through `zkverify`.
+        // zero knowledge, batch cancellation, boundary settings, public-value bounds, SRS trust, mutated files
+        // through `zkverify`. Each test cites the protocol sections it attacks.
         .testTarget(
             name: "AdversarialTests",
             dependencies: [
@@ -186,7 +193,8 @@ let package = Package(
             name: "MultilinearKZGTests",
             dependencies: ["TestSupport", "MultilinearKZG", "KZG", "MSM", "ConstraintSystem", "BN254", "FieldArithmetic", "Transcript"]),
         .testTarget(
-            name: "KZGTests", dependencies: ["TestSupport", "KZG", "MSM", "Polynomials", "BN254", "FieldArithmetic", "Parallelism"],
+            name: "KZGTests",
+            dependencies: ["TestSupport", "KZG", "MSM", "Polynomials", "BN254", "FieldArithmetic", "Parallelism", "CryptoPrimitives"],
             exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]

@@ -25,6 +25,7 @@ enum ArgumentParser {
 
         var positionals: [String] = []
         var values: [String: String] = [:]
+        var repeated: [String: [String]] = [:]
         var flags: Set<String> = []
         var optionsEnded = false
         while let word = remaining.popFirst() {
@@ -40,6 +41,7 @@ enum ArgumentParser {
                 if spec.takesValue {
                     guard let value = remaining.popFirst() else { throw CommandFailure.usage("option \(word) needs a value") }
                     values[spec.name] = value
+                    repeated[spec.name, default: []].append(value)
                 } else {
                     flags.insert(spec.name)
                 }
@@ -62,12 +64,14 @@ enum ArgumentParser {
                     throw CommandFailure.usage("option --\(name) needs a value")
                 }
                 values[name] = value
+                repeated[name, default: []].append(value)
             } else {
                 if inlineValue != nil { throw CommandFailure.usage("option --\(name) takes no value") }
                 if name == "help" { return .help(command, path: path) }
                 flags.insert(name)
             }
         }
-        return .run(command, Invocation(commandPath: path, positionals: positionals, values: values, flags: flags))
+        return .run(command, Invocation(
+            commandPath: path, positionals: positionals, values: values, flags: flags, repeatedValues: repeated))
     }
 }

@@ -4,12 +4,17 @@ public struct Invocation: Sendable {
     public let positionals: [String]
     public let values: [String: String]
     public let flags: Set<String>
+    /// Every value of each option, in order, for options that may be repeated (`values` keeps the last).
+    public var repeatedValues: [String: [String]] = [:]
 
     public var wantsJSON: Bool { flags.contains("json") }
 
     public func flag(_ name: String) -> Bool { flags.contains(name) }
 
     public func value(_ name: String) -> String? { values[name] }
+
+    /// All values given for a repeatable option (e.g. `--trust-srs A --trust-srs B`), in order.
+    public func allValues(_ name: String) -> [String] { repeatedValues[name] ?? [] }
 
     /// A required option value; its absence is a usage error.
     public func requiredValue(_ name: String) throws -> String {

@@ -29,6 +29,8 @@ public struct Circuit: Sendable, CircuitShape {
     public let instanceNames: [String]
     /// Number of public values in each instance column; they occupy rows 0..<length.
     public let instanceLengths: [Int]
+    /// Bound of each instance column in bits (`PublicValueBound`; 0 = unbounded).
+    public let instanceBits: [Int]
     public let fixedNames: [String]
     /// Fixed values, `usableRows` per column (zero on the reserved rows by construction).
     public let fixedValues: [[Fr]]
@@ -44,7 +46,7 @@ public struct Circuit: Sendable, CircuitShape {
 
     init(
         log2Rows: Int, rowsUsed: Int, adviceNames: [String], advicePhases: [Int], instanceNames: [String],
-        instanceLengths: [Int], fixedNames: [String], fixedValues: [[Fr]], challengeNames: [String],
+        instanceLengths: [Int], instanceBits: [Int], fixedNames: [String], fixedValues: [[Fr]], challengeNames: [String],
         challengePhases: [Int], challengeColumnNames: [String], challengeSegments: [[ChallengeSegment]],
         gates: [Gate], lookups: [LookupArgument], copies: [CopyConstraint]
     ) {
@@ -54,6 +56,7 @@ public struct Circuit: Sendable, CircuitShape {
         self.advicePhases = advicePhases
         self.instanceNames = instanceNames
         self.instanceLengths = instanceLengths
+        self.instanceBits = instanceBits
         self.fixedNames = fixedNames
         self.fixedValues = fixedValues
         self.challengeNames = challengeNames
@@ -63,6 +66,18 @@ public struct Circuit: Sendable, CircuitShape {
         self.gates = gates
         self.lookups = lookups
         self.copies = copies
+    }
+
+    /// Test-only (internal, reached through `@testable import`): the same circuit with other public-value
+    /// bounds, e.g. none, to show in a test what the bounds prevent.
+    func withInstanceBits(_ bits: [Int]) -> Circuit {
+        precondition(bits.count == instanceNames.count)
+        return Circuit(
+            log2Rows: log2Rows, rowsUsed: rowsUsed, adviceNames: adviceNames, advicePhases: advicePhases,
+            instanceNames: instanceNames, instanceLengths: instanceLengths, instanceBits: bits, fixedNames: fixedNames,
+            fixedValues: fixedValues, challengeNames: challengeNames, challengePhases: challengePhases,
+            challengeColumnNames: challengeColumnNames, challengeSegments: challengeSegments, gates: gates,
+            lookups: lookups, copies: copies)
     }
 
     // MARK: Layout (rows, degrees, chunks, queries: `CircuitShape`)

@@ -6,6 +6,8 @@ public protocol CircuitShape {
     var adviceNames: [String] { get }
     var advicePhases: [Int] { get }
     var instanceNames: [String] { get }
+    /// Bound of each instance column's public values in bits (0 = unbounded; `PublicValueBound`).
+    var instanceBits: [Int] { get }
     var fixedNames: [String] { get }
     var challengePhases: [Int] { get }
     var challengeColumnNames: [String] { get }
@@ -28,6 +30,8 @@ extension CircuitShape {
     public var adviceCount: Int { adviceNames.count }
     public var fixedCount: Int { fixedNames.count }
     public var instanceCount: Int { instanceNames.count }
+    /// The bound of each instance column's public values (§10).
+    public var instanceBounds: [PublicValueBound] { instanceBits.map(PublicValueBound.init(bits:)) }
 
     /// The distinct phases of advice columns and challenges, in commitment order (§5), e.g. [1, 2].
     public var phases: [Int] { Array(Set(advicePhases + challengePhases)).sorted() }

@@ -100,11 +100,20 @@ private struct CheckRun {
         }
     }
 
+    /// Every public value is assigned and inside its column's bound (docs/protocol.md §10, §15 step 1).
     mutating func checkPublicValues() {
         for (index, length) in circuit.instanceLengths.enumerated() {
             let column = InstanceColumn(index: index)
-            for row in 0..<length where assignment.value(column, row: row) == nil {
-                reportUnassigned(Cell(column, row), usedBy: "the public values")
+            let bound = PublicValueBound(bits: circuit.instanceBits[index])
+            for row in 0..<length {
+                guard let value = assignment.value(column, row: row) else {
+                    reportUnassigned(Cell(column, row), usedBy: "the public values")
+                    continue
+                }
+                if !bound.contains(value) {
+                    failures.append(.publicValueOutOfRange(
+                        cell: Cell(column, row), name: circuit.instanceNames[index], value: value, bits: bound.bits))
+                }
             }
         }
     }

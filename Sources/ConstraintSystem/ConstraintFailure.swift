@@ -28,12 +28,14 @@ public enum ConstraintFailure: Hashable, Sendable, CustomStringConvertible {
     case unassigned(cell: Cell, name: String, usedBy: String)
     /// A challenge that a challenge column or expression needs has no value in the assignment.
     case missingChallenge(challenge: Challenge, name: String)
+    /// A public value outside its instance column's bound (`PublicValueBound`).
+    case publicValueOutOfRange(cell: Cell, name: String, value: Fr, bits: Int)
 
     /// The gate or lookup name, if the failure belongs to one.
     public var constraintName: String? {
         switch self {
         case .gate(let name, _, _, _, _), .lookup(let name, _, _, _): return name
-        case .copy, .unassigned, .missingChallenge: return nil
+        case .copy, .unassigned, .missingChallenge, .publicValueOutOfRange: return nil
         }
     }
 
@@ -41,6 +43,7 @@ public enum ConstraintFailure: Hashable, Sendable, CustomStringConvertible {
     public var row: Int? {
         switch self {
         case .gate(_, _, let row, _, _), .lookup(_, let row, _, _): return row
+        case .publicValueOutOfRange(let cell, _, _, _): return cell.row
         case .copy, .unassigned, .missingChallenge: return nil
         }
     }
@@ -60,6 +63,9 @@ public enum ConstraintFailure: Hashable, Sendable, CustomStringConvertible {
             return "cell \(name)[\(cell.row)] (\(cell.column)) is read by \(usedBy) but never assigned"
         case .missingChallenge(let challenge, let name):
             return "challenge \"\(name)\" (\(challenge)) has no value in the assignment"
+        case .publicValueOutOfRange(let cell, let name, let value, let bits):
+            return "public value \(name)[\(cell.row)] = \(FieldFormatting.signed(value)) is outside its column's bound "
+                + PublicValueBound(bits: bits).description
         }
     }
 }

@@ -16,6 +16,7 @@ public struct ConstraintSystemBuilder: Sendable {
     private var advicePhases: [Int] = []
     private var instanceNames: [String] = []
     private var instanceLengths: [Int] = []
+    private var instanceBits: [Int] = []
     private var fixedNames: [String] = []
     private var fixedValues: [[Fr]] = []
     private var challengeNames: [String] = []
@@ -40,12 +41,18 @@ public struct ConstraintSystemBuilder: Sendable {
         return AdviceColumn(index: adviceNames.count - 1)
     }
 
-    /// An instance column holding `length` public values at rows 0..<length.
-    public mutating func instanceColumn(_ name: String, length: Int) -> InstanceColumn {
+    /// An instance column holding `length` public values at rows 0..<length, each (read as a signed integer)
+    /// in [−2^(bits−1), 2^(bits−1)); `bits` = 0 leaves them unbounded (`PublicValueBound`, docs/protocol.md §10).
+    public mutating func instanceColumn(_ name: String, length: Int, bits: Int = 0) -> InstanceColumn {
         instanceNames.append(name)
         instanceLengths.append(max(length, 0))
-        if length < 0 { errors.append(.instanceOutOfRange(InstanceColumn(index: instanceNames.count - 1), row: length, length: 0)) }
-        return InstanceColumn(index: instanceNames.count - 1)
+        let column = InstanceColumn(index: instanceNames.count - 1)
+        if length < 0 { errors.append(.instanceOutOfRange(column, row: length, length: 0)) }
+        if !(0...PublicValueBound.maximumBits).contains(bits) {
+            errors.append(.invalidInstanceBound(column, bits: bits))
+        }
+        instanceBits.append(min(max(bits, 0), PublicValueBound.maximumBits))
+        return column
     }
 
     public mutating func fixedColumn(_ name: String) -> FixedColumn {
@@ -151,8 +158,8 @@ public struct ConstraintSystemBuilder: Sendable {
         let paddedFixed = fixedValues.map { $0 + repeatElement(Fr.zero, count: usable - $0.count) }
         return Circuit(
             log2Rows: k, rowsUsed: needed, adviceNames: adviceNames, advicePhases: advicePhases,
-            instanceNames: instanceNames, instanceLengths: instanceLengths, fixedNames: fixedNames,
-            fixedValues: paddedFixed, challengeNames: challengeNames, challengePhases: challengePhases,
+            instanceNames: instanceNames, instanceLengths: instanceLengths, instanceBits: instanceBits,
+            fixedNames: fixedNames, fixedValues: paddedFixed, challengeNames: challengeNames, challengePhases: challengePhases,
             challengeColumnNames: challengeColumnNames,
             challengeSegments: segments.map { $0.sorted { $0.startRow < $1.startRow } },
             gates: gates, lookups: lookups, copies: copies)

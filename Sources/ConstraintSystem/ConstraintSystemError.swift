@@ -20,6 +20,8 @@ public enum ConstraintSystemError: Error, Equatable, CustomStringConvertible {
     /// Two challenge-column segments that define the same cell.
     case overlappingSegments(ChallengeColumn, row: Int)
     case instanceOutOfRange(InstanceColumn, row: Int, length: Int)
+    /// An instance column's bound is not in 0...PublicValueBound.maximumBits.
+    case invalidInstanceBound(InstanceColumn, bits: Int)
     case copyOfChallengeColumn(Cell)
     /// A committed linear relation (docs/protocol.md §19) that is out of range or inconsistent.
     case invalidLinearRelation(String)
@@ -45,6 +47,8 @@ public enum ConstraintSystemError: Error, Equatable, CustomStringConvertible {
             return "two segments of challenge column \(column.index) define row \(row)"
         case .instanceOutOfRange(let column, let row, let length):
             return "instance column \(column.index) has \(length) public rows; row \(row) is outside"
+        case .invalidInstanceBound(let column, let bits):
+            return "instance column \(column.index): a bound of \(bits) bits is not in 0...\(PublicValueBound.maximumBits)"
         case .copyOfChallengeColumn(let cell):
             return "copy constraint on \(cell): challenge columns cannot take part in copies"
         case .invalidLinearRelation(let reason): return "linear relation: \(reason)"

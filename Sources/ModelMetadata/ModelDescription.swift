@@ -1,3 +1,4 @@
+import CryptoPrimitives
 import FieldArithmetic
 import PlonkVerifier
 
@@ -176,8 +177,19 @@ extension ModelDescription {
         }
     }
 
-    /// What `zkverify` prints for a valid proof: each output as real numbers, then the model's identity.
-    public func outputLines(publicValues: [[Fr]], maxValues: Int = 64) -> [String] {
+    /// A tensor's digest (docs/proof-format.md §6): SHA-256 over its quantized integers, each as 8 bytes
+    /// little-endian two's complement (i64le), in flat row-major order; lowercase hex. What a user compares
+    /// with the digest of the input they meant (`zkverify --input` does the comparison itself).
+    public static func digest(_ integers: [Int64]) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(8 * integers.count)
+        for v in integers { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+        return SHA256.hash(bytes).hexEncoded
+    }
+
+    /// What `zkverify` prints for a valid proof: each output as real numbers, each public input's digest and
+    /// first values, then the model's identity.
+    public func outputLines(publicValues: [[Fr]], maxValues: Int = 64, maxInputValues: Int = 8) -> [String] {
         var lines: [String] = []
         for (layout, tensor) in zip(outputs, verifiedOutputs(publicValues: publicValues)) {
             guard let tensor else {
@@ -188,12 +200,24 @@ extension ModelDescription {
             let more = tensor.values.count > maxValues ? ", … (\(tensor.values.count) values)" : ""
             lines.append("output '\(tensor.name)' [\(tensor.shape.map(String.init).joined(separator: ", "))]: [\(shown)\(more)]")
         }
+        let publicInputs = self.inputs.filter { $0.publicStart != nil }
+        for (layout, tensor) in zip(publicInputs, verifiedInputs(publicValues: publicValues)) {
+            guard let tensor else {
+                lines.append("input '\(layout.name)': public values are not integers of this key's layout")
+                continue
+            }
+            let shown = tensor.values.prefix(maxInputValues).map { Self.format($0) }.joined(separator: ", ")
+            let more = tensor.values.count > maxInputValues ? ", …" : ""
+            lines.append("input '\(tensor.name)' [\(tensor.shape.map(String.init).joined(separator: ", "))]: sha256 "
+                + "\(Self.digest(tensor.fixed)), \(tensor.values.count) values [\(shown)\(more)]")
+        }
         let inputs = self.inputs.map { $0.publicStart == nil ? "'\($0.name)' private" : "'\($0.name)' public" }
         lines.append("model sha256 \(modelSHA256), scale 2^\(activationScale), inputs: \(inputs.joined(separator: ", "))")
         return lines
     }
 
-    static func format(_ x: Double) -> String {
+    /// A real value with six decimals, as `zkverify` prints it.
+    public static func format(_ x: Double) -> String {
         // Beyond ~9.2e12 the micro-units below overflow Int64 (a key's layout and scale are untrusted, and
         // scale 0 with a 2^62 value is well-formed): such values print in Swift's shortest form.
         guard abs(x) < 9e12 else { return "\(x)" }

@@ -14,7 +14,7 @@ public enum KeyError: Error, Equatable, CustomStringConvertible, Sendable {
         case .malformed(let e): return e.description
         case .badMagic(let what): return "not a ZKInfer \(what) (wrong magic bytes)"
         case .unsupportedVersion(let found, let supported):
-            return "unsupported format version \(found) (this build reads version \(supported))"
+            return "unsupported format version \(found) (this build reads version \(supported)); make the keys again with `zkinfer setup`"
         case .fingerprintMismatch:
             return "the key's fingerprint does not match its contents (corrupted or edited key)"
         case .expressionTooDeep(let limit): return "a constraint expression nests deeper than \(limit) levels"

@@ -14,6 +14,9 @@ public enum VerificationError: Error, Equatable, CustomStringConvertible, Sendab
     case publicValuesShape(String)
     /// The public values differ from the ones the caller expected.
     case unexpectedPublicValue(column: Int, row: Int, expected: String, actual: String)
+    /// A public value lies outside its instance column's bound (docs/protocol.md §10, §15 step 1): the
+    /// statement is not one the key's circuit can attest, so the proof is invalid whatever its algebra says.
+    case publicValueOutOfRange(column: Int, name: String, row: Int, value: String, bits: Int)
     /// ζ landed in the domain (probability n/r): the quotient identity cannot be checked there.
     case evaluationPointInDomain
     /// The final two-pairing check failed: some constraint, commitment or opening is false.
@@ -35,6 +38,9 @@ public enum VerificationError: Error, Equatable, CustomStringConvertible, Sendab
         case .publicValuesShape(let detail): return "public values do not fit the circuit: \(detail)"
         case .unexpectedPublicValue(let column, let row, let expected, let actual):
             return "public value \(column)[\(row)] is \(actual), expected \(expected)"
+        case .publicValueOutOfRange(let column, let name, let row, let value, let bits):
+            return "public value \(column)[\(row)] (instance column '\(name)', row \(row)) is \(value), outside the "
+                + "column's bound [−2^\(bits - 1), 2^\(bits - 1))"
         case .evaluationPointInDomain: return "the evaluation point ζ lies in the domain"
         case .pairingCheckFailed:
             return "the pairing check failed: the proof does not verify against this key and these public values"

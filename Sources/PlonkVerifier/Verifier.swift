@@ -30,6 +30,7 @@ public enum PlonkVerifier {
                 proofKey: file.keyFingerprint.hexEncodedString, verifyingKey: key.fingerprint.hexEncodedString)
         }
         try checkShape(file.publicValues, circuit: c)
+        try checkBounds(file.publicValues, circuit: c)
         if let expected = expectedPublicValues { try compare(file.publicValues, expected) }
         let proof = try Proof.decode(file.body, for: c)
 
@@ -117,6 +118,18 @@ public enum PlonkVerifier {
         for (i, column) in values.enumerated() where column.count != c.instanceLengths[i] {
             throw VerificationError.publicValuesShape(
                 "instance column \(i) (\(c.instanceNames[i])) has \(column.count) values, the circuit needs \(c.instanceLengths[i])")
+        }
+    }
+
+    /// §15 step 1: every public value inside its column's bound, before the transcript. For a bounded column
+    /// this is what makes the identities over public values integer identities (§16.7).
+    static func checkBounds(_ values: [[Fr]], circuit c: VerifierCircuit) throws {
+        for (i, column) in values.enumerated() where c.instanceBits[i] > 0 {
+            let bound = PublicValueBound(bits: c.instanceBits[i])
+            for (row, v) in column.enumerated() where !bound.contains(v) {
+                throw VerificationError.publicValueOutOfRange(
+                    column: i, name: c.instanceNames[i], row: row, value: FieldFormatting.signed(v), bits: bound.bits)
+            }
         }
     }
 

@@ -26,9 +26,10 @@ extension VerifierCircuit {
             w.count(phase)
         }
         w.count(instanceNames.count)
-        for (name, length) in zip(instanceNames, instanceLengths) {
-            w.string(name)
-            w.count(length)
+        for i in instanceNames.indices {
+            w.string(instanceNames[i])
+            w.count(instanceLengths[i])
+            w.count(instanceBits[i])
         }
         w.count(fixedNames.count)
         for name in fixedNames { w.string(name) }
@@ -150,10 +151,11 @@ extension VerifierCircuit {
             adviceNames.append(try r.string("advice name"))
             advicePhases.append(try phase(&r))
         }
-        var instanceNames: [String] = [], instanceLengths: [Int] = []
+        var instanceNames: [String] = [], instanceLengths: [Int] = [], instanceBits: [Int] = []
         for _ in 0..<(try r.count("instance columns", limit: 1 << 16)) {
             instanceNames.append(try r.string("instance name"))
             instanceLengths.append(try r.count("instance length", limit: usable))
+            instanceBits.append(try r.count("instance bound bits", limit: PublicValueBound.maximumBits))
         }
         var fixedNames: [String] = []
         for _ in 0..<(try r.count("fixed columns", limit: 1 << 16)) { fixedNames.append(try r.string("fixed name")) }
@@ -231,9 +233,9 @@ extension VerifierCircuit {
         }
         return VerifierCircuit(
             log2Rows: log2Rows, adviceNames: adviceNames, advicePhases: advicePhases, instanceNames: instanceNames,
-            instanceLengths: instanceLengths, fixedNames: fixedNames, challengeNames: challengeNames,
-            challengePhases: challengePhases, challengeColumnNames: challengeColumnNames, challengeSegments: segments,
-            gates: gates, lookups: lookups, permutationColumns: permutation)
+            instanceLengths: instanceLengths, instanceBits: instanceBits, fixedNames: fixedNames,
+            challengeNames: challengeNames, challengePhases: challengePhases, challengeColumnNames: challengeColumnNames,
+            challengeSegments: segments, gates: gates, lookups: lookups, permutationColumns: permutation)
     }
 
     struct ColumnCounts {

@@ -13,6 +13,8 @@ public struct VerifierCircuit: Sendable, Equatable, CircuitShape {
     public let advicePhases: [Int]
     public let instanceNames: [String]
     public let instanceLengths: [Int]
+    /// Bound of each instance column in bits (0 = unbounded), checked before any algebra (§15 step 1).
+    public let instanceBits: [Int]
     public let fixedNames: [String]
     public let challengeNames: [String]
     public let challengePhases: [Int]
@@ -29,6 +31,7 @@ public struct VerifierCircuit: Sendable, Equatable, CircuitShape {
         advicePhases = circuit.advicePhases
         instanceNames = circuit.instanceNames
         instanceLengths = circuit.instanceLengths
+        instanceBits = circuit.instanceBits
         fixedNames = circuit.fixedNames
         challengeNames = circuit.challengeNames
         challengePhases = circuit.challengePhases
@@ -41,14 +44,16 @@ public struct VerifierCircuit: Sendable, Equatable, CircuitShape {
 
     init(
         log2Rows: Int, adviceNames: [String], advicePhases: [Int], instanceNames: [String], instanceLengths: [Int],
-        fixedNames: [String], challengeNames: [String], challengePhases: [Int], challengeColumnNames: [String],
-        challengeSegments: [[ChallengeSegment]], gates: [Gate], lookups: [LookupArgument], permutationColumns: [Column]
+        instanceBits: [Int], fixedNames: [String], challengeNames: [String], challengePhases: [Int],
+        challengeColumnNames: [String], challengeSegments: [[ChallengeSegment]], gates: [Gate], lookups: [LookupArgument],
+        permutationColumns: [Column]
     ) {
         self.log2Rows = log2Rows
         self.adviceNames = adviceNames
         self.advicePhases = advicePhases
         self.instanceNames = instanceNames
         self.instanceLengths = instanceLengths
+        self.instanceBits = instanceBits
         self.fixedNames = fixedNames
         self.challengeNames = challengeNames
         self.challengePhases = challengePhases
@@ -57,6 +62,16 @@ public struct VerifierCircuit: Sendable, Equatable, CircuitShape {
         self.gates = gates
         self.lookups = lookups
         self.permutationColumns = permutationColumns
+    }
+
+    /// Test-only (internal, reached through `@testable import`): the same circuit with other public-value
+    /// bounds (e.g. out of range, to test the decoder).
+    func withInstanceBits(_ bits: [Int]) -> VerifierCircuit {
+        VerifierCircuit(
+            log2Rows: log2Rows, adviceNames: adviceNames, advicePhases: advicePhases, instanceNames: instanceNames,
+            instanceLengths: instanceLengths, instanceBits: bits, fixedNames: fixedNames, challengeNames: challengeNames,
+            challengePhases: challengePhases, challengeColumnNames: challengeColumnNames,
+            challengeSegments: challengeSegments, gates: gates, lookups: lookups, permutationColumns: permutationColumns)
     }
 
     // Layout, degrees, chunks and queries: `CircuitShape`.

@@ -5,11 +5,12 @@ import FieldArithmetic
 import KZG
 import Transcript
 
-/// What the verifier needs about the SRS: [1]₁, [1]₂, [τ]₂, where it came from, and a hash that names it.
+/// The key's SRS section: [1]₁, [1]₂, [τ]₂ (what the verifier uses), the SRS hash and the origin.
 ///
-/// `hash` is SHA-256 of the key's part of the SRS — the uncompressed [τ^0 … τ^(n−1)]₁ the commitments
-/// were made against, then the uncompressed [1]₂ and [τ]₂ — so the same ceremony gives the same hash
-/// whatever file or size it was loaded from (docs/proof-format.md §2).
+/// Trust is decided by `identity`, computed from the three points (docs/protocol.md §17); `hash` (SHA-256
+/// of the uncompressed [τ^0 … τ^(n−1)]₁ the commitments were made against, then [1]₂ and [τ]₂) and the
+/// origin are provenance only: `zkinfer verify-key` compares the hash, nothing trusts the origin
+/// (docs/proof-format.md §2).
 public struct SRSIdentity: Sendable, Equatable {
     public let kzg: KZGVerifierKey
     public let hash: [UInt8]
@@ -19,6 +20,10 @@ public struct SRSIdentity: Sendable, Equatable {
         self.hash = hash
     }
 
+    /// The SRS identity the verifier trusts or refuses: a hash of [1]₁, [1]₂, [τ]₂ as this key holds them.
+    public var identity: [UInt8] { kzg.identity }
+
+    /// What the origin label says: informational only, never a reason to trust a key.
     public var isInsecure: Bool { kzg.origin.isInsecure }
 
     /// The hash of the first `count` powers and the two G2 points.
@@ -45,7 +50,8 @@ public struct SRSIdentity: Sendable, Equatable {
 /// compiler's metadata, all bound by one fingerprint that every proof's transcript starts with.
 public struct VerifyingKey: Sendable {
     public static let magic: [UInt8] = Array("ZKIVKEY".utf8) + [0]
-    public static let formatVersion: UInt32 = 1
+    /// 2: each instance column carries its bound in bits (docs/proof-format.md §3.1).
+    public static let formatVersion: UInt32 = 2
     static let fingerprintLabel = "ZKInfer-VK-fingerprint"
 
     public let circuit: VerifierCircuit

@@ -49,17 +49,20 @@ enum ParamsCommand {
     }
 
     static let info = Command(
-        name: "info", summary: "print an SRS file's header; with --verify also load and validate it",
+        name: "info", summary: "print an SRS file's header and SRS identity; with --verify also load and validate it",
         arguments: "<file.srs>", options: [.flag("verify", "load every point, check the content hash and the pairing structure")]
     ) { invocation in
         let path = try invocation.positional(0, "file.srs")
         let header = try SRSFile.readHeader(path: path)
         var verified = false
+        var identity = try SRSFile.readVerifierKey(path: path).identity
         if invocation.flag("verify") {
             let srs = try Progress().measure("load") { try SRSFile.load(path: path) }
             try Progress().measure("validate") { try srs.validate() }
+            identity = srs.identity
             verified = true
         }
+        let trust = SRSTrustSupport.status(identity)
         if invocation.wantsJSON {
             var members: [(String, JSONValue)] = [
                 ("path", .string(path)), ("curve", .string("BN254")), ("log2_size", .int(header.log2Size)),
@@ -67,6 +70,7 @@ enum ParamsCommand {
                 ("g2_points", .int(Int(header.g2Count))), ("origin_kind", .string(kindName(header.origin.kind))),
                 ("insecure", .bool(header.origin.isInsecure)), ("origin", .string(header.origin.detail)),
                 ("content_sha256", .string(header.contentHash.hexEncoded)), ("bytes", .int(Int(header.fileBytes))),
+                ("srs_identity", .string(identity.hexEncoded)), ("srs_trusted", .bool(trust.trusted)),
             ]
             if verified { members.append(("verified", .bool(true))) }
             Console.out(JSONValue.object(members).rendered())
@@ -76,6 +80,8 @@ enum ParamsCommand {
                 origin: \(kindName(header.origin.kind))\(header.origin.isInsecure ? " (INSECURE)" : "")
                 \(header.origin.detail)
                 content sha256: \(header.contentHash.hexEncoded)\(verified ? "\nverified: content hash, points and pairing structure OK" : "")
+                SRS identity: \(identity.hexEncoded)
+                \(trust.text)
                 """)
         }
     }
@@ -106,14 +112,18 @@ enum ParamsCommand {
         if !directory.isEmpty { try? FileSystem.createDirectory(directory) }
         try Progress().measure("write \(path)") { try SRSFile.write(srs, to: path) }
         let header = try SRSFile.readHeader(path: path)
+        let trust = SRSTrustSupport.status(srs.identity)
         if invocation.wantsJSON {
             Console.out(JSONValue.object([
                 ("path", .string(path)), ("log2_size", .int(srs.log2Size)),
                 ("origin_kind", .string(kindName(srs.origin.kind))), ("insecure", .bool(srs.origin.isInsecure)),
                 ("content_sha256", .string(header.contentHash.hexEncoded)),
+                ("srs_identity", .string(srs.identity.hexEncoded)), ("srs_trusted", .bool(trust.trusted)),
             ]).rendered())
         } else {
             Console.out("wrote \(path): 2^\(srs.log2Size) points, \(kindName(srs.origin.kind))\(srs.origin.isInsecure ? " (INSECURE)" : ""), sha256 \(header.contentHash.hexEncoded)")
+            Console.out("SRS identity: \(srs.identity.hexEncoded)")
+            Console.out(trust.text)
         }
     }
 }

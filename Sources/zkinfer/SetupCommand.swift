@@ -1,5 +1,6 @@
 import CircuitCompiler
 import CommandLineSupport
+import CryptoPrimitives
 import KZG
 import PlonkProver
 import ZKInferKit
@@ -31,13 +32,16 @@ enum SetupCommand {
         let vkPath = FileSystem.join(out, "vk.bin")
         try Files.write(key.encoded, to: pkPath)
         try Files.write(key.verifyingKey.encoded, to: vkPath)
+        let trust = SRSTrustSupport.status(srs.identity)
         if invocation.wantsJSON {
             Console.out(JSONValue.object([
                 ("proving_key", .string(pkPath)), ("verifying_key", .string(vkPath)),
                 ("fingerprint", .string(key.verifyingKey.fingerprintHex)), ("insecure_srs", .bool(srs.origin.isInsecure)),
+                ("srs_identity", .string(srs.identity.hexEncoded)), ("srs_trusted", .bool(trust.trusted)),
             ]).rendered())
         } else {
             Console.out("\(pkPath), \(vkPath): key \(key.verifyingKey.fingerprintHex.prefix(16))…\(srs.origin.isInsecure ? " (INSECURE development SRS)" : "")")
+            Console.out("SRS identity \(srs.identity.hexEncoded): \(trust.text)")
         }
     }
 }

@@ -12,6 +12,7 @@ let root = Command(
         StatsCommand.command,
         CompileCommand.command,
         SetupCommand.command,
+        VerifyKeyCommand.command,
         ProveCommand.command,
         ParamsCommand.command,
     ])

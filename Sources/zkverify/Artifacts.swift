@@ -24,14 +24,6 @@ enum Artifacts {
         }
     }
 
-    /// The development-SRS policy: such keys prove nothing (whoever made the SRS can forge proofs).
-    static func requireTrusted(_ key: VerifyingKey, allowDevelopment: Bool) throws {
-        if key.srs.isInsecure && !allowDevelopment {
-            throw CommandFailure.rejected(
-                "the verifying key was made from an INSECURE development SRS (anyone holding its tau can forge proofs); pass --allow-dev-srs to verify anyway")
-        }
-    }
-
     static func publicValuesJSON(_ values: [[Fr]]) -> JSONValue {
         .array(values.map { .array($0.map { .string(FieldFormatting.signed($0)) }) })
     }

@@ -27,13 +27,18 @@ enum OutputDisplay {
         if let d = ModelDescription(key.metadata) {
             model.append(("scale", .int(d.activationScale)))
             model.append(("model_sha256", .string(d.modelSHA256)))
-            model.append(("outputs", .array(d.verifiedOutputs(publicValues: publicValues).map { t in
+            func tensor(_ t: ModelDescription.VerifiedTensor?, digest: Bool) -> JSONValue {
                 guard let t else { return .null }
-                return .object([
+                var members: [(String, JSONValue)] = [
                     ("name", .string(t.name)), ("shape", .array(t.shape.map { .int($0) })),
                     ("values", .array(t.values.map { .double($0) })), ("fixed", .array(t.fixed.map { .int(Int($0)) })),
-                ])
-            })))
+                ]
+                if digest { members.append(("sha256", .string(ModelDescription.digest(t.fixed)))) }
+                return .object(members)
+            }
+            model.append(("outputs", .array(d.verifiedOutputs(publicValues: publicValues).map { tensor($0, digest: false) })))
+            // Public inputs: every value, and the digest of docs/proof-format.md §6.
+            model.append(("inputs", .array(d.verifiedInputs(publicValues: publicValues).map { tensor($0, digest: true) })))
         }
         return model + [
             ("public_values", Artifacts.publicValuesJSON(publicValues)),

@@ -18,7 +18,7 @@ struct HostileInputTests {
     static func keyWithFold(log2Rows: Int, advice: Int, matrix: FoldMatrix) throws -> VerifyingKey {
         let circuit = VerifierCircuit(
             log2Rows: log2Rows, adviceNames: (0..<advice).map { "a\($0)" }, advicePhases: Array(repeating: 1, count: advice),
-            instanceNames: [], instanceLengths: [], fixedNames: [], challengeNames: ["rho"], challengePhases: [1],
+            instanceNames: [], instanceLengths: [], instanceBits: [], fixedNames: [], challengeNames: ["rho"], challengePhases: [1],
             challengeColumnNames: ["fold"],
             challengeSegments: [[ChallengeSegment(challenge: Challenge(index: 0), startRow: 0, source: .fold(matrix))]],
             gates: [], lookups: [], permutationColumns: [])
@@ -90,7 +90,7 @@ struct HostileInputTests {
     /// Phases are rounds the verifier walks one by one, each over every column: a key may use 1…64.
     @Test func phasesBeyondTheLimitAreRefused() throws {
         let circuit = VerifierCircuit(
-            log2Rows: 3, adviceNames: ["a"], advicePhases: [65], instanceNames: [], instanceLengths: [], fixedNames: [],
+            log2Rows: 3, adviceNames: ["a"], advicePhases: [65], instanceNames: [], instanceLengths: [], instanceBits: [], fixedNames: [],
             challengeNames: [], challengePhases: [], challengeColumnNames: [], challengeSegments: [], gates: [], lookups: [],
             permutationColumns: [])
         let key = try VerifyingKey(

@@ -18,6 +18,11 @@ struct ArgumentParserTests {
         guard case .run(_, let inline) = try ArgumentParser.parse(["run", "--settings=x", "--", "--odd"], root: Self.root)
         else { Issue.record("expected a runnable command"); return }
         #expect(inline.value("settings") == "x" && inline.positionals == ["--odd"])
+        // A repeated option: `value` keeps the last, `allValues` all in order (e.g. zkverify --trust-srs).
+        guard case .run(_, let repeated) = try ArgumentParser.parse(["run", "--settings", "a", "--settings=b"], root: Self.root)
+        else { Issue.record("expected a runnable command"); return }
+        #expect(repeated.value("settings") == "b" && repeated.allValues("settings") == ["a", "b"])
+        #expect(repeated.allValues("float").isEmpty)
     }
 
     @Test func helpEverywhere() throws {

@@ -50,6 +50,16 @@ struct BatchTests {
         #expect(result.pairingChecks == 2 + 4)
     }
 
+    /// A public value beyond its column's bound is refused per proof, before any proof enters a merged check.
+    @Test func outOfRangePublicValueInBatch() throws {
+        var batch = try items()
+        batch[2].proof.publicValues[0][0] = Fr(1 << 20)
+        let result = try PlonkVerifier.batchVerify(batch)
+        #expect(result.outcomes[2] == .publicValueOutOfRange(column: 0, name: "out", row: 0, value: "1048576", bits: 16))
+        for k in [0, 1, 3, 4, 5] { #expect(result.outcomes[k] == nil, "proof \(k)") }
+        #expect(result.pairingChecks == 2)
+    }
+
     /// Two proofs, each false but wrong in opposite ways, cannot cancel: the weights are independent.
     @Test func expectedValuesInBatch() throws {
         var batch = try items()

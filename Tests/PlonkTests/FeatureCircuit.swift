@@ -30,7 +30,7 @@ struct FeatureCircuit {
         c = cs.adviceColumn("c")
         value = cs.adviceColumn("V")
         sum = cs.adviceColumn("S", phase: 2)
-        out = cs.instanceColumn("out", length: 4)
+        out = cs.instanceColumn("out", length: 4, bits: 16)
         let fold = cs.challengeColumn("C")
         rho = cs.challenge("rho", afterPhase: 1)
         let qMul = cs.fixedColumn("q_mul"), qStep = cs.fixedColumn("q_step"), qPublic = cs.fixedColumn("q_public")

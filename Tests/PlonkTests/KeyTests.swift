@@ -3,7 +3,7 @@ import BN254
 import ConstraintSystem
 import FieldArithmetic
 import Parallelism
-import PlonkVerifier
+@testable import PlonkVerifier
 import Testing
 
 @testable import PlonkProver
@@ -73,6 +73,31 @@ struct KeyTests {
     }
 
     /// Random, truncated, extended and bit-flipped key files: typed errors, never a crash.
+    /// Format version 2: each instance column's bound travels in the key (and so in its fingerprint); a bound
+    /// beyond 253 bits is malformed, and a version-1 key is refused with the command that makes a new one.
+    @Test func instanceBoundsAreEncodedAndChecked() throws {
+        let vk = Fixtures.featureKey.verifyingKey
+        #expect(try VerifyingKey.decode(vk.encoded).circuit.instanceBits == [16])
+        let unbounded = try VerifyingKey(
+            circuit: vk.circuit.withInstanceBits([0]), fixedCommitments: vk.fixedCommitments,
+            permutationCommitments: vk.permutationCommitments, srs: vk.srs, metadata: vk.metadata)
+        #expect(unbounded.fingerprint != vk.fingerprint)
+        #expect(try VerifyingKey.decode(unbounded.encoded).circuit.instanceBits == [0])
+        let tooWide = try VerifyingKey(
+            circuit: vk.circuit.withInstanceBits([254]), fixedCommitments: vk.fixedCommitments,
+            permutationCommitments: vk.permutationCommitments, srs: vk.srs, metadata: vk.metadata)
+        do {
+            _ = try VerifyingKey.decode(tooWide.encoded)
+            Issue.record("a 254-bit bound decoded")
+        } catch let error as KeyError {
+            #expect(error.description.contains("instance bound bits = 254 exceeds the limit 253"))
+        }
+        var version1 = vk.encoded
+        version1[8] = 1
+        #expect(throws: KeyError.unsupportedVersion(found: 1, supported: 2)) { _ = try VerifyingKey.decode(version1) }
+        #expect(KeyError.unsupportedVersion(found: 1, supported: 2).description.contains("zkinfer setup"))
+    }
+
     @Test func keyDecoderSurvivesHostileBytes() throws {
         let bytes = Fixtures.featureKey.verifyingKey.encoded
         var rng = SeededRandom(seed: 5)

@@ -81,6 +81,31 @@ struct TamperTests {
         #expect(throws: VerificationError.self) { try PlonkVerifier.verify(key: key, proof: missing) }
     }
 
+    /// The feature circuit bounds `out` to 16 bits: a value at 2^15 (or a large field element) is refused
+    /// before the transcript, naming column, row and bound; −2^15 is inside and only fails the pairing.
+    @Test func publicValueOutsideItsBoundIsRejectedFirst() throws {
+        #expect(key.circuit.instanceBits == [16])
+        var high = file
+        high.publicValues[0][1] = Fr(1 << 15)
+        #expect(throws: VerificationError.publicValueOutOfRange(column: 0, name: "out", row: 1, value: "32768", bits: 16)) {
+            try PlonkVerifier.verify(key: key, proof: high)
+        }
+        var inside = file
+        inside.publicValues[0][1] = Fr(signed: -(1 << 15))
+        #expect(throws: VerificationError.pairingCheckFailed) { try PlonkVerifier.verify(key: key, proof: inside) }
+        // Even with the expected values equal to the proof's: the bound comes first.
+        var huge = file
+        huge.publicValues[0][3] = Fr(signed: -3) - Fr(1 << 40) * Fr(1 << 40) * Fr(1 << 40)
+        do {
+            try PlonkVerifier.verify(key: key, proof: huge, expectedPublicValues: huge.publicValues)
+            Issue.record("an out-of-range public value verified")
+        } catch let error as VerificationError {
+            guard case .publicValueOutOfRange(0, "out", 3, _, 16) = error else { Issue.record("\(error)"); return }
+            #expect(!error.isMalformed, "an out-of-range value is an invalid proof (exit 1), not a malformed file")
+            #expect(error.description.contains("outside the column's bound [−2^15, 2^15)"))
+        }
+    }
+
     /// The quotient commitment replaced by the point at infinity (and by another valid point).
     @Test func replacedQuotientCommitmentIsRejected() throws {
         let c = key.circuit

@@ -11,7 +11,8 @@ import Quantization
 ///   are), `free0…` (phase 1), `sum` (phase 2);
 /// - fixed `table8` (0…255; `table7` with 7-bit limbs), `q_range` (lane rows, or the stack's rows), `q_sum` (rows 0 and the close row),
 ///   one selector per gadget kind, `q_sum_stack` (stack rows past the lanes);
-/// - instance `public0…`: the model inputs (unless private) then the outputs, u values per column;
+/// - instance `public0…`: the model inputs (unless private) then the outputs, u values per column, each bounded
+///   to the activation bits B (checked by the verifier before any algebra);
 /// - one challenge ρ (after phase 1) and challenge columns `fold_const`, `fold_recv<t>.<port>`,
 ///   `fold_prod<t>.<value>` (value 0: the element; 1, …: a kind's extra produced values).
 /// Gates: `sum-boundary` (sum = 0 on rows 0 and R) and one per kind: the fold transition
@@ -57,8 +58,12 @@ public struct CompiledCircuit: Sendable {
         let kindSelectors = layout.kinds.map { cs.fixedColumn("q_" + $0.name) }
         let qStackOnly = layout.stackOnlyRows.isEmpty ? nil : cs.fixedColumn("q_sum_stack")
         let publicCount = plan.publicInputCount + plan.publicOutputCount
+        // Every public value is a model input or output: an activation, in [−2^(B−1), 2^(B−1)) (docs/fixed-point.md
+        // §3). The verifier checks that bound before any algebra (docs/protocol.md §15 step 1), which makes the
+        // public folds integer identities: no input can move along a weight matrix's kernel modulo r.
         let publicValues = (0..<layout.publicColumns).map { c in
-            cs.instanceColumn("public\(c)", length: min(layout.publicColumnLength, publicCount - c * layout.publicColumnLength))
+            cs.instanceColumn("public\(c)", length: min(layout.publicColumnLength, publicCount - c * layout.publicColumnLength),
+                              bits: plan.settings.activationBits)
         }
         let rho = cs.challenge("rho", afterPhase: 1)
         let constColumn = cs.challengeColumn("fold_const")

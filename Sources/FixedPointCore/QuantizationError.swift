@@ -1,5 +1,3 @@
-import ModelGraph
-
 public enum QuantizationError: Error, Equatable, CustomStringConvertible, Sendable {
     case invalidSettings(String)
     /// A value left its bound (spec §3); the message tells the user what to change.
@@ -7,6 +5,8 @@ public enum QuantizationError: Error, Equatable, CustomStringConvertible, Sendab
     /// A constant that cannot be represented at its scale.
     case unrepresentableConstant(layer: String, what: String)
     case invalidInput(String)
+    /// A well-formed input file that does not fit the model's inputs (names, counts, shapes).
+    case inputMismatch(String)
 
     public var description: String {
         switch self {
@@ -15,7 +15,7 @@ public enum QuantizationError: Error, Equatable, CustomStringConvertible, Sendab
             return "value out of range at layer \(layer): \(what) \(value) outside \(bound); lower the scale or raise the bound"
         case .unrepresentableConstant(let layer, let what):
             return "value out of range at layer \(layer): \(what) does not fit 62 bits at this scale; lower the scale"
-        case .invalidInput(let reason): return "invalid input: \(reason)"
+        case .invalidInput(let reason), .inputMismatch(let reason): return "invalid input: \(reason)"
         }
     }
 }
