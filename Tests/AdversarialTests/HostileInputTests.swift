@@ -8,9 +8,10 @@ import Testing
 
 @testable import PlonkVerifier
 
-/// Hostile keys and proofs (issue 14, finding 5; docs/proof-format.md, "Decoder bounds"): small files whose
-/// counts would make a verifier allocate gigabytes are refused before anything is allocated, with exit 2
-/// through `zkverify`, quickly and within a virtual-memory limit far below what they ask for.
+/// Hostile keys and proofs (issue 14, finding 5; attacks docs/proof-format.md §3.2, the fold matrix bounds,
+/// and §7, "Decoder bounds"): small files whose counts would make a verifier allocate gigabytes are refused
+/// before anything is allocated, with exit 2 through `zkverify`, quickly and within a virtual-memory limit
+/// far below what they ask for.
 struct HostileInputTests {
     /// A key whose circuit has `advice` advice columns of phase 1, one challenge and one challenge column
     /// holding one fold segment with the given matrix; no gates. Built through the encoder, which (unlike
