@@ -1,14 +1,15 @@
 # Two commands set everything up on a fresh Debian machine with the Swift toolchain:
 #   make demo   — build, then run the main job on the default model
 #   make test   — build and run the whole test suite (release, testing enabled)
-# Not part of test: `make bench-peers` (ZKInfer vs EZKL side by side; bench/ezkl/README.md).
+# Not part of test: `make bench-peers` (ZKInfer vs EZKL side by side; bench/ezkl/README.md) and `make fuzz`
+# (libFuzzer on every decoder; Fuzz/README.md — CI runs a short smoke of it, .ci/run).
 SHELL := /bin/bash
 SWIFT ?= swift
 RELEASE := -c release
 APT_PACKAGES := libgmp-dev libssl-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: deps build test demo bench bench-peers clean
+.PHONY: deps build test demo bench bench-peers fuzz clean
 
 # Installs the system libraries with apt when any is missing.
 deps:
@@ -57,6 +58,16 @@ bench: build
 # Pass options through BENCH_PEERS_ARGS, e.g. BENCH_PEERS_ARGS="--only mlp_tiny --update-readme".
 bench-peers: deps
 	python3 bench/ezkl/bench_peers.py $(BENCH_PEERS_ARGS)
+
+# libFuzzer targets for every decoder of an input file (Fuzz/README.md): instrumented modules and one binary
+# per target in .build/fuzz (never built by `build` or `test`), each run for FUZZ_SECONDS; fails on any
+# crash, leak, timeout or allocation beyond the documented bounds (docs/proof-format.md, "Decoder bounds").
+# FUZZ_TARGETS picks some of: onnx proof vk srs srs_halo2 srs_ptau circuit input_json settings_json.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+fuzz: deps
+	Fuzz/fuzz.sh build
+	Fuzz/fuzz.sh run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 clean:
 	rm -rf .build lib python/zkinfer/lib python/build

@@ -50,13 +50,15 @@ public struct InputTensorSpec: Sendable, Equatable {
 /// a verifying key's metadata) read the same files the same way. Errors: `QuantizationError.invalidInput` for
 /// a file that is not an input file, `.inputMismatch` for one that does not fit these inputs.
 public enum InputFileFormat {
-    /// Input files above this size are refused before reading.
+    /// Input files above this size are refused before reading. The JSON tree costs ≈ 7× the file for arrays
+    /// of floats, at most ≈ 25× (arrays of one-digit arrays): docs/proof-format.md, "Decoder bounds".
     public static let maximumFileBytes = 1 << 30
 
-    /// Every sample's tensors: the elements of every input, flattened row-major, in `inputs` order.
-    public static func load(path: String, inputs: [InputTensorSpec]) throws -> [[[InputValue]]] {
+    /// Every sample's tensors: the elements of every input, flattened row-major, in `inputs` order. Files
+    /// larger than `maximumBytes` (at most `maximumFileBytes`) are refused before reading.
+    public static func load(path: String, inputs: [InputTensorSpec], maximumBytes: Int = maximumFileBytes) throws -> [[[InputValue]]] {
         let bytes: [UInt8]
-        do { bytes = try FileSystem.read(path, limit: maximumFileBytes) } catch {
+        do { bytes = try FileSystem.read(path, limit: min(maximumBytes, maximumFileBytes)) } catch {
             throw QuantizationError.invalidInput("cannot read \(error)")
         }
         return try parse(bytes, inputs: inputs)
@@ -128,12 +130,15 @@ public enum InputFileFormat {
             var tensors: [[InputValue]] = []
             for (position, input) in inputs.enumerated() {
                 let (where_, node) = arrays[index + position]
-                var values: [InputValue] = []
-                try flatten(node, path: where_, into: &values)
                 let expected = input.elementCount
+                var values: [InputValue] = []  // grows with the file's values, never reserved from the shape
+                // Flattening stops one value past the shape: a hostile file's extra values cost nothing.
+                var indices: [Int] = []
+                try flatten(node, path: where_, indices: &indices, limit: min(expected, Int.max - 1) + 1, into: &values)
                 guard values.count == expected else {
+                    let count = values.count > expected ? "more than \(expected)" : "\(values.count)"
                     throw QuantizationError.inputMismatch(
-                        "\(where_) has \(values.count) values; input '\(input.name)' needs \(expected) (shape [\(input.shape.map(String.init).joined(separator: ", "))])")
+                        "\(where_) has \(count) values; input '\(input.name)' needs \(expected) (shape [\(input.shape.map(String.init).joined(separator: ", "))])")
                 }
                 tensors.append(values)
             }
@@ -143,10 +148,17 @@ public enum InputFileFormat {
         return samples
     }
 
-    static func flatten(_ node: JSONNode, path: String, into values: inout [InputValue]) throws {
+    /// Appends the numbers of `node` in row-major order, stopping once `values` holds `limit`. The element's
+    /// path (`path` and the array `indices`) is only formatted for an error message.
+    static func flatten(_ node: JSONNode, path prefix: String, indices: inout [Int], limit: Int, into values: inout [InputValue]) throws {
+        var path: String { prefix + indices.map { "[\($0)]" }.joined() }
         switch node {
         case .array(let items):
-            for (i, item) in items.enumerated() { try flatten(item, path: "\(path)[\(i)]", into: &values) }
+            for (i, item) in items.enumerated() where values.count < limit {
+                indices.append(i)
+                try flatten(item, path: prefix, indices: &indices, limit: limit, into: &values)
+                indices.removeLast()
+            }
         case .number(let text):
             guard let x = Double(text), x.isFinite else {
                 throw QuantizationError.invalidInput("\(path): \(text) is not a finite number")

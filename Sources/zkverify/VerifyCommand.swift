@@ -39,7 +39,8 @@ enum VerifyCommand {
         let key = try Artifacts.key(try invocation.requiredValue("vk"))
         let proofPath = try invocation.requiredValue("proof")
         let file = try Artifacts.proof(proofPath)
-        let expected = try invocation.value("public").map(ExpectedValues.load)
+        let publicValues = key.circuit.instanceLengths.reduce(0, +)
+        let expected = try invocation.value("public").map { try ExpectedValues.load($0, publicValues: publicValues) }
         let pin = try invocation.value("input").map { try InputPin.load($0, key: key) }
         let trust = try SRSTrustPolicy(invocation).check(key)
         let clock = ContinuousClock()
