@@ -1,14 +1,15 @@
 # Two commands set everything up on a fresh Debian machine with the Swift toolchain:
 #   make demo   — build, then run the main job on the default model
 #   make test   — build and run the whole test suite (release, testing enabled)
-# Not part of test: `make bench-peers` (ZKInfer vs EZKL side by side; bench/ezkl/README.md).
+# Not part of test: `make bench-peers` (ZKInfer vs EZKL side by side; bench/ezkl/README.md) and `make fuzz`
+# (libFuzzer on every decoder; Fuzz/README.md — CI runs a short smoke of it, .ci/run).
 SHELL := /bin/bash
 SWIFT ?= swift
 RELEASE := -c release
 APT_PACKAGES := libgmp-dev libssl-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: deps build test demo bench bench-peers clean
+.PHONY: deps build test demo bench bench-peers fuzz clean
 
 # Installs the system libraries with apt when any is missing.
 deps:
@@ -24,11 +25,13 @@ build: deps
 	$(SWIFT) build $(RELEASE)
 
 # The Swift tests, then the ONNX node-case conformance harness and crash test (bench/conformance/README.md),
-# which installs its pinned Python packages into bench/.venv-test on first use.
+# which installs its pinned Python packages into bench/.venv-test on first use, then the C, Python and Go
+# binding tests (test-bindings, below).
 test: deps
 	$(SWIFT) build $(RELEASE) -Xswiftc -enable-testing --build-tests
 	$(SWIFT) test $(RELEASE) -Xswiftc -enable-testing --skip-build
 	python3 bench/conformance/run.py --zkinfer $$($(SWIFT) build $(RELEASE) -Xswiftc -enable-testing --show-bin-path)/zkinfer
+	@$(MAKE) --no-print-directory test-bindings BUILD_FLAGS="-Xswiftc -enable-testing"
 
 # The main job on the default model: compile, development SRS (generated once, INSECURE), setup, prove, verify.
 DEMO_MODEL ?= circuits/mlp_tiny
@@ -56,5 +59,82 @@ bench: build
 bench-peers: deps
 	python3 bench/ezkl/bench_peers.py $(BENCH_PEERS_ARGS)
 
+# libFuzzer targets for every decoder of an input file (Fuzz/README.md): instrumented modules and one binary
+# per target in .build/fuzz (never built by `build` or `test`), each run for FUZZ_SECONDS; fails on any
+# crash, leak, timeout or allocation beyond the documented bounds (docs/proof-format.md, "Decoder bounds").
+# FUZZ_TARGETS picks some of: onnx proof vk srs srs_halo2 srs_ptau circuit input_json settings_json.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+fuzz: deps
+	Fuzz/fuzz.sh build
+	Fuzz/fuzz.sh run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 clean:
-	rm -rf .build
+	rm -rf .build lib python/zkinfer/lib python/build
+
+# ---------------------------------------------------------------------------------------------------------
+# Embedding and fleets (issue 18): the C library, its C / Python / Go tests, and a real Slurm array.
+#   make lib             lib/libzkinfer.so (header include/zkinfer.h; the Swift runtime linked in)
+#   make python          the library copied into python/zkinfer/lib/ — then `pip install ./python` works
+#   make test-bindings   C program, pytest (venv python/.venv) and go test over the library; `make test` runs it
+#   make test-slurm      a single-node Slurm cluster on this machine proves 12 inputs as a 3-task array and
+#                        zkverify batch checks them (installs slurm-wlm and munge with apt when missing)
+# BUILD_FLAGS: extra `swift build` flags; `make test` (and .ci/run for test-slurm) pass the test build's own,
+# so that the library and binaries come out of the already built configuration instead of rebuilding it all.
+BUILD_FLAGS ?=
+FIXTURE := .build/bindings-fixture
+PY_VENV := python/.venv
+.PHONY: lib python bindings-fixture test-bindings test-c test-python test-go test-slurm
+
+lib: deps
+	$(SWIFT) build $(RELEASE) $(BUILD_FLAGS) --product ZKInferC
+	@mkdir -p lib && install -m 0755 "$$($(SWIFT) build $(RELEASE) $(BUILD_FLAGS) --show-bin-path)/libZKInferC.so" lib/libzkinfer.so
+	@echo "lib/libzkinfer.so (header: include/zkinfer.h)"
+
+python: lib
+	@mkdir -p python/zkinfer/lib && install -m 0755 lib/libzkinfer.so python/zkinfer/lib/libzkinfer.so
+	@echo "python/zkinfer/lib/libzkinfer.so: now pip install ./python"
+
+# mlp_tiny compiled, set up on a development SRS (INSECURE, tests only) and proved once, by the binaries.
+bindings-fixture:
+	@set -e; bin=$$($(SWIFT) build $(RELEASE) $(BUILD_FLAGS) --show-bin-path); f=$(FIXTURE); rm -rf $$f; mkdir -p $$f; \
+	cp circuits/mlp_tiny/model.onnx circuits/mlp_tiny/input.json $$f/; \
+	k=$$($$bin/zkinfer stats $$f/model.onnx --json | sed -n 's/.*"log2Rows":\([0-9]*\).*/\1/p'); \
+	$$bin/zkinfer compile $$f/model.onnx -o $$f/circuit.zkc > /dev/null; \
+	$$bin/zkinfer params dev --log2 $$k -o $$f/dev.srs > /dev/null 2>&1; \
+	$$bin/zkinfer setup $$f/circuit.zkc --params $$f/dev.srs -o $$f > /dev/null 2>&1; \
+	$$bin/zkinfer prove $$f/circuit.zkc --pk $$f/pk.bin $$f/input.json -o $$f/proof.bin > /dev/null; \
+	echo "bindings fixture: $$f (mlp_tiny, 2^$$k rows, development SRS)"
+
+test-bindings: lib bindings-fixture
+	@set -e; t0=$$(date +%s); $(MAKE) --no-print-directory test-c; t1=$$(date +%s); \
+	$(MAKE) --no-print-directory test-python; t2=$$(date +%s); \
+	$(MAKE) --no-print-directory test-go; t3=$$(date +%s); \
+	echo "bindings: C $$((t1 - t0)) s, Python $$((t2 - t1)) s, Go $$((t3 - t2)) s"
+
+# A C program linked against lib/libzkinfer.so: verifies the fixture's proof, rejects a tampered one, proves.
+test-c:
+	cc -std=c11 -O1 -Wall -Wextra -Werror -pthread -Iinclude Tests/CABI/zkinfer_c_test.c -Llib -lzkinfer \
+	  -Wl,-rpath,$(CURDIR)/lib -o .build/zkinfer_c_test
+	.build/zkinfer_c_test $(FIXTURE)
+
+# pytest over the installed package (`pip install ./python` into python/.venv, from PyPI: pytest, setuptools).
+test-python: python
+	@[ -x $(PY_VENV)/bin/python ] || python3 -m venv $(PY_VENV) || { rm -rf $(PY_VENV); echo "installing python3-venv"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-venv > /dev/null && \
+	  python3 -m venv $(PY_VENV); }
+	@$(PY_VENV)/bin/python -c "import pytest, setuptools" 2>/dev/null || \
+	  $(PY_VENV)/bin/pip install --quiet --disable-pip-version-check pytest "setuptools>=61" wheel
+	@$(PY_VENV)/bin/pip install --quiet --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps ./python
+	@rm -rf python/build python/*.egg-info
+	cd python/tests && ZKINFER_FIXTURE=$(CURDIR)/$(FIXTURE) ../../$(PY_VENV)/bin/python -m pytest -q -p no:cacheprovider .
+
+# go test over the cgo package (golang-go from apt when `go` is missing).
+test-go:
+	@command -v go > /dev/null || { echo "installing golang-go"; $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends golang-go > /dev/null; }
+	cd bindings/go && ZKINFER_FIXTURE=$(CURDIR)/$(FIXTURE) GOCACHE=$(CURDIR)/.build/go-cache GOFLAGS=-mod=mod go test -count=1 -v ./...
+
+test-slurm: deps
+	$(SWIFT) build $(RELEASE) $(BUILD_FLAGS)
+	deploy/slurm/test-slurm.sh "$$($(SWIFT) build $(RELEASE) $(BUILD_FLAGS) --show-bin-path)"

@@ -28,11 +28,16 @@ let package = Package(
         .executable(name: "zkinfer", targets: ["zkinfer"]),
         .executable(name: "zkbench", targets: ["zkbench"]),
         .executable(name: "zkverify", targets: ["zkverify"]),
+        // The C ABI (include/zkinfer.h): .build/release/libZKInferC.so, installed as lib/libzkinfer.so by
+        // `make lib` (its soname). Not named "zkinfer": a library product may not share the executable's name.
+        .library(name: "ZKInferC", type: .dynamic, targets: ["ZKInferC"]),
     ],
     targets: [
         // C shims: module maps over system libraries.
         .systemLibrary(name: "CGMP", pkgConfig: "gmp", providers: [.apt(["libgmp-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // include/zkinfer.h as a module, for the C ABI's struct types.
+        .systemLibrary(name: "CZKInfer"),
 
         // Algebra.
         .target(name: "FieldArithmetic", dependencies: ["CGMP"], swiftSettings: kernelSettings),
@@ -110,8 +115,21 @@ let package = Package(
             dependencies: [
                 "CircuitCompiler", "ModelMetadata", "PlonkProver", "PlonkVerifier", "KZG", "ONNXImport", "DirectInference",
                 "Quantization", "ModelGraph", "ConstraintSystem", "FieldArithmetic", "CryptoPrimitives", "SystemSupport",
+                "Parallelism",
             ],
             swiftSettings: checkedSettings),
+
+        // Embedding: the C ABI over ZKInferKit (the only target that speaks C). Linked with the Swift runtime
+        // inside, so that Python (ctypes) and Go (cgo) load one self-contained shared object. Its verify path
+        // calls PlonkVerifier only; prover code runs only in zkinfer_prove.
+        .target(
+            name: "ZKInferC",
+            dependencies: [
+                "CZKInfer", "ZKInferKit", "CommandLineSupport", "CircuitCompiler", "DirectInference", "FieldArithmetic", "KZG",
+                "ModelGraph", "ModelMetadata", "ONNXImport", "PlonkProver", "PlonkVerifier", "Quantization", "SystemSupport",
+            ],
+            swiftSettings: checkedSettings,
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "-soname=libzkinfer.so"], .when(platforms: [.linux]))]),
 
         // Application support.
         .target(name: "CommandLineSupport", dependencies: ["SystemSupport"], swiftSettings: checkedSettings),
@@ -195,6 +213,9 @@ let package = Package(
                 "Transcript", "Polynomials", "Parallelism", "CryptoPrimitives", "ONNXImport", "DirectInference", "Quantization",
                 "ModelGraph",
             ]),
+        // The tools as a user runs them (prove-batch, zkverify batch streaming, help, stats --html) and the
+        // batch input stream (sharding, JSON Lines).
+        .testTarget(name: "ToolTests", dependencies: ["ZKInferKit", "SystemSupport"]),
         .testTarget(name: "PolynomialsTests", dependencies: ["TestSupport", "Polynomials", "Parallelism", "FieldArithmetic"]),
         .testTarget(name: "MSMTests", dependencies: ["TestSupport", "MSM", "BN254", "Parallelism", "FieldArithmetic"]),
         .testTarget(

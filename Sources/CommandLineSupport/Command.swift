@@ -9,11 +9,13 @@ public struct Command: Sendable {
     public let options: [OptionSpec]
     public let subcommands: [Command]
     public let discussion: String
+    /// Complete command lines shown under "examples:" in `--help` (every runnable command has at least one).
+    public let examples: [String]
     let action: Action?
 
     public init(
         name: String, summary: String, arguments: String = "", options: [OptionSpec] = [],
-        discussion: String = "", action: @escaping Action
+        discussion: String = "", examples: [String] = [], action: @escaping Action
     ) {
         self.name = name
         self.summary = summary
@@ -21,16 +23,18 @@ public struct Command: Sendable {
         self.options = options
         self.subcommands = []
         self.discussion = discussion
+        self.examples = examples
         self.action = action
     }
 
-    public init(name: String, summary: String, discussion: String = "", subcommands: [Command]) {
+    public init(name: String, summary: String, discussion: String = "", examples: [String] = [], subcommands: [Command]) {
         self.name = name
         self.summary = summary
         self.arguments = ""
         self.options = []
         self.subcommands = subcommands
         self.discussion = discussion
+        self.examples = examples
         self.action = nil
     }
 

@@ -29,6 +29,11 @@ enum HelpText {
             lines.append("")
             lines.append(command.discussion)
         }
+        if !command.examples.isEmpty {
+            lines.append("")
+            lines.append(command.examples.count == 1 ? "example:" : "examples:")
+            for example in command.examples { lines.append("  \(example)") }
+        }
         lines.append("")
         lines.append("exit codes: 0 success, 1 rejected (e.g. invalid proof), 2 usage or malformed input")
         return lines.joined(separator: "\n")

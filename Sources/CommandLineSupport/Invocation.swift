@@ -19,7 +19,8 @@ public struct Invocation: Sendable {
     /// A required option value; its absence is a usage error.
     public func requiredValue(_ name: String) throws -> String {
         guard let value = values[name] else {
-            throw CommandFailure.usage("missing required option --\(name)")
+            // `-o/--out` is the one option with the same alias on every command.
+            throw CommandFailure.usage("missing required option \(name == "out" ? "-o/--out" : "--" + name)")
         }
         return value
     }

@@ -34,4 +34,9 @@ public struct OptionSpec: Sendable {
 public enum CommonOptions {
     public static let json = OptionSpec.flag("json", "print machine-readable JSON on stdout")
     public static let help = OptionSpec.flag("help", "show this help")
+
+    /// `-o, --out`: what a command writes, the same name on every command that writes a file or folder.
+    public static func out(_ help: String, placeholder: String = "PATH") -> OptionSpec {
+        .value("out", placeholder, help, short: "o")
+    }
 }

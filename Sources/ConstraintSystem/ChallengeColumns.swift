@@ -141,32 +141,20 @@ public struct ChallengeSegment: Hashable, Sendable {
         }
     }
 
-    /// The segment's (row, value) pairs for a challenge value ρ and the public values.
+    /// The segment's (row, value) pairs for a challenge value ρ and the public values; rows whose value is
+    /// zero are left out (a challenge column is zero wherever no segment says otherwise).
+    ///
+    /// Work and memory are O(stored entries) — O(powers × outputs) for dense storage, whose entries are all
+    /// stored — never O(powers) or O(outputs) alone: both are counts in an untrusted key, and a sparse
+    /// matrix with 2^28 powers and no entries costs a few bytes of key (docs/proof-format.md, "Decoder
+    /// bounds").
     public func values(challenge rho: Fr, instance: (InstanceColumn, Int) -> Fr) -> [(row: Int, value: Fr)] {
         let m = matrix
         if case .publicFold(_, let column, let start) = source {
-            let x = (0..<m.outputs).map { instance(column, start + $0) }
-            // Public inputs are small integers: M·x exactly in Int64, then one Horner pass in ρ — a few
-            // nanoseconds per weight instead of a field multiplication.
-            let integers = x.compactMap(Self.smallSigned)
-            if integers.count == x.count, let t = m.multiply(integers) {
-                var total = Fr.zero
-                for ti in t.reversed() { total = total * rho + Fr(signed: ti) }
-                return [(row: startRow, value: total)]
-            }
+            let total = m.foldPublic(challenge: rho) { instance(column, start + $0) }
+            return total.isZero ? [] : [(row: startRow, value: total)]
         }
-        var p = [Fr](repeating: .one, count: m.powers)
-        for i in 1..<max(m.powers, 1) { p[i] = p[i - 1] * rho }
-        let u = m.fold(powersOfChallenge: p)
-        switch source {
-        case .fold:
-            return u.enumerated().map { (row: startRow + $0.offset, value: $0.element) }
-        case .publicFold(_, let column, let start):
-            // Field path, for public values that are not small integers.
-            var total = Fr.zero
-            for (j, uj) in u.enumerated() { total = total + uj * instance(column, start + j) }
-            return [(row: startRow, value: total)]
-        }
+        return m.foldNonZero(challenge: rho).map { (row: startRow + $0.output, value: $0.value) }
     }
 
     /// The value as a signed integer of magnitude below 2^31, if it is one (so products with matrix entries
@@ -203,5 +191,116 @@ extension FoldMatrix {
             for e in entries { guard accumulate(e.power, e.value, x[e.output]) else { return nil } }
         }
         return t
+    }
+}
+
+/// ρ^p for ascending p, stepping from the previous power: one multiplication per step for nearby powers,
+/// square-and-multiply across long gaps. Nothing is allocated, so a fold never costs O(powers) memory.
+struct ChallengePowerWalk {
+    let rho: Fr
+    private(set) var power = 0
+    private(set) var value = Fr.one
+
+    init(_ rho: Fr) { self.rho = rho }
+
+    /// ρ^p; `p` must not be below the previous call's.
+    mutating func advance(to p: Int) -> Fr {
+        let gap = p - power
+        if gap <= 64 {
+            for _ in 0..<gap { value = value * rho }
+        } else {
+            value = value * rho.power(UInt64(gap))
+        }
+        power = p
+        return value
+    }
+}
+
+extension FoldMatrix {
+    /// The non-zero u_j of u = ρᵀM, by output j ascending. O(stored entries) time and memory (see
+    /// `ChallengeSegment.values`): the output array is only used when it is no larger than a small
+    /// multiple of the entries; otherwise the contributions are sorted and merged.
+    public func foldNonZero(challenge rho: Fr) -> [(output: Int, value: Fr)] {
+        switch storage {
+        case .dense(let values):
+            // All powers × outputs entries are stored (8 bytes each), so an outputs-sized array is bounded.
+            var u = [Fr](repeating: .zero, count: outputs)
+            var p = Fr.one
+            for i in 0..<powers {
+                let rowStart = i * outputs
+                for j in 0..<outputs where values[rowStart + j] != 0 { u[j] = u[j] + p * Fr(signed: values[rowStart + j]) }
+                p = p * rho
+            }
+            return u.enumerated().compactMap { $0.element.isZero ? nil : (output: $0.offset, value: $0.element) }
+        case .sparse(let entries):
+            var walk = ChallengePowerWalk(rho)
+            if outputs <= 4 * entries.count + 64 {
+                var u = [Fr](repeating: .zero, count: outputs)
+                for e in entries { u[e.output] = u[e.output] + walk.advance(to: e.power) * Fr(signed: e.value) }
+                return u.enumerated().compactMap { $0.element.isZero ? nil : (output: $0.offset, value: $0.element) }
+            }
+            var terms = entries.map { e in (output: e.output, value: walk.advance(to: e.power) * Fr(signed: e.value)) }
+            terms.sort { $0.output < $1.output }
+            var merged: [(output: Int, value: Fr)] = []
+            for t in terms {
+                if let last = merged.last, last.output == t.output {
+                    merged[merged.count - 1].value = last.value + t.value
+                } else {
+                    merged.append(t)
+                }
+            }
+            return merged.filter { !$0.value.isZero }
+        }
+    }
+
+    /// Σ_j u_j·x_j with u = ρᵀM, reading x_j only where M has an entry. Public inputs are small integers,
+    /// so each power's row M_i·x is summed exactly in Int64 and weighted by ρ^i once — a few nanoseconds per
+    /// weight instead of a field multiplication; values or weights of 2^31 or more in magnitude (or an
+    /// overflowing sum) go through the field instead, with the same result.
+    public func foldPublic(challenge rho: Fr, x: (Int) -> Fr) -> Fr {
+        switch storage {
+        case .dense:
+            // Dense storage holds all powers × outputs entries: reading every x_j is within that bound.
+            let xs = (0..<outputs).map(x)
+            let integers = xs.compactMap(ChallengeSegment.smallSigned)
+            if integers.count == xs.count, let t = multiply(integers) {
+                var total = Fr.zero
+                for ti in t.reversed() { total = total * rho + Fr(signed: ti) }
+                return total
+            }
+            return zip(foldDense(challenge: rho), xs).reduce(Fr.zero) { $0 + $1.0 * $1.1 }
+        case .sparse(let entries):
+            // x_j converted once per output when that is cheaper than once per entry.
+            let small: [Int64?]? = outputs <= entries.count ? (0..<outputs).map { ChallengeSegment.smallSigned(x($0)) } : nil
+            var walk = ChallengePowerWalk(rho)
+            var total = Fr.zero
+            var i = 0
+            while i < entries.count {
+                let power = entries[i].power
+                var exact: Int64 = 0
+                var field = Fr.zero
+                while i < entries.count, entries[i].power == power {
+                    let e = entries[i]
+                    let xj = small.map { $0[e.output] } ?? ChallengeSegment.smallSigned(x(e.output))
+                    if let xj, e.value.magnitude < 1 << 31,
+                        case let (sum, overflow) = exact.addingReportingOverflow(e.value * xj), !overflow
+                    {
+                        exact = sum
+                    } else {
+                        field = field + Fr(signed: e.value) * x(e.output)
+                    }
+                    i += 1
+                }
+                total = total + walk.advance(to: power) * (Fr(signed: exact) + field)
+            }
+            return total
+        }
+    }
+
+    /// u = ρᵀM for dense storage (all outputs).
+    private func foldDense(challenge rho: Fr) -> [Fr] {
+        var u = [Fr](repeating: .zero, count: outputs)
+        for (j, value) in foldNonZero(challenge: rho) { u[j] = value }
+        return u
     }
 }

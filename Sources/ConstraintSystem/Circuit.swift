@@ -15,6 +15,9 @@ public struct Circuit: Sendable, CircuitShape {
     public static let reservedRows = blindingRows + 1
     /// 2^3 rows leave 3 usable; 2^28 is the largest power-of-two domain of Fr.
     public static let supportedLog2Rows: ClosedRange<Int> = 3...28
+    /// Phases are 1…64: rounds of the transcript, walked one by one by prover and verifier (a key from
+    /// untrusted bytes with thousands of phases would cost phases × columns; real circuits use 1 and 2).
+    public static let supportedPhases: ClosedRange<Int> = 1...64
 
     public let log2Rows: Int
     /// The highest row index the circuit touches, plus one (≤ usableRows).

@@ -36,7 +36,7 @@ public struct ConstraintSystemBuilder: Sendable {
 
     /// An advice (witness) column committed in `phase` (1 unless it depends on a challenge).
     public mutating func adviceColumn(_ name: String, phase: Int = 1) -> AdviceColumn {
-        if phase < 1 { errors.append(.invalidPhase(name: name, phase: phase)) }
+        if !Circuit.supportedPhases.contains(phase) { errors.append(.invalidPhase(name: name, phase: phase)) }
         adviceNames.append(name)
         advicePhases.append(phase)
         return AdviceColumn(index: adviceNames.count - 1)
@@ -73,7 +73,7 @@ public struct ConstraintSystemBuilder: Sendable {
     /// A challenge drawn after the advice of `afterPhase` is committed; advice that depends on it must have
     /// a later phase.
     public mutating func challenge(_ name: String, afterPhase: Int = 1) -> Challenge {
-        if afterPhase < 1 { errors.append(.invalidPhase(name: name, phase: afterPhase)) }
+        if !Circuit.supportedPhases.contains(afterPhase) { errors.append(.invalidPhase(name: name, phase: afterPhase)) }
         challengeNames.append(name)
         challengePhases.append(afterPhase)
         return Challenge(index: challengeNames.count - 1)

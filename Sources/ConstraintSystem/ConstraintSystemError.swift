@@ -39,7 +39,7 @@ public enum ConstraintSystemError: Error, Equatable, CustomStringConvertible {
         case .duplicateName(let name): return "two gates or lookups are named \"\(name)\""
         case .emptyGate(let name): return "gate \"\(name)\" has no constraints"
         case .invalidLookup(let name, let reason): return "lookup \"\(name)\": \(reason)"
-        case .invalidPhase(let name, let phase): return "\(name): phase \(phase) (phases start at 1)"
+        case .invalidPhase(let name, let phase): return "\(name): phase \(phase) (phases are \(Circuit.supportedPhases))"
         case .rowOutOfRange(let cell, let usable):
             return "cell \(cell) is outside the usable rows 0..<\(usable)"
         case .invalidFoldMatrix(let reason): return "fold matrix: \(reason)"

@@ -55,13 +55,15 @@ public struct InputTensorSpec: Sendable, Equatable {
 /// a verifying key's metadata) read the same files the same way. Errors: `QuantizationError.invalidInput` for
 /// a file that is not an input file, `.inputMismatch` for one that does not fit these inputs.
 public enum InputFileFormat {
-    /// Input files above this size are refused before reading.
+    /// Input files above this size are refused before reading. The JSON tree costs ≈ 7× the file for arrays
+    /// of floats, at most ≈ 25× (arrays of one-digit arrays): docs/proof-format.md, "Decoder bounds".
     public static let maximumFileBytes = 1 << 30
 
-    /// Every sample's tensors: the elements of every input, flattened row-major, in `inputs` order.
-    public static func load(path: String, inputs: [InputTensorSpec]) throws -> [[[InputValue]]] {
+    /// Every sample's tensors: the elements of every input, flattened row-major, in `inputs` order. Files
+    /// larger than `maximumBytes` (at most `maximumFileBytes`) are refused before reading.
+    public static func load(path: String, inputs: [InputTensorSpec], maximumBytes: Int = maximumFileBytes) throws -> [[[InputValue]]] {
         let bytes: [UInt8]
-        do { bytes = try FileSystem.read(path, limit: maximumFileBytes) } catch {
+        do { bytes = try FileSystem.read(path, limit: min(maximumBytes, maximumFileBytes)) } catch {
             throw QuantizationError.invalidInput("cannot read \(error)")
         }
         return try parse(bytes, inputs: inputs)
@@ -129,7 +131,8 @@ public enum InputFileFormat {
         for input in inputs {
             guard let value = node[input.name] else { throw QuantizationError.inputMismatch("\(path)missing input '\(input.name)'") }
             var values: [InputValue] = []
-            try flatten(value, path: "\(path)\(input.name)", into: &values)
+            var indices: [Int] = []
+            try flatten(value, path: "\(path)\(input.name)", indices: &indices, limit: min(input.elementCount, Int.max - 1) + 1, into: &values)
             try checkCount(values.count, input, where: "\(path)\(input.name)")
             tensors.append(values)
         }
@@ -145,14 +148,16 @@ public enum InputFileFormat {
             var tensors: [[InputValue]] = []
             for input in inputs {
                 let expected = input.elementCount
-                var values: [InputValue] = []
+                var values: [InputValue] = []  // grows with the file's values, never reserved from the shape
                 let first = arrays[min(index, arrays.count - 1)].0
                 repeat {
                     guard index < arrays.count else {
                         try checkCount(values.count, input, where: first)
                         return samples  // unreachable: the count differs
                     }
-                    try flatten(arrays[index].1, path: arrays[index].0, into: &values)
+                    // Flattening stops one value past the shape: a hostile file's extra values cost nothing.
+                    var indices: [Int] = []
+                    try flatten(arrays[index].1, path: arrays[index].0, indices: &indices, limit: min(expected, Int.max - 1) + 1, into: &values)
                     index += 1
                 } while values.count < expected
                 try checkCount(values.count, input, where: values.count == expected ? first : "\(first)…")
@@ -165,15 +170,24 @@ public enum InputFileFormat {
 
     static func checkCount(_ count: Int, _ input: InputTensorSpec, where place: String) throws {
         guard count == input.elementCount else {
+            // Flattening stops one value past the shape, so a larger count only says "more".
+            let shown = count > input.elementCount ? "more than \(input.elementCount)" : "\(count)"
             throw QuantizationError.inputMismatch(
-                "\(place) has \(count) values; input '\(input.name)' needs \(input.elementCount) (shape [\(input.shape.map(String.init).joined(separator: ", "))])")
+                "\(place) has \(shown) values; input '\(input.name)' needs \(input.elementCount) (shape [\(input.shape.map(String.init).joined(separator: ", "))])")
         }
     }
 
-    static func flatten(_ node: JSONNode, path: String, into values: inout [InputValue]) throws {
+    /// Appends the numbers of `node` in row-major order, stopping once `values` holds `limit`. The element's
+    /// path (`path` and the array `indices`) is only formatted for an error message.
+    static func flatten(_ node: JSONNode, path prefix: String, indices: inout [Int], limit: Int, into values: inout [InputValue]) throws {
+        var path: String { prefix + indices.map { "[\($0)]" }.joined() }
         switch node {
         case .array(let items):
-            for (i, item) in items.enumerated() { try flatten(item, path: "\(path)[\(i)]", into: &values) }
+            for (i, item) in items.enumerated() where values.count < limit {
+                indices.append(i)
+                try flatten(item, path: prefix, indices: &indices, limit: limit, into: &values)
+                indices.removeLast()
+            }
         case .number(let text):
             guard let x = Double(text), x.isFinite else {
                 throw QuantizationError.invalidInput("\(path): \(text) is not a finite number")

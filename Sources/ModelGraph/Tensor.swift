@@ -28,17 +28,25 @@ public enum Shape {
     /// Largest element count of any tensor (2^31): bounds every allocation made from a shape.
     public static let maxElements = 1 << 31
 
+    /// The number of elements. The product of the non-zero dimensions must also stay within `maxElements`,
+    /// so that any product of some of a checked shape's dimensions (strides, Flatten's two sides) fits: an
+    /// empty shape [0, 2^31, 2^31, 2^31] is refused rather than overflowing later.
     public static func elementCount(_ shape: [Int]) throws -> Int {
-        var count = 1
+        var nonZero = 1
+        var empty = false
         for dim in shape {
             guard dim >= 0 else { throw ModelGraphError.invalidTensor("negative dimension in \(describe(shape))") }
-            let (product, overflow) = count.multipliedReportingOverflow(by: dim)
+            if dim == 0 {
+                empty = true
+                continue
+            }
+            let (product, overflow) = nonZero.multipliedReportingOverflow(by: dim)
             guard !overflow, product <= maxElements else {
                 throw ModelGraphError.invalidTensor("shape \(describe(shape)) has more than 2^31 elements")
             }
-            count = product
+            nonZero = product
         }
-        return count
+        return empty ? 0 : nonZero
     }
 
     /// Row-major strides of `shape`.

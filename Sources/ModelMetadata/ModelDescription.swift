@@ -123,8 +123,11 @@ public struct ModelDescription: Equatable, Sendable {
 
     /// A tensor's integers, if every value is a signed integer below 2^62 (a valid proof's always are).
     public func integers(of tensor: TensorLayout, publicValues: [[Fr]]) -> [Int64]? {
+        integers(of: tensor, flat: flatten(publicValues))
+    }
+
+    func integers(of tensor: TensorLayout, flat: [Fr]) -> [Int64]? {
         guard let start = tensor.publicStart else { return nil }
-        let flat = flatten(publicValues)
         guard start + tensor.count <= flat.count else { return nil }
         var result: [Int64] = []
         result.reserveCapacity(tensor.count)
@@ -165,10 +168,12 @@ extension ModelDescription {
     public func verifiedInputs(publicValues: [[Fr]]) -> [VerifiedTensor?] { decode(inputs.filter { $0.publicStart != nil }, publicValues) }
 
     func decode(_ tensors: [TensorLayout], _ publicValues: [[Fr]]) -> [VerifiedTensor?] {
-        tensors.map { t in
-            guard let fixed = integers(of: t, publicValues: publicValues),
-                  let values = dequantized(of: t, publicValues: publicValues) else { return nil }
-            return VerifiedTensor(name: t.name, shape: t.shape, fixed: fixed, values: values)
+        // Flattened once: the layout (untrusted key metadata) may list many tensors.
+        let flat = flatten(publicValues)
+        let unit = Double(sign: .plus, exponent: -activationScale, significand: 1)
+        return tensors.map { t in
+            guard let fixed = integers(of: t, flat: flat) else { return nil }
+            return VerifiedTensor(name: t.name, shape: t.shape, fixed: fixed, values: fixed.map { Double($0) * unit })
         }
     }
 
@@ -213,6 +218,9 @@ extension ModelDescription {
 
     /// A real value with six decimals, as `zkverify` prints it.
     public static func format(_ x: Double) -> String {
+        // Beyond ~9.2e12 the micro-units below overflow Int64 (a key's layout and scale are untrusted, and
+        // scale 0 with a 2^62 value is well-formed): such values print in Swift's shortest form.
+        guard abs(x) < 9e12 else { return "\(x)" }
         // Six decimals: the scale's resolution at the default 2^16 is 1.5e-5.
         var text = String(Int64((abs(x) * 1e6).rounded()))
         while text.count < 7 { text = "0" + text }

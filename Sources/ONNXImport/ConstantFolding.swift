@@ -8,19 +8,23 @@ import ModelGraph
 /// Evaluates nodes whose inputs are all constants (and `Shape`, whose result is static) at import time.
 /// Only small, exact operations: shape arithmetic and elementwise maths on constant tensors.
 enum ConstantFolding {
-    /// Largest constant a fold may create (512 MiB of Doubles): a few bytes of ConstantOfShape, Expand-like
-    /// broadcasting or Gather must not become gigabytes.
-    static let maxFoldedElements = 1 << 26
-
+    /// The element count of a folded result, charged to the import's folding budget before allocating.
     static func checkedSize(_ shape: [Int], _ c: NodeContext) throws -> Int {
         let count: Int
         do { count = try Shape.elementCount(shape) } catch { throw c.invalid("result of shape \(Shape.describe(shape)): \(error)") }
-        guard count <= maxFoldedElements else {
-            throw c.invalid("folding would create a constant of \(count) elements (more than \(maxFoldedElements))")
-        }
+        try c.reserve(count)
         return count
     }
 
+    /// Folding can make large tensors from few bytes (ConstantOfShape, broadcasting, Gather, Concat of one
+    /// input many times, and any unary op repeated node after node), so every folded result that allocates
+    /// is charged to one budget per import, checked before allocating: 2^22 elements (32 MiB as Double)
+    /// plus one element per byte of the file — far above what shape arithmetic or a folded transpose of
+    /// the weights needs. Import memory is then O(file bytes) (docs/proof-format.md, "Decoder bounds").
+    static func elementBudget(fileBytes: Int) -> Int { (1 << 22) + fileBytes }
+    static let budgetDescription = "2^22 elements plus one per byte of the file"
+    /// Folds whose result shares its input's storage (nothing is allocated, nothing is charged).
+    static let sharesStorage: Set<String> = ["Identity", "Dropout", "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Constant"]
     /// The folded constant, or nil when the node must become a graph node.
     static func fold(_ c: NodeContext, builder: GraphBuilder) throws -> Constant? {
         if c.op == "Constant" { return try constantAttribute(c) }
@@ -47,6 +51,7 @@ enum ConstantFolding {
             return nil
         }
         let x = first.tensor
+        if ["Cast", "Neg", "Sqrt", "Relu", "Transpose"].contains(c.op) { try c.reserve(x.count) }
         func same(_ values: [Double], integer: Bool = first.isInteger) throws -> Constant {
             Constant(tensor: try Tensor(shape: x.shape, values: values), isInteger: integer)
         }
@@ -54,7 +59,8 @@ enum ConstantFolding {
         case "Identity", "Dropout": return first
         case "ConstantOfShape":
             let shape = try c.integerList(first, "shape")
-            let count = try checkedSize(shape, c)
+            let count = try Shape.elementCount(shape)
+            try c.reserve(count)
             var fill = 0.0, integer = false
             if let t = c.node.attribute("value")?.tensor {
                 let v = try t.decode(what: "value")
@@ -123,7 +129,7 @@ enum ConstantFolding {
             guard let axisRaw = c.node.attribute("axis")?.int else { throw c.invalid("missing attribute 'axis'") }
             let axis = try ShapeOps.normalizeAxis(axisRaw, rank: x.shape.count, c)
             let shape = try ShapeInference.outputShape(of: .concat(axis: axis), inputs: parts.map(\.tensor.shape))
-            _ = try checkedSize(shape, c)
+            try c.reserve(try Shape.elementCount(shape))
             var values: [Double] = []
             for run in Layout.concatRuns(shapes: parts.map(\.tensor.shape), axis: axis) {
                 values.append(contentsOf: parts[run.input].tensor.values[run.start..<run.start + run.length])
@@ -139,7 +145,7 @@ enum ConstantFolding {
             }
             let outer = x.shape[..<axis].reduce(1, *), inner = x.shape[(axis + 1)...].reduce(1, *)
             let shape = Array(x.shape[..<axis]) + indices.tensor.shape + Array(x.shape[(axis + 1)...])
-            _ = try checkedSize(shape, c)
+            try c.reserve(try Shape.elementCount(shape))
             var values: [Double] = []
             for o in 0..<outer {
                 for i in idx { values.append(contentsOf: x.values[(o * size + i) * inner..<(o * size + i + 1) * inner]) }
@@ -159,10 +165,11 @@ enum ConstantFolding {
             guard constants.count == 3, let limit = constants[1], let delta = constants[2] else { throw c.invalid("expects start, limit, delta") }
             let s = x.values.first ?? 0, l = limit.tensor.values.first ?? 0, d = delta.tensor.values.first ?? 0
             guard d != 0 else { throw c.invalid("delta is zero") }
-            // The count as a Double first: (l − s)/d may be huge or not finite, which Int() would trap on.
-            let steps = max(0, ((l - s) / d).rounded(.up))
-            guard steps.isFinite, steps <= Double(1 << 24) else { throw c.invalid("range of \(steps) elements is too large to fold") }
-            let n = Int(steps)
+            // In Double first: (limit − start)/delta can be huge or infinite, which Int() would trap on.
+            let length = ((l - s) / d).rounded(.up)
+            guard length <= Double(1 << 24) else { throw c.invalid("range of \(length) elements is too large to fold") }
+            let n = length > 0 ? Int(length) : 0  // also 0 for −∞
+            try c.reserve(n)
             return Constant(tensor: try Tensor(shape: [n], values: (0..<n).map { s + Double($0) * d }), isInteger: first.isInteger)
         default:
             // Other operators on constants (e.g. a Gemm of two constants) are not folded.
@@ -231,7 +238,8 @@ enum ConstantFolding {
     static func slice(_ c: NodeContext, _ x: Tensor, _ integer: Bool, _ constants: [Constant?]) throws -> Constant {
         let rank = x.shape.count
         let (lo, step, size) = try sliceGeometry(c, shape: x.shape, constants: constants)
-        let count = try checkedSize(size, c)
+        let count = try Shape.elementCount(size)
+        try c.reserve(count)
         let strides = Shape.strides(x.shape)
         var values = [Double](repeating: 0, count: count)
         var counter = [Int](repeating: 0, count: rank)

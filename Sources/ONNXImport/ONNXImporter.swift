@@ -63,6 +63,7 @@ public enum ONNXImporter {
             throw ONNXImportError.unsupportedModel("model-local functions are not supported; export with functions inlined")
         }
         var importer = GraphImport(opset: opset)
+        importer.foldBudget = ConstantFolding.elementBudget(fileBytes: bytes.count)
         let graph = try importer.run(graphProto)
         return ONNXModel(graph: graph, opset: opset, irVersion: model.irVersion, producer: model.producer)
     }
@@ -92,6 +93,8 @@ struct GraphImport {
     /// How many nodes (and graph outputs) read each tensor name: BatchNormalization folds only into a
     /// producer nobody else reads.
     var readers: [String: Int] = [:]
+    /// Elements constant folding may still allocate (`ConstantFolding.elementBudget`).
+    var foldBudget = Int.max
 
     init(opset: Int64) { self.opset = opset }
 
@@ -207,9 +210,11 @@ struct GraphImport {
         for output in node.outputs where !output.isEmpty && slots[output] != nil {
             throw ONNXImportError.invalidNode(node: name, op: node.opType, reason: "output '\(output)' is defined twice")
         }
-        let context = NodeContext(node: node, name: name, inputs: inputs, opset: opset)
+        var context = NodeContext(node: node, name: name, inputs: inputs, opset: opset)
+        context.foldBudget = foldBudget
         do {
             if let folded = try ConstantFolding.fold(context, builder: builder) {
+                if !ConstantFolding.sharesStorage.contains(node.opType) { foldBudget -= folded.tensor.count }
                 slots[node.outputs[0]] = .constant(folded)
             } else if SupportedOperators.foldable.contains(node.opType) {
                 throw Unsupported(reason: "\(node.opType) is supported only on constant inputs",
@@ -247,8 +252,17 @@ struct NodeContext {
     let name: String
     let inputs: [Slot?]
     let opset: Int64
+    /// Elements a folded result may have (checked before it is allocated).
+    var foldBudget = Int.max
 
     var op: String { node.opType }
+
+    /// Refuses to fold a result of `count` elements beyond the import's remaining folding budget.
+    func reserve(_ count: Int) throws {
+        guard count <= foldBudget else {
+            throw invalid("folding this node would create \(count) constant elements; the model may fold at most \(ConstantFolding.budgetDescription) in total")
+        }
+    }
 
     func invalid(_ reason: String) -> ONNXImportError { .invalidNode(node: name, op: op, reason: reason) }
 

@@ -115,10 +115,14 @@ public enum Numerator {
             term(op.multiply(x.firstRow, op.subtract(z, one)))
             term(op.multiply(x.lastRow, op.subtract(z, one)))
             let gamma = op.constant(s.gamma)
+            // The chunk size walks every gate's degree: computed once, not once per chunk (a key with many
+            // permuted columns and large gates would otherwise cost their product).
+            let chunkSize = circuit.permutationChunkSize
+            let columns = circuit.permutationColumns.count
             for j in 0..<chunks {
                 var f: V? = nil
                 var g: V? = nil
-                for i in circuit.permutationChunk(j) {
+                for i in (j * chunkSize)..<min((j + 1) * chunkSize, columns) {
                     let v = op.add(x.query(Query(circuit.permutationColumns[i], .current)), gamma)
                     let fi = op.add(v, op.scale(x.identity(i), s.beta))
                     let gi = op.add(v, op.scale(x.sigma(i), s.beta))

@@ -5,6 +5,13 @@ import FieldArithmetic
 /// validates every index, phase and row against the circuit's own sizes, so the verifier can index
 /// without checks afterwards; expressions are limited in depth and size so hostile keys cannot exhaust
 /// the stack or memory.
+///
+/// Bounds (docs/proof-format.md, "Decoder bounds"): every count is checked before anything is allocated
+/// from it. Lists grow only as their elements are actually read, so the decoded circuit is O(body bytes)
+/// (an expression node is one tag byte and ~50 bytes in memory). Fold matrices: `outputs` within the rows
+/// the segment may define, `powers` at most the cells an equation can constrain (see `decodeMatrix`),
+/// dense storage only as large as the bytes that remain, sparse entries 16 bytes each; the verifier's fold
+/// is O(stored entries) whatever `powers` and `outputs` say (`ChallengeSegment.values`).
 extension VerifierCircuit {
     /// Deeper expressions are refused (the evaluators recurse); `Expression.sum(of:)` builds balanced trees.
     public static let maximumExpressionDepth = 512
@@ -162,6 +169,11 @@ extension VerifierCircuit {
         let counts = ColumnCounts(
             advice: adviceNames.count, instance: instanceNames.count, fixed: fixedNames.count,
             challenge: 0, challenges: challengeNames.count)
+        // A fold weights equation p by ρ^p, and each equation constrains advice or instance cells: a consistent
+        // system of affine equations in N unknowns never needs more than N + 1 of them, so more powers than
+        // that cannot be meaningful (and the soundness error (powers − 1)/r stays tied to the circuit).
+        let maximumPowers = min(
+            Self.maximumFoldPowers, adviceNames.count * usable + instanceLengths.reduce(0, +) + 1)
         var challengeColumnNames: [String] = [], segments: [[ChallengeSegment]] = []
         let challengeColumns = try r.count("challenge columns", limit: 1 << 16)
         for _ in 0..<challengeColumns {
@@ -169,7 +181,8 @@ extension VerifierCircuit {
             var column: [ChallengeSegment] = []
             var nextFree = 0
             for _ in 0..<(try r.count("segments", limit: maximumItems)) {
-                let s = try decodeSegment(&r, counts: counts, instanceLengths: instanceLengths)
+                let s = try decodeSegment(
+                    &r, counts: counts, instanceLengths: instanceLengths, usableRows: usable, maximumPowers: maximumPowers)
                 // Sorted and disjoint, inside the usable rows (reserved rows must stay 0, §3).
                 guard s.startRow >= nextFree, s.startRow + s.rowCount <= usable else {
                     throw r.fail("challenge segment at row \(s.startRow) overlaps, is unsorted or leaves the usable rows")
@@ -240,7 +253,7 @@ extension VerifierCircuit {
     }
 
     static func phase(_ r: inout ByteReader) throws -> Int {
-        let p = try r.count("phase", limit: 1 << 16)
+        let p = try r.count("phase", limit: Circuit.supportedPhases.upperBound)
         guard p >= 1 else { throw r.fail("phase 0 (phases start at 1)") }
         return p
     }
@@ -251,13 +264,16 @@ extension VerifierCircuit {
         return Column(kind: kind, index: try r.index("\(kind) column index", below: counts.count(kind)))
     }
 
-    static func decodeSegment(_ r: inout ByteReader, counts: ColumnCounts, instanceLengths: [Int]) throws
-        -> ChallengeSegment
-    {
+    static func decodeSegment(
+        _ r: inout ByteReader, counts: ColumnCounts, instanceLengths: [Int], usableRows: Int, maximumPowers: Int
+    ) throws -> ChallengeSegment {
         let challenge = Challenge(index: try r.index("segment challenge", below: counts.challenges))
-        let start = try r.count("segment start row", limit: 1 << 28)
+        let start = try r.index("segment start row", below: usableRows)
         let tag = try r.u8("segment source")
-        let matrix = try decodeMatrix(&r)
+        // A fold defines rows start … start + outputs − 1, which must be usable rows; a public fold reads
+        // `outputs` values of one instance column (checked against that column's length below).
+        let maximumOutputs = tag == 0 ? usableRows - start : instanceLengths.max() ?? 0
+        let matrix = try decodeMatrix(&r, maximumPowers: maximumPowers, maximumOutputs: maximumOutputs)
         switch tag {
         case 0:
             return ChallengeSegment(challenge: challenge, startRow: start, source: .fold(matrix))
@@ -275,9 +291,14 @@ extension VerifierCircuit {
         }
     }
 
-    static func decodeMatrix(_ r: inout ByteReader) throws -> FoldMatrix {
-        let powers = try r.count("matrix powers", limit: 1 << 28)
-        let outputs = try r.count("matrix outputs", limit: 1 << 28)
+    /// Largest `powers` of any fold matrix whatever the circuit (the largest circuit has 2^28 rows).
+    static let maximumFoldPowers = 1 << 28
+
+    /// `powers` and `outputs` are bounded before anything is read or allocated from them; dense storage
+    /// must fit in the bytes that remain (8 per entry), sparse entries take 16 bytes each.
+    static func decodeMatrix(_ r: inout ByteReader, maximumPowers: Int, maximumOutputs: Int) throws -> FoldMatrix {
+        let powers = try r.count("matrix powers", limit: maximumPowers)
+        let outputs = try r.count("matrix outputs", limit: maximumOutputs)
         let tag = try r.u8("matrix storage")
         do {
             switch tag {

@@ -1,7 +1,11 @@
 /// A small strict JSON reader (input files, settings, circuit-file headers) without Foundation. Numbers keep
 /// their text so that integers ({"value": …}) stay exact and floats are converted once with correct
 /// rounding. Depth is capped; every error names the byte offset.
-public indirect enum JSONNode: Sendable {
+///
+/// Not `indirect`: arrays and objects already hold their children out of line, so scalars are stored inline
+/// in their parent's array (no heap box per number: a file of numbers costs ~25 bytes per value instead of
+/// ~60, which bounds what an input file can make the reader allocate; docs/proof-format.md, "Decoder bounds").
+public enum JSONNode: Sendable {
     case null
     case bool(Bool)
     case number(String)

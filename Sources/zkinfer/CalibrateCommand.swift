@@ -11,10 +11,11 @@ enum CalibrateCommand {
         arguments: "<model.onnx>",
         options: [
             .value("data", "inputs.json", "one or more samples (input.json format, or a JSON array of them)"),
-            .value("output", "settings.json", "where to write the settings (default: print only)", short: "o"),
+            CommonOptions.out("where to write the settings (default: print only)", placeholder: "settings.json"),
             .value("bits", "B", "activation bound bits B (8...32, default 32)"),
             .value("margin", "bits", "headroom kept below the bound, in bits (0...8, default 1)"),
-        ]
+        ],
+        examples: ["zkinfer calibrate circuits/mlp_tiny/model.onnx --data samples.json -o settings.json"]
     ) { invocation in
         let modelPath = try invocation.positional(0, "model.onnx")
         let dataPath = try invocation.requiredValue("data")
@@ -25,7 +26,7 @@ enum CalibrateCommand {
         let result = try ModelCommandSupport.mapErrors {
             try Calibration.calibrate(model.graph, samples: samples, activationBits: bits, margin: margin)
         }
-        if let output = invocation.value("output") {
+        if let output = invocation.value("out") {
             do { try FileSystem.write(result.settings.encoded(), to: output) } catch {
                 throw CommandFailure.usage("cannot write \(error)")
             }
@@ -45,6 +46,6 @@ enum CalibrateCommand {
         Console.out("chosen: \(ModelCommandSupport.describe(result.settings))")
         Console.out("max output error \(ModelCommandSupport.scientific(result.maxOutputError))")
         for line in ModelCommandSupport.errorTable(result.layers) { Console.out(line) }
-        if let output = invocation.value("output") { Console.out("wrote \(output)") }
+        if let output = invocation.value("out") { Console.out("wrote \(output)") }
     }
 }

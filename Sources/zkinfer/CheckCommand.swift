@@ -6,7 +6,8 @@ import ONNXImport
 enum CheckCommand {
     static let command = Command(
         name: "check", summary: "check that an ONNX model can be imported (lists every unsupported node)",
-        arguments: "<model.onnx>"
+        arguments: "<model.onnx>",
+        examples: ["zkinfer check circuits/mlp_tiny/model.onnx"]
     ) { invocation in
         let path = try invocation.positional(0, "model.onnx")
         let model = try ModelCommandSupport.loadModel(path)

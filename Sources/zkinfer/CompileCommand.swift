@@ -8,7 +8,9 @@ import SystemSupport
 enum CompileCommand {
     static let command = Command(
         name: "compile", summary: "compile a model into a circuit file (.zkc)", arguments: "<model.onnx>",
-        options: CompilerCommandSupport.options + [.value("out", "PATH", "circuit file to write (e.g. build/circuit.zkc)", short: "o")]
+        options: CompilerCommandSupport.options + [CommonOptions.out("circuit file to write (e.g. out/circuit.zkc)")],
+        examples: ["zkinfer compile circuits/mlp_tiny/model.onnx -o out/circuit.zkc",
+                   "zkinfer compile model.onnx --settings settings.json --private-input -o out/circuit.zkc"]
     ) { invocation in
         let path = try invocation.positional(0, "model.onnx")
         let out = try invocation.requiredValue("out")

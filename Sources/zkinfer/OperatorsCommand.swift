@@ -5,7 +5,8 @@ import ONNXImport
 /// list; the conformance harness, bench/conformance/, reads it from here).
 enum OperatorsCommand {
     static let command = Command(
-        name: "operators", summary: "list the ONNX operators and opsets that models may use"
+        name: "operators", summary: "list the ONNX operators and opsets that models may use",
+        examples: ["zkinfer operators --json"]
     ) { invocation in
         let computed = SupportedOperators.computed.sorted(), foldable = SupportedOperators.foldable.sorted()
         let opsets = SupportedOperators.opsets

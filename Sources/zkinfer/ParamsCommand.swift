@@ -9,17 +9,19 @@ import SystemSupport
 enum ParamsCommand {
     static let command = Command(
         name: "params", summary: "make, import, inspect and truncate structured reference strings (SRS)",
+        examples: ["zkinfer params dev --log2 9 -o params/dev-k9.srs", "zkinfer params info params/dev-k9.srs"],
         subcommands: [dev, importHalo2, importPtau, info, truncate])
 
-    static let outOption = OptionSpec.value("out", "PATH", "output file (default: under params/)")
+    static let outOption = CommonOptions.out("SRS file to write (default: under params/)")
 
     static let dev = Command(
         name: "dev", summary: "generate an INSECURE development SRS from OpenSSL randomness",
         options: [.value("log2", "K", "log2 of the number of G1 powers (0...28)"), outOption],
-        discussion: "Whoever runs this could keep tau and forge proofs: the file, and every key made from it, is labelled insecure."
+        discussion: "Whoever runs this could keep tau and forge proofs: the file, and every key made from it, is labelled insecure. `zkinfer stats model.onnx` prints the size a model needs (log2 rows).",
+        examples: ["zkinfer params dev --log2 9 -o params/dev-k9.srs"]
     ) { invocation in
         let k = try invocation.integer("log2", default: -1, in: -1...SRS.maximumLog2Size)
-        guard k >= 0 else { throw CommandFailure.usage("missing required option --log2") }
+        guard k >= 0 else { throw CommandFailure.usage("missing required option --log2 (the SRS size 2^K; e.g. zkinfer params dev --log2 9 -o params/dev-k9.srs)") }
         Console.err("WARNING: \(SRSOrigin.insecureBanner)")
         let srs = try Progress().measure("dev setup 2^\(k)") { try SRS.insecureDevelopment(log2Size: k) }
         let path = invocation.value("out") ?? "params/dev-k\(k).srs"
@@ -28,7 +30,8 @@ enum ParamsCommand {
 
     static let importHalo2 = Command(
         name: "import-halo2", summary: "convert a halo2/EZKL KZG params file (validated) to our format",
-        arguments: "<params-file>", options: [outOption]
+        arguments: "<params-file>", options: [outOption],
+        examples: ["zkinfer params import-halo2 kzg17.srs -o params/halo2-k17.srs"]
     ) { invocation in
         let source = try invocation.positional(0, "params-file")
         let srs = try Progress().measure("import and validate") { try SRSImport.halo2(path: source) }
@@ -38,7 +41,8 @@ enum ParamsCommand {
     static let importPtau = Command(
         name: "import-ptau", summary: "convert a snarkjs .ptau file (validated) to our format",
         arguments: "<file.ptau>",
-        options: [.value("log2", "K", "keep only the first 2^K powers (default: all)"), outOption]
+        options: [.value("log2", "K", "keep only the first 2^K powers (default: all)"), outOption],
+        examples: ["zkinfer params import-ptau powersOfTau28_hez_final_12.ptau --log2 12 -o params/ptau-k12.srs"]
     ) { invocation in
         let source = try invocation.positional(0, "file.ptau")
         let k = try invocation.integer("log2", default: -1, in: -1...SRS.maximumLog2Size)
@@ -50,7 +54,8 @@ enum ParamsCommand {
 
     static let info = Command(
         name: "info", summary: "print an SRS file's header and SRS identity; with --verify also load and validate it",
-        arguments: "<file.srs>", options: [.flag("verify", "load every point, check the content hash and the pairing structure")]
+        arguments: "<file.srs>", options: [.flag("verify", "load every point, check the content hash and the pairing structure")],
+        examples: ["zkinfer params info params/dev-k9.srs --verify"]
     ) { invocation in
         let path = try invocation.positional(0, "file.srs")
         let header = try SRSFile.readHeader(path: path)
@@ -88,11 +93,12 @@ enum ParamsCommand {
 
     static let truncate = Command(
         name: "truncate", summary: "keep the first 2^K powers; the Lagrange basis is recomputed for the smaller domain",
-        arguments: "<file.srs>", options: [.value("log2", "K", "new log2 size"), outOption]
+        arguments: "<file.srs>", options: [.value("log2", "K", "new log2 size"), outOption],
+        examples: ["zkinfer params truncate params/ptau-k12.srs --log2 9 -o params/ptau-k9.srs"]
     ) { invocation in
         let path = try invocation.positional(0, "file.srs")
         let k = try invocation.integer("log2", default: -1, in: -1...SRS.maximumLog2Size)
-        guard k >= 0 else { throw CommandFailure.usage("missing required option --log2") }
+        guard k >= 0 else { throw CommandFailure.usage("missing required option --log2 (e.g. zkinfer params truncate \(path) --log2 9 -o params/small-k9.srs)") }
         let srs = try Progress().measure("load") { try SRSFile.load(path: path) }
         let small = try Progress().measure("truncate to 2^\(k)") { try srs.truncated(toLog2Size: k) }
         let defaultOut = (path.hasSuffix(".srs") ? String(path.dropLast(4)) : path) + "-k\(k).srs"

@@ -16,9 +16,11 @@ enum ProveCommand {
         name: "prove", summary: "prove one inference of a compiled model", arguments: "<circuit.zkc> <input.json>",
         options: [
             .value("pk", "PATH", "proving key (from `zkinfer setup`)"),
-            .value("out", "PATH", "proof file to write", short: "o"),
+            CommonOptions.out("proof file to write (and <proof>.output.json beside it)"),
             .flag("timings", "print the prover's time split (witness, MSM, NTT, lookups, quotient, openings)"),
-        ]
+        ],
+        discussion: "Many inputs with the key loaded once, in parallel: zkinfer prove-batch (see its --help).",
+        examples: ["zkinfer prove out/circuit.zkc --pk out/pk.bin circuits/mlp_tiny/input.json -o out/proof.bin"]
     ) { invocation in
         let circuitPath = try invocation.positional(0, "circuit.zkc")
         let inputPath = try invocation.positional(1, "input.json")
@@ -40,7 +42,8 @@ enum ProveCommand {
             throw CommandFailure.malformedInput("\(pkPath): \(error)")
         }
         do { try key.requireMatches(compiled.circuit) } catch {
-            throw CommandFailure.malformedInput("\(pkPath) was not made for \(circuitPath): \(error)")
+            throw CommandFailure.malformedInput(
+                "\(pkPath) was not made for \(circuitPath): \(error). Make its keys with: zkinfer setup \(circuitPath) --params <SRS file> -o \(FileSystem.directory(of: pkPath).isEmpty ? "." : FileSystem.directory(of: pkPath))")
         }
         let samples = try ModelCommandSupport.loadInputs(inputPath, graph: model.graph)
         guard samples.count == 1 else { throw CommandFailure.malformedInput("\(inputPath) holds \(samples.count) samples; prove takes one") }

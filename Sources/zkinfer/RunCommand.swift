@@ -21,7 +21,9 @@ enum RunCommand {
             Inputs: {"input_data": [[...]]} or {"<input name>": [...]}; numbers or {"value": v, "decimals": d}.
             The fixed-point path is what proofs attest; its error against the float path is reported with
             the bound docs/fixed-point.md predicts.
-            """
+            """,
+        examples: ["zkinfer run circuits/mlp_tiny/model.onnx circuits/mlp_tiny/input.json",
+                   "zkinfer run circuits/mlp_tiny/model.onnx circuits/mlp_tiny/input.json --float --json"]
     ) { invocation in
         let modelPath = try invocation.positional(0, "model.onnx")
         let inputPath = try invocation.positional(1, "input.json")

@@ -4,7 +4,8 @@ import FieldArithmetic
 /// Quick arithmetic self-check for `make demo` until the prover exists: field laws against GMP.
 enum SelfCheckCommand {
     static let command = Command(
-        name: "selfcheck", summary: "check the BN254 arithmetic against the GMP reference"
+        name: "selfcheck", summary: "check the BN254 arithmetic against the GMP reference",
+        examples: ["zkinfer selfcheck"]
     ) { invocation in
         var failures: [String] = []
         let r = Fr.modulus

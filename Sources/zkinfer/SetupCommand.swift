@@ -14,8 +14,9 @@ enum SetupCommand {
         name: "setup", summary: "make the proving and verifying keys of a circuit from an SRS", arguments: "<circuit.zkc>",
         options: [
             .value("params", "PATH", "SRS file (`zkinfer params dev` or an imported ceremony)"),
-            .value("out", "DIR", "directory for pk.bin and vk.bin", short: "o"),
-        ]
+            CommonOptions.out("directory for pk.bin and vk.bin", placeholder: "DIR"),
+        ],
+        examples: ["zkinfer setup out/circuit.zkc --params params/dev-k8.srs -o out/"]
     ) { invocation in
         let path = try invocation.positional(0, "circuit.zkc")
         let params = try invocation.requiredValue("params")
@@ -25,7 +26,7 @@ enum SetupCommand {
         let srs = try Steps.timed("load SRS") { try SRSFile.load(path: params) }
         if srs.origin.isInsecure { Console.err("WARNING: \(SRSOrigin.insecureBanner)") }
         guard srs.log2Size >= compiled.layout.log2Rows else {
-            throw CommandFailure.usage("\(params) has 2^\(srs.log2Size) points; the circuit needs 2^\(compiled.layout.log2Rows)")
+            throw CommandFailure.usage(SRSAdvice.tooSmall(params, has: srs.log2Size, needs: compiled.layout.log2Rows))
         }
         let key = try Steps.timed("key generation") { try Pipeline.setup(file, compiled: compiled, srs: srs) }
         let pkPath = FileSystem.join(out, "pk.bin")

@@ -9,14 +9,18 @@ import SystemSupport
 enum StatsCommand {
     static let command = Command(
         name: "stats", summary: "circuit statistics per layer and in total (rows, cells, gates, lookups, sizes)",
-        arguments: "<model.onnx>", options: CompilerCommandSupport.options,
+        arguments: "<model.onnx>",
+        options: CompilerCommandSupport.options + [
+            .value("html", "report.html", "also write the statistics as one self-contained HTML page (inline SVG bars, no network)"),
+        ],
         discussion: """
             Computed from the model's shapes, weights and settings alone (no input, no keys), so it tells
             before setup whether a model fits. Rows are lane rows; the circuit also holds the range table
             (256 rows, or 128 with 7-bit limbs), so it has at least 2^8 rows. Key size and prover memory are
             estimates (see
             Sources/CircuitCompiler/README.md); the benchmark compares them with measured values.
-            """
+            """,
+        examples: ["zkinfer stats circuits/mlp_mnist/model.onnx", "zkinfer stats circuits/cnn_small/model.onnx --html report.html"]
     ) { invocation in
         let path = try invocation.positional(0, "model.onnx")
         let model = try ModelCommandSupport.loadModel(path)
@@ -25,6 +29,10 @@ enum StatsCommand {
         let stats = try CompilerCommandSupport.mapErrors { () -> ModelStatistics in
             let (plan, layout) = try CircuitLayout.choose(graph: model.graph, settings: settings, options: options)
             return ModelStatistics(plan: plan, layout: layout)
+        }
+        if let htmlPath = invocation.value("html") {
+            try Files.write(Array(StatsHTML.render(stats, model: path, settings: settings).utf8), to: htmlPath)
+            if !invocation.wantsJSON { Console.err("wrote \(htmlPath)") }
         }
         if invocation.wantsJSON {
             Console.out(json(stats, model: path, settings: settings, options: options).rendered())

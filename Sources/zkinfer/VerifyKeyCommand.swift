@@ -26,9 +26,10 @@ enum VerifyKeyCommand {
         discussion: """
             Give the same settings and layout flags as `zkinfer compile` was given (or none, for the defaults), or \
             --circuit with the circuit file that `zkinfer setup` used: it records the layout the compiler chose.
-            Example: zkinfer verify-key out/vk.bin --model circuits/mlp_tiny/model.onnx --params params/dev-k9.srs
             Then `zkverify --trust-srs <identity>` pins the SRS (zkverify --help).
-            """
+            """,
+        examples: ["zkinfer verify-key out/vk.bin --model circuits/mlp_tiny/model.onnx --params params/dev-k8.srs",
+                   "zkinfer verify-key out/vk.bin --model model.onnx --params params/dev-k9.srs --circuit out/circuit.zkc"]
     ) { invocation in
         let keyPath = try invocation.positional(0, "vk.bin")
         let modelPath = try invocation.requiredValue("model")
@@ -71,7 +72,7 @@ enum VerifyKeyCommand {
         let k = compiled.layout.log2Rows
         let loaded = try Steps.timed("load SRS") { try SRSFile.load(path: paramsPath) }
         guard loaded.log2Size >= k else {
-            throw CommandFailure.usage("\(paramsPath) has 2^\(loaded.log2Size) points; the circuit needs 2^\(k)")
+            throw CommandFailure.usage(SRSAdvice.tooSmall(paramsPath, has: loaded.log2Size, needs: k))
         }
         let srs = try Steps.timed("truncate SRS") { try loaded.truncated(toLog2Size: k) }
         do { try Steps.timed("validate SRS") { try srs.validate() } } catch let error as KZGError {

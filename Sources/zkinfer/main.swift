@@ -3,6 +3,12 @@ import CommandLineSupport
 let root = Command(
     name: "zkinfer",
     summary: "verifiable inference: run, compile and prove fixed-point neural networks",
+    examples: [
+        "zkinfer compile circuits/mlp_tiny/model.onnx -o out/circuit.zkc",
+        "zkinfer params dev --log2 8 -o params/dev-k8.srs",
+        "zkinfer setup out/circuit.zkc --params params/dev-k8.srs -o out/",
+        "zkinfer prove out/circuit.zkc --pk out/pk.bin circuits/mlp_tiny/input.json -o out/proof.bin",
+    ],
     subcommands: [
         VersionCommand.command,
         SelfCheckCommand.command,
@@ -15,6 +21,7 @@ let root = Command(
         SetupCommand.command,
         VerifyKeyCommand.command,
         ProveCommand.command,
+        ProveBatchCommand.command,
         ParamsCommand.command,
     ])
 

@@ -6,8 +6,8 @@ import SystemSupport
 
 /// Reading keys and proofs; every failure becomes a one-line `CommandFailure` (exit 2: malformed input).
 enum Artifacts {
-    static func read(_ path: String, what: String) throws -> [UInt8] {
-        do { return try FileSystem.read(path) } catch let error as FileSystem.Failure {
+    static func read(_ path: String, what: String, limit: Int = Int.max) throws -> [UInt8] {
+        do { return try FileSystem.read(path, limit: limit) } catch let error as FileSystem.Failure {
             throw CommandFailure.malformedInput("cannot read \(what) '\(path)': \(error.reason)")
         }
     }

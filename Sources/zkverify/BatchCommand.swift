@@ -2,113 +2,140 @@ import CommandLineSupport
 import PlonkVerifier
 import SystemSupport
 
-/// `zkverify batch <dir or list file> [--vk PATH] [--trust-srs ID …] [--allow-dev-srs] [--json]`: verifies
-/// many proofs with one merged pairing check per SRS (docs/protocol.md §13.4) and prints one line (or JSON
-/// object) per proof, with the key fingerprint and model hash the proof was checked against.
+/// `zkverify batch <dir or list file> [--vk PATH] [--batch-size N] [--trust-srs ID …] [--allow-dev-srs]
+/// [--json]`: verifies many proofs — thousands — with bounded memory. Proofs are streamed from the folder
+/// (names listed compactly, sorted; files read as they are needed) or the list file (read line by line) and
+/// verified in merged batches of at most `--batch-size` proofs (one merged pairing check per SRS and batch,
+/// docs/protocol.md §13.4); each batch's lines are printed before the next is read. One line (or JSON
+/// object) per proof names the key fingerprint and model hash it was checked against; at the end a summary
+/// counts valid / invalid / malformed proofs per key fingerprint.
 ///
 /// Keys: with `--vk`, that key only — every proof must be made for it, and `*.vk` files beside the proofs
 /// are ignored (a folder's keys are whatever its writer put there). Without `--vk`, every `*.vk` file found,
 /// each proof matched to its key by the fingerprint in its header. Either way each key's SRS identity must be
-/// trusted (docs/protocol.md §17), else its proofs are invalid. Exit 0 if all are valid, 1 if any is invalid,
-/// 2 for usage errors or unreadable keys.
+/// trusted (docs/protocol.md §17), else its proofs are invalid. Exit 0 if all are valid, 1 if any is invalid
+/// or malformed, 2 for usage errors or unreadable keys.
 enum BatchCommand {
     static let command = Command(
-        name: "zkverify batch", summary: "verify many proofs at once (one merged check per SRS)",
+        name: "zkverify batch", summary: "verify many proofs at once (merged checks, bounded memory, a summary per key)",
         arguments: "<directory or list file>",
-        options: [.value("vk", "PATH", "pin the batch to this verifying key: *.vk files found are ignored, proofs for other keys are invalid")]
-            + SRSTrustPolicy.options,
+        options: [
+            .value("vk", "PATH", "pin the batch to this verifying key: *.vk files found are ignored, proofs for other keys are invalid"),
+            .value("batch-size", "N", "proofs per merged check (default 256; memory grows with it)"),
+        ] + SRSTrustPolicy.options,
         discussion: """
-            A directory: every *.vk file is a key, every other regular file a proof except *.json (the prover's .output.json files, expected values) and hidden files. A list file: one path per line, keys ending in .vk.
-            Example: zkverify batch proofs/ --vk model.vk --trust-srs <identity>
-            """
+            A directory: every *.vk file is a key, every other regular file a proof except *.json (the prover's .output.json files, summary.json, expected values) and hidden files (in-progress writes of zkinfer prove-batch). A list file: one path per line (# comments), keys ending in .vk.
+            Output: "valid: <proof> (key …, model …)" or "invalid: <proof> (…): <reason>" per proof; then on stderr "V of N valid" and, per key fingerprint, how many proofs were valid, invalid and malformed. With --json: one object per proof ({"proof", "valid", "status", "key_fingerprint", "model_sha256"[, "reason"]}) and a last line {"summary": …}.
+            """,
+        examples: [
+            "zkverify batch proofs/ --vk out/vk.bin --trust-srs <identity from zkinfer params info>",
+            "zkverify batch proofs/ --vk out/vk.bin --allow-dev-srs --json > results.jsonl",
+        ]
     ) { invocation in
         let source = try invocation.positional(0, "directory or list file")
         let trust = try SRSTrustPolicy(invocation)
-        let (foundKeys, proofPaths) = try collect(source)
+        let batchSize = try invocation.integer("batch-size", default: 256, in: 1...1_000_000)
+        var proofs = try ProofSource(source)
         let pinned = invocation.value("vk")
         // A key file is read (exit 2 if malformed) before any proof; its trust is decided per proof.
         var keys: [[UInt8]: VerifyingKey] = [:]
-        for path in pinned.map({ [$0] }) ?? foundKeys {
+        for path in try pinned.map({ [$0] }) ?? proofs.keyPaths() {
             let key = try Artifacts.key(path)
             keys[key.fingerprint] = key
         }
-        guard !proofPaths.isEmpty else { throw CommandFailure.usage("no proofs found in '\(source)'") }
-        var untrustedReported: Set<[UInt8]> = []
-
-        // Proofs that cannot be read, have no (trusted) key, are reported without entering the batch.
-        var outcomes = [String?](repeating: nil, count: proofPaths.count)
-        var proofKeys = [(fingerprint: String, model: String?)](repeating: ("unknown", nil), count: proofPaths.count)
-        var items: [PlonkVerifier.BatchItem] = []
-        var itemIndex: [Int] = []
-        for (i, path) in proofPaths.enumerated() {
-            do {
-                let file = try Artifacts.proof(path)
-                proofKeys[i] = (file.keyFingerprint.hexEncoded, nil)
-                guard let key = keys[file.keyFingerprint] else {
-                    outcomes[i] = pinned != nil
-                        ? "not made for the pinned key (the proof names key \(file.keyFingerprint.hexEncoded.prefix(16))…)"
-                        : "no verifying key with this proof's fingerprint"
-                    continue
-                }
-                proofKeys[i].model = VerifyCommand.modelHash(key)
-                if trust.list.source(of: key.srs.identity) == nil {
-                    guard trust.allowUntrusted else {
-                        if untrustedReported.insert(key.fingerprint).inserted { Console.err(trust.refusal(key)) }
-                        outcomes[i] = "the key's SRS identity \(key.srs.identity.hexEncoded.prefix(16))… is not trusted"
-                        continue
-                    }
-                    if untrustedReported.insert(key.fingerprint).inserted { Console.err(trust.warning(key)) }
-                }
-                items.append(.init(key: key, proof: file))
-                itemIndex.append(i)
-            } catch let failure as CommandFailure {
-                outcomes[i] = failure.message
+        var run = BatchRun(keys: keys, pinned: pinned != nil, trust: trust, json: invocation.wantsJSON)
+        var pending: [BatchRun.Entry] = []
+        var pendingBytes = 0
+        while let path = try proofs.nextProof() {
+            let entry = run.admit(path)
+            pendingBytes += entry.item?.proof.body.count ?? 0
+            pending.append(entry)
+            if pending.count >= batchSize || pendingBytes >= BatchRun.maximumPendingBytes {
+                try run.verifyAndPrint(pending)
+                pending.removeAll(keepingCapacity: true)
+                pendingBytes = 0
             }
         }
-        let clock = ContinuousClock()
-        let start = clock.now
-        let result = try PlonkVerifier.batchVerify(items)
-        let seconds = (clock.now - start).seconds
-        for (k, outcome) in result.outcomes.enumerated() { outcomes[itemIndex[k]] = outcome?.description }
-
-        let invalid = outcomes.filter { $0 != nil }.count
-        for (i, path) in proofPaths.enumerated() {
-            let outcome = outcomes[i], key = proofKeys[i]
-            if invocation.wantsJSON {
-                var members: [(String, JSONValue)] = [
-                    ("proof", .string(path)), ("valid", .bool(outcome == nil)),
-                    ("key_fingerprint", key.fingerprint == "unknown" ? .null : .string(key.fingerprint)),
-                    ("model_sha256", key.model.map(JSONValue.string) ?? .null),
-                ]
-                if let outcome { members.append(("reason", .string(outcome))) }
-                Console.out(JSONValue.object(members).rendered())
-            } else {
-                let fingerprint = key.fingerprint == "unknown" ? "unknown" : key.fingerprint.prefix(16) + "…"
-                let what = "key \(fingerprint), model \(key.model.map { "sha256 " + $0 } ?? "unknown")"
-                Console.out(outcome.map { "invalid: \(path) (\(what)): \($0)" } ?? "valid: \(path) (\(what))")
-            }
-        }
-        Console.err("\(proofPaths.count - invalid) of \(proofPaths.count) valid; \(result.pairingChecks) pairing check(s), \(formatSeconds(seconds))")
-        if invalid > 0 { throw CommandFailure.rejected("\(invalid) invalid proof(s)") }
+        try run.verifyAndPrint(pending)
+        guard run.tally.total > 0 else { throw CommandFailure.usage("no proofs found in '\(source)'") }
+        run.printSummary()
+        let bad = run.tally.total - run.tally.valid
+        if bad > 0 { throw CommandFailure.rejected("\(bad) invalid proof(s)") }
     }
+}
 
-    static func collect(_ source: String) throws -> (keys: [String], proofs: [String]) {
-        guard FileSystem.exists(source) else { throw CommandFailure.usage("'\(source)' does not exist") }
-        let sourceIsDirectory = FileSystem.isDirectory(source)
-        var paths: [String]
-        if sourceIsDirectory {
-            let names = (try? FileSystem.list(source)) ?? []
+/// Where the proofs come from: a directory (names listed once, compactly, in sorted order) or a list file
+/// (streamed line by line; read twice, first for the keys).
+struct ProofSource {
+    let path: String
+    let names: SortedNames?
+    var position = 0
+    var lines: LineReader?
+
+    static let maximumLineBytes = 1 << 16
+
+    init(_ path: String) throws {
+        guard FileSystem.exists(path) else { throw CommandFailure.usage("'\(path)' does not exist") }
+        self.path = path
+        if FileSystem.isDirectory(path) {
             // `zkinfer prove -o dir/p.proof` writes dir/p.proof.output.json beside the proof: JSON is never a proof.
-            paths = names.sorted().map { source + "/" + $0 }.filter { path in
-                let name = FileSystem.lastComponent(of: path)
-                return FileSystem.exists(path) && !FileSystem.isDirectory(path) && !name.hasPrefix(".") && !name.hasSuffix(".json")
+            do { names = try SortedNames(directory: path) { !$0.hasPrefix(".") && !$0.hasSuffix(".json") } } catch {
+                throw CommandFailure.malformedInput("cannot list '\(path)': \(error)")
             }
         } else {
-            let text = String(decoding: try Artifacts.read(source, what: "list file"), as: UTF8.self)
-            paths = text.split(whereSeparator: \.isNewline).map { line in
-                String(line.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
-            }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+            names = nil
+            lines = try Self.open(path)
         }
-        return (paths.filter { $0.hasSuffix(".vk") }, paths.filter { !$0.hasSuffix(".vk") })
     }
+
+    static func open(_ path: String) throws -> LineReader {
+        do { return try LineReader(path: path, maximumLineBytes: maximumLineBytes) } catch {
+            throw CommandFailure.malformedInput("cannot read list file '\(path)': \(error)")
+        }
+    }
+
+    /// Every key path (`*.vk`) of the source.
+    func keyPaths() throws -> [String] {
+        if let names {
+            return (0..<names.count).map { FileSystem.join(path, names[$0]) }.filter { $0.hasSuffix(".vk") && Self.isFile($0) }
+        }
+        var keys: [String] = []
+        let reader = try Self.open(path)
+        while let line = try Self.readLine(reader) { if line.hasSuffix(".vk") { keys.append(line) } }
+        return keys
+    }
+
+    /// The next proof path, or nil at the end.
+    mutating func nextProof() throws -> String? {
+        if let names {
+            while position < names.count {
+                let file = FileSystem.join(path, names[position])
+                position += 1
+                if !file.hasSuffix(".vk") && Self.isFile(file) { return file }
+            }
+            return nil
+        }
+        guard let reader = lines else { return nil }
+        while let line = try Self.readLine(reader) {
+            if !line.hasSuffix(".vk") { return line }
+        }
+        return nil
+    }
+
+    /// The next non-blank, non-comment line, trimmed (nil at the end).
+    static func readLine(_ reader: LineReader) throws -> String? {
+        while true {
+            let line: LineReader.Line?
+            do { line = try reader.next() } catch { throw CommandFailure.malformedInput("reading list file: \(error)") }
+            guard let line else { return nil }
+            switch line {
+            case .tooLong(let bytes):
+                throw CommandFailure.malformedInput("\(reader.path):\(reader.lineNumber): a line of \(bytes) bytes is not a path")
+            case .text(let bytes):
+                if let text = trimmedLine(bytes), !text.hasPrefix("#") { return text }
+            }
+        }
+    }
+
+    static func isFile(_ path: String) -> Bool { FileSystem.exists(path) && !FileSystem.isDirectory(path) }
 }

@@ -4,8 +4,16 @@ import FieldArithmetic
 /// The `--public` file: `{"public_values": [[v, …], …]}` or the bare array of arrays, one array per
 /// instance column; each value a JSON integer or a decimal string (negative values allowed, e.g. "-3").
 enum ExpectedValues {
-    static func load(_ path: String) throws -> [[Fr]] {
-        let text = String(decoding: try Artifacts.read(path, what: "expected public values"), as: UTF8.self)
+    /// The file may hold `publicValues` values (the key's): a field element has at most 78 decimal digits,
+    /// so 128 bytes per value (plus 4 KiB for brackets and spacing) is never too few for an honest file,
+    /// and bounds what a hostile one costs: the reader holds the text as Unicode scalars plus a tree of
+    /// values (~50× the file) and parses each value (~6 µs) — docs/proof-format.md, "Decoder bounds".
+    static func maximumFileBytes(publicValues: Int) -> Int { 4096 + 128 * publicValues }
+
+    static func load(_ path: String, publicValues: Int) throws -> [[Fr]] {
+        let limit = maximumFileBytes(publicValues: publicValues)
+        let bytes = try Artifacts.read(path, what: "expected public values", limit: limit)
+        let text = String(decoding: bytes, as: UTF8.self)
         do {
             var parser = MiniJSON(text)
             let root = try parser.document()

@@ -13,6 +13,19 @@ import PlonkVerifier
 /// private: 2. A file that does not fit the key's inputs (names, counts) or quantizes outside the bound: 1,
 /// like a differing value.
 struct InputPin {
+    /// An input file needs at most ~40 bytes per value ({"value": …, "decimals": …} included): 256 per value
+    /// plus 4 KiB is never too few for an honest file and bounds what a hostile one costs (the JSON tree is
+    /// up to ~25× the file; docs/proof-format.md, "Decoder bounds"). Shapes come from the key: saturating.
+    static func maximumFileBytes(_ specs: [InputTensorSpec]) -> Int {
+        var total = 4096
+        for spec in specs {
+            let (bytes, overflow) = spec.elementCount.multipliedReportingOverflow(by: 256)
+            guard !overflow, total <= Int.max - bytes else { return Int.max }
+            total += bytes
+        }
+        return total
+    }
+
     let path: String
     let description: ModelDescription
     let settings: QuantizationSettings
@@ -38,7 +51,7 @@ struct InputPin {
                 "the key's input '\(layout.name)' has \(layout.count) public values for shape \(spec.shape)")
         }
         do {
-            let samples = try InputFileFormat.load(path: path, inputs: specs)
+            let samples = try InputFileFormat.load(path: path, inputs: specs, maximumBytes: maximumFileBytes(specs))
             guard samples.count == 1 else {
                 throw CommandFailure.malformedInput("\(path) holds \(samples.count) samples; a proof has one input")
             }

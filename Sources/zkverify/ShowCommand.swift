@@ -10,7 +10,8 @@ import PlonkVerifier
 enum ShowCommand {
     static let command = Command(
         name: "zkverify show", summary: "print a proof file as JSON (no verification)", arguments: "<proof>",
-        options: [.value("vk", "PATH", "verifying key: also list the body's items by name")]
+        options: [.value("vk", "PATH", "verifying key: also list the body's items by name")],
+        examples: ["zkverify show out/proof.bin --vk out/vk.bin"]
     ) { invocation in
         let path = try invocation.positional(0, "proof")
         let file = try Artifacts.proof(path)

@@ -25,10 +25,13 @@ enum VerifyCommand {
             `zkinfer verify-key vk.bin --model model.onnx --params srs` (the key is this model's), --trust-srs and \
             --input (every public input must equal the file's value quantized with the key's settings: the first \
             difference is named, exit 1; a key whose input is private cannot be pinned, exit 2).
-            Example: zkverify --vk out/vk.bin --proof out/proof.bin --input input.json --trust-srs 3f2a…(64 hex digits)
             Also: zkverify batch <dir or list file> [--vk PATH] (many proofs, one merged check per SRS); \
             zkverify show <proof> [--vk PATH] (a proof file as JSON). Exit codes: 0 valid, 1 invalid, untrusted or another input, 2 malformed input or usage.
-            """
+            """,
+        examples: [
+            "zkverify --vk out/vk.bin --proof out/proof.bin --input input.json --trust-srs <64 hex digits from zkinfer params info>",
+            "zkverify --vk out/vk.bin --proof out/proof.bin --allow-dev-srs --json",
+        ]
     ) { invocation in
         guard invocation.positionals.isEmpty else {
             throw CommandFailure.usage("unexpected argument '\(invocation.positionals[0])' (commands: batch, show)")
@@ -36,7 +39,8 @@ enum VerifyCommand {
         let key = try Artifacts.key(try invocation.requiredValue("vk"))
         let proofPath = try invocation.requiredValue("proof")
         let file = try Artifacts.proof(proofPath)
-        let expected = try invocation.value("public").map(ExpectedValues.load)
+        let publicValues = key.circuit.instanceLengths.reduce(0, +)
+        let expected = try invocation.value("public").map { try ExpectedValues.load($0, publicValues: publicValues) }
         let pin = try invocation.value("input").map { try InputPin.load($0, key: key) }
         let trust = try SRSTrustPolicy(invocation).check(key)
         let clock = ContinuousClock()

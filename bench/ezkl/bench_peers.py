@@ -210,11 +210,12 @@ def main():
     sys.path.insert(0, HERE)
     import measure
     import report
+    import common
     from common import Context, step_record
     from ezkl_pipeline import SRSCache
 
     if args.from_json:
-        data = json.load(open(args.from_json, encoding="utf-8"))
+        data = common.without_machine_paths(json.load(open(args.from_json, encoding="utf-8")), ROOT)
         for entry in data["models"].values():  # ratios follow the current report code
             entry["comparison"] = report.comparison(entry.get("results", {}))
         md_path = os.path.splitext(args.from_json)[0] + ".md"
@@ -268,6 +269,8 @@ def main():
     stem = meta["date"] + ("-ezkl-only-partial" if meta["partial"] and meta["partial"]["tools"] == ["ezkl"]
                            else "-partial" if meta["partial"] else "")
     base = unique_path(args.out_dir, stem)
+    # Results are committed: no path of this machine (repository, scratch folder, home) goes into them.
+    data = common.without_machine_paths(data, ROOT, work)
     with open(base + ".json", "w", encoding="utf-8") as f:
         json.dump(data, f, indent=1)
     markdown = report.render_markdown(data)

@@ -122,3 +122,36 @@ def find_key(obj, names, want=(int, float)):
         if n in found:
             return found[n]
     return None, None
+
+
+def without_machine_paths(value, root: str, work: str = None):
+    """`value` (results: dicts, lists, strings) with every absolute path of this machine made relative: inside
+    the repository → relative to it ("circuits/mlp_tiny/model.onnx"), inside the run's scratch folder →
+    "<work>/…", the home folder → "~/…". Committed results must not record where the bench ran."""
+    root = os.path.realpath(root)
+    prefixes = []
+    if work:
+        prefixes.append((os.path.realpath(work), "<work>"))
+        prefixes.append((os.path.abspath(work), "<work>"))
+    prefixes += [(root, ""), (os.path.abspath(root), "")]
+    home = os.path.expanduser("~")
+    if home and home != "/":
+        prefixes.append((home, "~"))
+
+    def clean(text: str) -> str:
+        for prefix, replacement in prefixes:
+            if prefix and prefix in text:
+                if replacement:
+                    text = text.replace(prefix, replacement)
+                else:
+                    # Inside the repository: drop "<root>/" so the path is relative; the root itself is ".".
+                    text = text.replace(prefix + os.sep, "").replace(prefix, ".")
+        return text
+
+    if isinstance(value, dict):
+        return {k: without_machine_paths(v, root, work) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [without_machine_paths(v, root, work) for v in value]
+    if isinstance(value, str):
+        return clean(value)
+    return value

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+/// One consistent command line (issue 18, item 7): every command's --help has an example, -o/--out means the
+/// output on every command that writes one, and an error with a fix prints the command to run. And
+/// `zkinfer stats --html` (item 8) writes one self-contained page.
+@Suite(.serialized) struct CommandLineTests {
+    /// The subcommand names a group's --help lists.
+    static func subcommands(_ help: String) -> [String] {
+        guard let start = help.range(of: "commands:\n") else { return [] }
+        return help[start.upperBound...].split(separator: "\n").prefix { $0.hasPrefix("  ") }.map { String($0.split(separator: " ")[0]) }
+    }
+
+    @Test func everyHelpHasAnExample() throws {
+        try Tools.requireBinaries()
+        var checked: [String] = []
+        func check(_ binary: String, _ path: [String]) throws {
+            let r = try Tools.run(binary, path + ["--help"])
+            #expect(r.code == 0)
+            #expect(r.out.contains("example:") || r.out.contains("examples:"), "\(path) --help has no example")
+            checked.append(path.joined(separator: " "))
+            for sub in Self.subcommands(r.out) { try check(binary, path + [sub]) }
+        }
+        try check(Tools.zkinfer, [])
+        try check(Tools.zkverify, [])
+        try check(Tools.zkverify, ["batch"])
+        try check(Tools.zkverify, ["show"])
+        for expected in ["prove-batch", "params dev", "params truncate", "compile", "stats", "verify-key", "batch"] {
+            #expect(checked.contains(expected), "\(expected) in \(checked)")
+        }
+    }
+
+    @Test func outputOptionIsTheSameEverywhere() throws {
+        try Tools.requireBinaries()
+        for path in [["compile"], ["setup"], ["prove"], ["prove-batch"], ["calibrate"], ["params", "dev"], ["params", "truncate"],
+                     ["params", "import-ptau"], ["params", "import-halo2"]] {
+            let r = try Tools.run(Tools.zkinfer, path + ["--help"])
+            #expect(r.out.contains("-o, --out <"), "\(path): \(r.out)")
+        }
+        let dir = try Scratch()
+        let r = try Tools.run(Tools.zkinfer, ["params", "dev", "--log2", "3", "-o", dir.path("tiny.srs")], in: dir)
+        #expect(r.code == 0 && FileManager.default.fileExists(atPath: dir.path("tiny.srs")))
+    }
+
+    @Test func tooSmallSRSPrintsTheParamsCommand() throws {
+        try Tools.requireBinaries()
+        let keys = Tools.keys
+        let dir = try Scratch()
+        var r = try Tools.run(Tools.zkinfer, ["params", "dev", "--log2", "5", "-o", dir.path("k5.srs")], in: dir)
+        #expect(r.code == 0)
+        r = try Tools.run(Tools.zkinfer, ["setup", keys.circuit, "--params", dir.path("k5.srs"), "-o", dir.path("keys")], in: dir)
+        #expect(r.code == 2)
+        #expect(r.err.contains("has 2^5 points; the circuit needs 2^8") && r.err.contains("zkinfer params dev --log2 8 -o params/dev-k8.srs"), "\(r.err)")
+        r = try Tools.run(Tools.zkinfer, ["params", "dev"], in: dir)
+        #expect(r.code == 2 && r.err.contains("zkinfer params dev --log2"))
+    }
+
+    @Test func statsHTMLIsOneSelfContainedPage() throws {
+        try Tools.requireBinaries()
+        let dir = try Scratch()
+        let cnn = Tools.root.appendingPathComponent("circuits/cnn_small/model.onnx").path
+        let r = try Tools.run(Tools.zkinfer, ["stats", cnn, "--html", dir.path("report.html"), "--json"], in: dir)
+        #expect(r.code == 0)
+        let html = try String(contentsOfFile: dir.path("report.html"), encoding: .utf8)
+        let stats = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
+        let layers = stats["layers"] as! [[String: Any]]
+        #expect(html.hasPrefix("<!DOCTYPE html>") && html.hasSuffix("</html>\n"))
+        #expect(!html.contains("<script") && !html.contains("http://") && !html.contains("https://") && !html.contains("<link"), "no network, no script")
+        for layer in layers { #expect(html.contains(layer["name"] as! String)) }
+        // One bar per layer for rows, cells and lookups, each labelled with its value.
+        #expect(html.components(separatedBy: "<svg width=\"230\"").count - 1 == 3 * layers.count)
+        let first = layers[0]
+        #expect(html.contains("aria-label=\"\(first["rows"] as! Int)\""))
+        let totals = stats["totals"] as! [String: Any]
+        #expect(html.contains("2<sup>\(totals["log2Rows"] as! Int)</sup>"))
+        #expect(html.contains("Memory estimate per step") && html.contains("setup") && html.contains("prove") && html.contains("verify"))
+    }
+}

@@ -1,0 +1,3 @@
+module zkinfer.local/bindings/go
+
+go 1.19
