@@ -64,7 +64,7 @@ class EzklRun:
     # -- child processes -------------------------------------------------------------------------------
     def _step(self, step: str, arguments: dict, name: str = None) -> dict:
         measured = measure.run([self.ctx.python, STEP_SCRIPT, step, json.dumps(arguments)],
-                               self.ctx.use_time, self.ctx.timeout_s)
+                               self.ctx.use_time, self.ctx.timeout(name or step), memory_limit_mb=self.ctx.memory_limit_mb)
         reply = last_json_line(measured.stdout) or {}
         error = None
         if not measured.ok or not reply.get("ok", False):
