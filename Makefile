@@ -1,14 +1,15 @@
 # Two commands set everything up on a fresh Debian machine with the Swift toolchain:
 #   make demo   — build, then run the main job on the default model
 #   make test   — build and run the whole test suite (release, testing enabled)
-# Not part of test: `make bench-peers` (ZKInfer vs EZKL side by side; bench/ezkl/README.md).
+# Not part of test: `make bench-peers` (ZKInfer vs EZKL side by side; bench/ezkl/README.md) and
+# `make bench-scale` (the same on the scale ladder, LeNet-5 … ResNet-18; bench/scale/README.md).
 SHELL := /bin/bash
 SWIFT ?= swift
 RELEASE := -c release
 APT_PACKAGES := libgmp-dev libssl-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: deps build test demo bench bench-peers clean
+.PHONY: deps build test demo bench bench-peers bench-scale ladder-models zoo-models clean
 
 # Installs the system libraries with apt when any is missing.
 deps:
@@ -52,6 +53,20 @@ bench: build
 # Pass options through BENCH_PEERS_ARGS, e.g. BENCH_PEERS_ARGS="--only mlp_tiny --update-readme".
 bench-peers: deps
 	python3 bench/ezkl/bench_peers.py $(BENCH_PEERS_ARGS)
+
+# The scale ladder (issue 15): generated (not committed) into bench/scale/models/ by a seeded torch script,
+# then ZKInfer and EZKL side by side with per-step timeouts and a memory limit; writes
+# bench/results/<date>-scale.{json,md,png}. Options through BENCH_SCALE_ARGS, e.g.
+# BENCH_SCALE_ARGS="--only lenet5,dense4m --ezkl-timeout 600 --update-readme".
+bench-scale: deps ladder-models
+	python3 bench/scale/bench_scale.py $(BENCH_SCALE_ARGS)
+
+ladder-models:
+	python3 bench/scale/make_ladder.py
+
+# Regenerates circuits/zoo and circuits/seq (committed) from bench/models/make_zoo.py; `--check` compares.
+zoo-models:
+	python3 bench/models/make_zoo.py
 
 clean:
 	rm -rf .build
