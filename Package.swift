@@ -100,7 +100,7 @@ let package = Package(
             name: "PlonkProver",
             dependencies: [
                 "PlonkVerifier", "ConstraintSystem", "KZG", "MSM", "MultilinearKZG", "Polynomials", "Parallelism", "Transcript",
-                "BN254", "FieldArithmetic", "CryptoPrimitives",
+                "BN254", "FieldArithmetic", "CryptoPrimitives", "SystemSupport",
             ],
             swiftSettings: checkedSettings),
 
@@ -174,7 +174,7 @@ let package = Package(
         .testTarget(name: "CryptoPrimitivesTests", dependencies: ["CryptoPrimitives"]),
         .testTarget(
             name: "BN254Tests", dependencies: ["TestSupport", "BN254", "FieldArithmetic"], exclude: ["Vectors"]),
-        .testTarget(name: "CommandLineSupportTests", dependencies: ["CommandLineSupport"]),
+        .testTarget(name: "CommandLineSupportTests", dependencies: ["CommandLineSupport", "SystemSupport"]),
         .testTarget(name: "ConstraintSystemTests", dependencies: ["TestSupport", "ConstraintSystem", "FieldArithmetic"]),
         .testTarget(name: "ModelGraphTests", dependencies: ["ModelGraph"]),
         .testTarget(name: "ONNXImportTests", dependencies: ["ONNXImport", "ModelGraph", "DirectInference", "Quantization"], exclude: ["Fixtures"]),

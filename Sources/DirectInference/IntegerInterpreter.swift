@@ -1,4 +1,5 @@
 import ModelGraph
+import SystemSupport
 import Quantization
 
 /// The fixed-point path: runs a `QuantizedModel` on integers exactly as docs/fixed-point.md states,
@@ -26,12 +27,14 @@ public struct IntegerInterpreter: Sendable {
         var layers: [LayerTrace] = []
         if wantsTrace { layers.reserveCapacity(graph.nodes.count) }
         for (index, node) in graph.nodes.enumerated() {
+            StepProgress.report("inference", index, of: graph.nodes.count, "layer \(node.label)")
             var layer = LayerTrace(nodeIndex: index, name: node.name, op: node.sourceOp, inputs: node.inputs, output: node.output)
             let output = try evaluate(node, model.nodes[index], values: values, layer: &layer, trace: wantsTrace)
             try checkBounds(output, layer: node.label, settings: settings)
             values[node.output] = output
             if wantsTrace { layers.append(layer) }
         }
+        StepProgress.done("inference", parts: graph.nodes.count)
         if !wantsTrace {
             // Keep only inputs and outputs.
             var keep = Set(graph.inputs)

@@ -6,6 +6,7 @@ import MSM
 import Parallelism
 import PlonkVerifier
 import Polynomials
+import SystemSupport
 
 /// Key generation: commits the fixed columns, the permutation polynomials σ_i (docs/protocol.md §8) and the
 /// committed linear relation's weight blocks (§19.5), and binds them, the circuit, the SRS identity and the
@@ -26,10 +27,15 @@ public enum KeyGeneration {
         let domain = try EvaluationDomain(log2Size: k)
 
         let fixedValues = circuit.fixedValues.map { $0 + [Fr](repeating: .zero, count: n - $0.count) }
+        StepProgress.report("setup", 0, of: 4, "permutation")
         let sigmaValues = permutationValues(circuit, domain: domain)
+        StepProgress.report("setup", 1, of: 4, "fixed columns")
         let fixedCommitments = commitAll(fixedValues, basis: sized.lagrangeG1)
+        StepProgress.report("setup", 2, of: 4, "permutation columns")
         let sigmaCommitments = commitAll(sigmaValues, basis: sized.lagrangeG1)
+        StepProgress.report("setup", 3, of: 4, "weight blocks")
         let blockCommitments = circuit.linearRelation.map { commitBlocks($0, powers: sized.powersG1) } ?? []
+        StepProgress.done("setup", parts: 4)
 
         let identity = SRSIdentity(
             kzg: sized.verifierKey,

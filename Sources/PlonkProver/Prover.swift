@@ -2,6 +2,7 @@ import BN254
 import ConstraintSystem
 import FieldArithmetic
 @_spi(Testing) import PlonkVerifier
+import SystemSupport
 import Transcript
 
 /// The prover of docs/protocol.md, round for round as `PlonkVerifier` replays them (§5): advice phases
@@ -111,6 +112,16 @@ public enum PlonkProver {
         let publicValues = try publicValues(of: assignment, circuit: c)
         let state = ProverState(key: key, randomness: randomness, timings: timings, publicValues: publicValues)
 
+        // Progress for the tools (nothing is drawn unless a tool listens): one part per advice phase, then
+        // lookups, accumulators, quotient, evaluations and openings.
+        let stages = c.phases.count + 5
+        var stage = 0
+        func next(_ name: String) {
+            StepProgress.report("prove", stage, of: stages, name)
+            stage += 1
+        }
+        defer { StepProgress.done("prove", parts: stages) }
+
         // Round 0 and the advice phases (§5). (Other orders: test-only, see `proveOutOfOrder`.)
         var transcript = ProtocolTranscript.begin(fingerprint: key.verifyingKey.fingerprint, publicValues: publicValues)
         if order == .rhoBeforeAdvice {
@@ -131,6 +142,7 @@ public enum PlonkProver {
                 try assignment.setChallenge(Challenge(index: s), state.rho[s])
                 try tamper(state, &assignment)
             }
+            next("witness phase \(phase)")
             try timings.measure("witness") { try witness(phase, &assignment) }
             let columns = c.advicePhases.indices.filter { c.advicePhases[$0] == phase }
             let commitments = try state.commitAdvice(columns, from: assignment)
@@ -159,6 +171,7 @@ public enum PlonkProver {
         if let v = state.committedValue { transcript.absorb(ProtocolTranscript.Label.committedValue, scalar: v) }
 
         // Lookup round.
+        next("lookups")
         if order != .thetaBeforeAdvice { state.theta = transcript.squeeze(ProtocolTranscript.Label.theta) }
         let multiplicityCommitments: [G1Affine]
         if order == .betaBeforeMultiplicities {
@@ -175,6 +188,7 @@ public enum PlonkProver {
         }
 
         // Accumulator round.
+        next("accumulators")
         if order == .alphaBeforeAccumulators { state.alpha = transcript.squeeze(ProtocolTranscript.Label.alpha) }
         try state.computeAccumulators()
         if order == .alphaBeforeAccumulators { try tamper(state, &assignment) }
@@ -184,6 +198,7 @@ public enum PlonkProver {
         if order != .alphaBeforeAccumulators { state.alpha = transcript.squeeze(ProtocolTranscript.Label.alpha) }
 
         // Quotient round.
+        next("quotient")
         try state.computeQuotient()
         if order == .zetaBeforeQuotient {
             state.zeta = transcript.squeeze(ProtocolTranscript.Label.zeta)
@@ -194,6 +209,7 @@ public enum PlonkProver {
         if order != .zetaBeforeQuotient { state.zeta = transcript.squeeze(ProtocolTranscript.Label.zeta) }
 
         // Evaluation and opening rounds.
+        next("evaluations")
         (state.claimedAtZeta, state.claimedAtOmegaZeta) = state.evaluations()
         if order == .vBeforeEvaluations {
             state.v = transcript.squeeze(ProtocolTranscript.Label.v)
@@ -201,6 +217,7 @@ public enum PlonkProver {
         }
         for e in state.claimedAtZeta + state.claimedAtOmegaZeta { transcript.absorb(ProtocolTranscript.Label.evaluation, scalar: e) }
         if order != .vBeforeEvaluations { state.v = transcript.squeeze(ProtocolTranscript.Label.v) }
+        next("openings")
         (state.openingAtZeta, state.openingAtOmegaZeta) = state.openings()
         if order == .muBeforeOpenings {
             state.mu = transcript.squeeze(ProtocolTranscript.Label.mu)

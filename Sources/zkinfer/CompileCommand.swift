@@ -12,6 +12,8 @@ enum CompileCommand {
         examples: ["zkinfer compile circuits/mlp_tiny/model.onnx -o out/circuit.zkc",
                    "zkinfer compile model.onnx --settings settings.json --private-input -o out/circuit.zkc"]
     ) { invocation in
+        let progress = TerminalProgress.install(for: invocation)
+        defer { progress?.finish() }
         let path = try invocation.positional(0, "model.onnx")
         let out = try invocation.requiredValue("out")
         // External data is inlined: the circuit file holds (and hashes) the whole model.
@@ -60,13 +62,14 @@ enum Files {
 }
 
 enum Steps {
-    /// Runs `body` and reports its duration on stderr when it took over a second.
+    /// Runs `body` and reports its duration on stderr when it took over a second — only while progress is
+    /// drawn (stderr a terminal, no `--json`: `TerminalProgress`), so pipelines and logs see nothing extra.
     static func timed<T>(_ label: String, _ body: () throws -> T) rethrows -> T {
         let clock = ContinuousClock()
         let start = clock.now
         let result = try body()
         let seconds = (clock.now - start).seconds
-        if seconds > 1 { Console.err("… \(label): \(formatSeconds(seconds))") }
+        if seconds > 1 && StepProgress.sink != nil { Console.err("… \(label): \(formatSeconds(seconds))") }
         return result
     }
 }

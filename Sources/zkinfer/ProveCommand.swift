@@ -22,6 +22,8 @@ enum ProveCommand {
         discussion: "Many inputs with the key loaded once, in parallel: zkinfer prove-batch (see its --help).",
         examples: ["zkinfer prove out/circuit.zkc --pk out/pk.bin circuits/mlp_tiny/input.json -o out/proof.bin"]
     ) { invocation in
+        let progress = TerminalProgress.install(for: invocation)
+        defer { progress?.finish() }
         let circuitPath = try invocation.positional(0, "circuit.zkc")
         let inputPath = try invocation.positional(1, "input.json")
         let pkPath = try invocation.requiredValue("pk")

@@ -18,6 +18,8 @@ enum SetupCommand {
         ],
         examples: ["zkinfer setup out/circuit.zkc --params params/dev-k8.srs -o out/"]
     ) { invocation in
+        let progress = TerminalProgress.install(for: invocation)
+        defer { progress?.finish() }
         let path = try invocation.positional(0, "circuit.zkc")
         let params = try invocation.requiredValue("params")
         let out = try invocation.requiredValue("out")

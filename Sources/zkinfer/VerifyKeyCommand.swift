@@ -31,6 +31,8 @@ enum VerifyKeyCommand {
         examples: ["zkinfer verify-key out/vk.bin --model circuits/mlp_tiny/model.onnx --params params/dev-k8.srs",
                    "zkinfer verify-key out/vk.bin --model model.onnx --params params/dev-k9.srs --circuit out/circuit.zkc"]
     ) { invocation in
+        let progress = TerminalProgress.install(for: invocation)
+        defer { progress?.finish() }
         let keyPath = try invocation.positional(0, "vk.bin")
         let modelPath = try invocation.requiredValue("model")
         let paramsPath = try invocation.requiredValue("params")
