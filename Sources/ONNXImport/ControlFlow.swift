@@ -10,14 +10,25 @@ import ModelGraph
 /// - sequences (`Sequences.swift`) are lists of tensor names.
 ///
 /// Anything that depends on the model's input (a trip count, a condition) is refused by name. Unrolling is
-/// bounded: at most `maxInlinedNodes` body nodes are inlined per import (iterations × body nodes, nested bodies
-/// included; an iteration of an empty body counts 1), checked before each iteration, so a hostile trip count is
-/// refused without a hang or a large allocation.
+/// bounded: each inlining of a subgraph costs its size (`size`: nodes, the names they read and write, initializers,
+/// nested subgraphs included, at least 1), and at most `maxInlinedSize` is inlined per import, checked before each
+/// iteration (a for-loop's whole trip count before the first), so a hostile trip count, a large untaken branch
+/// inside a loop or loops nested in loops are refused (exit 2) without a hang or a large allocation.
 enum ControlFlow {
     static let takesSubgraphs: Set<String> = ["Loop", "If"]
     static var resolved: Set<String> { SupportedOperators.resolved }
-    static let maxInlinedNodes = 1 << 16
-    static let budgetDescription = "65,536 body nodes (iterations × body nodes) per model"
+    static let maxInlinedSize = 1 << 20
+    static let budgetDescription = "2^20 inlined nodes and names per model (iterations × the body's nodes and the names they use)"
+
+    /// The work of inlining `graph` once: what renaming, counting readers and converting walk.
+    static func size(_ graph: GraphProto) -> Int {
+        var total = 1 + graph.inputs.count + graph.outputs.count + graph.initializers.count
+        for node in graph.nodes {
+            total += 1 + node.inputs.count + node.outputs.count
+            for attribute in node.attributes { for inner in attribute.graphs { total += size(inner) } }
+        }
+        return total
+    }
 
     /// The names a subgraph defines itself (not those of its nested subgraphs): renamed when it is inlined.
     static func definedNames(_ graph: GraphProto) -> Set<String> {
@@ -44,7 +55,7 @@ struct ControlFlowState {
     var elementTypes: [String: Int32] = [:]
     /// The subgraphs being inlined, innermost last: a name resolves to the innermost scope that defines it.
     var scopes: [InlineScope] = []
-    /// Body nodes inlined so far (`ControlFlow.maxInlinedNodes`).
+    /// Size inlined so far (`ControlFlow.maxInlinedSize`).
     var inlined = 0
 
     func resolve(_ name: String) -> String {
@@ -171,18 +182,19 @@ extension GraphImport {
         if let type = flow.elementTypes[source] { flow.elementTypes[target] = type }
     }
 
-    /// Charges one inlining of `graph` to the import's unrolling budget.
-    mutating func chargeInlining(_ graph: GraphProto) throws {
-        let cost = max(1, graph.nodes.count)
-        guard cost <= ControlFlow.maxInlinedNodes - flow.inlined else {
-            throw Unsupported(reason: "unrolling goes beyond \(ControlFlow.budgetDescription)",
-                              suggestion: "export with fewer iterations (e.g. a smaller fixed input) or without the loop")
+    /// Charges one inlining of `graph` to the import's unrolling budget. Going beyond it is an error of the model
+    /// (exit 2 through the tools), like going beyond the folding budget.
+    mutating func chargeInlining(_ cost: Int, node name: String, op: String) throws {
+        guard cost <= ControlFlow.maxInlinedSize - flow.inlined else {
+            throw ONNXImportError.invalidNode(
+                node: name, op: op,
+                reason: "unrolling goes beyond \(ControlFlow.budgetDescription); export with fewer iterations (e.g. a smaller fixed input) or without the loop")
         }
         flow.inlined += cost
     }
 
     /// Converts the nodes of `graph` with the names it defines renamed by `scope`; returns its outputs' names.
-    mutating func inline(_ graph: GraphProto, _ scope: InlineScope) throws -> [String] {
+    mutating func inline(_ graph: GraphProto, _ scope: InlineScope, node name: String, op: String) throws -> [String] {
         flow.scopes.append(scope)
         defer { flow.scopes.removeLast() }
         for tensor in graph.initializers {
@@ -190,8 +202,9 @@ extension GraphImport {
             let constant = try tensor.decode(what: "initializer")
             // Decoded once per inlining: charged to the folding budget, so that a loop cannot multiply it.
             guard constant.tensor.count <= foldBudget else {
-                throw Unsupported(reason: "the subgraph's initializers, once per iteration, exceed \(ConstantFolding.budgetDescription)",
-                                  suggestion: nil)
+                throw ONNXImportError.invalidNode(
+                    node: name, op: op,
+                    reason: "the subgraph's initializers, once per iteration, exceed \(ConstantFolding.budgetDescription)")
             }
             foldBudget -= constant.tensor.count
             slots[flow.resolve(tensor.name)] = .constant(constant)
@@ -227,13 +240,13 @@ extension GraphImport {
         let trips = try staticScalar(node, 0, "trip count M", name: name)
         let hasCondition = !node.inputs[1].isEmpty
         var keepGoing = try staticScalar(node, 1, "loop condition", name: name).map { $0 != 0 } ?? true
+        let bodySize = ControlFlow.size(body)
         if let trips {
             guard trips == trips.rounded() else { throw invalid("trip count \(trips) is not an integer") }
             // A for loop (no condition) runs exactly M times: refused before the first iteration when too long.
-            let cost = Double(max(1, body.nodes.count)) * max(trips, 0)
-            if !hasCondition && cost > Double(ControlFlow.maxInlinedNodes - flow.inlined) {
-                throw Unsupported(reason: "trip count \(Int64(exactly: trips) ?? .max) × \(max(1, body.nodes.count)) body nodes goes beyond \(ControlFlow.budgetDescription)",
-                                  suggestion: "export with fewer iterations (e.g. a smaller fixed input) or without the loop")
+            if !hasCondition && Double(bodySize) * max(trips, 0) > Double(ControlFlow.maxInlinedSize - flow.inlined) {
+                throw invalid("trip count \(Int64(exactly: trips) ?? .max) × body size \(bodySize) goes beyond "
+                    + "\(ControlFlow.budgetDescription); export with fewer iterations (e.g. a smaller fixed input) or without the loop")
             }
         }
         var scans = [[String]](repeating: [], count: scanCount)
@@ -241,7 +254,7 @@ extension GraphImport {
         let reported = unsupported.count
         var iteration = 0
         while keepGoing, trips.map({ Double(iteration) < $0 }) ?? true {
-            try chargeInlining(body)
+            try chargeInlining(bodySize, node: name, op: "Loop")
             let scope = InlineScope(prefix: "\(base)/iteration\(iteration)/", defined: ControlFlow.definedNames(body))
             func bind(_ index: Int, _ value: Double, type: ONNXDataType) {
                 let input = body.inputs[index].name
@@ -254,7 +267,7 @@ extension GraphImport {
             for (k, value) in carried.enumerated() where !body.inputs[2 + k].name.isEmpty {
                 try alias(scope.prefix + body.inputs[2 + k].name, to: value, node: name, op: "Loop")
             }
-            let outputs = try inline(body, scope)
+            let outputs = try inline(body, scope, node: name, op: "Loop")
             // A body node was refused: it was reported once, the loop stops here.
             if unsupported.count > reported { return markUnknown(node) }
             for output in outputs where slots[output] == nil && flow.sequences[output] == nil {
@@ -350,11 +363,11 @@ extension GraphImport {
         guard branch.outputs.count == node.outputs.count else {
             throw invalid("the \(taken ? "then" : "else") branch has \(branch.outputs.count) outputs for \(node.outputs.count)")
         }
-        try chargeInlining(branch)
+        try chargeInlining(ControlFlow.size(branch), node: name, op: "If")
         let reported = unsupported.count
         let base = node.outputs.first { !$0.isEmpty } ?? name
         let scope = InlineScope(prefix: "\(base)/\(taken ? "then" : "else")/", defined: ControlFlow.definedNames(branch))
-        let outputs = try inline(branch, scope)
+        let outputs = try inline(branch, scope, node: name, op: "If")
         if unsupported.count > reported { return markUnknown(node) }
         for (target, source) in zip(node.outputs, outputs) where !target.isEmpty {
             try alias(target, to: source, node: name, op: "If")

@@ -207,7 +207,11 @@ struct GraphImport {
         var inputs: [Slot?] = []
         for input in node.inputs {
             if input.isEmpty { inputs.append(nil); continue }
-            if slots[input] == nil, flow.sequences[input] != nil {
+            if slots[input] == nil, let elements = flow.sequences[input] {
+                if node.opType == "Identity" {  // exporters copy sequences too
+                    flow.sequences[node.outputs[0]] = elements
+                    return
+                }
                 unsupported.append(UnsupportedNode(
                     opType: node.opType, nodeName: name,
                     reason: "input '\(input)' is a sequence; only sequence operators and ConcatFromSequence read sequences",

@@ -125,30 +125,44 @@ def refused_models():
         [helper.make_node("Identity", ["cond_in"], ["cond_out"]), helper.make_node("Relu", ["acc_in"], ["acc_out"])],
         "body", [tensor("i", TensorProto.INT64, []), tensor("cond_in", TensorProto.BOOL, []), tensor("acc_in", shape=[1, 3])],
         [tensor("cond_out", TensorProto.BOOL, []), tensor("acc_out", shape=[1, 3])])
+    # A loop of 1000 iterations in a loop of 1000: each fits the budget, their product does not.
+    inner_body = helper.make_graph(
+        [helper.make_node("Identity", ["c_in"], ["c_out"]), helper.make_node("Relu", ["a_in"], ["a_out"])],
+        "inner", [tensor("k", TensorProto.INT64, []), tensor("c_in", TensorProto.BOOL, []), tensor("a_in", shape=[1, 3])],
+        [tensor("c_out", TensorProto.BOOL, []), tensor("a_out", shape=[1, 3])])
+    outer_body = helper.make_graph(
+        [helper.make_node("Identity", ["cond_in"], ["cond_out"]),
+         helper.make_node("Loop", ["M", "", "acc_in"], ["acc_out"], body=inner_body)],
+        "outer", [tensor("j", TensorProto.INT64, []), tensor("cond_in", TensorProto.BOOL, []), tensor("acc_in", shape=[1, 3])],
+        [tensor("cond_out", TensorProto.BOOL, []), tensor("acc_out", shape=[1, 3])])
     refused = {}
-    for name, nodes, inits, reason in [
+    # "unsupported": listed with the other unsupported nodes (exit 1 through the tools); "invalid": an error of the
+    # model, like going beyond the folding budget (exit 2).
+    for name, nodes, inits, kind, reason in [
         ("loop_trip_count_from_input",
          [helper.make_node("ReduceSum", ["x"], ["s"], keepdims=0),
           helper.make_node("Cast", ["s"], ["M"], to=TensorProto.INT64),
           helper.make_node("Loop", ["M", "", "x"], ["y"], body=identity_body)],
-         [], "the trip count M depends on the model's input"),
+         [], "unsupported", "the trip count M depends on the model's input"),
         ("if_condition_from_input",
          [helper.make_node("ReduceSum", ["x"], ["s"], keepdims=0),
           helper.make_node("Cast", ["s"], ["c"], to=TensorProto.BOOL),
           helper.make_node("If", ["c"], ["y"],
                            then_branch=helper.make_graph([helper.make_node("Relu", ["x"], ["t"])], "t", [], [tensor("t", shape=[1, 3])]),
                            else_branch=helper.make_graph([helper.make_node("Neg", ["x"], ["e"])], "e", [], [tensor("e", shape=[1, 3])]))],
-         [], "the condition depends on the model's input"),
+         [], "unsupported", "the condition depends on the model's input"),
         # 2^63 − 1 iterations, no condition: refused before the first iteration.
         ("loop_hostile_trip_count", [helper.make_node("Loop", ["M", "", "x"], ["y"], body=identity_body)],
-         [const("M", 2**63 - 1)], "goes beyond 65,536 body nodes"),
+         [const("M", 2**63 - 1)], "invalid", "goes beyond 2^20 inlined nodes and names"),
         # A condition that stays true and no trip count: refused when the budget runs out (no hang).
         ("loop_endless_condition", [helper.make_node("Loop", ["", "cond", "x"], ["y"], body=identity_body)],
-         [const("cond", True, np.bool_)], "unrolling goes beyond 65,536 body nodes"),
+         [const("cond", True, np.bool_)], "invalid", "unrolling goes beyond 2^20 inlined nodes and names"),
+        ("loop_nested_product", [helper.make_node("Loop", ["M", "", "x"], ["y"], body=outer_body)],
+         [const("M", 1000)], "invalid", "goes beyond 2^20 inlined nodes and names"),
     ]:
         graph = helper.make_graph(nodes, name, [tensor("x", shape=[1, 3])], [tensor("y", shape=[1, 3])], inits)
         save(name, graph)
-        refused[name] = reason
+        refused[name] = {"kind": kind, "reason": reason}
     return refused
 
 
