@@ -95,6 +95,8 @@ struct GraphImport {
     var readers: [String: Int] = [:]
     /// Elements constant folding may still allocate (`ConstantFolding.elementBudget`).
     var foldBudget = Int.max
+    /// Sequences, scopes and the unrolling budget of static control flow (`ControlFlow`).
+    var flow = ControlFlowState()
 
     init(opset: Int64) { self.opset = opset }
 
@@ -109,7 +111,8 @@ struct GraphImport {
         for input in proto.inputs where slots[input.name] == nil {
             try addInput(input)
         }
-        for node in proto.nodes { for name in node.inputs where !name.isEmpty { readers[name, default: 0] += 1 } }
+        flow.recordTypes(of: proto)
+        for node in proto.nodes { countReaders(of: node) }
         for output in proto.outputs { readers[output.name, default: 0] += 1 }
 
         for (index, node) in proto.nodes.enumerated() {
@@ -132,6 +135,8 @@ struct GraphImport {
                 } catch let error as ModelGraphError { throw ONNXImportError.graph(error) }
             case .constant?:
                 throw ONNXImportError.unsupportedModel("output '\(output.name)' is a constant; there is nothing to prove")
+            case nil where flow.sequences[output.name] != nil:
+                throw ONNXImportError.unsupportedModel("output '\(output.name)' is a sequence; only tensor outputs are supported")
             default:
                 throw ONNXImportError.malformedFile("output '\(output.name)' is not produced by any node")
             }
@@ -189,16 +194,30 @@ struct GraphImport {
                 suggestion: SupportedOperators.suggestion(for: node.opType)))
             return markUnknown()
         }
-        if let attribute = node.attributes.first(where: { $0.hasUnsupportedPayload || $0.refAttrName != nil }) {
+        if let attribute = node.attributes.first(where: {
+            $0.hasUnsupportedPayload || $0.refAttrName != nil || (!$0.graphs.isEmpty && !ControlFlow.takesSubgraphs.contains(node.opType))
+        }) {
             unsupported.append(UnsupportedNode(
                 opType: node.opType, nodeName: name,
                 reason: "attribute '\(attribute.name)' holds a subgraph, sparse tensor or reference; these are not supported",
                 suggestion: nil))
             return markUnknown()
         }
+        if ControlFlow.resolved.contains(node.opType) { return try resolveControlFlow(node, name: name) }
         var inputs: [Slot?] = []
         for input in node.inputs {
             if input.isEmpty { inputs.append(nil); continue }
+            if slots[input] == nil, let elements = flow.sequences[input] {
+                if node.opType == "Identity" {  // exporters copy sequences too
+                    flow.sequences[node.outputs[0]] = elements
+                    return
+                }
+                unsupported.append(UnsupportedNode(
+                    opType: node.opType, nodeName: name,
+                    reason: "input '\(input)' is a sequence; only sequence operators and ConcatFromSequence read sequences",
+                    suggestion: nil))
+                return markUnknown()
+            }
             guard let slot = slots[input] else {
                 throw ONNXImportError.invalidNode(
                     node: name, op: node.opType,

@@ -107,7 +107,10 @@ struct AttributeProto {
     var tensor: TensorProto?
     var floats: [Float] = []
     var ints: [Int64] = []
-    /// Subgraphs and other kinds the importer rejects by name.
+    /// A graph attribute (`g`: a Loop's body, an If's branches), unrolled or inlined at import (`ControlFlow`).
+    /// An array only because a struct cannot hold itself directly; it has at most one element.
+    var graphs: [GraphProto] = []
+    /// Other kinds (graph lists, sparse tensors, type protos) the importer rejects by name.
     var hasUnsupportedPayload = false
     var refAttrName: String?
 
@@ -130,6 +133,10 @@ struct AttributeProto {
             case (7, _): try reader.appendFloats(wire, to: &floats)
             case (8, _): try reader.appendVarints(wire, to: &ints)
             case (21, .lengthDelimited): refAttrName = try reader.readString()
+            case (6, .lengthDelimited):
+                guard graphs.isEmpty else { throw reader.malformed("attribute with two graphs") }
+                var sub = try reader.readMessage("g")
+                graphs.append(try GraphProto(&sub))
             case (6, _), (9, _), (10, _), (11, _), (14, _), (15, _), (22, _), (23, _):
                 hasUnsupportedPayload = true
                 try reader.skip(wire)

@@ -9,8 +9,9 @@ struct ProtobufReader {
         case varint = 0, fixed64 = 1, lengthDelimited = 2, startGroup = 3, endGroup = 4, fixed32 = 5
     }
 
-    /// Deepest message nesting accepted (Model → Graph → Node → Attribute → Tensor needs 5).
-    static let maxDepth = 16
+    /// Deepest message nesting accepted (Model → Graph → Node → Attribute → Tensor needs 5; each subgraph
+    /// of a Loop or If adds 3, and a value's type inside it 5 more: torch's dynamo exports nest Ifs 4 deep).
+    static let maxDepth = 64
 
     let bytes: [UInt8]
     private(set) var position: Int

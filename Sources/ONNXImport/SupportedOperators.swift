@@ -16,7 +16,15 @@ public enum SupportedOperators {
         "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or", "Floor", "Ceil", "Tile",
     ]
 
-    public static var names: Set<String> { computed.union(foldable) }
+    /// Control flow and sequences, resolved at import (`ControlFlow`): a Loop whose trip count and condition fold
+    /// to constants is unrolled, an If with a constant condition is replaced by its branch, sequences are lists of
+    /// tensors, and CastLike becomes a Cast to its second input's type.
+    public static let resolved: Set<String> = [
+        "Loop", "If", "SequenceEmpty", "SequenceConstruct", "SequenceInsert", "SequenceAt", "SequenceLength",
+        "SequenceErase", "ConcatFromSequence", "CastLike",
+    ]
+
+    public static var names: Set<String> { computed.union(foldable).union(resolved) }
 
     /// Oldest and newest default-domain opset versions accepted. Opsets 23–25 changed none of the supported
     /// operators' semantics: they only added element types (float4e2m1, float8e8m0, int2/uint2), which the
@@ -35,6 +43,8 @@ public enum SupportedOperators {
             return "these are accepted only on constants; re-export with static shapes (e.g. onnx-simplifier) so they fold"
         case "BatchNormalization":
             return "export in inference mode (model.eval())"
+        case "Loop", "If":
+            return "export with static shapes so that trip counts and conditions fold (torch.onnx.export of a model without data-dependent control flow), or unroll the loop in the model"
         default:
             return nil
         }

@@ -23,6 +23,7 @@ struct ZooEndToEndTests {
         "autoencoder/dynamo", "autoencoder/torchscript",
         "conv1d_forecaster/dynamo", "conv1d_forecaster/torchscript",
         "embedding_mean_text/dynamo", "embedding_mean_text/torchscript",
+        "embeddingbag_text/dynamo", "embeddingbag_text/torchscript",  // Loop / If / sequences unrolled at import
         "mlp_batch4/dynamo", "mlp_batch4/torchscript",
         "mobilenet_block/dynamo", "mobilenet_block/torchscript",
         "resnet_small/dynamo", "resnet_small/torchscript",

@@ -34,7 +34,7 @@ struct ProtobufReaderTests {
 
     @Test func nestingDepthIsCapped() throws {
         var payload: [UInt8] = []
-        for _ in 0..<40 {
+        for _ in 0..<(ProtobufReader.maxDepth + 24) {
             var w = ProtoWriter()
             w.bytesField(1, payload)
             payload = w.bytes

@@ -5,7 +5,7 @@ Run from the repository root after a release build (`make test` does both):
     python3 bench/conformance/run.py [--zkinfer .build/release/zkinfer] [--update] [--only SUBSTRING]
 
 It re-executes itself in bench/.venv-test (pinned onnx, onnxruntime, numpy: bench/requirements-test.txt),
-builds the node cases of every operator `zkinfer operators --json` lists as computed (node_cases.py) and the
+builds the node cases of every operator `zkinfer operators --json` lists as computed or resolved (node_cases.py) and the
 hostile models (hostile_cases.py) under .build/onnx-conformance/, and runs each through the real binary as a
 subprocess, so that a trap is seen as a signal:
 
@@ -324,7 +324,8 @@ def main():
     if not os.access(binary, os.X_OK):
         sys.exit(f"conformance: {binary} is not built (swift build -c release)")
     listing = json.loads(subprocess.run([binary, "operators", "--json"], check=True, capture_output=True).stdout)
-    operators = set(listing["computed"])
+    # Operators resolved at import (Loop, If, sequences, CastLike) have node cases too.
+    operators = set(listing["computed"]) | set(listing.get("resolved", []))
 
     shutil.rmtree(args.out, ignore_errors=True)
     os.makedirs(args.out)
