@@ -95,6 +95,8 @@ struct GraphImport {
     var readers: [String: Int] = [:]
     /// Elements constant folding may still allocate (`ConstantFolding.elementBudget`).
     var foldBudget = Int.max
+    /// Each tensor's ONNX element type where known (`ElementTypes`).
+    var elementTypes: [String: ONNXDataType] = [:]
 
     init(opset: Int64) { self.opset = opset }
 
@@ -105,6 +107,7 @@ struct GraphImport {
         for tensor in proto.initializers {
             guard !tensor.name.isEmpty else { throw ONNXImportError.malformedFile("an initializer has no name") }
             slots[tensor.name] = .constant(try tensor.decode(what: "initializer"))
+            elementTypes[tensor.name] = ONNXDataType(rawValue: tensor.dataType)
         }
         for input in proto.inputs where slots[input.name] == nil {
             try addInput(input)
@@ -148,6 +151,7 @@ struct GraphImport {
         }
         // Integer inputs (token ids) stay integers on the fixed-point path; float16 is read as float.
         let isInteger = type.isInteger
+        elementTypes[info.name] = type
         guard let dims = info.dims else {
             throw ONNXImportError.unsupportedModel("input '\(info.name)' has no shape; export with a fixed input shape")
         }
@@ -189,6 +193,11 @@ struct GraphImport {
                 suggestion: SupportedOperators.suggestion(for: node.opType)))
             return markUnknown()
         }
+        if let problem = SupportedOperators.versionProblem(op: node.opType, opset: opset) {
+            unsupported.append(UnsupportedNode(opType: node.opType, nodeName: name, reason: problem,
+                                               suggestion: "re-export with opset_version=25"))
+            return markUnknown()
+        }
         if let attribute = node.attributes.first(where: { $0.hasUnsupportedPayload || $0.refAttrName != nil }) {
             unsupported.append(UnsupportedNode(
                 opType: node.opType, nodeName: name,
@@ -210,6 +219,7 @@ struct GraphImport {
         for output in node.outputs where !output.isEmpty && slots[output] != nil {
             throw ONNXImportError.invalidNode(node: name, op: node.opType, reason: "output '\(output)' is defined twice")
         }
+        recordElementType(node)
         var context = NodeContext(node: node, name: name, inputs: inputs, opset: opset)
         context.foldBudget = foldBudget
         do {

@@ -54,17 +54,35 @@ def as_initializers(model, inputs):
         value = inputs[index] if index < len(inputs) else None
         if isinstance(value, np.generic):
             value = np.asarray(value)  # a 0-d input (e.g. Clip's min) comes as a numpy scalar
-        if index == 0 or not isinstance(value, np.ndarray):
+        if index == 0 or not isinstance(value, (np.ndarray, onnx.TensorProto)):
             keep.append(info)
             continue
-        graph.initializer.append(numpy_helper.from_array(value, info.name))
+        if isinstance(value, onnx.TensorProto):
+            # Types numpy has no dtype for (float8, int4, bfloat16...) come as TensorProto: kept as they are.
+            tensor = onnx.TensorProto()
+            tensor.CopyFrom(value)
+            tensor.name = info.name
+            graph.initializer.append(tensor)
+        else:
+            graph.initializer.append(numpy_helper.from_array(value, info.name))
     del graph.input[:]
     graph.input.extend(keep)
     return model
 
 
+def as_array(value):
+    """A numpy array of the value: a TensorProto (the wheel's form for float8, int4, bfloat16... data) is decoded."""
+    if isinstance(value, onnx.TensorProto):
+        return numpy_helper.to_array(value)
+    return value
+
+
 def flat_numbers(value):
     array = np.asarray(value)
+    if array.dtype.name in ("int4", "uint4", "int2", "uint2"):
+        array = array.astype(np.int64)  # ml_dtypes' narrow integers
+    elif array.dtype.kind not in "biuf":
+        array = array.astype(np.float64)  # ml_dtypes' float8/float4/bfloat16: exact as float64
     if array.dtype == np.bool_:
         array = array.astype(np.int64)
     return array.reshape(-1).tolist()
@@ -73,11 +91,13 @@ def flat_numbers(value):
 def write_case(root, op, case):
     """Writes the case's folder under `root`; returns its manifest entry."""
     inputs, outputs = case.data_sets[0]
+    # Scalars (a 1-D·1-D MatMul) come as numpy scalars; TensorProto for the types numpy lacks.
+    outputs = [np.asarray(v) if isinstance(v, np.generic) else as_array(v) for v in outputs]
     model = as_initializers(case.model, inputs)
     folder = os.path.join(root, case.name)
     os.makedirs(folder, exist_ok=True)
     onnx.save(model, os.path.join(folder, "model.onnx"))
-    first = inputs[0] if inputs else None
+    first = as_array(inputs[0]) if inputs else None
     if isinstance(first, np.ndarray):
         data = [flat_numbers(first)]
     else:
@@ -124,6 +144,6 @@ def cross_check_with_onnxruntime(folder):
             continue
         got = np.asarray(got, dtype=np.float64).reshape(-1)
         ref = np.asarray(want["values"], dtype=np.float64)
-        if got.shape != ref.shape or not np.allclose(got, ref, rtol=1e-3, atol=1e-5):
+        if got.shape != ref.shape or not np.allclose(got, ref, rtol=1e-3, atol=1e-5, equal_nan=True):
             return f"onnxruntime disagrees with the wheel's reference for output {want['name']}"
     return None
