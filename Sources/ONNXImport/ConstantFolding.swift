@@ -69,14 +69,15 @@ enum ConstantFolding {
             }
             return Constant(tensor: try Tensor(shape: shape, values: [Double](repeating: fill, count: count)), isInteger: integer)
         case "Cast":
-            let to = try c.int("to", default: 1)
-            guard let type = ONNXDataType(rawValue: Int32(clamping: to)), type != .string, type != .float16 else {
-                throw Unsupported(reason: "Cast to type \(to)", suggestion: nil)
+            let format = try IndexingImport.castFormat(c)
+            if case .real = format, try c.int("to", default: 1) == 1 {
+                return try same(x.values.map { Double(Float($0)) }, integer: false)  // shape arithmetic in float32
             }
-            if type == .bool { return try same(x.values.map { $0 != 0 ? 1 : 0 }, integer: true) }
-            if type.isInteger { return try same(x.values.map { $0.rounded(.towardZero) }, integer: true) }
-            if type == .float { return try same(x.values.map { Double(Float($0)) }, integer: false) }
-            return try same(x.values, integer: false)
+            let values: [Double]
+            do { values = try x.values.map { try format.convert($0, fromInteger: first.isInteger) } } catch let error as ModelGraphError {
+                throw c.invalid(error.description)
+            }
+            return try same(values, integer: format.isInteger)
         case "Neg": return try same(x.values.map { -$0 })
         case "Sqrt":
             guard x.values.allSatisfy({ $0 >= 0 }) else { throw c.invalid("square root of a negative constant") }

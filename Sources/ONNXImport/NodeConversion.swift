@@ -19,6 +19,7 @@ enum OperatorRegistry {
 
 extension GraphImport {
     mutating func convertComputed(_ c: NodeContext) throws {
+        if IntegerArithmeticImport.applies(self, c) { return try IntegerArithmeticImport.convert(&self, c) }
         guard let converter = OperatorRegistry.converters[c.op] else {
             throw Unsupported(reason: "operator not supported", suggestion: nil)
         }

@@ -97,6 +97,8 @@ struct GraphImport {
     var foldBudget = Int.max
     /// Sequences, scopes and the unrolling budget of static control flow (`ControlFlow`).
     var flow = ControlFlowState()
+    /// Each tensor's ONNX element type where known (`ElementTypes`).
+    var elementTypes: [String: ONNXDataType] = [:]
 
     init(opset: Int64) { self.opset = opset }
 
@@ -107,6 +109,7 @@ struct GraphImport {
         for tensor in proto.initializers {
             guard !tensor.name.isEmpty else { throw ONNXImportError.malformedFile("an initializer has no name") }
             slots[tensor.name] = .constant(try tensor.decode(what: "initializer"))
+            elementTypes[tensor.name] = ONNXDataType(rawValue: tensor.dataType)
         }
         for input in proto.inputs where slots[input.name] == nil {
             try addInput(input)
@@ -153,6 +156,7 @@ struct GraphImport {
         }
         // Integer inputs (token ids) stay integers on the fixed-point path; float16 is read as float.
         let isInteger = type.isInteger
+        elementTypes[info.name] = type
         guard let dims = info.dims else {
             throw ONNXImportError.unsupportedModel("input '\(info.name)' has no shape; export with a fixed input shape")
         }
@@ -194,6 +198,11 @@ struct GraphImport {
                 suggestion: SupportedOperators.suggestion(for: node.opType)))
             return markUnknown()
         }
+        if let problem = SupportedOperators.versionProblem(op: node.opType, opset: opset) {
+            unsupported.append(UnsupportedNode(opType: node.opType, nodeName: name, reason: problem,
+                                               suggestion: "re-export with opset_version=25"))
+            return markUnknown()
+        }
         if let attribute = node.attributes.first(where: {
             $0.hasUnsupportedPayload || $0.refAttrName != nil || (!$0.graphs.isEmpty && !ControlFlow.takesSubgraphs.contains(node.opType))
         }) {
@@ -229,6 +238,7 @@ struct GraphImport {
         for output in node.outputs where !output.isEmpty && slots[output] != nil {
             throw ONNXImportError.invalidNode(node: name, op: node.opType, reason: "output '\(output)' is defined twice")
         }
+        recordElementType(node)
         var context = NodeContext(node: node, name: name, inputs: inputs, opset: opset)
         context.foldBudget = foldBudget
         do {

@@ -27,9 +27,34 @@ public enum SupportedOperators {
     public static var names: Set<String> { computed.union(foldable).union(resolved) }
 
     /// Oldest and newest default-domain opset versions accepted. Opsets 23–25 changed none of the supported
-    /// operators' semantics: they only added element types (float4e2m1, float8e8m0, int2/uint2), which the
-    /// importer refuses by type, and Cast's `round_mode`, which concerns only float8e8m0.
-    public static let opsets: ClosedRange<Int64> = 7...25
+    /// operators' semantics: they added element types (float4e2m1, float8e8m0, int2/uint2) and Cast's
+    /// `round_mode`, which the importer reads. Beyond 25 a node is accepted when its operator's schema did not
+    /// change after the version ZKInfer implements (`schemaChanges`, `implemented`).
+    public static let opsets: ClosedRange<Int64> = 7...28
+
+    /// The default-domain operators whose schema changed in opsets 26...28 (onnx 1.23's
+    /// `onnx.defs.get_schema(op, v).since_version`), with the version of each change.
+    static let schemaChanges: [String: [Int64]] = [
+        "BitCast": [26], "CumProd": [26], "CausalConvWithState": [27], "LinearAttention": [27], "Range": [27],
+        "BitShift": [28], "Cast": [28], "Celu": [28], "Compress": [28], "DepthToSpace": [28], "DequantizeLinear": [28],
+        "Einsum": [28], "Mod": [28], "OneHot": [28], "Optional": [28], "OptionalGetElement": [28],
+        "OptionalHasElement": [28], "QuantizeLinear": [28], "ReduceLogSum": [28], "ReduceLogSumExp": [28],
+        "ReverseSequence": [28], "SpaceToDepth": [28], "SwiGLU": [28], "Unique": [28],
+    ]
+
+    /// The newest schema version implemented, for the operators in `schemaChanges` that ZKInfer reads (any other
+    /// operator: the version in effect at opset 25). Cast 28 adds the float6 types (refused by type); Range 27
+    /// adds float16/bfloat16 and `stash_type` (folded in Double either way); Mod 28 rewords `fmod`.
+    static let implemented: [String: Int64] = ["Cast": 28, "Range": 27, "Mod": 28]
+
+    /// Why a node of `op` cannot be read at default-domain opset `opset`, or nil when it can: its schema changed
+    /// after the version ZKInfer implements.
+    static func versionProblem(op: String, opset: Int64) -> String? {
+        guard opset > 25, let change = schemaChanges[op]?.last(where: { $0 <= opset }) else { return nil }
+        let newest = implemented[op] ?? 25
+        guard change > newest else { return nil }
+        return "\(op) changed in opset \(change); ZKInfer implements \(op) as of opset \(newest)"
+    }
 
     static func suggestion(for opType: String) -> String? {
         switch opType {

@@ -121,7 +121,12 @@ public enum JSONReader {
                 while position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) { position += 1 }
                 return position - begin
             }
-            guard digits() > 0 else { throw error("invalid value") }
+            guard digits() > 0 else {
+                if position < bytes.count, bytes[position] == UInt8(ascii: "N") || bytes[position] == UInt8(ascii: "I") {
+                    throw error("NaN or Infinity, which JSON does not hold (every value must be a finite number)")
+                }
+                throw error("invalid value")
+            }
             if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
                 position += 1
                 guard digits() > 0 else { throw error("invalid number") }

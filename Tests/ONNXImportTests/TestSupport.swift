@@ -71,7 +71,12 @@ struct OnnxBuilder {
     var nodes: [(op: String, inputs: [String], outputs: [String], attributes: [(String, AttributeValue)])] = []
     var initializers: [(name: String, dims: [Int64], floats: [Float]?, ints: [Int64]?)] = []
     var outputs: [String] = []
+    /// Element types of inputs other than float (ONNX TensorProto.DataType numbers).
+    var inputTypes: [String: Int64] = [:]
+    /// Initializers of any type, given as raw_data bytes.
+    var rawInitializers: [(name: String, dims: [Int64], type: Int64, bytes: [UInt8])] = []
 
+    mutating func raw(_ name: String, _ dims: [Int64], type: Int64, _ bytes: [UInt8]) { rawInitializers.append((name, dims, type, bytes)) }
     mutating func input(_ name: String, _ dims: [Int64]) { inputs.append((name, dims)) }
     mutating func floats(_ name: String, _ dims: [Int64], _ values: [Float]) { initializers.append((name, dims, values, nil)) }
     mutating func ints(_ name: String, _ dims: [Int64], _ values: [Int64]) { initializers.append((name, dims, nil, values)) }
@@ -116,12 +121,20 @@ struct OnnxBuilder {
                     }
                 }
             }
+            for t in rawInitializers {
+                graph.message(5) { tensor in
+                    for d in t.dims { tensor.int(1, d) }
+                    tensor.int(2, t.type)
+                    tensor.string(8, t.name)
+                    tensor.bytesField(9, t.bytes)
+                }
+            }
             for i in inputs {
                 graph.message(11) { info in
                     info.string(1, i.name)
                     info.message(2) { type in
                         type.message(1) { tensorType in
-                            tensorType.int(1, 1)
+                            tensorType.int(1, inputTypes[i.name] ?? 1)
                             tensorType.message(2) { shape in for d in i.dims { shape.message(1) { $0.int(1, d) } } }
                         }
                     }

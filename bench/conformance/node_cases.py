@@ -54,36 +54,50 @@ def as_initializers(model, inputs):
         value = inputs[index] if index < len(inputs) else None
         if isinstance(value, np.generic):
             value = np.asarray(value)  # a 0-d input (e.g. Clip's min) comes as a numpy scalar
-        if index == 0 or not isinstance(value, np.ndarray):
+        if index == 0 or not isinstance(value, (np.ndarray, onnx.TensorProto)):
             keep.append(info)
             continue
-        graph.initializer.append(numpy_helper.from_array(value, info.name))
+        if isinstance(value, onnx.TensorProto):
+            # Types numpy has no dtype for (float8, int4, bfloat16...) come as TensorProto: kept as they are.
+            tensor = onnx.TensorProto()
+            tensor.CopyFrom(value)
+            tensor.name = info.name
+            graph.initializer.append(tensor)
+        else:
+            graph.initializer.append(numpy_helper.from_array(value, info.name))
     del graph.input[:]
     graph.input.extend(keep)
     return model
 
 
+def as_array(value):
+    """A numpy array of the value: a TensorProto (the wheel's form for float8, int4, bfloat16... data) is decoded."""
+    if isinstance(value, onnx.TensorProto):
+        return numpy_helper.to_array(value)
+    return value
+
+
 def flat_numbers(value):
     array = np.asarray(value)
+    if array.dtype.name in ("int4", "uint4", "int2", "uint2"):
+        array = array.astype(np.int64)  # ml_dtypes' narrow integers
+    elif array.dtype.kind not in "biuf":
+        array = array.astype(np.float64)  # ml_dtypes' float8/float4/bfloat16: exact as float64
     if array.dtype == np.bool_:
         array = array.astype(np.int64)
     return array.reshape(-1).tolist()
 
 
-def as_array(value):
-    """Some cases (CastLike, Cast between exotic types) store their data as TensorProtos, not numpy arrays."""
-    return numpy_helper.to_array(value) if isinstance(value, onnx.TensorProto) else value
-
-
 def write_case(root, op, case):
     """Writes the case's folder under `root`; returns its manifest entry."""
     inputs, outputs = case.data_sets[0]
-    inputs, outputs = [as_array(v) for v in inputs], [as_array(v) for v in outputs]
+    # Inputs stay as they are (as_initializers keeps TensorProtos of types numpy lacks). Scalars (a 1-D·1-D MatMul) come as numpy scalars; TensorProto for the types numpy lacks.
+    outputs = [np.asarray(v) if isinstance(v, np.generic) else as_array(v) for v in outputs]
     model = as_initializers(case.model, inputs)
     folder = os.path.join(root, case.name)
     os.makedirs(folder, exist_ok=True)
     onnx.save(model, os.path.join(folder, "model.onnx"))
-    first = inputs[0] if inputs else None
+    first = as_array(inputs[0]) if inputs else None
     if isinstance(first, np.ndarray):
         data = [flat_numbers(first)]
     else:

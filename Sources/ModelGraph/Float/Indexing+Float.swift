@@ -13,10 +13,17 @@ extension IndexingOp {
                 y.append(contentsOf: table.values[r * width..<(r + 1) * width])
             }
             return y
-        case .cast(let toInteger, let toBool):
-            if toBool { return x.map { $0 != 0 ? 1 : 0 } }
-            if toInteger { return x.map { $0.rounded(.towardZero) } }
-            return x
+        case .cast(let format, let fromInteger):
+            return try x.map { try format.convert($0, fromInteger: fromInteger) }
+        case .integer(let op, let format):
+            let a = Shape.broadcastIndices(from: inputs[0].shape, to: outputShape)
+            let b = Shape.broadcastIndices(from: inputs[1].shape, to: outputShape)
+            return try (0..<a.count).map { i in
+                guard let p = Int64(exactly: x[a[i]]), let q = Int64(exactly: inputs[1].values[b[i]]) else {
+                    throw ModelGraphError.invalidTensor("\(op.rawValue) of integer tensors got a non-integer operand")
+                }
+                return Double(try op.apply(p, q, wrap: format))
+            }
         }
     }
 }

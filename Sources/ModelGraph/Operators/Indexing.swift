@@ -3,13 +3,17 @@ public enum IndexingOp: Sendable, Equatable, OperatorFamily {
     /// out[..., j, ...] = table[index[j]] along axis 0 of a constant table, indices from an integer tensor (negative
     /// indices count from the end; out of range is an error at run time).
     case embedding(Tensor)
-    /// Cast to an integer type (`toInteger`: truncation toward zero; `toBool`: x ≠ 0) or to a float type.
-    case cast(toInteger: Bool, toBool: Bool)
+    /// Cast onto a number format (`NumberFormat.convert`); `fromInteger`: the input is integer-typed (an integer
+    /// → integer cast wraps, a float → integer cast truncates).
+    case cast(to: NumberFormat, fromInteger: Bool)
+    /// Elementwise arithmetic of two integer-typed tensors (numpy broadcasting), wrapped onto their element type.
+    case integer(IntegerArithmetic, wrap: NumberFormat)
 
     public var name: String {
         switch self {
         case .embedding: return "Gather"
         case .cast: return "Cast"
+        case .integer(let op, _): return op.rawValue
         }
     }
 
@@ -19,6 +23,10 @@ public enum IndexingOp: Sendable, Equatable, OperatorFamily {
     }
 
     public func outputShape(_ shapes: [[Int]]) throws -> [Int] {
+        if case .integer = self {
+            try requireArity(shapes, 2)
+            return try Shape.broadcast(shapes[0], shapes[1])
+        }
         try requireArity(shapes, 1)
         switch self {
         case .embedding(let table):
@@ -28,6 +36,8 @@ public enum IndexingOp: Sendable, Equatable, OperatorFamily {
             return shapes[0] + table.shape.dropFirst()
         case .cast:
             return shapes[0]
+        case .integer:
+            return try Shape.broadcast(shapes[0], shapes[1])
         }
     }
 
@@ -38,8 +48,10 @@ public enum IndexingOp: Sendable, Equatable, OperatorFamily {
                 throw ModelGraphError.shapeMismatch("Gather indices must be an integer tensor (an int64 input or a Cast to int64)")
             }
             return false
-        case .cast(let toInteger, let toBool):
-            return toInteger || toBool
+        case .cast(let format, _):
+            return format.isInteger
+        case .integer:
+            return true  // the importer routes only integer-typed operands here
         }
     }
 

@@ -19,6 +19,18 @@ public enum PoolingOp: Sendable, Equatable, OperatorFamily {
         }
     }
 
+    /// MaxPool and GlobalMaxPool select an element, so they keep an integer tensor integer (unscaled, exact).
+    public func outputIsInteger(_ inputs: [Bool]) throws -> Bool {
+        switch self {
+        case .max, .globalMax: return inputs.first ?? false
+        default:
+            guard !inputs.contains(true) else {
+                throw ModelGraphError.shapeMismatch("\(name) of an integer tensor; Cast it to float first")
+            }
+            return false
+        }
+    }
+
     public func outputShape(_ shapes: [[Int]]) throws -> [Int] {
         try requireArity(shapes, 1)
         let x = shapes[0]

@@ -38,10 +38,25 @@ enum IndexingImport {
     }
 
     static func cast(_ g: inout GraphImport, _ c: NodeContext) throws {
+        let format = try castFormat(c)
+        let fromInteger = g.builder.graph.values[try g.graphValue(try c.firstInput(), name: c.node.inputs[0])].isInteger
+        try g.add(c, .indexing(.cast(to: format, fromInteger: fromInteger)), [0])
+    }
+
+    /// The format a Cast rounds onto: its `to` type with `saturate` (float8) and `round_mode` (float8e8m0).
+    static func castFormat(_ c: NodeContext) throws -> NumberFormat {
         let to = try c.int("to", default: 1)
         guard let type = ONNXDataType(rawValue: Int32(clamping: to)), type != .string else {
             throw Unsupported(reason: "Cast to type \(to)", suggestion: nil)
         }
-        try g.add(c, .indexing(.cast(toInteger: type.isInteger && type != .bool, toBool: type == .bool)), [0])
+        let saturate = try c.int("saturate", default: 1) != 0
+        let rounding: NumberFormat.PowerOfTwoRounding
+        switch c.node.attribute("round_mode")?.string ?? "up" {
+        case "up": rounding = .up
+        case "down": rounding = .down
+        case "nearest": rounding = .nearest
+        case let other: throw c.invalid("round_mode '\(other)'; expected up, down or nearest")
+        }
+        return type.format(saturate: saturate, rounding: rounding)
     }
 }

@@ -61,9 +61,7 @@ enum LinearImport {
         guard case .constant(let b)? = c.input(1) else {
             throw Unsupported(reason: "MatMul of two computed tensors", suggestion: "only x·W with a constant W is supported")
         }
-        guard b.tensor.shape.count == 2 else {
-            throw Unsupported(reason: "weight of rank \(b.tensor.shape.count); only a 2-D constant weight is supported", suggestion: nil)
-        }
+        guard b.tensor.shape.count == 2 else { return try BatchedMatMul.convert(&g, c, weight: b.tensor) }
         let k = b.tensor.shape[0], n = b.tensor.shape[1]
         var weight = [Double](repeating: 0, count: n * k)
         for o in 0..<n { for i in 0..<k { weight[o * k + i] = b.tensor.values[i * n + o] } }

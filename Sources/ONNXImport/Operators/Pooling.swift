@@ -1,6 +1,6 @@
 import ModelGraph
 
-/// MaxPool and AveragePool (1-D or 2-D; strides, pads, auto_pad, dilations, ceil_mode, count_include_pad),
+/// MaxPool and AveragePool (1-D, 2-D, or 3-D as a 2-D then a 1-D pool: `Pooling3D`; strides, pads, auto_pad, dilations, ceil_mode, count_include_pad),
 /// GlobalAveragePool and GlobalMaxPool → `pooling`.
 enum PoolingImport {
     static let converters: [String: Converter] = [
@@ -37,8 +37,8 @@ enum PoolingImport {
         try g.extraOutputsUnused(c, "Indices")
         let inputShape = try g.shape(c, 0)
         let rank = inputShape.count - 2
-        guard rank == 1 || rank == 2 else {
-            throw Unsupported(reason: "\(rank)-D pooling; 1-D and 2-D are supported", suggestion: nil)
+        guard (1...3).contains(rank) else {
+            throw Unsupported(reason: "\(rank)-D pooling; 1-D, 2-D and 3-D are supported", suggestion: nil)
         }
         let kernel = try c.sizes("kernel_shape", count: rank, default: [])
         guard kernel.count == rank else { throw c.invalid("kernel_shape must have \(rank) entries") }
@@ -46,6 +46,9 @@ enum PoolingImport {
         let strides = try c.sizes("strides", count: rank, default: ones)
         let dilations = try c.sizes("dilations", count: rank, default: ones)
         let pads = try ConvolutionImport.resolvePads(c, inputShape: inputShape, kernel: kernel, strides: strides, dilations: dilations)
+        if rank == 3 {
+            return try Pooling3D.window(&g, c, inputShape: inputShape, kernel: kernel, strides: strides, dilations: dilations, pads: pads)
+        }
         let attributes = try WindowAttributes(spatialRank: rank, strides: strides, pads: pads, dilations: dilations)
         let pool = try Pooling(kernel: kernel, attributes: attributes,
                                countIncludePad: try c.int("count_include_pad", default: 0) != 0,

@@ -1,7 +1,8 @@
 import ModelGraph
 
 /// Resize and Upsample in nearest mode: an `AxisGather` whose per-axis maps follow the coordinate transformation
-/// and rounding the model asks for (computed in Float, as onnxruntime does, so ties round the same way).
+/// and rounding the model asks for (computed in Float, as onnxruntime does, so ties round the same way). Linear
+/// and cubic modes: `ResizeInterpolation` (one linear node per resized axis).
 enum ResizeImport {
     /// Largest output size per axis accepted (2^24): scale factors are bounded before any map is built.
     static let maxAxisSize = 1 << 24
@@ -10,21 +11,24 @@ enum ResizeImport {
         try g.requireComputedFirst(c)
         let shape = try g.shape(c, 0), rank = shape.count
         let mode = c.node.attribute("mode")?.string ?? "nearest"
-        guard mode == "nearest" else {
-            throw Unsupported(reason: "\(c.op) mode '\(mode)'; only nearest is supported", suggestion: "export with mode='nearest'")
+        let modes = c.op == "Upsample" ? ["nearest", "linear"] : ["nearest", "linear", "cubic"]
+        guard modes.contains(mode) else {
+            throw Unsupported(reason: "\(c.op) mode '\(mode)'; supported: \(modes.joined(separator: ", "))", suggestion: nil)
         }
-        if c.op == "Resize", try c.int("antialias", default: 0) != 0 {
-            throw Unsupported(reason: "antialias = 1", suggestion: nil)
+        let antialias = try c.op == "Resize" && c.opset >= 18 && c.int("antialias", default: 0) != 0
+        if mode == "nearest" && antialias {
+            throw c.invalid("antialias applies to linear and cubic modes only")
         }
         // Upsample and Resize-10 take the source position ⌊x / scale⌋ (asymmetric, floor).
         let legacy = c.op == "Upsample" || c.opset < 11
         let transform = legacy ? "asymmetric" : (c.node.attribute("coordinate_transformation_mode")?.string ?? "half_pixel")
         let rounding = legacy ? "floor" : (c.node.attribute("nearest_mode")?.string ?? "round_prefer_floor")
-        if transform == "tf_crop_and_resize" {
-            throw Unsupported(reason: "coordinate_transformation_mode tf_crop_and_resize", suggestion: nil)
+        if transform == "tf_crop_and_resize" && mode == "nearest" {
+            throw Unsupported(reason: "coordinate_transformation_mode tf_crop_and_resize in nearest mode", suggestion: nil)
         }
-        if let policy = c.node.attribute("keep_aspect_ratio_policy")?.string, policy != "stretch" {
-            throw Unsupported(reason: "keep_aspect_ratio_policy '\(policy)'", suggestion: nil)
+        let policy = c.opset >= 18 ? c.node.attribute("keep_aspect_ratio_policy")?.string ?? "stretch" : "stretch"
+        guard ["stretch", "not_larger", "not_smaller"].contains(policy) else {
+            throw c.invalid("keep_aspect_ratio_policy '\(policy)'")
         }
         var axes = Array(0..<rank)
         if let given = c.ints("axes") {
@@ -33,6 +37,9 @@ enum ResizeImport {
         }
         var scales = [Float](repeating: 1, count: rank)
         var sizes: [Int]?
+        // The scales in double (linear and cubic coefficients follow the reference, which computes in double).
+        var exactScales = [Double](repeating: 1, count: rank)
+        var keptAspect = false
         if c.op == "Upsample" && c.opset < 9 {
             guard let a = c.node.attribute("scales") else { throw c.invalid("missing attribute 'scales'") }
             guard a.floats.count == rank else { throw c.invalid("scales has \(a.floats.count) entries for rank \(rank)") }
@@ -47,12 +54,64 @@ enum ResizeImport {
                     throw c.invalid("sizes \(list) must give one size in 1...2^24 per axis")
                 }
                 var full = shape
-                for (i, axis) in axes.enumerated() { full[axis] = list[i] }
+                if policy == "stretch" {
+                    for (i, axis) in axes.enumerated() { full[axis] = list[i] }
+                } else {
+                    // One scale for every listed axis, the smallest (not_larger) or largest (not_smaller) of
+                    // size/input, and sizes round(scale·input) (half up), as the spec gives.
+                    let ratios = axes.enumerated().map { Double(list[$0.offset]) / Double(shape[$0.element]) }
+                    let scale = policy == "not_larger" ? ratios.min()! : ratios.max()!
+                    for axis in axes {
+                        let size = Int((scale * Double(shape[axis]) + 0.5).rounded(.down))
+                        guard size >= 1, size <= maxAxisSize else { throw c.invalid("size \(size) on axis \(axis)") }
+                        full[axis] = size
+                        scales[axis] = Float(scale)
+                        exactScales[axis] = scale
+                    }
+                    keptAspect = true
+                }
                 sizes = full
             } else {
                 guard given.count == axes.count else { throw c.invalid("scales has \(given.count) entries for \(axes.count) axes") }
-                for (i, axis) in axes.enumerated() { scales[axis] = Float(given[i]) }
+                for (i, axis) in axes.enumerated() { scales[axis] = Float(given[i]); exactScales[axis] = Double(Float(given[i])) }
             }
+        }
+        if mode != "nearest" {
+            let roi = transform == "tf_crop_and_resize" ? try c.optionalConstant(1, "roi")?.tensor.values : nil
+            var resized: [ResizeInterpolation.Axis] = []
+            for (j, axis) in axes.enumerated() {
+                let input = shape[axis]
+                var scale = exactScales[axis], output: Int
+                if let sizes, !keptAspect {
+                    output = sizes[axis]
+                    scale = Double(output) / Double(input)
+                } else if let sizes {
+                    output = sizes[axis]
+                } else {
+                    guard scale.isFinite, scale > 0, Double(input) * scale <= Double(maxAxisSize) else {
+                        throw c.invalid("scale \(scale) on axis \(axis) must be positive and give at most 2^24 elements")
+                    }
+                    output = Int((Double(input) * scale).rounded(.down))
+                    guard output >= 1 else { throw c.invalid("scale \(scale) leaves axis \(axis) empty") }
+                }
+                var axisROI: (Double, Double)?
+                if let roi {
+                    let n = roi.count / 2
+                    guard roi.count % 2 == 0, n == axes.count || n == rank else { throw c.invalid("roi has \(roi.count) values") }
+                    let index = n == axes.count ? j : axis
+                    axisROI = (roi[index], roi[index + n])
+                    guard axisROI!.0.isFinite, axisROI!.1.isFinite else { throw c.invalid("roi must be finite") }
+                }
+                let identity = abs(scale - 1) < 1e-9 && output == input
+                    && (axisROI == nil || (abs(axisROI!.0) < 1e-9 && abs(axisROI!.1 - 1) < 1e-9))
+                if !identity { resized.append(.init(axis: axis, input: input, output: output, scale: scale, roi: axisROI)) }
+            }
+            let options = ResizeInterpolation.Options(
+                cubic: mode == "cubic", antialias: antialias, transform: transform,
+                cubicA: try c.float("cubic_coeff_a", default: -0.75), excludeOutside: try c.int("exclude_outside", default: 0) != 0,
+                extrapolation: try c.float("extrapolation_value", default: 0))
+            guard options.cubicA.isFinite, options.extrapolation.isFinite else { throw c.invalid("non-finite attribute") }
+            return try ResizeInterpolation.emit(&g, c, axes: resized, options: options)
         }
         var maps: [[Int]] = []
         for axis in 0..<rank {
@@ -61,7 +120,7 @@ enum ResizeImport {
             var scale: Float
             if let sizes {
                 output = sizes[axis]
-                scale = Float(output) / Float(input)
+                scale = keptAspect ? scales[axis] : Float(output) / Float(input)
             } else {
                 scale = scales[axis]
                 guard scale.isFinite, scale > 0, Float(input) * scale <= Float(maxAxisSize) else {

@@ -1,13 +1,18 @@
 import ModelGraph
 
 /// Embedding lookups: the table at scale s, rows selected by exact integer indices. Cast: integers are held
-/// unscaled, so Cast to a float type multiplies by 2^s and Cast to an integer type truncates x/2^s toward zero
-/// (docs/fixed-point.md §5).
+/// unscaled, so Cast to float multiplies by 2^s, Cast to an integer type truncates x/2^s toward zero (0 out of
+/// the type's range) or wraps an integer, and Cast to a narrower float format rounds x/2^s onto it and
+/// requantizes (docs/fixed-point.md §5).
 extension IndexingOp: IntegerStage {
     func quantize(_ c: QuantizationContext) throws -> QuantizedNode {
         var q = QuantizedNode()
         if case .embedding(let table) = self { q.weights = try c.quantizeAll(table.values, scale: c.s, "embedding") }
         if case .cast = self { q.weights = [Int64(1) << c.s] }  // integer → float multiplies by 2^s
+        if case .integer = self {
+            // Integer operands are unscaled: constants enter as they are (scale 2^0, exact for integers).
+            q.constantOperands = try c.node.inputs.map { try c.constantOperand($0, scale: 0) }
+        }
         return q
     }
 
@@ -27,19 +32,45 @@ extension IndexingOp: IntegerStage {
                 for j in 0..<width { result.append(abs(Double(c.q.weights[r * width + j]) * c.unitS - table.values[r * width + j])) }
             }
             return result
-        case .cast(let toInteger, let toBool):
-            if toInteger || toBool {
-                // Exact unless [x − e, x + e] holds a point where the result jumps: a non-zero integer for the
-                // truncation (then |trunc(a) − trunc(b)| ≤ |a − b| + 1), zero for x ≠ 0.
-                return zip(x, e).map { x, e in
-                    guard e > 0 else { return 0 }
-                    if toBool { return x - e <= 0 && 0 <= x + e ? 1 : 0 }
-                    var jump = (x - e).rounded(.up)
-                    if jump == 0 { jump = 1 }
-                    return jump <= x + e ? e + 1 : 0
-                }
-            }
+        case .cast(let format, let fromInteger):
+            return zip(x, e).map { x, e in Self.castBound(format, fromInteger: fromInteger, x: x, e: e, half: c.half) }
+        case .integer:
+            // Exact on exact operands (integer inputs and integer constants); an inexact operand (from a Cast of a
+            // rounded real) may wrap anywhere, so no finite bound is claimed.
+            let exact = c.node.inputs.allSatisfy { c.graph.values[$0].constant != nil || c.bounds[$0].allSatisfy { $0 == 0 } }
+            return [Double](repeating: exact ? 0 : .infinity, count: c.count)
+        }
+    }
+}
+
+extension IndexingOp {
+    /// Bound on one element of a Cast whose real input x has fixed-point error at most e. Every cast is a
+    /// nondecreasing step function f of its input (rounding, truncation, saturation), except float → integer
+    /// out of range (0): so |f(x') − f(x)| ≤ max(f(x + e) − f(x), f(x) − f(x − e)) wherever f is monotone on
+    /// [x − e, x + e], plus the requantization of a float result (half a unit).
+    static func castBound(_ format: NumberFormat, fromInteger: Bool, x: Double, e: Double, half: Double) -> Double {
+        switch format {
+        case .real:
             return e
+        case .bool:
+            guard e > 0 else { return 0 }
+            return x - e <= 0 && 0 <= x + e ? 1 : 0
+        case .integer:
+            guard e > 0 else { return 0 }
+            let range = format.integerRange!
+            let span = Double(range.upperBound) - Double(range.lowerBound)
+            if fromInteger { return span }  // an inexact integer may wrap anywhere
+            let lo = (x - e).rounded(.towardZero), hi = (x + e).rounded(.towardZero)
+            guard lo >= Double(range.lowerBound), hi <= Double(range.upperBound) else { return span }
+            return hi - lo
+        case .float, .powerOfTwo:
+            // float8e8m0 of a negative value is an error on both paths, so the fixed-point input is ≥ 0 there.
+            var low = x - e
+            if case .powerOfTwo = format { low = Swift.max(low, 0) }
+            guard let fx = try? format.convert(x, fromInteger: false),
+                  let lo = try? format.convert(low, fromInteger: false),
+                  let hi = try? format.convert(x + e, fromInteger: false) else { return .infinity }
+            return Swift.max(hi - fx, fx - lo) + half
         }
     }
 }

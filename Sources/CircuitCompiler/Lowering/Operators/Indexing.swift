@@ -2,25 +2,23 @@ import ModelGraph
 import Quantization
 
 /// Embedding lookups: `EmbeddingGadget` lanes, one per output element, each receiving its key D·id + d from the fold
-/// and looking (key, value) up in the table's stacked rows. Cast: wiring when it keeps the kind (float to float,
-/// integer to integer), folded with weight 2^s from integer to float (a rescale lane of shift 0 range-checks
-/// v·2^s); float to integer or bool is refused.
+/// and looking (key, value) up in the table's stacked rows. Cast: wiring when it changes no value (float to float32/
+/// double, integer to int32, int64 or uint64: circuit integers lie in the activation range, inside int32), folded with
+/// weight 2^s from integer to float (a rescale lane of shift 0 range-checks v·2^s); a cast that rounds (float to
+/// an integer type, bool, float16, float8...) or wraps (to a narrower integer) is refused.
 extension IndexingOp: CircuitLowering {
-    /// Integer-valued input and output of a Cast.
-    func castKinds(_ node: Node, _ graph: ModelGraph) -> (from: Bool, to: Bool) {
-        (graph.values[node.inputs[0]].isInteger, graph.values[node.output].isInteger)
-    }
-
     func isWiring(_ node: Node, graph: ModelGraph) -> Bool {
-        guard case .cast(_, let toBool) = self, !toBool else { return false }
-        let kinds = castKinds(node, graph)
-        return kinds.from == kinds.to
+        guard case .cast(let format, let fromInteger) = self else { return false }
+        switch format {
+        case .real: return !fromInteger
+        case .integer(let bits, let signed): return fromInteger && (bits == 64 || (bits == 32 && signed))
+        default: return false
+        }
     }
 
     func foldedShift(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) -> Int? {
-        guard case .cast(_, let toBool) = self, !toBool else { return nil }
-        let kinds = castKinds(node, graph)
-        return kinds.from && !kinds.to ? 0 : nil
+        guard case .cast(.real, true) = self else { return nil }
+        return 0
     }
 
     func wiringElements(_ node: Node, _ q: QuantizedNode, graph: ModelGraph, elements: [[ElementSource]]) -> [ElementSource] {
@@ -33,7 +31,8 @@ extension IndexingOp: CircuitLowering {
     var circuitHint: String {
         switch self {
         case .embedding: return "an embedding table of more than 2^21 entries is too large for the circuit's lookup table"
-        case .cast: return "a Cast from float to an integer type or bool runs in `zkinfer run` (and --float); proving it is not supported yet"
+        case .integer: return "arithmetic on integer-typed tensors runs in `zkinfer run` (and --float); proving it is not supported yet (Cast to float first)"
+        case .cast: return "a Cast that rounds or wraps (to an integer type from float, to bool, float16, bfloat16, float8, float4, or a narrower integer) runs in `zkinfer run` (and --float); proving it is not supported yet"
         }
     }
 

@@ -1,0 +1,47 @@
+import ModelGraph
+
+/// Add, Sub, Mul, Div, Max, Min, Sum and Clip whose operands are integer-typed (int8…uint64, int4, int2) →
+/// `indexing(.integer)`: exact integer arithmetic wrapped onto the element type, Div truncating toward zero
+/// (docs/fixed-point.md §5). Chosen by `GraphImport.convertComputed` when a computed operand is an integer tensor.
+enum IntegerArithmeticImport {
+    static let operators: Set<String> = ["Add", "Sub", "Mul", "Div", "Max", "Min", "Sum", "Clip"]
+
+    /// Whether the node reads a computed integer tensor.
+    static func applies(_ g: GraphImport, _ c: NodeContext) -> Bool {
+        guard operators.contains(c.op) else { return false }
+        return c.inputs.contains { slot in
+            if case .value(let id)? = slot { return g.builder.graph.values[id].isInteger }
+            return false
+        }
+    }
+
+    static func convert(_ g: inout GraphImport, _ c: NodeContext) throws {
+        let format = g.integerFormat(of: c.node.inputs[0])
+        var k = Composition(c)
+        /// Folds `op` over the present inputs at `indices`, from the left.
+        func chain(_ op: IntegerArithmetic, _ first: ValueID, _ indices: [Int], final: Bool) throws -> ValueID {
+            var current = first
+            let present = indices.filter { c.input($0) != nil }
+            for (n, index) in present.enumerated() {
+                current = try k.add(&g, .indexing(.integer(op, wrap: format)), [current, try k.input(&g, index)],
+                                    final: final && n == present.count - 1)
+            }
+            return current
+        }
+        let x = try k.input(&g, 0)
+        let rest = Array(1..<max(c.inputs.count, 1))
+        switch c.op {
+        case "Clip":
+            let raised = try chain(.max, x, [1], final: c.input(2) == nil)
+            let result = try chain(.min, raised, [2], final: true)
+            if result == x { _ = try k.add(&g, .reshape(g.builder.graph.values[x].shape), [x], final: true) }
+        default:
+            let op: IntegerArithmetic = ["Add": .add, "Sum": .add, "Sub": .sub, "Mul": .mul, "Div": .div, "Max": .max, "Min": .min][c.op]!
+            if rest.allSatisfy({ c.input($0) == nil }) {
+                _ = try k.add(&g, .reshape(g.builder.graph.values[x].shape), [x], final: true)
+            } else {
+                _ = try chain(op, x, rest, final: true)
+            }
+        }
+    }
+}
