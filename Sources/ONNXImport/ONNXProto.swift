@@ -107,6 +107,8 @@ struct AttributeProto {
     var tensor: TensorProto?
     var floats: [Float] = []
     var ints: [Int64] = []
+    /// A strings attribute (e.g. the recurrent operators' `activations`), as UTF-8 text.
+    var strings: [String] = []
     /// Subgraphs and other kinds the importer rejects by name.
     var hasUnsupportedPayload = false
     var refAttrName: String?
@@ -130,6 +132,9 @@ struct AttributeProto {
             case (7, _): try reader.appendFloats(wire, to: &floats)
             case (8, _): try reader.appendVarints(wire, to: &ints)
             case (21, .lengthDelimited): refAttrName = try reader.readString()
+            case (9, .lengthDelimited):
+                let range = try reader.readLengthDelimited()
+                strings.append(String(decoding: reader.bytes[range], as: UTF8.self))
             case (6, _), (9, _), (10, _), (11, _), (14, _), (15, _), (22, _), (23, _):
                 hasUnsupportedPayload = true
                 try reader.skip(wire)
