@@ -9,7 +9,7 @@ public enum SupportedOperators {
         "Max", "Min", "Abs", "Neg", "PRelu", "Elu", "HardSigmoid", "HardSwish", "Softplus",
         "Gather", "Cast", "ReduceSum", "ReduceMean",
         "ReduceMax", "ReduceMin", "Exp", "Log", "Sqrt", "Reciprocal", "Erf", "Gelu", "Pow", "LogSoftmax",
-        "LayerNormalization", "Where", "Split", "LSTM", "GRU", "RNN",
+        "LayerNormalization", "Where", "Split", "Einsum", "LSTM", "GRU", "RNN",
     ]
 
     /// Operators accepted only when their inputs are constants (they are folded away at import).

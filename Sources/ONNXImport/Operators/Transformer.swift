@@ -11,7 +11,7 @@ enum TransformerImport {
         "Reciprocal": { g, c in try g.add(c, .activation(.reciprocal), [0]) },
         "Erf": { g, c in try g.add(c, .activation(.erf), [0]) },
         "Gelu": gelu, "Pow": pow, "LogSoftmax": logSoftmax, "LayerNormalization": layerNormalization,
-        "Where": whereSelect, "Split": split,
+        "Where": whereSelect, "Split": split, "Einsum": EinsumImport.einsum,
     ]
 
     /// Gelu(x) = x·Φ(x) (approximate = "none") or x·½(1 + tanh(√(2/π)(x + 0.044715x³))) ("tanh"): a table for the
@@ -252,5 +252,125 @@ extension Composition {
             return try add(&g, .reshape(shape), [result], final: true)
         }
         return result!
+    }
+}
+
+/// Einsum of one or two operands without repeated indices within an operand (no diagonals): sums over indices
+/// that only one operand has (ReduceSum), then the two operands transposed and reshaped to [batch, M, K] and
+/// [batch, K, N] for one MatMul (`arithmetic(.matMul)`, or `linear` semantics never: both at scale s), and the
+/// result reshaped and transposed to the output's indices. Leading `...` is a run of batch indices.
+enum EinsumImport {
+    static func einsum(_ g: inout GraphImport, _ c: NodeContext) throws {
+        guard let text = c.node.attribute("equation")?.string else { throw c.invalid("missing attribute 'equation'") }
+        let equation = text.filter { !$0.isWhitespace }
+        let sides = equation.split(separator: "->", omittingEmptySubsequences: false).map(String.init)
+        guard sides.count <= 2 else { throw c.invalid("equation '\(text)'") }
+        let operandTerms = sides[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        guard (1...2).contains(operandTerms.count), operandTerms.count == c.inputs.count, c.inputs.allSatisfy({ $0 != nil }) else {
+            throw Unsupported(reason: "Einsum of \(c.inputs.count) operands (one or two are supported)", suggestion: nil)
+        }
+        let shapes = try (0..<operandTerms.count).map { try g.shape(c, $0) }
+        // "..." becomes private index characters, right-aligned like numpy's broadcasting.
+        var ellipsisRank = 0
+        var letters: [[Character]] = []
+        for (term, shape) in zip(operandTerms, shapes) {
+            let explicit = term.replacing("...", with: "")
+            let hasEllipsis = term.contains("...")
+            let extra = shape.count - explicit.count
+            guard extra >= 0, hasEllipsis || extra == 0 else { throw c.invalid("term '\(term)' for a tensor of rank \(shape.count)") }
+            ellipsisRank = max(ellipsisRank, extra)
+            let dots = (0..<extra).map { Character(UnicodeScalar(0x2460 + ellipsisRank - extra + $0)!) }
+            let parts = term.split(separator: "...", omittingEmptySubsequences: false).map(String.init)
+            letters.append(hasEllipsis ? Array(parts[0]) + dots + Array(parts[1]) : Array(term))
+        }
+        let allDots = (0..<ellipsisRank).map { Character(UnicodeScalar(0x2460 + $0)!) }
+        var output: [Character]
+        if sides.count == 2 {
+            let parts = sides[1].split(separator: "...", omittingEmptySubsequences: false).map(String.init)
+            output = sides[1].contains("...") ? Array(parts[0]) + allDots + Array(parts[1]) : Array(sides[1])
+        } else {
+            let counts = Dictionary(letters.flatMap { $0 }.map { ($0, 1) }, uniquingKeysWith: +)
+            output = allDots + counts.filter { $0.value == 1 && !allDots.contains($0.key) }.map(\.key).sorted()
+        }
+        var size: [Character: Int] = [:]
+        for (term, shape) in zip(letters, shapes) {
+            guard Set(term).count == term.count else {
+                throw Unsupported(reason: "Einsum with a repeated index in one operand (a diagonal)", suggestion: nil)
+            }
+            for (letter, dim) in zip(term, shape) {
+                if let known = size[letter], known != dim { throw c.invalid("index '\(letter)' has sizes \(known) and \(dim)") }
+                size[letter] = dim
+            }
+        }
+        guard Set(output).count == output.count, output.allSatisfy({ size[$0] != nil }) else { throw c.invalid("output '\(sides.last!)'") }
+        let outputShape = output.map { size[$0]! }
+        var k = Composition(c)
+        var operands: [Operand] = []
+        for (index, term) in letters.enumerated() {
+            var operand = Operand(slot: c.input(index)!, name: c.node.inputs[index], letters: term)
+            // Indices in no other operand and not in the output are summed first.
+            let others = Set(letters.enumerated().filter { $0.offset != index }.flatMap(\.element)).union(output)
+            let summed = term.enumerated().filter { !others.contains($0.element) }.map(\.offset)
+            if !summed.isEmpty {
+                try operand.apply(&g, &k, .pooling(.reduce(Reduction(axes: summed, keepDims: false, mean: false))))
+                operand.letters = term.enumerated().filter { !summed.contains($0.offset) }.map(\.element)
+            }
+            operands.append(operand)
+        }
+        var result: Operand
+        if operands.count == 1 {
+            result = operands[0]
+        } else {
+            var (a, b) = (operands[0], operands[1])
+            let batch = output.filter { a.letters.contains($0) && b.letters.contains($0) }
+            let contracted = a.letters.filter { b.letters.contains($0) && !output.contains($0) }
+            let freeA = a.letters.filter { !b.letters.contains($0) }, freeB = b.letters.filter { !a.letters.contains($0) }
+            let (bs, m, kk, n) = (batch.reduce(1) { $0 * size[$1]! }, freeA.reduce(1) { $0 * size[$1]! },
+                                  contracted.reduce(1) { $0 * size[$1]! }, freeB.reduce(1) { $0 * size[$1]! })
+            try a.arrange(&g, &k, batch + freeA + contracted, reshape: [bs, m, kk])
+            try b.arrange(&g, &k, batch + contracted + freeB, reshape: [bs, kk, n])
+            let product = try k.add(&g, .arithmetic(.matMul), [try a.value(&g), try b.value(&g)])
+            result = Operand(slot: .value(product), name: "", letters: batch + freeA + freeB)
+            try result.apply(&g, &k, .reshape((batch + freeA + freeB).map { size[$0]! }))
+        }
+        try result.arrange(&g, &k, output, reshape: nil)
+        guard case .value = result.slot else { throw c.invalid("Einsum of constants should have folded") }
+        _ = try k.add(&g, .reshape(outputShape), [try result.value(&g)], final: true)
+    }
+
+    /// One operand while it is rearranged: a constant is rearranged at import (no node), a computed one by nodes.
+    struct Operand {
+        var slot: Slot
+        let name: String
+        var letters: [Character]
+
+        mutating func apply(_ g: inout GraphImport, _ k: inout Composition, _ operation: LayerOperation) throws {
+            switch slot {
+            case .constant(let constant):
+                let shape = try operation.family.outputShape([constant.tensor.shape])
+                let values = try operation.family.evaluateFloat([constant.tensor], outputShape: shape)
+                slot = .constant(Constant(tensor: try Tensor(shape: shape, values: values), isInteger: constant.isInteger))
+            default:
+                slot = .value(try k.add(&g, operation, [try value(&g)]))
+            }
+        }
+
+        /// Transposes to `order` (when it differs), then reshapes (when given).
+        mutating func arrange(_ g: inout GraphImport, _ k: inout Composition, _ order: [Character], reshape: [Int]?) throws {
+            if order != letters {
+                try apply(&g, &k, .transpose(order.map { letters.firstIndex(of: $0)! }))
+                letters = order
+            }
+            if let reshape { try apply(&g, &k, .reshape(reshape)) }
+        }
+
+        mutating func value(_ g: inout GraphImport) throws -> ValueID {
+            if case .constant(let constant) = slot {
+                let id = try g.builder.addConstant("\(name)/einsum\(g.builder.graph.values.count)", constant.tensor)
+                slot = .value(id)
+                return id
+            }
+            return try g.graphValue(slot, name: name)
+        }
     }
 }
