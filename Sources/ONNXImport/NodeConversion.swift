@@ -10,7 +10,8 @@ enum OperatorRegistry {
         var all: [String: Converter] = [:]
         for family in [LinearImport.converters, ConvolutionImport.converters, PoolingImport.converters,
                        ArithmeticImport.converters, ActivationImport.converters, NormalizationImport.converters,
-                       MovementImport.converters, IndexingImport.converters] {
+                       MovementImport.converters, IndexingImport.converters, TransformerImport.converters,
+                       RecurrentImport.converters] {
             all.merge(family) { first, _ in first }
         }
         return all

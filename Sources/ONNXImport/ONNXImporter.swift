@@ -181,7 +181,9 @@ struct GraphImport {
 
     mutating func convert(_ node: NodeProto, index: Int) throws {
         let name = node.name.isEmpty ? "\(node.opType)_\(index)" : node.name
-        guard !node.outputs.isEmpty, !node.outputs[0].isEmpty else {
+        // A recurrent node may leave its first output (Y) unnamed when only the final states are read.
+        let unnamedFirstOutput = ["LSTM", "GRU", "RNN"].contains(node.opType) && node.outputs.dropFirst().contains { !$0.isEmpty }
+        guard !node.outputs.isEmpty, !node.outputs[0].isEmpty || unnamedFirstOutput else {
             throw ONNXImportError.invalidNode(node: name, op: node.opType, reason: "node has no output")
         }
         func markUnknown() { for output in node.outputs where !output.isEmpty { slots[output] = .unknown } }

@@ -110,6 +110,8 @@ struct AttributeProto {
     /// A graph attribute (`g`: a Loop's body, an If's branches), unrolled or inlined at import (`ControlFlow`).
     /// An array only because a struct cannot hold itself directly; it has at most one element.
     var graphs: [GraphProto] = []
+    /// A strings attribute (e.g. the recurrent operators' `activations`), as UTF-8 text.
+    var strings: [String] = []
     /// Other kinds (graph lists, sparse tensors, type protos) the importer rejects by name.
     var hasUnsupportedPayload = false
     var refAttrName: String?
@@ -137,6 +139,9 @@ struct AttributeProto {
                 guard graphs.isEmpty else { throw reader.malformed("attribute with two graphs") }
                 var sub = try reader.readMessage("g")
                 graphs.append(try GraphProto(&sub))
+            case (9, .lengthDelimited):
+                let range = try reader.readLengthDelimited()
+                strings.append(String(decoding: reader.bytes[range], as: UTF8.self))
             case (6, _), (9, _), (10, _), (11, _), (14, _), (15, _), (22, _), (23, _):
                 hasUnsupportedPayload = true
                 try reader.skip(wire)

@@ -8,11 +8,13 @@ public enum SupportedOperators {
         "ConvTranspose", "GlobalMaxPool", "Pad", "Resize", "Upsample", "Slice", "Expand",
         "Max", "Min", "Abs", "Neg", "PRelu", "Elu", "HardSigmoid", "HardSwish", "Softplus",
         "Gather", "Cast", "ReduceSum", "ReduceMean",
+        "ReduceMax", "ReduceMin", "Exp", "Log", "Sqrt", "Reciprocal", "Erf", "Gelu", "Pow", "LogSoftmax",
+        "LayerNormalization", "Where", "Split", "Einsum", "LSTM", "GRU", "RNN",
     ]
 
     /// Operators accepted only when their inputs are constants (they are folded away at import).
     public static let foldable: Set<String> = [
-        "Constant", "ConstantOfShape", "Shape", "Sqrt", "Range", "Where", "Mod", "Equal", "Less", "Greater",
+        "Constant", "ConstantOfShape", "Shape", "Range", "Mod", "Equal", "Less", "Greater",
         "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or", "Floor", "Ceil", "Tile",
     ]
 
@@ -58,13 +60,11 @@ public enum SupportedOperators {
 
     static func suggestion(for opType: String) -> String? {
         switch opType {
-        case "Gelu", "Erf", "Selu", "Celu", "Softsign", "Mish", "ThresholdedRelu":
+        case "Selu", "Celu", "Softsign", "Mish", "ThresholdedRelu":
             return "replace the activation with Relu, LeakyRelu, Elu, Softplus, Sigmoid or Tanh and retrain or fine-tune"
-        case "LogSoftmax":
-            return "use Softmax and take the logarithm outside the model"
         case "Flatten", "Reshape":
             return nil
-        case "Tile", "Where", "Equal", "Less", "Greater", "Not":
+        case "Tile", "Equal", "Less", "Greater", "Not":
             return "these are accepted only on constants; re-export with static shapes (e.g. onnx-simplifier) so they fold"
         case "BatchNormalization":
             return "export in inference mode (model.eval())"

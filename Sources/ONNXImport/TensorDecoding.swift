@@ -124,8 +124,14 @@ extension TensorProto {
                 throw ONNXImportError.malformedFile("\(what) '\(name)': \(values.count) values, shape \(Shape.describe(shape)) needs \(count)")
             }
         }
-        guard values.allSatisfy({ $0.isFinite }) else {
-            throw ONNXImportError.unsupportedModel("\(what) '\(name)' contains NaN or infinity")
+        guard !values.contains(where: { $0.isNaN }) else {
+            throw ONNXImportError.unsupportedModel("\(what) '\(name)' contains NaN")
+        }
+        // ±∞ (an attention mask's fill, e.g. masked_fill(−inf)) is read as ±float32 max, which exporters also
+        // write for the same purpose: a Where branch clamps it (docs/fixed-point.md §6c); anywhere else it is an
+        // unrepresentable constant, refused by the fixed-point path.
+        for i in values.indices where values[i].isInfinite {
+            values[i] = values[i] < 0 ? -Double(Float.greatestFiniteMagnitude) : Double(Float.greatestFiniteMagnitude)
         }
         return Constant(tensor: try Tensor(shape: shape, values: values), isInteger: type.isInteger)
     }

@@ -23,6 +23,15 @@ public enum ErrorBound {
             let context = BoundContext(node: node, q: model.nodes[index], graph: graph, floatValues: floatValues, bounds: bound,
                                        settings: settings, half: half, unitW: unitW, unitS: unitS)
             bound[node.output] = node.operation.integerStage.errorBound(context)
+            // Every activation is range-checked (|out| < 2^(B−1−s)), so no error exceeds |real| + 2^(B−1−s): this
+            // keeps bounds finite through long chains (an unrolled recurrence) where propagation compounds.
+            if !graph.values[node.output].isInteger {
+                let largest = Double(settings.activationMaxExclusive) * unitS
+                let real = floatValues[node.output].values
+                for i in 0..<min(real.count, bound[node.output].count) where real[i].isFinite {
+                    bound[node.output][i] = min(bound[node.output][i], abs(real[i]) + largest)
+                }
+            }
         }
         return bound
     }

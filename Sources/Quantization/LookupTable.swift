@@ -15,7 +15,12 @@ import Darwin
 public struct LookupTable: Sendable, Hashable {
     /// expm1 (Elu's negative branch) and softplusTail (log(1 + e^t), Softplus's correction term) are evaluated on
     /// t ≤ 0 like exp.
-    public enum Function: String, Sendable, Hashable { case sigmoid, tanh, exp, expm1, softplusTail, embedding }
+    /// erf, normalCDF (Φ, the gate of exact Gelu) and geluTanhGate (½(1 + tanh(√(2/π)(x + 0.044715x³))), the gate of
+    /// Gelu's tanh approximation) are two-sided like tanh. exp2Unit (2^x) and log1pUnit (ln(1 + x)) are mantissa
+    /// tables on [0, 1) (`init(unit:settings:)`), the cores of Exp's and Log's range reductions.
+    public enum Function: String, Sendable, Hashable {
+        case sigmoid, tanh, exp, expm1, softplusTail, embedding, erf, normalCDF, geluTanhGate, exp2Unit, log1pUnit
+    }
 
     public let function: Function
     public let minIndex: Int64
@@ -73,6 +78,22 @@ public struct LookupTable: Sendable, Hashable {
         }
     }
 
+    /// A table of `function` on [0, 1): 2^t grid points at step 2^−t, t = min(tableBits, s), so an input
+    /// x ∈ [0, 2^s) at scale s splits into a grid index and a k = s − t bit fraction (docs/fixed-point.md §6b).
+    public init(unit function: Function, settings: QuantizationSettings) {
+        self.function = function
+        let s = settings.activationScale
+        let t = min(settings.tableBits, s)
+        self.inputScale = t
+        self.shift = s - t
+        minIndex = 0
+        let rows = Int64(1) << t
+        let step = Double(sign: .plus, exponent: -t, significand: 1)
+        let points = (0...rows).map { u in FixedPoint.quantize(Self.evaluate(function, Double(u) * step), scale: s)! }
+        values = Array(points.dropLast())
+        deltas = (0..<Int(rows)).map { points[$0 + 1] - points[$0] }
+    }
+
     /// An embedding table as a lookup table (no interpolation: Δ = 0, k = 0): key D·i + d for token i ∈ [−V, V)
     /// and column d ∈ [0, D) holds Q_s(table[i mod V][d]) (negative ids count from the end, as Gather does).
     /// Keys are contiguous from −V·D, so one lookup of (key, value) proves a lane's row and column.
@@ -111,6 +132,11 @@ public struct LookupTable: Sendable, Hashable {
         case .expm1: return libm.expm1(x)
         case .softplusTail: return libm.log1p(libm.exp(x))
         case .embedding: return 0  // not a function of a real: its entries are the table's
+        case .erf: return libm.erf(x)
+        case .normalCDF: return 0.5 * libm.erfc(-x / 2.0.squareRoot())
+        case .geluTanhGate: return 0.5 * (1 + libm.tanh((2 / Double.pi).squareRoot() * (x + 0.044715 * x * x * x)))
+        case .exp2Unit: return libm.exp(x * 0.6931471805599453)
+        case .log1pUnit: return libm.log1p(x)
         }
     }
 
@@ -121,6 +147,10 @@ public struct LookupTable: Sendable, Hashable {
         case .softplusTail: return 0.5  // σ(t) ≤ ½ on t ≤ 0
         case .tanh, .exp, .expm1: return 1
         case .embedding: return 0
+        case .erf: return 1.1284  // 2/√π
+        case .normalCDF, .geluTanhGate: return 0.3990  // 1/√(2π), at 0 (sampled for the tanh gate)
+        case .exp2Unit: return 1.3863  // 2·ln 2 at x = 1
+        case .log1pUnit: return 1
         }
     }
 
@@ -132,6 +162,10 @@ public struct LookupTable: Sendable, Hashable {
         case .exp, .expm1: return 1  // at x = 0 (the domain ends there)
         case .softplusTail: return 0.25  // σ(t)(1 − σ(t))
         case .embedding: return 0
+        case .erf: return 0.9679  // 2√2/√π·e^(−½) at x = 1/√2
+        case .normalCDF, .geluTanhGate: return 0.2420  // φ(1) at x = ±1 (sampled for the tanh gate: 0.2414)
+        case .exp2Unit: return 0.9610  // 2·ln²2 at x = 1
+        case .log1pUnit: return 1  // at x = 0
         }
     }
 
@@ -148,6 +182,9 @@ public struct LookupTable: Sendable, Hashable {
         case .expm1: return (low + 1, .infinity)  // expm1(−∞) = −1
         case .softplusTail: return (low, .infinity)
         case .embedding: return (0, 0)
+        case .erf: return (low + 1, 1 - high)
+        case .normalCDF, .geluTanhGate: return (low, 1 - high)
+        case .exp2Unit, .log1pUnit: return (0, 0)  // inputs are always on [0, 1)
         }
     }
 }
@@ -159,12 +196,16 @@ extension LookupTable.Function {
 
 /// The C library's functions under one name, so that enum cases such as `.exp` and `.tanh` cannot shadow them.
 private enum libm {
+    static func erf(_ x: Double) -> Double { _libmErf(x) }
+    static func erfc(_ x: Double) -> Double { _libmErfc(x) }
     static func exp(_ x: Double) -> Double { _libmExp(x) }
     static func tanh(_ x: Double) -> Double { _libmTanh(x) }
     static func expm1(_ x: Double) -> Double { _libmExpm1(x) }
     static func log1p(_ x: Double) -> Double { _libmLog1p(x) }
 }
 
+private func _libmErf(_ x: Double) -> Double { erf(x) }
+private func _libmErfc(_ x: Double) -> Double { erfc(x) }
 private func _libmExp(_ x: Double) -> Double { exp(x) }
 private func _libmTanh(_ x: Double) -> Double { tanh(x) }
 private func _libmExpm1(_ x: Double) -> Double { expm1(x) }

@@ -106,6 +106,8 @@ def write_case(root, op, case):
         json.dump({"input_data": data}, f)
     expected = []
     for info, value in zip(case.model.graph.output, outputs):
+        if isinstance(value, np.generic):
+            value = np.asarray(value)  # a 0-d output (e.g. MatMul of two vectors) comes as a numpy scalar
         if isinstance(value, np.ndarray):
             expected.append({"name": info.name, "shape": list(value.shape), "dtype": str(value.dtype),
                              "values": flat_numbers(value)})

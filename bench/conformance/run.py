@@ -162,6 +162,8 @@ def check_case(binary, root, entry):
         run = run_tool([binary, command[0], model] + command[1:], folder)
         if run["status"] in ("crash", "hang"):
             outcome[command[0]] = run
+        elif run["status"] == "refused" and command[0] == "compile":
+            outcome["compileRefusal"] = run["reason"]
     return outcome
 
 
@@ -209,7 +211,7 @@ def prove_one_case_per_operator(binary, root, outcomes, jobs):
         if compiled:
             chosen[op] = o
         else:
-            o["proof"] = {"status": "refused", "reason": "the model computes nothing to prove (data movement only)"}
+            o["proof"] = {"status": "refused", "reason": o.get("compileRefusal") or "the model computes nothing to prove (data movement only)"}
     if not chosen:
         return
     verifier = os.path.join(os.path.dirname(binary), "zkverify")

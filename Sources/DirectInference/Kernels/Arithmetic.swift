@@ -7,6 +7,8 @@ extension ArithmeticOp: IntegerKernel {
         switch self {
         case .add, .sub, .sum:
             return try ArithmeticKernels.addSub(c.node, c.q, values: c.values, graph: c.graph, layer: c.label)
+        case .matMul:
+            return c.rescaled(try ArithmeticKernels.matMul(c.node, c.q, values: c.values, graph: c.graph, layer: c.label))
         case .mul, .div:
             return c.rescaled(try ArithmeticKernels.product(c.node, c.q, values: c.values, graph: c.graph, layer: c.label))
         }
@@ -14,6 +16,24 @@ extension ArithmeticOp: IntegerKernel {
 }
 
 enum ArithmeticKernels {
+    /// MatMul accumulators Σ_t a·b at scale 2s, with the spec's accumulator bound checked at every step.
+    static func matMul(_ node: Node, _ q: QuantizedNode, values: [[Int64]], graph: ModelGraph, layer: String) throws -> [Int64] {
+        let geometry = try MatMulGeometry(graph.values[node.inputs[0]].shape, graph.values[node.inputs[1]].shape)
+        let a = q.constantOperands[0] ?? values[node.inputs[0]], b = q.constantOperands[1] ?? values[node.inputs[1]]
+        let (m, k, n) = (geometry.m, geometry.k, geometry.n)
+        var result = [Int64](repeating: 0, count: graph.values[node.output].elementCount)
+        for (batch, (ao, bo)) in zip(geometry.aOffsets, geometry.bOffsets).enumerated() {
+            for i in 0..<m {
+                for j in 0..<n {
+                    var total: Int64 = 0
+                    for t in 0..<k { total = try Accumulator.checkedProduct(a[ao + i * k + t], b[bo + t * n + j], layer, plus: total) }
+                    result[(batch * m + i) * n + j] = total
+                }
+            }
+        }
+        return result
+    }
+
     /// Add/Sub/Sum: exact integer sums at scale s; constants were quantized at s.
     static func addSub(_ node: Node, _ q: QuantizedNode, values: [[Int64]], graph: ModelGraph, layer: String) throws -> [Int64] {
         let shape = graph.values[node.output].shape

@@ -21,6 +21,17 @@ extension PoolingOp: IntegerKernel {
             guard r.mean else { return y }
             let label = c.label, multiplier = c.q.weights[0]
             return c.rescaled(try y.map { try Accumulator.checkedProduct($0, multiplier, label) })
+        case .reduceExtremum(let r, let maximum):
+            // Exact: the largest (smallest) element of each group.
+            let x = c.input(0)
+            let start: Int64 = maximum ? Int64.min : Int64.max
+            var y = [Int64](repeating: start, count: c.outputShape.reduce(1, *))
+            let index = r.outputIndex(c.inputShape)
+            for i in 0..<index.count {
+                let o = index[i], v = x[i]
+                if maximum { if v > y[o] { y[o] = v } } else if v < y[o] { y[o] = v }
+            }
+            return y
         case .globalMax:
             let x = c.input(0), inner = c.inputShape.dropFirst(2).reduce(1, *)
             return (0..<(x.count / inner)).map { p in x[p * inner..<(p + 1) * inner].max()! }

@@ -22,6 +22,13 @@ extension ActivationOp {
         case .neg: return x.map { -$0 }
         case .expm1: return x.map { libm.expm1($0) }
         case .log1pExp: return x.map { libm.log1p(libm.exp($0)) }
+        case .sqrt: return x.map { $0.squareRoot() }
+        case .reciprocal: return x.map { 1 / $0 }
+        case .exp: return x.map { libm.exp($0) }
+        case .log: return x.map { libm.log($0) }
+        case .erf: return x.map { libm.erf($0) }
+        case .normalCDF: return x.map { 0.5 * libm.erfc(-$0 / 2.0.squareRoot()) }
+        case .geluTanhGate: return x.map { 0.5 * (1 + libm.tanh((2 / Double.pi).squareRoot() * ($0 + 0.044715 * $0 * $0 * $0))) }
         }
     }
 }
@@ -32,9 +39,15 @@ enum libm {
     static func tanh(_ x: Double) -> Double { _libmTanh(x) }
     static func log1p(_ x: Double) -> Double { _libmLog1p(x) }
     static func expm1(_ x: Double) -> Double { _libmExpm1(x) }
+    static func log(_ x: Double) -> Double { _libmLog(x) }
+    static func erf(_ x: Double) -> Double { _libmErf(x) }
+    static func erfc(_ x: Double) -> Double { _libmErfc(x) }
 }
 
 private func _libmExp(_ x: Double) -> Double { exp(x) }
 private func _libmTanh(_ x: Double) -> Double { tanh(x) }
 private func _libmLog1p(_ x: Double) -> Double { log1p(x) }
 private func _libmExpm1(_ x: Double) -> Double { expm1(x) }
+private func _libmLog(_ x: Double) -> Double { log(x) }
+private func _libmErf(_ x: Double) -> Double { erf(x) }
+private func _libmErfc(_ x: Double) -> Double { erfc(x) }

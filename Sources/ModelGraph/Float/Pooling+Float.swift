@@ -17,6 +17,12 @@ extension PoolingOp {
             for (i, o) in r.outputIndex(x.shape).enumerated() { y[o] += x.values[i] }
             if r.mean { let n = Double(r.count(x.shape)); for i in y.indices { y[i] /= n } }
             return y
+        case .reduceExtremum(let r, let maximum):
+            var y = [Double](repeating: maximum ? -.infinity : .infinity, count: outputShape.reduce(1, *))
+            for (i, o) in r.outputIndex(x.shape).enumerated() {
+                y[o] = maximum ? Swift.max(y[o], x.values[i]) : Swift.min(y[o], x.values[i])
+            }
+            return y
         }
     }
 

@@ -11,6 +11,17 @@ public enum ActivationOp: Sendable, Equatable, OperatorFamily {
     /// are imported as compositions around them.
     case expm1
     case log1pExp
+    /// √x and 1/x: exact integer roots and quotients (docs/fixed-point.md §6a).
+    case sqrt
+    case reciprocal
+    /// e^x and ln x by range reduction around mantissa tables on [0, 1) (§6b).
+    case exp
+    case log
+    /// Interpolated tables like Tanh: erf, and the gates Φ(x) and ½(1 + tanh(√(2/π)(x + 0.044715x³))) that Gelu
+    /// (exact and tanh approximation) multiplies x by.
+    case erf
+    case normalCDF
+    case geluTanhGate
 
     public var name: String {
         switch self {
@@ -22,6 +33,13 @@ public enum ActivationOp: Sendable, Equatable, OperatorFamily {
         case .neg: return "Neg"
         case .expm1: return "Expm1"
         case .log1pExp: return "Log1pExp"
+        case .sqrt: return "Sqrt"
+        case .reciprocal: return "Reciprocal"
+        case .exp: return "Exp"
+        case .log: return "Log"
+        case .erf: return "Erf"
+        case .normalCDF: return "NormalCDF"
+        case .geluTanhGate: return "GeluTanhGate"
         }
     }
 

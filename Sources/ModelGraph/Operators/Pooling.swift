@@ -8,6 +8,8 @@ public enum PoolingOp: Sendable, Equatable, OperatorFamily {
     case globalMax
     /// ReduceSum / ReduceMean over any axes.
     case reduce(Reduction)
+    /// ReduceMax (`maximum`) / ReduceMin over any axes (the Reduction's `mean` is unused).
+    case reduceExtremum(Reduction, maximum: Bool)
 
     public var name: String {
         switch self {
@@ -16,6 +18,7 @@ public enum PoolingOp: Sendable, Equatable, OperatorFamily {
         case .globalAverage: return "GlobalAveragePool"
         case .globalMax: return "GlobalMaxPool"
         case .reduce(let r): return r.mean ? "ReduceMean" : "ReduceSum"
+        case .reduceExtremum(_, let maximum): return maximum ? "ReduceMax" : "ReduceMin"
         }
     }
 
@@ -42,7 +45,7 @@ public enum PoolingOp: Sendable, Equatable, OperatorFamily {
                 throw ModelGraphError.shapeMismatch("\(name) expects [N, C, spatial...], got \(Shape.describe(x))")
             }
             return [x[0], x[1]] + [Int](repeating: 1, count: x.count - 2)
-        case .reduce(let r):
+        case .reduce(let r), .reduceExtremum(let r, _):
             return try r.outputShape(x)
         }
     }

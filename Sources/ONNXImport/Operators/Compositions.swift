@@ -15,6 +15,10 @@ struct Composition {
 
     init(_ c: NodeContext) { self.c = c }
 
+    /// The prefix of the steps' value names: the node's first output (the node's name when that output is unnamed,
+    /// as a recurrent node's unused Y may be).
+    var prefix: String { c.node.outputs[0].isEmpty ? c.name : c.node.outputs[0] }
+
     /// A computed or constant input of the node as a graph value.
     func input(_ g: inout GraphImport, _ index: Int) throws -> ValueID {
         guard let slot = c.input(index) else { throw c.invalid("missing input \(index)") }
@@ -26,14 +30,14 @@ struct Composition {
         step += 1
         let output = c.node.outputs[0]
         let id = try g.builder.addNode(name: c.name, sourceOp: c.op, operation: operation, inputs: inputs,
-                                       outputName: final ? output : "\(output)/\(c.op.lowercased())\(step)")
+                                       outputName: final ? output : "\(prefix)/\(c.op.lowercased())\(step)")
         if final { g.slots[output] = .value(id) }
         return id
     }
 
     mutating func constant(_ g: inout GraphImport, _ value: Double) throws -> ValueID {
         step += 1
-        return try g.builder.addConstant("\(c.node.outputs[0])/\(c.op.lowercased())\(step)", Tensor(scalar: value))
+        return try g.builder.addConstant("\(prefix)/\(c.op.lowercased())\(step)", Tensor(scalar: value))
     }
 
     static func abs(_ g: inout GraphImport, _ c: NodeContext) throws {

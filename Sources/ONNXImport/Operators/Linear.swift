@@ -54,12 +54,13 @@ enum LinearImport {
                                                        outputName: output))
     }
 
+    /// x·W with a constant 2-D W → `linear`; any other MatMul (two computed tensors, a constant on the left, a
+    /// batched constant) → the activation product `arithmetic(.matMul)` (docs/fixed-point.md §5).
     static func matMul(_ g: inout GraphImport, _ c: NodeContext) throws {
-        guard case .value? = c.input(0) else {
-            throw Unsupported(reason: "constant × computed MatMul", suggestion: "transpose the product so the constant is on the right (x·W)")
-        }
-        guard case .constant(let b)? = c.input(1) else {
-            throw Unsupported(reason: "MatMul of two computed tensors", suggestion: "only x·W with a constant W is supported")
+        guard c.input(0) != nil, c.input(1) != nil else { throw c.invalid("MatMul needs two inputs") }
+        guard case .value? = c.input(0), case .constant(let b)? = c.input(1) else {
+            try g.add(c, .arithmetic(.matMul), [0, 1])
+            return
         }
         guard b.tensor.shape.count == 2 else { return try BatchedMatMul.convert(&g, c, weight: b.tensor) }
         let k = b.tensor.shape[0], n = b.tensor.shape[1]

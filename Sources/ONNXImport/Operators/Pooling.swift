@@ -7,7 +7,7 @@ enum PoolingImport {
         "MaxPool": window, "AveragePool": window,
         "GlobalAveragePool": { g, c in try g.add(c, .globalAveragePool, [0]) },
         "GlobalMaxPool": { g, c in try g.add(c, .pooling(.globalMax), [0]) },
-        "ReduceSum": reduce, "ReduceMean": reduce,
+        "ReduceSum": reduce, "ReduceMean": reduce, "ReduceMax": reduce, "ReduceMin": reduce,
     ]
 
     /// ReduceSum / ReduceMean: axes from the attribute (older opsets) or a constant input (ReduceSum 13+, ReduceMean
@@ -29,7 +29,11 @@ enum PoolingImport {
             axes = Array(0..<rank)
         }
         let reduction = Reduction(axes: axes!, keepDims: try c.int("keepdims", default: 1) != 0, mean: c.op == "ReduceMean")
-        try g.add(c, .pooling(.reduce(reduction)), [0])
+        if c.op == "ReduceMax" || c.op == "ReduceMin" {
+            try g.add(c, .pooling(.reduceExtremum(reduction, maximum: c.op == "ReduceMax")), [0])
+        } else {
+            try g.add(c, .pooling(.reduce(reduction)), [0])
+        }
     }
 
     static func window(_ g: inout GraphImport, _ c: NodeContext) throws {

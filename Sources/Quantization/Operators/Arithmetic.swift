@@ -20,6 +20,10 @@ extension ArithmeticOp: IntegerStage {
             } else {
                 q.shift = c.s  // activation × activation: product at scale 2s
             }
+        case .matMul:
+            // Both operands at scale s (a constant one quantized so), products at 2s, one rescale R_s.
+            q.constantOperands = try inputs.map { id in try c.graph.values[id].constant.map { try c.quantizeAll($0.values, scale: c.s, "constant") } }
+            q.shift = c.s
         case .div:
             q.weights = try c.constantOperand(inputs[1], scale: c.w, transform: { 1 / $0 }) ?? []
             q.shift = c.w
@@ -39,6 +43,33 @@ extension ArithmeticOp: IntegerStage {
                     for i in 0..<count { result[i] += abs(Double(quantized[i]) * c.unitS - constant.values[map[i]]) }
                 } else {
                     for i in 0..<count { result[i] += c.bounds[input][map[i]] }
+                }
+            }
+        case .matMul:
+            // Σ_t |a|·e_b + |b|·e_a + e_a·e_b over the row and column, then the rescale's rounding.
+            let geometry = try? MatMulGeometry(graph.values[node.inputs[0]].shape, graph.values[node.inputs[1]].shape)
+            guard let geometry else { return result }
+            var operands: [(values: [Double], errors: [Double])] = []
+            for (position, id) in node.inputs.enumerated() {
+                let real = c.floatValues[id].values
+                if let quantized = q.constantOperands[position] {
+                    operands.append((real, (0..<real.count).map { abs(Double(quantized[$0]) * c.unitS - real[$0]) }))
+                } else {
+                    operands.append((real, c.bounds[id]))
+                }
+            }
+            let (a, ea) = operands[0], (b, eb) = operands[1]
+            let (m, k, n) = (geometry.m, geometry.k, geometry.n)
+            for (batch, (ao, bo)) in zip(geometry.aOffsets, geometry.bOffsets).enumerated() {
+                for i in 0..<m {
+                    for j in 0..<n {
+                        var total = c.half
+                        for t in 0..<k {
+                            let x = ao + i * k + t, y = bo + t * n + j
+                            total += abs(a[x]) * eb[y] + abs(b[y]) * ea[x] + ea[x] * eb[y]
+                        }
+                        result[(batch * m + i) * n + j] = total
+                    }
                 }
             }
         case .mul, .div:

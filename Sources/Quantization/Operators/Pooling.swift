@@ -14,7 +14,7 @@ extension PoolingOp: IntegerStage {
         case .globalAverage:
             q.weights = try c.quantizeAll([1 / Double(c.inputShape.dropFirst(2).reduce(1, *))], scale: c.w, "1/n")
             q.shift = c.w
-        case .max, .globalMax:
+        case .max, .globalMax, .reduceExtremum:
             break
         case .reduce(let r):
             if r.mean {
@@ -65,6 +65,9 @@ extension PoolingOp: IntegerStage {
         case .globalMax:
             let inner = c.inputShape.dropFirst(2).reduce(1, *)
             for i in 0..<c.count { result[i] = e[i * inner..<(i + 1) * inner].max() ?? 0 }
+        case .reduceExtremum(let r, _):
+            // The maximum (minimum) is 1-Lipschitz in the largest input error of its group.
+            for (i, o) in r.outputIndex(c.inputShape).enumerated() { result[o] = Swift.max(result[o], e[i]) }
         case .max(let pool):
             // The largest input bound of the window.
             let window = pool.window(input: c.inputShape, output: c.outputShape)

@@ -4,7 +4,8 @@ import Quantization
 /// Relu (fused into the rescale of a folded producer, or a rescale lane of its own), LeakyRelu, Clip, Sigmoid and
 /// Tanh: lanes of their own gadgets, each receiving its input element. A Clip without bounds is wiring; Neg is
 /// folded (weight −1); Expm1 and Log1pExp are `TableGadget` lanes like Sigmoid. (Abs, Max, Min, HardSigmoid,
-/// HardSwish, PRelu, Elu and Softplus are compositions of these, made at import.)
+/// HardSwish, PRelu, Elu and Softplus are compositions of these, made at import.) Erf and Gelu's gates are
+/// `TableGadget` lanes too. Sqrt, Reciprocal, Exp and Log run in `zkinfer run` only (`circuitHint`).
 extension ActivationOp: CircuitLowering {
     func foldedShift(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) -> Int? { self == .neg ? 0 : nil }
 
@@ -42,7 +43,13 @@ extension ActivationOp: CircuitLowering {
             return .table(TableGadget(table: LookupTable(.expm1, settings: settings), activationBits: bits))
         case .log1pExp:
             return .table(TableGadget(table: LookupTable(.softplusTail, settings: settings), activationBits: bits))
-        case .neg:
+        case .erf:
+            return .table(TableGadget(table: LookupTable(.erf, settings: settings), activationBits: bits))
+        case .normalCDF:
+            return .table(TableGadget(table: LookupTable(.normalCDF, settings: settings), activationBits: bits))
+        case .geluTanhGate:
+            return .table(TableGadget(table: LookupTable(.geluTanhGate, settings: settings), activationBits: bits))
+        case .neg, .sqrt, .reciprocal, .exp, .log:
             return nil
         }
     }

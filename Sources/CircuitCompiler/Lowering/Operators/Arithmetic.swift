@@ -8,7 +8,13 @@ extension ArithmeticOp: CircuitLowering {
         case .add, .sub, .sum: return 0
         case .div: return settings.parameterScale
         case .mul: return Self.hasConstant(node, graph) ? settings.parameterScale : nil
+        case .matMul: return nil
         }
+    }
+
+    var circuitHint: String {
+        "MatMul of two computed tensors runs in `zkinfer run` (and --float); proving it needs a random-vector check "
+            + "(Freivalds) that is not implemented yet, and a cell per multiply is not an option"
     }
 
     static func hasConstant(_ node: Node, _ graph: ModelGraph) -> Bool {
@@ -47,6 +53,8 @@ extension ArithmeticOp: CircuitLowering {
                 }
                 try emit(i, terms, constant)
             }
+        case .matMul:
+            throw CompilerError.unsupportedOperation(layer: layer, op: node.operation.name, hint: circuitHint)
         case .mul, .div:
             // By a constant (quantized at scale w, broadcast to the output shape): y_i = x_i·c_i.
             let position = graph.values[node.inputs[0]].constant == nil ? 0 : 1
@@ -85,6 +93,8 @@ extension ArithmeticOp: CircuitLowering {
                 total += weights.values.filter { $0 != 0 }.count + (constant != 0 ? 1 : 0)
             }
             return total + outputs
+        case .matMul:
+            return 0
         case .mul where !Self.hasConstant(node, graph):
             return 2 * outputs * plan.groups[group].kind.gadget.receivedCount
         case .mul, .div:

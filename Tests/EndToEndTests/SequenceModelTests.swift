@@ -1,0 +1,55 @@
+import DirectInference
+import FieldArithmetic
+import Foundation
+import KZG
+import ModelMetadata
+import PlonkVerifier
+import Quantization
+import Testing
+import ZKInferKit
+
+@testable import CircuitCompiler
+@testable import PlonkProver
+
+/// Issue 17: the LSTM and GRU forecasters of circuits/seq (seeded PyTorch, torchscript export: no external data),
+/// unrolled at import into linear layers, sigmoid/tanh table lanes and products of two activations, proved and
+/// verified end to end. The verified output is `zkinfer run`'s, within the predicted bound of onnxruntime's, and a
+/// changed output is rejected.
+struct SequenceModelTests {
+    static let srs: SRS = try! SRS.insecureDevelopment(log2Size: 10)
+
+    @Test(arguments: ["seq/lstm_forecaster/torchscript", "seq/gru_forecaster/torchscript"])
+    func forecasterProvesAndVerifies(_ name: String) throws {
+        let folder = Shared.root.appendingPathComponent("circuits/\(name)")
+        let onnx = [UInt8](try Data(contentsOf: folder.appendingPathComponent("model.onnx")))
+        let (file, _) = try CircuitFile.compile(onnx: onnx, settings: .default, options: CompileOptions())
+        let decoded = try CircuitFile.decode(file.encoded)
+        let (model, compiled) = try decoded.rebuild()
+        let key = try Pipeline.setup(decoded, compiled: compiled, srs: Self.srs)
+        let input = try InputFile.load(path: folder.appendingPathComponent("input.json").path, graph: model.graph)[0]
+        let result = try Pipeline.prove(model: model, compiled: compiled, key: key, input: input)
+        let vk = try VerifyingKey.decode(key.verifyingKey.encoded)
+        let proof = try ProofFile.decode(result.proof.encoded)
+        try PlonkVerifier.verify(key: vk, proof: proof)
+
+        let direct = try Inference.runFixed(model, input: input)
+        let description = try #require(ModelDescription(vk.metadata))
+        #expect(description.integers(of: description.outputs[0], publicValues: proof.publicValues) == direct.fixed![0])
+
+        // Against onnxruntime's output (expected_output.json): within the predicted bound, and in fact within 1e−3.
+        let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("expected_output.json"))) as! [String: Any]
+        let reference = ((expected["output_data"] as! [[Any]])[0]).map { ($0 as! NSNumber).doubleValue }
+        let report = try Inference.errorReport(model, input: input)
+        #expect(report.withinBounds)
+        for (value, want) in zip(direct.outputs[0], reference) {
+            #expect(abs(value - want) <= report.outputs[0].bound + 1e-6)
+            #expect(abs(value - want) < 1e-3)
+        }
+
+        var changed = proof
+        let length = description.publicColumnLength
+        let position = description.outputs[0].publicStart!
+        changed.publicValues[position / length][position % length] = changed.publicValues[position / length][position % length] + .one
+        #expect(throws: VerificationError.pairingCheckFailed) { try PlonkVerifier.verify(key: vk, proof: changed) }
+    }
+}
