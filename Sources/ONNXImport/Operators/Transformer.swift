@@ -160,7 +160,9 @@ enum TransformerImport {
                 }
             }
         } else {
-            let flag = try k.add(&g, .indexing(.cast(toInteger: false, toBool: false)), [try k.input(&g, 0)])
+            let conditionValue = try k.input(&g, 0)
+            let fromInteger = g.builder.graph.values[conditionValue].isInteger
+            let flag = try k.add(&g, .indexing(.cast(to: .real, fromInteger: fromInteger)), [conditionValue])
             parts = [try k.add(&g, .mul, [flag, try k.add(&g, .sub, [x, y])]), y]
         }
         let sumShape = try Shape.broadcast(g.builder.graph.values[parts[0]].shape, g.builder.graph.values[parts[1]].shape)
