@@ -144,6 +144,16 @@ struct CastAndIntegerTests {
         #expect(try run(pool, [3, 200, 7, 1]).fixed == [200, 7])
     }
 
+    @Test func integerArithmeticRefusesAFractionalConstant() {
+        var m = OnnxBuilder()
+        m.input("x", [1, 2])
+        m.inputTypes["x"] = 3
+        m.floats("c", [2], [0.5, 1])
+        m.node("Add", ["x", "c"], ["y"])
+        m.outputs = ["y"]
+        #expect(throws: ONNXImportError.self) { try ONNXImporter.importModel(bytes: m.bytes) }
+    }
+
     static func littleEndian(_ values: [Int64], type: Int64) -> [UInt8] {
         let width = [2: 1, 3: 1, 6: 4, 7: 8][type]!
         return values.flatMap { v in (0..<width).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
