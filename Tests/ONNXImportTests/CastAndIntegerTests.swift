@@ -78,7 +78,7 @@ struct CastAndIntegerTests {
 
     @Test func castToNarrowTypesInBothPaths() throws {
         // float → int4 (truncation, 0 out of range), → float8e4m3fn (saturating), → float16, at opset 28.
-        for (to, want) in [(Int64(22), [0, -8, 7, 0, 3, -2]), (17, [-10, -8, 7, 8, 3.75, -2.5]), (10, [-9, -8, 7, 8, 3.7001953125, -2.5])] {
+        for (to, want) in [(Int64(22), [0, -8, 7, 0, 3, -2]), (17, [-9, -8, 7, 8, 3.75, -2.5]), (10, [-9, -8, 7, 8, 3.69921875, -2.5])] {
             var m = OnnxBuilder()
             m.opset = 28
             m.input("x", [1, 6])
@@ -142,6 +142,16 @@ struct CastAndIntegerTests {
         pool.node("MaxPool", ["x"], ["y"], [("kernel_shape", .ints([2])), ("strides", .ints([2]))])
         pool.outputs = ["y"]
         #expect(try run(pool, [3, 200, 7, 1]).fixed == [200, 7])
+    }
+
+    @Test func integerArithmeticRefusesAFractionalConstant() {
+        var m = OnnxBuilder()
+        m.input("x", [1, 2])
+        m.inputTypes["x"] = 3
+        m.floats("c", [2], [0.5, 1])
+        m.node("Add", ["x", "c"], ["y"])
+        m.outputs = ["y"]
+        #expect(throws: ONNXImportError.self) { try ONNXImporter.importModel(bytes: m.bytes) }
     }
 
     static func littleEndian(_ values: [Int64], type: Int64) -> [UInt8] {

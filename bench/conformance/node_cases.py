@@ -153,7 +153,7 @@ def cross_check_with_onnxruntime(folder):
         # ceil-mode cases give 0.2841 for 0.28404…), within the ONNX backend runner's own rtol 1e-3 but not
         # within the 1e-5 this harness asks of a float path. When onnxruntime agrees with the wheel at the
         # backend's tolerance, its float32 outputs are the sharper reference.
-        if not np.array_equal(got, ref) and np.issubdtype(np.dtype(want["dtype"]), np.floating):
+        if not np.array_equal(got, ref) and want["dtype"] in ("float16", "float32", "float64"):
             want["values"] = got.tolist()
             want["reference"] = "onnxruntime (agrees with the wheel's reference within rtol 1e-3)"
             refined = True

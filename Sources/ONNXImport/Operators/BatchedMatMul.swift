@@ -31,7 +31,11 @@ enum BatchedMatMul {
         x = try k.add(&g, .reshape([p, m, kx]), [x])
         x = try k.add(&g, .movement(.transpose([1, 0, 2])), [x])
         x = try k.add(&g, .reshape([m, p * kx]), [x])
-        try c.reserve(p * n * p * kx)
+        // The block-diagonal weight is a constant the import creates: bounded before it is allocated.
+        let (rows, o1) = p.multipliedReportingOverflow(by: n), (columns, o2) = p.multipliedReportingOverflow(by: kx)
+        let (entries, o3) = rows.multipliedReportingOverflow(by: columns)
+        guard !o1, !o2, !o3 else { throw c.invalid("a block-diagonal weight of \(p) batches is too large") }
+        try c.reserve(entries)
         let wAligned = [Int](repeating: 1, count: rank - wMatrix.count) + wMatrix
         let wBatchMap = Shape.broadcastIndices(from: Array(wAligned.dropLast(2)), to: batch)
         var weight = [Double](repeating: 0, count: p * n * p * kx)

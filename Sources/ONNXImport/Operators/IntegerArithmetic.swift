@@ -17,6 +17,10 @@ enum IntegerArithmeticImport {
 
     static func convert(_ g: inout GraphImport, _ c: NodeContext) throws {
         let format = g.integerFormat(of: c.node.inputs[0])
+        // ONNX gives every operand the same type: a constant operand must hold integers too.
+        for case .constant(let k)? in c.inputs where !k.tensor.values.allSatisfy({ $0 == $0.rounded() && abs($0) < 0x1p63 }) {
+            throw c.invalid("\(c.op) of an integer tensor by a constant that is not integer-valued")
+        }
         var k = Composition(c)
         /// Folds `op` over the present inputs at `indices`, from the left.
         func chain(_ op: IntegerArithmetic, _ first: ValueID, _ indices: [Int], final: Bool) throws -> ValueID {

@@ -55,6 +55,9 @@ enum ResizeInterpolation {
 
     /// The [out, in] coefficients (row-major) and, when some output extrapolates to a non-zero value, the bias.
     static func matrix(_ a: Axis, _ o: Options, _ c: NodeContext) throws -> ([Double], [Double]?) {
+        let (entries, overflow) = a.output.multipliedReportingOverflow(by: a.input)
+        guard !overflow else { throw c.invalid("an interpolation matrix of \(a.output)×\(a.input) is too large") }
+        try c.reserve(entries)  // a constant the import creates, bounded before it is allocated
         var weights = [Double](repeating: 0, count: a.output * a.input)
         var bias = [Double](repeating: 0, count: a.output)
         var extrapolates = false
