@@ -70,6 +70,8 @@ public enum LaneKind: Hashable, Sendable {
     case table(TableGadget)
     case softmax(SoftmaxGadget)
     case embedding(EmbeddingGadget)
+    case reciprocal(ReciprocalGadget)
+    case squareRoot(SquareRootGadget)
 
     public var gadget: any LaneGadget {
         switch self {
@@ -81,6 +83,8 @@ public enum LaneKind: Hashable, Sendable {
         case .table(let g): return g
         case .softmax(let g): return g
         case .embedding(let g): return g
+        case .reciprocal(let g): return g
+        case .squareRoot(let g): return g
         }
     }
 
@@ -97,6 +101,8 @@ public enum LaneKind: Hashable, Sendable {
         case .table(var g): g.limbBits = bits; return .table(g)
         case .softmax(var g): g.limbBits = bits; return .softmax(g)
         case .embedding(var g): g.limbBits = bits; return .embedding(g)
+        case .reciprocal(var g): g.limbBits = bits; return .reciprocal(g)
+        case .squareRoot(var g): g.limbBits = bits; return .squareRoot(g)
         }
     }
 }

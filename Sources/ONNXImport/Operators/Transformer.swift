@@ -120,8 +120,9 @@ enum TransformerImport {
         if outputs.count > 2, !outputs[2].isEmpty { g.slots[outputs[2]] = .value(inverse) }
     }
 
-    /// Masked values beyond this magnitude (−∞ in attention masks) are taken as ±10^4: after Softmax's shift by the
-    /// row maximum such an entry's exponential is 0 in both paths.
+    /// Mask fills (−∞, read as −float32 max, or float32's min that exporters write instead: any magnitude ≥ 10^30)
+    /// are taken as ±10^4: after Softmax's shift by the row maximum such an entry's exponential is 0 in both paths.
+    /// Other constants are kept as they are.
     static let maskLimit = 1e4
 
     /// Where(cond, X, Y) as sums and products: a constant condition becomes 0/1 masks multiplying X and Y (exact
@@ -134,7 +135,7 @@ enum TransformerImport {
         func clamped(_ slot: Slot, _ index: Int) throws -> ValueID {
             guard case .constant(let constant) = slot else { return try k.input(&g, index) }
             let values = constant.tensor.values.map { v -> Double in
-                v.isNaN ? v : Swift.min(Swift.max(v, -maskLimit), maskLimit)
+                Swift.abs(v) >= 1e30 ? (v < 0 ? -maskLimit : maskLimit) : v
             }
             k.step += 1
             return try g.builder.addConstant("\(c.node.outputs[0])/where\(k.step)", Tensor(shape: constant.tensor.shape, values: values))

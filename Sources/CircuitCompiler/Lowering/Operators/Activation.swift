@@ -49,7 +49,11 @@ extension ActivationOp: CircuitLowering {
             return .table(TableGadget(table: LookupTable(.normalCDF, settings: settings), activationBits: bits))
         case .geluTanhGate:
             return .table(TableGadget(table: LookupTable(.geluTanhGate, settings: settings), activationBits: bits))
-        case .neg, .sqrt, .reciprocal, .exp, .log:
+        case .reciprocal:
+            return .reciprocal(ReciprocalGadget(activationScale: s, activationBits: bits))
+        case .sqrt:
+            return .squareRoot(SquareRootGadget(activationScale: s, activationBits: bits))
+        case .neg, .exp, .log:
             return nil
         }
     }
