@@ -99,14 +99,14 @@ struct ProvedModel: @unchecked Sendable {
 
     // MARK: Witnesses
 
-    /// The honest phase-1 assignment (lanes, stack copies, public values).
+    /// The honest phase-1 assignment (lanes, produced and received cells, public values).
     func honest() throws -> Assignment { try compiled.assignment(trace: trace) }
 
-    /// The phase-2 callback of an honest or cheating prover: the running sum at the drawn ρ.
+    /// The callback of an honest or cheating prover: the committed relation's columns at the drawn ρ and s.
     var phase2: (Int, inout Assignment) throws -> Void {
         let compiled = self.compiled
         return { phase, a in
-            if phase == 2, let rho = a.challenges[compiled.rho.index] { try compiled.assignSum(&a, rho: rho) }
+            try compiled.assignPhase(phase, &a)
         }
     }
 
@@ -120,8 +120,11 @@ struct ProvedModel: @unchecked Sendable {
     }
 
     /// Proves `a` through the test-only entry point that skips the checker.
+    /// Its produced and received cells follow the (tampered) lanes, as a cheating prover would keep them.
     func proveCheat(_ a: Assignment) throws -> ProofFile {
-        try PlonkProver.proveUnchecked(key: key, circuit: circuit, assignment: a, witness: phase2)
+        var linked = a
+        try compiled.fillLinks(&linked)
+        return try PlonkProver.proveUnchecked(key: key, circuit: circuit, assignment: linked, witness: phase2)
     }
 
     /// An honest proof of this model's input (the checked prover).
@@ -176,12 +179,13 @@ struct ProvedModel: @unchecked Sendable {
         for (cell, v) in zip(c.free, free) { try a.set(cell, row: c.row, v) }
     }
 
-    /// Keeps the stacked copies equal to the (tampered) limb cells, as a cheating prover would (no-op per column).
+    /// Keeps the produced and received cells equal to the (tampered) lanes' expressions, as a cheating prover
+    /// would.
     func copyStack(_ a: inout Assignment) throws {
-        if compiled.layout.isStacked { try compiled.copyLimbsToStack(&a) }
+        try compiled.fillLinks(&a)
     }
 
-    var close: String { "sum-boundary@\(compiled.layout.closeRow)" }
+    var close: String { "clr_close@\(compiled.layout.closeRow)" }
     func gate(_ group: Int, _ index: Int) -> String { "\(kind(group).name)@\(cells(group, index).row)" }
 
     /// The lookup that range-checks limb cell `cell` of a lane: its column's, or (stacked) the stack cell's.

@@ -101,7 +101,7 @@ struct TranscriptOrderTests {
                 var trial = a
                 try trial.set(b, row: lane.row, value)
                 try m.compiled.assignSum(&trial, rho: rho)
-                return trial.value(m.compiled.sum, row: m.compiled.layout.closeRow)!
+                return trial.value(m.compiled.relationLayout.receiverSum, row: m.compiled.layout.closeRow)!
             }
             let honestB = a.value(b, row: lane.row)!
             let (s0, s1) = (try close(honestB), try close(honestB + .one))  // the close is affine in b

@@ -18,7 +18,7 @@ struct GadgetSoundnessTests {
         c = try Compiled(graph, input: randomInputs(graph, seed: 21), options: .columnRangeChecks)
     }
 
-    var close: String { "sum-boundary@\(c.compiled.layout.closeRow)" }
+    var close: String { "clr_close@\(c.compiled.layout.closeRow)" }
 
     func gate(_ layer: String) -> String { c.compiled.plan.groups[c.group(layer)].kind.name }
 

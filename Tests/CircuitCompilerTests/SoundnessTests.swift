@@ -16,7 +16,7 @@ struct SoundnessTests {
         c = try Compiled(graph, input: randomInputs(graph, seed: 1), options: .columnRangeChecks)
     }
 
-    var closeRow: String { "sum-boundary@\(c.compiled.layout.closeRow)" }
+    var closeRow: String { "clr_close@\(c.compiled.layout.closeRow)" }
 
     /// Lanes of `layer` whose quotient satisfies `predicate`.
     func lanes(_ layer: String, where predicate: (Int64) -> Bool) throws -> [Int] {
@@ -182,7 +182,7 @@ struct SoundnessTests {
         // Another (in-range) input: the fold catches it, since every layer's output was computed from the first.
         var inputs = try p.laneInputs(group: g, index: 0)
         inputs[0] += 1
-        #expect(p.check(try p.tampered(group: g, index: 0, inputs: inputs)).namesAndRows == ["sum-boundary@\(p.compiled.layout.closeRow)"])
+        #expect(p.check(try p.tampered(group: g, index: 0, inputs: inputs)).namesAndRows == ["clr_close@\(p.compiled.layout.closeRow)"])
         // An out-of-range input: its top limb exceeds 255.
         let row = p.compiled.cells(group: g, index: 0).row
         let a = try p.tampered(group: g, index: 0, inputs: try p.laneInputs(group: g, index: 0)) { a, cells in

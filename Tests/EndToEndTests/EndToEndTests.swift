@@ -108,7 +108,7 @@ struct EndToEndTests {
         for (c, v) in zip(cells.free, free) { try assignment.set(c, row: cells.row, v) }
         let compiled = a.compiled
         let proof = try PlonkProver.proveUnchecked(key: a.key, circuit: compiled.circuit, assignment: assignment) { phase, w in
-            if phase == 2, let rho = w.challenges[compiled.rho.index] { try compiled.assignSum(&w, rho: rho) }
+            try compiled.assignPhase(phase, &w)
         }
         #expect(throws: VerificationError.pairingCheckFailed) { try PlonkVerifier.verify(key: a.key.verifyingKey, proof: proof) }
     }
