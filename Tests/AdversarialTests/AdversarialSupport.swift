@@ -106,6 +106,8 @@ struct ProvedModel: @unchecked Sendable {
     var phase2: (Int, inout Assignment) throws -> Void {
         let compiled = self.compiled
         return { phase, a in
+            // Phase 1: the produced and received cells follow the lanes (a cheat may have rewritten them).
+            if phase == 1 { try compiled.fillLinks(&a) }
             try compiled.assignPhase(phase, &a)
         }
     }

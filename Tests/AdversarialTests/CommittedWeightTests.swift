@@ -51,7 +51,7 @@ struct CommittedWeightTests {
         let node = m.graph.nodes[try #require(layer.nodeIndex)]
         let inputID = node.inputs[0]
         let x = m.trace.values[inputID]
-        let position = try #require(x.indices.first { x[$0] != 0 && abs(x[$0]) < 1 << 10 })
+        let position = try #require(x.indices.filter { x[$0] != 0 }.min { abs(x[$0]) < abs(x[$1]) })
         let index = RelationIndexing(plan: compiled.plan, layout: compiled.layout)
         let producer: Int
         switch compiled.system.elements[inputID][position] {

@@ -109,7 +109,7 @@ struct SoundnessTests {
             let r1 = a.value(cells.limbs[1], row: cells.row)!
             try a.set(cells.limbs[1], row: cells.row, r1 - Fr(UInt64(1) << 40))
         }
-        #expect(c.check(a).namesAndRows == ["range8.1@\(row)", "range8.5@\(row)", closeRow])
+        #expect(c.check(a).namesAndRows == ["range8.1@\(row)", "range8.5@\(row)", closeRow].sorted())
     }
 
     @Test func negativeValueThroughReluIsCaught() throws {
@@ -125,7 +125,7 @@ struct SoundnessTests {
             try a.set(cells.limbs[2], row: cells.row, Fr(signed: honest[0]))
             for l in 3...6 { try a.set(cells.limbs[l], row: cells.row, Fr.zero) }
         }
-        #expect(c.check(a).namesAndRows == ["range8.2@\(row)", closeRow])
+        #expect(c.check(a).namesAndRows == ["range8.2@\(row)", closeRow].sorted())
     }
 
     @Test func nonBooleanSignIsCaught() throws {

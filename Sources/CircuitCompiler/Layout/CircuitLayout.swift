@@ -201,15 +201,19 @@ public struct CircuitLayout: Sendable {
     public var lookupArguments: Int { (isStacked ? stackColumns : limbColumns) + tableLookupsOfKind.reduce(0, +) }
     /// No challenge columns: the relation's fold vector is committed advice (docs/protocol.md §19.4).
     public var challengeColumns: Int { 0 }
-    /// The largest gate degree: a kind's own constraints (selector·s₁·s₂·f in a table lane), the relation's 3.
+    /// The quotient's degree: the largest gate or lookup degree (a range lookup on a cell is 4; a kind's own
+    /// constraints, e.g. selector·s₁·s₂·f in a table lane; the relation's gates are 3).
     public var quotientDegree: Int {
-        max(3, kinds.map { kind -> Int in
+        var degree = 4
+        for kind in kinds {
             let g = kind.gadget
             let cells = LaneCells(limbs: (0..<g.limbCells).map { AdviceColumn(index: $0).cur },
                                   free: (0..<g.freeCells).map { AdviceColumn(index: g.limbCells + $0).cur })
             let own = (g.constraints(cells) + g.received(cells) + g.allProduced(cells)).map(\.degree).max() ?? 0
-            return 1 + own
-        }.max() ?? 3)
+            degree = max(degree, 1 + own)
+            if g.functionTable != nil { degree = max(degree, 3 + (g.tableInputs(cells).map(\.degree).max() ?? 1)) }
+        }
+        return degree
     }
 
     /// Proof body bytes by docs/protocol.md §14 (no copies: P = 0; Pρ, S, Ps and T are read at the next row),
@@ -247,7 +251,7 @@ public struct CircuitLayout: Sendable {
     }
 
     /// The automatic choice's order: a proof within `proofByteBudget` first, then the lower cost.
-    public static func isBetter(_ a: CircuitLayout, than b: CircuitLayout, proofByteBudget: Int = 3072) -> Bool {
+    public static func isBetter(_ a: CircuitLayout, than b: CircuitLayout, proofByteBudget: Int = 16384) -> Bool {
         let aFits = a.proofBytes <= proofByteBudget, bFits = b.proofBytes <= proofByteBudget
         if aFits != bFits { return aFits }
         return cost(a) < cost(b)
