@@ -71,19 +71,22 @@ def main():
     p.add_argument("--models", default="circuits/mlp_tiny,circuits/mlp_mnist,circuits/mlp_deep,circuits/cnn_small")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--out", required=True)
+    p.add_argument("--old-label", default="old build")
+    p.add_argument("--new-label", default="new build")
     a = p.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         caches = {"old": {}, "new": {}}
         for model_dir in a.models.split(","):
             name = os.path.basename(model_dir.rstrip("/"))
-            row = {"model": name}
+            row = {"model": os.path.basename(model_dir.rstrip("/"))}
             for label, bindir in (("old", a.old), ("new", a.new)):
                 row[label] = measure(bindir, model_dir, os.path.join(tmp, label, name), a.repeat, caches[label])
                 print(name, label, row[label], file=sys.stderr)
             rows.append(row)
     with open(a.out + ".json", "w") as f:
-        json.dump({"old": a.old, "new": a.new, "repeat": a.repeat, "loadavg": os.getloadavg(), "rows": rows}, f, indent=1)
+        # Labels, not paths: committed results name no machine path (Tests/…/BenchResultsTests).
+        json.dump({"old": a.old_label, "new": a.new_label, "repeat": a.repeat, "loadavg": os.getloadavg(), "rows": rows}, f, indent=1)
     lines = ["| model | 2^k old → new | vk bytes old → new | proof body old → new | verify ms old → new (median; min) | prove s old → new (median; min) |",
              "|---|---|---|---|---|---|"]
     for r in rows:

@@ -234,11 +234,17 @@ public struct CircuitLayout: Sendable {
         var lastError: Error?
         for bits in options.limbBits.map({ [$0] }) ?? CompileOptions.limbBitChoices {
             let plan = try CircuitPlan(graph: graph, settings: settings, options: options, limbBits: bits)
-            let layout: CircuitLayout
+            var layout: CircuitLayout
             do {
-                layout = try automatic(
-                    plan: plan, log2Rows: options.log2Rows, lanes: options.lanesPerRow.map { [$0] } ?? Array(CompileOptions.laneChoices),
-                    stacked: options.stackRangeChecks)
+                let lanes = options.lanesPerRow.map { [$0] } ?? Array(CompileOptions.laneChoices)
+                layout = try automatic(plan: plan, log2Rows: options.log2Rows, lanes: lanes, stacked: options.stackRangeChecks)
+                // Blocks of the committed relation hold 2^(log2 rows) entries at most: a model with many weights
+                // gets a taller circuit rather than a key of thousands of block commitments (docs/protocol.md
+                // §19.9: at most ~maxBlockTarget blocks, so the key stays within tens of KiB).
+                let wanted = minimumLog2Rows(forEntries: relationEntries(plan))
+                if options.log2Rows == nil, wanted > layout.log2Rows, Circuit.supportedLog2Rows.contains(wanted) {
+                    layout = try automatic(plan: plan, log2Rows: wanted, lanes: lanes, stacked: options.stackRangeChecks)
+                }
             } catch {
                 lastError = error
                 continue
@@ -248,6 +254,25 @@ public struct CircuitLayout: Sendable {
         }
         guard let best else { throw lastError ?? CompilerError.invalidOptions("no layout fits") }
         return best
+    }
+
+    /// Blocks the automatic choice aims at: past it the circuit grows instead (each block costs the key ~100 bytes).
+    public static let maxBlockTarget = 256
+
+    /// The smallest log2 rows whose blocks hold `entries` entries in about `maxBlockTarget` blocks.
+    static func minimumLog2Rows(forEntries entries: Int) -> Int {
+        var k = 1
+        while (1 << k) * maxBlockTarget < entries { k += 1 }
+        return k
+    }
+
+    /// Non-zero entries of the model's equations (weights, constants, received −1s), from the plan alone.
+    static func relationEntries(_ plan: CircuitPlan) -> Int {
+        plan.layers.indices.reduce(0) { total, index in
+            total + (plan.layers[index].nodeIndex.map {
+                ModelStatistics.foldEntries(node: plan.graph.nodes[$0], graph: plan.graph, layer: index, plan: plan)
+            } ?? 0)
+        }
     }
 
     /// The automatic choice's order: a proof within `proofByteBudget` first, then the lower cost.
