@@ -1,7 +1,8 @@
 # Two commands set everything up on a fresh Debian machine with the Swift toolchain:
 #   make demo   — build, then run the main job on the default model
 #   make test   — build and run the whole test suite (release, testing enabled)
-# Not part of test: `make bench-peers` (ZKInfer vs EZKL side by side; bench/ezkl/README.md) and `make fuzz`
+# Not part of test: `make bench-peers` (ZKInfer vs EZKL side by side; bench/ezkl/README.md), `make bench-scale`
+# (the same on the scale ladder, LeNet-5 … ResNet-18; bench/scale/README.md) and `make fuzz`
 # (libFuzzer on every decoder; Fuzz/README.md — CI runs a short smoke of it, .ci/run).
 SHELL := /bin/bash
 SWIFT ?= swift
@@ -9,7 +10,7 @@ RELEASE := -c release
 APT_PACKAGES := libgmp-dev libssl-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: deps build test demo bench bench-peers fuzz clean
+.PHONY: deps build test demo bench bench-peers fuzz bench-scale ladder-models zoo-models clean
 
 # Installs the system libraries with apt when any is missing.
 deps:
@@ -68,6 +69,20 @@ FUZZ_TARGETS ?=
 fuzz: deps
 	Fuzz/fuzz.sh build
 	Fuzz/fuzz.sh run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# The scale ladder (issue 15): generated (not committed) into bench/scale/models/ by a seeded torch script,
+# then ZKInfer and EZKL side by side with per-step timeouts and a memory limit; writes
+# bench/results/<date>-scale.{json,md,png}. Options through BENCH_SCALE_ARGS, e.g.
+# BENCH_SCALE_ARGS="--only lenet5,dense4m --ezkl-timeout 600 --update-readme".
+bench-scale: deps ladder-models
+	python3 bench/scale/bench_scale.py $(BENCH_SCALE_ARGS)
+
+ladder-models:
+	python3 bench/scale/make_ladder.py
+
+# Regenerates circuits/zoo and circuits/seq (committed) from bench/models/make_zoo.py; `--check` compares.
+zoo-models:
+	python3 bench/models/make_zoo.py
 
 clean:
 	rm -rf .build lib python/zkinfer/lib python/build

@@ -15,7 +15,8 @@ struct HostileInputFileTests {
         } catch {
             #expect("\(error)".contains("has more than 3 values; input 'x0' needs 3"))
         }
-        let huge = try singleNodeGraph(.relu, inputs: [[1, 1 << 30]])
+        // 2^25 elements: within the graph budget (2^27 activations), far more than the file holds.
+        let huge = try singleNodeGraph(.relu, inputs: [[1, 1 << 25]])
         #expect(throws: InferenceError.self) { try InputFile.parse(Array(#"{"input_data": [[1, 2]]}"#.utf8), graph: huge) }
     }
 }

@@ -119,6 +119,7 @@ def cross_check_with_onnxruntime(folder):
         results = session.run(None, feeds)
     except Exception:  # noqa: BLE001 - onnxruntime's own gaps are not the rewrite's problem
         return None
+    refined = False
     for want, got in zip(expected, results):
         if want["values"] is None or not np.issubdtype(np.asarray(got).dtype, np.number):
             continue
@@ -126,4 +127,15 @@ def cross_check_with_onnxruntime(folder):
         ref = np.asarray(want["values"], dtype=np.float64)
         if got.shape != ref.shape or not np.allclose(got, ref, rtol=1e-3, atol=1e-5):
             return f"onnxruntime disagrees with the wheel's reference for output {want['name']}"
+        # Some of the wheel's references are literals rounded to a few digits (e.g. AveragePool's
+        # ceil-mode cases give 0.2841 for 0.28404…), within the ONNX backend runner's own rtol 1e-3 but not
+        # within the 1e-5 this harness asks of a float path. When onnxruntime agrees with the wheel at the
+        # backend's tolerance, its float32 outputs are the sharper reference.
+        if not np.array_equal(got, ref) and np.issubdtype(np.dtype(want["dtype"]), np.floating):
+            want["values"] = got.tolist()
+            want["reference"] = "onnxruntime (agrees with the wheel's reference within rtol 1e-3)"
+            refined = True
+    if refined:
+        with open(os.path.join(folder, "expected.json"), "w", encoding="utf-8") as f:
+            json.dump({"outputs": expected}, f)
     return None

@@ -53,7 +53,9 @@ def model_folders(args) -> list:
     only = set(args.only.split(",")) if args.only else None
     chosen, seen = [], set()
     for d in dirs:
-        name = os.path.basename(os.path.normpath(d))
+        # circuits/zoo/<model>/<exporter> is named "zoo/<model>/<exporter>" (its basename alone repeats).
+        inside = os.path.relpath(os.path.normpath(d), circuits)
+        name = inside if not inside.startswith("..") else os.path.basename(os.path.normpath(d))
         if (only and name not in only) or name in seen:
             continue
         if not (os.path.isfile(os.path.join(d, "model.onnx")) and os.path.isfile(os.path.join(d, "input.json"))):
@@ -76,9 +78,10 @@ def reference(model_dir: str):
     feeds = {}
     for i, spec in enumerate(session.get_inputs()):
         shape = [d if isinstance(d, int) and d > 0 else 1 for d in spec.shape]
-        feeds[spec.name] = np.array(data[i], dtype=np.float32).reshape(shape)
+        dtype = {"tensor(int64)": np.int64, "tensor(int32)": np.int32}.get(spec.type, np.float32)  # token ids
+        feeds[spec.name] = np.array(data[i], dtype=dtype).reshape(shape)
     outputs = [float(v) for o in session.run(None, feeds) for v in np.asarray(o).flatten()]
-    params = sum(int(np.prod(t.dims)) for t in onnx.load(path).graph.initializer)
+    params = sum(int(np.prod(t.dims)) for t in onnx.load(path, load_external_data=False).graph.initializer)
     return outputs, params
 
 

@@ -2,16 +2,32 @@
 import json
 import os
 import statistics
+import time
 
 
 class Context:
-    """What every step needs: how to measure, how long to wait, where the venv python is."""
+    """What every step needs: how to measure, how long to wait, where the venv python is. The scale bench
+    adds per-step timeouts (`step_timeouts`, by step name: "prove", "setup", …), a memory limit per step
+    (killed and reported as such when passed) and a deadline for the whole run (no step runs past it)."""
 
-    def __init__(self, python: str, use_time: bool, timeout_s: float, verbose: bool = True):
+    def __init__(self, python: str, use_time: bool, timeout_s: float, verbose: bool = True,
+                 step_timeouts=None, memory_limit_mb=None, deadline=None):
         self.python = python
         self.use_time = use_time
         self.timeout_s = timeout_s
         self.verbose = verbose
+        self.step_timeouts = dict(step_timeouts or {})
+        self.memory_limit_mb = memory_limit_mb
+        self.deadline = deadline  # time.monotonic() value, or None
+
+    def timeout(self, step: str) -> float:
+        """Seconds `step` may take: its own timeout (a numbered repeat "prove_2" uses "prove"'s), else the
+        default, never past the deadline (at least 1 s, so that an exhausted budget shows as a timeout)."""
+        base = step.rsplit("_", 1)[0] if step.rsplit("_", 1)[-1].isdigit() else step
+        seconds = self.step_timeouts.get(step, self.step_timeouts.get(base, self.timeout_s))
+        if self.deadline is not None:
+            seconds = min(seconds, max(1.0, self.deadline - time.monotonic()))
+        return seconds
 
     def log(self, text: str) -> None:
         if self.verbose:

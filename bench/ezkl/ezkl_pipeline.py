@@ -56,6 +56,7 @@ class EzklRun:
         self.errors = []
         self.settings = {}
         self.ready = False
+        self.measure_pk_load = True  # the pk_load_proxy step (the scale bench skips it)
 
     @property
     def label(self) -> str:
@@ -64,7 +65,7 @@ class EzklRun:
     # -- child processes -------------------------------------------------------------------------------
     def _step(self, step: str, arguments: dict, name: str = None) -> dict:
         measured = measure.run([self.ctx.python, STEP_SCRIPT, step, json.dumps(arguments)],
-                               self.ctx.use_time, self.ctx.timeout_s)
+                               self.ctx.use_time, self.ctx.timeout(name or step), memory_limit_mb=self.ctx.memory_limit_mb)
         reply = last_json_line(measured.stdout) or {}
         error = None
         if not measured.ok or not reply.get("ok", False):
@@ -103,7 +104,7 @@ class EzklRun:
         ok = (self._step("setup", {"compiled": f["network.compiled"], "vk": f["vk.key"], "pk": f["pk.key"], "srs": srs})["ok"]
               and self._step("gen_witness", {"data": self.data, "compiled": f["network.compiled"],
                                              "witness": f["witness.json"], "vk": f["vk.key"], "srs": srs})["ok"])
-        if ok:
+        if ok and self.measure_pk_load:
             self._step("pk_load", {"pk": f["pk.key"], "settings": f["settings.json"], "vk_out": f["vk_from_pk.key"]},
                        name="pk_load_proxy")
         self.ready = ok

@@ -77,7 +77,7 @@ class ZKInferRun:
         sub = os.path.basename(command[0]) + " " + (command[1] if len(command) > 1 else "")
         if sub in ZKInferRun.long_out_only:
             command = ["--out" if c == "-o" else c for c in command]
-        measured = measure.run(command, self.ctx.use_time, self.ctx.timeout_s)
+        measured = measure.run(command, self.ctx.use_time, self.ctx.timeout(name), memory_limit_mb=self.ctx.memory_limit_mb)
         if (measured.returncode == 2 and "-o" in command
                 and re.search(r"unknown option '?-o'?", measured.stderr or "")):
             ZKInferRun.long_out_only.add(sub)
@@ -98,8 +98,8 @@ class ZKInferRun:
 
     @staticmethod
     def _why(measured) -> str:
-        if measured.timed_out:
-            return "timed out"
+        if measured.timed_out or measured.memory_killed or measured.signal is not None:
+            return measured.error_text()  # timed out / killed for memory / killed by a signal, with when
         text = (measured.stderr or measured.stdout or "").strip()
         first = text.splitlines()[-1] if text else ""
         hint = ""

@@ -34,8 +34,7 @@ enum PoolingKernels {
     /// Window sums of an AveragePool times the per-position multiplier Q_w(1/n).
     static func averagePool(x: [Int64], inputShape: [Int], outputShape: [Int], pool: Pooling,
                             multipliers: [Int64], layer: String) throws -> [Int64] {
-        let window = Layout.Window(input: inputShape, output: outputShape, kernel: pool.kernel,
-                                   strides: pool.strides, pads: pool.pads, dilations: [1, 1])
+        let window = pool.window(input: inputShape, output: outputShape)
         let planes = inputShape[0] * inputShape[1]
         let plane = window.outH * window.outW, inPlane = window.inH * window.inW
         var y = [Int64](repeating: 0, count: planes * plane)
