@@ -230,6 +230,64 @@ struct ProvedModel: @unchecked Sendable {
     func output(_ name: String) -> Int { graph.outputNames.firstIndex(of: name)! }
 }
 
+/// What the transcript-order helpers need: a proving key (its verifying key follows).
+protocol KeyHolder {
+    var key: ProvingKey { get }
+}
+
+extension KeyHolder {
+    var vk: VerifyingKey { key.verifyingKey }
+}
+
+extension ProvedModel: KeyHolder {}
+
+/// A small hand-made circuit without a committed linear relation (docs/protocol.md §19): a·b = c on 4 rows with
+/// c public (bounded) and a range-looked-up in a 16-row table, for the protocol's own adversarial tests, whose
+/// constructions need a pairing check that is §13.3's alone.
+struct RelationFreeCircuit: KeyHolder, @unchecked Sendable {
+    let circuit: Circuit
+    let key: ProvingKey
+    let a: AdviceColumn, b: AdviceColumn, c: InstanceColumn
+    let phase2: (Int, inout Assignment) throws -> Void = { _, _ in }
+
+    init() throws {
+        var cs = ConstraintSystemBuilder()
+        let q = cs.fixedColumn("q_mul"), table = cs.fixedColumn("table")
+        a = cs.adviceColumn("a")
+        b = cs.adviceColumn("b")
+        c = cs.instanceColumn("c", length: 4, bits: 32)
+        cs.addGate(name: "mul", selector: q, constraints: [a.cur * b.cur - c.cur])
+        cs.enable(q, rows: 0..<4)
+        for v in 0..<16 { cs.setFixed(table, row: v, Int64(v)) }
+        cs.addLookup(LookupArgument(name: "range", selector: q, inputs: [a.cur], table: [table]))
+        circuit = try cs.build()
+        key = try KeyGeneration.generate(circuit: circuit, srs: try AdversarialSRS.make(log2Size: circuit.log2Rows))
+    }
+
+    func honest() throws -> Assignment {
+        var w = Assignment(circuit: circuit)
+        for row in 0..<4 {
+            try w.set(a, row: row, Int64(row + 2))
+            try w.set(b, row: row, Int64(3 * row - 1))
+            try w.set(c, row: row, Int64((row + 2) * (3 * row - 1)))
+        }
+        return w
+    }
+
+    /// c₀ = a₀·b₀ + 1 published: only the gate at row 0 fails.
+    func falseOutput() throws -> Assignment {
+        var w = try honest()
+        try w.set(c, row: 0, Int64(2 * -1 + 1))
+        return w
+    }
+
+    func proveHonest() throws -> ProofFile { try PlonkProver.prove(key: key, circuit: circuit, assignment: try honest()) }
+
+    func verify(_ proof: ProofFile) throws {
+        try PlonkVerifier.verify(key: try VerifyingKey.decode(vk.encoded), proof: try ProofFile.decode(proof.encoded))
+    }
+}
+
 /// Limb cells for a value that need not fit its decomposition (a cheat): full limbs take the low bits, the top
 /// (partial or last full) limb takes everything above them, the helper follows the partial limb.
 func overflowingLimbCells(_ value: Int64, _ d: LimbDecomposition) -> [Int64] {

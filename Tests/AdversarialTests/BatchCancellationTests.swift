@@ -22,41 +22,7 @@ import Testing
 /// docs/protocol.md §19.9) the Gemini opening point β′ is drawn after μ, so shifting W_ζ moves β′ and the
 /// shifted proofs fail Gemini's fold check before the pairing; the cancellation itself is about the pairing.
 struct BatchCancellationTests {
-    /// a·b = c on 4 rows, c public (bounded), a and b private: a relation-free circuit and its key.
-    struct Fixture: @unchecked Sendable {
-        let circuit: Circuit
-        let key: ProvingKey
-        let a: AdviceColumn, b: AdviceColumn, c: InstanceColumn
-        var vk: VerifyingKey { key.verifyingKey }
-
-        init() throws {
-            var cs = ConstraintSystemBuilder()
-            let q = cs.fixedColumn("q_mul")
-            a = cs.adviceColumn("a")
-            b = cs.adviceColumn("b")
-            c = cs.instanceColumn("c", length: 4, bits: 32)
-            cs.addGate(name: "mul", selector: q, constraints: [a.cur * b.cur - c.cur])
-            cs.enable(q, rows: 0..<4)
-            circuit = try cs.build()
-            key = try KeyGeneration.generate(circuit: circuit, srs: try AdversarialSRS.make(log2Size: circuit.log2Rows))
-        }
-
-        func proveHonest() throws -> ProofFile {
-            var w = Assignment(circuit: circuit)
-            for row in 0..<4 {
-                try w.set(a, row: row, Int64(row + 2))
-                try w.set(b, row: row, Int64(3 * row - 1))
-                try w.set(c, row: row, Int64((row + 2) * (3 * row - 1)))
-            }
-            return try PlonkProver.prove(key: key, circuit: circuit, assignment: w)
-        }
-
-        func verify(_ proof: ProofFile) throws {
-            try PlonkVerifier.verify(key: try VerifyingKey.decode(vk.encoded), proof: try ProofFile.decode(proof.encoded))
-        }
-    }
-
-    static let m = try! Fixture()
+    static let m = try! RelationFreeCircuit()
 
     /// Two honest proofs with W_ζ shifted by ±Δ as above, and a third honest proof.
     static func proofs() throws -> (cancelling: [ProofFile], valid: ProofFile) {

@@ -27,11 +27,12 @@ import Testing
 struct TranscriptOrderTests {
     var gadgets: ProvedModel { GadgetCheatTests.gadgets }
     static let tinyStacked = try! ProvedModel(shared: "mlp_tiny")
+    static let small = try! RelationFreeCircuit()
     static let tinyColumns = try! ProvedModel(shared: "mlp_tiny", options: CompileOptions(stackRangeChecks: false, limbBits: 8))
 
     /// The forgery verifies under `order` and is rejected under the protocol's order (and the verifier that
     /// `zkverify` runs never uses another).
-    func requireForgery(_ m: ProvedModel, _ proof: ProofFile, order: ProtocolTranscript.Order,
+    func requireForgery(_ m: some KeyHolder, _ proof: ProofFile, order: ProtocolTranscript.Order,
                         sourceLocation: SourceLocation = #_sourceLocation) throws {
         let key = try VerifyingKey.decode(m.vk.encoded)
         let file = try ProofFile.decode(proof.encoded)
@@ -75,7 +76,7 @@ struct TranscriptOrderTests {
         let valueAtZeta: Fr, valueAtOmegaZeta: Fr, quotientAtZeta: Fr
     }
 
-    func view(_ m: ProvedModel, _ file: ProofFile, order: ProtocolTranscript.Order) throws -> VerifierView {
+    func view(_ m: some KeyHolder, _ file: ProofFile, order: ProtocolTranscript.Order) throws -> VerifierView {
         let proof = try Proof.decode(file.body, for: m.vk.circuit)
         let ch = ProtocolTranscript.replay(key: m.vk, publicValues: file.publicValues, proof: proof, order: order)
         let claim = try PlonkVerifier.prepare(key: m.vk, proof: file, expectedPublicValues: nil, order: order)
@@ -230,10 +231,11 @@ struct TranscriptOrderTests {
     /// (a dry run with the same blinding: nothing before the quotient depends on it), then commits the constant
     /// polynomial h(ζ) as the whole quotient. It is no quotient at all (N is not divisible by Z_H: the fold does
     /// not close), but it opens at ζ to exactly what the verifier expects.
-    @Test(.disabled("its construction predates the committed relation (§19.9): every compiled circuit now opens weights with Gemini after μ, which this forgery does not redo; port it to a circuit without a relation"))
-    func zetaBeforeQuotientAllowsAFalseOutput() throws {
-        let m = Self.tinyStacked
-        let a = try falseOutput(m)
+    @Test func zetaBeforeQuotientAllowsAFalseOutput() throws {
+        // A relation-free circuit: with a committed relation the verifier's merged check (η, §13.5) hides the
+        // values this forgery solves for, and Gemini's point β′ follows every challenge (§19.9).
+        let m = Self.small
+        let a = try m.falseOutput()
         let seed: UInt64 = 0x2e7a
         let dry = try PlonkProver.proveOutOfOrder(.zetaBeforeQuotient, key: m.key, circuit: m.circuit, assignment: a, seed: seed,
                                                   witness: m.phase2)
@@ -256,10 +258,11 @@ struct TranscriptOrderTests {
     /// affine in the claimed multiplicity m₀(ζ) (it enters N linearly, and the batch with weight v^j); knowing v,
     /// the prover solves for the m₀(ζ) that makes the two equal (two dry runs with the same blinding give the
     /// line) and claims it. Every other evaluation, and both openings, are honest.
-    @Test(.disabled("its construction predates the committed relation (§19.9): every compiled circuit now opens weights with Gemini after μ, which this forgery does not redo; port it to a circuit without a relation"))
-    func vBeforeEvaluationsAllowsAFalseOutput() throws {
-        let m = Self.tinyStacked
-        let a = try falseOutput(m)
+    @Test func vBeforeEvaluationsAllowsAFalseOutput() throws {
+        // A relation-free circuit: with a committed relation the verifier's merged check (η, §13.5) hides the
+        // values this forgery solves for, and Gemini's point β′ follows every challenge (§19.9).
+        let m = Self.small
+        let a = try m.falseOutput()
         let seed: UInt64 = 0x7e5
         let slot = EvaluationLayout(m.vk.circuit).lookups  // m₀(ζ) among the evaluations at ζ
         var committed = Fr.zero  // F_ζ(ζ): the value the openings really prove
@@ -284,10 +287,11 @@ struct TranscriptOrderTests {
     /// R = F_ζ − E_ζ + μ·(F_ωζ − E_ωζ). Since X − ζ and X − ωζ are coprime, any R splits as
     /// (X − ζ)·A(X) + μ·(X − ωζ)·b with a constant b = R(ζ)/(μ·(ζ − ωζ)): knowing μ, the prover commits
     /// W_ζ = [A], W_ωζ = b·[1]₁ and so "opens" the false E_ζ (with the verifier's h(ζ) of a false witness).
-    @Test(.disabled("its construction predates the committed relation (§19.9): every compiled circuit now opens weights with Gemini after μ, which this forgery does not redo; port it to a circuit without a relation"))
-    func muBeforeOpeningsAllowsAFalseOutput() throws {
-        let m = Self.tinyStacked
-        let a = try falseOutput(m)
+    @Test func muBeforeOpeningsAllowsAFalseOutput() throws {
+        // A relation-free circuit: with a committed relation the verifier's merged check (η, §13.5) hides the
+        // values this forgery solves for, and Gemini's point β′ follows every challenge (§19.9).
+        let m = Self.small
+        let a = try m.falseOutput()
         let seed: UInt64 = 0x3b
         let dry = try PlonkProver.proveOutOfOrder(.muBeforeOpenings, key: m.key, circuit: m.circuit, assignment: a, seed: seed,
                                                   witness: m.phase2)
