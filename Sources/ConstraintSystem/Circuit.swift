@@ -83,7 +83,7 @@ public struct Circuit: Sendable, CircuitShape {
             instanceNames: instanceNames, instanceLengths: instanceLengths, instanceBits: bits, fixedNames: fixedNames,
             fixedValues: fixedValues, challengeNames: challengeNames, challengePhases: challengePhases,
             challengeColumnNames: challengeColumnNames, challengeSegments: challengeSegments, gates: gates,
-            lookups: lookups, copies: copies)
+            lookups: lookups, copies: copies, linearRelation: linearRelation)
     }
 
     // MARK: Layout (rows, degrees, chunks, queries: `CircuitShape`)

@@ -64,10 +64,9 @@ public enum Pipeline {
         guard let trace = inference.trace else { throw PipelineError.malformed("no trace") }
         let assignment = try compiled.assignment(trace: trace)
         let witnessSeconds = (clock.now - start).seconds
-        let rho = compiled.rho
         let proof = try PlonkProver.prove(key: key, circuit: compiled.circuit, assignment: assignment, timings: timings) { phase, a in
-            // Phase 2: the running sum, once ρ (drawn after phase 1) is in the assignment.
-            if phase == 2, let value = a.challenges[rho.index] { try compiled.assignSum(&a, rho: value) }
+            // Phases 2 and 3: the committed relation's columns, once ρ and then s are in the assignment.
+            try compiled.assignPhase(phase, &a)
         }
         return ProveResult(proof: proof, inference: inference, witnessSeconds: witnessSeconds)
     }

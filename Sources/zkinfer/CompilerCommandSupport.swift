@@ -8,7 +8,7 @@ enum CompilerCommandSupport {
         .flag("private-input", "keep the model input a witness (range-checked) instead of a public value"),
         .value("lanes", "N", "elements per row of the widest gadget (default: chosen automatically)"),
         .value("log2-rows", "K", "build a larger circuit than needed (2^K rows)"),
-        .value("range-checks", "stacked|columns", "range-check layout (default: the cheaper for this model)"),
+        .value("range-checks", "columns", "range-check layout: one lookup per limb column (stacked is gone: docs/protocol.md §19.9)"),
         .value("limb-bits", "8|7", "bits per range-checked limb (default: the cheaper for this model)"),
     ]
 

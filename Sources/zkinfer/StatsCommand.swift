@@ -92,7 +92,7 @@ enum StatsCommand {
             Console.out("  range checks: one lookup per limb column")
         }
         Console.out("  columns: \(s.adviceColumns) advice, \(s.fixedColumns) fixed, \(s.challengeColumns) challenge, \(s.instanceColumns) instance; \(s.lookupArguments) lookup arguments, no copy constraints")
-        Console.out("  fold: \(s.equations) equations, \(s.foldEntries) entries folded by the verifier; public values: \(s.publicInputs) inputs, \(s.publicOutputs) outputs")
+        Console.out("  fold: \(s.equations) equations, \(s.foldEntries) entries in the committed linear relation; public values: \(s.publicInputs) inputs, \(s.publicOutputs) outputs")
         Console.out("  proof: \(s.proofBytes) bytes; estimated proving key \(CompilerCommandSupport.bytes(s.estimatedProvingKeyBytes)), prover peak memory \(CompilerCommandSupport.bytes(s.estimatedProverPeakBytes))")
     }
 }

@@ -41,7 +41,7 @@ enum StatsHTML {
             ("lookup arguments", "\(s.lookupArguments)" + (s.stackColumns > 0 ? " (\(s.stackedCells) limb cells stacked into \(s.stackColumns) column\(s.stackColumns == 1 ? "" : "s"))" : "")),
             ("advice cells", "\(s.layers.reduce(0) { $0 + $1.adviceCells })"),
             ("lookups", "\(s.layers.reduce(0) { $0 + $1.lookups })"),
-            ("fold", "\(s.equations) equations, \(s.foldEntries) entries folded by the verifier"),
+            ("fold", "\(s.equations) equations, \(s.foldEntries) entries in the committed linear relation"),
             ("public values", "\(s.publicInputs) inputs, \(s.publicOutputs) outputs"),
             ("proof", "\(s.proofBytes) bytes"),
             ("proving key (est.)", CompilerCommandSupport.bytes(s.estimatedProvingKeyBytes)),
@@ -79,7 +79,7 @@ enum StatsHTML {
         let srs = 64 * n, key = s.estimatedProvingKeyBytes, process = 24 << 20
         let columnBytes = 32 * n * 6 * columns, quotient = 32 * n * 8
         // The verifier holds the folded weights (≈16 bytes an entry), its commitments and one proof.
-        let verifyKey = 16 * s.foldEntries + 64 * (s.fixedColumns + s.adviceColumns)
+        let verifyKey = 64 * (s.fixedColumns + s.adviceColumns) + 4096
         let steps: [(String, [(String, Int, String)])] = [
             ("setup (key generation)", [("SRS", srs, "#4878d0"), ("proving key", key, "#ee854a"), ("process", process, "#bbbbbb")]),
             ("prove", [("SRS", srs, "#4878d0"), ("proving key", key, "#ee854a"), ("columns (values, coefficients, extended)", columnBytes, "#6acc64"),

@@ -99,14 +99,16 @@ struct ProvedModel: @unchecked Sendable {
 
     // MARK: Witnesses
 
-    /// The honest phase-1 assignment (lanes, stack copies, public values).
+    /// The honest phase-1 assignment (lanes, produced and received cells, public values).
     func honest() throws -> Assignment { try compiled.assignment(trace: trace) }
 
-    /// The phase-2 callback of an honest or cheating prover: the running sum at the drawn ρ.
+    /// The callback of an honest or cheating prover: the committed relation's columns at the drawn ρ and s.
     var phase2: (Int, inout Assignment) throws -> Void {
         let compiled = self.compiled
         return { phase, a in
-            if phase == 2, let rho = a.challenges[compiled.rho.index] { try compiled.assignSum(&a, rho: rho) }
+            // Phase 1: the produced and received cells follow the lanes (a cheat may have rewritten them).
+            if phase == 1 { try compiled.fillLinks(&a) }
+            try compiled.assignPhase(phase, &a)
         }
     }
 
@@ -120,8 +122,11 @@ struct ProvedModel: @unchecked Sendable {
     }
 
     /// Proves `a` through the test-only entry point that skips the checker.
+    /// Its produced and received cells follow the (tampered) lanes, as a cheating prover would keep them.
     func proveCheat(_ a: Assignment) throws -> ProofFile {
-        try PlonkProver.proveUnchecked(key: key, circuit: circuit, assignment: a, witness: phase2)
+        var linked = a
+        try compiled.fillLinks(&linked)
+        return try PlonkProver.proveUnchecked(key: key, circuit: circuit, assignment: linked, witness: phase2)
     }
 
     /// An honest proof of this model's input (the checked prover).
@@ -176,12 +181,13 @@ struct ProvedModel: @unchecked Sendable {
         for (cell, v) in zip(c.free, free) { try a.set(cell, row: c.row, v) }
     }
 
-    /// Keeps the stacked copies equal to the (tampered) limb cells, as a cheating prover would (no-op per column).
+    /// Keeps the produced and received cells equal to the (tampered) lanes' expressions, as a cheating prover
+    /// would.
     func copyStack(_ a: inout Assignment) throws {
-        if compiled.layout.isStacked { try compiled.copyLimbsToStack(&a) }
+        try compiled.fillLinks(&a)
     }
 
-    var close: String { "sum-boundary@\(compiled.layout.closeRow)" }
+    var close: String { "clr_close@\(compiled.layout.closeRow)" }
     func gate(_ group: Int, _ index: Int) -> String { "\(kind(group).name)@\(cells(group, index).row)" }
 
     /// The lookup that range-checks limb cell `cell` of a lane: its column's, or (stacked) the stack cell's.
@@ -222,6 +228,64 @@ struct ProvedModel: @unchecked Sendable {
 
     /// Index of the model output named `name`.
     func output(_ name: String) -> Int { graph.outputNames.firstIndex(of: name)! }
+}
+
+/// What the transcript-order helpers need: a proving key (its verifying key follows).
+protocol KeyHolder {
+    var key: ProvingKey { get }
+}
+
+extension KeyHolder {
+    var vk: VerifyingKey { key.verifyingKey }
+}
+
+extension ProvedModel: KeyHolder {}
+
+/// A small hand-made circuit without a committed linear relation (docs/protocol.md §19): a·b = c on 4 rows with
+/// c public (bounded) and a range-looked-up in a 16-row table, for the protocol's own adversarial tests, whose
+/// constructions need a pairing check that is §13.3's alone.
+struct RelationFreeCircuit: KeyHolder, @unchecked Sendable {
+    let circuit: Circuit
+    let key: ProvingKey
+    let a: AdviceColumn, b: AdviceColumn, c: InstanceColumn
+    let phase2: (Int, inout Assignment) throws -> Void = { _, _ in }
+
+    init() throws {
+        var cs = ConstraintSystemBuilder()
+        let q = cs.fixedColumn("q_mul"), table = cs.fixedColumn("table")
+        a = cs.adviceColumn("a")
+        b = cs.adviceColumn("b")
+        c = cs.instanceColumn("c", length: 4, bits: 32)
+        cs.addGate(name: "mul", selector: q, constraints: [a.cur * b.cur - c.cur])
+        cs.enable(q, rows: 0..<4)
+        for v in 0..<16 { cs.setFixed(table, row: v, Int64(v)) }
+        cs.addLookup(LookupArgument(name: "range", selector: q, inputs: [a.cur], table: [table]))
+        circuit = try cs.build()
+        key = try KeyGeneration.generate(circuit: circuit, srs: try AdversarialSRS.make(log2Size: circuit.log2Rows))
+    }
+
+    func honest() throws -> Assignment {
+        var w = Assignment(circuit: circuit)
+        for row in 0..<4 {
+            try w.set(a, row: row, Int64(row + 2))
+            try w.set(b, row: row, Int64(3 * row - 1))
+            try w.set(c, row: row, Int64((row + 2) * (3 * row - 1)))
+        }
+        return w
+    }
+
+    /// c₀ = a₀·b₀ + 1 published: only the gate at row 0 fails.
+    func falseOutput() throws -> Assignment {
+        var w = try honest()
+        try w.set(c, row: 0, Int64(2 * -1 + 1))
+        return w
+    }
+
+    func proveHonest() throws -> ProofFile { try PlonkProver.prove(key: key, circuit: circuit, assignment: try honest()) }
+
+    func verify(_ proof: ProofFile) throws {
+        try PlonkVerifier.verify(key: try VerifyingKey.decode(vk.encoded), proof: try ProofFile.decode(proof.encoded))
+    }
 }
 
 /// Limb cells for a value that need not fit its decomposition (a cheat): full limbs take the low bits, the top

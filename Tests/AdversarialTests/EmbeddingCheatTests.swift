@@ -57,7 +57,7 @@ struct EmbeddingCheatTests {
         try assignment.set(cells.free[1], row: cells.row, Fr(signed: newValue))
         let compiled = s.compiled
         return try PlonkProver.proveUnchecked(key: s.key, circuit: compiled.circuit, assignment: assignment) { phase, w in
-            if phase == 2, let rho = w.challenges[compiled.rho.index] { try compiled.assignSum(&w, rho: rho) }
+            try compiled.assignPhase(phase, &w)
         }
     }
 

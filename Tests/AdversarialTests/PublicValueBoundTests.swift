@@ -39,7 +39,7 @@ struct PublicValueBoundTests {
         #expect(positions.allSatisfy { !PublicValueBound(bits: 32).contains(forged.instance[$0 / length][$0 % length]) },
                 "every forged input is a large field element, not an activation")
         let phase2: (Int, inout Assignment) throws -> Void = { phase, a in
-            if phase == 2, let rho = a.challenges[compiled.rho.index] { try compiled.assignSum(&a, rho: rho) }
+            try compiled.assignPhase(phase, &a)
         }
 
         // (a) The attack is real: with the bound disabled (b = 0), the checker accepts the forged witness and
@@ -121,9 +121,9 @@ struct PublicValueBoundTests {
             let cells = compiled.cells(group: group, index: j)
             try forged.set(cells.limbs[0], row: cells.row, forged.value(cells.limbs[0], row: cells.row)! + d)
         }
-        try compiled.copyLimbsToStack(&forged)
+        try compiled.fillLinks(&forged)
         let phase2: (Int, inout Assignment) throws -> Void = { phase, a in
-            if phase == 2, let rho = a.challenges[compiled.rho.index] { try compiled.assignSum(&a, rho: rho) }
+            try compiled.assignPhase(phase, &a)
         }
 
         // Only the range checks fail: one lookup per forged lane, nothing in the fold.

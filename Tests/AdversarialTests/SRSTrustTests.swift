@@ -52,7 +52,7 @@ enum TrustFixture {
     static func resigned(_ vk: VerifyingKey, kzg: KZGVerifierKey, metadata: KeyMetadata? = nil) throws -> VerifyingKey {
         try VerifyingKey(
             circuit: vk.circuit, fixedCommitments: vk.fixedCommitments, permutationCommitments: vk.permutationCommitments,
-            srs: SRSIdentity(kzg: kzg, hash: vk.srs.hash), metadata: metadata ?? vk.metadata)
+            srs: SRSIdentity(kzg: kzg, hash: vk.srs.hash), metadata: metadata ?? vk.metadata, blockCommitments: vk.blockCommitments)
     }
 
     final class Directory {
@@ -217,8 +217,8 @@ enum TrustFixture {
         r = try dir.run(TrustFixture.zkinfer, ["verify-key", vk, "--model", otherModel, "--params", srsPath, "--json"])
         #expect(r.code == 1 && r.err.contains("first difference") && r.out.contains("\"matches\":false"))
         // Other layout flags than compile was given: another circuit, found as such.
-        r = try dir.run(TrustFixture.zkinfer, ["verify-key", vk, "--model", modelPath, "--params", srsPath, "--range-checks",
-                                               tiny.file.header.stackRangeChecks ? "columns" : "stacked"])
+        r = try dir.run(TrustFixture.zkinfer, ["verify-key", vk, "--model", modelPath, "--params", srsPath, "--lanes",
+                                               String(tiny.file.header.lanesPerRow + 1)])
         #expect(r.code == 1 && r.err.contains("circuit"))
         // The model hash edited to claim another model (everything else the same key).
         var metadata = tiny.vk.metadata

@@ -68,18 +68,35 @@ struct ZeroKnowledgeTests {
     }
 
     /// The KS test of every body item between the proofs of A and of B: the flagged items' names.
-    static func flagged(_ proofsA: [ProofFile], _ proofsB: [ProofFile], pointItems: Int) -> (flagged: [Int], items: Int, largest: Double) {
+    static func flagged(_ proofsA: [ProofFile], _ proofsB: [ProofFile], points: [Bool]) -> (flagged: [Int], items: Int, largest: Double) {
         let items = proofsA[0].body.count / 32
         var flagged: [Int] = []
         var largest = 0.0
         for item in 0..<items {
-            let isPoint = item < pointItems || item >= items - 2  // commitments first, the two openings last
+            let isPoint = points[item]
             func sample(_ proofs: [ProofFile]) -> [Double] { proofs.map { unit($0.body[(32 * item)..<(32 * item + 32)], isPoint: isPoint) } }
             let (d, p) = kolmogorovSmirnov(sample(proofsA), sample(proofsB))
             largest = max(largest, d)
             if p < familyWiseAlarm / Double(items) { flagged.append(item) }
         }
         return (flagged, items, largest)
+    }
+
+    /// Which body items are points, in §14's order (`Proof.encoded`): advice, v_com, the other commitments, the
+    /// evaluations, the two openings, then the weight opening's folds, evaluations and witnesses.
+    static func pointItems(_ file: ProofFile, key: VerifyingKey) throws -> [Bool] {
+        let p = try Proof.decode(file.body, for: key.circuit)
+        var points = [Bool](repeating: true, count: p.advice.count)
+        if p.committedValue != nil { points.append(false) }
+        points += [Bool](repeating: true, count: p.multiplicities.count + p.permutation.count + p.runningSums.count + p.quotient.count)
+        points += [Bool](repeating: false, count: p.evaluationsAtZeta.count + p.evaluationsAtOmegaZeta.count)
+        points += [true, true]
+        if let g = p.weightOpening {
+            points += [Bool](repeating: true, count: g.folds.count)
+            points += [Bool](repeating: false, count: g.atBeta.count + g.atMinusBeta.count)
+            points += [Bool](repeating: true, count: g.witnesses.count)
+        }
+        return points
     }
 
     /// `count` results of `body`, one proof per task over the worker threads (each proof then runs on one thread).
@@ -117,8 +134,9 @@ struct ZeroKnowledgeTests {
         let (proofsA, proofsB) = (Array(proofs[..<n]), Array(proofs[n...]))
         for proof in [proofsA[0], proofsB[0], proofsA[n - 1], proofsB[n - 1]] { try a.verify(proof) }
         #expect(proofsA[0].publicValues == proofsB[0].publicValues)
-        let pointItems = a.vk.circuit.proofCommitments - 2
-        let hiding = Self.flagged(proofsA, proofsB, pointItems: pointItems)
+        let points = try Self.pointItems(proofsA[0], key: a.vk)
+        #expect(points.count * 32 == proofsA[0].body.count)
+        let hiding = Self.flagged(proofsA, proofsB, points: points)
         #expect(hiding.flagged.isEmpty, "items \(hiding.flagged) of \(hiding.items) distinguish the witnesses")
 
         // The same statistic on a prover whose blinding is one constant stream (not hiding): flagged.
@@ -130,7 +148,7 @@ struct ZeroKnowledgeTests {
             try PlonkProver.proveSeeded(key: b.key, circuit: b.circuit, assignment: witnessB, seed: 7, witness: b.phase2)
         }
         #expect(Set(fixedA.map(\.body)).count == 1 && Set(fixedB.map(\.body)).count == 1, "one proof per witness")
-        let leaking = Self.flagged(fixedA, fixedB, pointItems: pointItems)
+        let leaking = Self.flagged(fixedA, fixedB, points: points)
         let differentItems = (0..<leaking.items).filter { fixedA[0].body[(32 * $0)..<(32 * $0 + 32)] != fixedB[0].body[(32 * $0)..<(32 * $0 + 32)] }
         #expect(leaking.flagged == differentItems && differentItems.count > leaking.items / 2)
         print("zero knowledge: \(hiding.items) items, largest D \(hiding.largest) over \(2 * n) hiding proofs; \(leaking.flagged.count) items flagged for the constant-blinding prover; \(clock.now - start)")

@@ -31,7 +31,7 @@ struct OperationTests {
     }
 
     @Test func wrongOutputOfEveryLayerIsCaught() throws {
-        let close = "sum-boundary@\(c.compiled.layout.closeRow)"
+        let close = "clr_close@\(c.compiled.layout.closeRow)"
         for layer in c.compiled.plan.layers {
             guard case .lanes(let g) = layer.role else { continue }
             let count = c.compiled.plan.groups[g].count

@@ -24,7 +24,9 @@ struct SharedModelTests {
             let c = try Compiled(shared: name)
             let stats = CircuitStatistics(c.compiled.circuit)
             #expect(stats.log2Rows <= targets[name]!, "\(name): 2^\(stats.log2Rows)")
-            #expect(stats.proof.bytes <= 3072, "\(name): \(stats.proof.bytes) bytes")
+            // Issue 15: a proof body ≤ 16 KiB (the committed relation's columns and Gemini opening add ~1.5 KB to
+            // issue 8's 3,072-byte layouts).
+            #expect(stats.proof.bytes <= 16384, "\(name): \(stats.proof.bytes) bytes")
             #expect(stats.proof.bytes == c.compiled.layout.proofBytes)
             #expect(stats.permutationColumns == 0)
         }

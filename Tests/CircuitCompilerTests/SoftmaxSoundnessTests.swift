@@ -25,7 +25,7 @@ struct SoftmaxSoundnessTests {
         gadget = s
     }
 
-    var close: String { "sum-boundary@\(c.compiled.layout.closeRow)" }
+    var close: String { "clr_close@\(c.compiled.layout.closeRow)" }
     var gate: String { gadget.name }
     var s: Int64 { Int64(gadget.activationScale) }
     var table: LookupTable { gadget.table }

@@ -46,7 +46,7 @@ struct EndToEndTests {
         let vk = try VerifyingKey.decode(a.key.verifyingKey.encoded)
         let proof = try ProofFile.decode(result.proof.encoded)
         try PlonkVerifier.verify(key: vk, proof: proof)
-        #expect(proof.body.count <= 3072)
+        #expect(proof.body.count <= 16384)  // issue 15's target
 
         // The public output is `zkinfer run`'s integer output, bit for bit, and the key's metadata decodes it.
         let direct = try Inference.runFixed(a.model, input: a.input)
@@ -70,13 +70,15 @@ struct EndToEndTests {
         var changed = proof
         let (oc, or) = position(description.outputs[0].publicStart! + 1)
         changed.publicValues[oc][or] = changed.publicValues[oc][or] + Fr.one
-        #expect(throws: VerificationError.pairingCheckFailed) { try PlonkVerifier.verify(key: vk, proof: changed) }
+        // (Public values are absorbed before every challenge, so the Gemini opening's point moves too: it may be
+        // the first check to fail, §13.5.)
+        #expect(throws: VerificationError.self) { try PlonkVerifier.verify(key: vk, proof: changed) }
 
         // A changed (public) input value.
         var input = proof
         let (ic, ir) = position(description.inputs[0].publicStart! + 3)
         input.publicValues[ic][ir] = input.publicValues[ic][ir] - Fr.one
-        #expect(throws: VerificationError.pairingCheckFailed) { try PlonkVerifier.verify(key: vk, proof: input) }
+        #expect(throws: VerificationError.self) { try PlonkVerifier.verify(key: vk, proof: input) }
 
         // A proof for another model.
         let other = try Shared.artifacts("cnn_small")
@@ -108,7 +110,7 @@ struct EndToEndTests {
         for (c, v) in zip(cells.free, free) { try assignment.set(c, row: cells.row, v) }
         let compiled = a.compiled
         let proof = try PlonkProver.proveUnchecked(key: a.key, circuit: compiled.circuit, assignment: assignment) { phase, w in
-            if phase == 2, let rho = w.challenges[compiled.rho.index] { try compiled.assignSum(&w, rho: rho) }
+            try compiled.assignPhase(phase, &w)
         }
         #expect(throws: VerificationError.pairingCheckFailed) { try PlonkVerifier.verify(key: a.key.verifyingKey, proof: proof) }
     }
@@ -246,7 +248,7 @@ struct CircuitFileTests {
             good.replacingOccurrences(of: "\"limbBits\":7", with: "\"limbBits\":\"7\""),
             good.replacingOccurrences(of: "\"publicInput\":true", with: "\"publicInput\":1"),
             good.replacingOccurrences(of: "\"version\":2", with: "\"version\":1"),
-            good.replacingOccurrences(of: ",\"stackRangeChecks\":true", with: ""),
+            good.replacingOccurrences(of: ",\"stackRangeChecks\":false", with: ""),
             "[]", "{", "",
         ]
         for json in bad {

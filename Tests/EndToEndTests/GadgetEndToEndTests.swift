@@ -65,7 +65,7 @@ struct GadgetEndToEndTests {
         try assignment.set(cells.free[3], row: cells.row, assignment.value(cells.free[3], row: cells.row)! + Fr.one)
         let compiled = a.compiled
         let proof = try PlonkProver.proveUnchecked(key: a.key, circuit: compiled.circuit, assignment: assignment) { phase, w in
-            if phase == 2, let rho = w.challenges[compiled.rho.index] { try compiled.assignSum(&w, rho: rho) }
+            try compiled.assignPhase(phase, &w)
         }
         #expect(throws: VerificationError.self) { try PlonkVerifier.verify(key: a.key.verifyingKey, proof: proof) }
     }
@@ -81,7 +81,7 @@ struct GadgetEndToEndTests {
         try assignment.set(cells.free[3], row: cells.row, Fr.one - assignment.value(cells.free[3], row: cells.row)!)
         let compiled = a.compiled
         let proof = try PlonkProver.proveUnchecked(key: a.key, circuit: compiled.circuit, assignment: assignment) { phase, w in
-            if phase == 2, let rho = w.challenges[compiled.rho.index] { try compiled.assignSum(&w, rho: rho) }
+            try compiled.assignPhase(phase, &w)
         }
         #expect(throws: VerificationError.self) { try PlonkVerifier.verify(key: a.key.verifyingKey, proof: proof) }
     }

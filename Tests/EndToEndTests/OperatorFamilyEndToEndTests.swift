@@ -69,7 +69,7 @@ struct OperatorFamilyEndToEndTests {
         try assignment.set(limb, row: cells.row, value == Fr(255) ? value - Fr.one : value + Fr.one)
         let compiled = a.compiled
         let proof = try PlonkProver.proveUnchecked(key: a.key, circuit: compiled.circuit, assignment: assignment) { phase, w in
-            if phase == 2, let rho = w.challenges[compiled.rho.index] { try compiled.assignSum(&w, rho: rho) }
+            try compiled.assignPhase(phase, &w)
         }
         #expect(throws: VerificationError.self) { try PlonkVerifier.verify(key: a.key.verifyingKey, proof: proof) }
     }

@@ -57,8 +57,8 @@ public struct CircuitLayout: Sendable {
     public var stackedCells: Int { stackColumns == 0 ? 0 : laneRows * limbColumns }
     /// Where stacked cell i = row·limbColumns + column lives.
     public func stackPlace(_ i: Int) -> (column: Int, row: Int) { (i / stackLength, i % stackLength) }
-    /// The row where the running sum closes (after the lanes and the stack).
-    public var closeRow: Int { max(laneRows, stackLength) }
+    /// The row where the relation's running sums close (after the lanes, the zero receivers and the public values).
+    public var closeRow: Int { runRows }
 
     public init(plan: CircuitPlan, lanesPerRow: Int, log2Rows requested: Int? = nil, stacked: Bool = false) throws {
         guard lanesPerRow >= 1 else { throw CompilerError.invalidOptions("lanes per row must be at least 1") }
@@ -95,7 +95,18 @@ public struct CircuitLayout: Sendable {
         functionTableRows = functionTables.reduce(0) { $0 + $1.values.count }
         tableLookupsOfKind = zip(kinds, lanesOfKind).map { kind, lanes in kind.gadget.functionTable == nil ? 0 : lanes }
         rangeTableRows = plan.rangeTableRows
-        let needed = max(row + 1, rangeTableRows, functionTableRows)
+        guard stacked == false else {
+            throw CompilerError.invalidOptions(
+                "stacked range checks are not available: the committed linear relation (docs/protocol.md §19) carries "
+                    + "the model's equations, and limb copies are not among them; use --range-checks columns")
+        }
+        // Receivers that no lane holds (output ties, Softmax's Σb − 1): cells after the lanes, forced to 0 by
+        // the relation.
+        let zeroReceivers = Self.unreceivedEquations(plan)
+        let receiverSlots = (lanesOfKind.max() ?? 1) * (kinds.map(\.gadget.receivedCount).max() ?? 1)
+        let zeroRows = (zeroReceivers + receiverSlots - 1) / receiverSlots
+        let publicCount = plan.publicInputCount + plan.publicOutputCount
+        let needed = max(row + zeroRows + 1, rangeTableRows, functionTableRows, 2)
         guard needed <= (1 << Circuit.supportedLog2Rows.upperBound) - Circuit.reservedRows else {
             throw CompilerError.tooLarge(rowsNeeded: needed)
         }
@@ -108,33 +119,57 @@ public struct CircuitLayout: Sendable {
         } else {
             log2Rows = minimum
         }
-        // Public values fill instance columns of at most u rows each (an instance column holds its values on
-        // rows 0…ℓ−1), so many inputs never make the circuit taller. Row 0 of the constant challenge column
-        // holds the bias fold, row 1 + c the public fold of instance column c: the sum must cover them.
+        // Public values fill instance columns of at most u − 1 rows each (an instance column holds its values on
+        // rows 0…ℓ−1; the relation's close row must follow them), so many inputs never make the circuit taller.
+        // Each instance column is one producer slot of the relation.
         let usable = (1 << log2Rows) - Circuit.reservedRows
-        let publicCount = plan.publicInputCount + plan.publicOutputCount
-        publicColumnLength = min(usable, max(publicCount, 1))
+        publicColumnLength = min(usable - 1, max(publicCount, 1))
         publicColumns = (publicCount + publicColumnLength - 1) / publicColumnLength
-        if row < 1 + publicColumns, !groupRows.isEmpty {
-            let last = groupRows.count - 1
-            groupRows[last].count += 1 + publicColumns - row
-            row = 1 + publicColumns
-            guard row + 1 <= usable else { throw CompilerError.invalidOptions("too many public values for 2^\(log2Rows) rows") }
-        }
         self.groupRows = groupRows
         laneRows = row
-        // Stacking never makes the circuit taller: the copies fill the rows the table needs anyway, in as many
-        // columns as it takes (each leaves the close row free).
-        let cells = row * limbColumns
-        if stacked && cells > 0 {
-            let available = usable - 1
-            stackColumns = (cells + available - 1) / available
-            stackLength = (cells + stackColumns - 1) / stackColumns
+        zeroReceiverCount = zeroReceivers
+        zeroReceiverRows = zeroRows
+        // The constant 1 (biases, rounding offsets): a fixed cell in the last public column's slot just past its
+        // values, or a slot of its own when that column is full.
+        let lastLength = publicCount - (publicColumns - 1) * publicColumnLength
+        if lastLength < publicColumnLength {
+            constantSlotIsOwn = false
+            constantRow = lastLength
         } else {
-            stackColumns = 0
-            stackLength = 0
+            constantSlotIsOwn = true
+            constantRow = 0
         }
+        stackColumns = 0
+        stackLength = 0
     }
+
+    /// Equations no lane receives: one output tie per public output, one Σb − 1 per Softmax row.
+    static func unreceivedEquations(_ plan: CircuitPlan) -> Int {
+        var count = plan.publicOutputCount
+        for group in plan.groups where group.receives {
+            if case .softmax(let g) = group.kind { count += group.count / g.rowLength }
+        }
+        return count
+    }
+
+    /// Receivers held by no lane, on rows `laneRows ..< laneRows + zeroReceiverRows`.
+    public let zeroReceiverCount: Int
+    public let zeroReceiverRows: Int
+    /// Where the constant-1 producer sits (docs: CompiledCircuit).
+    public let constantRow: Int
+    public let constantSlotIsOwn: Bool
+
+    // MARK: The committed linear relation's slots (docs/protocol.md §19.3)
+
+    /// Produced values per lane slot (Q) and received ports per lane slot (P).
+    public var producedPerLane: Int { maxProduced }
+    public var portsPerLane: Int { maxPorts }
+    /// Producer slots V: Q per lane slot, one per public column, and maybe the constant's own.
+    public var producerSlots: Int { maxLanes * maxProduced + publicColumns + (constantSlotIsOwn ? 1 : 0) }
+    /// Receiver slots R: P per lane slot.
+    public var receiverSlots: Int { maxLanes * maxPorts }
+    /// Rows of the relation's run (from row 0); its close row is `runRows`.
+    public var runRows: Int { max(laneRows + zeroReceiverRows, publicColumnLength, constantRow + 1, 1) }
 
     /// Instance columns holding the public values, and the length of each (the last may hold fewer values).
     public let publicColumns: Int
@@ -153,25 +188,39 @@ public struct CircuitLayout: Sendable {
     /// Rows after the lanes where only the stack's copies enter the running sum (their own gate, `sum-stack`).
     public var stackOnlyRows: Range<Int> { laneRows..<closeRow }
 
-    /// Advice columns: limbs, free cells, the running sum, and the stack.
-    public var adviceColumns: Int { limbColumns + freeColumns + 1 + stackColumns }
-    /// Fixed columns: the range table, the range selector, the sum boundary selector, one selector per kind,
-    /// (tag, index, value, delta) when there are function tables, and the `sum-stack` selector when the stack
-    /// runs past the lanes.
-    public var fixedColumns: Int { 3 + kinds.count + (functionTables.isEmpty ? 0 : 4) + (stackOnlyRows.isEmpty ? 0 : 1) }
+    /// Advice columns: limbs, free cells, the produced and received cells of the lane slots, and the relation's
+    /// fold vector (one per producer slot), Pρ, S, Ps and T.
+    public var adviceColumns: Int {
+        limbColumns + freeColumns + maxLanes * (maxProduced + maxPorts) + producerSlots + 4
+    }
+    /// Fixed columns: the range table, the range selector, the constant-1 cell, one selector per kind,
+    /// (tag, index, value, delta) when there are function tables, and the relation's three selectors.
+    public var fixedColumns: Int { 3 + kinds.count + (functionTables.isEmpty ? 0 : 4) + 3 }
     /// One logUp argument per limb column (or per stack column), and one per lane slot of each kind with a
     /// function table.
     public var lookupArguments: Int { (isStacked ? stackColumns : limbColumns) + tableLookupsOfKind.reduce(0, +) }
-    /// The constant column plus, per lane slot, one column per received port and one per produced value; when
-    /// stacked, the lane side of the copies (`fold_tie`) and one per stack column.
-    public var challengeColumns: Int { 1 + maxLanes * (maxPorts + maxProduced) + (isStacked ? 1 + stackColumns : 0) }
-    /// Gates: the sum boundary and one per kind; the largest degree is 4 (selector·challenge·s·v).
-    public var quotientDegree: Int { 4 }
+    /// No challenge columns: the relation's fold vector is committed advice (docs/protocol.md §19.4).
+    public var challengeColumns: Int { 0 }
+    /// The quotient's degree: the largest gate or lookup degree (a range lookup on a cell is 4; a kind's own
+    /// constraints, e.g. selector·s₁·s₂·f in a table lane; the relation's gates are 3).
+    public var quotientDegree: Int {
+        var degree = 4
+        for kind in kinds {
+            let g = kind.gadget
+            let cells = LaneCells(limbs: (0..<g.limbCells).map { AdviceColumn(index: $0).cur },
+                                  free: (0..<g.freeCells).map { AdviceColumn(index: g.limbCells + $0).cur })
+            let own = (g.constraints(cells) + g.received(cells) + g.allProduced(cells)).map(\.degree).max() ?? 0
+            degree = max(degree, 1 + own)
+            if g.functionTable != nil { degree = max(degree, 3 + (g.tableInputs(cells).map(\.degree).max() ?? 1)) }
+        }
+        return degree
+    }
 
-    /// Proof body bytes by docs/protocol.md §14 (no copies: P = 0; only the running sum is read at the next row).
+    /// Proof body bytes by docs/protocol.md §14 (no copies: P = 0; Pρ, S, Ps and T are read at the next row),
+    /// plus the relation's v_com and Gemini opening (32·(3ℓ + 3), ℓ ≈ log2 rows).
     public var proofBytes: Int {
-        let a = adviceColumns, aNext = 1, f = fixedColumns, l = lookupArguments, d = quotientDegree
-        return 32 * (2 * a + aNext + f + 0 + 0 + 0 + 0 + 5 * l + d + 1)
+        let a = adviceColumns, aNext = 4, f = fixedColumns, l = lookupArguments, d = quotientDegree
+        return 32 * (2 * a + aNext + f + 5 * l + d + 1) + 32 * (3 * log2Rows + 3)
     }
 
     public var rowCount: Int { 1 << log2Rows }
@@ -185,11 +234,17 @@ public struct CircuitLayout: Sendable {
         var lastError: Error?
         for bits in options.limbBits.map({ [$0] }) ?? CompileOptions.limbBitChoices {
             let plan = try CircuitPlan(graph: graph, settings: settings, options: options, limbBits: bits)
-            let layout: CircuitLayout
+            var layout: CircuitLayout
             do {
-                layout = try automatic(
-                    plan: plan, log2Rows: options.log2Rows, lanes: options.lanesPerRow.map { [$0] } ?? Array(CompileOptions.laneChoices),
-                    stacked: options.stackRangeChecks)
+                let lanes = options.lanesPerRow.map { [$0] } ?? Array(CompileOptions.laneChoices)
+                layout = try automatic(plan: plan, log2Rows: options.log2Rows, lanes: lanes, stacked: options.stackRangeChecks)
+                // Blocks of the committed relation hold 2^(log2 rows) entries at most: a model with many weights
+                // gets a taller circuit rather than a key of thousands of block commitments (docs/protocol.md
+                // §19.9: at most ~maxBlockTarget blocks, so the key stays within tens of KiB).
+                let wanted = minimumLog2Rows(forEntries: relationEntries(plan))
+                if options.log2Rows == nil, wanted > layout.log2Rows, Circuit.supportedLog2Rows.contains(wanted) {
+                    layout = try automatic(plan: plan, log2Rows: wanted, lanes: lanes, stacked: options.stackRangeChecks)
+                }
             } catch {
                 lastError = error
                 continue
@@ -201,8 +256,27 @@ public struct CircuitLayout: Sendable {
         return best
     }
 
+    /// Blocks the automatic choice aims at: past it the circuit grows instead (each block costs the key ~100 bytes).
+    public static let maxBlockTarget = 256
+
+    /// The smallest log2 rows whose blocks hold `entries` entries in about `maxBlockTarget` blocks.
+    static func minimumLog2Rows(forEntries entries: Int) -> Int {
+        var k = 1
+        while (1 << k) * maxBlockTarget < entries { k += 1 }
+        return k
+    }
+
+    /// Non-zero entries of the model's equations (weights, constants, received −1s), from the plan alone.
+    static func relationEntries(_ plan: CircuitPlan) -> Int {
+        plan.layers.indices.reduce(0) { total, index in
+            total + (plan.layers[index].nodeIndex.map {
+                ModelStatistics.foldEntries(node: plan.graph.nodes[$0], graph: plan.graph, layer: index, plan: plan)
+            } ?? 0)
+        }
+    }
+
     /// The automatic choice's order: a proof within `proofByteBudget` first, then the lower cost.
-    public static func isBetter(_ a: CircuitLayout, than b: CircuitLayout, proofByteBudget: Int = 3072) -> Bool {
+    public static func isBetter(_ a: CircuitLayout, than b: CircuitLayout, proofByteBudget: Int = 16384) -> Bool {
         let aFits = a.proofBytes <= proofByteBudget, bFits = b.proofBytes <= proofByteBudget
         if aFits != bFits { return aFits }
         return cost(a) < cost(b)
@@ -222,7 +296,7 @@ public struct CircuitLayout: Sendable {
         var best: CircuitLayout?
         var lastError: Error?
         for width in lanes {
-            for stack in stacked.map({ [$0] }) ?? [false, true] {
+            for stack in stacked.map({ [$0] }) ?? [false] {
                 do {
                     let layout = try CircuitLayout(plan: plan, lanesPerRow: width, log2Rows: log2Rows, stacked: stack)
                     if best == nil || isBetter(layout, than: best!) { best = layout }

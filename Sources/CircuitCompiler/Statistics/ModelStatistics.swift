@@ -22,7 +22,8 @@ public struct ModelStatistics: Sendable {
         public let gateConstraints: Int
         /// 8-bit range lookups (one per limb cell) and function-table lookups (one per lane with a table).
         public let lookups: Int
-        /// Non-zero weights the verifier folds for this layer's equations.
+        /// Non-zero entries of this layer's equations in the committed linear relation (weights, constants, the
+        /// received −1s): the prover's and key generation's work, not the verifier's (docs/protocol.md §19).
         public let foldEntries: Int
     }
 
@@ -85,7 +86,6 @@ public struct ModelStatistics: Sendable {
         }
         let outputs = plan.publicOutputCount
         totalEntries += 2 * outputs  // each output equation: the element and the public value
-        totalEntries += layout.isStacked ? layout.laneRows + layout.stackedCells : 0  // fold_tie rows, stack cells
         self.layers = layers
         lanesPerRow = layout.lanesPerRow
         laneRows = layout.laneRows + 1
@@ -107,7 +107,7 @@ public struct ModelStatistics: Sendable {
         proofBytes = layout.proofBytes
 
         // Cost model. n rows, 4n on the quotient's extended coset (degree 4). Proving key: every fixed column as
-        // coefficients and extended evaluations (5n scalars), the fold matrices (≈16 bytes per entry).
+        // coefficients and extended evaluations (5n scalars), the relation's blocks (≈16 bytes per entry).
         // Prover peak: SRS (n affine points, 64 bytes), the key, every committed or interpolated column
         // (advice, 2 per lookup, challenge and instance columns) held as values, coefficients and extended
         // evaluations (6n scalars), the quotient's numerator and chunks (8n scalars), plus ~24 MB of process.

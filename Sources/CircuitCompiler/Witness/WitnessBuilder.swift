@@ -4,7 +4,7 @@ import FieldArithmetic
 import ModelGraph
 
 /// The witness is the `DirectInference` trace laid into the lanes, plus each gadget's auxiliaries (limbs,
-/// sign bits) and the running sum. Nothing is recomputed: quotients and remainders come from the trace, so
+/// sign bits), the lanes' produced and received cells and the committed relation's columns. Nothing is recomputed: quotients and remainders come from the trace, so
 /// the proved output is `zkinfer run`'s by construction; every produced value is checked against the trace.
 extension CompiledCircuit {
     /// The public values in instance order: the quantized inputs (when public) then the outputs.
@@ -16,7 +16,7 @@ extension CompiledCircuit {
         return values
     }
 
-    /// Phase 1: every lane cell and the public values.
+    /// Phase 1: every lane cell, the produced and received cells, and the public values.
     public func assignment(trace: IntegerTrace) throws -> Assignment {
         let graph = plan.graph
         guard trace.values.count == graph.values.count, trace.layers.count == graph.nodes.count else {
@@ -30,6 +30,9 @@ extension CompiledCircuit {
             for row in 0..<layout.laneRows {
                 for limb in limbs { try a.set(limb, row: row, Fr.zero) }
                 for cell in free { try a.set(cell, row: row, Fr.zero) }
+            }
+            for row in 0..<layout.runRows {
+                for cell in producedCells + receivedCells { try a.set(cell, row: row, Fr.zero) }
             }
             for (g, group) in plan.groups.enumerated() {
                 let gadget = group.kind.gadget
@@ -48,22 +51,32 @@ extension CompiledCircuit {
                     for (cell, v) in zip(freeCells, freeValues) { try a.set(cell, row: row, v) }
                 }
             }
-            try copyLimbsToStack(&a)
+            try fillLinks(&a)
         } catch let error as ConstraintSystemError {
             throw CompilerError.constraintSystem(error)
         }
         return a
     }
 
-    /// The stacked copies (when range checks are stacked): limb cell (row, j) at stack index row·J + j. Also
-    /// for tests that rewrite limbs and keep the copies consistent, as a cheating prover would.
-    public func copyLimbsToStack(_ a: inout Assignment) throws {
+    /// The produced and received cells of every lane from its limb and free cells (each kind's expressions).
+    /// Also for tests that rewrite a lane's cells and keep these consistent, as a cheating prover would.
+    public func fillLinks(_ a: inout Assignment) throws {
+        let (q, p) = (layout.producedPerLane, layout.portsPerLane)
         do {
-            // Every stack row in use; the tail of the last column (past the copies) holds 0.
-            for i in 0..<(layout.stackColumns * layout.stackLength) {
-                let place = layout.stackPlace(i)
-                let value = i < layout.stackedCells ? a.value(limbs[i % layout.limbColumns], row: i / layout.limbColumns) : nil
-                try a.set(stack[place.column], row: place.row, value ?? .zero)
+            for (g, group) in plan.groups.enumerated() {
+                let gadget = group.kind.gadget
+                let lanes = layout.lanes(of: group.kind)
+                let rows = layout.groupRows[g]
+                for index in 0..<(rows.count * lanes) {
+                    let (row, limbCells, freeCells) = cells(group: g, index: index)
+                    let slot = index % lanes
+                    let limbValues = limbCells.map { a.value($0, row: row) ?? .zero }
+                    let freeValues = freeCells.map { a.value($0, row: row) ?? .zero }
+                    let lane = LaneCells(limbs: limbValues.map { .constant($0) }, free: freeValues.map { .constant($0) })
+                    func value(_ e: Expression) -> Fr { e.evaluate(query: { _ in .zero }, challenge: { _ in .zero }) }
+                    for (v, e) in gadget.allProduced(lane).enumerated() { try a.set(producedCells[slot * q + v], row: row, value(e)) }
+                    for (port, e) in gadget.received(lane).enumerated() { try a.set(receivedCells[slot * p + port], row: row, value(e)) }
+                }
             }
         } catch let error as ConstraintSystemError {
             throw CompilerError.constraintSystem(error)
@@ -156,57 +169,35 @@ extension CompiledCircuit {
         return ({ [layerTrace.quotient[$0], layerTrace.remainder[$0]] }, expected)
     }
 
-    /// Phase 2: the running sum at the drawn challenge ρ (sets it in the assignment too).
-    public func assignSum(_ a: inout Assignment, rho value: Fr) throws {
+    /// The prover's phase callback: the committed relation's columns once its challenges are drawn (phase 2:
+    /// u, Pρ, S after ρ; phase 3: Ps, T after s).
+    public func assignPhase(_ phase: Int, _ a: inout Assignment) throws {
         do {
-            try a.setChallenge(rho, value)
-            let snapshot = a
-            let columns = circuit.challengeColumnValues(challenges: snapshot.challenges) { column, row in
-                snapshot.value(column, row: row) ?? .zero
-            }
-            var deltas: [(kind: Int, expression: Expression)] = []
-            for (k, gate) in circuit.gates.enumerated() where k > 0 {
-                // transition = sum(next) − sum − Δ: Δ is everything after the first two terms.
-                deltas.append((k - 1, Self.delta(of: gate.constraints[0], sum: sum)))
-            }
-            // Each row's transition: its kind's gate on lane rows, then `sum-stack` (the last gate).
-            var rowKind = [Int](repeating: deltas.count - 1, count: layout.closeRow)
-            for (g, group) in plan.groups.enumerated() {
-                let k = layout.kinds.firstIndex(of: group.kind)!
-                let rows = layout.groupRows[g]
-                for r in rows.start..<(rows.start + rows.count) { rowKind[r] = k }
-            }
-            var s = Fr.zero
-            try a.set(sum, row: 0, s)
-            for row in 0..<layout.closeRow {
-                let delta = deltas[rowKind[row]].expression.evaluate(
-                    query: { q in
-                        switch q.column.kind {
-                        case .advice: return snapshot.value(AdviceColumn(index: q.column.index), row: row) ?? .zero
-                        case .challenge: return columns[q.column.index]?[row] ?? .zero
-                        case .fixed: return circuit.fixedValue(FixedColumn(index: q.column.index), row: row)
-                        case .instance: return .zero
-                        }
-                    },
-                    challenge: { _ in value })
-                s = s + delta
-                try a.set(sum, row: row + 1, s)
-            }
+            try relationLayout.assign(phase: phase, &a, circuit: circuit)
         } catch let error as ConstraintSystemError {
             throw CompilerError.constraintSystem(error)
         }
     }
 
-    /// The full witness at a given ρ (what the prover computes in its two phases; for checker tests).
+    /// Every phase after the first at given challenges (for checker tests): the produced and received cells from
+    /// the lanes (as a cheating prover that rewrote lane cells would keep them), then the relation's columns at
+    /// ρ and at s (`s` defaults to a value derived from ρ).
+    public func assignSum(_ a: inout Assignment, rho value: Fr, s sValue: Fr? = nil) throws {
+        try fillLinks(&a)
+        do {
+            try a.setChallenge(rho, value)
+            try assignPhase(relationLayout.foldPhase, &a)
+            try a.setChallenge(s, sValue ?? value * value + Fr(7))
+            try assignPhase(relationLayout.closingPhase, &a)
+        } catch let error as ConstraintSystemError {
+            throw CompilerError.constraintSystem(error)
+        }
+    }
+
+    /// The full witness at a given ρ (what the prover computes in its phases; for checker tests).
     public func witness(trace: IntegerTrace, rho value: Fr) throws -> Assignment {
         var a = try assignment(trace: trace)
         try assignSum(&a, rho: value)
         return a
-    }
-
-    /// From `sum(next) − sum − Δ` as built in `init`, Δ with its sign: −(transition − sum(next) + sum).
-    static func delta(of transition: Expression, sum: AdviceColumn) -> Expression {
-        // transition = ((sum.next − sum.cur) − const) − terms…; rebuild Δ = sum.next − sum.cur − transition.
-        sum.next - sum.cur - transition
     }
 }

@@ -1,0 +1,206 @@
+import ConstraintSystem
+import FieldArithmetic
+
+/// Where each element, public value and equation of the model sits among the committed relation's producer and
+/// receiver indices (docs/protocol.md §19.3; the slot layout is described on `CompiledCircuit`).
+public struct RelationIndexing: Sendable {
+    public let plan: CircuitPlan
+    public let layout: CircuitLayout
+
+    public init(plan: CircuitPlan, layout: CircuitLayout) {
+        self.plan = plan
+        self.layout = layout
+    }
+
+    var producerSlots: Int { layout.producerSlots }
+    var receiverSlots: Int { layout.receiverSlots }
+
+    /// Produced value `value` of lane `index` of `group`.
+    public func producer(group: Int, index: Int, value: Int) -> Int {
+        let place = layout.placement(group: group, index: index, kind: plan.groups[group].kind)
+        return place.row * producerSlots + place.slot * layout.producedPerLane + value
+    }
+
+    /// Port `port` of lane `index` of `group`.
+    public func receiver(group: Int, index: Int, port: Int) -> Int {
+        let place = layout.placement(group: group, index: index, kind: plan.groups[group].kind)
+        return place.row * receiverSlots + place.slot * layout.portsPerLane + port
+    }
+
+    /// Public value k (inputs first, then outputs): column k / u, row k mod u.
+    public func publicProducer(_ k: Int) -> Int {
+        let length = layout.publicColumnLength
+        return (k % length) * producerSlots + layout.maxLanes * layout.producedPerLane + k / length
+    }
+
+    /// The constant 1.
+    public var constantProducer: Int {
+        let slot = layout.constantSlotIsOwn ? producerSlots - 1 : layout.maxLanes * layout.producedPerLane + layout.publicColumns - 1
+        return layout.constantRow * producerSlots + slot
+    }
+
+    /// The z-th equation no lane receives.
+    public func zeroReceiver(_ z: Int) -> Int { layout.laneRows * receiverSlots + z }
+}
+
+extension CompiledCircuit {
+    /// One entry W[i][j] += weight of the relation.
+    struct Entry {
+        let receiver: Int
+        let producer: Int
+        let weight: Int64
+    }
+
+    /// Every equation of `system` as entries of W over relation indices, plus the entries that keep lanes
+    /// without an equation consistent (a padding lane's received value is a constant of its gadget; a private
+    /// input's receiver equals its own produced value).
+    static func entries(plan: CircuitPlan, layout: CircuitLayout, system: LinearSystem) throws -> [Entry] {
+        let index = RelationIndexing(plan: plan, layout: layout)
+        var receiverOf = [Int](repeating: 0, count: system.equationCount)
+        var zero = 0
+        var received = Set<Int>()
+        for (p, r) in system.receivers.enumerated() {
+            if let r {
+                receiverOf[p] = index.receiver(group: r.group, index: r.index, port: r.port)
+                received.insert(receiverOf[p])
+            } else {
+                receiverOf[p] = index.zeroReceiver(zero)
+                zero += 1
+            }
+        }
+        guard zero <= layout.zeroReceiverCount else {
+            throw CompilerError.witnessMismatch("\(zero) unreceived equations, the layout has room for \(layout.zeroReceiverCount)")
+        }
+        var entries: [Entry] = []
+        for (p, c) in system.constants.enumerated() where c != 0 {
+            entries.append(Entry(receiver: receiverOf[p], producer: index.constantProducer, weight: c))
+        }
+        for (g, group) in plan.groups.enumerated() {
+            for lane in 0..<group.count {
+                for term in system.laneTerms[system.groupStart[g] + lane] {
+                    entries.append(Entry(receiver: receiverOf[term.power], producer: index.producer(group: g, index: lane, value: term.value),
+                                         weight: term.weight))
+                }
+            }
+        }
+        for (k, terms) in system.publicTerms.enumerated() {
+            for term in terms {
+                entries.append(Entry(receiver: receiverOf[term.power], producer: index.publicProducer(k), weight: term.weight))
+            }
+        }
+        // Lanes and ports without an equation.
+        for (g, group) in plan.groups.enumerated() {
+            let gadget = group.kind.gadget
+            let lanes = layout.lanes(of: group.kind)
+            let slots = layout.groupRows[g].count * lanes
+            let padding = try paddingReceived(gadget)
+            for lane in 0..<slots {
+                for port in 0..<gadget.receivedCount {
+                    let i = index.receiver(group: g, index: lane, port: port)
+                    if lane >= group.count {
+                        if padding[port] != 0 { entries.append(Entry(receiver: i, producer: index.constantProducer, weight: padding[port])) }
+                    } else if !group.receives {
+                        // A private input: its lane receives 2^0·q = its own value (identity rescale, no remainder).
+                        guard case .rescale(let r) = group.kind, r.shift == 0, port == 0 else {
+                            throw CompilerError.witnessMismatch("a lane group without equations must be an identity rescale")
+                        }
+                        entries.append(Entry(receiver: i, producer: index.producer(group: g, index: lane, value: 0), weight: 1))
+                    } else if !received.contains(i) {
+                        // Softmax: a row's first lane holds the row maximum it produces itself (port 1 = m).
+                        guard case .softmax = group.kind, port == 1 else {
+                            throw CompilerError.witnessMismatch("port \(port) of lane \(lane) in layer '\(plan.layers[group.layer].name)' receives no equation")
+                        }
+                        entries.append(Entry(receiver: i, producer: index.producer(group: g, index: lane, value: SoftmaxGadget.Produced.maximum.rawValue),
+                                             weight: 1))
+                    }
+                }
+            }
+        }
+        return entries
+    }
+
+    /// The received values of a padding lane (its gadget's `paddingInputs`), as integers.
+    static func paddingReceived(_ gadget: any LaneGadget) throws -> [Int64] {
+        let (limbValues, freeValues) = try gadget.witness(gadget.paddingInputs)
+        let cells = LaneCells(limbs: limbValues.map { Expression.constant(Fr(signed: $0)) },
+                              free: freeValues.map { Expression.constant(Fr(signed: $0)) })
+        return try gadget.received(cells).map { e in
+            let v = e.evaluate(query: { _ in .zero }, challenge: { _ in .zero })
+            guard let n = signedInteger(v) else { throw CompilerError.witnessMismatch("\(gadget.name): padding receives a non-integer") }
+            return n
+        }
+    }
+
+    static func signedInteger(_ value: Fr) -> Int64? {
+        let c = value.canonicalLimbs
+        if c.1 == 0, c.2 == 0, c.3 == 0, c.0 < 1 << 62 { return Int64(c.0) }
+        let n = (-value).canonicalLimbs
+        if n.1 == 0, n.2 == 0, n.3 == 0, n.0 <= 1 << 62 { return -Int64(n.0) }
+        return nil
+    }
+
+    /// The relation: W cut into tiles of M × N consecutive rows of one (receiver slot, producer slot) pair
+    /// (channel strides R′ = R, V′ = V); each non-empty tile is a committed block with one term. M·N = 2^ℓ with
+    /// ℓ = log2 rows (the builder requires 2^ℓ ≤ n); the split of ℓ into log M + log N is the one with the
+    /// fewest blocks, since each costs the key 32 bytes of commitment plus its term, and the verifier one MSM
+    /// term.
+    static func relation(plan: CircuitPlan, layout: CircuitLayout, system: LinearSystem, rho: Challenge, s: Challenge) throws
+        -> LinearRelation
+    {
+        let entries = try entries(plan: plan, layout: layout, system: system)
+        let (r, v) = (layout.receiverSlots, layout.producerSlots)
+        let rows = layout.runRows
+        let ell = layout.log2Rows
+        // Fewest non-empty tiles over the splits of ℓ.
+        var best = (rowsLog: ell / 2, blocks: Int.max)
+        for a in 0...ell {
+            var tiles = Set<TileKey>()
+            for e in entries {
+                tiles.insert(TileKey(receiverSlot: e.receiver % r, producerSlot: e.producer % v,
+                                     rowTile: (e.receiver / r) >> a, columnTile: (e.producer / v) >> (ell - a)))
+            }
+            if tiles.count < best.blocks { best = (a, tiles.count) }
+        }
+        let (logM, logN) = (best.rowsLog, ell - best.rowsLog)
+        // Entries per tile, summed per (row, column).
+        var tiles: [TileKey: [Int: Int64]] = [:]
+        for e in entries {
+            let key = TileKey(receiverSlot: e.receiver % r, producerSlot: e.producer % v,
+                              rowTile: (e.receiver / r) >> logM, columnTile: (e.producer / v) >> logN)
+            let local = ((e.receiver / r) & ((1 << logM) - 1)) << logN | ((e.producer / v) & ((1 << logN) - 1))
+            let (sum, overflow) = tiles[key, default: [:]][local, default: 0].addingReportingOverflow(e.weight)
+            guard !overflow else { throw CompilerError.witnessMismatch("a weight of the linear relation overflows 64 bits") }
+            tiles[key, default: [:]][local] = sum
+        }
+        var blocks: [WeightBlock] = []
+        var terms: [LinearTerm] = []
+        for key in tiles.keys.sorted() {
+            let cells = tiles[key]!.filter { $0.value != 0 }.sorted { $0.key < $1.key }
+            guard !cells.isEmpty else { continue }
+            let blockEntries = cells.map { WeightBlock.Entry(row: $0.key >> logN, column: $0.key & ((1 << logN) - 1), value: $0.value) }
+            let height = (blockEntries.map(\.row).max() ?? 0) + 1
+            let width = (blockEntries.map(\.column).max() ?? 0) + 1
+            blocks.append(try WeightBlock(rows: height, columns: width, entries: blockEntries))
+            terms.append(LinearTerm(
+                receiverOffset: (key.rowTile << logM) * r + key.receiverSlot,
+                producerOffset: (key.columnTile << logN) * v + key.producerSlot,
+                box: [], kernel: .block(blocks.count - 1)))
+        }
+        let shape = try LinearRelationShape(
+            rho: rho, s: s, receiverCount: rows * r, producerCount: rows * v, receiverChannelStride: r,
+            producerChannelStride: v, log2BlockRows: logM, log2BlockColumns: logN,
+            blockShapes: blocks.map { .init(rows: $0.rows, columns: $0.columns) }, terms: terms)
+        return try LinearRelation(shape: shape, blocks: blocks)
+    }
+
+    struct TileKey: Hashable, Comparable {
+        let receiverSlot: Int
+        let producerSlot: Int
+        let rowTile: Int
+        let columnTile: Int
+
+        static func < (a: TileKey, b: TileKey) -> Bool {
+            (a.rowTile, a.receiverSlot, a.columnTile, a.producerSlot) < (b.rowTile, b.receiverSlot, b.columnTile, b.producerSlot)
+        }
+    }
+}
