@@ -98,3 +98,39 @@ struct HostileModelTests {
         #expect(message(Self.model(nodes)).contains("more than 2^31 elements"))
     }
 }
+
+/// Split's sizes are untrusted numbers (found by the conformance harness's seeded mutations): a num_outputs of
+/// 2^62 made the importer size an array by it; listed sizes are summed with overflow checks.
+struct HostileSplitTests {
+    func message(_ configure: (inout OnnxBuilder) -> Void) -> String {
+        var m = OnnxBuilder()
+        m.input("x", [6])
+        configure(&m)
+        m.outputs = ["a", "b", "c"]
+        do { _ = try ONNXImporter.importModel(bytes: m.bytes); return "imported" } catch { return "\(error)" }
+    }
+
+    @Test func numOutputsMustBeTheOutputCount() {
+        #expect(message { m in
+            m.opset = 18
+            m.node("Split", ["x"], ["a", "b", "c"], [("axis", .int(0)), ("num_outputs", .int(1 << 62))])
+        }.contains("differs from the node's 3 outputs"))
+        #expect(message { m in
+            m.opset = 18
+            m.node("Split", ["x"], ["a", "b", "c"], [("axis", .int(0)), ("num_outputs", .int(3))])
+        } == "imported")
+    }
+
+    @Test func hugeListedSizesAreAnError() {
+        // Beyond what an integer list may hold: refused when read.
+        #expect(message { m in
+            m.ints("split", [3], [1 << 62, 1 << 62, 1 << 62])
+            m.node("Split", ["x", "split"], ["a", "b", "c"], [("axis", .int(0))])
+        }.contains("split must be integers"))
+        // Within it, but not covering the axis: refused by the (overflow-checked) sum.
+        #expect(message { m in
+            m.ints("split", [3], [1 << 40, 1 << 40, 2])
+            m.node("Split", ["x", "split"], ["a", "b", "c"], [("axis", .int(0))])
+        }.contains("do not cover axis 0"))
+    }
+}

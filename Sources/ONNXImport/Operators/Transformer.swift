@@ -201,11 +201,18 @@ enum TransformerImport {
             sizes = listed
         } else {
             let parts = c.opset >= 18 ? Int(clamping: try c.int("num_outputs", default: Int64(outputs.count))) : outputs.count
-            guard parts >= 1 else { throw c.invalid("num_outputs \(parts)") }
+            // The spec makes num_outputs the node's output count; checked before anything is sized by it.
+            guard parts == outputs.count, parts >= 1 else {
+                throw c.invalid("num_outputs \(parts) differs from the node's \(outputs.count) outputs")
+            }
             let chunk = (shape[axis] + parts - 1) / parts
             sizes = (0..<parts).map { Swift.max(0, Swift.min(chunk, shape[axis] - $0 * chunk)) }
         }
-        guard sizes.count == outputs.count, sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == shape[axis] else {
+        // Sizes are untrusted: summed with overflow checks (a split of [Int.max, 1] must not trap).
+        let covered = sizes.allSatisfy({ $0 >= 0 }) ? sizes.reduce(0 as Int?) { total, size in
+            total.flatMap { $0.addingReportingOverflow(size).overflow ? nil : $0 + size }
+        } : nil
+        guard sizes.count == outputs.count, let covered, covered == shape[axis] else {
             throw c.invalid("split sizes \(sizes) do not cover axis \(axis) of size \(shape[axis]) in \(outputs.count) outputs")
         }
         guard sizes.allSatisfy({ $0 > 0 }) else {
