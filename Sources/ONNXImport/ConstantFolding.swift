@@ -59,8 +59,7 @@ enum ConstantFolding {
         case "Identity", "Dropout": return first
         case "ConstantOfShape":
             let shape = try c.integerList(first, "shape")
-            let count = try Shape.elementCount(shape)
-            try c.reserve(count)
+            let count = try checkedSize(shape, c)
             var fill = 0.0, integer = false
             if let t = c.node.attribute("value")?.tensor {
                 let v = try t.decode(what: "value")
@@ -130,7 +129,7 @@ enum ConstantFolding {
             guard let axisRaw = c.node.attribute("axis")?.int else { throw c.invalid("missing attribute 'axis'") }
             let axis = try ShapeOps.normalizeAxis(axisRaw, rank: x.shape.count, c)
             let shape = try ShapeInference.outputShape(of: .concat(axis: axis), inputs: parts.map(\.tensor.shape))
-            try c.reserve(try Shape.elementCount(shape))
+            _ = try checkedSize(shape, c)
             var values: [Double] = []
             for run in Layout.concatRuns(shapes: parts.map(\.tensor.shape), axis: axis) {
                 values.append(contentsOf: parts[run.input].tensor.values[run.start..<run.start + run.length])
@@ -146,7 +145,7 @@ enum ConstantFolding {
             }
             let outer = x.shape[..<axis].reduce(1, *), inner = x.shape[(axis + 1)...].reduce(1, *)
             let shape = Array(x.shape[..<axis]) + indices.tensor.shape + Array(x.shape[(axis + 1)...])
-            try c.reserve(try Shape.elementCount(shape))
+            _ = try checkedSize(shape, c)
             var values: [Double] = []
             for o in 0..<outer {
                 for i in idx { values.append(contentsOf: x.values[(o * size + i) * inner..<(o * size + i + 1) * inner]) }
@@ -239,8 +238,7 @@ enum ConstantFolding {
     static func slice(_ c: NodeContext, _ x: Tensor, _ integer: Bool, _ constants: [Constant?]) throws -> Constant {
         let rank = x.shape.count
         let (lo, step, size) = try sliceGeometry(c, shape: x.shape, constants: constants)
-        let count = try Shape.elementCount(size)
-        try c.reserve(count)
+        let count = try checkedSize(size, c)
         let strides = Shape.strides(x.shape)
         var values = [Double](repeating: 0, count: count)
         var counter = [Int](repeating: 0, count: rank)

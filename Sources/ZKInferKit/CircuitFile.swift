@@ -94,13 +94,7 @@ public struct CircuitFile: Sendable {
     public static func compile(onnx: [UInt8], settings: QuantizationSettings, options: CompileOptions) throws
         -> (file: CircuitFile, compiled: CompiledCircuit)
     {
-        StepProgress.report("compile", 0, of: 3, "import")
-        let graph = try ONNXImporter.importModel(bytes: onnx).graph
-        StepProgress.report("compile", 1, of: 3, "quantize")
-        let model = try QuantizedModel(graph, settings: settings)
-        StepProgress.report("compile", 2, of: 3, "circuit")
-        let compiled = try CompiledCircuit(model: model, options: options)
-        StepProgress.done("compile", parts: 3)
+        let (_, compiled) = try build(onnx, settings: settings, options: options, step: "compile")
         let header = Header(
             compiler: ModelDescriptionBuilder.compilerVersion, modelSHA256: SHA256.hash(onnx).hexEncoded,
             settings: settings, publicInput: options.publicInput, lanesPerRow: compiled.layout.lanesPerRow,
@@ -125,15 +119,23 @@ public struct CircuitFile: Sendable {
         guard SHA256.hash(onnx).hexEncoded == header.modelSHA256 else {
             throw PipelineError.malformed("circuit file: the embedded model does not match its hash")
         }
-        StepProgress.report("rebuild circuit", 0, of: 3, "import")
-        let graph = try ONNXImporter.importModel(bytes: onnx).graph
-        StepProgress.report("rebuild circuit", 1, of: 3, "quantize")
-        let model = try QuantizedModel(graph, settings: header.settings)
-        StepProgress.report("rebuild circuit", 2, of: 3, "circuit")
-        defer { StepProgress.done("rebuild circuit", parts: 3) }
         let options = CompileOptions(publicInput: header.publicInput, lanesPerRow: header.lanesPerRow, log2Rows: header.log2Rows,
                                      stackRangeChecks: header.stackRangeChecks, limbBits: header.limbBits)
-        return (model, try CompiledCircuit(model: model, options: options))
+        return try Self.build(onnx, settings: header.settings, options: options, step: "rebuild circuit")
+    }
+
+    /// import → quantize → circuit, each part reported to the tools' progress as `step`.
+    static func build(_ onnx: [UInt8], settings: QuantizationSettings, options: CompileOptions, step: String) throws
+        -> (model: QuantizedModel, compiled: CompiledCircuit)
+    {
+        StepProgress.report(step, 0, of: 3, "import")
+        let graph = try ONNXImporter.importModel(bytes: onnx).graph
+        StepProgress.report(step, 1, of: 3, "quantize")
+        let model = try QuantizedModel(graph, settings: settings)
+        StepProgress.report(step, 2, of: 3, "circuit")
+        let compiled = try CompiledCircuit(model: model, options: options)
+        StepProgress.done(step, parts: 3)
+        return (model, compiled)
     }
 
     public var encoded: [UInt8] {

@@ -27,13 +27,18 @@ enum Shared {
     }
 
     static func artifacts(_ name: String, options: CompileOptions = CompileOptions()) throws -> Artifacts {
-        let onnx = [UInt8](try Data(contentsOf: root.appendingPathComponent("circuits/\(name)/model.onnx")))
-        let (file, _) = try CircuitFile.compile(onnx: onnx, settings: .default, options: options)
-        // Round trip through the file format, as `zkinfer setup` and `prove` do.
+        try artifacts(modelPath: root.appendingPathComponent("circuits/\(name)/model.onnx").path,
+                      inputPath: root.appendingPathComponent("circuits/\(name)/input.json").path, options: options, srs: srs)
+    }
+
+    /// compile (from the path, as `zkinfer compile`: external data inlined) → the file format's round trip, as
+    /// `zkinfer setup` and `prove` read it → keys on `srs`, or on a development SRS of the circuit's size → input.
+    static func artifacts(modelPath: String, inputPath: String, options: CompileOptions = CompileOptions(), srs: SRS? = nil) throws -> Artifacts {
+        let (file, _) = try CircuitFile.compile(modelPath: modelPath, settings: .default, options: options)
         let decoded = try CircuitFile.decode(file.encoded)
         let (model, compiled) = try decoded.rebuild()
-        let key = try Pipeline.setup(decoded, compiled: compiled, srs: srs)
-        let input = try InputFile.load(path: root.appendingPathComponent("circuits/\(name)/input.json").path, graph: model.graph)[0]
+        let key = try Pipeline.setup(decoded, compiled: compiled, srs: try srs ?? SRS.insecureDevelopment(log2Size: compiled.layout.log2Rows))
+        let input = try InputFile.load(path: inputPath, graph: model.graph)[0]
         return Artifacts(file: decoded, model: model, compiled: compiled, key: key, input: input)
     }
 }

@@ -19,14 +19,8 @@ struct OperatorFamilyEndToEndTests {
     static let directory = Shared.root.appendingPathComponent("Tests/DirectInferenceTests/Vectors/ops")
 
     static func artifacts(_ name: String) throws -> Shared.Artifacts {
-        let onnx = [UInt8](try Data(contentsOf: directory.appendingPathComponent("\(name).onnx")))
-        let (file, _) = try CircuitFile.compile(onnx: onnx, settings: .default, options: CompileOptions())
-        let decoded = try CircuitFile.decode(file.encoded)
-        let (model, compiled) = try decoded.rebuild()
-        let srs = try SRS.insecureDevelopment(log2Size: compiled.layout.log2Rows)
-        let key = try Pipeline.setup(decoded, compiled: compiled, srs: srs)
-        let input = try InputFile.load(path: directory.appendingPathComponent("\(name).input.json").path, graph: model.graph)[0]
-        return Shared.Artifacts(file: decoded, model: model, compiled: compiled, key: key, input: input)
+        try Shared.artifacts(modelPath: directory.appendingPathComponent("\(name).onnx").path,
+                             inputPath: directory.appendingPathComponent("\(name).input.json").path)
     }
 
     @Test func convFamilyProofVerifiesAndCarriesTheDirectOutput() throws {

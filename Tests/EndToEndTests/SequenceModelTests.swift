@@ -19,13 +19,9 @@ struct SequenceModelTests {
     @Test(arguments: ["seq/lstm_forecaster/torchscript", "seq/gru_forecaster/torchscript"])
     func forecasterProvesAndVerifies(_ name: String) throws {
         let folder = Shared.root.appendingPathComponent("circuits/\(name)")
-        let onnx = [UInt8](try Data(contentsOf: folder.appendingPathComponent("model.onnx")))
-        let (file, _) = try CircuitFile.compile(onnx: onnx, settings: .default, options: CompileOptions())
-        let decoded = try CircuitFile.decode(file.encoded)
-        let (model, compiled) = try decoded.rebuild()
-        // The committed relation sizes the circuit (protocol §19.9): the SRS follows it.
-        let key = try Pipeline.setup(decoded, compiled: compiled, srs: try SRS.insecureDevelopment(log2Size: compiled.layout.log2Rows))
-        let input = try InputFile.load(path: folder.appendingPathComponent("input.json").path, graph: model.graph)[0]
+        let a = try Shared.artifacts(modelPath: folder.appendingPathComponent("model.onnx").path,
+                                     inputPath: folder.appendingPathComponent("input.json").path)
+        let (model, compiled, key, input) = (a.model, a.compiled, a.key, a.input)
         let result = try Pipeline.prove(model: model, compiled: compiled, key: key, input: input)
         let vk = try VerifyingKey.decode(key.verifyingKey.encoded)
         let proof = try ProofFile.decode(result.proof.encoded)

@@ -57,13 +57,9 @@ struct ZooEndToEndTests {
     @Test(arguments: exports)
     func zooModelProvesVerifiesAndMatchesOnnxruntime(_ export: String) throws {
         let folder = Self.zoo.appendingPathComponent(export)
-        let (file, _) = try CircuitFile.compile(modelPath: folder.appendingPathComponent("model.onnx").path,
-                                                settings: .default, options: CompileOptions())
-        let decoded = try CircuitFile.decode(file.encoded)
-        let (model, compiled) = try decoded.rebuild()
-        let srs = try SRS.insecureDevelopment(log2Size: compiled.layout.log2Rows)
-        let key = try Pipeline.setup(decoded, compiled: compiled, srs: srs)
-        let input = try InputFile.load(path: folder.appendingPathComponent("input.json").path, graph: model.graph)[0]
+        let a = try Shared.artifacts(modelPath: folder.appendingPathComponent("model.onnx").path,
+                                     inputPath: folder.appendingPathComponent("input.json").path)
+        let (model, compiled, key, input) = (a.model, a.compiled, a.key, a.input)
 
         let result = try Pipeline.prove(model: model, compiled: compiled, key: key, input: input)
         let vk = try VerifyingKey.decode(key.verifyingKey.encoded)
