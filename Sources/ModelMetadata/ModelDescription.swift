@@ -16,12 +16,16 @@ public struct ModelDescription: Equatable, Sendable {
         /// Index of its first value in the flattened public values (nil: a private input).
         public let publicStart: Int?
         public let count: Int
+        /// Integer-valued (int64 token ids and the like): its values are the integers themselves, at scale 2^0,
+        /// not integers / 2^activationScale.
+        public var isInteger: Bool
 
-        public init(name: String, shape: [Int], publicStart: Int?, count: Int) {
+        public init(name: String, shape: [Int], publicStart: Int?, count: Int, isInteger: Bool = false) {
             self.name = name
             self.shape = shape
             self.publicStart = publicStart
             self.count = count
+            self.isInteger = isInteger
         }
     }
 
@@ -60,6 +64,10 @@ public struct ModelDescription: Equatable, Sendable {
         static let columnLength = "zkinfer.public.column_length"
         static let inputs = "zkinfer.inputs"
         static let outputs = "zkinfer.outputs"
+        /// Indices (comma-separated) of the integer-valued inputs / outputs; absent when there are none, so keys
+        /// of all-real models are byte-for-byte what they were before the entry existed.
+        static let integerInputs = "zkinfer.inputs.integer"
+        static let integerOutputs = "zkinfer.outputs.integer"
     }
 
     public var metadata: KeyMetadata {
@@ -72,6 +80,8 @@ public struct ModelDescription: Equatable, Sendable {
         m.setString(Key.columnLength, String(publicColumnLength))
         m.setString(Key.inputs, Self.encode(inputs))
         m.setString(Key.outputs, Self.encode(outputs))
+        if let list = Self.encodeIntegerIndices(inputs) { m.setString(Key.integerInputs, list) }
+        if let list = Self.encodeIntegerIndices(outputs) { m.setString(Key.integerOutputs, list) }
         return m
     }
 
@@ -82,7 +92,8 @@ public struct ModelDescription: Equatable, Sendable {
               let settingsHash = m.string(Key.settingsHash), let settings = m.string(Key.settings),
               let scale = m.string(Key.scale).flatMap(Int.init), (0...62).contains(scale),
               let length = m.string(Key.columnLength).flatMap(Int.init), length >= 1,
-              let inputs = m.string(Key.inputs).flatMap(Self.decode), let outputs = m.string(Key.outputs).flatMap(Self.decode)
+              var inputs = m.string(Key.inputs).flatMap(Self.decode), var outputs = m.string(Key.outputs).flatMap(Self.decode),
+              Self.markIntegers(&inputs, m.string(Key.integerInputs)), Self.markIntegers(&outputs, m.string(Key.integerOutputs))
         else { return nil }
         self.init(compilerVersion: compiler, modelSHA256: model, settingsSHA256: settingsHash, settingsJSON: settings,
                   activationScale: scale, publicColumnLength: length, inputs: inputs, outputs: outputs)
@@ -94,6 +105,24 @@ public struct ModelDescription: Equatable, Sendable {
             "\(t.publicStart.map(String.init) ?? "-") \(t.count) \(t.shape.map(String.init).joined(separator: ",")) \(t.name)"
         }.joined(separator: "\n")
     }
+
+    static func encodeIntegerIndices(_ tensors: [TensorLayout]) -> String? {
+        let indices = tensors.indices.filter { tensors[$0].isInteger }
+        return indices.isEmpty ? nil : indices.map(String.init).joined(separator: ",")
+    }
+
+    /// Marks the listed tensors integer-valued; false (a malformed key) for an index that is not a tensor's.
+    static func markIntegers(_ tensors: inout [TensorLayout], _ list: String?) -> Bool {
+        guard let list else { return true }
+        for part in list.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let i = Int(part), tensors.indices.contains(i) else { return false }
+            tensors[i].isInteger = true
+        }
+        return true
+    }
+
+    /// The scale a tensor's integers are at: 0 for an integer-valued one, else the model's activation scale.
+    public func scale(of tensor: TensorLayout) -> Int { tensor.isInteger ? 0 : activationScale }
 
     static func decode(_ text: String) -> [TensorLayout]? {
         if text.isEmpty { return [] }
@@ -140,7 +169,7 @@ public struct ModelDescription: Equatable, Sendable {
 
     /// Real values: integers / 2^scale.
     public func dequantized(of tensor: TensorLayout, publicValues: [[Fr]]) -> [Double]? {
-        integers(of: tensor, publicValues: publicValues)?.map { Double($0) * Double(sign: .plus, exponent: -activationScale, significand: 1) }
+        integers(of: tensor, publicValues: publicValues)?.map { Double($0) * Double(sign: .plus, exponent: -scale(of: tensor), significand: 1) }
     }
 
     static func signedInteger(_ value: Fr) -> Int64? {
@@ -153,12 +182,15 @@ public struct ModelDescription: Equatable, Sendable {
 }
 
 extension ModelDescription {
-    /// A verified tensor: integers and real values (integers / 2^scale).
+    /// A verified tensor: integers and real values (integers / 2^scale; the integers themselves for an
+    /// integer-valued tensor).
     public struct VerifiedTensor: Equatable, Sendable {
         public let name: String
         public let shape: [Int]
         public let fixed: [Int64]
         public let values: [Double]
+        /// Integer-valued (its values are its integers, at scale 2^0).
+        public let isInteger: Bool
     }
 
     /// The public outputs (and public inputs) of a verified proof, decoded through the key's layout. Nil
@@ -170,10 +202,11 @@ extension ModelDescription {
     func decode(_ tensors: [TensorLayout], _ publicValues: [[Fr]]) -> [VerifiedTensor?] {
         // Flattened once: the layout (untrusted key metadata) may list many tensors.
         let flat = flatten(publicValues)
-        let unit = Double(sign: .plus, exponent: -activationScale, significand: 1)
         return tensors.map { t in
             guard let fixed = integers(of: t, flat: flat) else { return nil }
-            return VerifiedTensor(name: t.name, shape: t.shape, fixed: fixed, values: fixed.map { Double($0) * unit })
+            let unit = Double(sign: .plus, exponent: -scale(of: t), significand: 1)
+            return VerifiedTensor(name: t.name, shape: t.shape, fixed: fixed, values: fixed.map { Double($0) * unit },
+                                  isInteger: t.isInteger)
         }
     }
 
@@ -196,7 +229,8 @@ extension ModelDescription {
                 lines.append("output '\(layout.name)': public values are not integers of this key's layout")
                 continue
             }
-            let shown = tensor.values.prefix(maxValues).map { Self.format($0) }.joined(separator: ", ")
+            let shown = (tensor.isInteger ? tensor.fixed.prefix(maxValues).map { String($0) }
+                         : tensor.values.prefix(maxValues).map { Self.format($0) }).joined(separator: ", ")
             let more = tensor.values.count > maxValues ? ", … (\(tensor.values.count) values)" : ""
             lines.append("output '\(tensor.name)' [\(tensor.shape.map(String.init).joined(separator: ", "))]: [\(shown)\(more)]")
         }
@@ -206,7 +240,8 @@ extension ModelDescription {
                 lines.append("input '\(layout.name)': public values are not integers of this key's layout")
                 continue
             }
-            let shown = tensor.values.prefix(maxInputValues).map { Self.format($0) }.joined(separator: ", ")
+            let shown = (tensor.isInteger ? tensor.fixed.prefix(maxInputValues).map { String($0) }
+                         : tensor.values.prefix(maxInputValues).map { Self.format($0) }).joined(separator: ", ")
             let more = tensor.values.count > maxInputValues ? ", …" : ""
             lines.append("input '\(tensor.name)' [\(tensor.shape.map(String.init).joined(separator: ", "))]: sha256 "
                 + "\(Self.digest(tensor.fixed)), \(tensor.values.count) values [\(shown)\(more)]")

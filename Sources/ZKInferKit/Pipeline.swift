@@ -23,12 +23,14 @@ public enum ModelDescriptionBuilder {
             let count = graph.values[id].elementCount
             defer { if compiled.plan.options.publicInput { offset += count } }
             return .init(name: graph.values[id].name, shape: graph.values[id].shape,
-                         publicStart: compiled.plan.options.publicInput ? offset : nil, count: count)
+                         publicStart: compiled.plan.options.publicInput ? offset : nil, count: count,
+                         isInteger: graph.values[id].isInteger)
         }
         let outputs = zip(graph.outputNames, graph.outputs).map { name, id -> ModelDescription.TensorLayout in
             let count = graph.values[id].elementCount
             defer { offset += count }
-            return .init(name: name, shape: graph.values[id].shape, publicStart: offset, count: count)
+            return .init(name: name, shape: graph.values[id].shape, publicStart: offset, count: count,
+                         isInteger: graph.values[id].isInteger)
         }
         return ModelDescription(
             compilerVersion: compilerVersion, modelSHA256: file.header.modelSHA256,

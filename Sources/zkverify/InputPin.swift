@@ -45,7 +45,7 @@ struct InputPin {
         do { settings = try QuantizationSettings.decode(Array(description.settingsJSON.utf8)) } catch {
             throw CommandFailure.malformedInput("the key's settings do not decode: \(error)")
         }
-        let specs = description.inputs.map { InputTensorSpec(name: $0.name, shape: $0.shape) }
+        let specs = description.inputs.map { InputTensorSpec(name: $0.name, shape: $0.shape, isInteger: $0.isInteger) }
         for (layout, spec) in zip(description.inputs, specs) where layout.count != spec.elementCount {
             throw CommandFailure.malformedInput(
                 "the key's input '\(layout.name)' has \(layout.count) public values for shape \(spec.shape)")
@@ -56,7 +56,7 @@ struct InputPin {
                 throw CommandFailure.malformedInput("\(path) holds \(samples.count) samples; a proof has one input")
             }
             let tensors = try zip(description.inputs, samples[0]).map { layout, values in
-                (layout, try InputFileFormat.quantize(values, input: layout.name, settings: settings))
+                (layout, try InputFileFormat.quantize(values, input: layout.name, settings: settings, isInteger: layout.isInteger))
             }
             return InputPin(path: path, description: description, settings: settings, tensors: tensors)
         } catch let error as QuantizationError {
@@ -74,9 +74,9 @@ struct InputPin {
     /// The first public input that differs from the file — tensor, flat index, the file's and the proof's
     /// integers (and real values) — or nil when all are equal. Call on verified public values.
     func firstMismatch(_ publicValues: [[Fr]]) -> String? {
-        let scale = settings.activationScale
-        func show(_ v: Int64) -> String { "\(v) (\(ModelDescription.format(FixedPoint.dequantize(v, scale: scale))))" }
         for (layout, expected) in tensors {
+            let scale = description.scale(of: layout)
+            func show(_ v: Int64) -> String { "\(v) (\(ModelDescription.format(FixedPoint.dequantize(v, scale: scale))))" }
             guard let proved = description.integers(of: layout, publicValues: publicValues), proved.count == expected.count else {
                 return "the proof's input '\(layout.name)' is not \(expected.count) integers of this key's layout"
             }
@@ -89,6 +89,6 @@ struct InputPin {
 
     /// One line per pinned tensor, for a match.
     var matchLines: [String] {
-        tensors.map { "input '\($0.layout.name)' matches \(path) (\($0.integers.count) values at scale 2^\(settings.activationScale))" }
+        tensors.map { "input '\($0.layout.name)' matches \(path) (\($0.integers.count) values at scale 2^\(description.scale(of: $0.layout)))" }
     }
 }

@@ -33,6 +33,7 @@ enum OutputDisplay {
                     ("name", .string(t.name)), ("shape", .array(t.shape.map { .int($0) })),
                     ("values", .array(t.values.map { .double($0) })), ("fixed", .array(t.fixed.map { .int(Int($0)) })),
                 ]
+                if t.isInteger { members.append(("integer", .bool(true))) }
                 if digest { members.append(("sha256", .string(ModelDescription.digest(t.fixed)))) }
                 return .object(members)
             }

@@ -80,12 +80,56 @@ struct ZooEndToEndTests {
         // onnxruntime computes in float32: its own rounding (a few ulps of the outputs) comes on top of the bound.
         #expect(error <= bound + 1e-5, "\(export): max |proof − onnxruntime| = \(error), bound \(bound)")
 
+        // The verified public input is the file's: token ids as the integers themselves (scale 2^0), reals
+        // within half a unit of 2^-scale.
+        let fileInput = try Self.inputValues(folder)
+        let verifiedInputs = description.verifiedInputs(publicValues: proof.publicValues)
+        #expect(verifiedInputs.count == 1)
+        let verified = try #require(verifiedInputs.first ?? nil)
+        #expect(verified.isInteger == export.hasPrefix("embedding"), "\(export): input integer flag")
+        let tolerance = verified.isInteger ? 0 : 0.5 / Double(1 << description.activationScale)
+        #expect(verified.values.count == fileInput.count)
+        #expect(zip(verified.values, fileInput).allSatisfy { abs($0 - $1) <= tolerance }, "\(export): verified input differs from the file")
+
         // One output value changed: rejected.
         var changed = proof
         let length = description.publicColumnLength
         let position = description.outputs[0].publicStart!
         changed.publicValues[position / length][position % length] = changed.publicValues[position / length][position % length] + Fr.one
         #expect(throws: VerificationError.self) { try PlonkVerifier.verify(key: vk, proof: changed) }
+    }
+
+    /// Which tensors are integer-valued travels in the key's metadata (bound by its fingerprint); keys of
+    /// all-real models carry no entry for it, and an index that names no tensor makes the description malformed.
+    @Test func integerTensorsRoundTripThroughKeyMetadata() throws {
+        let description = ModelDescription(
+            modelSHA256: "m", settingsSHA256: "s", settingsJSON: "{}", activationScale: 16, publicColumnLength: 8,
+            inputs: [.init(name: "tokens", shape: [1, 3], publicStart: 0, count: 3, isInteger: true),
+                     .init(name: "x", shape: [2], publicStart: 3, count: 2)],
+            outputs: [.init(name: "y", shape: [1], publicStart: 5, count: 1)])
+        let metadata = description.metadata
+        #expect(metadata.string("zkinfer.inputs.integer") == "0")
+        #expect(metadata.string("zkinfer.outputs.integer") == nil)
+        let decoded = try #require(ModelDescription(metadata))
+        #expect(decoded == description)
+        #expect(decoded.scale(of: decoded.inputs[0]) == 0 && decoded.scale(of: decoded.inputs[1]) == 16)
+        let values = [[Fr(46), Fr(19), Fr(7), Fr(65536), -Fr(32768), Fr(3)]]
+        let inputs = decoded.verifiedInputs(publicValues: values)
+        #expect(inputs[0]?.values == [46, 19, 7] && inputs[1]?.values == [1.0, -0.5])
+
+        for bad in ["2", "-1", "0,,1", "x", ""] {
+            var tampered = metadata
+            tampered.setString("zkinfer.inputs.integer", bad)
+            #expect(ModelDescription(tampered) == nil, "index list '\(bad)' accepted")
+        }
+    }
+
+    /// The input file's values, flattened (every zoo input file is `{"input_data": [[…]]}`).
+    static func inputValues(_ folder: URL) throws -> [Double] {
+        let data = try Data(contentsOf: folder.appendingPathComponent("input.json"))
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let rows = try #require(object["input_data"] as? [[Any]])
+        return rows[0].compactMap { ($0 as? NSNumber)?.doubleValue }
     }
 
     static func expectedOutput(_ folder: URL) throws -> [Double] {
