@@ -65,7 +65,10 @@ enum StatsCommand {
                 ("publicOutputs", .int(s.publicOutputs)), ("equations", .int(s.equations)),
                 ("foldEntries", .int(s.foldEntries)), ("proofBytes", .int(s.proofBytes)),
                 ("estimatedProvingKeyBytes", .int(s.estimatedProvingKeyBytes)),
+                ("estimatedCompilePeakBytes", .int(s.estimatedCompilePeakBytes)),
+                ("estimatedSetupPeakBytes", .int(s.estimatedSetupPeakBytes)),
                 ("estimatedProverPeakBytes", .int(s.estimatedProverPeakBytes)),
+                ("estimatedVerifierPeakBytes", .int(s.estimatedVerifierPeakBytes)),
             ])),
         ])
     }
@@ -93,6 +96,8 @@ enum StatsCommand {
         }
         Console.out("  columns: \(s.adviceColumns) advice, \(s.fixedColumns) fixed, \(s.challengeColumns) challenge, \(s.instanceColumns) instance; \(s.lookupArguments) lookup arguments, no copy constraints")
         Console.out("  fold: \(s.equations) equations, \(s.foldEntries) entries in the committed linear relation; public values: \(s.publicInputs) inputs, \(s.publicOutputs) outputs")
-        Console.out("  proof: \(s.proofBytes) bytes; estimated proving key \(CompilerCommandSupport.bytes(s.estimatedProvingKeyBytes)), prover peak memory \(CompilerCommandSupport.bytes(s.estimatedProverPeakBytes))")
+        Console.out("  proof: \(s.proofBytes) bytes; estimated proving key \(CompilerCommandSupport.bytes(s.estimatedProvingKeyBytes))")
+        let b = CompilerCommandSupport.bytes
+        Console.out("  peak memory (est.): compile \(b(s.estimatedCompilePeakBytes)), setup \(b(s.estimatedSetupPeakBytes)), prove \(b(s.estimatedProverPeakBytes)), verify \(b(s.estimatedVerifierPeakBytes))")
     }
 }

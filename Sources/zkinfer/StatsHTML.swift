@@ -45,7 +45,7 @@ enum StatsHTML {
             ("public values", "\(s.publicInputs) inputs, \(s.publicOutputs) outputs"),
             ("proof", "\(s.proofBytes) bytes"),
             ("proving key (est.)", CompilerCommandSupport.bytes(s.estimatedProvingKeyBytes)),
-            ("prover peak memory (est.)", CompilerCommandSupport.bytes(s.estimatedProverPeakBytes)),
+            ("peak memory (est.)", s.memory.map { "\($0.step) \(CompilerCommandSupport.bytes($0.bytes))" }.joined(separator: ", ")),
         ]
         return "<h2>Circuit totals</h2>\n<table>\n" + rows.map { "<tr><th>\($0.0)</th><td>\($0.1)</td></tr>" }.joined(separator: "\n") + "\n</table>\n"
     }
@@ -74,21 +74,19 @@ enum StatsHTML {
 
     /// The memory estimate of each step, as stacked bars of its terms (one scale for all steps).
     static func memory(_ s: ModelStatistics) -> String {
-        let n = s.rowCount
+        // One colour per term name, the same in every step's bar.
+        let palette = ["#4878d0", "#ee854a", "#6acc64", "#d65f5f", "#956cb4", "#8c613c"]
+        var names: [String] = []
+        for step in s.memory { for term in step.terms where term.name != "process" && !names.contains(term.name) { names.append(term.name) } }
+        func color(_ name: String) -> String { names.firstIndex(of: name).map { palette[$0 % palette.count] } ?? "#bbbbbb" }
+        let steps: [(String, [(String, Int, String)])] = s.memory.map { step in
+            (step.step, step.terms.map { ($0.name, $0.bytes, color($0.name)) })
+        }
         let columns = s.adviceColumns + 2 * s.lookupArguments + s.challengeColumns + s.instanceColumns
-        let srs = 64 * n, key = s.estimatedProvingKeyBytes, process = 24 << 20
-        let columnBytes = 32 * n * 6 * columns, quotient = 32 * n * 8
-        // The verifier holds the folded weights (≈16 bytes an entry), its commitments and one proof.
-        let verifyKey = 64 * (s.fixedColumns + s.adviceColumns) + 4096
-        let steps: [(String, [(String, Int, String)])] = [
-            ("setup (key generation)", [("SRS", srs, "#4878d0"), ("proving key", key, "#ee854a"), ("process", process, "#bbbbbb")]),
-            ("prove", [("SRS", srs, "#4878d0"), ("proving key", key, "#ee854a"), ("columns (values, coefficients, extended)", columnBytes, "#6acc64"),
-                       ("quotient", quotient, "#d65f5f"), ("process", process, "#bbbbbb")]),
-            ("verify", [("verifying key (fold entries, commitments)", verifyKey, "#956cb4"), ("proof", s.proofBytes, "#8c613c"), ("process", 8 << 20, "#bbbbbb")]),
-        ]
+        let n = s.rowCount
         let largest = max(1, steps.map { $0.1.reduce(0) { $0 + $1.1 } }.max()!)
-        var out = "<h2>Memory estimate per step</h2>\n<p class=\"muted\">Prove total = the prover peak estimate "
-            + "(\(CompilerCommandSupport.bytes(s.estimatedProverPeakBytes))); n = \(n) rows, \(columns) committed or interpolated columns.</p>\n<table>\n"
+        var out = "<h2>Memory estimate per step</h2>\n<p class=\"muted\">Peak resident memory of each step's process "
+            + "(the cost model of Sources/CircuitCompiler/README.md); n = \(n) rows, \(columns) committed or interpolated columns.</p>\n<table>\n"
         for (name, terms) in steps {
             let total = terms.reduce(0) { $0 + $1.1 }
             var x = 0.0

@@ -41,6 +41,13 @@ struct StatisticsTests {
         #expect(stats.layers.reduce(0) { $0 + $1.rows } + 1 == stats.laneRows)
         // Every lane cell is assigned, plus the running sum on rows 0…R (and zero-filled unused limb cells).
         #expect(stats.layers.reduce(0) { $0 + $1.adviceCells } <= built.assignedAdviceCells!)
+        // Memory per step: the model is rebuilt by compile, setup and prove, so each step's estimate holds the
+        // one before it, and prove adds the columns.
+        #expect(stats.memory.map(\.step) == ["compile", "setup", "prove", "verify"])
+        #expect(stats.estimatedCompilePeakBytes < stats.estimatedSetupPeakBytes)
+        #expect(stats.estimatedSetupPeakBytes < stats.estimatedProverPeakBytes)
+        #expect(stats.estimatedVerifierPeakBytes < stats.estimatedProverPeakBytes)
+        #expect(stats.memory.allSatisfy { $0.terms.allSatisfy { $0.bytes >= 0 } })
     }
 
     @Test func compilingTwiceGivesTheSameCircuit() throws {

@@ -286,6 +286,9 @@ class ZKInferRun:
             "setup_s": setup.get("seconds"), "setup_wall_s": setup.get("wall_s"),
             "setup_peak_rss_mb": setup.get("peak_rss_mb"),
             "compile_wall_s": (self.steps.get("compile") or {}).get("wall_s"),
+            "compile_peak_rss_mb": (self.steps.get("compile") or {}).get("peak_rss_mb"),
+            "verify_peak_rss_mb": max_or_none([r.get("peak_rss_mb") for r in ok_verifies]),
+            "estimated_step_peak_mb": self._estimated_step_peaks_mb(),
             "prove_wall_s": runs_summary([r["wall_s"] for r in ok_proves]),
             "prove_in_process_s": runs_summary([r["seconds"] for r in ok_proves]),
             "prove_core_s": runs_summary([r.get("prove_core_s") for r in ok_proves]),
@@ -310,6 +313,13 @@ class ZKInferRun:
         """`zkinfer stats` predicts the prover's peak memory (issue 8 item 3); the bench checks it."""
         _, value = find_key(self.stats, MEMORY_KEYS) if self.stats else (None, None)
         return None if value is None else round(value / 2**20, 1)
+
+    def _estimated_step_peaks_mb(self):
+        """`zkinfer stats` estimates every step's peak memory (issue 15 item 5); the bench checks each one."""
+        totals = (self.stats or {}).get("totals") or {}
+        keys = {"compile": "estimatedCompilePeakBytes", "setup": "estimatedSetupPeakBytes",
+                "prove": "estimatedProverPeakBytes", "verify": "estimatedVerifierPeakBytes"}
+        return {step: round(totals[key] / 2**20, 1) for step, key in keys.items() if isinstance(totals.get(key), int)} or None
 
     @staticmethod
     def _best_profile(ok_proves):

@@ -214,6 +214,7 @@ def compact(tool: str, summary: dict) -> dict:
         "vk_bytes": summary.get("vk_bytes"), "pk_bytes": summary.get("pk_bytes"), "proof_bytes": summary.get("proof_bytes"),
         "peak_rss_mb": max(peaks.values()) if peaks else None, "peak_rss_mb_by_step": peaks,
         "estimated_peak_mb": summary.get("estimated_peak_mb"),
+        "estimated_step_peak_mb": summary.get("estimated_step_peak_mb"),
         "max_abs_output_error": summary.get("max_abs_output_error"),
     }
 

@@ -77,6 +77,27 @@ def table(data: dict) -> list:
     return lines
 
 
+def memory_estimates(data: dict) -> list:
+    """`zkinfer stats`' estimate of each step's peak beside the measured peak (issue 15 item 5: within 2×)."""
+    lines = []
+    for model, entry, label, s in rows(data):
+        estimates = s.get("estimated_step_peak_mb") or {}
+        if label != "zkinfer" or not estimates:
+            continue
+        peaks = s.get("peak_rss_mb_by_step") or {}
+        cells = []
+        for step in ("compile", "setup", "prove", "verify"):
+            measured = [v for k, v in peaks.items() if k == step or k.startswith(step + "_")]
+            est, got = estimates.get(step), (max(measured) if measured else None)
+            ratio = "—" if est is None or got is None or est == 0 else f"{got / est:.2f}×"
+            cells.append("—" if est is None else f"{est:.0f} / {_n(got, '{:.0f}', '—')} ({ratio})")
+        lines.append(f"| {model} | " + " | ".join(cells) + " |")
+    if not lines:
+        return []
+    return ["Each cell: `zkinfer stats` estimate MB / measured peak RSS MB (measured / estimate).", "",
+            "| model | compile | setup | prove | verify |", "|---|---:|---:|---:|---:|"] + lines
+
+
 def failures(data: dict) -> list:
     out = []
     for model, entry, label, s in rows(data):
@@ -123,6 +144,9 @@ def render_markdown(data: dict, png_name: str) -> str:
            "in-process median (whole process beside it); verifying key and proof = bytes on disk (EZKL: vk file, "
            "raw proof bytes; ZKInfer: vk.bin, proof body); peak RSS = the largest of any step, and which step.",
            "", "## Results", ""] + table(data)
+    estimates = memory_estimates(data)
+    if estimates:
+        out += ["", "## ZKInfer memory: estimated and measured peaks per step", ""] + estimates
     fails = failures(data)
     if fails:
         out += ["", "## Where each run stopped", ""] + fails

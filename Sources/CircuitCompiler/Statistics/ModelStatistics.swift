@@ -47,10 +47,21 @@ public struct ModelStatistics: Sendable {
     public let equations: Int
     public let foldEntries: Int
     public let proofBytes: Int
-    /// Estimates (bytes), documented in Sources/CircuitCompiler/README.md; the benchmark compares them with
-    /// measured sizes.
+    /// Estimates (bytes), documented in Sources/CircuitCompiler/README.md; the scale benchmark compares them
+    /// with measured sizes and peaks (bench/scale).
     public let estimatedProvingKeyBytes: Int
-    public let estimatedProverPeakBytes: Int
+    /// Peak resident memory of each step's process (`zkinfer compile`, `setup`, `prove`, `zkverify`) as named
+    /// terms, largest contributors first within the cost model below; the peaks are their sums.
+    public struct MemoryStep: Sendable {
+        public let step: String
+        public let terms: [(name: String, bytes: Int)]
+        public var bytes: Int { terms.reduce(0) { $0 + $1.bytes } }
+    }
+    public let memory: [MemoryStep]
+    public var estimatedCompilePeakBytes: Int { memory[0].bytes }
+    public var estimatedSetupPeakBytes: Int { memory[1].bytes }
+    public var estimatedProverPeakBytes: Int { memory[2].bytes }
+    public var estimatedVerifierPeakBytes: Int { memory[3].bytes }
 
     public var rowCount: Int { 1 << log2Rows }
 
@@ -106,16 +117,36 @@ public struct ModelStatistics: Sendable {
         foldEntries = totalEntries
         proofBytes = layout.proofBytes
 
-        // Cost model. n rows, 4n on the quotient's extended coset (degree 4). Proving key: every fixed column as
-        // coefficients and extended evaluations (5n scalars), the relation's blocks (≈16 bytes per entry).
-        // Prover peak: SRS (n affine points, 64 bytes), the key, every committed or interpolated column
-        // (advice, 2 per lookup, challenge and instance columns) held as values, coefficients and extended
-        // evaluations (6n scalars), the quotient's numerator and chunks (8n scalars), plus ~24 MB of process.
+        // Cost model (bytes), fitted to peak RSS measured on circuits/ and the scale ladder (bench/scale;
+        // Sources/CircuitCompiler/README.md has the table). n rows, 4n on the quotient's extended coset.
+        // - process: the binary and runtime, ~14 MB whatever the model.
+        // - model: importing, quantizing and building the relation costs ~108 bytes per relation entry (the
+        //   ONNX tensors, their reals and integers, the equations and the blocks); compile, setup and prove all
+        //   rebuild it.
+        // - proving key: every fixed column as coefficients and extended evaluations (5n scalars) and the
+        //   relation's blocks (≈16 bytes per entry).
+        // - SRS: n affine points (64 bytes).
+        // - prover columns: every committed or interpolated column (advice, 2 per lookup, challenge and
+        //   instance) as values, coefficients and extended evaluations (6n scalars), the quotient's numerator
+        //   and chunks (8n scalars).
+        // - verifier: the process, the key's commitments and the proof (a few KB).
         let n = 1 << log2Rows
+        let process = 14 << 20
+        let model = 108 * totalEntries
         let pk = 32 * fixedColumns * 5 * n + 16 * totalEntries
         let columns = adviceColumns + 2 * lookupArguments + challengeColumns + instanceColumns
         estimatedProvingKeyBytes = pk
-        estimatedProverPeakBytes = 64 * n + pk + 32 * n * (6 * columns + 8) + 24 << 20
+        let modelTerm = (name: "model (import, quantize, relation)", bytes: model)
+        let processTerm = (name: "process", bytes: process)
+        memory = [
+            MemoryStep(step: "compile", terms: [modelTerm, processTerm]),
+            MemoryStep(step: "setup", terms: [modelTerm, (name: "proving key", bytes: pk), (name: "SRS", bytes: 64 * n), processTerm]),
+            MemoryStep(step: "prove", terms: [modelTerm, (name: "proving key", bytes: pk), (name: "SRS", bytes: 64 * n),
+                                              (name: "columns (values, coefficients, extended)", bytes: 32 * n * 6 * columns),
+                                              (name: "quotient", bytes: 32 * n * 8), processTerm]),
+            MemoryStep(step: "verify", terms: [(name: "verifying key and proof", bytes: 64 * (fixedColumns + columns) + 4 * proofBytes),
+                                               processTerm]),
+        ]
     }
 
     /// Non-zero entries the verifier folds for a node: weights (quantized, as the key stores them), equation
