@@ -130,9 +130,13 @@ def scrub_paths(value, replacements):
     return value
 
 
-def path_replacements(work: str) -> list:
+def path_replacements(work: str, models_dir: str = None) -> list:
     pairs = []
-    for path, short in ((work, "<work>"), (os.path.join(HERE, "models"), "bench/scale/models"), (ROOT, ".")):
+    # A ladder generated elsewhere (--models-dir) is recorded as the default folder it stands for.
+    places = [(work, "<work>"), (os.path.join(HERE, "models"), "bench/scale/models")]
+    if models_dir:
+        places.append((models_dir, "bench/scale/models"))
+    for path, short in places + [(ROOT, ".")]:
         for variant in {os.path.realpath(path), os.path.abspath(path)}:
             pairs.append((variant + os.sep, short + "/" if short != "." else ""))
             pairs.append((variant, short))
@@ -295,7 +299,9 @@ def main():
     entries, references = {}, {}
     for name, folder, facts in models:
         export = facts[args.exporter]
-        entries[name] = {"model_dir": os.path.relpath(folder, ROOT), "params": export["params"],
+        # Recorded as the default ladder folder it stands for (a --models-dir elsewhere is this machine's path).
+        model_dir = os.path.join("bench/scale/models", os.path.relpath(folder, args.models_dir))
+        entries[name] = {"model_dir": model_dir, "params": export["params"],
                          "description": facts.get("description"), "onnx_bytes": export.get("bytes"),
                          "ops": export.get("ops"), "opset": export.get("opset"), "results": {}, "scale": {},
                          "load_average_1min": {}}
@@ -345,7 +351,7 @@ def main():
         log(f"  {name} {run.label}: {o['status']}" + (f" at {o.get('step')}: {o.get('reason')}" if o["status"] != "ok" else ""))
         # Written after every run, so that an interrupted bench still leaves its figures.
         report_scale.save_json(data, os.path.join(args.out_dir, "tmp", "scale-latest-partial.json"),
-                               path_replacements(work), scrub_paths)
+                               path_replacements(work, args.models_dir), scrub_paths)
         if not args.keep_work:
             import shutil
             shutil.rmtree(run.dir, ignore_errors=True)  # keys and proofs of this run (GBs for EZKL's big ones)
@@ -359,7 +365,7 @@ def main():
     os.makedirs(args.out_dir, exist_ok=True)
     stem = meta["date"] + "-scale" + ("-partial" if meta.get("partial") else "")
     base = bench_peers.unique_path(args.out_dir, stem)
-    data = scrub_paths(data, path_replacements(work))
+    data = scrub_paths(data, path_replacements(work, args.models_dir))
     report_scale.save_json(data, base + ".json")
     report_scale.write_outputs(data, base, ROOT, args.update_readme)
     if not args.keep_work:
