@@ -52,8 +52,9 @@ public enum SupportedOperators {
     /// The newest schema version implemented, for the operators in `schemaChanges` that ZKInfer reads (any other
     /// operator: the version in effect at opset 25). Cast 28 adds the float6 types (refused by type); Range 27
     /// adds float16/bfloat16 and `stash_type` (folded in Double either way); Mod 28 rewords `fmod`.
-    /// Celu, OneHot, ReduceLogSum and ReduceLogSumExp 28 add element types (computed in Double or fixed point either
-    /// way); DepthToSpace and SpaceToDepth 28 keep their types and attributes.
+    /// OneHot, ReduceLogSum and ReduceLogSumExp 28 add element types (computed in Double or fixed point either way);
+    /// Celu 28 adds float16/bfloat16 (refused: ONNX rounds the result to them); SpaceToDepth 28 adds mode CRD (read);
+    /// DepthToSpace 28 keeps its types and attributes.
     static let implemented: [String: Int64] = [
         "Cast": 28, "Range": 27, "Mod": 28, "Celu": 28, "OneHot": 28, "ReduceLogSum": 28, "ReduceLogSumExp": 28,
         "DepthToSpace": 28, "SpaceToDepth": 28,

@@ -144,6 +144,9 @@ def movement():
          {"x": rand(4, 3), "u": rand(2, 3)}, [init("i", np.array([[3], [1]], np.int64))], circuit=True)
     case("one_hot_axis1", [node("OneHot", ["ids", "depth", "values"], axis=1)], {"ids": np.array([[1, -1, 0]], np.int64)},
          [init("depth", np.array(4, np.int64)), init("values", np.array([-0.5, 2.0], np.float32))], circuit=True)
+    for reduction in ("add", "mul", "max", "min"):
+        case("scatter_nd_" + reduction, [node("ScatterND", ["x", "i", "u"], reduction=reduction)], {"x": rand(4, 3)},
+             [init("i", np.array([[3], [1], [3]], np.int64)), init("u", rand(3, 3))], circuit=True)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,10 @@ enum ActivationCompositionImport {
     static func celu(_ g: inout GraphImport, _ c: NodeContext) throws {
         let alpha = try ActivationImport.finite(c, "alpha", default: 1)
         guard alpha != 0 else { throw c.invalid("alpha is 0") }
+        // Celu 28 adds float16 and bfloat16, whose results ONNX rounds to that type; ZKInfer computes in float32/double.
+        if let type = g.elementTypes[c.node.inputs[0]], type == .float16 || type == .bfloat16 {
+            throw Unsupported(reason: "Celu of a \(type == .float16 ? "float16" : "bfloat16") tensor (its result would be rounded to that type); Cast the input to float first", suggestion: nil)
+        }
         var k = Composition(c)
         let x = try k.input(&g, 0)
         let positive = try k.add(&g, .relu, [x])

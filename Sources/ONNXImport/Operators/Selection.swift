@@ -69,7 +69,14 @@ enum SelectionImport {
         let b = try blocksize(c, shape)
         let (n, channels, h, w) = (shape[0], shape[1], shape[2], shape[3])
         guard h % b == 0, w % b == 0 else { throw c.invalid("spatial size \(h)×\(w) is not a multiple of blocksize \(b)") }
-        try movement(&g, c, split: [n, channels, h / b, b, w / b, b], perm: [0, 3, 5, 1, 2, 4], target: [n, channels * b * b, h / b, w / b])
+        // DCR (the default): the block offsets lead the new channel axis; CRD (opset 28): the channels lead.
+        let perm: [Int]
+        switch c.node.attribute("mode")?.string ?? "DCR" {
+        case "DCR": perm = [0, 3, 5, 1, 2, 4]
+        case "CRD": perm = [0, 1, 3, 5, 2, 4]
+        case let mode: throw c.invalid("mode '\(mode)'; expected DCR or CRD")
+        }
+        try movement(&g, c, split: [n, channels, h / b, b, w / b, b], perm: perm, target: [n, channels * b * b, h / b, w / b])
     }
 
     static func movement(_ g: inout GraphImport, _ c: NodeContext, split: [Int], perm: [Int], target: [Int]) throws {
@@ -197,13 +204,13 @@ enum SelectionImport {
     }
 
     /// data with the slices the indices name replaced by the updates' (in order, so a repeated index keeps the last
-    /// update, as the ONNX reference does); reduction "none" only.
+    /// update, as the ONNX reference does). With a reduction (add, mul, max, min) and constant updates: the updates
+    /// folded per position into one constant, then one elementwise step (`scatterReduce`).
     static func scatterND(_ g: inout GraphImport, _ c: NodeContext) throws {
         let reduction = c.node.attribute("reduction")?.string ?? "none"
-        guard reduction == "none" else {
-            throw Unsupported(reason: "ScatterND with reduction '\(reduction)'; only 'none' is supported", suggestion: nil)
-        }
+        guard ["none", "add", "mul", "max", "min"].contains(reduction) else { throw c.invalid("reduction '\(reduction)'") }
         guard c.inputs.count == 3, let data = c.input(0), let updates = c.input(2) else { throw c.invalid("expects data, indices and updates") }
+        if reduction != "none" { return try scatterReduce(&g, c, reduction) }
         let shape = try g.shape(c, 0), updateShape = try g.shape(c, 2)
         let index = try indices(c, 1, "indices")
         let q = index.shape.count
@@ -227,6 +234,59 @@ enum SelectionImport {
         }
         let selection = try ElementSelection(kind: "ScatterND", inputShapes: [shape, updateShape], outputShape: shape, sources: sources)
         try g.add(c, .movement(.select(selection)), [0, 2])
+    }
+
+    /// ScatterND with a reduction, computed data and constant updates U (folded per position p in index order):
+    /// add: data + A (A_p = Σ U, 0 elsewhere); mul: data·P (P_p = Π U, 1 elsewhere); max: data + M·Relu(X − data);
+    /// min: data − M·Relu(data − X) (X_p = max / min of U, M the 0/1 mask of the addressed positions: exact products).
+    static func scatterReduce(_ g: inout GraphImport, _ c: NodeContext, _ reduction: String) throws {
+        try g.requireComputedFirst(c)
+        guard case .constant(let updates)? = c.input(2) else {
+            throw Unsupported(reason: "ScatterND with reduction '\(reduction)' of computed updates; constant updates are supported", suggestion: nil)
+        }
+        let shape = try g.shape(c, 0)
+        let index = try indices(c, 1, "indices")
+        let q = index.shape.count
+        guard q >= 1, let k = index.shape.last, k >= 1, k <= shape.count,
+              updates.tensor.shape == Array(index.shape[..<(q - 1)]) + Array(shape[k...]) else {
+            throw c.invalid("updates \(Shape.describe(updates.tensor.shape)) do not match indices \(Shape.describe(index.shape)) and data \(Shape.describe(shape))")
+        }
+        guard updates.tensor.values.allSatisfy(\.isFinite) else { throw c.invalid("the updates are not finite") }
+        let count = try checkedCount(shape, c)
+        try c.reserve(2 * count)
+        let addressing = try Addressing(data: shape, indices: index, batch: 0, c)
+        var folded = [Double](repeating: reduction == "mul" ? 1 : 0, count: count), mask = [Double](repeating: 0, count: count)
+        for (t, start) in addressing.starts.enumerated() {
+            for e in 0..<addressing.sliceSize {
+                let u = updates.tensor.values[t * addressing.sliceSize + e], p = start + e
+                switch reduction {
+                case "add": folded[p] += u
+                case "mul": folded[p] *= u
+                case "max": folded[p] = mask[p] == 0 ? u : Swift.max(folded[p], u)
+                default: folded[p] = mask[p] == 0 ? u : Swift.min(folded[p], u)
+                }
+                mask[p] = 1
+            }
+        }
+        var k2 = Composition(c)
+        let x = try k2.input(&g, 0)
+        guard !g.builder.graph.values[x].isInteger else {
+            throw Unsupported(reason: "ScatterND with reduction '\(reduction)' of an integer tensor; Cast it to float first", suggestion: nil)
+        }
+        func constant(_ values: [Double], _ role: String) throws -> ValueID {
+            k2.step += 1
+            return try g.builder.addConstant("\(k2.prefix)/scatternd_\(role)", try Tensor(shape: shape, values: values))
+        }
+        switch reduction {
+        case "add": _ = try k2.add(&g, .add, [x, try constant(folded, "sum")], final: true)
+        case "mul": _ = try k2.add(&g, .mul, [x, try constant(folded, "product")], final: true)
+        case "max":
+            let excess = try k2.add(&g, .relu, [try k2.add(&g, .sub, [try constant(folded, "max"), x])])
+            _ = try k2.add(&g, .add, [x, try k2.add(&g, .mul, [excess, try constant(mask, "mask")])], final: true)
+        default:
+            let excess = try k2.add(&g, .relu, [try k2.add(&g, .sub, [x, try constant(folded, "min")])])
+            _ = try k2.add(&g, .sub, [x, try k2.add(&g, .mul, [excess, try constant(mask, "mask")])], final: true)
+        }
     }
 
     /// Largest depth OneHot accepts (its depth × depth table).
