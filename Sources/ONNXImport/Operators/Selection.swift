@@ -301,7 +301,8 @@ enum SelectionImport {
         let depthConstant = try c.constantInput(1, "depth")
         guard depthConstant.tensor.count == 1 else { throw c.invalid("depth must hold one value") }
         let depthValue = depthConstant.tensor.values[0].rounded(.towardZero)
-        guard depthValue >= 1, depthValue <= Double(maxDepth) else {
+        guard depthValue >= 1, depthValue <= Double(Shape.maxElements) else { throw c.invalid("depth \(depthConstant.tensor.values[0])") }
+        guard depthValue <= Double(maxDepth) else {
             throw Unsupported(reason: "OneHot depth \(depthConstant.tensor.values[0]); 1 to \(maxDepth) is supported", suggestion: nil)
         }
         let depth = Int(depthValue)
