@@ -16,6 +16,7 @@ public enum SupportedOperators {
         "ReduceL1", "ReduceL2", "ReduceSumSquare", "ReduceLogSum", "ReduceLogSumExp", "ReduceProd", "Mean", "CumSum",
         "InstanceNormalization", "GroupNormalization", "MeanVarianceNormalization",
         "Tile", "DepthToSpace", "SpaceToDepth", "Trilu", "GatherElements", "GatherND", "ScatterND", "OneHot",
+        "Sin", "Cos",
     ]
 
     /// Operators accepted only when their inputs are constants (they are folded away at import).

@@ -149,6 +149,15 @@ def movement():
              [init("i", np.array([[3], [1], [3]], np.int64)), init("u", rand(3, 3))], circuit=True)
 
 
+def rotary():
+    # Rotary position embeddings' angles: positions times inverse frequencies, then Sin and Cos.
+    angles = (np.arange(8, dtype=np.float32)[:, None] * (1.0 / 10000 ** (np.arange(0, 4, dtype=np.float32) / 4))[None, :])
+    case("sin_cos_rotary", [node("Sin", ["a"], ["s"]), node("Cos", ["a"], ["c"])], {"a": angles.astype(np.float32)},
+         outputs=("s", "c"))
+    case("sin_cos_wide", [node("Sin", ["x"], ["s"]), node("Cos", ["x"], ["c"])], {"x": rand(3, 5, scale=20)},
+         outputs=("s", "c"), bound=0.02)
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     comparisons()
@@ -156,6 +165,7 @@ if __name__ == "__main__":
     activations()
     reductions()
     movement()
+    rotary()
     with open(os.path.join(OUT, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
     print("wrote", len(manifest), "cases")

@@ -13,6 +13,9 @@ enum ActivationCompositionImport {
     static let converters: [String: Converter] = [
         "Selu": selu, "Celu": celu, "ThresholdedRelu": thresholdedRelu, "Shrink": shrink, "Softsign": softsign,
         "Mish": mish, "Swish": swish, "Hardmax": hardmax,
+        // Not compositions: rotary position embeddings' Sin and Cos are activations of their own (§6b).
+        "Sin": { g, c in try g.add(c, .activation(.sin), [0]) },
+        "Cos": { g, c in try g.add(c, .activation(.cos), [0]) },
     ]
 
     static func selu(_ g: inout GraphImport, _ c: NodeContext) throws {
