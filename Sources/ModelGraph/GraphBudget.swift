@@ -24,6 +24,7 @@ public enum GraphBudget {
         case .pooling(.globalAverage), .pooling(.globalMax), .pooling(.reduce):
             return max(inputs.first?.reduce(1, *) ?? 0, count)
         case .arithmetic(.sum): return times(inputs.count)
+        case .comparison(.argExtremum): return max(inputs.first?.reduce(1, *) ?? 0, count)
         default: return count
         }
     }

@@ -31,6 +31,8 @@ public enum LayerOperation: Sendable, Equatable {
     case movement(MovementOp)
     /// Embedding lookups (Gather of a constant table by integer indices) and Cast.
     case indexing(IndexingOp)
+    /// Comparisons, logic, rounding, sign, ArgMax/ArgMin: piecewise-constant functions.
+    case comparison(ComparisonOp)
 
     /// The family payload, through which shape inference and the float path dispatch.
     public var family: any OperatorFamily {
@@ -43,6 +45,7 @@ public enum LayerOperation: Sendable, Equatable {
         case .normalization(let op): return op
         case .movement(let op): return op
         case .indexing(let op): return op
+        case .comparison(let op): return op
         }
     }
 

@@ -10,8 +10,9 @@ extension GraphImport {
         switch node.opType {
         case "Cast": type = node.attribute("to")?.int.flatMap { ONNXDataType(rawValue: Int32(clamping: $0)) }
         case "CastLike": type = node.inputs.count > 1 ? elementTypes[node.inputs[1]] : nil
-        case "Shape", "Size": type = .int64
-        case "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or": type = .bool
+        case "Shape", "Size", "ArgMax", "ArgMin": type = .int64
+        case "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or", "Xor": type = .bool
+        case "OneHot": type = node.inputs.count > 2 ? elementTypes[node.inputs[2]] : nil
         case "Where": type = node.inputs.count > 1 ? elementTypes[node.inputs[1]] : nil
         case "Constant", "ConstantOfShape":
             if let t = node.attribute("value")?.tensor { type = ONNXDataType(rawValue: t.dataType) }

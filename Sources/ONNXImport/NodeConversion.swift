@@ -11,7 +11,8 @@ enum OperatorRegistry {
         for family in [LinearImport.converters, ConvolutionImport.converters, PoolingImport.converters,
                        ArithmeticImport.converters, ActivationImport.converters, NormalizationImport.converters,
                        MovementImport.converters, IndexingImport.converters, TransformerImport.converters,
-                       RecurrentImport.converters] {
+                       RecurrentImport.converters, ComparisonImport.converters, ActivationCompositionImport.converters,
+                       ReductionCompositionImport.converters, SelectionImport.converters] {
             all.merge(family) { first, _ in first }
         }
         return all

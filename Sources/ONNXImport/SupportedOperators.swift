@@ -10,12 +10,18 @@ public enum SupportedOperators {
         "Gather", "Cast", "ReduceSum", "ReduceMean",
         "ReduceMax", "ReduceMin", "Exp", "Log", "Sqrt", "Reciprocal", "Erf", "Gelu", "Pow", "LogSoftmax",
         "LayerNormalization", "Where", "Split", "Einsum", "LSTM", "GRU", "RNN",
+        "Equal", "Less", "LessOrEqual", "Greater", "GreaterOrEqual", "Not", "And", "Or", "Xor",
+        "Floor", "Ceil", "Round", "Sign", "ArgMax", "ArgMin",
+        "Selu", "Celu", "ThresholdedRelu", "Shrink", "Softsign", "Mish", "Swish", "Hardmax",
+        "ReduceL1", "ReduceL2", "ReduceSumSquare", "ReduceLogSum", "ReduceLogSumExp", "ReduceProd", "Mean", "CumSum",
+        "InstanceNormalization", "GroupNormalization", "MeanVarianceNormalization",
+        "Tile", "DepthToSpace", "SpaceToDepth", "Trilu", "GatherElements", "GatherND", "ScatterND", "OneHot",
+        "Sin", "Cos",
     ]
 
     /// Operators accepted only when their inputs are constants (they are folded away at import).
     public static let foldable: Set<String> = [
-        "Constant", "ConstantOfShape", "Shape", "Range", "Mod", "Equal", "Less", "Greater",
-        "LessOrEqual", "GreaterOrEqual", "Not", "And", "Or", "Floor", "Ceil", "Tile",
+        "Constant", "ConstantOfShape", "Shape", "Range", "Mod",
     ]
 
     /// Control flow and sequences, resolved at import (`ControlFlow`): a Loop whose trip count and condition fold
@@ -47,7 +53,13 @@ public enum SupportedOperators {
     /// The newest schema version implemented, for the operators in `schemaChanges` that ZKInfer reads (any other
     /// operator: the version in effect at opset 25). Cast 28 adds the float6 types (refused by type); Range 27
     /// adds float16/bfloat16 and `stash_type` (folded in Double either way); Mod 28 rewords `fmod`.
-    static let implemented: [String: Int64] = ["Cast": 28, "Range": 27, "Mod": 28]
+    /// OneHot, ReduceLogSum and ReduceLogSumExp 28 add element types (computed in Double or fixed point either way);
+    /// Celu 28 adds float16/bfloat16 (refused: ONNX rounds the result to them); SpaceToDepth 28 adds mode CRD (read);
+    /// DepthToSpace 28 keeps its types and attributes.
+    static let implemented: [String: Int64] = [
+        "Cast": 28, "Range": 27, "Mod": 28, "Celu": 28, "OneHot": 28, "ReduceLogSum": 28, "ReduceLogSumExp": 28,
+        "DepthToSpace": 28, "SpaceToDepth": 28,
+    ]
 
     /// Why a node of `op` cannot be read at default-domain opset `opset`, or nil when it can: its schema changed
     /// after the version ZKInfer implements.
@@ -60,12 +72,8 @@ public enum SupportedOperators {
 
     static func suggestion(for opType: String) -> String? {
         switch opType {
-        case "Selu", "Celu", "Softsign", "Mish", "ThresholdedRelu":
-            return "replace the activation with Relu, LeakyRelu, Elu, Softplus, Sigmoid or Tanh and retrain or fine-tune"
         case "Flatten", "Reshape":
             return nil
-        case "Tile", "Equal", "Less", "Greater", "Not":
-            return "these are accepted only on constants; re-export with static shapes (e.g. onnx-simplifier) so they fold"
         case "BatchNormalization":
             return "export in inference mode (model.eval())"
         case "Loop", "If":

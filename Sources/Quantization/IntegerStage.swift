@@ -18,6 +18,7 @@ extension LayerOperation {
         case .normalization(let op): return op
         case .movement(let op): return op
         case .indexing(let op): return op
+        case .comparison(let op): return op
         }
     }
 }

@@ -20,6 +20,8 @@ public struct LookupTable: Sendable, Hashable {
     /// tables on [0, 1) (`init(unit:settings:)`), the cores of Exp's and Log's range reductions.
     public enum Function: String, Sendable, Hashable {
         case sigmoid, tanh, exp, expm1, softplusTail, embedding, erf, normalCDF, geluTanhGate, exp2Unit, log1pUnit
+        /// sin(2πv) on [0, 1): the core of Sin's and Cos's range reduction to a turn fraction.
+        case sinTurn
     }
 
     public let function: Function
@@ -137,6 +139,7 @@ public struct LookupTable: Sendable, Hashable {
         case .geluTanhGate: return 0.5 * (1 + libm.tanh((2 / Double.pi).squareRoot() * (x + 0.044715 * x * x * x)))
         case .exp2Unit: return libm.exp(x * 0.6931471805599453)
         case .log1pUnit: return libm.log1p(x)
+        case .sinTurn: return libm.sinTurn(x)
         }
     }
 
@@ -151,6 +154,7 @@ public struct LookupTable: Sendable, Hashable {
         case .normalCDF, .geluTanhGate: return 0.3990  // 1/√(2π), at 0 (sampled for the tanh gate)
         case .exp2Unit: return 1.3863  // 2·ln 2 at x = 1
         case .log1pUnit: return 1
+        case .sinTurn: return 2 * Double.pi
         }
     }
 
@@ -166,6 +170,7 @@ public struct LookupTable: Sendable, Hashable {
         case .normalCDF, .geluTanhGate: return 0.2420  // φ(1) at x = ±1 (sampled for the tanh gate: 0.2414)
         case .exp2Unit: return 0.9610  // 2·ln²2 at x = 1
         case .log1pUnit: return 1  // at x = 0
+        case .sinTurn: return 4 * Double.pi * Double.pi  // (2π)² at v = ¼
         }
     }
 
@@ -184,7 +189,7 @@ public struct LookupTable: Sendable, Hashable {
         case .embedding: return (0, 0)
         case .erf: return (low + 1, 1 - high)
         case .normalCDF, .geluTanhGate: return (low, 1 - high)
-        case .exp2Unit, .log1pUnit: return (0, 0)  // inputs are always on [0, 1)
+        case .exp2Unit, .log1pUnit, .sinTurn: return (0, 0)  // inputs are always on [0, 1)
         }
     }
 }
@@ -202,6 +207,7 @@ private enum libm {
     static func tanh(_ x: Double) -> Double { _libmTanh(x) }
     static func expm1(_ x: Double) -> Double { _libmExpm1(x) }
     static func log1p(_ x: Double) -> Double { _libmLog1p(x) }
+    static func sinTurn(_ x: Double) -> Double { _libmSin(2 * Double.pi * x) }
 }
 
 private func _libmErf(_ x: Double) -> Double { erf(x) }
@@ -210,3 +216,4 @@ private func _libmExp(_ x: Double) -> Double { exp(x) }
 private func _libmTanh(_ x: Double) -> Double { tanh(x) }
 private func _libmExpm1(_ x: Double) -> Double { expm1(x) }
 private func _libmLog1p(_ x: Double) -> Double { log1p(x) }
+private func _libmSin(_ x: Double) -> Double { sin(x) }

@@ -146,6 +146,49 @@ def cases():
     out.append(("opset_0", _model([helper.make_node("Relu", ["x"], ["y"])], [_value("x", [1, 4])], [_value("y", None)], opset=0), 4))
     out.append(("opset_huge", _model([helper.make_node("Relu", ["x"], ["y"])], [_value("x", [1, 4])], [_value("y", None)], opset=1 << 40), 4))
     out.append(("string_input", _model([helper.make_node("Identity", ["x"], ["y"])], [_value("x", [1, 4], TensorProto.STRING)], [_value("y", None)]), 4))
+    out += newer_operator_cases()
+    return out
+
+
+def _ints(name, values):
+    return numpy_helper.from_array(np.array(values, np.int64), name)
+
+
+def newer_operator_cases():
+    """Hostile attributes and constant inputs of the operators added for the newer exporters (issue 16)."""
+    out = []
+    grid = (1, 1, 4, 4)
+    out.append(("tile_repeats_huge", _one_node("Tile", ["x", "r"], initializers=[_ints("r", [1 << 40, 1 << 40])]), 4))
+    out.append(("tile_repeats_product_huge", _one_node("Tile", ["x", "r"], initializers=[_ints("r", [1 << 20, 1 << 20])]), 4))
+    out.append(("tile_repeats_negative", _one_node("Tile", ["x", "r"], initializers=[_ints("r", [1, -2])]), 4))
+    out.append(("tile_repeats_wrong_count", _one_node("Tile", ["x", "r"], initializers=[_ints("r", [2])]), 4))
+    out.append(("tile_repeats_zero", _one_node("Tile", ["x", "r"], initializers=[_ints("r", [1, 0])]), 4))
+    out.append(("gather_elements_index_out_of_range", _one_node("GatherElements", ["x", "i"], {"axis": 1}, initializers=[_ints("i", [[0, 9]])]), 4))
+    out.append(("gather_elements_rank_mismatch", _one_node("GatherElements", ["x", "i"], initializers=[_ints("i", [0, 1])]), 4))
+    out.append(("gather_elements_axis_huge", _one_node("GatherElements", ["x", "i"], {"axis": 1 << 40}, initializers=[_ints("i", [[0]])]), 4))
+    out.append(("gather_nd_tuple_too_long", _one_node("GatherND", ["x", "i"], initializers=[_ints("i", [[0, 0, 0]])]), 4))
+    out.append(("gather_nd_index_out_of_range", _one_node("GatherND", ["x", "i"], initializers=[_ints("i", [[0, 1 << 40]])]), 4))
+    out.append(("gather_nd_batch_dims_huge", _one_node("GatherND", ["x", "i"], {"batch_dims": 1 << 40}, initializers=[_ints("i", [[0]])]), 4))
+    out.append(("gather_nd_scalar_indices", _one_node("GatherND", ["x", "i"], initializers=[_ints("i", 0)]), 4))
+    out.append(("scatter_nd_updates_mismatch", _one_node("ScatterND", ["x", "i", "u"], initializers=[_ints("i", [[0]]), _init("u", np.ones((1, 3)))]), 4))
+    out.append(("scatter_nd_index_out_of_range", _one_node("ScatterND", ["x", "i", "u"], initializers=[_ints("i", [[5]]), _init("u", np.ones((1, 4)))]), 4))
+    out.append(("cumsum_axis_out_of_range", _one_node("CumSum", ["x", "a"], initializers=[_ints("a", 7)]), 4))
+    out.append(("cumsum_axis_not_scalar", _one_node("CumSum", ["x", "a"], initializers=[_ints("a", [0, 1])]), 4))
+    out.append(("trilu_rank_1", _model([helper.make_node("Trilu", ["x"], ["y"])], [_value("x", [4])], [_value("y", None)], opset=14), 4))
+    out.append(("trilu_k_huge", _model([helper.make_node("Trilu", ["x", "k"], ["y"])], [_value("x", [1, 4])], [_value("y", None)], [_ints("k", 1 << 62)], opset=14), 4))
+    out.append(("one_hot_depth_huge", _one_node("OneHot", ["x", "d", "v"], initializers=[_ints("d", 1 << 40), _init("v", [0, 1])]), 4))
+    out.append(("one_hot_values_wrong_count", _one_node("OneHot", ["x", "d", "v"], initializers=[_ints("d", 3), _init("v", [0, 1, 2])]), 4))
+    out.append(("depth_to_space_blocksize_zero", _one_node("DepthToSpace", ["x"], {"blocksize": 0}, grid), 16))
+    out.append(("depth_to_space_blocksize_huge", _one_node("DepthToSpace", ["x"], {"blocksize": 1 << 40}, grid), 16))
+    out.append(("space_to_depth_not_divisible", _one_node("SpaceToDepth", ["x"], {"blocksize": 3}, grid), 16))
+    out.append(("argmax_axis_huge", _one_node("ArgMax", ["x"], {"axis": 1 << 40}), 4))
+    out.append(("hardmax_axis_out_of_range", _one_node("Hardmax", ["x"], {"axis": -9}), 4))
+    out.append(("reduce_prod_repeated_axes", _one_node("ReduceProd", ["x"], {"axes": [1, 1]}), 4))
+    out.append(("reduce_l2_axis_huge", _one_node("ReduceL2", ["x"], {"axes": [1 << 40]}), 4))
+    out.append(("group_norm_groups_zero", _one_node("GroupNormalization", ["x", "s", "b"], {"num_groups": 0}, grid, [_init("s", [1]), _init("b", [0])]), 16))
+    out.append(("instance_norm_scale_wrong_size", _one_node("InstanceNormalization", ["x", "s", "b"], None, grid, [_init("s", [1, 2]), _init("b", [0])]), 16))
+    out.append(("equal_mismatched_shapes", _one_node("Equal", ["x", "c"], initializers=[_init("c", np.ones(3))]), 4))
+    out.append(("and_of_float", _one_node("And", ["x", "c"], initializers=[_init("c", np.ones(4))]), 4))
     return out
 
 

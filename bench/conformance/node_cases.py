@@ -98,17 +98,17 @@ def write_case(root, op, case):
     os.makedirs(folder, exist_ok=True)
     onnx.save(model, os.path.join(folder, "model.onnx"))
     first = as_array(inputs[0]) if inputs else None
-    if isinstance(first, np.ndarray):
+    if isinstance(first, np.ndarray) and first.dtype.kind not in "OSU":
         data = [flat_numbers(first)]
     else:
-        data = [[]]  # a sequence or optional input: the import refuses it before reading this
+        data = [[]]  # a sequence, optional or string input: the import refuses it before reading this
     with open(os.path.join(folder, "input.json"), "w", encoding="utf-8") as f:
         json.dump({"input_data": data}, f)
     expected = []
     for info, value in zip(case.model.graph.output, outputs):
         if isinstance(value, np.generic):
             value = np.asarray(value)  # a 0-d output (e.g. MatMul of two vectors) comes as a numpy scalar
-        if isinstance(value, np.ndarray):
+        if isinstance(value, np.ndarray) and value.dtype.kind not in "OSU":
             expected.append({"name": info.name, "shape": list(value.shape), "dtype": str(value.dtype),
                              "values": flat_numbers(value)})
         else:

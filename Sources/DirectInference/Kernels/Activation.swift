@@ -25,7 +25,7 @@ extension ActivationOp: IntegerKernel {
             return ActivationKernels.table(x, q.table!, layer: &c.layer, trace: c.trace)
         case .neg:
             return x.map { -$0 }
-        case .sqrt, .reciprocal, .exp, .log:
+        case .sqrt, .reciprocal, .exp, .log, .sin, .cos:
             var out = [Int64](repeating: 0, count: x.count)
             for i in 0..<x.count {
                 guard let y = ActivationKernels.transcendental(self, x[i], q, settings: c.settings) else {
@@ -65,6 +65,13 @@ enum ActivationKernels {
                 return p << k
             }
             return -k > 62 ? 0 : FixedPoint.rescale(p, shift: Int(-k)).quotient
+        case .sin, .cos:
+            // ζ = R_w(x·Q_w(1/2π)) turns at scale s; v = ζ mod 2^s (plus a quarter turn for Cos); y = S(v), S the
+            // sin(2πv) table on [0, 1).
+            let (z, _) = FixedPoint.rescale(x * q.weights[0], shift: q.shift)
+            let mask = (Int64(1) << Int64(s)) - 1
+            let v = (op == .cos ? z &+ (Int64(1) << Int64(s - 2)) : z) & mask
+            return q.table!.step(v).output
         case .log:
             // x = 2^k·m·2^−… with m ∈ [2^s, 2^(s+1)) (x shifted to its leading bit); y = L(m − 2^s) + k·Q_s(ln 2).
             guard x > 0 else { return nil }

@@ -23,6 +23,13 @@ extension MovementOp: IntegerKernel {
         case .gatherAxes(let gather):
             let x = c.input(0), fill = c.q.fill
             return gather.sources().map { $0 < 0 ? fill : x[$0] }
+        case .select(let selection):
+            let node = c.node, q = c.q, values = c.values
+            return (0..<selection.sources.count).map { i in
+                let (input, index) = selection.source(i)
+                guard index >= 0 else { return 0 }
+                return (q.constantOperands[input] ?? values[node.inputs[input]])[index]
+            }
         }
     }
 }

@@ -28,6 +28,8 @@ extension ActivationOp {
         case .log: return x.map { libm.log($0) }
         case .erf: return x.map { libm.erf($0) }
         case .normalCDF: return x.map { 0.5 * libm.erfc(-$0 / 2.0.squareRoot()) }
+        case .sin: return x.map { libm.sin($0) }
+        case .cos: return x.map { libm.cos($0) }
         case .geluTanhGate: return x.map { 0.5 * (1 + libm.tanh((2 / Double.pi).squareRoot() * ($0 + 0.044715 * $0 * $0 * $0))) }
         }
     }
@@ -42,7 +44,12 @@ enum libm {
     static func log(_ x: Double) -> Double { _libmLog(x) }
     static func erf(_ x: Double) -> Double { _libmErf(x) }
     static func erfc(_ x: Double) -> Double { _libmErfc(x) }
+    static func sin(_ x: Double) -> Double { _libmSin(x) }
+    static func cos(_ x: Double) -> Double { _libmCos(x) }
 }
+
+private func _libmSin(_ x: Double) -> Double { sin(x) }
+private func _libmCos(_ x: Double) -> Double { cos(x) }
 
 private func _libmExp(_ x: Double) -> Double { exp(x) }
 private func _libmTanh(_ x: Double) -> Double { tanh(x) }

@@ -16,6 +16,11 @@ extension MovementOp {
         case .gatherAxes(let gather):
             let x = inputs[0].values
             return gather.sources().map { $0 < 0 ? gather.fill : x[$0] }
+        case .select(let selection):
+            return (0..<selection.sources.count).map { i in
+                let (input, index) = selection.source(i)
+                return index < 0 ? 0 : inputs[input].values[index]
+            }
         }
     }
 }

@@ -22,6 +22,9 @@ public enum ActivationOp: Sendable, Equatable, OperatorFamily {
     case erf
     case normalCDF
     case geluTanhGate
+    /// sin x and cos x by range reduction to a turn fraction around a table of sin(2πv) on [0, 1) (§6b).
+    case sin
+    case cos
 
     public var name: String {
         switch self {
@@ -40,6 +43,8 @@ public enum ActivationOp: Sendable, Equatable, OperatorFamily {
         case .erf: return "Erf"
         case .normalCDF: return "NormalCDF"
         case .geluTanhGate: return "GeluTanhGate"
+        case .sin: return "Sin"
+        case .cos: return "Cos"
         }
     }
 

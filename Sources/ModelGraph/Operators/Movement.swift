@@ -5,6 +5,9 @@ public enum MovementOp: Sendable, Equatable, OperatorFamily {
     case concat(axis: Int)
     /// Pad, Resize/Upsample (nearest), Slice and Expand of a computed tensor: a gather along each axis.
     case gatherAxes(AxisGather)
+    /// Tile-free selections no axis gather expresses (Trilu, GatherElements, GatherND, ScatterND by constant
+    /// indices): each output element is one element of one input, or 0.
+    case select(ElementSelection)
 
     public var name: String {
         switch self {
@@ -12,6 +15,7 @@ public enum MovementOp: Sendable, Equatable, OperatorFamily {
         case .transpose: return "Transpose"
         case .concat: return "Concat"
         case .gatherAxes(let g): return g.kind
+        case .select(let selection): return selection.kind
         }
     }
 
@@ -55,11 +59,18 @@ public enum MovementOp: Sendable, Equatable, OperatorFamily {
                 throw ModelGraphError.shapeMismatch("\(gather.kind) built for \(Shape.describe(gather.inputShape)) applied to \(Shape.describe(shapes[0]))")
             }
             return gather.outputShape
+        case .select(let selection):
+            guard shapes == selection.inputShapes else {
+                throw ModelGraphError.shapeMismatch("\(selection.kind) built for \(selection.inputShapes.map(Shape.describe).joined(separator: ", ")) applied to \(shapes.map(Shape.describe).joined(separator: ", "))")
+            }
+            return selection.outputShape
         }
     }
 
     /// Moving integers gives integers; a Concat must not mix integer and real tensors.
     public func outputIsInteger(_ inputs: [Bool]) throws -> Bool {
+        // A selection's constant operands (ScatterND updates) follow the computed tensor's type (checked at import).
+        if case .select = self { return inputs.contains(true) }
         guard Set(inputs).count <= 1 else {
             throw ModelGraphError.shapeMismatch("\(name) mixes integer and real tensors; Cast them to one type first")
         }
@@ -84,7 +95,46 @@ public enum MovementOp: Sendable, Equatable, OperatorFamily {
             return result
         case .gatherAxes(let gather):
             return gather.sources().map { (0, $0) }
+        case .select(let selection):
+            return (0..<selection.sources.count).map { selection.source($0) }
         }
+    }
+}
+
+/// Output element i is element `sources[i]` of the inputs' flat elements laid end to end (input 0's, then input
+/// 1's…), or 0 where `sources[i]` is −1. Built at import from constant indices, checked there.
+public struct ElementSelection: Sendable, Equatable {
+    public let kind: String
+    public let inputShapes: [[Int]]
+    public let outputShape: [Int]
+    public let sources: [Int]
+    /// Where each input's elements start in the end-to-end numbering.
+    public let offsets: [Int]
+
+    public init(kind: String, inputShapes: [[Int]], outputShape: [Int], sources: [Int]) throws {
+        var offsets: [Int] = [], total = 0
+        for shape in inputShapes {
+            offsets.append(total)
+            total += try Shape.elementCount(shape)
+        }
+        guard try Shape.elementCount(outputShape) == sources.count else {
+            throw ModelGraphError.invalidTensor("\(kind): \(sources.count) sources for output \(Shape.describe(outputShape))")
+        }
+        guard sources.allSatisfy({ $0 >= -1 && $0 < total }) else { throw ModelGraphError.invalidTensor("\(kind) reads outside its inputs") }
+        self.kind = kind
+        self.inputShapes = inputShapes
+        self.outputShape = outputShape
+        self.sources = sources
+        self.offsets = offsets
+    }
+
+    /// (input position, flat index in it) of output element i; (0, −1) for a 0.
+    public func source(_ i: Int) -> (input: Int, index: Int) {
+        let s = sources[i]
+        guard s >= 0 else { return (0, -1) }
+        var input = offsets.count - 1
+        while offsets[input] > s { input -= 1 }
+        return (input, s - offsets[input])
     }
 }
 

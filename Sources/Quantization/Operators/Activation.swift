@@ -26,6 +26,10 @@ extension ActivationOp: IntegerStage {
             q.table = LookupTable(unit: .exp2Unit, settings: c.settings)
             q.weights = try c.quantizeAll([1 / Self.ln2], scale: c.w, "1/ln 2")
             q.shift = c.w
+        case .sin, .cos:
+            q.table = LookupTable(unit: .sinTurn, settings: c.settings)
+            q.weights = try c.quantizeAll([1 / (2 * Double.pi)], scale: c.w, "1/2π")
+            q.shift = c.w
         case .log:
             q.table = LookupTable(unit: .log1pUnit, settings: c.settings)
             q.weights = try c.quantizeAll([Self.ln2], scale: c.s, "ln 2")
@@ -68,7 +72,7 @@ extension ActivationOp: IntegerStage {
             result = Self.tableBound(q.table!, c)
         case .neg:
             result = e
-        case .sqrt, .reciprocal, .exp, .log:
+        case .sqrt, .reciprocal, .exp, .log, .sin, .cos:
             result = transcendentalBound(c)
         }
         return result
@@ -115,6 +119,15 @@ extension ActivationOp: IntegerStage {
                 let fixed = 2 * unit + h * h / 8 * table.curvature + Double(c.settings.activationBits) * half
                 bound = xi - ei > 0 ? ei / (xi - ei) + fixed : .infinity
                 bound = Swift.min(bound, (xi > 0 ? Swift.abs(Self.logOf(xi)) : .infinity) + largest)
+            case .sin, .cos:
+                // The turn fraction ζ·2^−s is within dz of x/2π (input error, Q_w(1/2π), the rescale); its reduction
+                // mod 1 is exact; the table within h²/8·(2π)² plus a unit; |sin| ≤ 1 caps it.
+                let c1 = Double(c.q.weights[0]) * c.unitW
+                let dz = ei * c1 + Swift.abs(xi) * Swift.abs(c1 - 1 / (2 * Double.pi)) + half
+                let table = c.q.table!
+                let h = Double(sign: .plus, exponent: -table.inputScale, significand: 1)
+                bound = 2 * Double.pi * dz + h * h / 8 * table.curvature + unit
+                bound = Swift.min(bound, 2 + unit)
             default:
                 bound = ei
             }

@@ -53,7 +53,7 @@ extension ActivationOp: CircuitLowering {
             return .reciprocal(ReciprocalGadget(activationScale: s, activationBits: bits))
         case .sqrt:
             return .squareRoot(SquareRootGadget(activationScale: s, activationBits: bits))
-        case .neg, .exp, .log:
+        case .neg, .exp, .log, .sin, .cos:
             return nil
         }
     }

@@ -62,6 +62,7 @@ extension LayerOperation {
         case .normalization(let op): return op
         case .movement(let op): return op
         case .indexing(let op): return op
+        case .comparison(let op): return op
         }
     }
 }

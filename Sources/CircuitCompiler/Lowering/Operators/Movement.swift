@@ -1,7 +1,8 @@
 import ModelGraph
 import Quantization
 
-/// Reshape, Transpose, Concat: wiring (no rows, no equations).
+/// Reshape, Transpose, Concat, the selections (Trilu, GatherElements, GatherND, ScatterND): wiring (no rows, no
+/// equations); a 0 or a constant element is a constant in the wiring.
 extension MovementOp: CircuitLowering {
     func isWiring(_ node: Node, graph: ModelGraph) -> Bool {
         if case .gatherAxes(let gather) = self { return !gather.usesFill }
@@ -32,6 +33,14 @@ extension MovementOp: CircuitLowering {
         case .gatherAxes(let gather):
             let x = elements[node.inputs[0]]
             return gather.sources().map { x[$0] }  // wiring only without fill positions
+        case .select(let selection):
+            // A 0 or a constant operand's element is a constant in the wiring, as a Concat's constant operand is.
+            return (0..<selection.sources.count).map { i in
+                let (input, index) = selection.source(i)
+                guard index >= 0 else { return .constant(0) }
+                if let constant = q.constantOperands[input] { return .constant(constant[index]) }
+                return elements[node.inputs[input]][index]
+            }
         }
     }
 }
