@@ -144,6 +144,9 @@ public enum PlonkProver {
             }
             next("witness phase \(phase)")
             try timings.measure("witness") { try witness(phase, &assignment) }
+            if let p = c.privateWeights, c.hasPrivateWeights, c.advicePhases[p.maskColumn] == phase {
+                try state.placeWeightMask(&assignment)
+            }
             let columns = c.advicePhases.indices.filter { c.advicePhases[$0] == phase }
             let commitments = try state.commitAdvice(columns, from: assignment)
             if order == .rhoBeforeAdvice {
@@ -166,9 +169,8 @@ public enum PlonkProver {
             }
         }
         state.computeVerifierColumns()
-        // §19.6: Ω, and v_com absorbed before θ.
-        state.prepareLinearClaim(claimedValue: claimedValue)
-        if let v = state.committedValue { transcript.absorb(ProtocolTranscript.Label.committedValue, scalar: v) }
+        // §19.6: Ω, and v_com absorbed before θ (§19.10: [g], ξ, ω̂ with private weights).
+        state.linearClaimRound(&transcript, claimedValue: claimedValue)
 
         // Lookup round.
         next("lookups")
@@ -235,7 +237,7 @@ public enum PlonkProver {
             permutation: productCommitments, runningSums: sumCommitments, quotient: quotientCommitments,
             evaluationsAtZeta: state.claimedAtZeta, evaluationsAtOmegaZeta: state.claimedAtOmegaZeta,
             openingAtZeta: state.openingAtZeta, openingAtOmegaZeta: state.openingAtOmegaZeta,
-            committedValue: state.committedValue, weightOpening: weightOpening)
+            committedValue: state.committedValue, weightOpening: weightOpening, weightMask: state.weightMaskCommitment)
         return ProofFile(keyFingerprint: key.verifyingKey.fingerprint, publicValues: publicValues, body: proof.encoded)
     }
 
