@@ -71,19 +71,21 @@ extension ProverState {
 
     /// §19.10, before the mask column's phase is committed (ρ and s are drawn): draws g and writes g(z) into
     /// the mask column on the row after every row where a constraint reading Ω is enabled.
-    func placeWeightMask(_ assignment: inout Assignment) throws {
+    /// `cellValue` (test-only) writes another value than g(z) into the cells.
+    func placeWeightMask(_ assignment: inout Assignment, cellValue: ((Fr) -> Fr)? = nil) throws {
         guard c.hasPrivateWeights, let p = c.privateWeights, let shape = c.linearRelationShape else { return }
         let size = 1 << c.weightOpeningVariables
         weightMaskPolynomial = try random.elements(size + 1)
         let point = shape.openingPoint(rho: rho[shape.rho.index], s: rho[shape.s.index])
         weightMaskValue = MonomialMultilinear.evaluate(Array(weightMaskPolynomial[0..<size]), at: point)
+        let cell = cellValue?(weightMaskValue) ?? weightMaskValue
         for gate in c.gates where gate.constraints.contains(where: \.usesLinearClaim) {
             let selector = key.fixedValues[gate.selector.column.index]
             for r in 0..<u where !selector[r].isZero {
                 if r + 1 < u {
-                    try assignment.set(AdviceColumn(index: p.maskColumn), row: r + 1, weightMaskValue)
+                    try assignment.set(AdviceColumn(index: p.maskColumn), row: r + 1, cell)
                 } else {
-                    maskLastRow = weightMaskValue
+                    maskLastRow = cell
                 }
             }
         }

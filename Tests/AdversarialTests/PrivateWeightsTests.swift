@@ -90,8 +90,9 @@ struct PrivateWeightsTests {
         }
     }
 
-    /// The adversarial opening: a prover that claims ω̂ + 1 (Ω follows it) cannot open F there; nor does
-    /// changing one Gemini value, fold or witness, or the mask commitment, survive.
+    /// The adversarial opening: a prover that claims ω̂ + 1 (Ω follows it) cannot open F there; a prover whose
+    /// mask cell is not g(z) fails the quotient; nor does changing one Gemini value, fold or witness, the mask
+    /// commitment or ω̂ in the proof survive.
     @Test func wrongMaskedValueAndTamperedOpeningAreRejected() throws {
         let vk = Self.key.verifyingKey
         let wrong = try PlonkProver.proveClaimingCommittedValue(
@@ -100,6 +101,17 @@ struct PrivateWeightsTests {
         #expect(throws: VerificationError.weightOpeningFailed(Gemini.Failure.valueMismatch.description)) {
             try PlonkVerifier.verify(key: vk, proof: wrong)
         }
+        // The mask cell M(close + 1) ≠ g(z): T's close then misses Ω by ξ·(g(z) − M), a non-zero multiple of a
+        // challenge drawn after M was committed; the quotient is not a polynomial and the pairing fails.
+        let badMask = try PlonkProver.proveWithMaskValue(
+            { $0 + .one }, key: Self.key, circuit: Self.fold.circuit, assignment: try Self.fold.assignment(),
+            witness: Self.fold.witness)
+        #expect(throws: VerificationError.pairingCheckFailed) { try PlonkVerifier.verify(key: vk, proof: badMask) }
+        // The same hook with the honest value gives a valid proof: the rejection above is the mask's alone.
+        let sameMask = try PlonkProver.proveWithMaskValue(
+            { $0 }, key: Self.key, circuit: Self.fold.circuit, assignment: try Self.fold.assignment(), witness: Self.fold.witness)
+        try PlonkVerifier.verify(key: vk, proof: sameMask)
+
         let proof = try Proof.decode(Self.proof.body, for: vk.circuit)
         let shift = G1Projective(G1Affine.generator) * Fr(7)
         func moved(_ p: G1Affine) -> G1Affine { (G1Projective(p) + shift).toAffine() }
