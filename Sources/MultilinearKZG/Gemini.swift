@@ -88,12 +88,14 @@ public enum Gemini {
 
     /// Proves v = f(point) for the coefficient vector (length 2^point.count, point.count ≥ 1), whose KZG
     /// commitment the verifier already has (the caller absorbed it, or derives it). `powers` are
-    /// [τ^0]₁ … with at least as many points as coefficients. Returns the proof and v.
+    /// [τ^0]₁ … with at least as many points as the vector's degree (f itself is never committed here: its
+    /// folds and quotients have lower degree; trailing zero coefficients cost nothing). Returns the proof and v.
     public static func prove(
         coefficients: [Fr], point: [Fr], powers: UnsafeBufferPointer<G1Affine>, transcript: inout Transcript
     ) -> (proof: Proof, value: Fr) {
         let ell = point.count
-        precondition(ell >= 1 && coefficients.count == 1 << ell && powers.count >= coefficients.count)
+        precondition(ell >= 1 && coefficients.count == 1 << ell)
+        precondition(powers.count >= (coefficients.lastIndex { !$0.isZero } ?? 0), "the SRS must cover the degree")
         var polys: [[Fr]] = [coefficients]
         for t in 0..<(ell - 1) { polys.append(MonomialMultilinear.fold(polys[t], at: point[t])) }
         let last = MonomialMultilinear.fold(polys[ell - 1], at: point[ell - 1])[0]
@@ -131,8 +133,16 @@ public enum Gemini {
         return (Proof(folds: foldCommitments, atBeta: plus, atMinusBeta: minus, witnesses: witnesses), last)
     }
 
+    /// Commitments over each vector's non-zero prefix (a vector may be longer than `powers` when its tail
+    /// is zero, as with private weights' blinding coefficient, docs/protocol.md §19.10).
     static func commitAll(_ polys: [[Fr]], powers: UnsafeBufferPointer<G1Affine>) -> [G1Affine] {
-        let results = polys.map { p in p.withUnsafeBufferPointer { msm(points: UnsafeBufferPointer(rebasing: powers[0..<p.count]), scalars: $0) } }
+        let results = polys.map { p in
+            let count = (p.lastIndex { !$0.isZero } ?? -1) + 1
+            precondition(count <= powers.count, "a committed polynomial exceeds the SRS")
+            return p.withUnsafeBufferPointer {
+                msm(points: UnsafeBufferPointer(rebasing: powers[0..<count]), scalars: UnsafeBufferPointer(rebasing: $0[0..<count]))
+            }
+        }
         return results.map { $0.toAffine() }
     }
 

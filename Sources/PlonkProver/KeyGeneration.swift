@@ -15,7 +15,14 @@ import SystemSupport
 /// Deterministic: the same circuit, SRS and metadata give byte-identical keys for any thread count (the
 /// MSM and NTT kernels are thread-count independent, and nothing here is random).
 public enum KeyGeneration {
-    public static func generate(circuit: Circuit, srs: SRS, metadata: KeyMetadata = KeyMetadata()) throws -> ProvingKey {
+    ///
+    /// `privateWeightsSeed` (32 bytes, `zkinfer setup --private-weights`) makes the weights private (§19.10):
+    /// the block commitments get blinding terms r_b·[τ^(2^ℓ)]₁ derived from the seed (so the same seed gives the
+    /// same key, which is how `verify-key` rebuilds one), and the key records the mask column. The SRS must
+    /// then hold 2^ℓ + 1 powers (2^(k+1) when ℓ = k).
+    public static func generate(
+        circuit: Circuit, srs: SRS, metadata: KeyMetadata = KeyMetadata(), privateWeightsSeed: [UInt8]? = nil
+    ) throws -> ProvingKey {
         let k = circuit.log2Rows
         guard srs.log2Size >= k else {
             throw ProverError.srsTooSmall(needed: k, available: srs.log2Size)
@@ -34,18 +41,40 @@ public enum KeyGeneration {
         StepProgress.report("setup", 2, of: 4, "permutation columns")
         let sigmaCommitments = commitAll(sigmaValues, basis: sized.lagrangeG1)
         StepProgress.report("setup", 3, of: 4, "weight blocks")
-        let blockCommitments = circuit.linearRelation.map { commitBlocks($0, powers: sized.powersG1) } ?? []
+        var blockCommitments = circuit.linearRelation.map { commitBlocks($0, powers: sized.powersG1) } ?? []
         StepProgress.done("setup", parts: 4)
+
+        var verifierCircuit = VerifierCircuit(circuit)
+        var blinding: WeightBlinding? = nil
+        if let seed = privateWeightsSeed {
+            guard seed.count == WeightBlinding.seedBytes else {
+                throw ProverError.privateWeights("the blinding seed must be \(WeightBlinding.seedBytes) bytes")
+            }
+            guard verifierCircuit.hasWeightOpening, let mask = verifierCircuit.defaultMaskColumn else {
+                throw ProverError.privateWeights("the circuit has no committed weight blocks to hide")
+            }
+            verifierCircuit = verifierCircuit.withPrivateWeights(PrivateWeights(maskColumn: mask))
+            let blockSize = 1 << verifierCircuit.weightOpeningVariables
+            guard srs.powersG1.count > blockSize else {
+                throw ProverError.srsTooSmall(needed: k + 1, available: srs.log2Size)
+            }
+            blinding = WeightBlinding(seed: seed, power: srs.powersG1[blockSize])
+            let h = srs.powersG1[blockSize]
+            let blinds = blinding!.scalars(count: blockCommitments.count)
+            blockCommitments = G1Projective.batchToAffine(
+                zip(blockCommitments, blinds).map { G1Projective($0) + h * $1 })
+        }
 
         let identity = SRSIdentity(
             kzg: sized.verifierKey,
             hash: SRSIdentity.hash(powers: sized.powersG1[0..<n], g2: sized.g2, tauG2: sized.tauG2))
         let vk = try VerifyingKey(
-            circuit: VerifierCircuit(circuit), fixedCommitments: fixedCommitments,
+            circuit: verifierCircuit, fixedCommitments: fixedCommitments,
             permutationCommitments: sigmaCommitments, srs: identity, metadata: metadata, blockCommitments: blockCommitments)
         return ProvingKey(
             verifyingKey: vk, domain: domain, fixedValues: fixedValues, sigmaValues: sigmaValues,
-            powersG1: sized.powersG1, lagrangeG1: sized.lagrangeG1, linearRelation: circuit.linearRelation)
+            powersG1: sized.powersG1, lagrangeG1: sized.lagrangeG1, linearRelation: circuit.linearRelation,
+            weightBlinding: blinding)
     }
 
     /// [K_b] = Σ K_b[α][γ]·[τ^(α·N + γ)]₁ for every block: an MSM over its non-zero (small) weights. The

@@ -99,12 +99,23 @@ public enum PlonkProver {
             randomness: .secure(), timings: ProverTimings(), claimedValue: transform)
     }
 
+    /// Test-only: with private weights (§19.10), a prover that writes `transform(g(z))` into the mask cell
+    /// instead of g(z), everything else honest. No checker (it reads Ω as the public claim).
+    static func proveWithMaskValue(
+        _ transform: @escaping (Fr) -> Fr, key: ProvingKey, circuit: Circuit, assignment: Assignment,
+        witness: (Int, inout Assignment) throws -> Void = { _, _ in }
+    ) throws -> ProofFile {
+        try run(
+            key: key, circuit: circuit, assignment: assignment, witness: witness, checkWitness: false,
+            randomness: .secure(), timings: ProverTimings(), maskValue: transform)
+    }
+
     static func run(
         key: ProvingKey, circuit: Circuit, assignment: Assignment, witness: (Int, inout Assignment) throws -> Void,
         checkWitness: Bool, randomness: ProverRandomness, timings: ProverTimings,
         order: ProtocolTranscript.Order = .protocol,
         tamper: (ProverState, inout Assignment) throws -> Void = { _, _ in },
-        claimedValue: ((Fr) -> Fr)? = nil
+        claimedValue: ((Fr) -> Fr)? = nil, maskValue: ((Fr) -> Fr)? = nil
     ) throws -> ProofFile {
         try key.requireMatches(circuit)
         var assignment = assignment
@@ -144,6 +155,9 @@ public enum PlonkProver {
             }
             next("witness phase \(phase)")
             try timings.measure("witness") { try witness(phase, &assignment) }
+            if let p = c.privateWeights, c.hasPrivateWeights, c.advicePhases[p.maskColumn] == phase {
+                try state.placeWeightMask(&assignment, cellValue: maskValue)
+            }
             let columns = c.advicePhases.indices.filter { c.advicePhases[$0] == phase }
             let commitments = try state.commitAdvice(columns, from: assignment)
             if order == .rhoBeforeAdvice {
@@ -166,9 +180,8 @@ public enum PlonkProver {
             }
         }
         state.computeVerifierColumns()
-        // §19.6: Ω, and v_com absorbed before θ.
-        state.prepareLinearClaim(claimedValue: claimedValue)
-        if let v = state.committedValue { transcript.absorb(ProtocolTranscript.Label.committedValue, scalar: v) }
+        // §19.6: Ω, and v_com absorbed before θ (§19.10: [g], ξ, ω̂ with private weights).
+        state.linearClaimRound(&transcript, claimedValue: claimedValue)
 
         // Lookup round.
         next("lookups")
@@ -235,7 +248,7 @@ public enum PlonkProver {
             permutation: productCommitments, runningSums: sumCommitments, quotient: quotientCommitments,
             evaluationsAtZeta: state.claimedAtZeta, evaluationsAtOmegaZeta: state.claimedAtOmegaZeta,
             openingAtZeta: state.openingAtZeta, openingAtOmegaZeta: state.openingAtOmegaZeta,
-            committedValue: state.committedValue, weightOpening: weightOpening)
+            committedValue: state.committedValue, weightOpening: weightOpening, weightMask: state.weightMaskCommitment)
         return ProofFile(keyFingerprint: key.verifyingKey.fingerprint, publicValues: publicValues, body: proof.encoded)
     }
 

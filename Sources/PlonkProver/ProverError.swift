@@ -11,6 +11,8 @@ public enum ProverError: Error, CustomStringConvertible {
     case witnessChangedAfterCommitment(column: Int, row: Int)
     /// A random denominator vanished (probability about n/r): proving again draws new challenges.
     case unluckyChallenge(String)
+    /// `setup --private-weights` cannot make this key.
+    case privateWeights(String)
 
     public var description: String {
         switch self {
@@ -21,6 +23,7 @@ public enum ProverError: Error, CustomStringConvertible {
         case .witnessChangedAfterCommitment(let column, let row):
             return "advice column \(column) row \(row) changed after its phase was committed"
         case .unluckyChallenge(let detail): return "a challenge made a denominator vanish (\(detail)); prove again"
+        case .privateWeights(let detail): return "private weights: \(detail)"
         }
     }
 }

@@ -74,6 +74,8 @@ extension ProverState {
             challenges: rho, theta: theta, beta: beta, gamma: gamma, alpha: alpha, linearClaim: linearClaim)
         var numerator = [Fr](repeating: .zero, count: size)
         let circuit = c
+        let maskColumn = c.hasPrivateWeights ? c.privateWeights?.maskColumn : nil
+        let (claim, xi) = (linearClaim, self.xi)
         let shift = extended.cosetShift
         let generator = extended.generator
         timings.measure("quotient") {
@@ -91,7 +93,7 @@ extension ProverState {
                         xs.append(x)
                         x *= generator
                     }
-                    let inputs = Numerator.Inputs<Lane>(
+                    var inputs = Numerator.Inputs<Lane>(
                         query: { q in
                             let values = columns[q.column]!
                             return q.rotation == .current ? current(values) : next(values)
@@ -104,6 +106,11 @@ extension ProverState {
                         multiplicity: { current(multiplicitiesExtended[$0]) },
                         runningSum: { current(sumsExtended[$0]) },
                         runningSumNext: { next(sumsExtended[$0]) })
+                    // §19.10: Ω(X) = constant + ω̂ − ξ·M(ωX) with private weights.
+                    if let mask = maskColumn {
+                        inputs.linearClaimValue = Lane.algebra.subtract(
+                            .scalar(claim), Lane.scale(next(columns[Column(kind: .advice, index: mask)]!), xi))
+                    }
                     let block = Numerator.evaluate(circuit, scalars: scalars, inputs: inputs, algebra: Lane.algebra)
                         .values(count: range.count)
                     for (offset, value) in block.enumerated() { out[range.lowerBound + offset] = value }

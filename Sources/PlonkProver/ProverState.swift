@@ -30,6 +30,15 @@ final class ProverState {
     var committedValue: Fr?
     var combinedWeights: [Fr] = []
     var weightPoint: [Fr] = []
+    /// The blocks' coefficients c_b at (ρ, s), for the blinding's combination Σ c_b·r_b.
+    var blockCoefficients: [Fr] = []
+    /// Private weights (§19.10): the masking polynomial g (2^ℓ + 1 coefficients), g(z), its commitment, ξ, and
+    /// the mask column's value on the last row when the mask cell falls there.
+    var weightMaskPolynomial: [Fr] = []
+    var weightMaskValue = Fr.zero
+    var weightMaskCommitment: G1Affine?
+    var xi = Fr.zero
+    var maskLastRow: Fr?
 
     /// Values on all n rows.
     var advice: [[Fr]]
@@ -143,7 +152,10 @@ final class ProverState {
     // MARK: Advice phases
 
     func commitAdvice(_ columns: [Int], from assignment: Assignment) throws -> [G1Affine] {
-        for i in columns { advice[i] = try blinded(assignment.advice[i][...]) }
+        let mask = c.hasPrivateWeights ? c.privateWeights?.maskColumn : nil
+        for i in columns {
+            advice[i] = try blinded(assignment.advice[i][...], lastRow: i == mask ? (maskLastRow ?? .zero) : .zero)
+        }
         let commitments = commitValues(columns.map { advice[$0] }, category: "adviceMSM")
         for (i, commitment) in zip(columns, commitments) { adviceCommitments[i] = commitment }
         return commitments

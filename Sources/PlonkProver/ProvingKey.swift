@@ -25,10 +25,13 @@ public struct ProvingKey: Sendable {
     /// The committed linear relation with its weights (§19): the verifying key holds only its shape and
     /// the blocks' commitments.
     let linearRelation: LinearRelation?
+    /// With private weights (§19.10): the blinding seed and the power it multiplies.
+    let weightBlinding: WeightBlinding?
 
     init(
         verifyingKey: VerifyingKey, domain: EvaluationDomain, fixedValues: [[Fr]], sigmaValues: [[Fr]],
-        powersG1: [G1Affine], lagrangeG1: [G1Affine], linearRelation: LinearRelation? = nil
+        powersG1: [G1Affine], lagrangeG1: [G1Affine], linearRelation: LinearRelation? = nil,
+        weightBlinding: WeightBlinding? = nil
     ) {
         self.verifyingKey = verifyingKey
         self.domain = domain
@@ -39,6 +42,7 @@ public struct ProvingKey: Sendable {
         self.powersG1 = powersG1
         self.lagrangeG1 = lagrangeG1
         self.linearRelation = linearRelation
+        self.weightBlinding = weightBlinding
     }
 
     public var circuit: VerifierCircuit { verifyingKey.circuit }
@@ -47,12 +51,13 @@ public struct ProvingKey: Sendable {
     public func withMetadata(_ metadata: KeyMetadata) throws -> ProvingKey {
         ProvingKey(
             verifyingKey: try verifyingKey.withMetadata(metadata), domain: domain, fixedValues: fixedValues,
-            sigmaValues: sigmaValues, powersG1: powersG1, lagrangeG1: lagrangeG1, linearRelation: linearRelation)
+            sigmaValues: sigmaValues, powersG1: powersG1, lagrangeG1: lagrangeG1, linearRelation: linearRelation,
+            weightBlinding: weightBlinding)
     }
 
     /// Throws unless `circuit` is the circuit this key was made for (structure and fixed values).
     public func requireMatches(_ circuit: Circuit) throws {
-        guard VerifierCircuit(circuit) == verifyingKey.circuit else {
+        guard VerifierCircuit(circuit).withPrivateWeights(verifyingKey.circuit.privateWeights) == verifyingKey.circuit else {
             throw KeyError.circuitMismatch("the circuit's structure differs from the key's")
         }
         let u = circuit.usableRows
@@ -67,7 +72,8 @@ public struct ProvingKey: Sendable {
     // MARK: File
 
     /// magic ‖ u32 version ‖ LP(verifying key file) ‖ fixed values ‖ σ values ‖ [τ^i]₁ ‖ [L_i(τ)]₁
-    /// [‖ weight blocks], scalars canonical, points uncompressed (fast to load: no square roots).
+    /// [‖ weight blocks [‖ blinding seed (32) ‖ [τ^(2^ℓ)]₁ with private weights]], scalars canonical, points
+    /// uncompressed (fast to load: no square roots).
     public var encoded: [UInt8] {
         var w = ByteWriter()
         w.raw(Self.magic)
@@ -76,6 +82,10 @@ public struct ProvingKey: Sendable {
         for column in fixedValues + sigmaValues { for v in column { w.scalar(v) } }
         for p in powersG1 + lagrangeG1 { w.raw(p.uncompressed) }
         if let relation = linearRelation { Self.encode(relation.blocks, into: &w) }
+        if let b = weightBlinding {
+            w.raw(b.seed)
+            w.raw(b.power.uncompressed)
+        }
         return w.bytes
     }
 
@@ -153,12 +163,20 @@ public struct ProvingKey: Sendable {
                     throw r.fail("\(error)")
                 }
             }
+            var blinding: WeightBlinding? = nil
+            if c.hasPrivateWeights {
+                let seed = Array(try r.take(WeightBlinding.seedBytes, "weight blinding seed"))
+                let data = try r.take(64, "blinding power")
+                do { blinding = WeightBlinding(seed: seed, power: try G1Affine(uncompressed: data)) } catch {
+                    throw DecodingError(context: "proving key", offset: r.offset - 64, reason: "blinding power: \(error)")
+                }
+            }
             try r.requireEnd()
             let domain = try EvaluationDomain(log2Size: c.log2Rows)
             return ProvingKey(
                 verifyingKey: vk, domain: domain, fixedValues: Array(tables[0..<c.fixedCount]),
                 sigmaValues: Array(tables[c.fixedCount...]), powersG1: Array(points[0..<n]),
-                lagrangeG1: Array(points[n...]), linearRelation: relation)
+                lagrangeG1: Array(points[n...]), linearRelation: relation, weightBlinding: blinding)
         } catch let e as DecodingError {
             throw KeyError.malformed(e)
         }

@@ -47,6 +47,9 @@ public enum Numerator {
         public var multiplicity: (Int) -> V
         public var runningSum: (Int) -> V
         public var runningSumNext: (Int) -> V
+        /// Ω as a value of V when it is not one constant (the prover's coset evaluations with private weights,
+        /// §19.10: constant + ω̂ − ξ·M(ωX)); nil reads `Scalars.linearClaim`.
+        public var linearClaimValue: V? = nil
 
         public init(
             query: @escaping (Query) -> V, firstRow: V, lastRow: V, active: V, identity: @escaping (Int) -> V,
@@ -98,7 +101,7 @@ public enum Numerator {
         func value(_ e: Expression) -> V {
             e.evaluate(
                 constant: op.constant, query: x.query, challenge: { op.constant(s.challenges[$0.index]) },
-                linearClaim: { op.constant(s.linearClaim) }, sum: op.add, product: op.multiply, negated: op.negate, scaled: op.scale)
+                linearClaim: { x.linearClaimValue ?? op.constant(s.linearClaim) }, sum: op.add, product: op.multiply, negated: op.negate, scaled: op.scale)
         }
         let one = op.constant(.one)
 

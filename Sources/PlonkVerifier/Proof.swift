@@ -23,6 +23,9 @@ public struct Proof: Sendable, Equatable {
     /// present exactly when the circuit's linear relation has committed blocks.
     public var committedValue: Fr?
     public var weightOpening: Gemini.Proof?
+    /// With private weights (§19.10): [g], the masking polynomial's commitment, and `committedValue` holds
+    /// ω̂ = v_com + ξ·g(z) instead of v_com; the Gemini proof has one more variable.
+    public var weightMask: G1Affine?
     /// The bytes this proof was decoded from (canonical, so equal to re-encoding it): the verifier absorbs
     /// them into the transcript directly instead of compressing every point again.
     var decodedBody: [UInt8]? = nil
@@ -32,7 +35,8 @@ public struct Proof: Sendable, Equatable {
     public init(
         advice: [G1Affine], multiplicities: [G1Affine], permutation: [G1Affine], runningSums: [G1Affine],
         quotient: [G1Affine], evaluationsAtZeta: [Fr], evaluationsAtOmegaZeta: [Fr], openingAtZeta: G1Affine,
-        openingAtOmegaZeta: G1Affine, committedValue: Fr? = nil, weightOpening: Gemini.Proof? = nil
+        openingAtOmegaZeta: G1Affine, committedValue: Fr? = nil, weightOpening: Gemini.Proof? = nil,
+        weightMask: G1Affine? = nil
     ) {
         self.advice = advice
         self.multiplicities = multiplicities
@@ -45,6 +49,7 @@ public struct Proof: Sendable, Equatable {
         self.openingAtOmegaZeta = openingAtOmegaZeta
         self.committedValue = committedValue
         self.weightOpening = weightOpening
+        self.weightMask = weightMask
     }
 
     /// The body bytes: points compressed, scalars canonical little-endian, in §14's order (which is the
@@ -52,6 +57,7 @@ public struct Proof: Sendable, Equatable {
     public var encoded: [UInt8] {
         var w = ByteWriter()
         for p in advice { w.point(p) }
+        if let m = weightMask { w.point(m) }
         if let v = committedValue { w.scalar(v) }
         for p in multiplicities + permutation + runningSums + quotient { w.point(p) }
         for s in evaluationsAtZeta + evaluationsAtOmegaZeta { w.scalar(s) }
@@ -78,7 +84,9 @@ public struct Proof: Sendable, Equatable {
                 try (0..<n).map { try r.g1("\(what) \($0)") }
             }
             let advice = try points(circuit.adviceCount, "advice commitment")
-            let committedValue: Fr? = try circuit.hasWeightOpening ? r.scalar("v_com") : nil
+            let weightMask: G1Affine? = try circuit.hasPrivateWeights ? r.g1("weight mask [g]") : nil
+            let committedValue: Fr? =
+                try circuit.hasWeightOpening ? r.scalar(circuit.hasPrivateWeights ? "masked value ω̂" : "v_com") : nil
             let multiplicities = try points(circuit.lookups.count, "multiplicity commitment")
             let permutation = try points(circuit.permutationChunks, "permutation commitment")
             let runningSums = try points(circuit.lookups.count, "running-sum commitment")
@@ -89,7 +97,7 @@ public struct Proof: Sendable, Equatable {
             let wOmegaZeta = try r.g1("opening at ωζ")
             var weightOpening: Gemini.Proof? = nil
             if circuit.hasWeightOpening {
-                let ell = circuit.weightOpeningVariables
+                let ell = circuit.geminiVariables
                 let folds = try points(ell - 1, "Gemini fold")
                 let atBeta = try (0..<ell).map { try r.scalar("Gemini f_\($0)(β)") }
                 let atMinusBeta = try (0..<ell).map { try r.scalar("Gemini f_\($0)(−β)") }
@@ -101,7 +109,7 @@ public struct Proof: Sendable, Equatable {
                 advice: advice, multiplicities: multiplicities, permutation: permutation, runningSums: runningSums,
                 quotient: quotient, evaluationsAtZeta: atZeta, evaluationsAtOmegaZeta: atOmegaZeta,
                 openingAtZeta: wZeta, openingAtOmegaZeta: wOmegaZeta, committedValue: committedValue,
-                weightOpening: weightOpening)
+                weightOpening: weightOpening, weightMask: weightMask)
             proof.decodedBody = body
             return proof
         } catch let e as DecodingError {

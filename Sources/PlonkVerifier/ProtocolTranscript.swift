@@ -26,6 +26,10 @@ public enum ProtocolTranscript {
         /// v_com (§19.6), and the weight merging the Gemini pairing equation into §13.3's (§19.5).
         public static let committedValue = "vcom"
         public static let eta = "eta"
+        /// Private weights (§19.10): [g], then ξ, then ω̂ in place of v_com.
+        public static let weightMask = "weight-mask"
+        public static let maskChallenge = "weight-xi"
+        public static let maskedValue = "vcom-masked"
     }
 
     /// Round 0: the key fingerprint, then each instance column's values (an empty string for length 0).
@@ -55,6 +59,8 @@ public enum ProtocolTranscript {
         public var zeta = Fr.zero, v = Fr.zero, mu = Fr.zero
         /// Drawn only with a weight opening (§19.5), after it.
         public var eta = Fr.zero
+        /// Drawn only with private weights (§19.10), after [g].
+        public var xi = Fr.zero
         public init() {}
     }
 
@@ -116,7 +122,14 @@ public enum ProtocolTranscript {
             }
         }
         // §19.6: v_com, after the last advice phase's challenges (ρ and s), before θ.
-        if c.hasWeightOpening { t.absorb(Label.committedValue, item()) }
+        // §19.10: with private weights, [g], ξ and ω̂ instead.
+        if c.hasPrivateWeights {
+            t.absorb(Label.weightMask, item())
+            ch.xi = t.squeeze(Label.maskChallenge)
+            t.absorb(Label.maskedValue, item())
+        } else if c.hasWeightOpening {
+            t.absorb(Label.committedValue, item())
+        }
         if order != .thetaBeforeAdvice { ch.theta = t.squeeze(Label.theta) }
         let multiplicities = (0..<proof.multiplicities.count).map { _ in item() }
         if order == .betaBeforeMultiplicities {

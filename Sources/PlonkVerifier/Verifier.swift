@@ -38,7 +38,14 @@ public enum PlonkVerifier {
             key: key, publicValues: file.publicValues, proof: proof, order: order)
         // §19.6: the linear claim Ω from the relation's terms and the proof's v_com.
         let relation = c.linearRelationShape.map { $0.evaluate(rho: ch.rho[$0.rho.index], s: ch.rho[$0.s.index]) }
-        let linearClaim = (relation?.constant ?? .zero) + (proof.committedValue ?? .zero)
+        var linearClaim = (relation?.constant ?? .zero) + (proof.committedValue ?? .zero)
+        // §19.10: Ω(ζ) = constant + ω̂ − ξ·M(ωζ), M the mask column (opened at ωζ: the key decoder checked).
+        if let p = c.privateWeights, c.hasPrivateWeights {
+            guard let slot = key.derived.adviceNextSlot[p.maskColumn] else {
+                throw VerificationError.malformedProof("the key's mask column is not opened at ωζ")
+            }
+            linearClaim -= ch.xi * proof.evaluationsAtOmegaZeta[slot]
+        }
         let zeta = ch.zeta
         var zetaN = zeta
         for _ in 0..<c.log2Rows { zetaN = zetaN.squared() }

@@ -13,8 +13,9 @@ import FieldArithmetic
 extension VerifierCircuit {
     /// The expression tag of Ω (docs/proof-format.md §3.4).
     static let linearClaimTag: UInt8 = 7
-    /// The section's leading tag.
+    /// The section's leading tag: 1 with public weights, 2 with private ones (then the mask column follows, §19.10).
     static let linearRelationSectionTag: UInt8 = 1
+    static let privateLinearRelationSectionTag: UInt8 = 2
 
     /// The same circuit with a relation shape (decoding attaches it after the key's metadata).
     func withLinearRelation(_ shape: LinearRelationShape?) -> VerifierCircuit {
@@ -23,7 +24,17 @@ extension VerifierCircuit {
             instanceLengths: instanceLengths, instanceBits: instanceBits, fixedNames: fixedNames, challengeNames: challengeNames,
             challengePhases: challengePhases, challengeColumnNames: challengeColumnNames,
             challengeSegments: challengeSegments, gates: gates, lookups: lookups, permutationColumns: permutationColumns,
-            linearRelationShape: shape)
+            linearRelationShape: shape, privateWeights: privateWeights)
+    }
+
+    /// The same circuit with (or without) private weights (§19.10).
+    public func withPrivateWeights(_ p: PrivateWeights?) -> VerifierCircuit {
+        VerifierCircuit(
+            log2Rows: log2Rows, adviceNames: adviceNames, advicePhases: advicePhases, instanceNames: instanceNames,
+            instanceLengths: instanceLengths, instanceBits: instanceBits, fixedNames: fixedNames, challengeNames: challengeNames,
+            challengePhases: challengePhases, challengeColumnNames: challengeColumnNames,
+            challengeSegments: challengeSegments, gates: gates, lookups: lookups, permutationColumns: permutationColumns,
+            linearRelationShape: linearRelationShape, privateWeights: p)
     }
 
     // MARK: Encoding
@@ -37,7 +48,12 @@ extension VerifierCircuit {
         guard commitments.count == shape.blockShapes.count else {
             throw KeyError.circuitMismatch("\(commitments.count) block commitments for \(shape.blockShapes.count) blocks")
         }
-        w.u8(Self.linearRelationSectionTag)
+        if let p = privateWeights {
+            w.u8(Self.privateLinearRelationSectionTag)
+            w.count(p.maskColumn)
+        } else {
+            w.u8(Self.linearRelationSectionTag)
+        }
         w.count(shape.rho.index)
         w.count(shape.s.index)
         for v in [shape.receiverCount, shape.producerCount, shape.receiverChannelStride, shape.producerChannelStride] {
@@ -93,7 +109,11 @@ extension VerifierCircuit {
             return (self, [])
         }
         let tag = try r.u8("linear relation section tag")
-        guard tag == Self.linearRelationSectionTag else { throw r.fail("section tag \(tag)") }
+        guard tag == Self.linearRelationSectionTag || tag == Self.privateLinearRelationSectionTag else {
+            throw r.fail("section tag \(tag)")
+        }
+        let mask: Int? =
+            try tag == Self.privateLinearRelationSectionTag ? r.index("private weights' mask column", below: adviceCount) : nil
         let rho = try r.index("ρ challenge", below: challengeNames.count)
         let s = try r.index("s challenge", below: challengeNames.count)
         guard challengePhases[rho] < challengePhases[s] else {
@@ -164,6 +184,10 @@ extension VerifierCircuit {
         var commitments: [G1Affine] = []
         commitments.reserveCapacity(blockCount)
         for b in 0..<blockCount { commitments.append(try r.g1("block commitment \(b)")) }
-        return (withLinearRelation(shape), commitments)
+        let circuit = withLinearRelation(shape).withPrivateWeights(mask.map(PrivateWeights.init(maskColumn:)))
+        if let p = circuit.privateWeights {
+            do { try circuit.validatePrivateWeights(p) } catch let error as KeyError { throw r.fail("\(error)") }
+        }
+        return (circuit, commitments)
     }
 }

@@ -27,6 +27,9 @@ public struct VerifierCircuit: Sendable, Equatable, CircuitShape {
     /// The committed linear relation's terms and block sizes (§19; no weights): the verifying key's
     /// optional section (VerifierCircuit+LinearRelation.swift).
     public let linearRelationShape: LinearRelationShape?
+    /// Set when the key's weights are private (§19.10): the relation's blocks are committed with blinding and
+    /// opened by a masked Gemini proof. Never part of a `Circuit`: `setup --private-weights` chooses it.
+    public let privateWeights: PrivateWeights?
 
     public init(_ circuit: Circuit) {
         log2Rows = circuit.log2Rows
@@ -44,13 +47,14 @@ public struct VerifierCircuit: Sendable, Equatable, CircuitShape {
         lookups = circuit.lookups
         permutationColumns = circuit.permutationColumns
         linearRelationShape = circuit.linearRelationShape
+        privateWeights = nil
     }
 
     init(
         log2Rows: Int, adviceNames: [String], advicePhases: [Int], instanceNames: [String], instanceLengths: [Int],
         instanceBits: [Int], fixedNames: [String], challengeNames: [String], challengePhases: [Int],
         challengeColumnNames: [String], challengeSegments: [[ChallengeSegment]], gates: [Gate], lookups: [LookupArgument],
-        permutationColumns: [Column], linearRelationShape: LinearRelationShape? = nil
+        permutationColumns: [Column], linearRelationShape: LinearRelationShape? = nil, privateWeights: PrivateWeights? = nil
     ) {
         self.log2Rows = log2Rows
         self.adviceNames = adviceNames
@@ -67,6 +71,7 @@ public struct VerifierCircuit: Sendable, Equatable, CircuitShape {
         self.lookups = lookups
         self.permutationColumns = permutationColumns
         self.linearRelationShape = linearRelationShape
+        self.privateWeights = privateWeights
     }
 
     /// Test-only (internal, reached through `@testable import`): the same circuit with other public-value
@@ -98,8 +103,10 @@ public struct VerifierCircuit: Sendable, Equatable, CircuitShape {
     }
 
     /// Bytes of the proof body: 32 per compressed point and per scalar, with the committed relation's v_com
-    /// and Gemini proof when it has blocks (§14).
+    /// and Gemini proof when it has blocks (§14); with private weights, [g] and one more Gemini variable
+    /// (one fold, two values: §19.10), 128 bytes more.
     public var proofBodyBytes: Int {
         32 * (proofCommitments + evaluationsAtZeta + evaluationsAtOmegaZeta + weightOpeningPoints + weightOpeningScalars)
+            + (hasPrivateWeights ? 128 : 0)
     }
 }

@@ -35,6 +35,10 @@ extension VerifyingKey {
                 return "metadata '\(key)': the key has \(Self.printable(metadata[key])), the rebuilt key has \(Self.printable(rebuilt.metadata[key]))"
             }
         }
+        for i in 0..<min(blockCommitments.count, rebuilt.blockCommitments.count) where blockCommitments[i] != rebuilt.blockCommitments[i] {
+            let why = circuit.privateWeights == nil ? "the weights differ" : "other weights or another blinding seed (private weights)"
+            return "weight block commitment \(i): \(why)"
+        }
         return nil
     }
 

@@ -18,7 +18,9 @@ extension PlonkVerifier {
         guard let value = proof.committedValue, let opening = proof.weightOpening else {
             throw VerificationError.malformedProof("the proof has no weight opening; the key's linear relation needs one")
         }
+        // §19.10: with private weights the blinding coefficient is variable ℓ's, opened at 0.
         let point = shape.openingPoint(rho: ch.rho[shape.rho.index], s: ch.rho[shape.s.index])
+            + (key.circuit.hasPrivateWeights ? [.zero] : [])
         let terms: Gemini.PairingTerms
         let commitmentScalar: Fr
         do {
@@ -33,5 +35,12 @@ extension PlonkVerifier {
         claim.generatorScalar += eta * terms.generatorScalar
         let weight = eta * commitmentScalar
         claim.blockScalars = blockCoefficients.map { weight * $0 }
+        // [f_0] = Σ c_b·[K̂_b] + ξ·[g] with private weights.
+        if key.circuit.hasPrivateWeights {
+            guard let mask = proof.weightMask else {
+                throw VerificationError.malformedProof("the proof has no weight mask; the key's weights are private")
+            }
+            claim.proofTerms.append((mask, weight * ch.xi))
+        }
     }
 }

@@ -46,9 +46,26 @@ public enum ModelDescriptionBuilder {
 /// compile → setup → prove, as the commands and the end-to-end tests run them.
 public enum Pipeline {
     /// Proving key (holding the verifying key) with the model description in its metadata.
-    public static func setup(_ file: CircuitFile, compiled: CompiledCircuit, srs: SRS) throws -> ProvingKey {
-        let description = ModelDescriptionBuilder.describe(file, compiled: compiled)
-        return try KeyGeneration.generate(circuit: compiled.circuit, srs: srs, metadata: description.metadata)
+    /// `privateWeightsSeed`: private weights (docs/protocol.md §19.10) — hiding block commitments derived from
+    /// the seed, and the model hash salted with it (a plain hash of the ONNX file would let anyone test a guess).
+    public static func setup(
+        _ file: CircuitFile, compiled: CompiledCircuit, srs: SRS, privateWeightsSeed: [UInt8]? = nil
+    ) throws -> ProvingKey {
+        var description = ModelDescriptionBuilder.describe(file, compiled: compiled)
+        if let seed = privateWeightsSeed {
+            description.modelSHA256 = privateModelHash(seed: seed, modelSHA256: description.modelSHA256)
+        }
+        return try KeyGeneration.generate(
+            circuit: compiled.circuit, srs: srs, metadata: description.metadata, privateWeightsSeed: privateWeightsSeed)
+    }
+
+    /// SHA-256(LP("ZKInfer-private-model-v1") ‖ seed ‖ the ONNX file's SHA-256 as hex text), hex (§19.10).
+    public static func privateModelHash(seed: [UInt8], modelSHA256: String) -> String {
+        let label = Array("ZKInfer-private-model-v1".utf8)
+        var bytes = [UInt8]()
+        var length = UInt64(label.count).littleEndian
+        withUnsafeBytes(of: &length) { bytes.append(contentsOf: $0) }
+        return SHA256.hash(bytes + label + seed + Array(modelSHA256.utf8)).hexEncoded
     }
 
     public struct ProveResult: Sendable {

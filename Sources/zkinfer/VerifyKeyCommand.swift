@@ -3,6 +3,7 @@ import CommandLineSupport
 import CryptoPrimitives
 import KZG
 import ModelMetadata
+import PlonkProver
 import PlonkVerifier
 import SystemSupport
 import ZKInferKit
@@ -22,11 +23,16 @@ enum VerifyKeyCommand {
             .value("model", "model.onnx", "the ONNX model the key claims to be made from"),
             .value("params", "PATH", "the SRS file the key was made from (validated before use)"),
             .value("circuit", "circuit.zkc", "use the layout and settings recorded in this circuit file (its model must be --model)"),
+            .value(
+                "weights-blinding", "PATH",
+                "a private-weights key: the secret weights-blinding.bin `setup --private-weights` wrote (the key cannot be rebuilt without it)"),
         ] + CompilerCommandSupport.options,
         discussion: """
             Give the same settings and layout flags as `zkinfer compile` was given (or none, for the defaults), or \
             --circuit with the circuit file that `zkinfer setup` used: it records the layout the compiler chose.
-            Then `zkverify --trust-srs <identity>` pins the SRS (zkverify --help).
+            Then `zkverify --trust-srs <identity>` pins the SRS (zkverify --help). A key made with \
+            `setup --private-weights` hides its weights behind blinded commitments: only the holder of its \
+            weights-blinding.bin can rebuild and compare it (docs/protocol.md §19.10).
             """,
         examples: ["zkinfer verify-key out/vk.bin --model circuits/mlp_tiny/model.onnx --params params/dev-k8.srs",
                    "zkinfer verify-key out/vk.bin --model model.onnx --params params/dev-k9.srs --circuit out/circuit.zkc"]
@@ -39,6 +45,23 @@ enum VerifyKeyCommand {
         let key: VerifyingKey
         do { key = try VerifyingKey.decode(try Files.read(keyPath, what: "verifying key")) } catch let error as KeyError {
             throw CommandFailure.malformedInput("\(keyPath): \(error)")
+        }
+        // §19.10: a private-weights key is rebuilt with its blinding seed, or not at all.
+        var seed: [UInt8]? = nil
+        if let blindingPath = invocation.value("weights-blinding") {
+            guard key.circuit.privateWeights != nil else {
+                throw CommandFailure.usage("\(keyPath) has public weights; drop --weights-blinding")
+            }
+            let bytes = try Files.read(blindingPath, what: "weights blinding")
+            guard bytes.count == WeightBlinding.seedBytes else {
+                throw CommandFailure.malformedInput(
+                    "\(blindingPath) has \(bytes.count) bytes; a weights-blinding file has \(WeightBlinding.seedBytes)")
+            }
+            seed = bytes
+        } else if key.circuit.privateWeights != nil {
+            throw CommandFailure.rejected(
+                "\(keyPath) has private weights: its commitments are blinded, so it cannot be rebuilt from the model alone; "
+                    + "pass the secret file setup wrote: --weights-blinding <dir>/weights-blinding.bin")
         }
         let onnx = try Files.read(modelPath, what: "model")
         let modelHash = SHA256.hash(onnx).hexEncoded
@@ -71,7 +94,8 @@ enum VerifyKeyCommand {
 
         // The SRS, validated: its powers must be one geometric sequence consistent with its [τ]₂, so that its
         // identity determines it (a key rebuilt from an unvalidated file would prove nothing).
-        let k = compiled.layout.log2Rows
+        // Private weights also use the power [τ^(2^ℓ)]₁ past the blocks (§19.10): validate one size up.
+        let k = compiled.layout.log2Rows + (seed == nil ? 0 : 1)
         let loaded = try Steps.timed("load SRS") { try SRSFile.load(path: paramsPath) }
         guard loaded.log2Size >= k else {
             throw CommandFailure.usage(SRSAdvice.tooSmall(paramsPath, has: loaded.log2Size, needs: k))
@@ -80,7 +104,9 @@ enum VerifyKeyCommand {
         do { try Steps.timed("validate SRS") { try srs.validate() } } catch let error as KZGError {
             throw CommandFailure.malformedInput("\(paramsPath) is not a valid SRS: \(error)")
         }
-        let rebuilt = try Steps.timed("key generation") { try Pipeline.setup(file, compiled: compiled, srs: srs) }.verifyingKey
+        let rebuilt = try Steps.timed("key generation") {
+            try Pipeline.setup(file, compiled: compiled, srs: srs, privateWeightsSeed: seed)
+        }.verifyingKey
 
         let identity = key.srs.identity
         let trust = SRSTrustSupport.status(identity)

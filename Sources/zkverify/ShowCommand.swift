@@ -43,7 +43,9 @@ enum ShowCommand {
             ("advice_commitments", points(p.advice)),
             ("advice_commitment_columns", .array(c.adviceCommitmentOrder.map { .string(c.adviceNames[$0]) })),
         ]
-        if let v = p.committedValue { members.append(("committed_value", .string(v.description))) }
+        // With private weights: [g] and ω̂ (a masked value, not v_com: docs/protocol.md §19.10).
+        if let m = p.weightMask { members.append(("weight_mask", .string(m.compressed.hexEncoded))) }
+        if let v = p.committedValue { members.append((p.weightMask == nil ? "committed_value" : "masked_value", .string(v.description))) }
         members += [
             ("multiplicity_commitments", points(p.multiplicities)),
             ("permutation_commitments", points(p.permutation)),

@@ -61,6 +61,7 @@ enum VerifyCommand {
                 ("srs_identity", .string(key.srs.identity.hexEncoded)), ("srs_trusted", .bool(trust != nil)),
                 ("srs_trust", trust.map(JSONValue.string) ?? .null), ("insecure_srs", .bool(key.srs.isInsecure)),
                 ("proof_body_bytes", .int(file.body.count)), ("verify_seconds", .double(seconds)),
+                ("private_weights", .bool(key.circuit.privateWeights != nil)),
             ]
             if let failure { members.append(("reason", .string(failure.description))) }
             if failure == nil {
@@ -74,6 +75,9 @@ enum VerifyCommand {
             Console.out(JSONValue.object(members).rendered())
         } else if failure == nil {
             Console.out("valid: \(proofPath) (key \(key.fingerprintHex.prefix(16))…, \(formatSeconds(seconds)))")
+            if key.circuit.privateWeights != nil {
+                Console.out("weights: private (hiding commitments; the key's model hash is salted: docs/protocol.md §19.10)")
+            }
             if let trust {
                 Console.out("SRS identity \(key.srs.identity.hexEncoded): trusted (\(trust))")
             } else {

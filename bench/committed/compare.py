@@ -9,6 +9,9 @@ Each model directory holds model.onnx and input.json. Times are the median and t
 (prove: the "proved in" figure zkinfer prints, witness excluded; verify: zkverify --json's verify_seconds, the
 proof check without reading files); on a shared, loaded machine the minimum is the steadier figure. The two
 builds alternate per model, so both see the same load. Writes <out>.json and <out>.md.
+
+--old-setup / --new-setup add arguments to that side's `zkinfer setup` (e.g. one build twice, public vs private
+weights: --old X --new X --new-setup=--private-weights; private weights get an SRS one power of two larger).
 """
 import argparse
 import json
@@ -27,19 +30,20 @@ def run(cmd):
     return r.stdout + r.stderr
 
 
-def measure(bindir, model_dir, work, repeat, srs_cache):
+def measure(bindir, model_dir, work, repeat, srs_cache, setup_args=()):
     zkinfer, zkverify = os.path.join(bindir, "zkinfer"), os.path.join(bindir, "zkverify")
     onnx, inp = os.path.join(model_dir, "model.onnx"), os.path.join(model_dir, "input.json")
     os.makedirs(work, exist_ok=True)
     circuit = os.path.join(work, "circuit.zkc")
     out = run([zkinfer, "compile", onnx, "-o", circuit])
     log2 = int(re.search(r"2\^(\d+) rows", out).group(1))
-    srs = srs_cache.get(log2)
+    srs_log2 = log2 + (1 if "--private-weights" in setup_args else 0)
+    srs = srs_cache.get(srs_log2)
     if srs is None:
-        srs = os.path.join(os.path.dirname(work), f"dev-{log2}.srs")
-        run([zkinfer, "params", "dev", "--log2", str(log2), "--out", srs])
-        srs_cache[log2] = srs
-    run([zkinfer, "setup", circuit, "--params", srs, "-o", work])
+        srs = os.path.join(os.path.dirname(work), f"dev-{srs_log2}.srs")
+        run([zkinfer, "params", "dev", "--log2", str(srs_log2), "--out", srs])
+        srs_cache[srs_log2] = srs
+    run([zkinfer, "setup", circuit, "--params", srs, "-o", work, *setup_args])
     proof = os.path.join(work, "proof.bin")
     prove, verify, body, valid = [], [], None, True
     for _ in range(repeat):
@@ -73,6 +77,8 @@ def main():
     p.add_argument("--out", required=True)
     p.add_argument("--old-label", default="old build")
     p.add_argument("--new-label", default="new build")
+    p.add_argument("--old-setup", default="", help="extra arguments of the old side's setup (space-separated)")
+    p.add_argument("--new-setup", default="", help="extra arguments of the new side's setup (space-separated)")
     a = p.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -80,8 +86,9 @@ def main():
         for model_dir in a.models.split(","):
             name = os.path.basename(model_dir.rstrip("/"))
             row = {"model": os.path.basename(model_dir.rstrip("/"))}
-            for label, bindir in (("old", a.old), ("new", a.new)):
-                row[label] = measure(bindir, model_dir, os.path.join(tmp, label, name), a.repeat, caches[label])
+            for label, bindir, extra in (("old", a.old, a.old_setup), ("new", a.new, a.new_setup)):
+                row[label] = measure(bindir, model_dir, os.path.join(tmp, label, name), a.repeat, caches[label],
+                                     tuple(extra.split()))
                 print(name, label, row[label], file=sys.stderr)
             rows.append(row)
     with open(a.out + ".json", "w") as f:
