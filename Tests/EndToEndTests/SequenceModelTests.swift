@@ -49,4 +49,31 @@ struct SequenceModelTests {
         // value also moves.
         #expect(throws: VerificationError.self) { try PlonkVerifier.verify(key: vk, proof: changed) }
     }
+
+    /// Issue 17 item 3: the 2-layer transformer encoder and the nanoGPT-shaped block (both exports), whose attention
+    /// multiplies two activations (QKᵀ, attention × V) through the random-point check of docs/protocol.md §20.
+    /// Proved and verified; the proven output is `zkinfer run`'s integers; a changed output is rejected.
+    @Test(arguments: ["seq/transformer_encoder/torchscript", "seq/transformer_encoder/dynamo",
+                      "seq/nanogpt_block/torchscript", "seq/nanogpt_block/dynamo"])
+    func attentionModelProvesAndVerifies(_ name: String) throws {
+        let folder = Shared.root.appendingPathComponent("circuits/\(name)")
+        let a = try Shared.artifacts(modelPath: folder.appendingPathComponent("model.onnx").path,
+                                     inputPath: folder.appendingPathComponent("input.json").path)
+        let (model, compiled, key, input) = (a.model, a.compiled, a.key, a.input)
+        #expect(!compiled.plan.matMulChecks.isEmpty)
+        let result = try Pipeline.prove(model: model, compiled: compiled, key: key, input: input)
+        let vk = try VerifyingKey.decode(key.verifyingKey.encoded)
+        let proof = try ProofFile.decode(result.proof.encoded)
+        try PlonkVerifier.verify(key: vk, proof: proof)
+
+        let direct = try Inference.runFixed(model, input: input)
+        let description = try #require(ModelDescription(vk.metadata))
+        #expect(description.integers(of: description.outputs[0], publicValues: proof.publicValues) == direct.fixed![0])
+
+        var changed = proof
+        let length = description.publicColumnLength
+        let position = description.outputs[0].publicStart!
+        changed.publicValues[position / length][position % length] = changed.publicValues[position / length][position % length] + .one
+        #expect(throws: VerificationError.self) { try PlonkVerifier.verify(key: vk, proof: changed) }
+    }
 }

@@ -72,6 +72,7 @@ public enum LaneKind: Hashable, Sendable {
     case embedding(EmbeddingGadget)
     case reciprocal(ReciprocalGadget)
     case squareRoot(SquareRootGadget)
+    case matMulStream(MatMulStreamGadget)
 
     public var gadget: any LaneGadget {
         switch self {
@@ -85,6 +86,7 @@ public enum LaneKind: Hashable, Sendable {
         case .embedding(let g): return g
         case .reciprocal(let g): return g
         case .squareRoot(let g): return g
+        case .matMulStream(let g): return g
         }
     }
 
@@ -103,6 +105,7 @@ public enum LaneKind: Hashable, Sendable {
         case .embedding(var g): g.limbBits = bits; return .embedding(g)
         case .reciprocal(var g): g.limbBits = bits; return .reciprocal(g)
         case .squareRoot(var g): g.limbBits = bits; return .squareRoot(g)
+        case .matMulStream(var g): g.limbBits = bits; return .matMulStream(g)
         }
     }
 }

@@ -73,13 +73,21 @@ public struct CircuitLayout: Sendable {
         freeColumns = lanesPerRow * maxFree
         self.kinds = kinds
         let limbColumns = lanesPerRow * maxLimbs
-        let lanesOfKind = kinds.map { kind -> Int in
+        let natural = kinds.map { kind -> Int in
             let g = kind.gadget
             var lanes = limbColumns / max(g.limbCells, 1)
             if g.freeCells > 0 { lanes = min(lanes, (lanesPerRow * maxFree) / g.freeCells) }
             return max(lanes, 1)
         }
+        // A MatMul stream lane is one free cell: left alone it would fill every free column of a row and widen every
+        // lane slot's produced and received cells. It takes as many lanes per row as the widest other kind.
+        let otherLanes = zip(kinds, natural).filter { if case .matMulStream = $0.0 { return false } else { return true } }.map(\.1).max() ?? 1
+        let lanesOfKind = zip(kinds, natural).map { kind, lanes -> Int in
+            if case .matMulStream = kind { return min(lanes, otherLanes) }
+            return lanes
+        }
         self.lanesOfKind = lanesOfKind
+        matMulShape = MatMulCheckLayout.Shape(plan: plan)
         var row = 0
         var groupRows: [(start: Int, count: Int)] = []
         for group in plan.groups {
@@ -152,6 +160,9 @@ public struct CircuitLayout: Sendable {
         return count
     }
 
+    /// The MatMul checks' extra columns (none without a MatMul of two activations).
+    public let matMulShape: MatMulCheckLayout.Shape
+
     /// Receivers held by no lane, on rows `laneRows ..< laneRows + zeroReceiverRows`.
     public let zeroReceiverCount: Int
     public let zeroReceiverRows: Int
@@ -191,11 +202,11 @@ public struct CircuitLayout: Sendable {
     /// Advice columns: limbs, free cells, the produced and received cells of the lane slots, and the relation's
     /// fold vector (one per producer slot), Pρ, S, Ps and T.
     public var adviceColumns: Int {
-        limbColumns + freeColumns + maxLanes * (maxProduced + maxPorts) + producerSlots + 4
+        limbColumns + freeColumns + maxLanes * (maxProduced + maxPorts) + producerSlots + 4 + matMulShape.adviceColumns
     }
     /// Fixed columns: the range table, the range selector, the constant-1 cell, one selector per kind,
     /// (tag, index, value, delta) when there are function tables, and the relation's three selectors.
-    public var fixedColumns: Int { 3 + kinds.count + (functionTables.isEmpty ? 0 : 4) + 3 }
+    public var fixedColumns: Int { 3 + kinds.count + (functionTables.isEmpty ? 0 : 4) + 3 + matMulShape.selectors }
     /// One logUp argument per limb column (or per stack column), and one per lane slot of each kind with a
     /// function table.
     public var lookupArguments: Int { (isStacked ? stackColumns : limbColumns) + tableLookupsOfKind.reduce(0, +) }
@@ -219,7 +230,8 @@ public struct CircuitLayout: Sendable {
     /// Proof body bytes by docs/protocol.md §14 (no copies: P = 0; Pρ, S, Ps and T are read at the next row),
     /// plus the relation's v_com and Gemini opening (32·(3ℓ + 3), ℓ ≈ log2 rows).
     public var proofBytes: Int {
-        let a = adviceColumns, aNext = 4, f = fixedColumns, l = lookupArguments, d = quotientDegree
+        let streamLanes = kinds.firstIndex { if case .matMulStream = $0 { return true } else { return false } }.map { lanesOfKind[$0] } ?? 0
+        let a = adviceColumns, aNext = 4 + matMulShape.nextQueries(streamLanes: streamLanes), f = fixedColumns, l = lookupArguments, d = quotientDegree
         return 32 * (2 * a + aNext + f + 5 * l + d + 1) + 32 * (3 * log2Rows + 3)
     }
 

@@ -49,6 +49,8 @@ public struct CompiledCircuit: Sendable {
     public let s: Challenge
     /// Selector of each kind, in `layout.kinds` order.
     public let kindSelectors: [FixedColumn]
+    /// The random-point checks of the MatMuls of two activations (nil without one; docs/protocol.md §20).
+    public let matMulLayout: MatMulCheckLayout?
 
     public var relation: LinearRelation { relationLayout.relation }
 
@@ -138,6 +140,7 @@ public struct CompiledCircuit: Sendable {
             cs.enable(kindSelectors[k], rows: rows.start..<(rows.start + rows.count))
         }
         cs.setFixed(one, row: layout.constantRow, Int64(1))
+        matMulLayout = MatMulCheckLayout(&cs, plan: plan, layout: layout, free: free)
 
         // The relation: producers are the produced cells, then the public columns (the constant 1 added to the
         // last one's expression, or in its own slot); receivers the received cells.

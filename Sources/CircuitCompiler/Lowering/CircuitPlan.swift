@@ -49,6 +49,8 @@ public struct CircuitPlan: Sendable {
     /// Public values: the model inputs (when public) then the outputs, flattened in graph order.
     public let publicInputCount: Int
     public let publicOutputCount: Int
+    /// MatMuls of two activations and their stream groups (docs/protocol.md §20).
+    public let matMulChecks: [MatMulCheck]
 
     public init(graph: ModelGraph, settings: QuantizationSettings, options: CompileOptions = CompileOptions(),
                 limbBits: Int = 8) throws {
@@ -65,6 +67,7 @@ public struct CircuitPlan: Sendable {
         var layers: [Layer] = []
         var groups: [LaneGroup] = []
         var unsupported: [CompilerError] = []
+        var matMulChecks: [MatMulCheck] = []
         let bits = settings.activationBits
 
         for (position, id) in graph.inputs.enumerated() {
@@ -102,6 +105,19 @@ public struct CircuitPlan: Sendable {
                     activation = .relu
                     fusedInto[readers[0]] = layers.count
                 }
+                if case .arithmetic(.matMul) = node.operation {
+                    // Its stream first (one group per segment), then the output's rescale lanes, which read C.
+                    let geometry = try MatMulGeometry(graph.values[node.inputs[0]].shape, graph.values[node.inputs[1]].shape)
+                    let check = MatMulCheck(layer: layers.count, m: geometry.m, k: geometry.k, n: geometry.n,
+                                            aOffsets: geometry.aOffsets, bOffsets: geometry.bOffsets, firstGroup: groups.count)
+                    for _ in 0..<check.batches {
+                        for s in 0..<check.segmentsPerBatch {
+                            groups.append(LaneGroup(kind: .matMulStream(MatMulStreamGadget()), count: check.length(check.segment(s)),
+                                                    layer: layers.count, receives: true))
+                        }
+                    }
+                    matMulChecks.append(check)
+                }
                 groups.append(LaneGroup(kind: .rescale(RescaleGadget(shift: shift, activation: activation, activationBits: bits)),
                                         count: count, layer: layers.count, receives: true))
                 layers.append(Layer(name: node.name, op: node.sourceOp + (activation == .relu ? "+Relu" : ""),
@@ -132,7 +148,11 @@ public struct CircuitPlan: Sendable {
         self.groups = groups.map { LaneGroup(kind: $0.kind.withLimbBits(limbBits), count: $0.count, layer: $0.layer, receives: $0.receives) }
         publicInputCount = options.publicInput ? graph.inputs.reduce(0) { $0 + graph.values[$1].elementCount } : 0
         publicOutputCount = graph.outputs.reduce(0) { $0 + graph.values[$1].elementCount }
+        self.matMulChecks = matMulChecks
     }
+
+    /// The check whose output lanes are layer `layer`'s, if any.
+    public func matMulCheck(layer: Int) -> MatMulCheck? { matMulChecks.first { $0.layer == layer } }
 
     /// The distinct function tables of the plan's gadgets, in order of first use (each gets a tag 1, 2, …).
     public var functionTables: [LookupTable] {

@@ -86,7 +86,10 @@ public struct LinearSystem: Sendable {
                 elements[node.output] = (0..<plan.groups[group].count).map { .lane(group: group, index: $0) }
             case .lanes(let group):
                 let g = plan.groups[group]
-                if g.receives {
+                if let check = plan.matMulCheck(layer: layerIndex) {
+                    try Self.matMul(check, outputGroup: group, shift: g.kind, a: elements[node.inputs[0]],
+                                    b: elements[node.inputs[1]], layer: node.label, &builder)
+                } else if g.receives {
                     if case .softmax(let gadget) = g.kind {
                         try Self.softmax(gadget, group: group, count: g.count, input: elements[node.inputs[0]],
                                          layer: node.label, &builder)
@@ -162,6 +165,46 @@ public struct LinearSystem: Sendable {
                 try builder.equation(receiver: (group, j, 2), terms: sumTerms, constant: 0, offset: 0, layer: layer)
             }
             try builder.equation(receiver: nil, terms: row.map { (lane($0, .bit), 1) }, constant: -1, offset: 0, layer: layer)
+        }
+    }
+
+    /// A MatMul of two activations (`MatMulCheck`): each stream lane of an operand segment receives its element of
+    /// A or B (a copy); each lane of the product segment receives its own value (so the segment's padding lanes,
+    /// which receive the constant 0, are the only ones forced to 0); output element (b, i, j) of the rescale lanes
+    /// receives C[i, j] of batch b's product segment plus the rounding offset 2^(s−1).
+    static func matMul(_ check: MatMulCheck, outputGroup: Int, shift kind: LaneKind, a: [ElementSource], b: [ElementSource],
+                       layer: String, _ builder: inout Builder) throws {
+        guard case .rescale(let rescale) = kind else {
+            throw CompilerError.witnessMismatch("MatMul \(layer): its output lanes are not rescale lanes")
+        }
+        let offset: Int64 = rescale.shift > 0 ? Int64(1) << (rescale.shift - 1) : 0
+        let (m, n) = (check.m, check.n)
+        guard a.count > (check.aOffsets.max() ?? 0) + m * check.k - 1, b.count > (check.bOffsets.max() ?? 0) + check.k * n - 1 else {
+            throw CompilerError.witnessMismatch("MatMul \(layer): its operands have no elements")
+        }
+        for batch in 0..<check.batches {
+            for s in 0..<check.segmentsPerBatch {
+                let group = check.group(batch: batch, segment: s)
+                switch check.segment(s) {
+                case .aColumn(let column):
+                    for i in 0..<m {
+                        try builder.equation(receiver: (group, i, 0), terms: [(a[check.aPosition(batch: batch, column: column, index: i)], 1)],
+                                             constant: 0, offset: 0, layer: layer)
+                    }
+                case .bRow(let row):
+                    for j in 0..<n {
+                        try builder.equation(receiver: (group, j, 0), terms: [(b[check.bPosition(batch: batch, row: row, index: j)], 1)],
+                                             constant: 0, offset: 0, layer: layer)
+                    }
+                case .product:
+                    for e in 0..<(m * n) {
+                        try builder.equation(receiver: (group, e, 0), terms: [(.lane(group: group, index: e), 1)], constant: 0, offset: 0,
+                                             layer: layer)
+                        try builder.equation(receiver: (outputGroup, batch * m * n + e, 0), terms: [(.lane(group: group, index: e), 1)],
+                                             constant: 0, offset: offset, layer: layer)
+                    }
+                }
+            }
         }
     }
 

@@ -85,6 +85,14 @@ public struct ModelStatistics: Sendable {
                 gates = rows + lanes * own
                 lookups = lanes * (kind.limbCells + (kind.functionTable == nil ? 0 : 1))
                 realisation = "lanes"
+                if let check = plan.matMulCheck(layer: index) {
+                    // The random-point check's stream (one cell per lane) belongs to this layer too.
+                    let streams = check.firstGroup..<(check.firstGroup + check.batches * check.segmentsPerBatch)
+                    lanes += check.streamLanes
+                    rows += streams.reduce(0) { $0 + layout.groupRows[$1].count }
+                    cells += check.streamLanes
+                    gates += streams.reduce(0) { $0 + layout.groupRows[$1].count }
+                }
             case .fused(let target): realisation = "fused into \(plan.layers[target].name)"
             case .wiring: realisation = "wiring"
             case .publicInput: realisation = "public input"

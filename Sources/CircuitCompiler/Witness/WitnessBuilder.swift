@@ -107,6 +107,8 @@ extension CompiledCircuit {
         let x = trace.values[node.inputs[0]]
         switch plan.groups[g].kind {
         case .rescale: break
+        case .matMulStream:
+            return try streamInputs(group: g, node: node, trace: trace, accumulator: layerTrace.accumulator)
         case .leakyRelu:
             try traced(layerTrace.quotient, layerTrace.remainder, what: "rescale of x·α")
             return ({ [x[$0], layerTrace.quotient[$0], layerTrace.remainder[$0]] }, expected)
@@ -169,11 +171,34 @@ extension CompiledCircuit {
         return ({ [layerTrace.quotient[$0], layerTrace.remainder[$0]] }, expected)
     }
 
+    /// A MatMul stream group's values: its segment's elements of A or B, or C (the exact products, the accumulators
+    /// `DirectInference` rescaled). Nothing is checked against them here: the phase-2 check is what binds them.
+    func streamInputs(group g: Int, node: Node, trace: IntegerTrace, accumulator c: [Int64]) throws -> ((Int) -> [Int64], [Int64]?) {
+        guard let check = plan.matMulChecks.first(where: { g >= $0.firstGroup && g < $0.firstGroup + $0.batches * $0.segmentsPerBatch }) else {
+            throw CompilerError.witnessMismatch("stream group \(g) belongs to no MatMul")
+        }
+        let batch = (g - check.firstGroup) / check.segmentsPerBatch
+        let a = trace.values[node.inputs[0]], b = trace.values[node.inputs[1]]
+        switch check.segment((g - check.firstGroup) % check.segmentsPerBatch) {
+        case .aColumn(let column):
+            return ({ [a[check.aPosition(batch: batch, column: column, index: $0)]] }, nil)
+        case .bRow(let row):
+            return ({ [b[check.bPosition(batch: batch, row: row, index: $0)]] }, nil)
+        case .product:
+            let start = batch * check.m * check.n
+            guard c.count == check.batches * check.m * check.n else {
+                throw CompilerError.witnessMismatch("layer \(node.label): the trace has no MatMul accumulators")
+            }
+            return ({ [c[start + $0]] }, nil)
+        }
+    }
+
     /// The prover's phase callback: the committed relation's columns once its challenges are drawn (phase 2:
     /// u, Pρ, S after ρ; phase 3: Ps, T after s).
     public func assignPhase(_ phase: Int, _ a: inout Assignment) throws {
         do {
             try relationLayout.assign(phase: phase, &a, circuit: circuit)
+            if let matMulLayout, phase == matMulLayout.phase { try matMulLayout.assign(&a, rows: layout.laneRows) }
         } catch let error as ConstraintSystemError {
             throw CompilerError.constraintSystem(error)
         }
@@ -186,6 +211,7 @@ extension CompiledCircuit {
         try fillLinks(&a)
         do {
             try a.setChallenge(rho, value)
+            if let matMulLayout { try a.setChallenge(matMulLayout.chi, value * value * value + Fr(11)) }
             try assignPhase(relationLayout.foldPhase, &a)
             try a.setChallenge(s, sValue ?? value * value + Fr(7))
             try assignPhase(relationLayout.closingPhase, &a)

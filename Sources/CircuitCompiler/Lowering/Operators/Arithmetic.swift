@@ -2,19 +2,21 @@ import ModelGraph
 import Quantization
 
 /// Add/Sub/Sum and Mul/Div by a constant: folded. Mul of two activations: `ProductGadget` lanes (two ports).
+/// MatMul of two activations: rescale lanes reading C = A·B from the stream of its random-point check
+/// (`MatMulCheck`, docs/protocol.md §20); `LinearSystem` emits its equations, since they need the plan's groups.
 extension ArithmeticOp: CircuitLowering {
     func foldedShift(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) -> Int? {
         switch self {
         case .add, .sub, .sum: return 0
         case .div: return settings.parameterScale
         case .mul: return Self.hasConstant(node, graph) ? settings.parameterScale : nil
-        case .matMul: return nil
+        case .matMul: return Self.hasConstant(node, graph) ? nil : settings.activationScale
         }
     }
 
     var circuitHint: String {
-        "MatMul of two computed tensors runs in `zkinfer run` (and --float); proving it needs a random-vector check "
-            + "(Freivalds) that is not implemented yet, and a cell per multiply is not an option"
+        "MatMul of a computed tensor by a constant on the left or a batched constant runs in `zkinfer run` (and --float); "
+            + "the circuit proves MatMul of two computed tensors (a random-point check) and x·W with a 2-D constant W"
     }
 
     static func hasConstant(_ node: Node, _ graph: ModelGraph) -> Bool {
@@ -94,7 +96,10 @@ extension ArithmeticOp: CircuitLowering {
             }
             return total + outputs
         case .matMul:
-            return 0
+            // Each output: C (weight 1), the rounding offset, the received −1; each stream lane: its copy and −1.
+            guard let geometry = try? MatMulGeometry(graph.values[node.inputs[0]].shape, graph.values[node.inputs[1]].shape) else { return 0 }
+            let stream = geometry.aOffsets.count * (geometry.k * (geometry.m + geometry.n) + geometry.m * geometry.n)
+            return 3 * outputs + 2 * stream
         case .mul where !Self.hasConstant(node, graph):
             return 2 * outputs * plan.groups[group].kind.gadget.receivedCount
         case .mul, .div:
