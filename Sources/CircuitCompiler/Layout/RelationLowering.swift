@@ -143,8 +143,8 @@ extension CompiledCircuit {
     /// The relation (docs/protocol.md §19.9): the structured convolutions' terms (`ConvolutionTerms`), and every
     /// other entry of W covered by M × N blocks per (receiver slot, producer slot) pair (channel strides R′ = R,
     /// V′ = V, so a block is consecutive rows of one slot pair; `RelationTiling`). M·N = 2^ℓ with ℓ = log2 rows
-    /// (the builder requires 2^ℓ ≤ n); the split of ℓ into log M + log N is the one with the fewest blocks, since
-    /// each costs the key its commitment and the verifier one MSM term.
+    /// (the builder requires 2^ℓ ≤ n); the split of ℓ into log M + log N is the one with the smallest key (blocks
+    /// cost their commitment and an MSM term, terms their offsets and boxes).
     static func relation(plan: CircuitPlan, layout: CircuitLayout, system: LinearSystem, model: QuantizedModel, rho: Challenge,
                          s: Challenge) throws -> LinearRelation
     {
@@ -156,8 +156,11 @@ extension CompiledCircuit {
             let structured = layout.structuredConvolutions.reduce(0) {
                 $0 + ConvolutionTerms.blockCount($1, plan: plan, logM: a, logN: ell - a)
             }
-            let count = tiling.blockCount(logM: a, logN: ell - a) + structured
-            if count < best.blocks { best = (a, count) }
+            // Key bytes of the split: per block its commitment and shape (40), per term 25 + 24 per box
+            // dimension (structured convolutions: about two 3-dimensional terms per block).
+            let (blocks, terms) = try tiling.cover(logM: a, logN: ell - a)
+            let bytes = 40 * blocks.count + terms.reduce(0) { $0 + 25 + 24 * $1.box.count } + (40 + 2 * 97) * structured
+            if bytes < best.blocks { best = (a, bytes) }
         }
         let (logM, logN) = (best.rowsLog, ell - best.rowsLog)
         var (blocks, terms) = try tiling.cover(logM: logM, logN: logN)

@@ -58,13 +58,6 @@ struct RelationTiling {
         return result
     }
 
-    /// Distinct blocks of the cover with M = 2^logM, N = 2^logN.
-    func blockCount(logM: Int, logN: Int) -> Int {
-        var distinct = Set<[WeightBlock.Entry]>()
-        for pair in pairs { for tile in tiles(pair.points, logM: logM, logN: logN) { distinct.insert(tile.entries) } }
-        return distinct.count
-    }
-
     func cover(logM: Int, logN: Int) throws -> (blocks: [WeightBlock], terms: [LinearTerm]) {
         var blocks: [WeightBlock] = []
         var indexOf: [[WeightBlock.Entry]: Int] = [:]
