@@ -5,8 +5,8 @@ import ConstraintSystem
 /// Per (receiver slot, producer slot) pair the entries are points (receiver row, producer row). A band of M rows
 /// starts at the first uncovered point's row, and inside it blocks of N columns start at the first uncovered
 /// column, so a block never straddles an alignment boundary it does not need. Blocks with the same weights at
-/// the same relative places (a recurrent layer's steps, repeated ties) are committed once, and the terms of one
-/// block whose offsets step by a constant (Δi, Δj) become one term with a one-dimensional box.
+/// the same relative places (a recurrent layer's steps, repeated ties) are committed once, and terms of one block
+/// and box whose offsets step by a constant (Δi, Δj) become one term with one more box dimension.
 struct RelationTiling {
     /// Entries per slot pair, summed per (row, row), sorted by (receiver row, producer row).
     let pairs: [(receiverSlot: Int, producerSlot: Int, points: [(row: Int, column: Int, weight: Int64)])]
@@ -77,32 +77,55 @@ struct RelationTiling {
                 offsets[b].append((tile.row * receiverSlots + pair.receiverSlot, tile.column * producerSlots + pair.producerSlot))
             }
         }
-        // One term per arithmetic progression of a block's offsets (sorted; strides must be ≥ 0).
+        // One term per arithmetic progression of a block's offsets, then of terms with the same block and box
+        // (each pass adds a box dimension: slots, tiles, operands of an elementwise layer).
         var terms: [LinearTerm] = []
         for (b, list) in offsets.enumerated() {
-            let sorted = list.sorted { ($0.receiver, $0.producer) < ($1.receiver, $1.producer) }
+            for o in list { terms.append(LinearTerm(receiverOffset: o.receiver, producerOffset: o.producer, box: [], kernel: .block(b))) }
+        }
+        for _ in 0..<3 {
+            let merged = Self.mergeProgressions(terms)
+            if merged.count == terms.count { break }
+            terms = merged
+        }
+        return (blocks, terms)
+    }
+
+    /// Terms with the same kernel and box whose offsets step by a constant (Δi, Δj) ≥ 0, in (i₀, j₀) order,
+    /// become one term with one more box dimension (the sum over the box is the sum of the terms).
+    static func mergeProgressions(_ terms: [LinearTerm]) -> [LinearTerm] {
+        var groups: [LinearTerm: [LinearTerm]] = [:]
+        var order: [LinearTerm] = []
+        for t in terms {
+            let key = LinearTerm(receiverOffset: 0, producerOffset: 0, box: t.box, kernel: t.kernel)
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(t)
+        }
+        var result: [LinearTerm] = []
+        for key in order {
+            let sorted = groups[key]!.sorted { ($0.receiverOffset, $0.producerOffset) < ($1.receiverOffset, $1.producerOffset) }
             var k = 0
             while k < sorted.count {
-                var count = 1
-                if k + 1 < sorted.count {
-                    let (di, dj) = (sorted[k + 1].receiver - sorted[k].receiver, sorted[k + 1].producer - sorted[k].producer)
+                if key.box.count < LinearRelationShape.maximumDimensions, k + 1 < sorted.count {
+                    let di = sorted[k + 1].receiverOffset - sorted[k].receiverOffset
+                    let dj = sorted[k + 1].producerOffset - sorted[k].producerOffset
                     if di >= 0, dj >= 0, di + dj > 0 {
-                        count = 2
-                        while k + count < sorted.count, sorted[k + count].receiver - sorted[k + count - 1].receiver == di,
-                            sorted[k + count].producer - sorted[k + count - 1].producer == dj
+                        var count = 2
+                        while k + count < sorted.count,
+                            sorted[k + count].receiverOffset - sorted[k + count - 1].receiverOffset == di,
+                            sorted[k + count].producerOffset - sorted[k + count - 1].producerOffset == dj
                         { count += 1 }
-                        terms.append(LinearTerm(receiverOffset: sorted[k].receiver, producerOffset: sorted[k].producer,
-                                                box: [BoxDimension(extent: count, receiverStride: di, producerStride: dj)],
-                                                kernel: .block(b)))
+                        result.append(LinearTerm(receiverOffset: sorted[k].receiverOffset, producerOffset: sorted[k].producerOffset,
+                                                 box: [BoxDimension(extent: count, receiverStride: di, producerStride: dj)] + key.box,
+                                                 kernel: key.kernel))
                         k += count
                         continue
                     }
                 }
-                terms.append(LinearTerm(receiverOffset: sorted[k].receiver, producerOffset: sorted[k].producer, box: [],
-                                        kernel: .block(b)))
+                result.append(sorted[k])
                 k += 1
             }
         }
-        return (blocks, terms)
+        return result
     }
 }
