@@ -88,11 +88,15 @@ public struct CircuitLayout: Sendable {
         }
         self.lanesOfKind = lanesOfKind
         matMulShape = MatMulCheckLayout.Shape(plan: plan)
+        // Convolutions and the groups they read and write in channel-last bands (§19.3; public inputs are
+        // checked against the column length below).
+        let (bands, convolutions) = Self.convolutionBands(plan: plan, lanesPerRow: lanesPerRow, publicColumnLength: Int.max)
+        self.bands = bands
         var row = 0
         var groupRows: [(start: Int, count: Int)] = []
-        for group in plan.groups {
+        for (g, group) in plan.groups.enumerated() {
             let lanes = lanesOfKind[kinds.firstIndex(of: group.kind)!]
-            let rows = (group.count + lanes - 1) / lanes
+            let rows = bands[g]?.rowsPerBand ?? (group.count + lanes - 1) / lanes
             groupRows.append((row, rows))
             row += rows
         }
@@ -133,6 +137,12 @@ public struct CircuitLayout: Sendable {
         let usable = (1 << log2Rows) - Circuit.reservedRows
         publicColumnLength = min(usable - 1, max(publicCount, 1))
         publicColumns = (publicCount + publicColumnLength - 1) / publicColumnLength
+        let length = publicColumnLength
+        structuredConvolutions = convolutions.filter { conv in
+            guard case .publicValues(let first) = conv.input else { return true }
+            let node = plan.graph.nodes[conv.node]
+            return first / length == (first + plan.graph.values[node.inputs[0]].elementCount - 1) / length
+        }
         self.groupRows = groupRows
         laneRows = row
         zeroReceiverCount = zeroReceivers
@@ -188,10 +198,26 @@ public struct CircuitLayout: Sendable {
 
     public func lanes(of kind: LaneKind) -> Int { lanesOfKind[kinds.firstIndex(of: kind)!] }
 
+    /// Lane `index` of a group (0 ..< rows·lanes: the group's lanes, then its padding lanes). A banded group's
+    /// lanes follow its bands (`GroupBand`); its padding lanes fill the slots past the bands, row by row.
     public func placement(group: Int, index: Int, kind: LaneKind) -> Placement {
         let lanes = lanes(of: kind)
+        if let band = bands[group] {
+            let count = band.channels * band.extentA * band.extentB
+            if index < count {
+                let (row, slot) = band.place(index)
+                return Placement(row: groupRows[group].start + row, slot: slot)
+            }
+            let extra = lanes - band.bands, j = index - count
+            return Placement(row: groupRows[group].start + j / extra, slot: band.bands + j % extra)
+        }
         return Placement(row: groupRows[group].start + index / lanes, slot: index % lanes)
     }
+
+    /// Channel-last bands of each group (nil: lanes row by row) and the convolutions emitted as structured
+    /// terms (docs/protocol.md §19.9).
+    public let bands: [GroupBand?]
+    public let structuredConvolutions: [StructuredConvolution]
 
     // MARK: Shape of the resulting circuit (also what `zkinfer stats` reports without building it)
 

@@ -60,7 +60,7 @@ public struct CompiledCircuit: Sendable {
     }
 
     public init(plan: CircuitPlan, layout: CircuitLayout, model: QuantizedModel) throws {
-        let system = try LinearSystem(plan: plan, model: model)
+        let system = try LinearSystem(plan: plan, model: model, structured: Set(layout.structuredConvolutions.map(\.node)))
         self.plan = plan
         self.layout = layout
         self.system = system
@@ -152,7 +152,7 @@ public struct CompiledCircuit: Sendable {
         }
         let receivers = receivedCells.map(\.cur)
         do {
-            let relation = try Self.relation(plan: plan, layout: layout, system: system, rho: rho, s: s)
+            let relation = try Self.relation(plan: plan, layout: layout, system: system, model: model, rho: rho, s: s)
             relationLayout = try CommittedRelationLayout(
                 &cs, relation: relation, producers: producers, receivers: receivers, startRow: 0, rows: layout.runRows)
             circuit = try cs.build(log2Rows: layout.log2Rows)

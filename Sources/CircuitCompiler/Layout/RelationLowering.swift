@@ -1,5 +1,6 @@
 import ConstraintSystem
 import FieldArithmetic
+import Quantization
 
 /// Where each element, public value and equation of the model sits among the committed relation's producer and
 /// receiver indices (docs/protocol.md §19.3; the slot layout is described on `CompiledCircuit`).
@@ -139,68 +140,37 @@ extension CompiledCircuit {
         return nil
     }
 
-    /// The relation: W cut into tiles of M × N consecutive rows of one (receiver slot, producer slot) pair
-    /// (channel strides R′ = R, V′ = V); each non-empty tile is a committed block with one term. M·N = 2^ℓ with
-    /// ℓ = log2 rows (the builder requires 2^ℓ ≤ n); the split of ℓ into log M + log N is the one with the
-    /// fewest blocks, since each costs the key 32 bytes of commitment plus its term, and the verifier one MSM
-    /// term.
-    static func relation(plan: CircuitPlan, layout: CircuitLayout, system: LinearSystem, rho: Challenge, s: Challenge) throws
-        -> LinearRelation
+    /// The relation (docs/protocol.md §19.9): the structured convolutions' terms (`ConvolutionTerms`), and every
+    /// other entry of W covered by M × N blocks per (receiver slot, producer slot) pair (channel strides R′ = R,
+    /// V′ = V, so a block is consecutive rows of one slot pair; `RelationTiling`). M·N = 2^ℓ with ℓ = log2 rows
+    /// (the builder requires 2^ℓ ≤ n); the split of ℓ into log M + log N is the one with the smallest key (blocks
+    /// cost their commitment and an MSM term, terms their offsets and boxes).
+    static func relation(plan: CircuitPlan, layout: CircuitLayout, system: LinearSystem, model: QuantizedModel, rho: Challenge,
+                         s: Challenge) throws -> LinearRelation
     {
         let entries = try entries(plan: plan, layout: layout, system: system)
-        let (r, v) = (layout.receiverSlots, layout.producerSlots)
-        let rows = layout.runRows
+        let tiling = try RelationTiling(entries: entries, receiverSlots: layout.receiverSlots, producerSlots: layout.producerSlots)
         let ell = layout.log2Rows
-        // Fewest non-empty tiles over the splits of ℓ.
         var best = (rowsLog: ell / 2, blocks: Int.max)
         for a in 0...ell {
-            var tiles = Set<TileKey>()
-            for e in entries {
-                tiles.insert(TileKey(receiverSlot: e.receiver % r, producerSlot: e.producer % v,
-                                     rowTile: (e.receiver / r) >> a, columnTile: (e.producer / v) >> (ell - a)))
+            let structured = layout.structuredConvolutions.reduce(0) {
+                $0 + ConvolutionTerms.blockCount($1, plan: plan, logM: a, logN: ell - a)
             }
-            if tiles.count < best.blocks { best = (a, tiles.count) }
+            // Key bytes of the split: per block its commitment and shape (40), per term 25 + 24 per box
+            // dimension (structured convolutions: about two 3-dimensional terms per block).
+            let (blocks, terms) = try tiling.cover(logM: a, logN: ell - a)
+            let bytes = 40 * blocks.count + terms.reduce(0) { $0 + 25 + 24 * $1.box.count } + (40 + 2 * 97) * structured
+            if bytes < best.blocks { best = (a, bytes) }
         }
         let (logM, logN) = (best.rowsLog, ell - best.rowsLog)
-        // Entries per tile, summed per (row, column).
-        var tiles: [TileKey: [Int: Int64]] = [:]
-        for e in entries {
-            let key = TileKey(receiverSlot: e.receiver % r, producerSlot: e.producer % v,
-                              rowTile: (e.receiver / r) >> logM, columnTile: (e.producer / v) >> logN)
-            let local = ((e.receiver / r) & ((1 << logM) - 1)) << logN | ((e.producer / v) & ((1 << logN) - 1))
-            let (sum, overflow) = tiles[key, default: [:]][local, default: 0].addingReportingOverflow(e.weight)
-            guard !overflow else { throw CompilerError.witnessMismatch("a weight of the linear relation overflows 64 bits") }
-            tiles[key, default: [:]][local] = sum
-        }
-        var blocks: [WeightBlock] = []
-        var terms: [LinearTerm] = []
-        for key in tiles.keys.sorted() {
-            let cells = tiles[key]!.filter { $0.value != 0 }.sorted { $0.key < $1.key }
-            guard !cells.isEmpty else { continue }
-            let blockEntries = cells.map { WeightBlock.Entry(row: $0.key >> logN, column: $0.key & ((1 << logN) - 1), value: $0.value) }
-            let height = (blockEntries.map(\.row).max() ?? 0) + 1
-            let width = (blockEntries.map(\.column).max() ?? 0) + 1
-            blocks.append(try WeightBlock(rows: height, columns: width, entries: blockEntries))
-            terms.append(LinearTerm(
-                receiverOffset: (key.rowTile << logM) * r + key.receiverSlot,
-                producerOffset: (key.columnTile << logN) * v + key.producerSlot,
-                box: [], kernel: .block(blocks.count - 1)))
-        }
+        var (blocks, terms) = try tiling.cover(logM: logM, logN: logN)
+        // Structured convolutions (§19.9): a block per (tap, channel tile), a term per run of output rows.
+        let convolutions = ConvolutionTerms(plan: plan, layout: layout, model: model, index: RelationIndexing(plan: plan, layout: layout))
+        for c in layout.structuredConvolutions { try convolutions.emit(c, logM: logM, logN: logN, blocks: &blocks, terms: &terms) }
         let shape = try LinearRelationShape(
-            rho: rho, s: s, receiverCount: rows * r, producerCount: rows * v, receiverChannelStride: r,
-            producerChannelStride: v, log2BlockRows: logM, log2BlockColumns: logN,
-            blockShapes: blocks.map { .init(rows: $0.rows, columns: $0.columns) }, terms: terms)
+            rho: rho, s: s, receiverCount: layout.runRows * layout.receiverSlots, producerCount: layout.runRows * layout.producerSlots,
+            receiverChannelStride: layout.receiverSlots, producerChannelStride: layout.producerSlots, log2BlockRows: logM,
+            log2BlockColumns: logN, blockShapes: blocks.map { .init(rows: $0.rows, columns: $0.columns) }, terms: terms)
         return try LinearRelation(shape: shape, blocks: blocks)
-    }
-
-    struct TileKey: Hashable, Comparable {
-        let receiverSlot: Int
-        let producerSlot: Int
-        let rowTile: Int
-        let columnTile: Int
-
-        static func < (a: TileKey, b: TileKey) -> Bool {
-            (a.rowTile, a.receiverSlot, a.columnTile, a.producerSlot) < (b.rowTile, b.receiverSlot, b.columnTile, b.producerSlot)
-        }
     }
 }

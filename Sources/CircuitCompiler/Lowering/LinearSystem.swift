@@ -52,7 +52,9 @@ public struct LinearSystem: Sendable {
     public let elements: [[ElementSource]]
 
     /// Builds the equations of `plan` with the weights of `model` (the same graph and settings).
-    public init(plan: CircuitPlan, model: QuantizedModel) throws {
+    /// `structured`: convolution nodes whose weights, bias and rounding offset the relation carries as structured
+    /// terms (docs/protocol.md §19.9); their equations here only name their receivers.
+    public init(plan: CircuitPlan, model: QuantizedModel, structured: Set<Int> = []) throws {
         var builder = Builder(plan: plan)
         let graph = plan.graph
         var elements = [[ElementSource]](repeating: [], count: graph.values.count)
@@ -99,6 +101,10 @@ public struct LinearSystem: Sendable {
                                            layer: node.label) { index, terms, constant in
                             try builder.equation(receiver: (group, index, 0), terms: terms, constant: constant, offset: 0,
                                                  layer: node.label)
+                        }
+                    } else if case .rescale = g.kind, structured.contains(nodeIndex) {
+                        for index in 0..<g.count {
+                            try builder.equation(receiver: (group, index, 0), terms: [], constant: 0, offset: 0, layer: node.label)
                         }
                     } else if case .rescale(let gadget) = g.kind {
                         let offset: Int64 = gadget.shift > 0 ? Int64(1) << (gadget.shift - 1) : 0

@@ -69,7 +69,7 @@ extension CompiledCircuit {
                 let rows = layout.groupRows[g]
                 for index in 0..<(rows.count * lanes) {
                     let (row, limbCells, freeCells) = cells(group: g, index: index)
-                    let slot = index % lanes
+                    let slot = layout.placement(group: g, index: index, kind: group.kind).slot
                     let limbValues = limbCells.map { a.value($0, row: row) ?? .zero }
                     let freeValues = freeCells.map { a.value($0, row: row) ?? .zero }
                     let lane = LaneCells(limbs: limbValues.map { .constant($0) }, free: freeValues.map { .constant($0) })

@@ -1,9 +1,9 @@
 import ModelGraph
 import Quantization
 
-/// Conv (any group, 1-D or 2-D) and ConvTranspose: folded, one equation per output over the taps it reads. The
-/// fold takes any sparse integer matrix, so these need no gadget; the verifying key carries every tap (an interim
-/// until the linear-layer argument of issue 15 replaces the backend).
+/// Conv (any group, 1-D or 2-D) and ConvTranspose: folded, one equation per output over the taps it reads. A
+/// convolution of batch 1 whose input is a lane group or the public inputs is emitted as structured terms instead
+/// (`Layout/ConvolutionTerms.swift`, docs/protocol.md §19.9): its equations then only name their receivers.
 extension ConvolutionOp: CircuitLowering {
     func foldedShift(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) -> Int? { settings.parameterScale }
 
@@ -83,11 +83,17 @@ extension ConvolutionOp: CircuitLowering {
         case .transposed(let conv): weight = conv.weight
         }
         let nonZero = weight.values.map { FoldCount.nonZero($0, w) }
+        let outputs = graph.values[node.output].elementCount
+        if case .conv = self, graph.values[node.inputs[0]].shape.first == 1 {
+            // Emitted as structured terms (docs/protocol.md §19.9): the relation holds each weight once plus one
+            // bias entry per channel; the outputs' receivers. (A convolution the layout cannot band falls back
+            // to entries per tap; this estimate then undercounts it.)
+            return nonZero.filter { $0 }.count + graph.values[node.output].shape[1] + outputs
+        }
         var total = 0
         forEachOutput(inputShape: graph.values[node.inputs[0]].shape, outputShape: graph.values[node.output].shape) { _, _, taps in
             for (_, wi) in taps where nonZero[wi] { total += 1 }
         }
-        let outputs = graph.values[node.output].elementCount
         return total + (w > 0 ? outputs : 0) + outputs
     }
 }

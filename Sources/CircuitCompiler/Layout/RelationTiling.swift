@@ -1,0 +1,131 @@
+import ConstraintSystem
+
+/// Covers the entries of W that no structured term carries with committed blocks (docs/protocol.md §19.9).
+///
+/// Per (receiver slot, producer slot) pair the entries are points (receiver row, producer row). A band of M rows
+/// starts at the first uncovered point's row, and inside it blocks of N columns start at the first uncovered
+/// column, so a block never straddles an alignment boundary it does not need. Blocks with the same weights at
+/// the same relative places (a recurrent layer's steps, repeated ties) are committed once, and terms of one block
+/// and box whose offsets step by a constant (Δi, Δj) become one term with one more box dimension.
+struct RelationTiling {
+    /// Entries per slot pair, summed per (row, row), sorted by (receiver row, producer row).
+    let pairs: [(receiverSlot: Int, producerSlot: Int, points: [(row: Int, column: Int, weight: Int64)])]
+    let receiverSlots: Int
+    let producerSlots: Int
+
+    init(entries: [CompiledCircuit.Entry], receiverSlots r: Int, producerSlots v: Int) throws {
+        var grouped: [Int: [Int: Int64]] = [:]  // pair → (receiver row · 2^32 + producer row) → weight
+        for e in entries {
+            let pair = (e.receiver % r) * v + e.producer % v
+            let key = (e.receiver / r) << 32 | (e.producer / v)
+            let (sum, overflow) = grouped[pair, default: [:]][key, default: 0].addingReportingOverflow(e.weight)
+            guard !overflow else { throw CompilerError.witnessMismatch("a weight of the linear relation overflows 64 bits") }
+            grouped[pair, default: [:]][key] = sum
+        }
+        pairs = grouped.keys.sorted().compactMap { pair in
+            let points = grouped[pair]!.filter { $0.value != 0 }.sorted { $0.key < $1.key }
+                .map { (row: $0.key >> 32, column: $0.key & 0xFFFF_FFFF, weight: $0.value) }
+            return points.isEmpty ? nil : (pair / v, pair % v, points)
+        }
+        receiverSlots = r
+        producerSlots = v
+    }
+
+    /// The blocks of one slot pair: (first receiver row, first producer row, entries relative to them).
+    func tiles(_ points: [(row: Int, column: Int, weight: Int64)], logM: Int, logN: Int)
+        -> [(row: Int, column: Int, entries: [WeightBlock.Entry])]
+    {
+        var result: [(row: Int, column: Int, entries: [WeightBlock.Entry])] = []
+        var start = 0
+        while start < points.count {
+            let first = points[start].row
+            var end = start
+            while end < points.count, points[end].row - first < 1 << logM { end += 1 }
+            let band = points[start..<end].sorted { ($0.column, $0.row) < ($1.column, $1.row) }
+            var k = band.startIndex
+            while k < band.endIndex {
+                let column = band[k].column
+                var entries: [WeightBlock.Entry] = []
+                while k < band.endIndex, band[k].column - column < 1 << logN {
+                    entries.append(WeightBlock.Entry(row: band[k].row - first, column: band[k].column - column, value: band[k].weight))
+                    k += 1
+                }
+                entries.sort { ($0.row, $0.column) < ($1.row, $1.column) }
+                result.append((first, column, entries))
+            }
+            start = end
+        }
+        return result
+    }
+
+    func cover(logM: Int, logN: Int) throws -> (blocks: [WeightBlock], terms: [LinearTerm]) {
+        var blocks: [WeightBlock] = []
+        var indexOf: [[WeightBlock.Entry]: Int] = [:]
+        var offsets: [[(receiver: Int, producer: Int)]] = []
+        for pair in pairs {
+            for tile in tiles(pair.points, logM: logM, logN: logN) {
+                let b: Int
+                if let known = indexOf[tile.entries] {
+                    b = known
+                } else {
+                    b = blocks.count
+                    indexOf[tile.entries] = b
+                    blocks.append(try WeightBlock(rows: tile.entries.map(\.row).max()! + 1,
+                                                  columns: tile.entries.map(\.column).max()! + 1, entries: tile.entries))
+                    offsets.append([])
+                }
+                offsets[b].append((tile.row * receiverSlots + pair.receiverSlot, tile.column * producerSlots + pair.producerSlot))
+            }
+        }
+        // One term per arithmetic progression of a block's offsets, then of terms with the same block and box
+        // (each pass adds a box dimension: slots, tiles, operands of an elementwise layer).
+        var terms: [LinearTerm] = []
+        for (b, list) in offsets.enumerated() {
+            for o in list { terms.append(LinearTerm(receiverOffset: o.receiver, producerOffset: o.producer, box: [], kernel: .block(b))) }
+        }
+        for _ in 0..<3 {
+            let merged = Self.mergeProgressions(terms)
+            if merged.count == terms.count { break }
+            terms = merged
+        }
+        return (blocks, terms)
+    }
+
+    /// Terms with the same kernel and box whose offsets step by a constant (Δi, Δj) ≥ 0, in (i₀, j₀) order,
+    /// become one term with one more box dimension (the sum over the box is the sum of the terms).
+    static func mergeProgressions(_ terms: [LinearTerm]) -> [LinearTerm] {
+        var groups: [LinearTerm: [LinearTerm]] = [:]
+        var order: [LinearTerm] = []
+        for t in terms {
+            let key = LinearTerm(receiverOffset: 0, producerOffset: 0, box: t.box, kernel: t.kernel)
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(t)
+        }
+        var result: [LinearTerm] = []
+        for key in order {
+            let sorted = groups[key]!.sorted { ($0.receiverOffset, $0.producerOffset) < ($1.receiverOffset, $1.producerOffset) }
+            var k = 0
+            while k < sorted.count {
+                if key.box.count < LinearRelationShape.maximumDimensions, k + 1 < sorted.count {
+                    let di = sorted[k + 1].receiverOffset - sorted[k].receiverOffset
+                    let dj = sorted[k + 1].producerOffset - sorted[k].producerOffset
+                    if di >= 0, dj >= 0, di + dj > 0 {
+                        var count = 2
+                        while k + count < sorted.count,
+                            sorted[k + count].receiverOffset - sorted[k + count - 1].receiverOffset == di,
+                            sorted[k + count].producerOffset - sorted[k + count - 1].producerOffset == dj
+                        { count += 1 }
+                        result.append(LinearTerm(receiverOffset: sorted[k].receiverOffset, producerOffset: sorted[k].producerOffset,
+                                                 box: [BoxDimension(extent: count, receiverStride: di, producerStride: dj)] + key.box,
+                                                 kernel: key.kernel))
+                        k += count
+                        continue
+                    }
+                }
+                result.append(sorted[k])
+                k += 1
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,95 @@
+import ConstraintSystem
+import FieldArithmetic
+import TestSupport
+import Testing
+
+@testable import CircuitCompiler
+@testable import PlonkProver
+@testable import PlonkVerifier
+
+/// Convolutions as structured terms (docs/protocol.md §19.9): one committed block per (tap, channel tile) and a
+/// term per run of output rows, over channel-last bands. The relation must be exactly the model's equations
+/// (compared with the per-(output, tap) entries the compiler emits without the structured form), proofs go
+/// through the real prover and verifier, and a wrong convolution output or a key with another tap commitment
+/// is rejected.
+@Suite(.serialized)
+struct StructuredConvolutionTests {
+    /// Σ ρ^i·s^j·W[i][j] of the structured relation equals the same sum over the entries of the plain
+    /// equations (every convolution expanded per output and tap, as `LinearSystem` emits it when nothing is
+    /// structured) at random points: the same W. Plain 3×3 convolutions with a residual (resnet_small), grouped
+    /// and depthwise ones with strides (mobilenet_block), 1-D convolutions with dilation (conv1d_forecaster).
+    @Test(arguments: ["zoo/resnet_small/torchscript", "zoo/mobilenet_block/torchscript", "zoo/conv1d_forecaster/torchscript", "cnn_small"])
+    func structuredRelationIsTheModelsEquations(_ name: String) throws {
+        let m = try ProvedModel(shared: name)
+        let compiled = m.compiled
+        #expect(!compiled.layout.structuredConvolutions.isEmpty, "\(name): no convolution is structured")
+        let relation = compiled.relation
+        #expect(relation.shape.terms.contains { $0.box.count >= 2 }, "\(name): no term with a box")
+        let plain = try LinearSystem(plan: compiled.plan, model: m.model, structured: [])
+        let entries = try CompiledCircuit.entries(plan: compiled.plan, layout: compiled.layout, system: plain)
+        let convEntries = entries.count
+        var rng = SeededRandom(seed: 41)
+        for _ in 0..<2 {
+            let rho = Fr(rng.next()), s = Fr(rng.next())
+            var expected = Fr.zero
+            for e in entries { expected += Fr(signed: e.weight) * rho.power(UInt64(e.receiver)) * s.power(UInt64(e.producer)) }
+            #expect(relation.claim(rho: rho, s: s) == expected, "\(name): structured W differs from the equations")
+        }
+        // The committed weights hold each weight once, far fewer than the entries per (output, tap).
+        let committed = relation.blocks.reduce(0) { $0 + $1.entries.count }
+        #expect(committed < convEntries, "\(name): \(committed) committed weights for \(convEntries) entries")
+    }
+
+    /// An honest proof of a model whose convolutions are structured verifies; the same model with one
+    /// convolution output off by one (its lane rewritten, every cell consistent with it) does not: the
+    /// receiver no longer equals its row of W·x.
+    @Test func wrongConvolutionOutputIsRejected() throws {
+        let m = try ProvedModel(shared: "zoo/resnet_small/torchscript")
+        try m.verify(try m.proveHonest())
+        let conv = try #require(m.compiled.layout.structuredConvolutions.first { conv in
+            if case .group = conv.input { return true }
+            return false
+        })
+        let g = conv.outputGroup
+        let lane = m.count(g) / 2 + 3
+        var inputs = try m.laneInputs(g, lane)
+        inputs[0] += 1
+        var a = try m.honest()
+        try m.write(&a, g, lane, inputs: inputs)
+        #expect(try !m.failures(a).isEmpty)
+        let proof = try m.proveCheat(a)
+        #expect(throws: VerificationError.self) { try m.verify(proof) }
+    }
+
+    /// A key whose commitment to one convolution tap is replaced by another tap's: an honest prover (the true
+    /// weights) under that key is rejected by the weight opening, and the key's fingerprint differs from the
+    /// one `zkinfer verify-key` rebuilds.
+    @Test func tamperedTapCommitmentIsRejected() throws {
+        let m = try ProvedModel(shared: "cnn_small")
+        let vk = m.vk
+        let shape = try #require(vk.circuit.linearRelationShape)
+        let boxed = Set(shape.terms.compactMap { term -> Int? in
+            guard case .block(let b) = term.kernel, term.box.count >= 2 else { return nil }
+            return b
+        }).sorted()
+        try #require(boxed.count >= 2)
+        let (first, second) = (boxed[0], boxed[1])
+        #expect(vk.blockCommitments[first] != vk.blockCommitments[second])
+        var commitments = vk.blockCommitments
+        commitments.swapAt(first, second)
+        let tampered = try VerifyingKey(
+            circuit: vk.circuit, fixedCommitments: vk.fixedCommitments, permutationCommitments: vk.permutationCommitments,
+            srs: vk.srs, metadata: vk.metadata, blockCommitments: commitments)
+        #expect(tampered.fingerprint != vk.fingerprint)
+        let key = m.key
+        let cheatingKey = ProvingKey(
+            verifyingKey: tampered, domain: key.domain, fixedValues: key.fixedValues, sigmaValues: key.sigmaValues,
+            powersG1: key.powersG1, lagrangeG1: key.lagrangeG1, linearRelation: key.linearRelation)
+        let proof = try PlonkProver.prove(key: cheatingKey, circuit: m.circuit, assignment: try m.honest(), witness: m.phase2)
+        #expect(throws: VerificationError.self) {
+            try PlonkVerifier.verify(key: try VerifyingKey.decode(tampered.encoded), proof: try ProofFile.decode(proof.encoded))
+        }
+        // The untampered key accepts the honest proof of the same witness.
+        try m.verify(try m.proveHonest())
+    }
+}
