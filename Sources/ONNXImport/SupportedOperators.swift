@@ -46,8 +46,9 @@ public enum SupportedOperators {
 
     /// The newest schema version implemented, for the operators in `schemaChanges` that ZKInfer reads (any other
     /// operator: the version in effect at opset 25). Cast 28 adds the float6 types (refused by type); Range 27
-    /// adds float16/bfloat16 and `stash_type` (folded in Double either way); Mod 28 rewords `fmod`.
-    static let implemented: [String: Int64] = ["Cast": 28, "Range": 27, "Mod": 28]
+    /// adds float16/bfloat16 and `stash_type` (folded in Double either way); Mod 28 rewords `fmod`; Einsum 28 only
+    /// adds bfloat16 to its types (its text and equation forms are unchanged; bfloat16 is read like any float).
+    static let implemented: [String: Int64] = ["Cast": 28, "Range": 27, "Mod": 28, "Einsum": 28]
 
     /// Why a node of `op` cannot be read at default-domain opset `opset`, or nil when it can: its schema changed
     /// after the version ZKInfer implements.
