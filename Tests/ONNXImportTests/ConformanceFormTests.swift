@@ -221,4 +221,29 @@ struct ConformanceFormTests {
             #expect(throws: ONNXImportError.self, "\(op)") { try ONNXImporter.importModel(bytes: m.bytes) }
         }
     }
+
+    @Test func convTransposeOutputShapeBeyondTheFullResultEndsInTheBias() throws {
+        // The wheel's test_convtranspose_output_shape (full result 9×7, output_shape 10×8) with a bias [0.5, −1]:
+        // onnxruntime and onnx.reference give the bias at the extra last row and column.
+        var m = OnnxBuilder()
+        m.opset = 22
+        m.input("x", [1, 1, 3, 3])
+        m.floats("w", [1, 2, 3, 3], [Float](repeating: 1, count: 18))
+        m.floats("b", [2], [0.5, -1])
+        m.node("ConvTranspose", ["x", "w", "b"], ["y"], [("strides", .ints([3, 2])), ("output_shape", .ints([10, 8]))])
+        m.outputs = ["y"]
+        let (float, fixed, bounds) = try run(m, (0..<9).map(Double.init))
+        try #require(float[0].count == 2 * 10 * 8 && fixed[0].count == 2 * 10 * 8)
+        let rows: [(Int, [Double])] = [
+            (3, [3.5, 3.5, 7.5, 4.5, 9.5, 5.5, 5.5, 0.5]), (9, [Double](repeating: 0.5, count: 8)),
+            (10, [-1, -1, 0, 0, 2, 1, 1, -1]), (19, [Double](repeating: -1, count: 8)),  // channel 1: rows 10...19
+        ]
+        for (row, want) in rows {
+            #expect(Array(float[0][row * 8..<(row + 1) * 8]) == want, "row \(row)")
+            expectClose(Array(fixed[0][row * 8..<(row + 1) * 8]), want, bounds[0], "row \(row)")
+        }
+        // output_padding itself must stay below the stride or the dilation.
+        m.nodes[0].attributes = [("strides", .ints([3, 2])), ("output_padding", .ints([3, 0]))]
+        #expect(throws: ONNXImportError.self) { try ONNXImporter.importModel(bytes: m.bytes) }
+    }
 }
