@@ -29,7 +29,9 @@ public struct IntegerInterpreter: Sendable {
         for (index, node) in graph.nodes.enumerated() {
             StepProgress.report("inference", index, of: graph.nodes.count, "layer \(node.label)")
             var layer = LayerTrace(nodeIndex: index, name: node.name, op: node.sourceOp, inputs: node.inputs, output: node.output)
-            let output = try evaluate(node, model.nodes[index], values: values, layer: &layer, trace: wantsTrace)
+            // An empty output (data movement of an empty tensor) is computed by no kernel.
+            let output = graph.values[node.output].elementCount == 0
+                ? [] : try evaluate(node, model.nodes[index], values: values, layer: &layer, trace: wantsTrace)
             try checkBounds(output, layer: node.label, settings: settings)
             values[node.output] = output
             if wantsTrace { layers.append(layer) }

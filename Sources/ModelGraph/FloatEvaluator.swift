@@ -16,6 +16,11 @@ public enum FloatEvaluator {
             values[id] = tensor
         }
         for node in graph.nodes {
+            // An empty output (data movement of an empty tensor) is computed by no kernel.
+            if graph.values[node.output].elementCount == 0 {
+                values[node.output] = try Tensor(shape: graph.values[node.output].shape, values: [])
+                continue
+            }
             let output = try evaluate(node.operation, inputs: node.inputs.map { values[$0] },
                                       outputShape: graph.values[node.output].shape)
             values[node.output] = try Tensor(shape: graph.values[node.output].shape, values: output)

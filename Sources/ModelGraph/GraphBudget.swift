@@ -20,7 +20,7 @@ public enum GraphBudget {
         case .linear(let linear): return times(linear.inputs)
         case .convolution(.conv(let conv)): return times(conv.groupChannels * conv.kernel.reduce(1, *))
         case .convolution(.transposed(let conv)): return times(conv.inputChannels / conv.group * conv.kernel.reduce(1, *))
-        case .pooling(.average(let pool)), .pooling(.max(let pool)): return times(pool.kernel.reduce(1, *))
+        case .pooling(.average(let pool)), .pooling(.max(let pool)), .pooling(.maxIndex(let pool, _)): return times(pool.kernel.reduce(1, *))
         case .pooling(.globalAverage), .pooling(.globalMax), .pooling(.reduce):
             return max(inputs.first?.reduce(1, *) ?? 0, count)
         case .arithmetic(.sum): return times(inputs.count)

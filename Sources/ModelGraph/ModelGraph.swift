@@ -75,7 +75,6 @@ public struct GraphBuilder: Sendable {
     @discardableResult
     public mutating func addInput(_ name: String, shape: [Int], isInteger: Bool = false) throws -> ValueID {
         let count = try Shape.elementCount(shape)
-        guard count > 0 else { throw ModelGraphError.invalidTensor("input '\(name)' of shape \(Shape.describe(shape)) has no elements") }
         try spend(activations: count, work: 0, what: "input '\(name)'")
         let id = try addValue(Value(name: name, shape: shape, constant: nil, isInteger: isInteger))
         graph.inputs.append(id)
@@ -100,10 +99,7 @@ public struct GraphBuilder: Sendable {
         do {
             let inputShapes = inputs.map { graph.values[$0].shape }
             shape = try ShapeInference.outputShape(of: operation, inputs: inputShapes)
-            // Empty tensors compute nothing to prove, and every kernel may assume at least one element.
-            guard try Shape.elementCount(shape) > 0 else {
-                throw ModelGraphError.shapeMismatch("output of shape \(Shape.describe(shape)) has no elements; empty tensors are not supported")
-            }
+            try Self.checkEmpty(operation, inputs: inputs.map { graph.values[$0] }, outputShape: shape)
             try ShapeInference.checkConstantOperands(operation, inputs: inputs.map { graph.values[$0] })
             isInteger = try operation.family.outputIsInteger(inputs.map { graph.values[$0].isInteger })
             try spend(activations: shape.reduce(1, *),
@@ -116,6 +112,27 @@ public struct GraphBuilder: Sendable {
         let output = try addValue(Value(name: outputName, shape: shape, constant: nil, isInteger: isInteger))
         graph.nodes.append(Node(name: name, sourceOp: sourceOp, operation: operation, inputs: inputs, output: output))
         return output
+    }
+
+    /// Empty tensors (a dimension 0) have nothing to prove and no kernel sees them: a node with an empty output is
+    /// computed by no kernel (its output is empty), which only data movement (Reshape, Slice, Split, Transpose,
+    /// Concat…) and ReduceSum may have; an empty computed input may only give an empty output, or ReduceSum's
+    /// sums of nothing (0).
+    static func checkEmpty(_ operation: LayerOperation, inputs: [Value], outputShape: [Int]) throws {
+        let emptyOutput = try Shape.elementCount(outputShape) == 0
+        let emptyInput = inputs.contains { $0.constant == nil && $0.elementCount == 0 }
+        guard emptyOutput || emptyInput else { return }
+        switch operation {
+        case .movement where emptyOutput: return
+        case .pooling(.reduce(let r)) where !r.mean || emptyOutput: return
+        default:
+            if emptyOutput {
+                throw ModelGraphError.shapeMismatch(
+                    "output of shape \(Shape.describe(outputShape)) has no elements; empty tensors are supported only through data movement (Reshape, Slice, Split, Transpose, Concat) and ReduceSum")
+            }
+            throw ModelGraphError.shapeMismatch(
+                "\(operation.name) of an empty tensor; empty tensors are supported only through data movement (Reshape, Slice, Split, Transpose, Concat) and ReduceSum")
+        }
     }
 
     public mutating func markOutput(_ id: ValueID, name: String? = nil) throws {

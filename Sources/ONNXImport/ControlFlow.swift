@@ -356,6 +356,9 @@ extension GraphImport {
               let elseBranch = node.attribute("else_branch")?.graphs.first else {
             throw invalid("missing attribute 'then_branch' or 'else_branch'")
         }
+        if node.inputs.count > 0, case .value(let condition)? = slots[node.inputs[0]] {
+            return try selectIf(node, name: name, condition: condition, then: thenBranch, else: elseBranch)
+        }
         guard let condition = try staticScalar(node, 0, "condition", name: name) else { throw invalid("missing input 'cond'") }
         let taken = condition != 0
         let branch = taken ? thenBranch : elseBranch
@@ -371,6 +374,48 @@ extension GraphImport {
         if unsupported.count > reported { return markUnknown(node) }
         for (target, source) in zip(node.outputs, outputs) where !target.isEmpty {
             try alias(target, to: source, node: name, op: "If")
+        }
+    }
+
+    /// An If whose condition depends on the model's input: both branches are inlined and each output is
+    /// Where(cond, then, else) (docs/fixed-point.md §6c: Y + Cast(cond)·(X − Y), exact for a 0/1 condition), so
+    /// both branches are always computed. Only branches whose outputs are tensors of equal shapes are selected.
+    mutating func selectIf(_ node: NodeProto, name: String, condition: ValueID, then thenBranch: GraphProto,
+                           else elseBranch: GraphProto) throws {
+        func invalid(_ reason: String) -> ONNXImportError { .invalidNode(node: name, op: "If", reason: reason) }
+        let count = builder.graph.values[condition].elementCount
+        guard count == 1 else { throw invalid("the condition must hold one value, not \(count)") }
+        for (branch, side) in [(thenBranch, "then"), (elseBranch, "else")] {
+            guard branch.inputs.isEmpty else { throw invalid("a branch declares inputs; If branches take none") }
+            guard branch.outputs.count == node.outputs.count else {
+                throw invalid("the \(side) branch has \(branch.outputs.count) outputs for \(node.outputs.count)")
+            }
+        }
+        try chargeInlining(ControlFlow.size(thenBranch), node: name, op: "If")
+        try chargeInlining(ControlFlow.size(elseBranch), node: name, op: "If")
+        let reported = unsupported.count
+        let base = node.outputs.first { !$0.isEmpty } ?? name
+        let thenOutputs = try inline(thenBranch, InlineScope(prefix: "\(base)/then/", defined: ControlFlow.definedNames(thenBranch)),
+                                     node: name, op: "If")
+        let elseOutputs = try inline(elseBranch, InlineScope(prefix: "\(base)/else/", defined: ControlFlow.definedNames(elseBranch)),
+                                     node: name, op: "If")
+        if unsupported.count > reported { return markUnknown(node) }
+        for (index, target) in node.outputs.enumerated() where !target.isEmpty {
+            let (a, b) = (thenOutputs[index], elseOutputs[index])
+            guard flow.sequences[a] == nil, flow.sequences[b] == nil, let aSlot = slots[a], let bSlot = slots[b] else {
+                throw Unsupported(reason: "the condition depends on the model's input and output \(index) is not a tensor in both branches; only tensors of equal shapes are selected", suggestion: nil)
+            }
+            let shapes = [aSlot, bSlot].map { slot -> [Int]? in
+                switch slot {
+                case .constant(let k): return k.tensor.shape
+                case .value(let id): return builder.graph.values[id].shape
+                case .unknown: return nil
+                }
+            }
+            guard let first = shapes[0], first == shapes[1] else {
+                throw Unsupported(reason: "the condition depends on the model's input and the branches' output \(index) differ in shape; only tensors of equal shapes are selected", suggestion: nil)
+            }
+            try convert(NodeProto(opType: "Where", name: name, inputs: [node.inputs[0], a, b], outputs: [target]), index: 0)
         }
     }
 }

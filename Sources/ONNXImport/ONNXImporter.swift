@@ -163,7 +163,8 @@ struct GraphImport {
         var shape: [Int] = []
         for (axis, dim) in dims.enumerated() {
             switch dim {
-            case .value(let v) where v >= 1 && v <= Int64(Shape.maxElements): shape.append(Int(v))
+            // 0 is an empty tensor (docs/fixed-point.md §11: moved and summed, never proved).
+            case .value(let v) where v >= 0 && v <= Int64(Shape.maxElements): shape.append(Int(v))
             case .value(let v):
                 throw ONNXImportError.unsupportedModel("input '\(info.name)' has dimension \(v) on axis \(axis)")
             case .parameter(let p):

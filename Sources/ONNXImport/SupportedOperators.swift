@@ -55,10 +55,11 @@ public enum SupportedOperators {
     /// adds float16/bfloat16 and `stash_type` (folded in Double either way); Mod 28 rewords `fmod`.
     /// OneHot, ReduceLogSum and ReduceLogSumExp 28 add element types (computed in Double or fixed point either way);
     /// Celu 28 adds float16/bfloat16 (refused: ONNX rounds the result to them); SpaceToDepth 28 adds mode CRD (read);
-    /// DepthToSpace 28 keeps its types and attributes.
+    /// DepthToSpace 28 keeps its types and attributes; Einsum 28 only adds bfloat16 to its types (its text and
+    /// equation forms are unchanged; bfloat16 is read like any float).
     static let implemented: [String: Int64] = [
         "Cast": 28, "Range": 27, "Mod": 28, "Celu": 28, "OneHot": 28, "ReduceLogSum": 28, "ReduceLogSumExp": 28,
-        "DepthToSpace": 28, "SpaceToDepth": 28,
+        "DepthToSpace": 28, "SpaceToDepth": 28, "Einsum": 28,
     ]
 
     /// Why a node of `op` cannot be read at default-domain opset `opset`, or nil when it can: its schema changed

@@ -20,6 +20,7 @@ public enum ErrorBound {
             bound[id] = [Double](repeating: graph.values[id].isInteger ? 0 : half, count: graph.values[id].elementCount)
         }
         for (index, node) in graph.nodes.enumerated() {
+            if graph.values[node.output].elementCount == 0 { continue }  // empty: nothing to bound
             let context = BoundContext(node: node, q: model.nodes[index], graph: graph, floatValues: floatValues, bounds: bound,
                                        settings: settings, half: half, unitW: unitW, unitS: unitS)
             bound[node.output] = node.operation.integerStage.errorBound(context)

@@ -46,6 +46,7 @@ public struct QuantizedModel: Sendable {
     }
 
     static func quantize(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) throws -> QuantizedNode {
-        try node.operation.integerStage.quantize(QuantizationContext(node: node, graph: graph, settings: settings))
+        if graph.values[node.output].elementCount == 0 { return QuantizedNode() }  // computed by no kernel
+        return try node.operation.integerStage.quantize(QuantizationContext(node: node, graph: graph, settings: settings))
     }
 }

@@ -33,7 +33,7 @@ struct ControlFlowTests {
         try JSONDecoder().decode(Expected.self, from: Data(try Repository.bytes(folder + "expected.json")))
     }
 
-    @Test(arguments: ["loop_carried_scan", "loop_condition_if_sequence", "if_constant_condition"])
+    @Test(arguments: ["loop_carried_scan", "loop_condition_if_sequence", "if_constant_condition", "if_condition_from_input"])
     func matchesOnnxruntime(_ name: String) throws {
         let expected = try Self.expected()
         let want = try #require(expected.models[name])
@@ -62,7 +62,7 @@ struct ControlFlowTests {
         #expect(graph.nodes.filter { $0.name.hasPrefix("acc_final/iteration3/") }.isEmpty)
     }
 
-    @Test(arguments: ["loop_trip_count_from_input", "if_condition_from_input", "loop_hostile_trip_count", "loop_endless_condition",
+    @Test(arguments: ["loop_trip_count_from_input", "if_branch_shapes_differ", "loop_hostile_trip_count", "loop_endless_condition",
                       "loop_nested_product"])
     func refusedNamingTheNode(_ name: String) throws {
         let refusal = try #require(try Self.expected().refused[name])

@@ -58,6 +58,11 @@ public struct CircuitPlan: Sendable {
         guard CompileOptions.limbBitChoices.contains(limbBits) else {
             throw CompilerError.invalidOptions("limbs of \(limbBits) bits; supported: \(CompileOptions.limbBitChoices.map(String.init).joined(separator: ", "))")
         }
+        if let empty = graph.values.first(where: { $0.constant == nil && $0.elementCount == 0 }) {
+            throw CompilerError.unsupportedOperation(
+                layer: "'\(empty.name)'", op: "empty tensor",
+                hint: "a tensor of shape \(Shape.describe(empty.shape)) holds nothing to prove; `zkinfer run` computes the model")
+        }
         self.limbBits = limbBits
         self.graph = graph
         self.settings = settings

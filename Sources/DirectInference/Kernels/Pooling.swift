@@ -35,6 +35,10 @@ extension PoolingOp: IntegerKernel {
         case .globalMax:
             let x = c.input(0), inner = c.inputShape.dropFirst(2).reduce(1, *)
             return (0..<(x.count / inner)).map { p in x[p * inner..<(p + 1) * inner].max()! }
+        case .maxIndex(let pool, let columnMajor):
+            // Exact: integer indices, the window's first maximum.
+            let x = c.input(0)
+            return pool.argmax(input: c.inputShape, output: c.outputShape, columnMajor: columnMajor) { x[$0] }.map { Int64($0) }
         case .max(let pool):
             return PoolingKernels.maxPool(x: c.input(0), inputShape: c.inputShape, outputShape: c.outputShape, pool: pool)
         }

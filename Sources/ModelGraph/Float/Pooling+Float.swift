@@ -4,6 +4,8 @@ extension PoolingOp {
         switch self {
         case .average(let pool): return Self.pooling(pool, input: x, outputShape: outputShape, average: true)
         case .max(let pool): return Self.pooling(pool, input: x, outputShape: outputShape, average: false)
+        case .maxIndex(let pool, let columnMajor):
+            return pool.argmax(input: x.shape, output: outputShape, columnMajor: columnMajor) { x.values[$0] }.map(Double.init)
         case .globalAverage:
             let inner = x.shape.dropFirst(2).reduce(1, *)
             let count = outputShape.reduce(1, *)

@@ -159,7 +159,9 @@ public struct ConvTranspose: Sendable, Equatable {
     public var bias: Tensor?
     public let attributes: WindowAttributes
     public let group: Int
-    /// Extra size at the end of each spatial axis, 2-D form [oH, oW], each < max(stride, dilation).
+    /// Extra size at the end of each spatial axis, 2-D form [oH, oW]: ONNX's output_padding (< max(stride,
+    /// dilation), checked at import), plus what an output_shape beyond the full result adds. Positions there
+    /// receive no input (the bias).
     public let outputPadding: [Int]
 
     public init(weight: Tensor, bias: Tensor?, group: Int, attributes: WindowAttributes, outputPadding: [Int]) throws {
@@ -174,8 +176,8 @@ public struct ConvTranspose: Sendable, Equatable {
             throw ModelGraphError.invalidTensor("ConvTranspose bias must be [\(outputs)], got \(Shape.describe(bias.shape))")
         }
         let padding = attributes.spatialRank == 1 ? [0] + outputPadding : outputPadding
-        guard padding.count == 2, (0..<2).allSatisfy({ padding[$0] >= 0 && padding[$0] < max(attributes.strides[$0], attributes.dilations[$0]) }) else {
-            throw ModelGraphError.invalidTensor("output_padding \(Shape.describe(outputPadding)) must be below the stride or the dilation")
+        guard padding.count == 2, padding.allSatisfy({ $0 >= 0 && $0 <= 1 << 24 }) else {
+            throw ModelGraphError.invalidTensor("output padding \(Shape.describe(outputPadding)) must be in 0...2^24")
         }
         self.weight = weight
         self.bias = bias

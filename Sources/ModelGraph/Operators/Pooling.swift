@@ -10,6 +10,9 @@ public enum PoolingOp: Sendable, Equatable, OperatorFamily {
     case reduce(Reduction)
     /// ReduceMax (`maximum`) / ReduceMin over any axes (the Reduction's `mean` is unused).
     case reduceExtremum(Reduction, maximum: Bool)
+    /// MaxPool's Indices output: the flattened index of each window's maximum (first in window order on ties),
+    /// row-major over [N, C, H, W], or with H and W swapped when `columnMajor` (storage_order 1).
+    case maxIndex(Pooling, columnMajor: Bool)
 
     public var name: String {
         switch self {
@@ -19,13 +22,16 @@ public enum PoolingOp: Sendable, Equatable, OperatorFamily {
         case .globalMax: return "GlobalMaxPool"
         case .reduce(let r): return r.mean ? "ReduceMean" : "ReduceSum"
         case .reduceExtremum(_, let maximum): return maximum ? "ReduceMax" : "ReduceMin"
+        case .maxIndex: return "MaxPool indices"
         }
     }
 
-    /// MaxPool and GlobalMaxPool select an element, so they keep an integer tensor integer (unscaled, exact).
+    /// MaxPool, GlobalMaxPool, ReduceMax and ReduceMin select an element, so they keep an integer (or bool)
+    /// tensor integer (unscaled, exact).
     public func outputIsInteger(_ inputs: [Bool]) throws -> Bool {
         switch self {
-        case .max, .globalMax: return inputs.first ?? false
+        case .max, .globalMax, .reduceExtremum: return inputs.first ?? false
+        case .maxIndex: return true
         default:
             guard !inputs.contains(true) else {
                 throw ModelGraphError.shapeMismatch("\(name) of an integer tensor; Cast it to float first")
@@ -38,7 +44,7 @@ public enum PoolingOp: Sendable, Equatable, OperatorFamily {
         try requireArity(shapes, 1)
         let x = shapes[0]
         switch self {
-        case .average(let pool), .max(let pool):
+        case .average(let pool), .max(let pool), .maxIndex(let pool, _):
             return try pool.outputShape(x)
         case .globalAverage, .globalMax:
             guard x.count >= 3, x.dropFirst(2).allSatisfy({ $0 > 0 }) else {
@@ -46,6 +52,10 @@ public enum PoolingOp: Sendable, Equatable, OperatorFamily {
             }
             return [x[0], x[1]] + [Int](repeating: 1, count: x.count - 2)
         case .reduce(let r), .reduceExtremum(let r, _):
+            // Only a sum is defined over an empty set (0); a mean would be NaN and a maximum or minimum ∓∞.
+            if case .reduce(let sum) = self, !sum.mean {} else if !r.axes.allSatisfy({ x.isEmpty || ($0 < x.count && x[$0] > 0) }) {
+                throw ModelGraphError.shapeMismatch("\(name) over an empty axis (the result would be \(r.mean ? "NaN" : "infinite"))")
+            }
             return try r.outputShape(x)
         }
     }
@@ -67,7 +77,6 @@ public struct Reduction: Sendable, Equatable {
         guard axes.allSatisfy({ $0 >= 0 && $0 < max(x.count, 1) }) else {
             throw ModelGraphError.shapeMismatch("reduction axes \(axes) out of range for rank \(x.count)")
         }
-        guard axes.allSatisfy({ x.isEmpty || x[$0] > 0 }) else { throw ModelGraphError.shapeMismatch("reduction over an empty axis") }
         if keepDims { return x.enumerated().map { axes.contains($0.offset) ? 1 : $0.element } }
         return x.enumerated().filter { !axes.contains($0.offset) }.map(\.element)
     }
@@ -103,6 +112,39 @@ extension LayerOperation {
     public static func averagePool(_ p: Pooling) -> LayerOperation { .pooling(.average(p)) }
     public static func maxPool(_ p: Pooling) -> LayerOperation { .pooling(.max(p)) }
     public static let globalAveragePool = LayerOperation.pooling(.globalAverage)
+}
+
+extension Pooling {
+    /// For every output position of a MaxPool, the flattened input index of its window's maximum (the first in
+    /// window order among equal values), in ONNX's Indices convention: over the whole [N, C, H, W] input, row-major,
+    /// or with the spatial axes swapped (p·H·W + h + w·H) when `columnMajor`. `value(i)` reads input element i.
+    @inlinable
+    public func argmax<T: Comparable>(input inputShape: [Int], output outputShape: [Int], columnMajor: Bool,
+                                      _ value: (Int) -> T) -> [Int] {
+        let window = self.window(input: inputShape, output: outputShape)
+        let planes = inputShape[0] * inputShape[1]
+        let plane = window.outH * window.outW, inPlane = window.inH * window.inW
+        var result = [Int](repeating: 0, count: planes * plane)
+        for p in 0..<planes {
+            for oy in 0..<window.outH {
+                for ox in 0..<window.outW {
+                    var best: (value: T, iy: Int, ix: Int)?
+                    for ky in 0..<window.kH {
+                        guard let iy = window.row(oy, ky) else { continue }
+                        for kx in 0..<window.kW {
+                            guard let ix = window.column(ox, kx) else { continue }
+                            let v = value(p * inPlane + iy * window.inW + ix)
+                            if best == nil || v > best!.value { best = (v, iy, ix) }
+                        }
+                    }
+                    // Every window holds an input position (`outputShape` checks it).
+                    let (iy, ix) = best.map { ($0.iy, $0.ix) } ?? (0, 0)
+                    result[p * plane + oy * window.outW + ox] = p * inPlane + (columnMajor ? iy + ix * window.inH : iy * window.inW + ix)
+                }
+            }
+        }
+        return result
+    }
 }
 
 /// A pooling window (1-D or 2-D), held in the 2-D form like a convolution's.

@@ -46,7 +46,10 @@ enum ConvolutionImport {
         let ones = [Int](repeating: 1, count: rank)
         let strides = try c.sizes("strides", count: rank, default: ones)
         let dilations = try c.sizes("dilations", count: rank, default: ones)
-        let outputPadding = try c.sizes("output_padding", count: rank, default: [Int](repeating: 0, count: rank))
+        var outputPadding = try c.sizes("output_padding", count: rank, default: [Int](repeating: 0, count: rank))
+        guard (0..<rank).allSatisfy({ outputPadding[$0] >= 0 && outputPadding[$0] < max(strides[$0], dilations[$0]) }) else {
+            throw c.invalid("output_padding \(outputPadding) must be below the stride or the dilation")
+        }
         let inputShape = try g.shape(c, 0)
         guard inputShape.count == rank + 2 else { throw c.invalid("input must have rank \(rank + 2)") }
         let mode = c.node.attribute("auto_pad")?.string ?? "NOTSET"
@@ -70,8 +73,13 @@ enum ConvolutionImport {
             for axis in 0..<rank {
                 let full = strides[axis] * (inputShape[2 + axis] - 1) + outputPadding[axis] + (kernel[axis] - 1) * dilations[axis] + 1
                 let total = full - requested[axis]
+                // An output_shape beyond the full result (negative total padding) extends the axis at its end with
+                // positions no input reaches (the bias), as onnxruntime and the onnx reference compute it.
                 guard total >= 0 else {
-                    throw Unsupported(reason: "output_shape larger than the full transposed convolution (negative padding)", suggestion: nil)
+                    outputPadding[axis] += -total
+                    pads[axis] = 0
+                    pads[axis + rank] = 0
+                    continue
                 }
                 // As onnxruntime: the odd unit goes to the tail for SAME_UPPER, to the head for SAME_LOWER and for an
                 // explicit output_shape.

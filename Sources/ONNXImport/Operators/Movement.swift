@@ -19,9 +19,24 @@ enum MovementImport {
 
     /// Dropout is the identity in inference. In training mode (the `training_mode` input, opset 12 and later)
     /// it draws a random mask, which is refused unless the ratio is 0.
+    /// Its mask output (read) is 1 (true) everywhere, computed as x·0 + 1: exact in both paths (a product by 0 and
+    /// a sum with a constant), so it is a graph value like any other.
     static func dropout(_ g: inout GraphImport, _ c: NodeContext) throws {
         try checkInferenceDropout(c)
-        try passThrough(&g, c)
+        let outputs = c.node.outputs
+        guard outputs.count > 1, !outputs[1].isEmpty, g.readers[outputs[1], default: 0] > 0 else { return try passThrough(&g, c) }
+        guard outputs.count == 2 else { throw c.invalid("Dropout has at most two outputs") }
+        guard case .value(let x)? = c.input(0) else {
+            throw Unsupported(reason: "its mask output is used and its input is a constant", suggestion: nil)
+        }
+        g.slots[outputs[0]] = .value(x)
+        let prefix = outputs[0].isEmpty ? c.name : outputs[0]
+        let zero = try g.builder.addConstant("\(prefix)/dropout_zero", Tensor(scalar: 0))
+        let one = try g.builder.addConstant("\(prefix)/dropout_one", Tensor(scalar: 1))
+        let cleared = try g.builder.addNode(name: c.name, sourceOp: c.op, operation: .mul, inputs: [x, zero],
+                                            outputName: "\(prefix)/dropout_cleared")
+        g.slots[outputs[1]] = .value(try g.builder.addNode(name: c.name, sourceOp: c.op, operation: .add, inputs: [cleared, one],
+                                                            outputName: outputs[1]))
     }
 
     static func checkInferenceDropout(_ c: NodeContext) throws {

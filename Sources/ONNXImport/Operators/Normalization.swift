@@ -36,6 +36,7 @@ enum NormalizationImport {
     /// y = (x − mean)/√(var + ε)·scale + bias = x·a + b per channel. Folded into the producing Conv or
     /// linear layer when nothing else reads that layer's output; otherwise a channel-affine node.
     static func batchNormalization(_ g: inout GraphImport, _ c: NodeContext) throws {
+        if c.opset >= 14, try c.int("training_mode", default: 0) != 0 { return try batchNormalizationTraining(&g, c) }
         guard try c.int("training_mode", default: 0) == 0,
               !c.node.outputs.dropFirst().contains(where: { !$0.isEmpty && g.readers[$0, default: 0] > 0 }) else {
             throw Unsupported(reason: "training mode", suggestion: "export in inference mode (model.eval())")
@@ -64,6 +65,48 @@ enum NormalizationImport {
         let affine = try ChannelAffine(scale: Tensor(shape: [channels], values: a), shift: Tensor(shape: [channels], values: b))
         let id = try g.builder.addNode(name: c.name, sourceOp: c.op, operation: .channelAffine(affine), inputs: [x], outputName: output)
         g.slots[output] = .value(id)
+    }
+
+    /// Training mode (opset 14 and later) as a composition of the transformer op set, like LayerNormalization
+    /// (docs/fixed-point.md §6c): over every axis but the channel axis 1, μ = ReduceMean(x), d = x − μ,
+    /// σ² = ReduceMean(d·d), y = d·Reciprocal(Sqrt(σ² + ε))·scale + B; the optional running statistics are
+    /// input_mean·momentum + μ·(1 − momentum) and input_var·momentum + σ²·(1 − momentum) (σ² the population variance).
+    static func batchNormalizationTraining(_ g: inout GraphImport, _ c: NodeContext) throws {
+        try g.requireComputedFirst(c)
+        let shape = try g.shape(c, 0)
+        guard shape.count >= 2 else { throw c.invalid("the input must have a channel axis (rank 2 or more)") }
+        let channels = shape[1]
+        let epsilon = try ActivationImport.finite(c, "epsilon", default: 1e-5)
+        let momentum = try ActivationImport.finite(c, "momentum", default: 0.9)
+        let constants = try (1...4).map { try c.constantInput($0, ["scale", "B", "input_mean", "input_var"][$0 - 1]).tensor }
+        guard constants.allSatisfy({ $0.count == channels && $0.shape.count == 1 }) else {
+            throw c.invalid("scale, B, input_mean and input_var must all have one value per channel")
+        }
+        guard constants.allSatisfy({ $0.values.allSatisfy(\.isFinite) }) else { throw c.invalid("a statistic is not finite") }
+        let perChannel = [channels] + [Int](repeating: 1, count: shape.count - 2)
+        var k = Composition(c)
+        let x = try k.input(&g, 0)
+        let axes = [0] + Array(2..<shape.count)
+        let mean = Reduction(axes: axes, keepDims: true, mean: true)
+        let mu = try k.add(&g, .pooling(.reduce(mean)), [x])
+        let d = try k.add(&g, .sub, [x, mu])
+        let variance = try k.add(&g, .pooling(.reduce(mean)), [try k.add(&g, .mul, [d, d])])
+        let sigma = try k.add(&g, .activation(.sqrt), [try k.add(&g, .add, [variance, try k.constant(&g, epsilon)])])
+        let z = try k.add(&g, .mul, [d, try k.add(&g, .activation(.reciprocal), [sigma])])
+        let prefix = k.prefix
+        let scale = try g.builder.addConstant("\(prefix)/batchnorm_scale", try Tensor(shape: perChannel, values: constants[0].values))
+        let bias = try g.builder.addConstant("\(prefix)/batchnorm_bias", try Tensor(shape: perChannel, values: constants[1].values))
+        _ = try k.add(&g, .add, [try k.add(&g, .mul, [z, scale]), bias], final: true)
+        let outputs = c.node.outputs
+        guard outputs.count <= 3 else { throw c.invalid("BatchNormalization has at most three outputs") }
+        for (index, statistic, running) in [(1, mu, constants[2]), (2, variance, constants[3])]
+        where outputs.count > index && !outputs[index].isEmpty {
+            let flat = try k.add(&g, .reshape([channels]), [statistic])
+            let kept = try k.add(&g, .mul, [flat, try k.constant(&g, 1 - momentum)])
+            let carried = try g.builder.addConstant("\(prefix)/batchnorm_running\(index)",
+                                                    Tensor(shape: [channels], values: running.values.map { $0 * momentum }))
+            g.slots[outputs[index]] = .value(try k.add(&g, .add, [kept, carried]))
+        }
     }
 
     /// The producer with y·a + b folded into its weights and bias, when it is a Conv or a 2-D linear layer with one

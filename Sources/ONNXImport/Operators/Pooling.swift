@@ -38,9 +38,12 @@ enum PoolingImport {
 
     static func window(_ g: inout GraphImport, _ c: NodeContext) throws {
         try g.requireComputedFirst(c)
-        try g.extraOutputsUnused(c, "Indices")
+        let indices = c.op == "MaxPool" && c.node.outputs.count > 1 && !c.node.outputs[1].isEmpty
+            && g.readers[c.node.outputs[1], default: 0] > 0
+        if !indices { try g.extraOutputsUnused(c, "Indices") }
         let inputShape = try g.shape(c, 0)
         let rank = inputShape.count - 2
+        if indices, rank == 3 { throw Unsupported(reason: "its Indices output is used (3-D)", suggestion: nil) }
         guard (1...3).contains(rank) else {
             throw Unsupported(reason: "\(rank)-D pooling; 1-D, 2-D and 3-D are supported", suggestion: nil)
         }
@@ -58,5 +61,14 @@ enum PoolingImport {
                                countIncludePad: try c.int("count_include_pad", default: 0) != 0,
                                ceilMode: try c.int("ceil_mode", default: 0) != 0)
         try g.add(c, c.op == "MaxPool" ? .maxPool(pool) : .averagePool(pool), [0])
+        if indices {
+            let storageOrder = try c.int("storage_order", default: 0)
+            guard storageOrder == 0 || storageOrder == 1 else { throw c.invalid("storage_order \(storageOrder)") }
+            guard case .value(let x)? = c.input(0) else { throw c.invalid("missing input") }
+            let output = c.node.outputs[1]
+            g.slots[output] = .value(try g.builder.addNode(
+                name: c.name, sourceOp: c.op, operation: .pooling(.maxIndex(pool, columnMajor: storageOrder == 1)),
+                inputs: [x], outputName: output))
+        }
     }
 }

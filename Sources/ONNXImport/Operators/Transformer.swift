@@ -39,26 +39,46 @@ enum TransformerImport {
             throw Unsupported(reason: "an exponent of shape \(Shape.describe(exponent.shape)) that broadcasts the base \(Shape.describe(shape)) to a larger shape", suggestion: nil)
         }
         let distinct = Array(Set(exponent.values)).sorted()
-        guard let bad = distinct.first(where: { !supportedExponent($0) }) else {
+        // An integer-typed base (int8…uint64, bool): exact integer products wrapped onto the base's type (the
+        // result has the base's type whatever the exponent's), by non-negative integer exponents only.
+        var integer: NumberFormat?
+        if case .value(let id)? = c.input(0), g.builder.graph.values[id].isInteger { integer = g.integerFormat(of: c.node.inputs[0]) }
+        let supported: (Double) -> Bool = integer == nil ? supportedExponent : supportedIntegerExponent
+        guard let bad = distinct.first(where: { !supported($0) }) else {
             var k = Composition(c)
             let x = try k.input(&g, 0)
             if distinct.count == 1 {
-                _ = try k.power(&g, x, distinct[0], shape: shape, final: true)
+                _ = try k.power(&g, x, distinct[0], shape: shape, integer: integer, final: true)
                 return
             }
+            let mul: LayerOperation = integer.map { .indexing(.integer(.mul, wrap: $0)) } ?? .mul
             var terms: [ValueID] = []
             for e in distinct {
-                let p = try k.power(&g, x, e, shape: shape, final: false)
+                let p = try k.power(&g, x, e, shape: shape, integer: integer, final: false)
                 k.step += 1
                 let mask = try g.builder.addConstant("\(c.node.outputs[0])/pow_mask\(k.step)",
                                                      Tensor(shape: exponent.shape, values: exponent.values.map { $0 == e ? 1 : 0 }))
-                terms.append(try k.add(&g, .mul, [p, mask]))
+                terms.append(try k.add(&g, mul, [p, mask]))
             }
-            _ = try k.add(&g, .sum, terms, final: true)
+            if let integer {
+                var total = terms[0]
+                for (n, term) in terms.enumerated().dropFirst() {
+                    total = try k.add(&g, .indexing(.integer(.add, wrap: integer)), [total, term], final: n == terms.count - 1)
+                }
+            } else {
+                _ = try k.add(&g, .sum, terms, final: true)
+            }
             return
+        }
+        if integer != nil {
+            throw Unsupported(reason: "Pow of an integer tensor with exponent \(bad); integers in [0, 64] are supported", suggestion: nil)
         }
         throw Unsupported(reason: "Pow with exponent \(bad); integers in [−8, 8] and ±0.5 are supported", suggestion: nil)
     }
+
+    /// Exponents Pow of an integer-typed base accepts: integers in [0, 64] (negative ones have no integer result;
+    /// past 64 every base but 0, ±1 has wrapped to 0 on 64 bits).
+    static func supportedIntegerExponent(_ e: Double) -> Bool { e == e.rounded() && e >= 0 && e <= 64 }
 
     /// LogSoftmax over `axis` (opset 13+), or over the input coerced to 2-D at `axis` (before 13):
     /// d = x − max, y = d − Log(ReduceSum(Exp(d))).
@@ -215,9 +235,6 @@ enum TransformerImport {
         guard sizes.count == outputs.count, let covered, covered == shape[axis] else {
             throw c.invalid("split sizes \(sizes) do not cover axis \(axis) of size \(shape[axis]) in \(outputs.count) outputs")
         }
-        guard sizes.allSatisfy({ $0 > 0 }) else {
-            throw Unsupported(reason: "Split into an empty part (a zero-size tensor)", suggestion: nil)
-        }
         let x = try g.graphValue(try c.firstInput(), name: c.node.inputs[0])
         var start = 0
         for (index, output) in outputs.enumerated() {
@@ -234,10 +251,14 @@ enum TransformerImport {
 
 extension Composition {
     /// x^e for a supported exponent (`TransformerImport.supportedExponent`).
-    mutating func power(_ g: inout GraphImport, _ x: ValueID, _ e: Double, shape: [Int], final: Bool) throws -> ValueID {
+    /// x^e (see `TransformerImport.pow`); with `integer`, by exact integer products wrapped onto that format.
+    mutating func power(_ g: inout GraphImport, _ x: ValueID, _ e: Double, shape: [Int], integer: NumberFormat? = nil,
+                        final: Bool) throws -> ValueID {
+        let mul: LayerOperation = integer.map { .indexing(.integer(.mul, wrap: $0)) } ?? .mul
         if e == 0 {
-            let zero = try add(&g, .mul, [x, try constant(&g, 0)])
-            return try add(&g, .add, [zero, try constant(&g, 1)], final: final)
+            let zero = try add(&g, mul, [x, try constant(&g, 0)])
+            let plus: LayerOperation = integer.map { .indexing(.integer(.add, wrap: $0)) } ?? .add
+            return try add(&g, plus, [zero, try constant(&g, 1)], final: final)
         }
         if e < 0 {
             let positive = try power(&g, x, -e, shape: shape, final: false)
@@ -252,10 +273,10 @@ extension Composition {
             if n & 1 == 1 {
                 remaining -= 1
                 let last = remaining == 0
-                result = try result.map { try add(&g, .mul, [$0, base], final: final && last) } ?? base
+                result = try result.map { try add(&g, mul, [$0, base], final: final && last) } ?? base
             }
             n >>= 1
-            if n > 0 { base = try add(&g, .mul, [base, base]) }
+            if n > 0 { base = try add(&g, mul, [base, base]) }
         }
         // x^1 (or a power that is its own base): a node of its own when it is the output.
         if let result, result == base || result == x, final {

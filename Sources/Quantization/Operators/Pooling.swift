@@ -14,7 +14,7 @@ extension PoolingOp: IntegerStage {
         case .globalAverage:
             q.weights = try c.quantizeAll([1 / Double(c.inputShape.dropFirst(2).reduce(1, *))], scale: c.w, "1/n")
             q.shift = c.w
-        case .max, .globalMax, .reduceExtremum:
+        case .max, .globalMax, .reduceExtremum, .maxIndex:
             break
         case .reduce(let r):
             if r.mean {
@@ -65,6 +65,29 @@ extension PoolingOp: IntegerStage {
         case .globalMax:
             let inner = c.inputShape.dropFirst(2).reduce(1, *)
             for i in 0..<c.count { result[i] = e[i * inner..<(i + 1) * inner].max() ?? 0 }
+        case .maxIndex(let pool, let columnMajor):
+            // Exact unless another element of the window may overtake the real maximum x_j within the bounds:
+            // x_j − x_i ≤ e_i + e_j. Then the index may be any such i's, so the bound is the largest |index_i − index_j|.
+            let window = pool.window(input: c.inputShape, output: c.outputShape)
+            let plane = window.outH * window.outW, inPlane = window.inH * window.inW
+            let winners = pool.argmax(input: c.inputShape, output: c.outputShape, columnMajor: false) { x[$0] }
+            func flat(_ p: Int, _ iy: Int, _ ix: Int) -> Int { p * inPlane + (columnMajor ? iy + ix * window.inH : iy * window.inW + ix) }
+            for i in 0..<c.count {
+                let p = i / plane, oy = (i % plane) / window.outW, ox = i % window.outW
+                let wi = winners[i], spatial = wi - p * inPlane
+                let winner = flat(p, spatial / window.inW, spatial % window.inW)
+                var worst = 0.0
+                for ky in 0..<window.kH {
+                    guard let iy = window.row(oy, ky) else { continue }
+                    for kx in 0..<window.kW {
+                        guard let ix = window.column(ox, kx) else { continue }
+                        let xi = p * inPlane + iy * window.inW + ix
+                        guard xi != wi, x[wi] - x[xi] <= e[xi] + e[wi], e[xi] + e[wi] > 0 else { continue }
+                        worst = Swift.max(worst, Double(Swift.abs(flat(p, iy, ix) - winner)))
+                    }
+                }
+                result[i] = worst
+            }
         case .reduceExtremum(let r, _):
             // The maximum (minimum) is 1-Lipschitz in the largest input error of its group.
             for (i, o) in r.outputIndex(c.inputShape).enumerated() { result[o] = Swift.max(result[o], e[i]) }

@@ -7,7 +7,7 @@ extension PoolingOp: CircuitLowering {
     func foldedShift(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) -> Int? {
         switch self {
         case .average, .globalAverage: return settings.parameterScale
-        case .max, .globalMax, .reduceExtremum: return nil
+        case .max, .globalMax, .reduceExtremum, .maxIndex: return nil
         case .reduce(let r): return r.mean ? settings.parameterScale : 0
         }
     }
@@ -21,7 +21,7 @@ extension PoolingOp: CircuitLowering {
             let inner = graph.values[node.inputs[0]].shape.dropFirst(2).reduce(1, *)
             guard inner <= Self.maxGlobalWindow else { return nil }
             return .maxPool(MaxPoolGadget(window: inner, activationBits: settings.activationBits))
-        case .average, .globalAverage, .reduce, .reduceExtremum:
+        case .average, .globalAverage, .reduce, .reduceExtremum, .maxIndex:
             return nil
         }
     }
@@ -61,7 +61,7 @@ extension PoolingOp: CircuitLowering {
             let weight = r.mean ? q.weights[0] : 1
             if weight != 0 { for (i, o) in r.outputIndex(inputShape).enumerated() { terms[o].append((x[i], weight)) } }
             for (o, t) in terms.enumerated() { try emit(o, t, 0) }
-        case .max, .globalMax, .reduceExtremum:
+        case .max, .globalMax, .reduceExtremum, .maxIndex:
             throw CompilerError.unsupportedOperation(layer: layer, op: node.operation.name, hint: "MaxPool is not folded")
         }
     }
@@ -71,6 +71,9 @@ extension PoolingOp: CircuitLowering {
 
     var circuitHint: String {
         if case .reduceExtremum = self { return "it runs in `zkinfer run` (and --float); proving it is not supported yet" }
+        if case .maxIndex = self {
+            return "MaxPool's Indices output has no circuit gadget: it runs in `zkinfer run` (and --float); proving it is not supported yet"
+        }
         return "GlobalMaxPool over more than \(Self.maxGlobalWindow) positions runs in `zkinfer run`; to prove it, reduce the plane with MaxPool first"
     }
 
@@ -139,7 +142,7 @@ extension PoolingOp: CircuitLowering {
             let inputs = graph.values[node.inputs[0]].elementCount
             let weight = r.mean ? FoldCount.nonZero(1 / Double(r.count(inputShape)), w) : true
             return (weight ? inputs : 0) + (r.mean && w > 0 ? outputs : 0) + outputs
-        case .max, .globalMax, .reduceExtremum:
+        case .max, .globalMax, .reduceExtremum, .maxIndex:
             return 2 * outputs * plan.groups[group].kind.gadget.receivedCount
         }
     }

@@ -119,6 +119,19 @@ def if_constant_condition():
     return save("if_constant_condition", graph)
 
 
+def if_condition_from_input():
+    """If(Cast(ReduceSum(x), bool)): then Relu(x), else Neg(x); both branches have shape [1, 3], so the If becomes
+    Where(cond, Relu(x), Neg(x))."""
+    graph = helper.make_graph(
+        [helper.make_node("ReduceSum", ["x"], ["s"], keepdims=0),
+         helper.make_node("Cast", ["s"], ["c"], to=TensorProto.BOOL),
+         helper.make_node("If", ["c"], ["y"],
+                          then_branch=helper.make_graph([helper.make_node("Relu", ["x"], ["t"])], "t", [], [tensor("t", shape=[1, 3])]),
+                          else_branch=helper.make_graph([helper.make_node("Neg", ["x"], ["e"])], "e", [], [tensor("e", shape=[1, 3])]))],
+        "if_condition_from_input", [tensor("x", shape=[1, 3])], [tensor("y", shape=[1, 3])])
+    return save("if_condition_from_input", graph)
+
+
 def refused_models():
     """Control flow that depends on the input, and hostile trip counts: each import must refuse, naming why."""
     identity_body = helper.make_graph(
@@ -144,13 +157,15 @@ def refused_models():
           helper.make_node("Cast", ["s"], ["M"], to=TensorProto.INT64),
           helper.make_node("Loop", ["M", "", "x"], ["y"], body=identity_body)],
          [], "unsupported", "the trip count M depends on the model's input"),
-        ("if_condition_from_input",
+        # A condition from the input selects between branches of equal shapes (if_condition_from_input); branches
+        # whose outputs differ in shape cannot be selected elementwise.
+        ("if_branch_shapes_differ",
          [helper.make_node("ReduceSum", ["x"], ["s"], keepdims=0),
           helper.make_node("Cast", ["s"], ["c"], to=TensorProto.BOOL),
           helper.make_node("If", ["c"], ["y"],
                            then_branch=helper.make_graph([helper.make_node("Relu", ["x"], ["t"])], "t", [], [tensor("t", shape=[1, 3])]),
-                           else_branch=helper.make_graph([helper.make_node("Neg", ["x"], ["e"])], "e", [], [tensor("e", shape=[1, 3])]))],
-         [], "unsupported", "the condition depends on the model's input"),
+                           else_branch=helper.make_graph([helper.make_node("Transpose", ["x"], ["e"])], "e", [], [tensor("e", shape=[3, 1])]))],
+         [], "unsupported", "differ in shape"),
         # 2^63 − 1 iterations, no condition: refused before the first iteration.
         ("loop_hostile_trip_count", [helper.make_node("Loop", ["M", "", "x"], ["y"], body=identity_body)],
          [const("M", 2**63 - 1)], "invalid", "goes beyond 2^20 inlined nodes and names"),
@@ -168,7 +183,7 @@ def refused_models():
 
 def main():
     expected = {"input": X.reshape(-1).tolist(), "models": {}, "refused": {}}
-    for build in (loop_carried_scan, loop_condition_if_sequence, if_constant_condition):
+    for build in (loop_carried_scan, loop_condition_if_sequence, if_constant_condition, if_condition_from_input):
         model = build()
         name = model.graph.name
         session = ort.InferenceSession(os.path.join(HERE, name + ".onnx"), providers=["CPUExecutionProvider"])
