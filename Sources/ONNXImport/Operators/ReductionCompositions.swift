@@ -54,6 +54,12 @@ enum ReductionCompositionImport {
         }
         let keepDims = try c.int("keepdims", default: 1) != 0
         let sum = Reduction(axes: axes, keepDims: keepDims, mean: false)
+        // Over an empty set a product is 1 and a log-sum −∞: not sums of nothing (0), which is all an empty
+        // tensor may feed (ModelGraph's empty-tensor rule); refused with the reason instead.
+        if axes.contains(where: { shape[$0] == 0 }), ["ReduceProd", "ReduceLogSum", "ReduceLogSumExp"].contains(c.op) {
+            throw Unsupported(reason: "\(c.op) over an empty set (a reduced axis of extent 0); empty tensors reach only data movement and sums",
+                              suggestion: nil)
+        }
         switch c.op {
         case "ReduceL1":
             let magnitude = try k.add(&g, .add, [try k.add(&g, .relu, [x]), try k.add(&g, .relu, [try k.add(&g, .activation(.neg), [x])])])
