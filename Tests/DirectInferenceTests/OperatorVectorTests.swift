@@ -18,36 +18,18 @@ struct OperatorVectorTests {
 
     static let directory = "Tests/DirectInferenceTests/Vectors/ops"
 
+    static let vectors = OnnxruntimeVectors(directory: directory)
+
     static let cases: [Case] = {
-        guard let data = try? Data(contentsOf: Repository.root.appendingPathComponent("\(directory)/manifest.json")),
-              let list = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return [] }
-        return list.map { Case(name: $0["name"] as! String, circuit: $0["circuit"] as! Bool) }
+        vectors.manifest.map { Case(name: $0["name"] as! String, circuit: $0["circuit"] as! Bool) }
     }()
 
-    static func load(_ name: String) throws -> (ModelGraph, ModelInput, [[Double]]) {
-        let base = "\(directory)/\(name)"
-        let graph = try ONNXImporter.load(path: Repository.path("\(base).onnx")).graph
-        let input = try InputFile.load(path: Repository.path("\(base).input.json"), graph: graph)[0]
-        return (graph, input, try Repository.expectedOutputs("\(base).expected.json"))
-    }
-
-    static func close(_ ours: Double, _ theirs: Double) -> Bool { abs(ours - theirs) <= 1e-5 * max(1, abs(theirs)) }
+    static func load(_ name: String) throws -> (ModelGraph, ModelInput, [[Double]]) { try vectors.load(name) }
 
     @Test func manifestIsPresent() { #expect(Self.cases.count >= 30) }
 
     @Test(arguments: cases)
-    func floatPathMatchesOnnxruntime(_ c: Case) throws {
-        let (graph, input, expected) = try Self.load(c.name)
-        let result = try Inference.runFloat(graph, input: input)
-        #expect(result.outputs.count == expected.count)
-        for (ours, theirs) in zip(result.outputs, expected) {
-            #expect(ours.count == theirs.count, "\(c.name): \(ours.count) outputs, onnxruntime \(theirs.count)")
-            for (a, b) in zip(ours, theirs) where !Self.close(a, b) {
-                Issue.record("\(c.name): float \(a), onnxruntime \(b)")
-                return
-            }
-        }
-    }
+    func floatPathMatchesOnnxruntime(_ c: Case) throws { try Self.vectors.expectFloatPathMatches(c.name) }
 
     @Test(arguments: cases)
     func fixedPointStaysWithinItsBound(_ c: Case) throws {
@@ -58,15 +40,7 @@ struct OperatorVectorTests {
         #expect(report.outputs.allSatisfy { $0.bound < 0.01 }, "\(c.name): vacuous bound")
         // Against onnxruntime: the bound plus the float tolerance.
         let run = try Inference.runFixed(model, input: input)
-        let floats = try FloatEvaluator.run(graph, inputs: try input.realTensors(for: graph))
-        let bounds = ErrorBound.predict(model, floatValues: floats)
-        for (k, output) in graph.outputs.enumerated() {
-            for (i, (ours, theirs)) in zip(run.outputs[k], expected[k]).enumerated()
-            where abs(ours - theirs) > bounds[output][i] + 1e-5 * max(1, abs(theirs)) {
-                Issue.record("\(c.name)[\(i)]: fixed \(ours), onnxruntime \(theirs), bound \(bounds[output][i])")
-                return
-            }
-        }
+        try OnnxruntimeVectors.expectFixedWithinBound(c.name, model: model, graph: graph, input: input, run: run, expected: expected)
     }
 
     /// Token ids are taken as integers (never scaled); a fractional id or one outside the table is a clear error on
