@@ -12,7 +12,8 @@ import Testing
 /// real prover and verifier: an Exp one ulp above the honest output (its shift remainder kept) breaks the lane's
 /// identity 2^J·out + r = P·2^e + 2^(J−1); a Log whose mantissa-table value is no row of the table fails the table
 /// lookup; a ReduceMax (ReduceMin) claiming an element that is not the largest (smallest) fails one range check
-/// per element beyond it; a maximum above every element that is none of them fails the lane's gate.
+/// per element beyond it; a maximum above every element that is none of them fails the lane's gate; a Sin or Cos
+/// value off its table fails the lookup.
 struct ExponentialCheatTests {
     static let model: ProvedModel = {
         var rng = SeededRandomReals(seed: 29)
@@ -31,7 +32,11 @@ struct ExponentialCheatTests {
                                   inputs: [fc], outputName: "rmax.out")
         let rmin = try! b.addNode(name: "rmin", sourceOp: "ReduceMin", operation: .pooling(.reduceExtremum(across, maximum: false)),
                                   inputs: [fc], outputName: "rmin.out")
-        for (name, id) in [("exp", exp), ("log", log), ("rmax", rmax), ("rmin", rmin)] { try! b.markOutput(id, name: name) }
+        let sin = try! b.addNode(name: "sin", sourceOp: "Sin", operation: .activation(.sin), inputs: [fc], outputName: "sin.out")
+        let cos = try! b.addNode(name: "cos", sourceOp: "Cos", operation: .activation(.cos), inputs: [fc], outputName: "cos.out")
+        for (name, id) in [("exp", exp), ("log", log), ("rmax", rmax), ("rmin", rmin), ("sin", sin), ("cos", cos)] {
+            try! b.markOutput(id, name: name)
+        }
         return try! ProvedModel(graph: try! b.build(), name: "exponential", input: [rng.inputs(8, scale: 16)],
                                 settings: AdversarialModels.gadgetSettings)
     }()
@@ -67,6 +72,21 @@ struct ExponentialCheatTests {
         try cheat.set(lane.free[2], row: lane.row, cheat.value(lane.free[2], row: lane.row)! + Fr.one)
         try m.copyStack(&cheat)
         try m.claim(&cheat, output: m.output("log"), element: index, m.direct(output: m.output("log"), element: index) + 1)
+        try m.requireCaught(cheat, expected: [m.tableLookup(g, index)])
+    }
+
+    /// Sin and Cos (`SineGadget`): a value one above the table's row (the output one ulp above) fails the lookup.
+    @Test(arguments: ["sin", "cos"])
+    func sineWithAValueThatIsNoRowOfTheTableIsRejected(_ name: String) throws {
+        let g = try m.group(name)
+        guard case .sine = m.kind(g) else { throw CompilerError.invalidOptions("not a Sin/Cos lane") }
+        let index = 3
+        var cheat = try m.honest()
+        let lane = m.cells(g, index)
+        // free[3] is T.
+        try cheat.set(lane.free[3], row: lane.row, cheat.value(lane.free[3], row: lane.row)! + Fr.one)
+        try m.copyStack(&cheat)
+        try m.claim(&cheat, output: m.output(name), element: index, m.direct(output: m.output(name), element: index) + 1)
         try m.requireCaught(cheat, expected: [m.tableLookup(g, index)])
     }
 

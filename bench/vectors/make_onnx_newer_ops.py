@@ -153,9 +153,9 @@ def rotary():
     # Rotary position embeddings' angles: positions times inverse frequencies, then Sin and Cos.
     angles = (np.arange(8, dtype=np.float32)[:, None] * (1.0 / 10000 ** (np.arange(0, 4, dtype=np.float32) / 4))[None, :])
     case("sin_cos_rotary", [node("Sin", ["a"], ["s"]), node("Cos", ["a"], ["c"])], {"a": angles.astype(np.float32)},
-         outputs=("s", "c"))
+         outputs=("s", "c"), circuit=True)
     case("sin_cos_wide", [node("Sin", ["x"], ["s"]), node("Cos", ["x"], ["c"])], {"x": rand(3, 5, scale=20)},
-         outputs=("s", "c"), bound=0.02)
+         outputs=("s", "c"), bound=0.02, circuit=True)
 
 
 if __name__ == "__main__":

@@ -277,3 +277,93 @@ public struct LogGadget: LaneGadget {
         return (limbs, [x, m.u, m.t, m.delta] + (try power.witness(v.a)))
     }
 }
+
+/// Sin and Cos (docs/fixed-point.md §6b; rotary position embeddings): with c = Q_w(1/2π) and q = 2^(s−2) for Cos
+/// (a quarter turn; 0 for Sin):
+///
+///     2^w·ζ + ρ = x·c + 2^(w−1)            ρ ∈ [0, 2^w) by limbs                    (ζ = R_w(x·c), in turns)
+///     ζ + q = 2^s·k + v                    k = split(σ, m), v = 2^k·u + g           (v = (ζ + q) mod 2^s)
+///     out = S(v)                           the sin(2πv) table, one lookup
+///
+/// m's bits cover k's whole range (x is a B-bit activation), so v is the exact residue the direct path takes.
+/// Received: x; produced: out.
+public struct SineGadget: LaneGadget {
+    public var limbBits = 8
+    public let table: LookupTable
+    public let multiplier: Int64
+    public let cosine: Bool
+    public let parameterScale: Int
+    public let activationScale: Int
+    let splitBits: Int
+
+    public init(settings: QuantizationSettings, cosine: Bool) {
+        table = LookupTable(unit: .sinTurn, settings: settings)
+        self.cosine = cosine
+        parameterScale = settings.parameterScale
+        activationScale = settings.activationScale
+        let c = FixedPoint.quantize(1 / (2 * Double.pi), scale: settings.parameterScale)!  // the direct path's Q_w(1/2π)
+        multiplier = c
+        let w = settings.parameterScale, half = w > 0 ? Int128(1) << (w - 1) : 0
+        let bound = Int128(1) << (settings.activationBits - 1), scale = settings.activationScale
+        let quarter = cosine ? Int128(Self.quarter(scale)) : 0
+        let low = ((-bound) * Int128(c) + half) >> w + quarter, high = ((bound - 1) * Int128(c) + half) >> w + quarter
+        splitBits = SignSplit.bits(low: low >> scale, high: high >> scale)
+    }
+
+    static func quarter(_ s: Int) -> Int64 { s >= 2 ? Int64(1) << (s - 2) : 0 }
+
+    var mantissa: MantissaStep { MantissaStep(table: table, limbBits: limbBits) }
+    var rounding: LimbDecomposition? { parameterScale > 0 ? LimbDecomposition(limbBits: limbBits, bits: parameterScale) : nil }
+    var split: LimbDecomposition { LimbDecomposition(limbBits: limbBits, bits: splitBits) }
+
+    public var name: String { "\(cosine ? "cos" : "sin")\(activationScale)_\(parameterScale)" }
+    public var limbCells: Int { (rounding?.cellCount ?? 0) + split.cellCount + mantissa.limbCells }
+    /// x, σ, u, T, Δ.
+    public var freeCells: Int { 5 }
+    public var receivedCount: Int { 1 }
+    public var functionTable: LookupTable? { table }
+
+    private func parts(_ cells: LaneCells) -> (out: Expression, constraints: [Expression]) {
+        var cursor = LimbCursor(cells.limbs)
+        let rho = rounding.map { cursor.take($0) }, k = cursor.take(split)
+        let (x, sigma, u, t, delta) = (cells.free[0], cells.free[1], cells.free[2], cells.free[3], cells.free[4])
+        let m = mantissa.parts(&cursor, u: u, t: t, delta: delta)
+        let s = activationScale, w = parameterScale
+        // ζ = 2^s·k + v − q
+        let q = cosine ? Self.quarter(s) : 0
+        let zeta = SignSplit.value(sign: sigma, magnitude: k.value) * Fr(UInt64(1) << s) + m.f - Fr(UInt64(q))
+        var lhs = zeta * Fr(UInt64(1) << w)
+        if let rho { lhs = lhs + rho.value - Fr(UInt64(1) << (w - 1)) }
+        let constraints = [rho?.helper, k.helper].compactMap { $0 } + m.constraints + [
+            sigma * (sigma - Fr.one),
+            x * Fr(signed: multiplier) - lhs,
+        ]
+        return (m.p, constraints)
+    }
+
+    public func received(_ cells: LaneCells) -> [Expression] { [cells.free[0]] }
+    public func produced(_ cells: LaneCells) -> Expression { parts(cells).out }
+    public func constraints(_ cells: LaneCells) -> [Expression] { parts(cells).constraints }
+    public func tableInputs(_ cells: LaneCells) -> [Expression] { [cells.free[2], cells.free[3], cells.free[4]] }
+
+    func evaluate(_ x: Int64) -> (rho: Int64, k: Int64, v: Int64, out: Int64) {
+        let s = Int64(activationScale)
+        let (zeta, rho) = FixedPoint.rescale(x * multiplier, shift: parameterScale)
+        let shifted = (cosine ? zeta + Self.quarter(activationScale) : zeta)
+        let k = shifted >> s, v = shifted - (k << s)
+        return (rho, k, v, table.step(v).output)
+    }
+
+    public var paddingInputs: [Int64] { [0, evaluate(0).out] }
+    public func producedValue(_ inputs: [Int64]) -> Int64 { evaluate(inputs[0]).out }
+
+    public func witness(_ inputs: [Int64]) throws -> (limbs: [Int64], free: [Int64]) {
+        let x = inputs[0], e = evaluate(x)
+        let (sigma, magnitude) = SignSplit.split(e.k)
+        let m = try mantissa.witness(e.v)
+        var limbs: [Int64] = []
+        if let rd = rounding { limbs += try rd.checkedCells(e.rho, "\(cosine ? "Cos" : "Sin")'s argument rounding") }
+        limbs += split.cells(of: magnitude) + m.limbs
+        return (limbs, [x, sigma, m.u, m.t, m.delta])
+    }
+}

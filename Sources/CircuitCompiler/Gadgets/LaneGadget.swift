@@ -75,6 +75,7 @@ public enum LaneKind: Hashable, Sendable {
     case matMulStream(MatMulStreamGadget)
     case exponential(ExpGadget)
     case logarithm(LogGadget)
+    case sine(SineGadget)
 
     public var gadget: any LaneGadget {
         switch self {
@@ -91,6 +92,7 @@ public enum LaneKind: Hashable, Sendable {
         case .matMulStream(let g): return g
         case .exponential(let g): return g
         case .logarithm(let g): return g
+        case .sine(let g): return g
         }
     }
 
@@ -112,6 +114,7 @@ public enum LaneKind: Hashable, Sendable {
         case .matMulStream(var g): g.limbBits = bits; return .matMulStream(g)
         case .exponential(var g): g.limbBits = bits; return .exponential(g)
         case .logarithm(var g): g.limbBits = bits; return .logarithm(g)
+        case .sine(var g): g.limbBits = bits; return .sine(g)
         }
     }
 }

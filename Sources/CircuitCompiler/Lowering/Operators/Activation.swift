@@ -6,8 +6,8 @@ import Quantization
 /// folded (weight −1); Expm1 and Log1pExp are `TableGadget` lanes like Sigmoid. (Abs, Max, Min, HardSigmoid,
 /// HardSwish, PRelu, Elu and Softplus are compositions of these, made at import.) Erf and Gelu's gates are
 /// `TableGadget` lanes too. Sqrt and Reciprocal are `ReciprocalGadget`/`SquareRootGadget` lanes, Exp and Log
-/// `ExpGadget`/`LogGadget` lanes (mantissa table and exponent bits); Sin and Cos run in `zkinfer run` only
-/// (`circuitHint`).
+/// `ExpGadget`/`LogGadget` lanes (mantissa table and exponent bits), Sin and Cos `SineGadget` lanes (the turn's
+/// residue and the sin(2πv) table).
 extension ActivationOp: CircuitLowering {
     func foldedShift(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) -> Int? { self == .neg ? 0 : nil }
 
@@ -59,7 +59,11 @@ extension ActivationOp: CircuitLowering {
             return .exponential(ExpGadget(settings: settings))
         case .log:
             return .logarithm(LogGadget(settings: settings))
-        case .neg, .sin, .cos:
+        case .sin:
+            return .sine(SineGadget(settings: settings, cosine: false))
+        case .cos:
+            return .sine(SineGadget(settings: settings, cosine: true))
+        case .neg:
             return nil
         }
     }
