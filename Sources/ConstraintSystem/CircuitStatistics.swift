@@ -11,11 +11,13 @@ public struct ProofShape: Hashable, Sendable {
     public let evaluationsAtZeta: Int
     /// Evaluations at ωζ: next-row advice and fixed columns, z, φ of each lookup.
     public let evaluationsAtOmegaZeta: Int
-    /// The committed linear relation's opening (§19): v_com and the Gemini proof (0 without blocks).
+    /// The committed linear relation's opening (§19): v_com and the Gemini proof (0 without blocks); with private
+    /// weights (§19.10) [g] and ω̂ instead of v_com and one more Gemini variable: 2 points and 2 scalars more.
     public let weightOpeningPoints: Int
     public let weightOpeningScalars: Int
 
-    public init(_ circuit: Circuit) {
+    /// `privateWeights`: the proof of a key made by `zkinfer setup --private-weights` (docs/protocol.md §19.10).
+    public init(_ circuit: Circuit, privateWeights: Bool = false) {
         let lookups = circuit.lookups.count
         let chunks = circuit.permutationChunks
         adviceCommitments = circuit.adviceNames.count
@@ -29,9 +31,13 @@ public struct ProofShape: Hashable, Sendable {
             + 2 * lookups
         evaluationsAtOmegaZeta =
             circuit.adviceQueriedAtNext.count + circuit.fixedQueriedAtNext.count + (chunks > 0 ? 1 : 0) + lookups
-        weightOpeningPoints = circuit.weightOpeningPoints
-        weightOpeningScalars = circuit.weightOpeningScalars
+        let hidden = privateWeights && circuit.hasWeightOpening ? 2 : 0
+        weightOpeningPoints = circuit.weightOpeningPoints + hidden
+        weightOpeningScalars = circuit.weightOpeningScalars + hidden
     }
+
+    /// Bytes a private-weights proof (§19.10) adds to a public one: [g] and one more Gemini fold, two values.
+    public static let privateWeightsExtraBytes = 128
 
     public var commitments: Int {
         adviceCommitments + multiplicityCommitments + permutationCommitments + logUpCommitments

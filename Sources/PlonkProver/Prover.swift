@@ -181,7 +181,7 @@ public enum PlonkProver {
         }
         state.computeVerifierColumns()
         // §19.6: Ω, and v_com absorbed before θ (§19.10: [g], ξ, ω̂ with private weights).
-        state.linearClaimRound(&transcript, claimedValue: claimedValue)
+        state.linearClaimRound(&transcript, claimedValue: claimedValue, xiFirst: order == .xiBeforeWeightMask)
 
         // Lookup round.
         next("lookups")

@@ -35,7 +35,9 @@ extension ProverState {
     /// §19.6 / §19.10: Ω, then the transcript items that follow the last advice phase's challenges — v_com, or
     /// with private weights [g], ξ and ω̂ = v_com + ξ·g(z) (the polynomial Gemini opens becomes
     /// F = Σ c_b·(k_b + r_b·X^(2^ℓ)) + ξ·g, in ℓ + 1 variables at (z, 0)).
-    func linearClaimRound(_ transcript: inout Transcript, claimedValue: ((Fr) -> Fr)? = nil) {
+    /// `xiFirst` (test-only, `Order.xiBeforeWeightMask`): ξ is drawn before [g] is absorbed, and g is then chosen
+    /// knowing it — its constant coefficient moved so that g(z) equals whatever the mask cell holds.
+    func linearClaimRound(_ transcript: inout Transcript, claimedValue: ((Fr) -> Fr)? = nil, xiFirst: Bool = false) {
         prepareLinearClaim(claimedValue: claimedValue)
         guard let value = committedValue else { return }
         guard c.hasPrivateWeights, let blinding = key.weightBlinding else {
@@ -44,6 +46,11 @@ extension ProverState {
         }
         timings.measure("linearRelation") {
             let size = combinedWeights.count
+            if xiFirst {
+                xi = transcript.squeeze(ProtocolTranscript.Label.maskChallenge)
+                weightMaskPolynomial[0] += maskCell - weightMaskValue
+                weightMaskValue = maskCell
+            }
             let g = weightMaskPolynomial
             let low = key.powersG1.withUnsafeBufferPointer { points in
                 g.withUnsafeBufferPointer {
@@ -53,7 +60,7 @@ extension ProverState {
             let commitment = (low + blinding.power * g[size]).toAffine()
             weightMaskCommitment = commitment
             transcript.absorb(ProtocolTranscript.Label.weightMask, point: commitment)
-            xi = transcript.squeeze(ProtocolTranscript.Label.maskChallenge)
+            if !xiFirst { xi = transcript.squeeze(ProtocolTranscript.Label.maskChallenge) }
             let blinds = blinding.scalars(count: blockCoefficients.count)
             var combinedBlind = Fr.zero
             for (c, r) in zip(blockCoefficients, blinds) { combinedBlind += c * r }
@@ -79,6 +86,7 @@ extension ProverState {
         let point = shape.openingPoint(rho: rho[shape.rho.index], s: rho[shape.s.index])
         weightMaskValue = MonomialMultilinear.evaluate(Array(weightMaskPolynomial[0..<size]), at: point)
         let cell = cellValue?(weightMaskValue) ?? weightMaskValue
+        maskCell = cell
         for gate in c.gates where gate.constraints.contains(where: \.usesLinearClaim) {
             let selector = key.fixedValues[gate.selector.column.index]
             for r in 0..<u where !selector[r].isZero {

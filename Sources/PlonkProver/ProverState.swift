@@ -39,6 +39,8 @@ final class ProverState {
     var weightMaskCommitment: G1Affine?
     var xi = Fr.zero
     var maskLastRow: Fr?
+    /// The value placed in the mask cells (g(z) unless a test-only hook changed it).
+    var maskCell = Fr.zero
 
     /// Values on all n rows.
     var advice: [[Fr]]

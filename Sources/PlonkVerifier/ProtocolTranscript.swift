@@ -86,6 +86,9 @@ public enum ProtocolTranscript {
         /// The committed relation's s (§19.4) squeezed right before the advice of its own phase — the fold
         /// vector u — is absorbed: u may then be chosen knowing s.
         case sBeforeFoldVector
+        /// Private weights (§19.10): ξ squeezed before the mask commitment [g] is absorbed: g may then be chosen
+        /// knowing ξ (no effect on a key without private weights).
+        case xiBeforeWeightMask
     }
 
     /// The verifier's side: replays every round with the proof's values. Items are absorbed as the
@@ -124,8 +127,9 @@ public enum ProtocolTranscript {
         // §19.6: v_com, after the last advice phase's challenges (ρ and s), before θ.
         // §19.10: with private weights, [g], ξ and ω̂ instead.
         if c.hasPrivateWeights {
+            if order == .xiBeforeWeightMask { ch.xi = t.squeeze(Label.maskChallenge) }
             t.absorb(Label.weightMask, item())
-            ch.xi = t.squeeze(Label.maskChallenge)
+            if order != .xiBeforeWeightMask { ch.xi = t.squeeze(Label.maskChallenge) }
             t.absorb(Label.maskedValue, item())
         } else if c.hasWeightOpening {
             t.absorb(Label.committedValue, item())

@@ -12,6 +12,7 @@ enum StatsCommand {
         arguments: "<model.onnx>",
         options: CompilerCommandSupport.options + [
             .value("html", "report.html", "also write the statistics as one self-contained HTML page (inline SVG bars, no network)"),
+            .flag("private-weights", "for a key of `zkinfer setup --private-weights`: its proof (128 bytes more) and SRS (2^(k+1) points)"),
         ],
         discussion: """
             Computed from the model's shapes, weights and settings alone (no input, no keys), so it tells
@@ -20,15 +21,17 @@ enum StatsCommand {
             estimates (see
             Sources/CircuitCompiler/README.md); the benchmark compares them with measured values.
             """,
-        examples: ["zkinfer stats circuits/mlp_mnist/model.onnx", "zkinfer stats circuits/cnn_small/model.onnx --html report.html"]
+        examples: ["zkinfer stats circuits/mlp_mnist/model.onnx", "zkinfer stats circuits/cnn_small/model.onnx --html report.html",
+                   "zkinfer stats circuits/mlp_tiny/model.onnx --private-weights --json"]
     ) { invocation in
         let path = try invocation.positional(0, "model.onnx")
         let model = try ModelCommandSupport.loadModel(path)
         let settings = try ModelCommandSupport.loadSettings(invocation)
         let options = try CompilerCommandSupport.compileOptions(invocation)
+        let privateWeights = invocation.flag("private-weights")
         let stats = try CompilerCommandSupport.mapErrors { () -> ModelStatistics in
             let (plan, layout) = try CircuitLayout.choose(graph: model.graph, settings: settings, options: options)
-            return ModelStatistics(plan: plan, layout: layout)
+            return ModelStatistics(plan: plan, layout: layout, privateWeights: privateWeights)
         }
         if let htmlPath = invocation.value("html") {
             try Files.write(Array(StatsHTML.render(stats, model: path, settings: settings).utf8), to: htmlPath)
@@ -46,6 +49,7 @@ enum StatsCommand {
             ("model", .string(model)),
             ("settings", ModelCommandSupport.settingsJSON(settings)),
             ("publicInput", .bool(options.publicInput)),
+            ("privateWeights", .bool(s.privateWeights)),
             ("layers", .array(s.layers.map { l in
                 .object([
                     ("name", .string(l.name)), ("op", .string(l.op)), ("shape", .array(l.outputShape.map { .int($0) })),
@@ -63,7 +67,7 @@ enum StatsCommand {
                 ("lookupArguments", .int(s.lookupArguments)), ("stackedCells", .int(s.stackedCells)),
                 ("stackColumns", .int(s.stackColumns)), ("publicInputs", .int(s.publicInputs)),
                 ("publicOutputs", .int(s.publicOutputs)), ("equations", .int(s.equations)),
-                ("foldEntries", .int(s.foldEntries)), ("proofBytes", .int(s.proofBytes)),
+                ("foldEntries", .int(s.foldEntries)), ("proofBytes", .int(s.proofBytes)), ("srsLog2Size", .int(s.srsLog2Size)),
                 ("estimatedProvingKeyBytes", .int(s.estimatedProvingKeyBytes)),
                 ("estimatedCompilePeakBytes", .int(s.estimatedCompilePeakBytes)),
                 ("estimatedSetupPeakBytes", .int(s.estimatedSetupPeakBytes)),
@@ -96,7 +100,9 @@ enum StatsCommand {
         }
         Console.out("  columns: \(s.adviceColumns) advice, \(s.fixedColumns) fixed, \(s.challengeColumns) challenge, \(s.instanceColumns) instance; \(s.lookupArguments) lookup arguments, no copy constraints")
         Console.out("  fold: \(s.equations) equations, \(s.foldEntries) entries in the committed linear relation; public values: \(s.publicInputs) inputs, \(s.publicOutputs) outputs")
-        Console.out("  proof: \(s.proofBytes) bytes; estimated proving key \(CompilerCommandSupport.bytes(s.estimatedProvingKeyBytes))")
+        let hidden = s.privateWeights ? " (private weights: \(ModelStatistics.privateWeightsExtraBytes) bytes more than public)" : ""
+        Console.out("  proof: \(s.proofBytes) bytes\(hidden); estimated proving key \(CompilerCommandSupport.bytes(s.estimatedProvingKeyBytes))")
+        Console.out("  SRS: 2^\(s.srsLog2Size) points\(s.privateWeights ? " (private weights need 2^(k+1))" : "")")
         let b = CompilerCommandSupport.bytes
         Console.out("  peak memory (est.): compile \(b(s.estimatedCompilePeakBytes)), setup \(b(s.estimatedSetupPeakBytes)), prove \(b(s.estimatedProverPeakBytes)), verify \(b(s.estimatedVerifierPeakBytes))")
     }

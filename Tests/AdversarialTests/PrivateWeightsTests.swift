@@ -1,4 +1,5 @@
 import BN254
+import CircuitCompiler
 import ConstraintSystem
 import FieldArithmetic
 import KZG
@@ -9,7 +10,7 @@ import TestSupport
 import Transcript
 
 @testable import PlonkProver
-@testable import PlonkVerifier
+@_spi(Testing) @testable import PlonkVerifier
 
 /// Private weights (docs/protocol.md §19.10) through the real key generation, prover and verifier, on the
 /// committed-relation circuit of `CommittedRelationProofTests` (a convolution, a dense tile, biases, a copy).
@@ -71,6 +72,48 @@ struct PrivateWeightsTests {
         var retargeted = Self.proof
         retargeted.keyFingerprint = other.verifyingKey.fingerprint
         #expect(throws: VerificationError.self) { try PlonkVerifier.verify(key: other.verifyingKey, proof: retargeted) }
+    }
+
+    /// `zkinfer stats --private-weights` and `ProofShape(_:privateWeights:)` predict a compiled model's private proof
+    /// byte for byte (128 more than the public one) and its SRS (2^(k+1) points).
+    @Test func statisticsPredictThePrivateProofSize() throws {
+        let m = try ProvedModel(shared: "mlp_tiny")
+        let srs = try AdversarialSRS.make(log2Size: m.circuit.log2Rows + 1)
+        let key = try KeyGeneration.generate(circuit: m.circuit, srs: srs, privateWeightsSeed: Self.seed)
+        let proof = try PlonkProver.prove(key: key, circuit: m.circuit, assignment: try m.honest(), witness: m.phase2)
+        try PlonkVerifier.verify(key: key.verifyingKey, proof: proof)
+        let stats = ModelStatistics(plan: m.compiled.plan, layout: m.compiled.layout, privateWeights: true)
+        let publicStats = ModelStatistics(plan: m.compiled.plan, layout: m.compiled.layout)
+        #expect(stats.proofBytes == proof.body.count)
+        #expect(ProofShape(m.circuit, privateWeights: true).bytes == proof.body.count)
+        #expect(key.verifyingKey.circuit.proofBodyBytes == proof.body.count)
+        let publicProof = try m.proveHonest()
+        #expect(publicStats.proofBytes + 128 == proof.body.count && publicStats.proofBytes == publicProof.body.count)
+        #expect(stats.srsLog2Size == m.circuit.log2Rows + 1 && publicStats.srsLog2Size == m.circuit.log2Rows)
+        #expect(stats.estimatedSetupPeakBytes > publicStats.estimatedSetupPeakBytes)
+    }
+
+    /// Issue 15's "a challenge reordered": ξ drawn before the mask commitment [g] is absorbed (§19.10 needs [g]
+    /// fixed before ξ). Knowing ξ, a prover can choose g to match a mask cell that is not g(z) — the one cell that
+    /// moves Ω by ξ·(g(z) − M), the lever of §19.10's soundness argument (ii). Such a proof verifies under that
+    /// wrong order, and is rejected by the protocol's verifier; the same mask cell under the protocol's order is
+    /// rejected too (`wrongMaskedValueAndTamperedOpeningAreRejected`).
+    @Test func xiDrawnBeforeTheMaskCommitmentIsRejected() throws {
+        let vk = Self.key.verifyingKey
+        let forged = try PlonkProver.run(
+            key: Self.key, circuit: Self.fold.circuit, assignment: try Self.fold.assignment(), witness: Self.fold.witness,
+            checkWitness: false, randomness: .secure(), timings: ProverTimings(), order: .xiBeforeWeightMask,
+            maskValue: { $0 + .one })
+        try PlonkVerifier.verify(key: vk, proof: forged, order: .xiBeforeWeightMask)
+        #expect(throws: VerificationError.self) { try PlonkVerifier.verify(key: vk, proof: forged) }
+        // An honest proof made under the wrong order fails the protocol's verifier too, and the honest proof
+        // fails the wrong order's: ξ's place in the transcript is checked, not only its value.
+        let honestWrongOrder = try PlonkProver.run(
+            key: Self.key, circuit: Self.fold.circuit, assignment: try Self.fold.assignment(), witness: Self.fold.witness,
+            checkWitness: false, randomness: .secure(), timings: ProverTimings(), order: .xiBeforeWeightMask)
+        try PlonkVerifier.verify(key: vk, proof: honestWrongOrder, order: .xiBeforeWeightMask)
+        #expect(throws: VerificationError.self) { try PlonkVerifier.verify(key: vk, proof: honestWrongOrder) }
+        #expect(throws: VerificationError.self) { try PlonkVerifier.verify(key: vk, proof: Self.proof, order: .xiBeforeWeightMask) }
     }
 
     /// Every 32-byte item of the body changed (one byte XOR-ed) is rejected, and never as malformed.

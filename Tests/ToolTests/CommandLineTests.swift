@@ -75,4 +75,25 @@ import Testing
         #expect(html.contains("2<sup>\(totals["log2Rows"] as! Int)</sup>"))
         #expect(html.contains("Memory estimate per step") && html.contains("setup") && html.contains("prove") && html.contains("verify"))
     }
+
+    /// `stats --private-weights` (docs/protocol.md §19.10): the proof 128 bytes larger and an SRS of 2^(k+1) points,
+    /// in JSON and text (`PrivateWeightsTests` checks the prediction against a real private proof).
+    @Test func statsAccountForPrivateWeights() throws {
+        try Tools.requireBinaries()
+        let dir = try Scratch()
+        let tiny = Tools.root.appendingPathComponent("circuits/mlp_tiny/model.onnx").path
+        func totals(_ extra: [String]) throws -> [String: Any] {
+            let r = try Tools.run(Tools.zkinfer, ["stats", tiny, "--json"] + extra, in: dir)
+            #expect(r.code == 0)
+            let stats = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
+            #expect(stats["privateWeights"] as? Bool == !extra.isEmpty)
+            return stats["totals"] as! [String: Any]
+        }
+        let plain = try totals([]), hidden = try totals(["--private-weights"])
+        #expect(hidden["proofBytes"] as! Int == (plain["proofBytes"] as! Int) + 128)
+        #expect(plain["srsLog2Size"] as! Int == plain["log2Rows"] as! Int)
+        #expect(hidden["srsLog2Size"] as! Int == (plain["log2Rows"] as! Int) + 1)
+        let text = try Tools.run(Tools.zkinfer, ["stats", tiny, "--private-weights"], in: dir)
+        #expect(text.code == 0 && text.out.contains("private weights") && text.out.contains("SRS: 2^\(hidden["srsLog2Size"] as! Int) points"))
+    }
 }

@@ -115,8 +115,8 @@ def reductions():
     case("reduce_l1", [node("ReduceL1", ["x", "axes"], keepdims=0)], {"x": x}, [axes], circuit=True)
     case("reduce_l2", [node("ReduceL2", ["x", "axes"])], {"x": x}, [axes], circuit=True)
     case("reduce_sum_square", [node("ReduceSumSquare", ["x", "axes"])], {"x": x}, [axes], circuit=True)
-    case("reduce_log_sum", [node("ReduceLogSum", ["p", "axes"], keepdims=0)], {"p": np.abs(x) + 0.5}, [axes])
-    case("reduce_log_sum_exp", [node("ReduceLogSumExp", ["x", "axes"], keepdims=0)], {"x": x}, [axes])
+    case("reduce_log_sum", [node("ReduceLogSum", ["p", "axes"], keepdims=0)], {"p": np.abs(x) + 0.5}, [axes], circuit=True)
+    case("reduce_log_sum_exp", [node("ReduceLogSumExp", ["x", "axes"], keepdims=0)], {"x": x}, [axes], circuit=True)
     case("reduce_prod", [node("ReduceProd", ["x", "axes"], keepdims=0)], {"x": x}, [init("axes", np.array([0, 2], np.int64))], circuit=True)
     case("mean_three", [node("Mean", ["x", "b", "c"])], {"x": rand(2, 3)}, [init("b", rand(3)), init("c", rand(2, 1))], circuit=True)
     case("cumsum_exclusive_reverse", [node("CumSum", ["x", "ax"], exclusive=1, reverse=1)], {"x": x},
@@ -153,9 +153,9 @@ def rotary():
     # Rotary position embeddings' angles: positions times inverse frequencies, then Sin and Cos.
     angles = (np.arange(8, dtype=np.float32)[:, None] * (1.0 / 10000 ** (np.arange(0, 4, dtype=np.float32) / 4))[None, :])
     case("sin_cos_rotary", [node("Sin", ["a"], ["s"]), node("Cos", ["a"], ["c"])], {"a": angles.astype(np.float32)},
-         outputs=("s", "c"))
+         outputs=("s", "c"), circuit=True)
     case("sin_cos_wide", [node("Sin", ["x"], ["s"]), node("Cos", ["x"], ["c"])], {"x": rand(3, 5, scale=20)},
-         outputs=("s", "c"), bound=0.02)
+         outputs=("s", "c"), bound=0.02, circuit=True)
 
 
 if __name__ == "__main__":

@@ -73,6 +73,9 @@ public enum LaneKind: Hashable, Sendable {
     case reciprocal(ReciprocalGadget)
     case squareRoot(SquareRootGadget)
     case matMulStream(MatMulStreamGadget)
+    case exponential(ExpGadget)
+    case logarithm(LogGadget)
+    case sine(SineGadget)
 
     public var gadget: any LaneGadget {
         switch self {
@@ -87,6 +90,9 @@ public enum LaneKind: Hashable, Sendable {
         case .reciprocal(let g): return g
         case .squareRoot(let g): return g
         case .matMulStream(let g): return g
+        case .exponential(let g): return g
+        case .logarithm(let g): return g
+        case .sine(let g): return g
         }
     }
 
@@ -106,6 +112,9 @@ public enum LaneKind: Hashable, Sendable {
         case .reciprocal(var g): g.limbBits = bits; return .reciprocal(g)
         case .squareRoot(var g): g.limbBits = bits; return .squareRoot(g)
         case .matMulStream(var g): g.limbBits = bits; return .matMulStream(g)
+        case .exponential(var g): g.limbBits = bits; return .exponential(g)
+        case .logarithm(var g): g.limbBits = bits; return .logarithm(g)
+        case .sine(var g): g.limbBits = bits; return .sine(g)
         }
     }
 }

@@ -46,7 +46,12 @@ public struct ModelStatistics: Sendable {
     public let publicOutputs: Int
     public let equations: Int
     public let foldEntries: Int
+    /// Proof body bytes (docs/protocol.md §14), for a key of `zkinfer setup --private-weights` when `privateWeights`
+    /// (§19.10: [g] and one more Gemini fold, 128 bytes more).
     public let proofBytes: Int
+    public let privateWeights: Bool
+    /// log2 of the SRS powers setup needs: 2^k rows, or 2^(k+1) with private weights (the blinding power H = [τ^n]₁).
+    public let srsLog2Size: Int
     /// Estimates (bytes), documented in Sources/CircuitCompiler/README.md; the scale benchmark compares them
     /// with measured sizes and peaks (bench/scale).
     public let estimatedProvingKeyBytes: Int
@@ -64,8 +69,9 @@ public struct ModelStatistics: Sendable {
     public var estimatedVerifierPeakBytes: Int { memory[3].bytes }
 
     public var rowCount: Int { 1 << log2Rows }
+    public static var privateWeightsExtraBytes: Int { ProofShape.privateWeightsExtraBytes }
 
-    public init(plan: CircuitPlan, layout: CircuitLayout) {
+    public init(plan: CircuitPlan, layout: CircuitLayout, privateWeights: Bool = false) {
         var layers: [Layer] = []
         var totalEntries = 0
         for (index, layer) in plan.layers.enumerated() {
@@ -123,7 +129,9 @@ public struct ModelStatistics: Sendable {
         equations = plan.groups.filter(\.receives).reduce(0) { $0 + $1.count * $1.kind.gadget.receivedCount } + outputs
             + layout.stackedCells
         foldEntries = totalEntries
-        proofBytes = layout.proofBytes
+        proofBytes = layout.proofBytes + (privateWeights ? ProofShape.privateWeightsExtraBytes : 0)
+        self.privateWeights = privateWeights
+        srsLog2Size = layout.log2Rows + (privateWeights ? 1 : 0)
 
         // Cost model (bytes), fitted to peak RSS measured on circuits/ and the scale ladder (bench/scale;
         // Sources/CircuitCompiler/README.md has the table). n rows, 4n on the quotient's extended coset.
@@ -133,7 +141,7 @@ public struct ModelStatistics: Sendable {
         //   rebuild it.
         // - proving key: every fixed column as coefficients and extended evaluations (5n scalars) and the
         //   relation's blocks (≈16 bytes per entry).
-        // - SRS: n affine points (64 bytes).
+        // - SRS: n affine points (64 bytes); setup reads 2n with private weights.
         // - prover columns: every committed or interpolated column (advice, 2 per lookup, challenge and
         //   instance) as values, coefficients and extended evaluations (6n scalars), the quotient's numerator
         //   and chunks (8n scalars).
@@ -148,7 +156,8 @@ public struct ModelStatistics: Sendable {
         let processTerm = (name: "process", bytes: process)
         memory = [
             MemoryStep(step: "compile", terms: [modelTerm, processTerm]),
-            MemoryStep(step: "setup", terms: [modelTerm, (name: "proving key", bytes: pk), (name: "SRS", bytes: 64 * n), processTerm]),
+            MemoryStep(step: "setup", terms: [modelTerm, (name: "proving key", bytes: pk), (name: "SRS", bytes: 64 << srsLog2Size),
+                                              processTerm]),
             MemoryStep(step: "prove", terms: [modelTerm, (name: "proving key", bytes: pk), (name: "SRS", bytes: 64 * n),
                                               (name: "columns (values, coefficients, extended)", bytes: 32 * n * 6 * columns),
                                               (name: "quotient", bytes: 32 * n * 8), processTerm]),

@@ -114,7 +114,7 @@ extension CompiledCircuit {
             return ({ [x[$0], layerTrace.quotient[$0], layerTrace.remainder[$0]] }, expected)
         case .clip:
             return ({ [x[$0]] }, expected)
-        case .reciprocal, .squareRoot:
+        case .reciprocal, .squareRoot, .exponential, .logarithm, .sine:
             return ({ [x[$0], expected[$0]] }, expected)
         case .embedding:
             // Lane i is token i / D, column i mod D: key D·id + d, value the trace's output.

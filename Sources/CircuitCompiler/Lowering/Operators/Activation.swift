@@ -5,7 +5,9 @@ import Quantization
 /// Tanh: lanes of their own gadgets, each receiving its input element. A Clip without bounds is wiring; Neg is
 /// folded (weight −1); Expm1 and Log1pExp are `TableGadget` lanes like Sigmoid. (Abs, Max, Min, HardSigmoid,
 /// HardSwish, PRelu, Elu and Softplus are compositions of these, made at import.) Erf and Gelu's gates are
-/// `TableGadget` lanes too. Sqrt, Reciprocal, Exp and Log run in `zkinfer run` only (`circuitHint`).
+/// `TableGadget` lanes too. Sqrt and Reciprocal are `ReciprocalGadget`/`SquareRootGadget` lanes, Exp and Log
+/// `ExpGadget`/`LogGadget` lanes (mantissa table and exponent bits), Sin and Cos `SineGadget` lanes (the turn's
+/// residue and the sin(2πv) table).
 extension ActivationOp: CircuitLowering {
     func foldedShift(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) -> Int? { self == .neg ? 0 : nil }
 
@@ -53,7 +55,15 @@ extension ActivationOp: CircuitLowering {
             return .reciprocal(ReciprocalGadget(activationScale: s, activationBits: bits))
         case .sqrt:
             return .squareRoot(SquareRootGadget(activationScale: s, activationBits: bits))
-        case .neg, .exp, .log, .sin, .cos:
+        case .exp:
+            return .exponential(ExpGadget(settings: settings))
+        case .log:
+            return .logarithm(LogGadget(settings: settings))
+        case .sin:
+            return .sine(SineGadget(settings: settings, cosine: false))
+        case .cos:
+            return .sine(SineGadget(settings: settings, cosine: true))
+        case .neg:
             return nil
         }
     }

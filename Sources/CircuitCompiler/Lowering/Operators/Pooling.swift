@@ -2,7 +2,8 @@ import ModelGraph
 import Quantization
 
 /// AveragePool and GlobalAveragePool: folded (multipliers Q_w(1/n)). MaxPool: `MaxPoolGadget` lanes, one port
-/// per window position.
+/// per window position. ReduceMax/ReduceMin: the same lanes (`minimum` for ReduceMin), one per output, one port per
+/// member of its reduced group (at most `maxReduceGroup`).
 extension PoolingOp: CircuitLowering {
     func foldedShift(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) -> Int? {
         switch self {
@@ -21,7 +22,11 @@ extension PoolingOp: CircuitLowering {
             let inner = graph.values[node.inputs[0]].shape.dropFirst(2).reduce(1, *)
             guard inner <= Self.maxGlobalWindow else { return nil }
             return .maxPool(MaxPoolGadget(window: inner, activationBits: settings.activationBits))
-        case .average, .globalAverage, .reduce, .reduceExtremum, .maxIndex:
+        case .reduceExtremum(let r, let maximum):
+            let group = r.count(graph.values[node.inputs[0]].shape)
+            guard group >= 1, group <= Self.maxReduceGroup else { return nil }
+            return .maxPool(MaxPoolGadget(window: group, activationBits: settings.activationBits, minimum: !maximum))
+        case .average, .globalAverage, .reduce, .maxIndex:
             return nil
         }
     }
@@ -68,9 +73,13 @@ extension PoolingOp: CircuitLowering {
 
     /// Largest plane a GlobalMaxPool is proved over in one lane.
     static let maxGlobalWindow = 9
+    /// Largest group a ReduceMax/ReduceMin is proved over in one lane (4 limbs and a bit per member).
+    static let maxReduceGroup = 16
 
     var circuitHint: String {
-        if case .reduceExtremum = self { return "it runs in `zkinfer run` (and --float); proving it is not supported yet" }
+        if case .reduceExtremum(_, let maximum) = self {
+            return "\(maximum ? "ReduceMax" : "ReduceMin") over more than \(Self.maxReduceGroup) elements per output runs in `zkinfer run`; to prove it, reduce in steps of at most \(Self.maxReduceGroup) (e.g. a MaxPool or two reductions over fewer axes)"
+        }
         if case .maxIndex = self {
             return "MaxPool's Indices output has no circuit gadget: it runs in `zkinfer run` (and --float); proving it is not supported yet"
         }
@@ -82,6 +91,12 @@ extension PoolingOp: CircuitLowering {
         if self == .globalMax {
             let inner = graph.values[input].shape.dropFirst(2).reduce(1, *)
             return { index, port in (input, index * inner + port) }
+        }
+        if case .reduceExtremum(let r, _) = self {
+            // Each output's group: the input positions mapping to it, in input order.
+            var members = [[Int]](repeating: [], count: graph.values[node.output].elementCount)
+            for (i, o) in r.outputIndex(graph.values[input].shape).enumerated() { members[o].append(i) }
+            return { index, port in (input, members[index][port]) }
         }
         guard case .max(let pool) = self else { return { index, _ in (input, index) } }
         let windows = Self.maxPoolWindows(inputShape: graph.values[input].shape,
