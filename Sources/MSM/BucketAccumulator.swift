@@ -205,12 +205,53 @@ struct BucketAccumulator {
     /// inversion: per window and step, sum += running (the old running sum) and running += B_k at once,
     /// then a last sum += running. A Jacobian reduction costs several times more per addition, and at small
     /// sizes (2^9 terms) it was most of the MSM. With overflow buckets in use it falls back to that.
+    ///
+    /// Few windows (a wide window reduced alone: 2^15 buckets at c = 16) would make each lock-step a batch of
+    /// two additions paying a whole inversion; each window is then cut into S equal segments reduced as
+    /// S lanes side by side, and joined in Jacobian form: with L buckets per segment, segment s's local sum
+    /// T_s = Σ_k (k+1)·B_{sL+k} and total R_s = Σ_k B_{sL+k} give Σ_s T_s + L·Σ_s s·R_s.
     @inlinable
     func reduceWindows(_ windows: Int) -> [G1Projective] {
         let half = bucketCount / windows
         if overflow != nil || windows == 0 {
             return (0..<windows).map { reduce(buckets: ($0 * half)..<(($0 + 1) * half)) }
         }
+        var segments = 1
+        while windows * segments < Self.reductionLanes && half / (2 * segments) >= Self.minimumSegment { segments *= 2 }
+        let length = half / segments
+        let (sums, totals) = reduceLanes(windows * segments, length: length)
+        if segments == 1 { return sums }
+        return (0..<windows).map { w in
+            var result = G1Projective.infinity
+            var running = G1Projective.infinity
+            var weighted = G1Projective.infinity  // Σ_s s·R_s by running sums from the top segment down
+            var s = segments - 1
+            while s >= 0 {
+                result = result + sums[w * segments + s]
+                if s > 0 {
+                    running = running + totals[w * segments + s]
+                    weighted = weighted + running
+                }
+                s -= 1
+            }
+            var shift = length
+            while shift > 1 {
+                weighted = weighted.doubled()
+                shift >>= 1
+            }
+            return result + weighted
+        }
+    }
+
+    /// Lanes per lock-step reduction when windows are split: up to 2·64 additions share an inversion.
+    @usableFromInline static var reductionLanes: Int { 64 }
+    /// Segments keep at least this many buckets, so the Jacobian join stays a small share.
+    @usableFromInline static var minimumSegment: Int { 8 }
+
+    /// The lock-step reduction of `lanes` bucket ranges of `length` buckets each (lane j: buckets
+    /// j·length ..< (j+1)·length): per lane Σ_k (k+1)·B_k and Σ_k B_k.
+    @inlinable
+    func reduceLanes(_ windows: Int, length half: Int) -> (sums: [G1Projective], totals: [G1Projective]) {
         // Accumulators 0..<windows are the running sums, windows..<2·windows the sums.
         let count = 2 * windows
         var ax = [Fq](repeating: .zero, count: count), ay = [Fq](repeating: .zero, count: count)
@@ -305,10 +346,16 @@ struct BucketAccumulator {
             addY[n] = ay[w]
             n += 1
         }
+        // The running sums are the lanes' totals; read them before the last batch changes nothing of them
+        // (it only adds into the sums).
+        let totals = (0..<windows).map { w in
+            present[w] ? G1Projective(G1Affine(uncheckedX: ax[w], y: ay[w])) : .infinity
+        }
         addBatch(n)
-        return (0..<windows).map { w in
+        let sums = (0..<windows).map { w in
             present[windows + w] ? G1Projective(G1Affine(uncheckedX: ax[windows + w], y: ay[windows + w])) : .infinity
         }
+        return (sums, totals)
     }
 
     /// Σ_k (k+1)·B_k by running sums from the top bucket down (all buckets: one window).

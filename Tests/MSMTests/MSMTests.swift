@@ -141,6 +141,41 @@ func naiveSum(_ points: [G1Affine], _ scalars: [Fr]) -> G1Projective {
         }
     }
 
+    /// The segmented lock-step reduction (few wide windows cut into lanes) against the plain Jacobian
+    /// running-sum reduction of the same buckets: random fills, sparse fills (empty segments, one bucket),
+    /// and every bucket holding the same point (equal and cancelling running sums across lanes).
+    @Test(arguments: [(10, 1), (8, 3), (4, 1), (16, 1), (12, 2)])
+    func segmentedReductionEqualsJacobianReduction(window c: Int, windows: Int) {
+        var rng = SeededGenerator(seed: UInt64(c * 10 + windows))
+        let family = PointFamily(count: 64, rng: &rng)
+        let buckets = windows << (c - 1)
+        let fills: [(Int) -> Int?] = [
+            { _ in Int(rng.next() % UInt64(buckets)) },
+            { i in i % 7 == 0 ? (i * 131) % buckets : nil },
+            { i in i == 0 ? buckets - 1 : nil },
+            { i in i < 2 ? 0 : nil },
+        ]
+        for (f, fill) in fills.enumerated() {
+            for samePoint in [false, true] {
+                var acc = BucketAccumulator(window: c, windows: windows, batchSize: MSMPlan.batchSize)
+                defer { acc.deallocate() }
+                for i in 0..<max(64, buckets / 4) {
+                    guard let b = fill(i) else { continue }
+                    let p = samePoint ? family.points[0] : family.points[i % 64]
+                    let y = samePoint && b % 2 == 1 ? -p.y : p.y
+                    if acc.insert(bucket: b, x: p.x, y: y) {
+                        acc.flush()
+                        acc.drainQueue()
+                    }
+                }
+                acc.finish()
+                let half = buckets / windows
+                let expected = (0..<windows).map { acc.reduce(buckets: ($0 * half)..<(($0 + 1) * half)) }
+                #expect(acc.reduceWindows(windows) == expected, "fill \(f), same point \(samePoint)")
+            }
+        }
+    }
+
     @Test func threadCountsAgreeOnALargeInput() {
         var rng = SeededGenerator(seed: 17)
         let n = 1 << 14
