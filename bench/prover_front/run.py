@@ -108,7 +108,8 @@ def main():
 
 def save(path, reps, bins, results, batch):
     # Written after every round, so an interrupted run keeps what it measured.
-    json.dump({"reps": reps, "binaries": dict(bins), "prove": results, "prove_batch": batch}, open(path, "w"), indent=1)
+    # Binaries by file name only: committed results name no path of the machine (BenchResultsTests).
+    json.dump({"reps": reps, "binaries": {t: os.path.basename(b) for t, b in bins}, "prove": results, "prove_batch": batch}, open(path, "w"), indent=1)
 
 
 if __name__ == "__main__":
