@@ -38,6 +38,9 @@ private struct CheckRun {
     let linearClaim: Fr?
     var failures: [ConstraintFailure] = []
     private var reportedUnassigned = Set<String>()
+    /// The rows of each looked-up table, by (table selector or −1, table columns): many lookups share one
+    /// table (a range table per limb column), which is read once.
+    private var tables: [[Int]: Set<[Fr]>] = [:]
 
     init(circuit: Circuit, assignment: Assignment) {
         self.circuit = circuit
@@ -158,10 +161,18 @@ private struct CheckRun {
     }
 
     mutating func check(_ lookup: LookupArgument) {
-        var table = Set<[Fr]>()
-        for row in 0..<circuit.usableRows {
-            if let s = lookup.tableSelector, circuit.fixedValues[s.index][row].isZero { continue }
-            table.insert(lookup.table.map { circuit.fixedValues[$0.index][row] })
+        let tableKey = [lookup.tableSelector?.index ?? -1] + lookup.table.map(\.index)
+        let table: Set<[Fr]>
+        if let known = tables[tableKey] {
+            table = known
+        } else {
+            var rows = Set<[Fr]>()
+            for row in 0..<circuit.usableRows {
+                if let s = lookup.tableSelector, circuit.fixedValues[s.index][row].isZero { continue }
+                rows.insert(lookup.table.map { circuit.fixedValues[$0.index][row] })
+            }
+            tables[tableKey] = rows
+            table = rows
         }
         let selector = circuit.fixedValues[lookup.selector.index]
         var queries = Set<Query>()

@@ -47,6 +47,10 @@ public struct ProvingKey: Sendable {
 
     public var circuit: VerifierCircuit { verifyingKey.circuit }
 
+    /// log M of the committed relation's M × N blocks (nil without a relation): what a prover's circuit
+    /// rebuild would otherwise search for (`CircuitFile.rebuild(relationSplit:)`).
+    public var relationSplit: Int? { verifyingKey.circuit.linearRelationShape?.log2BlockRows }
+
     /// The same proving key with other verifying-key metadata (the compiler fills it after keygen).
     public func withMetadata(_ metadata: KeyMetadata) throws -> ProvingKey {
         ProvingKey(

@@ -38,8 +38,8 @@ enum Embedded {
     static func prove(circuitPath: String, pkPath: String, inputJSON: [UInt8]) throws -> [UInt8] {
         try classified {
             let file = try CircuitFile.decode(try FileSystem.read(circuitPath))
-            let (model, compiled) = try file.rebuild()
             let key = try ProvingKey.decode(try FileSystem.read(pkPath))
+            let (model, compiled) = try file.rebuild(relationSplit: key.relationSplit)
             do { try key.requireMatches(compiled.circuit) } catch {
                 throw EmbeddingError(.keyMismatch, "\(pkPath) was not made for \(circuitPath): \(error)")
             }

@@ -111,8 +111,10 @@ public struct CircuitFile: Sendable {
         try compile(onnx: try ONNXImporter.selfContainedModel(path: modelPath), settings: settings, options: options)
     }
 
-    /// Rebuilds the circuit (and the quantized model the prover runs).
-    public func rebuild() throws -> (model: QuantizedModel, compiled: CompiledCircuit) {
+    /// Rebuilds the circuit (and the quantized model the prover runs). `relationSplit`: the proving key's
+    /// (`ProvingKey.relationSplit`) when proving, so the rebuild does not search for it again; the key check
+    /// still compares the whole circuit. nil (setup, verify-key): rebuilt exactly as compile built it.
+    public func rebuild(relationSplit: Int? = nil) throws -> (model: QuantizedModel, compiled: CompiledCircuit) {
         guard header.compiler == ModelDescriptionBuilder.compilerVersion else {
             throw PipelineError.malformed("circuit file from '\(header.compiler)'; this is '\(ModelDescriptionBuilder.compilerVersion)': compile again")
         }
@@ -121,11 +123,12 @@ public struct CircuitFile: Sendable {
         }
         let options = CompileOptions(publicInput: header.publicInput, lanesPerRow: header.lanesPerRow, log2Rows: header.log2Rows,
                                      stackRangeChecks: header.stackRangeChecks, limbBits: header.limbBits)
-        return try Self.build(onnx, settings: header.settings, options: options, step: "rebuild circuit")
+        return try Self.build(onnx, settings: header.settings, options: options, relationSplit: relationSplit, step: "rebuild circuit")
     }
 
     /// import → quantize → circuit, each part reported to the tools' progress as `step`.
-    static func build(_ onnx: [UInt8], settings: QuantizationSettings, options: CompileOptions, step: String) throws
+    static func build(_ onnx: [UInt8], settings: QuantizationSettings, options: CompileOptions, relationSplit: Int? = nil,
+                      step: String) throws
         -> (model: QuantizedModel, compiled: CompiledCircuit)
     {
         StepProgress.report(step, 0, of: 3, "import")
@@ -133,7 +136,7 @@ public struct CircuitFile: Sendable {
         StepProgress.report(step, 1, of: 3, "quantize")
         let model = try QuantizedModel(graph, settings: settings)
         StepProgress.report(step, 2, of: 3, "circuit")
-        let compiled = try CompiledCircuit(model: model, options: options)
+        let compiled = try CompiledCircuit(model: model, options: options, relationSplit: relationSplit)
         StepProgress.done(step, parts: 3)
         return (model, compiled)
     }

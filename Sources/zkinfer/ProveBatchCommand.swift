@@ -48,7 +48,15 @@ enum ProveBatchCommand {
         let start = clock.now
 
         let file = try Files.circuit(circuitPath)
-        let (model, compiled) = try CompilerCommandSupport.mapErrors { try Steps.timed("rebuild circuit") { try file.rebuild() } }
+        let keyBytes = try Files.read(pkPath, what: "proving key")
+        let key: ProvingKey
+        do { key = try Steps.timed("load proving key") { try ProvingKey.decode(keyBytes) } } catch {
+            throw CommandFailure.malformedInput("\(pkPath): \(error)")
+        }
+        // The key's relation split spares the rebuild its search; requireMatches below still checks everything.
+        let (model, compiled) = try CompilerCommandSupport.mapErrors {
+            try Steps.timed("rebuild circuit") { try file.rebuild(relationSplit: key.relationSplit) }
+        }
         let stats = ModelStatistics(plan: compiled.plan, layout: compiled.layout)
         if let available = Pipeline.availableMemory() {
             let fitting = available / max(1, stats.estimatedProverPeakBytes)
@@ -59,11 +67,6 @@ enum ProveBatchCommand {
                 Console.err("note: \(jobs) jobs would need about \((stats.estimatedProverPeakBytes * jobs) >> 20) MB; running \(fitting)")
                 jobs = fitting
             }
-        }
-        let keyBytes = try Files.read(pkPath, what: "proving key")
-        let key: ProvingKey
-        do { key = try Steps.timed("load proving key") { try ProvingKey.decode(keyBytes) } } catch {
-            throw CommandFailure.malformedInput("\(pkPath): \(error)")
         }
         do { try key.requireMatches(compiled.circuit) } catch {
             throw CommandFailure.malformedInput(

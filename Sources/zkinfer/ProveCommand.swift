@@ -31,17 +31,20 @@ enum ProveCommand {
         let clock = ContinuousClock()
         let start = clock.now
         let file = try Files.circuit(circuitPath)
-        let (model, compiled) = try CompilerCommandSupport.mapErrors { try Steps.timed("rebuild circuit") { try file.rebuild() } }
+        let keyBytes = try Files.read(pkPath, what: "proving key")
+        let key: ProvingKey
+        do { key = try Steps.timed("load proving key") { try ProvingKey.decode(keyBytes) } } catch {
+            throw CommandFailure.malformedInput("\(pkPath): \(error)")
+        }
+        // The key's relation split spares the rebuild its search; requireMatches below still checks everything.
+        let (model, compiled) = try CompilerCommandSupport.mapErrors {
+            try Steps.timed("rebuild circuit") { try file.rebuild(relationSplit: key.relationSplit) }
+        }
 
         // Refuse early when the prover cannot fit in memory.
         let stats = ModelStatistics(plan: compiled.plan, layout: compiled.layout)
         if let available = Pipeline.availableMemory(), stats.estimatedProverPeakBytes > available {
             throw CommandFailure.rejected(PipelineError.insufficientMemory(needed: stats.estimatedProverPeakBytes, available: available).description)
-        }
-        let keyBytes = try Files.read(pkPath, what: "proving key")
-        let key: ProvingKey
-        do { key = try Steps.timed("load proving key") { try ProvingKey.decode(keyBytes) } } catch {
-            throw CommandFailure.malformedInput("\(pkPath): \(error)")
         }
         do { try key.requireMatches(compiled.circuit) } catch {
             throw CommandFailure.malformedInput(

@@ -54,12 +54,16 @@ public struct CompiledCircuit: Sendable {
 
     public var relation: LinearRelation { relationLayout.relation }
 
-    public init(model: QuantizedModel, options: CompileOptions = CompileOptions()) throws {
+    /// `relationSplit`: log M of the relation's M × N blocks when already known (a proving key holds it:
+    /// `ProvingKey.relationSplit`), which skips the search over every split — the search covers W once per
+    /// split, most of a rebuild's time. nil (compile, setup, verify-key) searches. A wrong hint gives another
+    /// relation, which the key check (`ProvingKey.requireMatches`) refuses.
+    public init(model: QuantizedModel, options: CompileOptions = CompileOptions(), relationSplit: Int? = nil) throws {
         let (plan, layout) = try CircuitLayout.choose(graph: model.graph, settings: model.settings, options: options)
-        try self.init(plan: plan, layout: layout, model: model)
+        try self.init(plan: plan, layout: layout, model: model, relationSplit: relationSplit)
     }
 
-    public init(plan: CircuitPlan, layout: CircuitLayout, model: QuantizedModel) throws {
+    public init(plan: CircuitPlan, layout: CircuitLayout, model: QuantizedModel, relationSplit: Int? = nil) throws {
         let system = try LinearSystem(plan: plan, model: model, structured: Set(layout.structuredConvolutions.map(\.node)))
         self.plan = plan
         self.layout = layout
@@ -152,7 +156,8 @@ public struct CompiledCircuit: Sendable {
         }
         let receivers = receivedCells.map(\.cur)
         do {
-            let relation = try Self.relation(plan: plan, layout: layout, system: system, model: model, rho: rho, s: s)
+            let relation = try Self.relation(plan: plan, layout: layout, system: system, model: model, rho: rho, s: s,
+                                         split: relationSplit)
             relationLayout = try CommittedRelationLayout(
                 &cs, relation: relation, producers: producers, receivers: receivers, startRow: 0, rows: layout.runRows)
             circuit = try cs.build(log2Rows: layout.log2Rows)

@@ -144,15 +144,18 @@ extension CompiledCircuit {
     /// other entry of W covered by M × N blocks per (receiver slot, producer slot) pair (channel strides R′ = R,
     /// V′ = V, so a block is consecutive rows of one slot pair; `RelationTiling`). M·N = 2^ℓ with ℓ = log2 rows
     /// (the builder requires 2^ℓ ≤ n); the split of ℓ into log M + log N is the one with the smallest key (blocks
-    /// cost their commitment and an MSM term, terms their offsets and boxes).
+    /// cost their commitment and an MSM term, terms their offsets and boxes); `split` (log M), when given and in
+    /// range, is taken instead of searched.
     static func relation(plan: CircuitPlan, layout: CircuitLayout, system: LinearSystem, model: QuantizedModel, rho: Challenge,
-                         s: Challenge) throws -> LinearRelation
+                         s: Challenge, split: Int? = nil) throws -> LinearRelation
     {
         let entries = try entries(plan: plan, layout: layout, system: system)
         let tiling = try RelationTiling(entries: entries, receiverSlots: layout.receiverSlots, producerSlots: layout.producerSlots)
         let ell = layout.log2Rows
-        var best = (rowsLog: ell / 2, blocks: Int.max)
-        for a in 0...ell {
+        let given = split.flatMap { (0...ell).contains($0) ? $0 : nil }
+        var best = (rowsLog: given ?? ell / 2, blocks: Int.max)
+        var bestCover: (blocks: [WeightBlock], terms: [LinearTerm])? = nil
+        for a in 0...ell where given == nil {
             let structured = layout.structuredConvolutions.reduce(0) {
                 $0 + ConvolutionTerms.blockCount($1, plan: plan, logM: a, logN: ell - a)
             }
@@ -160,10 +163,10 @@ extension CompiledCircuit {
             // dimension (structured convolutions: about two 3-dimensional terms per block).
             let (blocks, terms) = try tiling.cover(logM: a, logN: ell - a)
             let bytes = 40 * blocks.count + terms.reduce(0) { $0 + 25 + 24 * $1.box.count } + (40 + 2 * 97) * structured
-            if bytes < best.blocks { best = (a, bytes) }
+            if bytes < best.blocks { (best, bestCover) = ((a, bytes), (blocks, terms)) }
         }
         let (logM, logN) = (best.rowsLog, ell - best.rowsLog)
-        var (blocks, terms) = try tiling.cover(logM: logM, logN: logN)
+        var (blocks, terms) = try bestCover ?? tiling.cover(logM: logM, logN: logN)
         // Structured convolutions (§19.9): a block per (tap, channel tile), a term per run of output rows.
         let convolutions = ConvolutionTerms(plan: plan, layout: layout, model: model, index: RelationIndexing(plan: plan, layout: layout))
         for c in layout.structuredConvolutions { try convolutions.emit(c, logM: logM, logN: logN, blocks: &blocks, terms: &terms) }

@@ -14,19 +14,27 @@ struct RelationTiling {
     let producerSlots: Int
 
     init(entries: [CompiledCircuit.Entry], receiverSlots r: Int, producerSlots v: Int) throws {
-        var grouped: [Int: [Int: Int64]] = [:]  // pair → (receiver row · 2^32 + producer row) → weight
-        for e in entries {
-            let pair = (e.receiver % r) * v + e.producer % v
-            let key = (e.receiver / r) << 32 | (e.producer / v)
-            let (sum, overflow) = grouped[pair, default: [:]][key, default: 0].addingReportingOverflow(e.weight)
-            guard !overflow else { throw CompilerError.witnessMismatch("a weight of the linear relation overflows 64 bits") }
-            grouped[pair, default: [:]][key] = sum
+        // Sorted by (pair, receiver row · 2^32 + producer row), duplicates summed in one sweep: no hashing.
+        var keyed = entries.map { e in
+            (pair: (e.receiver % r) * v + e.producer % v, key: (e.receiver / r) << 32 | (e.producer / v), weight: e.weight)
         }
-        pairs = grouped.keys.sorted().compactMap { pair in
-            let points = grouped[pair]!.filter { $0.value != 0 }.sorted { $0.key < $1.key }
-                .map { (row: $0.key >> 32, column: $0.key & 0xFFFF_FFFF, weight: $0.value) }
-            return points.isEmpty ? nil : (pair / v, pair % v, points)
+        keyed.sort { ($0.pair, $0.key) < ($1.pair, $1.key) }
+        var pairs: [(receiverSlot: Int, producerSlot: Int, points: [(row: Int, column: Int, weight: Int64)])] = []
+        var k = 0
+        while k < keyed.count {
+            let (pair, key) = (keyed[k].pair, keyed[k].key)
+            var sum: Int64 = 0
+            while k < keyed.count, keyed[k].pair == pair, keyed[k].key == key {
+                let (next, overflow) = sum.addingReportingOverflow(keyed[k].weight)
+                guard !overflow else { throw CompilerError.witnessMismatch("a weight of the linear relation overflows 64 bits") }
+                sum = next
+                k += 1
+            }
+            guard sum != 0 else { continue }
+            if pairs.last.map({ $0.receiverSlot * v + $0.producerSlot }) != pair { pairs.append((pair / v, pair % v, [])) }
+            pairs[pairs.count - 1].points.append((row: key >> 32, column: key & 0xFFFF_FFFF, weight: sum))
         }
+        self.pairs = pairs
         receiverSlots = r
         producerSlots = v
     }
