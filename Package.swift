@@ -55,7 +55,7 @@ let package = Package(
         // Multilinear (monomial-basis) evaluation proofs over the same KZG SRS: Gemini. The committed-weight
         // linear argument (docs/protocol.md §19) opens its weight polynomials with it.
         .target(
-            name: "MultilinearKZG", dependencies: ["BN254", "FieldArithmetic", "MSM", "Transcript"],
+            name: "MultilinearKZG", dependencies: ["BN254", "FieldArithmetic", "MSM", "Parallelism", "Transcript"],
             swiftSettings: checkedSettings),
 
         // Arithmetization: columns, gates, copies, lookups, challenge columns, checker. No curves.

@@ -38,7 +38,11 @@ extension ProverState {
                     if let row = firstRow[a] { m[row] += q[r] }
                 }
                 if let qt {
-                    for r in 0..<u where !m[r].isZero { m[r] *= qt[r].inverse() }
+                    // One batched inversion instead of one per table row (GMP's gcd was a visible share).
+                    let rows = (0..<u).filter { !m[$0].isZero && qt[$0] != .one }
+                    var inverses = rows.map { qt[$0] }
+                    Fr.batchInvert(&inverses)
+                    for (r, inverse) in zip(rows, inverses) { m[r] *= inverse }
                 }
                 if forging {
                     // Test-only forgery (wrong round order): with β known, put the whole imbalance

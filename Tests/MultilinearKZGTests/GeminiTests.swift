@@ -2,7 +2,7 @@ import BN254
 import FieldArithmetic
 import KZG
 import MSM
-import MultilinearKZG
+@testable import MultilinearKZG
 import Testing
 import TestSupport
 import Transcript
@@ -120,5 +120,33 @@ func accepts(_ c: G1Affine, _ point: [Fr], _ value: Fr, _ proof: Gemini.Proof) -
         let a = rng.frs(1 << ell), r = rng.frs(ell), other = rng.frs(ell)
         let (proof, _) = prove(a, other)
         #expect(!accepts(commit(a), r, Self.definition(a, r), proof))
+    }
+}
+
+/// The prover's parallel combination of the folds (chunks of 4096 indices) against its definition, at a
+/// size with several chunks and folds shorter than a chunk.
+@Suite struct GeminiCombinationTests {
+    @Test func combinedFoldsMatchTheirDefinition() {
+        var rng = SeededRandom(seed: 41)
+        let ell = 14
+        var polys: [[Fr]] = [rng.frs(1 << ell)]
+        for t in 0..<(ell - 1) { polys.append(MonomialMultilinear.fold(polys[t], at: rng.fr())) }
+        let gamma = rng.fr()
+        var all = [Fr](repeating: .zero, count: 1 << ell)
+        var tail = [Fr](repeating: .zero, count: 1 << (ell - 1))
+        var power = Fr.one
+        for (t, f) in polys.enumerated() {
+            for (k, x) in f.enumerated() {
+                all[k] += power * x
+                if t > 0 { tail[k] += power * x }
+            }
+            power *= gamma
+        }
+        let combined = Gemini.combineFolds(polys, gamma: gamma)
+        #expect(Gemini.parallelFold(polys[0], at: gamma) == MonomialMultilinear.fold(polys[0], at: gamma))
+        #expect(combined.all == all)
+        #expect(combined.tail == tail)
+        let single = Gemini.combineFolds([[Fr(3), Fr(5)]], gamma: gamma)
+        #expect(single.all == [Fr(3), Fr(5)] && single.tail == [.zero])
     }
 }
