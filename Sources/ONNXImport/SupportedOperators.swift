@@ -16,7 +16,7 @@ public enum SupportedOperators {
         "ReduceL1", "ReduceL2", "ReduceSumSquare", "ReduceLogSum", "ReduceLogSumExp", "ReduceProd", "Mean", "CumSum",
         "InstanceNormalization", "GroupNormalization", "MeanVarianceNormalization",
         "Tile", "DepthToSpace", "SpaceToDepth", "Trilu", "GatherElements", "GatherND", "ScatterND", "OneHot",
-        "Sin", "Cos", "Tan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh", "RMSNormalization", "LpNormalization",
+        "Sin", "Cos", "Tan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh", "RMSNormalization",
     ]
 
     /// Operators accepted only when their inputs are constants (they are folded away at import).

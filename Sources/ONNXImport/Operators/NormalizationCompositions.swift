@@ -1,12 +1,11 @@
 import ModelGraph
 
-/// RMSNormalization and LpNormalization as compositions of exact steps and the Sqrt/Reciprocal quotients
+/// RMSNormalization as a composition of exact steps and the Sqrt/Reciprocal quotients
 /// (`Composition`), so their integers are the steps' (docs/fixed-point.md §5c):
 ///
 ///     RMSNormalization(x, scale) = x·Reciprocal(Sqrt(ReduceMean(x·x) + ε))·scale   over axes [axis, rank)
-///     LpNormalization(x) = x·Reciprocal(ReduceSum(Abs(x)))  (p = 1)    x·Reciprocal(Sqrt(ReduceSum(x·x)))  (p = 2)
 enum NormalizationCompositionImport {
-    static let converters: [String: Converter] = ["RMSNormalization": rmsNormalization, "LpNormalization": lpNormalization]
+    static let converters: [String: Converter] = ["RMSNormalization": rmsNormalization]
 
     static func rmsNormalization(_ g: inout GraphImport, _ c: NodeContext) throws {
         try g.requireComputedFirst(c)
@@ -28,24 +27,5 @@ enum NormalizationCompositionImport {
         k.step += 1
         let scaleID = try g.builder.addConstant("\(k.prefix)/rmsnorm_scale", scale)
         _ = try k.add(&g, .mul, [z, scaleID], final: true)
-    }
-
-    static func lpNormalization(_ g: inout GraphImport, _ c: NodeContext) throws {
-        try g.requireComputedFirst(c)
-        let shape = try g.shape(c, 0)
-        let axis = try ShapeOps.normalizeAxis(try c.int("axis", default: -1), rank: shape.count, c)
-        let p = try c.int("p", default: 2)
-        guard p == 1 || p == 2 else { throw c.invalid("p = \(p); ONNX defines 1 and 2") }
-        var k = Composition(c)
-        let x = try k.input(&g, 0)
-        let sum = Reduction(axes: [axis], keepDims: true, mean: false)
-        let norm: ValueID
-        if p == 1 {
-            let magnitude = try k.add(&g, .add, [try k.add(&g, .relu, [x]), try k.add(&g, .relu, [try k.add(&g, .activation(.neg), [x])])])
-            norm = try k.add(&g, .pooling(.reduce(sum)), [magnitude])
-        } else {
-            norm = try k.add(&g, .activation(.sqrt), [try k.add(&g, .pooling(.reduce(sum)), [try k.add(&g, .mul, [x, x])])])
-        }
-        _ = try k.add(&g, .mul, [x, try k.add(&g, .activation(.reciprocal), [norm])], final: true)
     }
 }
