@@ -12,7 +12,8 @@ enum OperatorRegistry {
                        ArithmeticImport.converters, ActivationImport.converters, NormalizationImport.converters,
                        MovementImport.converters, IndexingImport.converters, TransformerImport.converters,
                        RecurrentImport.converters, ComparisonImport.converters, ActivationCompositionImport.converters,
-                       ReductionCompositionImport.converters, SelectionImport.converters] {
+                       ReductionCompositionImport.converters, SelectionImport.converters,
+                       ElementaryCompositionImport.converters, NormalizationCompositionImport.converters] {
             all.merge(family) { first, _ in first }
         }
         return all

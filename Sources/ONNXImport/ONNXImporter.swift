@@ -53,11 +53,11 @@ public enum ONNXImporter {
         guard let opset = model.opsets.first(where: { $0.domain == "" || $0.domain == "ai.onnx" })?.version else {
             throw ONNXImportError.unsupportedModel("the model imports no default-domain (ai.onnx) opset")
         }
-        guard SupportedOperators.opsets.contains(opset) else {
+        guard SupportedOperators.acceptsOpset(opset, nodes: graphProto.nodes.map { ($0.domain, $0.opType) }) else {
             let range = "\(SupportedOperators.opsets.lowerBound)...\(SupportedOperators.opsets.upperBound)"
             throw ONNXImportError.unsupportedModel(opset > SupportedOperators.opsets.upperBound
                 ? "opset \(opset) is newer than this build follows (\(range)); re-export with opset_version=\(SupportedOperators.opsets.upperBound) or lower"
-                : "opset \(opset); supported \(range) (re-export with opset_version=13 or later)")
+                : "opset \(opset); supported \(range), and older opsets for operators unchanged since opset 1 (re-export with opset_version=13 or later)")
         }
         if model.hasFunctions {
             throw ONNXImportError.unsupportedModel("model-local functions are not supported; export with functions inlined")

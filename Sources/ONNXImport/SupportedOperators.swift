@@ -16,7 +16,7 @@ public enum SupportedOperators {
         "ReduceL1", "ReduceL2", "ReduceSumSquare", "ReduceLogSum", "ReduceLogSumExp", "ReduceProd", "Mean", "CumSum",
         "InstanceNormalization", "GroupNormalization", "MeanVarianceNormalization",
         "Tile", "DepthToSpace", "SpaceToDepth", "Trilu", "GatherElements", "GatherND", "ScatterND", "OneHot",
-        "Sin", "Cos",
+        "Sin", "Cos", "Tan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh", "RMSNormalization",
     ]
 
     /// Operators accepted only when their inputs are constants (they are folded away at import).
@@ -40,6 +40,23 @@ public enum SupportedOperators {
     /// change after the version ZKInfer implements (`schemaChanges`, `implemented`).
     public static let opsets: ClosedRange<Int64> = 7...28
 
+    /// Operators whose schema in effect at opset 7 (the oldest opset in `opsets`) is their version 1 (onnx 1.23's
+    /// `onnx.defs.get_schema(op, 7).since_version == 1`): at opsets 1...6 they mean exactly what they mean at
+    /// opset 7, so a model of an older opset made only of them is read as opset 7 would be.
+    static let unchangedSinceOpset1: Set<String> = [
+        "ArgMax", "ArgMin", "Conv", "ConvTranspose", "DepthToSpace", "Flatten", "Gather", "GlobalAveragePool",
+        "GlobalMaxPool", "Hardmax", "Identity", "LogSoftmax", "MatMul", "MaxPool", "Not", "ReduceLogSum",
+        "ReduceLogSumExp", "ReduceMax", "ReduceMean", "ReduceMin", "ReduceProd", "ReduceSum", "ReduceSumSquare",
+        "Slice", "Softmax", "Softplus", "Softsign", "SpaceToDepth", "Squeeze", "Transpose", "Unsqueeze",
+    ]
+
+    /// Whether a model of default-domain opset `opset` whose nodes have these (domain, operator) pairs is read.
+    static func acceptsOpset(_ opset: Int64, nodes: [(domain: String, op: String)]) -> Bool {
+        if opsets.contains(opset) { return true }
+        guard opset >= 1, opset < opsets.lowerBound else { return false }
+        return nodes.allSatisfy { ($0.domain == "" || $0.domain == "ai.onnx") && unchangedSinceOpset1.contains($0.op) }
+    }
+
     /// The default-domain operators whose schema changed in opsets 26...28 (onnx 1.23's
     /// `onnx.defs.get_schema(op, v).since_version`), with the version of each change.
     static let schemaChanges: [String: [Int64]] = [
@@ -54,7 +71,7 @@ public enum SupportedOperators {
     /// operator: the version in effect at opset 25). Cast 28 adds the float6 types (refused by type); Range 27
     /// adds float16/bfloat16 and `stash_type` (folded in Double either way); Mod 28 rewords `fmod`.
     /// OneHot, ReduceLogSum and ReduceLogSumExp 28 add element types (computed in Double or fixed point either way);
-    /// Celu 28 adds float16/bfloat16 (refused: ONNX rounds the result to them); SpaceToDepth 28 adds mode CRD (read);
+    /// Celu 28 adds float16/bfloat16 (its result Cast onto them, as ONNX rounds it); SpaceToDepth 28 adds mode CRD (read);
     /// DepthToSpace 28 keeps its types and attributes; Einsum 28 only adds bfloat16 to its types (its text and
     /// equation forms are unchanged; bfloat16 is read like any float).
     static let implemented: [String: Int64] = [

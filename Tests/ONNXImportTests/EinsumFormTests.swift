@@ -82,3 +82,18 @@ struct EinsumFormTests {
         }
     }
 }
+
+/// A repeated index within one operand takes that diagonal first (the wheel's test_einsum_batch_diagonal form).
+struct EinsumDiagonalTests {
+    let forms = NodeFormTests()
+
+    @Test func diagonalsAndTraces() throws {
+        let x: [Double] = [1, 2, 3, 4, 5, 6, 7, 8, 9, -1, -2, -3, -4, -5, -6, -7, -8, -9]  // [2, 3, 3]
+        let (d, df, db, _) = try forms.run(EinsumFormTests().model("bii->bi", [2, 3, 3]), x)
+        forms.expectClose(d, [1, 5, 9, -1, -5, -9], 1e-12)
+        forms.expectClose(df, [1, 5, 9, -1, -5, -9], db)
+        let (t, tf, tb, _) = try forms.run(EinsumFormTests().model("bii", [2, 3, 3]), x)  // implicit output: the traces per b
+        forms.expectClose(t, [15, -15], 1e-12)
+        forms.expectClose(tf, [15, -15], tb)
+    }
+}

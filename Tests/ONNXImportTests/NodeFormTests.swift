@@ -187,6 +187,13 @@ struct NodeFormTests {
         }
         #expect(message(29).contains("newer than this build follows (7...28)"))
         #expect(message(6).contains("opset 6; supported 7...28"))
+        // Before opset 7 a model is read only when each operator's schema is its version 1 (unchanged since):
+        // Relu changed at opset 6, Softsign did not change until 22.
+        for opset: Int64 in [1, 6] {
+            #expect(throws: Never.self) { try ONNXImporter.importModel(bytes: tinyModel(opset: opset, op: "Softsign")) }
+        }
+        #expect(throws: (any Error).self) { try ONNXImporter.importModel(bytes: tinyModel(opset: 1, op: "Relu")) }
+        #expect(throws: (any Error).self) { try ONNXImporter.importModel(bytes: tinyModel(opset: 0, op: "Softsign")) }
     }
 
     /// Inputs that used to trap: each is now an error with a message.

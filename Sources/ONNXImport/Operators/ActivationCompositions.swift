@@ -32,17 +32,18 @@ enum ActivationCompositionImport {
     static func celu(_ g: inout GraphImport, _ c: NodeContext) throws {
         let alpha = try ActivationImport.finite(c, "alpha", default: 1)
         guard alpha != 0 else { throw c.invalid("alpha is 0") }
-        // Celu 28 adds float16 and bfloat16, whose results ONNX rounds to that type; ZKInfer computes in float32/double.
-        if let type = g.elementTypes[c.node.inputs[0]], type == .float16 || type == .bfloat16 {
-            throw Unsupported(reason: "Celu of a \(type == .float16 ? "float16" : "bfloat16") tensor (its result would be rounded to that type); Cast the input to float first", suggestion: nil)
-        }
+        // Celu 28 adds float16 and bfloat16, whose results ONNX rounds to that type: the result is Cast onto it
+        // (round to nearest even; beyond the type's range an error, where ONNX gives ±inf).
+        var rounding: NumberFormat?
+        if let type = g.elementTypes[c.node.inputs[0]], type == .float16 || type == .bfloat16 { rounding = type.format(saturate: false) }
         var k = Composition(c)
         let x = try k.input(&g, 0)
         let positive = try k.add(&g, .relu, [x])
         let scaled = try k.add(&g, .mul, [try k.negativePart(&g, x), try k.constant(&g, 1 / alpha)])
         let curve = try k.add(&g, .activation(.expm1), [scaled])
         let negative = try k.add(&g, .mul, [curve, try k.constant(&g, alpha)])
-        _ = try k.add(&g, .add, [positive, negative], final: true)
+        let celu = try k.add(&g, .add, [positive, negative], final: rounding == nil)
+        if let rounding { _ = try k.add(&g, .indexing(.cast(to: rounding, fromInteger: false)), [celu], final: true) }
     }
 
     static func thresholdedRelu(_ g: inout GraphImport, _ c: NodeContext) throws {

@@ -54,11 +54,22 @@ enum ReductionCompositionImport {
         }
         let keepDims = try c.int("keepdims", default: 1) != 0
         let sum = Reduction(axes: axes, keepDims: keepDims, mean: false)
-        // Over an empty set a product is 1 and a log-sum −∞: not sums of nothing (0), which is all an empty
-        // tensor may feed (ModelGraph's empty-tensor rule); refused with the reason instead.
-        if axes.contains(where: { shape[$0] == 0 }), ["ReduceProd", "ReduceLogSum", "ReduceLogSumExp"].contains(c.op) {
-            throw Unsupported(reason: "\(c.op) over an empty set (a reduced axis of extent 0); empty tensors reach only data movement and sums",
-                              suggestion: nil)
+        // Over an empty set (a reduced axis of extent 0) every output element is exact without the elementwise step,
+        // which an empty tensor may not feed (ModelGraph's empty-tensor rule): L1, L2 and SumSquare are sums of
+        // nothing, 0 (√0 = 0), so ReduceSum(x) itself; a product of nothing is 1, ReduceSum(x) + 1. A log-sum of
+        // nothing is −∞, which fixed point does not hold: refused with the reason.
+        if axes.contains(where: { shape[$0] == 0 }) {
+            switch c.op {
+            case "ReduceL1", "ReduceL2", "ReduceSumSquare":
+                _ = try k.add(&g, .pooling(.reduce(sum)), [x], final: true)
+                return
+            case "ReduceProd":
+                _ = try k.add(&g, .add, [try k.add(&g, .pooling(.reduce(sum)), [x]), try k.constant(&g, 1)], final: true)
+                return
+            default:
+                throw Unsupported(reason: "\(c.op) over an empty set (a reduced axis of extent 0) is −∞, which fixed point does not hold",
+                                  suggestion: nil)
+            }
         }
         switch c.op {
         case "ReduceL1":
@@ -128,7 +139,7 @@ enum ReductionCompositionImport {
     static let maxCumulativeLength = 4096
 
     /// CumSum along a constant axis: y = x·Wᵀ over that axis moved last, W[i][j] = 1 where j ≤ i (j < i when
-    /// exclusive; mirrored when reverse). Integer tensors are refused (the linear layer computes on reals).
+    /// exclusive; mirrored when reverse). Integer tensors: `integerCumSum` (the linear layer computes on reals).
     static func cumSum(_ g: inout GraphImport, _ c: NodeContext) throws {
         try g.requireComputedFirst(c)
         let shape = try g.shape(c, 0)
@@ -142,8 +153,11 @@ enum ReductionCompositionImport {
         }
         var k = Composition(c)
         var x = try k.input(&g, 0)
-        guard !g.builder.graph.values[x].isInteger else {
-            throw Unsupported(reason: "CumSum of an integer tensor; Cast it to float first", suggestion: nil)
+        if g.builder.graph.values[x].isInteger {
+            try integerCumSum(&g, &k, c, x, shape: shape, axis: axis, covered: { i, j in
+                reverse ? (exclusive ? j > i : j >= i) : (exclusive ? j < i : j <= i)
+            })
+            return
         }
         try c.reserve(n * n)
         let weight = (0..<n * n).map { entry -> Double in
@@ -157,6 +171,39 @@ enum ReductionCompositionImport {
         if !last { x = try k.add(&g, .transpose(perm), [x]) }
         let y = try k.add(&g, .linear(try Linear(weight: try Tensor(shape: [n, n], values: weight), bias: nil)), [x], final: last)
         if !last { _ = try k.add(&g, .transpose(perm), [y], final: true) }
+    }
+
+    /// Longest axis an integer CumSum sums along (one selection and one addition per position).
+    static let maxIntegerCumulativeLength = 64
+
+    /// CumSum of an integer tensor, exact: y = Σ_j S_j with S_j[…, i, …] = x[…, j, …] where position j is covered
+    /// for position i along the axis, else 0 (an element selection), added with the element type's wrapping
+    /// integer addition, as ONNX's integer CumSum wraps.
+    static func integerCumSum(_ g: inout GraphImport, _ k: inout Composition, _ c: NodeContext, _ x: ValueID, shape: [Int], axis: Int,
+                              covered: (Int, Int) -> Bool) throws {
+        let n = shape[axis]
+        guard n >= 1, n <= maxIntegerCumulativeLength else {
+            throw Unsupported(reason: "CumSum of an integer tensor along an axis of \(n) elements; 1 to \(maxIntegerCumulativeLength) are supported",
+                              suggestion: nil)
+        }
+        let count = try Shape.elementCount(shape)
+        try c.reserve(count * n)
+        let format = g.integerFormat(of: c.node.inputs[0])
+        let stride = Shape.strides(shape)[axis]
+        var total: ValueID?
+        for j in 0..<n {
+            let sources = (0..<count).map { flat -> Int in
+                let i = (flat / stride) % n
+                return covered(i, j) ? flat + (j - i) * stride : -1
+            }
+            let term = try k.add(&g, .movement(.select(try ElementSelection(kind: "CumSum", inputShapes: [shape], outputShape: shape, sources: sources))),
+                                 [x], final: n == 1)
+            if let sum = total {
+                total = try k.add(&g, .indexing(.integer(.add, wrap: format)), [sum, term], final: j == n - 1)
+            } else {
+                total = term
+            }
+        }
     }
 
     /// (x − μ)·Reciprocal(Sqrt(ReduceMean((x − μ)²) + ε)) over `axes` (kept as size 1).

@@ -11,13 +11,14 @@ enum SelectionImport {
     ]
 
     /// The element count of `shape`, refused (exit 2) beyond what one model's activations may hold.
-    static func checkedCount(_ shape: [Int], _ c: NodeContext) throws -> Int {
+    /// `allowEmpty`: an empty result is data movement of nothing (ModelGraph lets such a node through; no kernel runs it).
+    static func checkedCount(_ shape: [Int], _ c: NodeContext, allowEmpty: Bool = false) throws -> Int {
         let count: Int
         do { count = try Shape.elementCount(shape) } catch { throw c.invalid("output of shape \(Shape.describe(shape)): \(error)") }
         guard count <= GraphBudget.maxActivationElements else {
             throw c.invalid("output of shape \(Shape.describe(shape)) has more than \(GraphBudget.maxActivationElements) elements (ZKInfer's limit)")
         }
-        guard count > 0 else { throw c.invalid("output of shape \(Shape.describe(shape)) has no elements; empty tensors are not supported") }
+        guard count > 0 || allowEmpty else { throw c.invalid("output of shape \(Shape.describe(shape)) has no elements; empty tensors are not supported") }
         return count
     }
 
@@ -96,7 +97,7 @@ enum SelectionImport {
             k = try c.integerList(constant, "k")[0]
         }
         let upper = try c.int("upper", default: 1) != 0
-        let count = try checkedCount(shape, c)
+        let count = try checkedCount(shape, c, allowEmpty: true)
         let rows = shape[shape.count - 2], columns = shape[shape.count - 1]
         let sources = (0..<count).map { flat -> Int in
             let j = flat % columns, i = (flat / columns) % rows

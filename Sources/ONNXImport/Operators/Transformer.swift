@@ -286,7 +286,8 @@ extension Composition {
     }
 }
 
-/// Einsum of one or two operands without repeated indices within an operand (no diagonals): sums over indices
+/// Einsum of one or two operands: a repeated index within an operand first takes that diagonal (an element
+/// selection), then sums over indices
 /// that only one operand has (ReduceSum), then the two operands transposed and reshaped to [batch, M, K] and
 /// [batch, K, N] for one MatMul (`arithmetic(.matMul)`, or `linear` semantics never: both at scale s), and the
 /// result reshaped and transposed to the output's indices. Leading `...` is a run of batch indices.
@@ -325,9 +326,6 @@ enum EinsumImport {
         }
         var size: [Character: Int] = [:]
         for (term, shape) in zip(letters, shapes) {
-            guard Set(term).count == term.count else {
-                throw Unsupported(reason: "Einsum with a repeated index in one operand (a diagonal)", suggestion: nil)
-            }
             for (letter, dim) in zip(term, shape) {
                 if let known = size[letter], known != dim { throw c.invalid("index '\(letter)' has sizes \(known) and \(dim)") }
                 size[letter] = dim
@@ -337,8 +335,10 @@ enum EinsumImport {
         let outputShape = output.map { size[$0]! }
         var k = Composition(c)
         var operands: [Operand] = []
-        for (index, term) in letters.enumerated() {
-            var operand = Operand(slot: c.input(index)!, name: c.node.inputs[index], letters: term)
+        for (index, original) in letters.enumerated() {
+            var operand = Operand(slot: c.input(index)!, name: c.node.inputs[index], letters: original)
+            try operand.takeDiagonals(&g, &k, shape: shapes[index], size: size)
+            let term = operand.letters
             // Indices in no other operand and not in the output are summed first.
             let others = Set(letters.enumerated().filter { $0.offset != index }.flatMap(\.element)).union(output)
             let summed = term.enumerated().filter { !others.contains($0.element) }.map(\.offset)
@@ -384,6 +384,25 @@ enum EinsumImport {
             default:
                 slot = .value(try k.add(&g, operation, [try value(&g)]))
             }
+        }
+
+        /// A repeated index within the operand (ONNX's diagonal, e.g. "bii->bi") keeps the elements whose repeated
+        /// coordinates are equal: an element selection onto the distinct indices, in first-appearance order.
+        mutating func takeDiagonals(_ g: inout GraphImport, _ k: inout Composition, shape: [Int], size: [Character: Int]) throws {
+            var distinct: [Character] = []
+            for letter in letters where !distinct.contains(letter) { distinct.append(letter) }
+            guard distinct.count < letters.count else { return }
+            let outputShape = distinct.map { size[$0]! }
+            let inputStrides = Shape.strides(shape), outputStrides = Shape.strides(outputShape)
+            // Each distinct index's stride in the input: the sum of the strides of the axes that carry it.
+            let stride = distinct.map { letter in letters.indices.filter { letters[$0] == letter }.reduce(0) { $0 + inputStrides[$1] } }
+            let count = try Shape.elementCount(outputShape)
+            let sources = (0..<count).map { flat in
+                (0..<distinct.count).reduce(0) { $0 + (flat / outputStrides[$1]) % outputShape[$1] * stride[$1] }
+            }
+            try apply(&g, &k, .movement(.select(try ElementSelection(kind: "Einsum", inputShapes: [shape], outputShape: outputShape,
+                                                                     sources: sources))))
+            letters = distinct
         }
 
         /// Transposes to `order` (when it differs), then reshapes (when given).

@@ -1,0 +1,59 @@
+import ModelGraph
+
+/// Hyperbolic functions and Tan as compositions of the transformer op set's tables and exact steps (`Composition`),
+/// so their integers are the steps' (docs/fixed-point.md §5c):
+///
+///     Sinh(x) = ½·(Exp(x) − Exp(−x))       Cosh(x) = ½·(Exp(x) + Exp(−x))       Tan(x) = Sin(x)·Reciprocal(Cos(x))
+///     Asinh(x) = A(Relu(x)) − A(Relu(−x)), A(r) = Log(r + Sqrt(r·r + 1))  (r ≥ 0: no cancellation)
+///     Acosh(x) = Log(x + Sqrt(x·x − 1))    Atanh(x) = ½·Log((1 + x)·Reciprocal(1 − x))
+enum ElementaryCompositionImport {
+    static let converters: [String: Converter] = [
+        "Sinh": { g, c in try expPair(&g, c, difference: true) }, "Cosh": { g, c in try expPair(&g, c, difference: false) },
+        "Tan": tan, "Asinh": asinh, "Acosh": acosh, "Atanh": atanh,
+    ]
+
+    static func expPair(_ g: inout GraphImport, _ c: NodeContext, difference: Bool) throws {
+        var k = Composition(c)
+        let x = try k.input(&g, 0)
+        let up = try k.add(&g, .activation(.exp), [x])
+        let down = try k.add(&g, .activation(.exp), [try k.add(&g, .activation(.neg), [x])])
+        let pair = try k.add(&g, difference ? .sub : .add, [up, down])
+        _ = try k.add(&g, .mul, [pair, try k.constant(&g, 0.5)], final: true)
+    }
+
+    static func tan(_ g: inout GraphImport, _ c: NodeContext) throws {
+        var k = Composition(c)
+        let x = try k.input(&g, 0)
+        let sine = try k.add(&g, .activation(.sin), [x])
+        let inverseCosine = try k.add(&g, .activation(.reciprocal), [try k.add(&g, .activation(.cos), [x])])
+        _ = try k.add(&g, .mul, [sine, inverseCosine], final: true)
+    }
+
+    /// Log(r + Sqrt(r·r + offset)).
+    static func logOfRootSum(_ g: inout GraphImport, _ k: inout Composition, _ r: ValueID, offset: Double, final: Bool) throws -> ValueID {
+        let root = try k.add(&g, .activation(.sqrt), [try k.add(&g, .add, [try k.add(&g, .mul, [r, r]), try k.constant(&g, offset)])])
+        return try k.add(&g, .activation(.log), [try k.add(&g, .add, [r, root])], final: final)
+    }
+
+    static func asinh(_ g: inout GraphImport, _ c: NodeContext) throws {
+        var k = Composition(c)
+        let x = try k.input(&g, 0)
+        let positive = try logOfRootSum(&g, &k, try k.add(&g, .relu, [x]), offset: 1, final: false)
+        let negative = try logOfRootSum(&g, &k, try k.add(&g, .relu, [try k.add(&g, .activation(.neg), [x])]), offset: 1, final: false)
+        _ = try k.add(&g, .sub, [positive, negative], final: true)
+    }
+
+    static func acosh(_ g: inout GraphImport, _ c: NodeContext) throws {
+        var k = Composition(c)
+        _ = try logOfRootSum(&g, &k, try k.input(&g, 0), offset: -1, final: true)
+    }
+
+    static func atanh(_ g: inout GraphImport, _ c: NodeContext) throws {
+        var k = Composition(c)
+        let x = try k.input(&g, 0)
+        let numerator = try k.add(&g, .add, [try k.constant(&g, 1), x])
+        let denominator = try k.add(&g, .sub, [try k.constant(&g, 1), x])
+        let ratio = try k.add(&g, .mul, [numerator, try k.add(&g, .activation(.reciprocal), [denominator])])
+        _ = try k.add(&g, .mul, [try k.add(&g, .activation(.log), [ratio]), try k.constant(&g, 0.5)], final: true)
+    }
+}
