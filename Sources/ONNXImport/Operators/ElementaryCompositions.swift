@@ -3,7 +3,7 @@ import ModelGraph
 /// Hyperbolic functions and Tan as compositions of the transformer op set's tables and exact steps (`Composition`),
 /// so their integers are the steps' (docs/fixed-point.md §5c):
 ///
-///     Sinh(x) = ½·(Exp(x) − Exp(−x))       Cosh(x) = ½·(Exp(x) + Exp(−x))       Tan(x) = Sin(x)·Reciprocal(Cos(x))
+///     Sinh(x) = ½·(Exp(x) − Exp(−x))       Cosh(x) = ½·(Exp(x) + Exp(−x))       Tan(x) = Sin(x)·Cos(x)·Reciprocal(Cos(x)²)
 ///     Asinh(x) = A(Relu(x)) − A(Relu(−x)), A(r) = Log(r + Sqrt(r·r + 1))  (r ≥ 0: no cancellation)
 ///     Acosh(x) = Log(x + Sqrt(x·x − 1))    Atanh(x) = ½·Log((1 + x)·Reciprocal(1 − x))
 enum ElementaryCompositionImport {
@@ -24,9 +24,11 @@ enum ElementaryCompositionImport {
     static func tan(_ g: inout GraphImport, _ c: NodeContext) throws {
         var k = Composition(c)
         let x = try k.input(&g, 0)
+        // Sin·Cos / Cos²: the circuit's Reciprocal proves positive inputs only, and Cos² never changes sign.
         let sine = try k.add(&g, .activation(.sin), [x])
-        let inverseCosine = try k.add(&g, .activation(.reciprocal), [try k.add(&g, .activation(.cos), [x])])
-        _ = try k.add(&g, .mul, [sine, inverseCosine], final: true)
+        let cosine = try k.add(&g, .activation(.cos), [x])
+        let inverseSquare = try k.add(&g, .activation(.reciprocal), [try k.add(&g, .mul, [cosine, cosine])])
+        _ = try k.add(&g, .mul, [try k.add(&g, .mul, [sine, cosine]), inverseSquare], final: true)
     }
 
     /// Log(r + Sqrt(r·r + offset)).
