@@ -41,6 +41,30 @@ enum Shared {
         let input = try InputFile.load(path: inputPath, graph: model.graph)[0]
         return Artifacts(file: decoded, model: model, compiled: compiled, key: key, input: input)
     }
+
+    /// A proof as `zkinfer prove` writes it, read back and verified as `zkverify` does, beside `zkinfer run`'s result.
+    struct Verified {
+        let vk: VerifyingKey
+        let proof: ProofFile
+        let description: ModelDescription
+        let direct: InferenceResult
+        let directFixed: [[Int64]]
+
+        /// Output `i`'s integers as the proof's public values carry them.
+        func proved(_ i: Int) -> [Int64]? {
+            description.integers(of: description.outputs[i], publicValues: proof.publicValues)
+        }
+    }
+
+    static func proveAndVerify(_ a: Artifacts) throws -> Verified {
+        let result = try Pipeline.prove(model: a.model, compiled: a.compiled, key: a.key, input: a.input)
+        let vk = try VerifyingKey.decode(a.key.verifyingKey.encoded)
+        let proof = try ProofFile.decode(result.proof.encoded)
+        try PlonkVerifier.verify(key: vk, proof: proof)
+        let direct = try Inference.runFixed(a.model, input: a.input)
+        return Verified(vk: vk, proof: proof, description: try #require(ModelDescription(vk.metadata)), direct: direct,
+                        directFixed: try #require(direct.fixed))
+    }
 }
 
 struct EndToEndTests {

@@ -23,15 +23,10 @@ struct ExponentialEndToEndTests {
         for prefix in ["exp", "log", "maxpool", "minpool"] {
             #expect(kinds.contains { $0.hasPrefix(prefix) }, "no \(prefix) lanes in \(kinds)")
         }
-        let result = try Pipeline.prove(model: a.model, compiled: a.compiled, key: a.key, input: a.input)
-        let vk = try VerifyingKey.decode(a.key.verifyingKey.encoded)
-        let proof = try ProofFile.decode(result.proof.encoded)
-        try PlonkVerifier.verify(key: vk, proof: proof)
-        let direct = try Inference.runFixed(a.model, input: a.input)
-        let description = try #require(ModelDescription(vk.metadata))
-        #expect(description.outputs.count == 5)
-        for (i, output) in description.outputs.enumerated() {
-            #expect(description.integers(of: output, publicValues: proof.publicValues) == direct.fixed![i], "output \(i)")
+        let v = try Shared.proveAndVerify(a)
+        #expect(v.description.outputs.count == 5)
+        for i in v.description.outputs.indices {
+            #expect(v.proved(i) == v.directFixed[i], "output \(i)")
         }
     }
 
@@ -43,14 +38,9 @@ struct ExponentialEndToEndTests {
                                      inputPath: folder.appendingPathComponent("sin_cos_rotary.input.json").path)
         let kinds = Set(a.compiled.plan.groups.map(\.kind.name))
         #expect(kinds.contains { $0.hasPrefix("sin") } && kinds.contains { $0.hasPrefix("cos") }, "\(kinds)")
-        let result = try Pipeline.prove(model: a.model, compiled: a.compiled, key: a.key, input: a.input)
-        let vk = try VerifyingKey.decode(a.key.verifyingKey.encoded)
-        let proof = try ProofFile.decode(result.proof.encoded)
-        try PlonkVerifier.verify(key: vk, proof: proof)
-        let direct = try Inference.runFixed(a.model, input: a.input)
-        let description = try #require(ModelDescription(vk.metadata))
-        for (i, output) in description.outputs.enumerated() {
-            #expect(description.integers(of: output, publicValues: proof.publicValues) == direct.fixed![i], "output \(i)")
+        let v = try Shared.proveAndVerify(a)
+        for i in v.description.outputs.indices {
+            #expect(v.proved(i) == v.directFixed[i], "output \(i)")
         }
     }
 }

@@ -42,14 +42,8 @@ struct GadgetEndToEndTests {
         default: ["leakyRelu", "clip", "table", "product"]
         }
         #expect(kinds.isSuperset(of: expected), "\(kinds)")
-        let result = try Pipeline.prove(model: a.model, compiled: a.compiled, key: a.key, input: a.input)
-        let vk = try VerifyingKey.decode(a.key.verifyingKey.encoded)
-        let proof = try ProofFile.decode(result.proof.encoded)
-        try PlonkVerifier.verify(key: vk, proof: proof)
-
-        let direct = try Inference.runFixed(a.model, input: a.input)
-        let description = try #require(ModelDescription(vk.metadata))
-        #expect(description.integers(of: description.outputs[0], publicValues: proof.publicValues) == direct.fixed![0])
+        let v = try Shared.proveAndVerify(a)
+        #expect(v.proved(0) == v.directFixed[0])
     }
 
     /// A Sigmoid lane claiming T + 1 (not a table row), proved through the test-only entry point that skips the

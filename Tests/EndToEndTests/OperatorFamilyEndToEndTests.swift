@@ -27,13 +27,8 @@ struct OperatorFamilyEndToEndTests {
         let a = try Self.artifacts("conv_family_net")
         let ops = Set(a.compiled.plan.layers.map(\.op))
         #expect(ops.isSuperset(of: ["Conv+Relu", "Conv", "ConvTranspose", "Pad", "MaxPool", "Resize", "GlobalMaxPool"]), "\(ops)")
-        let result = try Pipeline.prove(model: a.model, compiled: a.compiled, key: a.key, input: a.input)
-        let vk = try VerifyingKey.decode(a.key.verifyingKey.encoded)
-        let proof = try ProofFile.decode(result.proof.encoded)
-        try PlonkVerifier.verify(key: vk, proof: proof)
-        let direct = try Inference.runFixed(a.model, input: a.input)
-        let description = try #require(ModelDescription(vk.metadata))
-        #expect(description.integers(of: description.outputs[0], publicValues: proof.publicValues) == direct.fixed![0])
+        let v = try Shared.proveAndVerify(a)
+        #expect(v.proved(0) == v.directFixed[0])
     }
 
     /// HardSwish, Max, Abs, HardSigmoid and Min, imported as compositions of folded ops, Relu, Clip and products.
@@ -41,13 +36,8 @@ struct OperatorFamilyEndToEndTests {
         let a = try Self.artifacts("composed_activations_net")
         let ops = Set(a.compiled.plan.layers.map(\.op))
         #expect(ops.isSuperset(of: ["HardSwish", "Max", "Abs", "HardSigmoid", "Min"]), "\(ops)")
-        let result = try Pipeline.prove(model: a.model, compiled: a.compiled, key: a.key, input: a.input)
-        let vk = try VerifyingKey.decode(a.key.verifyingKey.encoded)
-        let proof = try ProofFile.decode(result.proof.encoded)
-        try PlonkVerifier.verify(key: vk, proof: proof)
-        let direct = try Inference.runFixed(a.model, input: a.input)
-        let description = try #require(ModelDescription(vk.metadata))
-        #expect(description.integers(of: description.outputs[0], publicValues: proof.publicValues) == direct.fixed![0])
+        let v = try Shared.proveAndVerify(a)
+        #expect(v.proved(0) == v.directFixed[0])
     }
 
     @Test func convTransposeLaneOffByOneGivesARejectedProof() throws {

@@ -21,15 +21,10 @@ struct SequenceModelTests {
         let folder = Shared.root.appendingPathComponent("circuits/\(name)")
         let a = try Shared.artifacts(modelPath: folder.appendingPathComponent("model.onnx").path,
                                      inputPath: folder.appendingPathComponent("input.json").path)
-        let (model, compiled, key, input) = (a.model, a.compiled, a.key, a.input)
-        let result = try Pipeline.prove(model: model, compiled: compiled, key: key, input: input)
-        let vk = try VerifyingKey.decode(key.verifyingKey.encoded)
-        let proof = try ProofFile.decode(result.proof.encoded)
-        try PlonkVerifier.verify(key: vk, proof: proof)
-
-        let direct = try Inference.runFixed(model, input: input)
-        let description = try #require(ModelDescription(vk.metadata))
-        #expect(description.integers(of: description.outputs[0], publicValues: proof.publicValues) == direct.fixed![0])
+        let (model, input) = (a.model, a.input)
+        let v = try Shared.proveAndVerify(a)
+        let (vk, proof, description, direct) = (v.vk, v.proof, v.description, v.direct)
+        #expect(v.proved(0) == v.directFixed[0])
 
         // Against onnxruntime's output (expected_output.json): within the predicted bound, and in fact within 1e−3.
         let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("expected_output.json"))) as! [String: Any]
@@ -59,16 +54,10 @@ struct SequenceModelTests {
         let folder = Shared.root.appendingPathComponent("circuits/\(name)")
         let a = try Shared.artifacts(modelPath: folder.appendingPathComponent("model.onnx").path,
                                      inputPath: folder.appendingPathComponent("input.json").path)
-        let (model, compiled, key, input) = (a.model, a.compiled, a.key, a.input)
-        #expect(!compiled.plan.matMulChecks.isEmpty)
-        let result = try Pipeline.prove(model: model, compiled: compiled, key: key, input: input)
-        let vk = try VerifyingKey.decode(key.verifyingKey.encoded)
-        let proof = try ProofFile.decode(result.proof.encoded)
-        try PlonkVerifier.verify(key: vk, proof: proof)
-
-        let direct = try Inference.runFixed(model, input: input)
-        let description = try #require(ModelDescription(vk.metadata))
-        #expect(description.integers(of: description.outputs[0], publicValues: proof.publicValues) == direct.fixed![0])
+        #expect(!a.compiled.plan.matMulChecks.isEmpty)
+        let v = try Shared.proveAndVerify(a)
+        let (vk, proof, description) = (v.vk, v.proof, v.description)
+        #expect(v.proved(0) == v.directFixed[0])
 
         var changed = proof
         let length = description.publicColumnLength

@@ -59,18 +59,13 @@ struct ZooEndToEndTests {
         let folder = Self.zoo.appendingPathComponent(export)
         let a = try Shared.artifacts(modelPath: folder.appendingPathComponent("model.onnx").path,
                                      inputPath: folder.appendingPathComponent("input.json").path)
-        let (model, compiled, key, input) = (a.model, a.compiled, a.key, a.input)
-
-        let result = try Pipeline.prove(model: model, compiled: compiled, key: key, input: input)
-        let vk = try VerifyingKey.decode(key.verifyingKey.encoded)
-        let proof = try ProofFile.decode(result.proof.encoded)
-        try PlonkVerifier.verify(key: vk, proof: proof)
+        let (model, input) = (a.model, a.input)
+        let v = try Shared.proveAndVerify(a)
+        let (vk, proof, description) = (v.vk, v.proof, v.description)
 
         // The proven output is the direct path's integers, and those are within the spec's bound of onnxruntime.
-        let direct = try Inference.runFixed(model, input: input)
-        let description = try #require(ModelDescription(vk.metadata))
         #expect(description.outputs.count == 1)
-        #expect(description.integers(of: description.outputs[0], publicValues: proof.publicValues) == direct.fixed![0])
+        #expect(v.proved(0) == v.directFixed[0])
         let proven = try #require(description.dequantized(of: description.outputs[0], publicValues: proof.publicValues))
         let report = try Inference.errorReport(model, input: input)
         let bound = try #require(report.outputs.first?.bound)
