@@ -39,6 +39,9 @@ def parse_args():
     p.add_argument("--timeout", type=float, default=1800.0, help="seconds before one step is killed")
     p.add_argument("--out-dir", default=os.path.join(BENCH, "results"))
     p.add_argument("--keep-work", action="store_true", help="keep keys, proofs and SRS files in bench/results/tmp/")
+    p.add_argument("--srs-cache", default="",
+                   help="folder of EZKL SRS files kept between runs, one per logrows (as bench/scale's; default: a "
+                        "fresh one per run). gen_srs of a 2^20-point SRS takes ~10 minutes and is not a per-model cost")
     p.add_argument("--update-readme", action="store_true", help="replace README.md's bench-peers section with this run's table")
     p.add_argument("--from-json", help="only render the markdown (and README with --update-readme) from a results JSON")
     p.add_argument("--quiet", action="store_true")
@@ -248,10 +251,14 @@ def main():
             "rss_source": "time -v" if use_time else "wait4", "zkinfer_bin": bin_dir,
             "ezkl_import_only": step_record(import_only), "notes": notes, "partial": None}
     ctx.log(f"machine: {meta['machine']['logical_cores']} cores, {meta['machine']['cpu']}; versions: {meta['versions']}")
+    srs_cache = SRSCache(args.srs_cache or os.path.join(work, "srs"))
+    cached_srs = sorted(f for f in os.listdir(srs_cache.directory) if f.endswith(".srs"))
+    if cached_srs and args.srs_cache:
+        notes.append("EZKL SRS files from an earlier run were reused (gen_srs not timed for those logrows): "
+                     + ", ".join(cached_srs))
     data = {"meta": meta, "models": {}, "baseline": load_baseline() if "ezkl" in tools else {}}
     for name, model_dir in models:
-        data["models"][name] = run_model(ctx, name, model_dir, args, work, SRSCache(os.path.join(work, "srs")),
-                                         bin_dir, tools)
+        data["models"][name] = run_model(ctx, name, model_dir, args, work, srs_cache, bin_dir, tools)
     meta["finished"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     zk_ok = any((m["results"].get("zkinfer") or {}).get("ok") for m in data["models"].values())
     if "zkinfer" not in tools or not zk_ok:
