@@ -13,7 +13,8 @@ enum OperatorRegistry {
                        MovementImport.converters, IndexingImport.converters, TransformerImport.converters,
                        RecurrentImport.converters, ComparisonImport.converters, ActivationCompositionImport.converters,
                        ReductionCompositionImport.converters, SelectionImport.converters,
-                       ElementaryCompositionImport.converters, NormalizationCompositionImport.converters] {
+                       ElementaryCompositionImport.converters, NormalizationCompositionImport.converters,
+                       IntegerArithmeticImport.converters] {
             all.merge(family) { first, _ in first }
         }
         return all

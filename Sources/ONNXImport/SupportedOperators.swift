@@ -17,11 +17,12 @@ public enum SupportedOperators {
         "InstanceNormalization", "GroupNormalization", "MeanVarianceNormalization",
         "Tile", "DepthToSpace", "SpaceToDepth", "Trilu", "GatherElements", "GatherND", "ScatterND", "OneHot",
         "Sin", "Cos", "Tan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh", "RMSNormalization",
+        "Mod", "BitShift", "BitwiseAnd", "BitwiseOr", "BitwiseXor", "BitwiseNot",
     ]
 
     /// Operators accepted only when their inputs are constants (they are folded away at import).
     public static let foldable: Set<String> = [
-        "Constant", "ConstantOfShape", "Shape", "Range", "Mod",
+        "Constant", "ConstantOfShape", "Shape", "Range",
     ]
 
     /// Control flow and sequences, resolved at import (`ControlFlow`): a Loop whose trip count and condition fold
@@ -72,10 +73,11 @@ public enum SupportedOperators {
     /// adds float16/bfloat16 and `stash_type` (folded in Double either way); Mod 28 rewords `fmod`.
     /// OneHot, ReduceLogSum and ReduceLogSumExp 28 add element types (computed in Double or fixed point either way);
     /// Celu 28 adds float16/bfloat16 (its result Cast onto them, as ONNX rounds it); SpaceToDepth 28 adds mode CRD (read);
+    /// BitShift 28 adds the signed types and defines shifts by a negative amount or by the width or more (read);
     /// DepthToSpace 28 keeps its types and attributes; Einsum 28 only adds bfloat16 to its types (its text and
     /// equation forms are unchanged; bfloat16 is read like any float).
     static let implemented: [String: Int64] = [
-        "Cast": 28, "Range": 27, "Mod": 28, "Celu": 28, "OneHot": 28, "ReduceLogSum": 28, "ReduceLogSumExp": 28,
+        "Cast": 28, "Range": 27, "Mod": 28, "BitShift": 28, "Celu": 28, "OneHot": 28, "ReduceLogSum": 28, "ReduceLogSumExp": 28,
         "DepthToSpace": 28, "SpaceToDepth": 28, "Einsum": 28,
     ]
 

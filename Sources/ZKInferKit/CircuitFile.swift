@@ -126,6 +126,16 @@ public struct CircuitFile: Sendable {
         return try Self.build(onnx, settings: header.settings, options: options, relationSplit: relationSplit, step: "rebuild circuit")
     }
 
+    /// What `zkinfer stats` reports for this circuit file (its memory estimates, size), from the plan and layout
+    /// alone: no weights quantized and no circuit built, so it is quick even where building would not be.
+    public func statistics() throws -> ModelStatistics {
+        let graph = try ONNXImporter.importModel(bytes: onnx).graph
+        let options = CompileOptions(publicInput: header.publicInput, lanesPerRow: header.lanesPerRow, log2Rows: header.log2Rows,
+                                     stackRangeChecks: header.stackRangeChecks, limbBits: header.limbBits)
+        let (plan, layout) = try CircuitLayout.choose(graph: graph, settings: header.settings, options: options)
+        return ModelStatistics(plan: plan, layout: layout)
+    }
+
     /// import → quantize → circuit, each part reported to the tools' progress as `step`.
     static func build(_ onnx: [UInt8], settings: QuantizationSettings, options: CompileOptions, relationSplit: Int? = nil,
                       step: String) throws

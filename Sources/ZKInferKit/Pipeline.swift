@@ -91,10 +91,15 @@ public enum Pipeline {
     }
 
     /// Bytes of memory available to this process (MemAvailable from /proc/meminfo), nil if unknown.
-    public static func availableMemory() -> Int? {
+    public static func availableMemory() -> Int? { memInfo("MemAvailable:") }
+
+    /// The machine's physical memory (MemTotal from /proc/meminfo), nil if unknown.
+    public static func physicalMemory() -> Int? { memInfo("MemTotal:") }
+
+    static func memInfo(_ field: String) -> Int? {
         guard let bytes = try? FileSystem.read("/proc/meminfo", limit: 1 << 20) else { return nil }
         let text = String(decoding: bytes, as: UTF8.self)
-        for line in text.split(separator: "\n") where line.hasPrefix("MemAvailable:") {
+        for line in text.split(separator: "\n") where line.hasPrefix(field) {
             let fields = line.split(separator: " ")
             if fields.count >= 2, let kb = Int(fields[1]) { return kb * 1024 }
         }

@@ -8,7 +8,8 @@ import SystemSupport
 enum CompileCommand {
     static let command = Command(
         name: "compile", summary: "compile a model into a circuit file (.zkc)", arguments: "<model.onnx>",
-        options: CompilerCommandSupport.options + [CommonOptions.out("circuit file to write (e.g. out/circuit.zkc)")],
+        options: CompilerCommandSupport.options + [CommonOptions.out("circuit file to write (e.g. out/circuit.zkc)"),
+                                                   CompilerCommandSupport.maxMemory],
         examples: ["zkinfer compile circuits/mlp_tiny/model.onnx -o out/circuit.zkc",
                    "zkinfer compile model.onnx --settings settings.json --private-input -o out/circuit.zkc"]
     ) { invocation in
@@ -18,9 +19,15 @@ enum CompileCommand {
         let out = try invocation.requiredValue("out")
         // External data is inlined: the circuit file holds (and hashes) the whole model.
         let onnx = try ModelCommandSupport.selfContainedModel(path)
-        _ = try ModelCommandSupport.importModel(onnx, path: path)  // import errors listed the same way as `check`
+        let imported = try ModelCommandSupport.importModel(onnx, path: path)  // import errors listed the same way as `check`
         let settings = try ModelCommandSupport.loadSettings(invocation)
         let options = try CompilerCommandSupport.compileOptions(invocation)
+        // The plan and layout alone (what `stats` computes, quickly): refuse a compile that cannot fit in memory.
+        let estimate = try CompilerCommandSupport.mapErrors { () -> ModelStatistics in
+            let (plan, layout) = try CircuitLayout.choose(graph: imported.graph, settings: settings, options: options)
+            return ModelStatistics(plan: plan, layout: layout)
+        }
+        try CompilerCommandSupport.requireMemory("compile", needed: estimate.estimatedCompilePeakBytes, invocation)
         let (file, compiled) = try CompilerCommandSupport.mapErrors {
             try Steps.timed("compile") { try CircuitFile.compile(onnx: onnx, settings: settings, options: options) }
         }

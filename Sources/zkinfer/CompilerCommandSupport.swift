@@ -1,5 +1,6 @@
 import CircuitCompiler
 import CommandLineSupport
+import ZKInferKit
 
 /// Options and error mapping shared by the compiler commands (stats, compile).
 enum CompilerCommandSupport {
@@ -11,6 +12,34 @@ enum CompilerCommandSupport {
         .value("range-checks", "columns", "range-check layout: one lookup per limb column (stacked is gone: docs/protocol.md §19.9)"),
         .value("limb-bits", "8|7", "bits per range-checked limb (default: the cheaper for this model)"),
     ]
+
+    /// The memory guard of compile and setup (`requireMemory`).
+    static let maxMemory = OptionSpec.value(
+        "max-memory", "GB", "refuse when the step's estimated peak memory (`zkinfer stats`) exceeds this many GB (default: the machine's physical memory)")
+
+    /// Refuses a step whose estimated peak memory exceeds the machine's physical memory (or `--max-memory`), before
+    /// anything is built: a model whose circuit cannot fit would otherwise run for minutes and swap or be killed.
+    static func requireMemory(_ step: String, needed: Int, _ invocation: Invocation) throws {
+        let limit: Int
+        let source: String
+        if let text = invocation.value("max-memory") {
+            guard let gb = Double(text), gb.isFinite, gb > 0, gb < 1e9 else {
+                throw CommandFailure.usage("--max-memory must be a positive number of GB, not '\(text)'")
+            }
+            limit = Int(gb * Double(1 << 30))
+            source = "the --max-memory limit of \(bytes(limit))"
+        } else {
+            guard let physical = Pipeline.physicalMemory() else { return }
+            limit = physical
+            source = "this machine's \(bytes(physical)) of memory"
+        }
+        guard needed > limit else { return }
+        let suggested = Int((Double(needed) / Double(1 << 30)).rounded(.up)) + 1
+        throw CommandFailure.usage(
+            "\(step) needs about \(bytes(needed)) (the estimate `zkinfer stats` shows), more than \(source); refused before "
+                + "building anything. Use a machine with more memory or a smaller model/settings, or, to try anyway, pass "
+                + "--max-memory \(suggested)")
+    }
 
     static func compileOptions(_ invocation: Invocation) throws -> CompileOptions {
         let lanes = try invocation.value("lanes").map { _ in

@@ -19,6 +19,7 @@ enum SetupCommand {
                 "private-weights",
                 "hide the weights: hiding block commitments and proofs that reveal nothing about the weights (needs an "
                     + "SRS of 2^(k+1) points; writes the secret weights-blinding.bin that verify-key needs)"),
+            CompilerCommandSupport.maxMemory,
         ],
         examples: [
             "zkinfer setup out/circuit.zkc --params params/dev-k8.srs -o out/",
@@ -31,6 +32,8 @@ enum SetupCommand {
         let params = try invocation.requiredValue("params")
         let out = try invocation.requiredValue("out")
         let file = try Files.circuit(path)
+        let estimate = try CompilerCommandSupport.mapErrors { try file.statistics() }
+        try CompilerCommandSupport.requireMemory("setup", needed: estimate.estimatedSetupPeakBytes, invocation)
         let (_, compiled) = try CompilerCommandSupport.mapErrors { try Steps.timed("rebuild circuit") { try file.rebuild() } }
         let srs = try Steps.timed("load SRS") { try SRSFile.load(path: params) }
         if srs.origin.isInsecure { Console.err("WARNING: \(SRSOrigin.insecureBanner)") }

@@ -142,7 +142,8 @@ struct ProvedModel: @unchecked Sendable {
     /// The cheat, end to end: exactly `expected` fails under the checker; the proof made without the checker is
     /// rejected by the verifier's pairing check (the public values stay in range, so nothing else rejects it).
     func requireCaught(_ a: Assignment, expected: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
-        #expect(try failures(a) == Array(Set(expected)).sorted(), sourceLocation: sourceLocation)
+        let found = try failures(a)
+        #expect(found == Array(Set(expected)).sorted(), "\(found) vs \(expected)", sourceLocation: sourceLocation)
         let proof = try proveCheat(a)
         #expect(throws: VerificationError.pairingCheckFailed, sourceLocation: sourceLocation) { try verify(proof) }
     }

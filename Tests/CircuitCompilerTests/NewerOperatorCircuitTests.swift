@@ -11,7 +11,7 @@ import Testing
 
 /// The newer operators' vectors (Tests/DirectInferenceTests/Vectors/newer_ops): those the manifest marks as lowered
 /// (selections as wiring, CumSum's linear node, the normalizations' steps, OneHot's table) compile and their honest
-/// witness satisfies the circuit; the others (comparisons, rounding, ArgMax…) are refused with "no circuit gadget".
+/// witness satisfies the circuit (comparisons, logic, rounding, ArgMax/ArgMin on `StepGadget`/`ArgExtremumGadget` lanes too); the others (data movement alone) are refused with "no circuit gadget" or "nothing to prove".
 struct NewerOperatorCircuitTests {
     struct Case: Sendable, CustomStringConvertible {
         let name: String

@@ -13,8 +13,8 @@ import ZKInferKit
 
 /// compile → setup → prove → verify on conv_family_net (bench/vectors/make_onnx_family_ops.py): a strided Conv, a
 /// depthwise Conv and a ConvTranspose in the fold, reflect Pad and nearest Resize as wiring, MaxPool with
-/// ceil_mode and GlobalMaxPool on the MaxPool gadget. The proof's output is `zkinfer run`'s, bit for bit; a
-/// ConvTranspose output lane off by one is rejected.
+/// ceil_mode and GlobalMaxPool on the MaxPool gadget; the step operators of newer_ops (§5b) and constant Pad. The
+/// proof's output is `zkinfer run`'s, bit for bit; a ConvTranspose output lane off by one is rejected.
 struct OperatorFamilyEndToEndTests {
     static let directory = Shared.root.appendingPathComponent("Tests/DirectInferenceTests/Vectors/ops")
 
@@ -38,6 +38,17 @@ struct OperatorFamilyEndToEndTests {
         #expect(ops.isSuperset(of: ["HardSwish", "Max", "Abs", "HardSigmoid", "Min"]), "\(ops)")
         let v = try Shared.proveAndVerify(a)
         #expect(v.proved(0) == v.directFixed[0])
+    }
+
+    /// Comparisons, logic, rounding, sign, ArgMax/ArgMin (`StepGadget`, `ArgExtremumGadget`), Where on a computed
+    /// condition and a standalone constant Pad: each model's proof verifies and carries `zkinfer run`'s integers.
+    @Test(arguments: ["newer_ops/logic_chain", "newer_ops/floor_ceil_round_sign", "newer_ops/argmax_argmin",
+                      "newer_ops/less_mask_where", "ops/pad_constant"])
+    func stepOperatorsProofVerifiesAndCarriesTheDirectOutput(_ name: String) throws {
+        let base = Shared.root.appendingPathComponent("Tests/DirectInferenceTests/Vectors/\(name)")
+        let a = try Shared.artifacts(modelPath: base.path + ".onnx", inputPath: base.path + ".input.json")
+        let v = try Shared.proveAndVerify(a)
+        for i in 0..<v.directFixed.count { #expect(v.proved(i) == v.directFixed[i], "\(name) output \(i)") }
     }
 
     @Test func convTransposeLaneOffByOneGivesARejectedProof() throws {

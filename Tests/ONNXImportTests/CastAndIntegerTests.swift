@@ -144,6 +144,41 @@ struct CastAndIntegerTests {
         #expect(try run(pool, [3, 200, 7, 1]).fixed == [200, 7])
     }
 
+    /// Mod, BitShift and the Bitwise operators on integer tensors: numpy's answers (np.mod, np.fmod, <<, >>, &, |, ^,
+    /// ~) worked by hand, and the opset-28 BitShift rule for shifts by a negative amount or the width or more.
+    @Test func integerOnlyOperatorsFollowNumpy() throws {
+        let cases: [(op: String, attributes: [(String, AttributeValue)], type: Int64, constant: [Int64], input: [Double], want: [Double])] = [
+            ("Mod", [], 7, [2, -3, 8, -2], [-4, 7, 5, 5], [0, -2, 5, -1]),                       // the divisor's sign
+            ("Mod", [("fmod", .int(1))], 7, [3, -3, 8, -2], [-4, 7, -5, 5], [-1, 1, -5, 1]),     // the dividend's sign
+            ("BitShift", [("direction", .string("LEFT"))], 3, [1, 2, 8, -1], [16, 100, 3, 3], [32, -112, 0, 0]),
+            ("BitShift", [("direction", .string("RIGHT"))], 3, [1, 2, 8, 9], [16, -100, -3, 3], [8, -25, -1, 0]),
+            ("BitShift", [("direction", .string("LEFT"))], 2, [1, 4, 7, 8], [200, 15, 1, 1], [144, 240, 128, 0]),  // uint8
+            ("BitwiseAnd", [], 6, [12, -1, 7, 0], [10, 5, -8, 9], [8, 5, 0, 0]),
+            ("BitwiseOr", [], 6, [12, -1, 7, 0], [10, 5, -8, 9], [14, -1, -1, 9]),
+            ("BitwiseXor", [], 2, [12, 255, 7, 0], [10, 5, 248, 9], [6, 250, 255, 9]),
+        ]
+        for t in cases {
+            var m = OnnxBuilder()
+            m.opset = 28
+            m.input("x", [1, 4])
+            m.inputTypes["x"] = t.type
+            m.raw("c", [1, 4], type: t.type, Self.littleEndian(t.constant, type: t.type))
+            m.node(t.op, ["x", "c"], ["y"], t.attributes)
+            m.outputs = ["y"]
+            let (float, fixed, bound) = try run(m, t.input)
+            #expect(float == t.want, "\(t.op) \(t.type)")
+            #expect(fixed == t.want, "\(t.op) \(t.type)")
+            #expect(bound == 0)
+        }
+        var not = OnnxBuilder()
+        not.opset = 18
+        not.input("x", [1, 4])
+        not.inputTypes["x"] = 2  // uint8
+        not.node("BitwiseNot", ["x"], ["y"])
+        not.outputs = ["y"]
+        #expect(try run(not, [0, 5, 255, 128]).fixed == [255, 250, 0, 127])
+    }
+
     @Test func integerArithmeticRefusesAFractionalConstant() {
         var m = OnnxBuilder()
         m.input("x", [1, 2])

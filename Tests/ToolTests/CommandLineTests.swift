@@ -42,6 +42,28 @@ import Testing
         #expect(r.code == 0 && FileManager.default.fileExists(atPath: dir.path("tiny.srs")))
     }
 
+    /// compile and setup refuse early (exit 2) when the step's estimated peak memory exceeds the machine's physical
+    /// memory or --max-memory, naming the estimate and the override; nothing is written. (A hostile Resize to
+    /// [7, 65536, 7, 2] used to compile for minutes past 6.5 GB while stats predicted 13.7 GB at once.)
+    @Test func compileAndSetupRefuseBeyondTheMemoryLimit() throws {
+        try Tools.requireBinaries()
+        let keys = Tools.keys
+        let dir = try Scratch()
+        var r = try Tools.run(Tools.zkinfer, ["compile", Tools.model, "-o", dir.path("c.zkc"), "--max-memory", "0.001"], in: dir)
+        #expect(r.code == 2)
+        #expect(r.err.contains("compile needs about") && r.err.contains("--max-memory"), "\(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path("c.zkc")))
+        r = try Tools.run(Tools.zkinfer, ["setup", keys.circuit, "--params", keys.srs, "-o", dir.path("keys"), "--max-memory", "0.001"], in: dir)
+        #expect(r.code == 2)
+        #expect(r.err.contains("setup needs about") && r.err.contains("--max-memory"), "\(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path("keys/pk.bin")))
+        r = try Tools.run(Tools.zkinfer, ["compile", Tools.model, "-o", dir.path("c.zkc"), "--max-memory", "lots"], in: dir)
+        #expect(r.code == 2 && r.err.contains("--max-memory must be"), "\(r.err)")
+        // Within the limit (and by default, the machine's memory) both run.
+        r = try Tools.run(Tools.zkinfer, ["compile", Tools.model, "-o", dir.path("c.zkc"), "--max-memory", "64"], in: dir)
+        #expect(r.code == 0, "\(r.err)")
+    }
+
     @Test func tooSmallSRSPrintsTheParamsCommand() throws {
         try Tools.requireBinaries()
         let keys = Tools.keys

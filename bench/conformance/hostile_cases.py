@@ -189,6 +189,23 @@ def newer_operator_cases():
     out.append(("instance_norm_scale_wrong_size", _one_node("InstanceNormalization", ["x", "s", "b"], None, grid, [_init("s", [1, 2]), _init("b", [0])]), 16))
     out.append(("equal_mismatched_shapes", _one_node("Equal", ["x", "c"], initializers=[_init("c", np.ones(3))]), 4))
     out.append(("and_of_float", _one_node("And", ["x", "c"], initializers=[_init("c", np.ones(4))]), 4))
+    # Integer Mod/BitShift/Bitwise and float Mod by a constant (ported from conform4).
+    def integer_node(op, attributes=None, constant=(1, 2, 3, 4), opset=18):
+        node = helper.make_node(op, ["x", "c"] if constant is not None else ["x"], ["y"], **(attributes or {}))
+        inits = [numpy_helper.from_array(np.array(constant, np.int32), "c")] if constant is not None else []
+        return _model([node], [_value("x", [1, 4], TensorProto.INT32)], [_value("y", None)], inits, opset=opset)
+    out.append(("mod_int_by_zero", integer_node("Mod", constant=(1, 0, 2, 3)), 4))
+    out.append(("mod_int_min_by_minus_one", integer_node("Mod", {"fmod": 1}, constant=(-1, -1, -1, -1)), 4))
+    out.append(("mod_fmod_bad", integer_node("Mod", {"fmod": 7}), 4))
+    out.append(("mod_float_by_zero", _one_node("Mod", ["x", "c"], {"fmod": 1}, initializers=[_init("c", [1, 0, 2, 3])]), 4))
+    out.append(("mod_float_by_huge", _one_node("Mod", ["x", "c"], initializers=[_init("c", [1e30, -1e30, 1e-30, 3])]), 4))
+    out.append(("mod_float_computed_divisor", _model([helper.make_node("Mod", ["x", "x"], ["y"], fmod=1)], [_value("x", [1, 4])], [_value("y", None)]), 4))
+    out.append(("bitshift_no_direction", integer_node("BitShift", opset=28), 4))
+    out.append(("bitshift_bad_direction", integer_node("BitShift", {"direction": "UP"}, opset=28), 4))
+    out.append(("bitshift_huge_amounts", integer_node("BitShift", {"direction": "LEFT"}, constant=(63, 64, -1, 1 << 30), opset=28), 4))
+    out.append(("bitshift_of_float", _model([helper.make_node("BitShift", ["x", "x"], ["y"], direction="LEFT")], [_value("x", [1, 4])], [_value("y", None)], opset=28), 4))
+    out.append(("bitwise_not_two_inputs", integer_node("BitwiseNot"), 4))
+    out.append(("bitwise_and_one_input", integer_node("BitwiseAnd", constant=None), 4))
     return out
 
 

@@ -110,13 +110,13 @@ def pooling():
 
 def movement():
     case("pad_constant", [node("Pad", ["x", "pads", "value"])], {"x": rand(1, 2, 3, 4)},
-         [init("pads", np.array([0, 0, 1, 2, 0, 0, 2, 1], np.int64)), init("value", np.float32(0.5))], circuit=False, relu=True)
+         [init("pads", np.array([0, 0, 1, 2, 0, 0, 2, 1], np.int64)), init("value", np.float32(0.5))], relu=True)
     case("pad_reflect", [node("Pad", ["x", "pads"], mode="reflect")], {"x": rand(1, 2, 4, 5)},
          [init("pads", np.array([0, 0, 2, 1, 0, 0, 1, 3], np.int64))], relu=True)
     case("pad_edge", [node("Pad", ["x", "pads"], mode="edge")], {"x": rand(1, 2, 3, 3)},
          [init("pads", np.array([0, 0, 1, 2, 0, 0, 3, 1], np.int64))], relu=True)
     case("pad_opset10_attributes", [node("Pad", ["x"], mode="constant", pads=[0, 1, 2, 0, 1, 0], value=-0.25)],
-         {"x": rand(1, 3, 4)}, opset=10, circuit=False, relu=True)
+         {"x": rand(1, 3, 4)}, opset=10, relu=True)
     case("resize_nearest_half_pixel", [node("Resize", ["x", "", "scales"])], {"x": rand(1, 2, 3, 4)},
          [init("scales", np.array([1, 1, 2, 2], np.float32))], relu=True)
     case("resize_nearest_sizes_asymmetric_floor",

@@ -76,37 +76,37 @@ def comparisons():
     x = away_from(rand(2, 6, scale=2), [0.25, -0.5, 1.0, -1.0, 0.0])
     # A causal-style mask from a comparison, consumed by Where (the exporters' pattern).
     case("less_mask_where", [node("Less", ["x", "t"], ["m"]), node("Where", ["m", "x", "fill"])],
-         {"x": x}, [init("t", np.float32(0.25)), init("fill", np.float32(-3.0))])
+         {"x": x}, [init("t", np.float32(0.25)), init("fill", np.float32(-3.0))], circuit=True)
     ids = np.array([[3, 1, 3, 0, 7, 3]], np.int64)
     case("equal_int_ids", [node("Equal", ["ids", "three"], ["m"]), node("Cast", ["m"], to=TensorProto.FLOAT)],
-         {"ids": ids}, [init("three", np.array(3, np.int64))], bound=0)
+         {"ids": ids}, [init("three", np.array(3, np.int64))], bound=0, circuit=True)
     case("logic_chain", [node("GreaterOrEqual", ["x", "lo"], ["a"]), node("LessOrEqual", ["x", "hi"], ["b"]),
                          node("And", ["a", "b"], ["ab"]), node("Greater", ["x", "neg"], ["c"]), node("Xor", ["ab", "c"], ["d"]),
                          node("Not", ["d"], ["e"]), node("Or", ["e", "a"], ["f"]), node("Cast", ["f"], to=TensorProto.FLOAT)],
-         {"x": x}, [init("lo", np.float32(-0.5)), init("hi", np.float32(1.0)), init("neg", np.float32(-1.0))])
+         {"x": x}, [init("lo", np.float32(-0.5)), init("hi", np.float32(1.0)), init("neg", np.float32(-1.0))], circuit=True)
 
 
 def rounding():
     x = rand(3, 5, scale=3)
     x = away_from(x, np.arange(-12, 13) * 0.5)  # away from integers and halves
     case("floor_ceil_round_sign", [node("Floor", ["x"], ["f"]), node("Ceil", ["x"], ["c"]), node("Round", ["x"], ["r"]),
-                                   node("Sign", ["x"], ["s"])], {"x": x}, outputs=("f", "c", "r", "s"))
+                                   node("Sign", ["x"], ["s"])], {"x": x}, outputs=("f", "c", "r", "s"), circuit=True)
     y = rand(2, 7, scale=2)
     case("argmax_argmin", [node("ArgMax", ["y"], ["i"], axis=1, keepdims=0), node("Cast", ["i"], ["a"], to=TensorProto.FLOAT),
                            node("ArgMin", ["y"], ["j"], axis=0, keepdims=1, select_last_index=1),
-                           node("Cast", ["j"], ["b"], name="cast_b", to=TensorProto.FLOAT)], {"y": y}, outputs=("a", "b"))
+                           node("Cast", ["j"], ["b"], name="cast_b", to=TensorProto.FLOAT)], {"y": y}, outputs=("a", "b"), circuit=True)
 
 
 def activations():
     x = away_from(rand(2, 8, scale=2), [0.7, -0.7, 1.0])
     case("selu", [node("Selu", ["x"])], {"x": x}, circuit=True)
     case("celu", [node("Celu", ["x"], alpha=0.7)], {"x": x}, opset=12, circuit=True)
-    case("thresholded_relu", [node("ThresholdedRelu", ["x"], alpha=0.7)], {"x": x})
-    case("shrink", [node("Shrink", ["x"], lambd=0.7, bias=0.2)], {"x": x})
+    case("thresholded_relu", [node("ThresholdedRelu", ["x"], alpha=0.7)], {"x": x}, circuit=True)
+    case("shrink", [node("Shrink", ["x"], lambd=0.7, bias=0.2)], {"x": x}, circuit=True)
     case("softsign", [node("Softsign", ["x"])], {"x": x}, circuit=True)
     case("mish", [node("Mish", ["x"])], {"x": x}, circuit=True)
     case("swish", [node("Swish", ["x"], alpha=1.5)], {"x": x}, opset=24, circuit=True)
-    case("hardmax_axis1", [node("Hardmax", ["h"], axis=1)], {"h": rand(2, 5, 3)}, opset=13)
+    case("hardmax_axis1", [node("Hardmax", ["h"], axis=1)], {"h": rand(2, 5, 3)}, opset=13, circuit=True)
 
 
 def reductions():

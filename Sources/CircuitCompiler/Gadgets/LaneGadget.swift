@@ -41,6 +41,9 @@ public protocol LaneGadget: Hashable, Sendable {
     /// Throws `CompilerError.witnessMismatch` when a value is outside what the gadget can hold, which for a
     /// trace produced by `DirectInference` never happens: its bounds are the spec's.
     func witness(_ inputs: [Int64]) throws -> (limbs: [Int64], free: [Int64])
+    /// The same cells with free cells as field elements (a gadget with inverse cells overrides it; the witness
+    /// builder calls this one).
+    func fieldWitness(_ inputs: [Int64]) throws -> (limbs: [Int64], free: [Fr])
     /// Trace integers of a lane that carries no element (padding of a partly filled row).
     var paddingInputs: [Int64] { get }
     /// The produced value for the given trace integers (to check the witness against the trace).
@@ -56,6 +59,10 @@ extension LaneGadget {
     /// Every produced value: the element's, then the extra ones.
     public func allProduced(_ cells: LaneCells) -> [Expression] { [produced(cells)] + extraProduced(cells) }
     public var functionTable: LookupTable? { nil }
+    public func fieldWitness(_ inputs: [Int64]) throws -> (limbs: [Int64], free: [Fr]) {
+        let (limbs, free) = try witness(inputs)
+        return (limbs, free.map { Fr(signed: $0) })
+    }
     public func tableInputs(_ cells: LaneCells) -> [Expression] { [] }
 }
 
@@ -76,6 +83,8 @@ public enum LaneKind: Hashable, Sendable {
     case exponential(ExpGadget)
     case logarithm(LogGadget)
     case sine(SineGadget)
+    case step(StepGadget)
+    case argExtremum(ArgExtremumGadget)
 
     public var gadget: any LaneGadget {
         switch self {
@@ -93,6 +102,8 @@ public enum LaneKind: Hashable, Sendable {
         case .exponential(let g): return g
         case .logarithm(let g): return g
         case .sine(let g): return g
+        case .step(let g): return g
+        case .argExtremum(let g): return g
         }
     }
 
@@ -115,6 +126,8 @@ public enum LaneKind: Hashable, Sendable {
         case .exponential(var g): g.limbBits = bits; return .exponential(g)
         case .logarithm(var g): g.limbBits = bits; return .logarithm(g)
         case .sine(var g): g.limbBits = bits; return .sine(g)
+        case .step(var g): g.limbBits = bits; return .step(g)
+        case .argExtremum(var g): g.limbBits = bits; return .argExtremum(g)
         }
     }
 }

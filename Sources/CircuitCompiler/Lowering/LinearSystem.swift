@@ -102,6 +102,14 @@ public struct LinearSystem: Sendable {
                             try builder.equation(receiver: (group, index, 0), terms: terms, constant: constant, offset: 0,
                                                  layer: node.label)
                         }
+                    } else if case .step(let gadget) = g.kind {
+                        // Port p of lane i is equation i·P + p of the node's own (a comparison's a − b).
+                        let p = gadget.receivedCount
+                        try Equations.emit(node, model.nodes[nodeIndex], graph: graph, elements: elements,
+                                           layer: node.label) { index, terms, constant in
+                            try builder.equation(receiver: (group, index / p, index % p), terms: terms, constant: constant,
+                                                 offset: 0, layer: node.label)
+                        }
                     } else if case .rescale = g.kind, structured.contains(nodeIndex) {
                         for index in 0..<g.count {
                             try builder.equation(receiver: (group, index, 0), terms: [], constant: 0, offset: 0, layer: node.label)

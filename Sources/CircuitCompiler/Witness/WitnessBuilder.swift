@@ -45,7 +45,7 @@ extension CompiledCircuit {
                         throw CompilerError.witnessMismatch(
                             "layer '\(plan.layers[group.layer].name)' element \(index): gadget gives \(gadget.producedValue(values)), trace \(expected[index])")
                     }
-                    let (limbValues, freeValues) = try gadget.witness(values)
+                    let (limbValues, freeValues) = try gadget.fieldWitness(values)
                     let (row, limbCells, freeCells) = cells(group: g, index: index)
                     for (cell, v) in zip(limbCells, limbValues) { try a.set(cell, row: row, v) }
                     for (cell, v) in zip(freeCells, freeValues) { try a.set(cell, row: row, v) }
@@ -114,6 +114,13 @@ extension CompiledCircuit {
             return ({ [x[$0], layerTrace.quotient[$0], layerTrace.remainder[$0]] }, expected)
         case .clip:
             return ({ [x[$0]] }, expected)
+        case .step:
+            guard case .comparison(let op) = node.operation else { throw CompilerError.witnessMismatch("step lanes of \(node.label)") }
+            return (op.stepInputs(node, graph: graph, values: trace.values, scale: plan.settings.activationScale), expected)
+        case .argExtremum:
+            let ports = Equations.ports(node, graph: graph)
+            let k = plan.groups[g].kind.gadget.receivedCount
+            return ({ i in [expected[i]] + (0..<k).map { x[ports(i, $0).1] } }, expected)
         case .reciprocal, .squareRoot, .exponential, .logarithm, .sine:
             return ({ [x[$0], expected[$0]] }, expected)
         case .embedding:

@@ -1,17 +1,11 @@
 import ModelGraph
 import Quantization
 
-/// Reshape, Transpose, Concat, the selections (Trilu, GatherElements, GatherND, ScatterND): wiring (no rows, no
-/// equations); a 0 or a constant element is a constant in the wiring.
+/// Reshape, Transpose, Concat, the axis gathers (Pad of every mode, Slice, Expand, nearest Resize), the selections
+/// (Trilu, GatherElements, GatherND, ScatterND): wiring (no rows, no equations); a 0, a constant element or a
+/// constant Pad's fill Q_s(fill) is a constant in the wiring.
 extension MovementOp: CircuitLowering {
-    func isWiring(_ node: Node, graph: ModelGraph) -> Bool {
-        if case .gatherAxes(let gather) = self { return !gather.usesFill }
-        return true
-    }
-
-    var circuitHint: String {
-        "constant padding runs in `zkinfer run`; to prove it, move the padding into the next Conv's or pool's pads, or use reflect/edge padding"
-    }
+    func isWiring(_ node: Node, graph: ModelGraph) -> Bool { true }
 
     func wiringElements(_ node: Node, _ q: QuantizedNode, graph: ModelGraph, elements: [[ElementSource]]) -> [ElementSource] {
         switch self {
@@ -32,7 +26,7 @@ extension MovementOp: CircuitLowering {
             return result
         case .gatherAxes(let gather):
             let x = elements[node.inputs[0]]
-            return gather.sources().map { x[$0] }  // wiring only without fill positions
+            return gather.sources().map { $0 < 0 ? .constant(q.fill) : x[$0] }
         case .select(let selection):
             // A 0 or a constant operand's element is a constant in the wiring, as a Concat's constant operand is.
             return (0..<selection.sources.count).map { i in
