@@ -32,7 +32,7 @@ python3 - "$work" "$corpus/vk" <<'EOF'
 import struct, sys
 work, out = sys.argv[1], sys.argv[2]
 for name, path in [("mlp_tiny", f"{work}/vk.bin"), ("mlp_tiny_private", f"{work}/private/vk.bin"),
-                   ("golden", "Tests/PlonkTests/Fixtures/golden-v2.vk")]:
+                   ("golden", "Tests/PlonkTests/Fixtures/golden-v3.vk")]:
     data = open(path, "rb").read()
     (length,) = struct.unpack_from("<Q", data, 12)
     open(f"{out}/{name}.file", "wb").write(b"\x00" + data)

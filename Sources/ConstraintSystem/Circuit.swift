@@ -86,6 +86,17 @@ public struct Circuit: Sendable, CircuitShape {
             lookups: lookups, copies: copies, linearRelation: linearRelation)
     }
 
+    /// Test-only (internal, reached through `@testable import`): the same circuit with another linear relation,
+    /// e.g. a key's relation with one term edited, to show that the verifier rejects a witness of the true one.
+    func withLinearRelation(_ relation: LinearRelation?) -> Circuit {
+        Circuit(
+            log2Rows: log2Rows, rowsUsed: rowsUsed, adviceNames: adviceNames, advicePhases: advicePhases,
+            instanceNames: instanceNames, instanceLengths: instanceLengths, instanceBits: instanceBits, fixedNames: fixedNames,
+            fixedValues: fixedValues, challengeNames: challengeNames, challengePhases: challengePhases,
+            challengeColumnNames: challengeColumnNames, challengeSegments: challengeSegments, gates: gates,
+            lookups: lookups, copies: copies, linearRelation: relation)
+    }
+
     // MARK: Layout (rows, degrees, chunks, queries: `CircuitShape`)
 
     /// The smallest log2 size whose usable rows hold `rows` rows.

@@ -124,12 +124,21 @@ public struct LinearRelationShape: Hashable, Sendable {
     /// Ω = constant + Σ_b blockCoefficients[b]·K_b(ρ′, s′): the constant terms' part of Σ ρ^i s^j W[i][j]
     /// and the factor c_b of each committed block.
     public func evaluate(rho r: Fr, s x: Fr) -> (constant: Fr, blockCoefficients: [Fr]) {
-        let rhoPrime = r.power(UInt64(receiverChannelStride))
-        let sPrime = x.power(UInt64(producerChannelStride))
+        // Every exponent of ρ and s below is an offset or stride (< 2^41): fixed-base tables make each power a
+        // handful of multiplications instead of ~2·41 (the key's terms need several powers each).
+        var largest = max(receiverChannelStride, producerChannelStride)
+        for term in terms {
+            largest = max(largest, term.receiverOffset, term.producerOffset)
+            for d in term.box { largest = max(largest, d.receiverStride, d.producerStride) }
+        }
+        let rhoPowers = FixedBasePowers(r, largestExponent: largest, uses: 2 * terms.count + 1)
+        let sPowers = FixedBasePowers(x, largestExponent: largest, uses: 2 * terms.count + 1)
+        let rhoPrime = rhoPowers.power(receiverChannelStride)
+        let sPrime = sPowers.power(producerChannelStride)
         // Every geometric sum G(q, n) of the proof, inverted together.
         var requests: [(q: Fr, n: Int)] = []
         for term in terms {
-            for d in term.box { requests.append((r.power(UInt64(d.receiverStride)) * x.power(UInt64(d.producerStride)), d.extent)) }
+            for d in term.box { requests.append((rhoPowers.power(d.receiverStride) * sPowers.power(d.producerStride), d.extent)) }
             switch term.kernel {
             case .block: break
             case .diagonal(let size, _): requests.append((rhoPrime * sPrime, size))
@@ -143,7 +152,7 @@ public struct LinearRelationShape: Hashable, Sendable {
         var constant = Fr.zero
         var coefficients = [Fr](repeating: .zero, count: blockShapes.count)
         for term in terms {
-            var factor = r.power(UInt64(term.receiverOffset)) * x.power(UInt64(term.producerOffset))
+            var factor = rhoPowers.power(term.receiverOffset) * sPowers.power(term.producerOffset)
             for _ in term.box {
                 factor *= sums[next]
                 next += 1
@@ -410,6 +419,43 @@ func forEachBoxPoint(_ box: [BoxDimension], weightBase r: Fr, offset: Int, _ bod
             d -= 1
         }
         if d < 0 { return }
+    }
+}
+
+/// base^e for many exponents e < 2^bits: a table of base^(d·2^(w·k)) for every w-bit digit d and position k, so a
+/// power is one multiplication per non-zero digit. The window w is 8 bits when the table pays for itself (more
+/// than ~64 powers), else 4 bits.
+struct FixedBasePowers {
+    let window: Int
+    let table: [[Fr]]
+
+    init(_ base: Fr, largestExponent: Int, uses: Int) {
+        let bits = max(1, Int.bitWidth - largestExponent.leadingZeroBitCount)
+        window = uses > 64 ? 8 : 4
+        var rows: [[Fr]] = []
+        var step = base  // base^(2^(w·k))
+        for _ in 0..<((bits + window - 1) / window) {
+            var row = [Fr.one]
+            row.reserveCapacity(1 << window)
+            for _ in 1..<(1 << window) { row.append(row[row.count - 1] * step) }
+            step = row[row.count - 1] * step
+            rows.append(row)
+        }
+        table = rows
+    }
+
+    /// base^e for 0 ≤ e < 2^(window·rows).
+    func power(_ e: Int) -> Fr {
+        var result = Fr.one
+        var rest = e, k = 0
+        let mask = (1 << window) - 1
+        while rest > 0 {
+            let digit = rest & mask
+            if digit != 0 { result *= table[k][digit] }
+            rest >>= window
+            k += 1
+        }
+        return result
     }
 }
 

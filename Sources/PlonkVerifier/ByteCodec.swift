@@ -27,6 +27,30 @@ public struct ByteWriter: Sendable {
 
     public mutating func raw(_ data: [UInt8]) { bytes.append(contentsOf: data) }
 
+    /// An unsigned LEB128 varint (docs/encodings.md): 7 bits per byte, low first, high bit = more follows.
+    /// The verifying key's circuit and relation sections use it for counts, indices and offsets.
+    public mutating func varint(_ v: UInt64) {
+        var v = v
+        while v >= 0x80 {
+            bytes.append(UInt8(v & 0x7F) | 0x80)
+            v >>= 7
+        }
+        bytes.append(UInt8(v))
+    }
+
+    /// A non-negative count, index or offset as a varint.
+    public mutating func varint(_ v: Int) { varint(UInt64(v)) }
+
+    /// A signed integer as a zigzag varint: 0, −1, 1, −2, … ↦ 0, 1, 2, 3, ….
+    public mutating func zigzag(_ v: Int64) { varint(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
+
+    /// `varint(len) ‖ data`: the short strings (column and gate names) of the key's circuit section.
+    public mutating func shortString(_ s: String) {
+        let data = Array(s.utf8)
+        varint(data.count)
+        bytes.append(contentsOf: data)
+    }
+
     /// `u64le(len) ‖ data`.
     public mutating func prefixed(_ data: [UInt8]) {
         u64(UInt64(data.count))
@@ -100,6 +124,52 @@ public struct ByteReader {
         let v = try u32(what())
         guard Int(v) < bound else { throw fail("\(what()) = \(v) is out of range (must be < \(bound))") }
         return Int(v)
+    }
+
+    /// An unsigned LEB128 varint of at most 10 bytes. Only the shortest encoding is accepted (no trailing
+    /// zero groups), and a value past 2^64 − 1 is refused, so every value has exactly one encoding.
+    public mutating func varint(_ what: @autoclosure () -> String) throws -> UInt64 {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let byte = try u8(what())
+            let group = UInt64(byte & 0x7F)
+            guard shift < 63 || (shift == 63 && group <= 1) else { throw fail("\(what()): varint exceeds 64 bits") }
+            value |= group << shift
+            if byte & 0x80 == 0 {
+                guard byte != 0 || shift == 0 else { throw fail("\(what()): varint is not in its shortest form") }
+                return value
+            }
+            shift += 7
+        }
+    }
+
+    /// A varint count no larger than `limit`.
+    public mutating func varCount(_ what: @autoclosure () -> String, limit: Int) throws -> Int {
+        let v = try varint(what())
+        guard v <= UInt64(limit) else { throw fail("\(what()) = \(v) exceeds the limit \(limit)") }
+        return Int(v)
+    }
+
+    /// A varint index below `bound`.
+    public mutating func varIndex(_ what: @autoclosure () -> String, below bound: Int) throws -> Int {
+        let v = try varint(what())
+        guard v < UInt64(bound) else { throw fail("\(what()) = \(v) is out of range (must be < \(bound))") }
+        return Int(v)
+    }
+
+    /// A zigzag varint (`ByteWriter.zigzag`).
+    public mutating func zigzag(_ what: @autoclosure () -> String) throws -> Int64 {
+        let v = try varint(what())
+        return Int64(bitPattern: v >> 1) ^ -Int64(bitPattern: v & 1)
+    }
+
+    /// `varint(len) ‖ UTF-8`, the length at most `limit`.
+    public mutating func shortString(_ what: @autoclosure () -> String, limit: Int = 1 << 12) throws -> String {
+        let length = try varCount("\(what()) length", limit: limit)
+        let data = try take(length, what())
+        guard let s = String(validating: data, as: UTF8.self) else { throw fail("\(what()) is not valid UTF-8") }
+        return s
     }
 
     public mutating func prefixed(_ what: @autoclosure () -> String, limit: Int) throws -> [UInt8] {

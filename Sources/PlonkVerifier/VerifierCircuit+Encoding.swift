@@ -19,62 +19,62 @@ extension VerifierCircuit {
     static let maximumItems = 1 << 24
 
     func encode(into w: inout ByteWriter) throws {
-        w.count(log2Rows)
-        w.count(adviceNames.count)
+        w.varint(log2Rows)
+        w.varint(adviceNames.count)
         for (name, phase) in zip(adviceNames, advicePhases) {
-            w.string(name)
-            w.count(phase)
+            w.shortString(name)
+            w.varint(phase)
         }
-        w.count(instanceNames.count)
+        w.varint(instanceNames.count)
         for i in instanceNames.indices {
-            w.string(instanceNames[i])
-            w.count(instanceLengths[i])
-            w.count(instanceBits[i])
+            w.shortString(instanceNames[i])
+            w.varint(instanceLengths[i])
+            w.varint(instanceBits[i])
         }
-        w.count(fixedNames.count)
-        for name in fixedNames { w.string(name) }
-        w.count(challengeNames.count)
+        w.varint(fixedNames.count)
+        for name in fixedNames { w.shortString(name) }
+        w.varint(challengeNames.count)
         for (name, phase) in zip(challengeNames, challengePhases) {
-            w.string(name)
-            w.count(phase)
+            w.shortString(name)
+            w.varint(phase)
         }
-        w.count(challengeColumnNames.count)
+        w.varint(challengeColumnNames.count)
         for (name, segments) in zip(challengeColumnNames, challengeSegments) {
-            w.string(name)
-            w.count(segments.count)
+            w.shortString(name)
+            w.varint(segments.count)
             for s in segments { Self.encode(s, into: &w) }
         }
-        w.count(gates.count)
+        w.varint(gates.count)
         for gate in gates {
-            w.string(gate.name)
-            w.count(gate.selector.index)
-            w.count(gate.constraints.count)
+            w.shortString(gate.name)
+            w.varint(gate.selector.index)
+            w.varint(gate.constraints.count)
             for c in gate.constraints { try Self.encode(c, into: &w) }
         }
-        w.count(lookups.count)
+        w.varint(lookups.count)
         for lookup in lookups {
-            w.string(lookup.name)
-            w.count(lookup.selector.index)
-            w.count(lookup.inputs.count)
+            w.shortString(lookup.name)
+            w.varint(lookup.selector.index)
+            w.varint(lookup.inputs.count)
             for e in lookup.inputs { try Self.encode(e, into: &w) }
-            for t in lookup.table { w.count(t.index) }
+            for t in lookup.table { w.varint(t.index) }
             if let s = lookup.tableSelector {
                 w.u8(1)
-                w.count(s.index)
+                w.varint(s.index)
             } else {
                 w.u8(0)
             }
         }
-        w.count(permutationColumns.count)
+        w.varint(permutationColumns.count)
         for c in permutationColumns {
             w.u8(UInt8(c.kind.rawValue))
-            w.count(c.index)
+            w.varint(c.index)
         }
     }
 
     static func encode(_ s: ChallengeSegment, into w: inout ByteWriter) {
-        w.count(s.challenge.index)
-        w.count(s.startRow)
+        w.varint(s.challenge.index)
+        w.varint(s.startRow)
         switch s.source {
         case .fold(let m):
             w.u8(0)
@@ -82,27 +82,42 @@ extension VerifierCircuit {
         case .publicFold(let m, let instance, let start):
             w.u8(1)
             encode(m, into: &w)
-            w.count(instance.index)
-            w.count(start)
+            w.varint(instance.index)
+            w.varint(start)
         }
     }
 
     static func encode(_ m: FoldMatrix, into w: inout ByteWriter) {
-        w.count(m.powers)
-        w.count(m.outputs)
+        w.varint(m.powers)
+        w.varint(m.outputs)
         switch m.storage {
         case .dense(let values):
             w.u8(0)
             for v in values { w.i64(v) }
         case .sparse(let entries):
             w.u8(1)
-            w.count(entries.count)
+            w.varint(entries.count)
             for e in entries {
-                w.count(e.power)
-                w.count(e.output)
+                w.varint(e.power)
+                w.varint(e.output)
                 w.i64(e.value)
             }
         }
+    }
+
+    /// Expression tags for a constant and a scaling whose value is a small integer (docs/proof-format.md §3.4):
+    /// a zigzag varint instead of 32 bytes. The encoder always uses them when the value fits, so a tag 0 or 6
+    /// holding a small integer is not canonical (the key's re-encoding check refuses it).
+    static let smallConstantTag: UInt8 = 8
+    static let smallScalingTag: UInt8 = 9
+
+    /// The signed value of c when it is an integer of magnitude below 2^63 (c or −c canonical below 2^63).
+    static func smallInteger(_ c: Fr) -> Int64? {
+        let (a0, a1, a2, a3) = c.canonicalLimbs
+        if a1 == 0, a2 == 0, a3 == 0, a0 <= UInt64(Int64.max) { return Int64(a0) }
+        let (b0, b1, b2, b3) = (-c).canonicalLimbs
+        if b1 == 0, b2 == 0, b3 == 0, b0 <= UInt64(Int64.max) { return -Int64(b0) }
+        return nil
     }
 
     /// Prefix order: tag, then children.
@@ -110,16 +125,20 @@ extension VerifierCircuit {
         guard depth < maximumExpressionDepth else { throw KeyError.expressionTooDeep(maximumExpressionDepth) }
         switch e {
         case .constant(let c):
-            w.u8(0)
-            w.scalar(c)
+            if let small = smallInteger(c) {
+                w.u8(smallConstantTag)
+                w.zigzag(small)
+            } else {
+                w.u8(0)
+                w.scalar(c)
+            }
         case .query(let q):
             w.u8(1)
-            w.u8(UInt8(q.column.kind.rawValue))
-            w.count(q.column.index)
-            w.u8(UInt8(q.rotation.rawValue))
+            w.u8(UInt8(q.column.kind.rawValue << 1 | q.rotation.rawValue))
+            w.varint(q.column.index)
         case .challenge(let c):
             w.u8(2)
-            w.count(c.index)
+            w.varint(c.index)
         case .linearClaim:
             w.u8(linearClaimTag)
         case .sum(let a, let b):
@@ -134,8 +153,13 @@ extension VerifierCircuit {
             w.u8(5)
             try encode(a, into: &w, depth: depth + 1)
         case .scaled(let a, let c):
-            w.u8(6)
-            w.scalar(c)
+            if let small = smallInteger(c) {
+                w.u8(smallScalingTag)
+                w.zigzag(small)
+            } else {
+                w.u8(6)
+                w.scalar(c)
+            }
             try encode(a, into: &w, depth: depth + 1)
         }
     }
@@ -143,27 +167,27 @@ extension VerifierCircuit {
     // MARK: Decoding
 
     static func decode(from r: inout ByteReader) throws -> VerifierCircuit {
-        let log2Rows = try r.count("log2 rows", limit: Circuit.supportedLog2Rows.upperBound)
+        let log2Rows = try r.varCount("log2 rows", limit: Circuit.supportedLog2Rows.upperBound)
         guard Circuit.supportedLog2Rows.contains(log2Rows) else {
             throw r.fail("log2 rows \(log2Rows) outside \(Circuit.supportedLog2Rows)")
         }
         let usable = (1 << log2Rows) - Circuit.reservedRows
         var adviceNames: [String] = [], advicePhases: [Int] = []
-        for _ in 0..<(try r.count("advice columns", limit: 1 << 16)) {
-            adviceNames.append(try r.string("advice name"))
+        for _ in 0..<(try r.varCount("advice columns", limit: 1 << 16)) {
+            adviceNames.append(try r.shortString("advice name"))
             advicePhases.append(try phase(&r))
         }
         var instanceNames: [String] = [], instanceLengths: [Int] = [], instanceBits: [Int] = []
-        for _ in 0..<(try r.count("instance columns", limit: 1 << 16)) {
-            instanceNames.append(try r.string("instance name"))
-            instanceLengths.append(try r.count("instance length", limit: usable))
-            instanceBits.append(try r.count("instance bound bits", limit: PublicValueBound.maximumBits))
+        for _ in 0..<(try r.varCount("instance columns", limit: 1 << 16)) {
+            instanceNames.append(try r.shortString("instance name"))
+            instanceLengths.append(try r.varCount("instance length", limit: usable))
+            instanceBits.append(try r.varCount("instance bound bits", limit: PublicValueBound.maximumBits))
         }
         var fixedNames: [String] = []
-        for _ in 0..<(try r.count("fixed columns", limit: 1 << 16)) { fixedNames.append(try r.string("fixed name")) }
+        for _ in 0..<(try r.varCount("fixed columns", limit: 1 << 16)) { fixedNames.append(try r.shortString("fixed name")) }
         var challengeNames: [String] = [], challengePhases: [Int] = []
-        for _ in 0..<(try r.count("challenges", limit: 1 << 16)) {
-            challengeNames.append(try r.string("challenge name"))
+        for _ in 0..<(try r.varCount("challenges", limit: 1 << 16)) {
+            challengeNames.append(try r.shortString("challenge name"))
             challengePhases.append(try phase(&r))
         }
         let counts = ColumnCounts(
@@ -175,12 +199,12 @@ extension VerifierCircuit {
         let maximumPowers = min(
             Self.maximumFoldPowers, adviceNames.count * usable + instanceLengths.reduce(0, +) + 1)
         var challengeColumnNames: [String] = [], segments: [[ChallengeSegment]] = []
-        let challengeColumns = try r.count("challenge columns", limit: 1 << 16)
+        let challengeColumns = try r.varCount("challenge columns", limit: 1 << 16)
         for _ in 0..<challengeColumns {
-            challengeColumnNames.append(try r.string("challenge column name"))
+            challengeColumnNames.append(try r.shortString("challenge column name"))
             var column: [ChallengeSegment] = []
             var nextFree = 0
-            for _ in 0..<(try r.count("segments", limit: maximumItems)) {
+            for _ in 0..<(try r.varCount("segments", limit: maximumItems)) {
                 let s = try decodeSegment(
                     &r, counts: counts, instanceLengths: instanceLengths, usableRows: usable, maximumPowers: maximumPowers)
                 // Sorted and disjoint, inside the usable rows (reserved rows must stay 0, §3).
@@ -196,36 +220,36 @@ extension VerifierCircuit {
         full.challenge = challengeColumns
         var gates: [Gate] = []
         var names = Set<String>()
-        for _ in 0..<(try r.count("gates", limit: maximumItems)) {
-            let name = try r.string("gate name")
+        for _ in 0..<(try r.varCount("gates", limit: maximumItems)) {
+            let name = try r.shortString("gate name")
             guard names.insert(name).inserted else { throw r.fail("duplicate gate or lookup name \"\(name)\"") }
-            let selector = FixedColumn(index: try r.index("gate selector", below: full.fixed))
-            let n = try r.count("gate constraints", limit: maximumItems)
+            let selector = FixedColumn(index: try r.varIndex("gate selector", below: full.fixed))
+            let n = try r.varCount("gate constraints", limit: maximumItems)
             guard n > 0 else { throw r.fail("gate \"\(name)\" has no constraints") }
             var constraints: [Expression] = []
             for _ in 0..<n { constraints.append(try decodeExpression(&r, counts: full)) }
             gates.append(Gate(name: name, selector: selector, constraints: constraints))
         }
         var lookups: [LookupArgument] = []
-        for _ in 0..<(try r.count("lookups", limit: maximumItems)) {
-            let name = try r.string("lookup name")
+        for _ in 0..<(try r.varCount("lookups", limit: maximumItems)) {
+            let name = try r.shortString("lookup name")
             guard names.insert(name).inserted else { throw r.fail("duplicate gate or lookup name \"\(name)\"") }
-            let selector = FixedColumn(index: try r.index("lookup selector", below: full.fixed))
-            let width = try r.count("lookup width", limit: 1 << 10)
+            let selector = FixedColumn(index: try r.varIndex("lookup selector", below: full.fixed))
+            let width = try r.varCount("lookup width", limit: 1 << 10)
             guard width > 0 else { throw r.fail("lookup \"\(name)\" has no inputs") }
             var inputs: [Expression] = []
             for _ in 0..<width { inputs.append(try decodeExpression(&r, counts: full)) }
             var table: [FixedColumn] = []
-            for _ in 0..<width { table.append(FixedColumn(index: try r.index("table column", below: full.fixed))) }
+            for _ in 0..<width { table.append(FixedColumn(index: try r.varIndex("table column", below: full.fixed))) }
             let hasSelector = try r.u8("table selector flag")
             guard hasSelector <= 1 else { throw r.fail("table selector flag \(hasSelector)") }
             let tableSelector = hasSelector == 1
-                ? FixedColumn(index: try r.index("table selector", below: full.fixed)) : nil
+                ? FixedColumn(index: try r.varIndex("table selector", below: full.fixed)) : nil
             lookups.append(
                 LookupArgument(name: name, selector: selector, inputs: inputs, table: table, tableSelector: tableSelector))
         }
         var permutation: [Column] = []
-        for _ in 0..<(try r.count("permutation columns", limit: 1 << 16)) {
+        for _ in 0..<(try r.varCount("permutation columns", limit: 1 << 16)) {
             let column = try decodeColumn(&r, counts: full)
             guard column.kind != .challenge else { throw r.fail("a challenge column cannot be permuted") }
             guard permutation.last.map({ $0 < column }) ?? true else {
@@ -253,7 +277,7 @@ extension VerifierCircuit {
     }
 
     static func phase(_ r: inout ByteReader) throws -> Int {
-        let p = try r.count("phase", limit: Circuit.supportedPhases.upperBound)
+        let p = try r.varCount("phase", limit: Circuit.supportedPhases.upperBound)
         guard p >= 1 else { throw r.fail("phase 0 (phases start at 1)") }
         return p
     }
@@ -261,14 +285,14 @@ extension VerifierCircuit {
     static func decodeColumn(_ r: inout ByteReader, counts: ColumnCounts) throws -> Column {
         let tag = try r.u8("column kind")
         guard let kind = ColumnKind(rawValue: Int(tag)) else { throw r.fail("column kind \(tag)") }
-        return Column(kind: kind, index: try r.index("\(kind) column index", below: counts.count(kind)))
+        return Column(kind: kind, index: try r.varIndex("\(kind) column index", below: counts.count(kind)))
     }
 
     static func decodeSegment(
         _ r: inout ByteReader, counts: ColumnCounts, instanceLengths: [Int], usableRows: Int, maximumPowers: Int
     ) throws -> ChallengeSegment {
-        let challenge = Challenge(index: try r.index("segment challenge", below: counts.challenges))
-        let start = try r.index("segment start row", below: usableRows)
+        let challenge = Challenge(index: try r.varIndex("segment challenge", below: counts.challenges))
+        let start = try r.varIndex("segment start row", below: usableRows)
         let tag = try r.u8("segment source")
         // A fold defines rows start … start + outputs − 1, which must be usable rows; a public fold reads
         // `outputs` values of one instance column (checked against that column's length below).
@@ -278,8 +302,8 @@ extension VerifierCircuit {
         case 0:
             return ChallengeSegment(challenge: challenge, startRow: start, source: .fold(matrix))
         case 1:
-            let instance = try r.index("public fold instance column", below: counts.instance)
-            let instanceStart = try r.count("public fold instance start", limit: 1 << 28)
+            let instance = try r.varIndex("public fold instance column", below: counts.instance)
+            let instanceStart = try r.varCount("public fold instance start", limit: 1 << 28)
             guard instanceStart + matrix.outputs <= instanceLengths[instance] else {
                 throw r.fail("public fold reads past instance column \(instance)")
             }
@@ -297,8 +321,8 @@ extension VerifierCircuit {
     /// `powers` and `outputs` are bounded before anything is read or allocated from them; dense storage
     /// must fit in the bytes that remain (8 per entry), sparse entries take 16 bytes each.
     static func decodeMatrix(_ r: inout ByteReader, maximumPowers: Int, maximumOutputs: Int) throws -> FoldMatrix {
-        let powers = try r.count("matrix powers", limit: maximumPowers)
-        let outputs = try r.count("matrix outputs", limit: maximumOutputs)
+        let powers = try r.varCount("matrix powers", limit: maximumPowers)
+        let outputs = try r.varCount("matrix outputs", limit: maximumOutputs)
         let tag = try r.u8("matrix storage")
         do {
             switch tag {
@@ -311,12 +335,12 @@ extension VerifierCircuit {
                 for _ in 0..<cells { values.append(try r.i64("matrix entry")) }
                 return try FoldMatrix(powers: powers, outputs: outputs, dense: values)
             case 1:
-                let n = try r.count("sparse entries", limit: r.remaining / 16)
+                let n = try r.varCount("sparse entries", limit: r.remaining / 10)  // ≥ 1 + 1 + 8 bytes each
                 var entries: [FoldMatrix.Entry] = []
                 entries.reserveCapacity(n)
                 for _ in 0..<n {
-                    let p = try r.count("entry power", limit: 1 << 28)
-                    let o = try r.count("entry output", limit: 1 << 28)
+                    let p = try r.varCount("entry power", limit: 1 << 28)
+                    let o = try r.varCount("entry output", limit: 1 << 28)
                     entries.append(FoldMatrix.Entry(power: p, output: o, value: try r.i64("entry value")))
                 }
                 return try FoldMatrix(powers: powers, outputs: outputs, entries: entries)
@@ -343,11 +367,13 @@ extension VerifierCircuit {
         switch tag {
         case 0: return .constant(try r.scalar("constant"))
         case 1:
-            let column = try decodeColumn(&r, counts: counts)
-            let rotation = try r.u8("rotation")
-            guard let rot = Rotation(rawValue: Int(rotation)) else { throw r.fail("rotation \(rotation)") }
+            let packed = try r.u8("column kind and rotation")
+            guard let kind = ColumnKind(rawValue: Int(packed >> 1)), let rot = Rotation(rawValue: Int(packed & 1)) else {
+                throw r.fail("column kind and rotation byte \(packed)")
+            }
+            let column = Column(kind: kind, index: try r.varIndex("\(kind) column index", below: counts.count(kind)))
             return .query(Query(column, rot))
-        case 2: return .challenge(Challenge(index: try r.index("challenge", below: counts.challenges)))
+        case 2: return .challenge(Challenge(index: try r.varIndex("challenge", below: counts.challenges)))
         case 3, 4:
             let a = try decodeExpression(&r, counts: counts, depth: depth + 1, nodes: &nodes)
             let b = try decodeExpression(&r, counts: counts, depth: depth + 1, nodes: &nodes)
@@ -355,6 +381,10 @@ extension VerifierCircuit {
         case 5: return .negated(try decodeExpression(&r, counts: counts, depth: depth + 1, nodes: &nodes))
         case 6:
             let c = try r.scalar("scale")
+            return .scaled(try decodeExpression(&r, counts: counts, depth: depth + 1, nodes: &nodes), c)
+        case smallConstantTag: return .constant(Fr(signed: try r.zigzag("small constant")))
+        case smallScalingTag:
+            let c = Fr(signed: try r.zigzag("small scale"))
             return .scaled(try decodeExpression(&r, counts: counts, depth: depth + 1, nodes: &nodes), c)
         case linearClaimTag: return .linearClaim  // only with a relation: checked with the key's relation section
         default: throw r.fail("expression tag \(tag)")

@@ -50,45 +50,50 @@ extension VerifierCircuit {
         }
         if let p = privateWeights {
             w.u8(Self.privateLinearRelationSectionTag)
-            w.count(p.maskColumn)
+            w.varint(p.maskColumn)
         } else {
             w.u8(Self.linearRelationSectionTag)
         }
-        w.count(shape.rho.index)
-        w.count(shape.s.index)
+        w.varint(shape.rho.index)
+        w.varint(shape.s.index)
         for v in [shape.receiverCount, shape.producerCount, shape.receiverChannelStride, shape.producerChannelStride] {
-            w.u64(UInt64(v))
+            w.varint(v)
         }
-        w.count(shape.log2BlockRows)
-        w.count(shape.log2BlockColumns)
-        w.count(shape.blockShapes.count)
+        w.varint(shape.log2BlockRows)
+        w.varint(shape.log2BlockColumns)
+        w.varint(shape.blockShapes.count)
         for b in shape.blockShapes {
-            w.count(b.rows)
-            w.count(b.columns)
+            w.varint(b.rows - 1)
+            w.varint(b.columns - 1)
         }
-        w.count(shape.terms.count)
+        w.varint(shape.terms.count)
+        var previousBlock = 0
         for term in shape.terms {
-            w.u64(UInt64(term.receiverOffset))
-            w.u64(UInt64(term.producerOffset))
-            w.count(term.box.count)
+            let kind: UInt8
+            switch term.kernel {
+            case .block: kind = 0
+            case .diagonal: kind = 1
+            case .ones: kind = 2
+            }
+            w.u8(kind << 4 | UInt8(term.box.count))
+            w.varint(term.receiverOffset)
+            w.varint(term.producerOffset)
             for d in term.box {
-                w.u64(UInt64(d.extent))
-                w.u64(UInt64(d.receiverStride))
-                w.u64(UInt64(d.producerStride))
+                w.varint(d.extent - 1)
+                w.varint(d.receiverStride)
+                w.varint(d.producerStride)
             }
             switch term.kernel {
             case .block(let b):
-                w.u8(0)
-                w.count(b)
+                w.zigzag(Int64(b - previousBlock))
+                previousBlock = b
             case .diagonal(let size, let value):
-                w.u8(1)
-                w.u64(UInt64(size))
-                w.i64(value)
+                w.varint(size - 1)
+                w.zigzag(value)
             case .ones(let rows, let columns, let value):
-                w.u8(2)
-                w.u64(UInt64(rows))
-                w.u64(UInt64(columns))
-                w.i64(value)
+                w.varint(rows - 1)
+                w.varint(columns - 1)
+                w.zigzag(value)
             }
         }
         for c in commitments { w.point(c) }
@@ -96,10 +101,10 @@ extension VerifierCircuit {
 
     // MARK: Decoding
 
-    /// Bytes of the smallest block (shape and commitment) and the smallest term (no dimension, block kernel).
-    static let minimumBlockBytes = 8 + 32
-    static let minimumTermBytes = 8 + 8 + 4 + 1 + 4
-    static let dimensionBytes = 24
+    /// Bytes of the smallest block (shape and commitment) and the smallest term (header byte, offsets, block).
+    static let minimumBlockBytes = 2 + 32
+    static let minimumTermBytes = 4
+    static let dimensionBytes = 3
 
     /// Reads the section if bytes remain; returns the circuit with its relation shape and the block
     /// commitments. Without a section, a circuit whose constraints read Ω is refused.
@@ -113,61 +118,75 @@ extension VerifierCircuit {
             throw r.fail("section tag \(tag)")
         }
         let mask: Int? =
-            try tag == Self.privateLinearRelationSectionTag ? r.index("private weights' mask column", below: adviceCount) : nil
-        let rho = try r.index("ρ challenge", below: challengeNames.count)
-        let s = try r.index("s challenge", below: challengeNames.count)
+            try tag == Self.privateLinearRelationSectionTag ? r.varIndex("private weights' mask column", below: adviceCount) : nil
+        let rho = try r.varIndex("ρ challenge", below: challengeNames.count)
+        let s = try r.varIndex("s challenge", below: challengeNames.count)
         guard challengePhases[rho] < challengePhases[s] else {
             throw r.fail("s (phase \(challengePhases[s])) must be drawn after ρ (phase \(challengePhases[rho]))")
         }
+        // Sizes are varints of at most 2^40; those that must be ≥ 1 are stored minus one.
         func size(_ what: String, minimum: Int = 0) throws -> Int {
-            let v = try r.u64(what)
+            let v = try r.varint(what)
             guard v >= UInt64(minimum), v <= UInt64(LinearRelationShape.maximumIndex) else {
                 throw r.fail("\(what) = \(v) outside \(minimum)…2^40")
             }
             return Int(v)
         }
+        func positive(_ what: String) throws -> Int { try size(what, minimum: 0) + 1 }
         let receivers = try size("receiver count", minimum: 1), producers = try size("producer count", minimum: 1)
         let receiverStride = try size("receiver channel stride", minimum: 1)
         let producerStride = try size("producer channel stride", minimum: 1)
-        let log2Rows = try r.count("log2 block rows", limit: LinearRelationShape.maximumLog2BlockSize)
-        let log2Columns = try r.count("log2 block columns", limit: LinearRelationShape.maximumLog2BlockSize)
+        let log2Rows = try r.varCount("log2 block rows", limit: LinearRelationShape.maximumLog2BlockSize)
+        let log2Columns = try r.varCount("log2 block columns", limit: LinearRelationShape.maximumLog2BlockSize)
         guard log2Rows + log2Columns <= self.log2Rows else {
             throw r.fail("blocks of 2^\(log2Rows + log2Columns) weights exceed the circuit's 2^\(self.log2Rows) powers of τ")
         }
-        let blockCount = try r.count(
+        let blockCount = try r.varCount(
             "blocks", limit: min(LinearRelationShape.maximumBlocks, r.remaining / Self.minimumBlockBytes))
         var blocks: [LinearRelationShape.BlockShape] = []
         blocks.reserveCapacity(blockCount)
         for b in 0..<blockCount {
-            let rows = try r.count("block \(b) rows", limit: 1 << log2Rows)
-            let columns = try r.count("block \(b) columns", limit: 1 << log2Columns)
+            let rows = try r.varCount("block \(b) rows − 1", limit: (1 << log2Rows) - 1) + 1
+            let columns = try r.varCount("block \(b) columns − 1", limit: (1 << log2Columns) - 1) + 1
             blocks.append(.init(rows: rows, columns: columns))
         }
-        let termCount = try r.count("terms", limit: min(LinearRelationShape.maximumTerms, r.remaining / Self.minimumTermBytes))
+        let termCount = try r.varCount(
+            "terms", limit: min(LinearRelationShape.maximumTerms, r.remaining / Self.minimumTermBytes))
         var terms: [LinearTerm] = []
         terms.reserveCapacity(termCount)
+        var previousBlock = 0
         for t in 0..<termCount {
+            let header = try r.u8("term \(t) kernel and dimensions")
+            let kind = header >> 4, dimensions = Int(header & 0x0F)
+            guard dimensions <= LinearRelationShape.maximumDimensions, dimensions <= r.remaining / Self.dimensionBytes else {
+                throw r.fail("term \(t) has \(dimensions) dimensions (at most \(LinearRelationShape.maximumDimensions))")
+            }
             let receiverOffset = try size("term \(t) receiver offset")
             let producerOffset = try size("term \(t) producer offset")
-            let dimensions = try r.count(
-                "term \(t) dimensions", limit: min(LinearRelationShape.maximumDimensions, r.remaining / Self.dimensionBytes))
             var box: [BoxDimension] = []
             for d in 0..<dimensions {
                 box.append(
                     BoxDimension(
-                        extent: try size("term \(t) extent \(d)", minimum: 1),
+                        extent: try positive("term \(t) extent \(d) − 1"),
                         receiverStride: try size("term \(t) receiver stride \(d)"),
                         producerStride: try size("term \(t) producer stride \(d)")))
             }
-            let kind = try r.u8("term \(t) kernel")
             let kernel: TermKernel
             switch kind {
-            case 0: kernel = .block(try r.index("term \(t) block", below: blockCount))
-            case 1: kernel = .diagonal(size: try size("term \(t) diagonal size", minimum: 1), value: try r.i64("term \(t) value"))
+            case 0:
+                // The block index is stored as the difference from the previous block term's.
+                let step = try r.zigzag("term \(t) block step")
+                let (b, overflow) = Int64(previousBlock).addingReportingOverflow(step)
+                guard !overflow, b >= 0, b < Int64(blockCount) else {
+                    throw r.fail("term \(t) block \(previousBlock) + \(step) is out of range (must be < \(blockCount))")
+                }
+                previousBlock = Int(b)
+                kernel = .block(previousBlock)
+            case 1: kernel = .diagonal(size: try positive("term \(t) diagonal size − 1"), value: try r.zigzag("term \(t) value"))
             case 2:
                 kernel = .ones(
-                    rows: try size("term \(t) rows", minimum: 1), columns: try size("term \(t) columns", minimum: 1),
-                    value: try r.i64("term \(t) value"))
+                    rows: try positive("term \(t) rows − 1"), columns: try positive("term \(t) columns − 1"),
+                    value: try r.zigzag("term \(t) value"))
             default: throw r.fail("term \(t) kernel kind \(kind)")
             }
             terms.append(LinearTerm(receiverOffset: receiverOffset, producerOffset: producerOffset, box: box, kernel: kernel))

@@ -51,8 +51,9 @@ public struct SRSIdentity: Sendable, Equatable {
 public struct VerifyingKey: Sendable {
     public static let magic: [UInt8] = Array("ZKIVKEY".utf8) + [0]
     /// 2: each instance column carries its bound in bits (docs/proof-format.md §3.1), and the body may end
-    /// with the committed linear relation's section (§3.5).
-    public static let formatVersion: UInt32 = 2
+    /// with the committed linear relation's section (§3.5). 3: the circuit and relation sections use varints
+    /// and small-integer constants (≈ 2.5× smaller keys for transformer-sized circuits).
+    public static let formatVersion: UInt32 = 3
     static let fingerprintLabel = "ZKInfer-VK-fingerprint"
 
     public let circuit: VerifierCircuit

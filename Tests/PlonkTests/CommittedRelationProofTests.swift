@@ -168,18 +168,44 @@ struct CommittedRelationProofTests {
             }
         }
         #expect(refused > section.count / 3, "most changes are refused, \(refused) of \(section.count)")
-        // Counts far beyond the bytes present: blocks (offset 49), terms, a term's dimensions.
-        func patched(_ offset: Int, _ value: [UInt8]) -> [UInt8] {
-            var t = section
-            t.replaceSubrange(offset..<(offset + value.count), with: value)
-            return file(prefix + t)
+        // Counts far beyond the bytes present (blocks, terms, a term's dimensions), a block step out of range, and
+        // non-shortest or over-long varints, written field by field (docs/proof-format.md §3.5).
+        let shape = vk.circuit.linearRelationShape!
+        func sectionHead(_ w: inout ByteWriter, rho: [UInt8]? = nil) {
+            w.u8(1)
+            if let rho { w.raw(rho) } else { w.varint(shape.rho.index) }
+            w.varint(shape.s.index)
+            for v in [shape.receiverCount, shape.producerCount, shape.receiverChannelStride, shape.producerChannelStride] {
+                w.varint(v)
+            }
+            w.varint(shape.log2BlockRows)
+            w.varint(shape.log2BlockColumns)
         }
-        let blocks = vk.blockCommitments.count
-        let termsAt = 49 + 4 + 8 * blocks
-        #expect(section[49] == UInt8(blocks) && section[termsAt] == UInt8(vk.circuit.linearRelationShape!.terms.count))
-        for (offset, value) in [(49, [0xff, 0xff, 0xff, 0xff]), (termsAt, [0xff, 0xff, 0xff, 0x7f]), (termsAt + 20, [9, 0, 0, 0]),
-                                (1, [0x40, 0, 0, 0]), (0, [2]), (9, [0, 0, 0, 0, 0, 0, 0, 1])] as [(Int, [UInt8])] {
-            #expect(throws: KeyError.self, "section offset \(offset)") { _ = try VerifyingKey.decode(patched(offset, value)) }
+        func hostile(blocks: UInt64, terms: UInt64?, term: [UInt8] = [], rho: [UInt8]? = nil) -> [UInt8] {
+            var w = ByteWriter()
+            sectionHead(&w, rho: rho)
+            w.varint(blocks)
+            for b in shape.blockShapes.prefix(Int(min(blocks, UInt64(shape.blockShapes.count)))) {
+                w.varint(b.rows - 1)
+                w.varint(b.columns - 1)
+            }
+            if let terms { w.varint(terms) }
+            w.raw(term)
+            return file(prefix + w.bytes)
+        }
+        let b = UInt64(shape.blockShapes.count)
+        let cases: [(String, [UInt8])] = [
+            ("2^32 blocks", hostile(blocks: 1 << 32, terms: nil)),
+            ("2^31 terms", hostile(blocks: b, terms: 1 << 31)),
+            ("a term of 9 dimensions", hostile(blocks: b, terms: 1, term: [0x09, 0, 0])),
+            ("kernel kind 3", hostile(blocks: b, terms: 1, term: [0x30, 0, 0, 0])),
+            ("block step past the blocks", hostile(blocks: b, terms: 1, term: [0x00, 0, 0] + { var w = ByteWriter(); w.zigzag(Int64(b)); return w.bytes }())),
+            ("block step below 0", hostile(blocks: b, terms: 1, term: [0x00, 0, 0, 1])),
+            ("non-shortest varint", hostile(blocks: b, terms: nil, rho: [0x80 | UInt8(shape.rho.index), 0x00])),
+            ("varint past 64 bits", hostile(blocks: b, terms: nil, rho: [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f])),
+        ]
+        for (what, candidate) in cases {
+            #expect(throws: KeyError.self, "\(what)") { _ = try VerifyingKey.decode(candidate) }
         }
         // No section while the gates read Ω; a section after the end; trailing bytes.
         #expect(throws: KeyError.self) { _ = try VerifyingKey.decode(file(prefix)) }

@@ -2,12 +2,16 @@
 which section of the key each byte belongs to (SRS, circuit columns, gates, lookups, fixed commitments,
 metadata, and the committed relation's block sizes, terms and block commitments), the term kinds and box
 dimensions, and the proof body's parts (advice commitments and evaluations, lookups, the Gemini opening).
+Reads key format 3 (varints, small constants) and format 2 (fixed-width fields).
 
     python3 bench/keys/vk_breakdown.py out/vk.bin
 """
 import struct, sys, collections
 d = open(sys.argv[1],'rb').read()
 assert d[:8] == b'ZKIVKEY\0'
+version = struct.unpack_from('<I', d, 8)[0]
+assert version in (2, 3), version
+V3 = version == 3
 p = 12
 blen = struct.unpack_from('<Q', d, p)[0]; p += 8
 body = d[p:p+blen]; p = 0
@@ -19,62 +23,81 @@ def u32():
     global p; v = struct.unpack_from('<I', body, p)[0]; p += 4; return v
 def u64():
     global p; v = struct.unpack_from('<Q', body, p)[0]; p += 8; return v
+def var():
+    global p
+    v = s = 0
+    while True:
+        b = body[p]; p += 1; v |= (b & 0x7f) << s; s += 7
+        if b < 0x80: return v
+def zz():
+    v = var(); return (v >> 1) ^ -(v & 1)
 def lp():
     global p; n = u64(); v = body[p:p+n]; p += n; return v
+def sp():
+    global p; n = var() if V3 else u64(); v = body[p:p+n]; p += n; return v
+cnt = var if V3 else u32      # counts and indices of the circuit and relation sections
+big = var if V3 else u64      # the relation's offsets, strides and sizes
 def mark(name, start): sec[name] = sec.get(name, 0) + p - start
 s = p; lp(); lp(); mark('header', s)
 s = p; p += 32 + 64 + 64 + 32; u32(); lp(); mark('srs', s)
 s = p
-k = u32()
-A = u32(); names = []
-for _ in range(A): names.append(lp()); u32()
-I = u32()
-for _ in range(I): lp(); u32(); u32()
-F = u32(); fnames=[]
-for _ in range(F): fnames.append(lp())
-R = u32()
-for _ in range(R): lp(); u32()
+k = cnt()
+A = cnt(); names = []
+for _ in range(A): names.append(sp()); cnt()
+I = cnt()
+for _ in range(I): sp(); cnt(); cnt()
+F = cnt(); fnames=[]
+for _ in range(F): fnames.append(sp())
+R = cnt()
+for _ in range(R): sp(); cnt()
 mark('circuit: columns', s); s = p
-C = u32()
+C = cnt()
 for _ in range(C):
-    lp(); S = u32()
+    sp(); S = cnt()
     for _ in range(S):
-        u32(); u32(); src = u8()
-        if src == 1: u32(); u32()
-        pw = u32(); outs = u32(); st = u8()
+        cnt(); cnt(); src = u8()
+        pw = cnt(); outs = cnt(); st = u8()
         if st == 0: p += 8*pw*outs
-        else: n = u32(); p += 16*n
+        else:
+            n = cnt()
+            for _ in range(n): cnt(); cnt(); p += 8
+        if src == 1: cnt(); cnt()
 mark('circuit: challenge cols', s); s = p
-def expr(depth=0):
+def p_add(n):
+    global p; p += n
+def expr():
     t = u8()
     if t == 0: p_add(32)
     elif t == 1:
-        kind = u8(); idx = u32(); rot = u8()
+        if V3:
+            packed = u8(); idx = var(); kind, rot = packed >> 1, packed & 1
+        else:
+            kind = u8(); idx = u32(); rot = u8()
         if rot == 1: rotated.add((kind, idx))
-    elif t == 2: u32()
+    elif t == 2: cnt()
     elif t in (3,4): expr(); expr()
     elif t == 5: expr()
     elif t == 6: p_add(32); expr()
     elif t == 7: pass
+    elif t == 8 and V3: zz()
+    elif t == 9 and V3: zz(); expr()
     else: raise Exception('tag %d' % t)
-def p_add(n):
-    global p; p += n
-G = u32(); gsize = collections.Counter(); ncons = 0
+G = cnt(); gsize = collections.Counter(); ncons = 0
 for _ in range(G):
-    g0 = p; nm = lp(); u32(); t = u32(); ncons += t
+    g0 = p; nm = sp(); cnt(); t = cnt(); ncons += t
     for _ in range(t): expr()
     key = nm.decode().split('.')[0]
     gsize[key] += p - g0
 mark('circuit: gates', s); s = p
-L = u32()
+L = cnt()
 for _ in range(L):
-    lp(); u32(); w = u32()
+    sp(); cnt(); w = cnt()
     for _ in range(w): expr()
-    for _ in range(w): u32()
-    if u8(): u32()
+    for _ in range(w): cnt()
+    if u8(): cnt()
 mark('circuit: lookups', s); s = p
-P = u32()
-for _ in range(P): u8(); u32()
+P = cnt()
+for _ in range(P): u8(); cnt()
 mark('circuit: permutation', s); s = p
 nF = u32(); p += 32*nF; mark('fixed commitments', s); s = p
 nP = u32(); p += 32*nP; mark('perm commitments', s); s = p
@@ -85,21 +108,32 @@ mark('metadata', s); s = p
 terms_by_kind = collections.Counter(); B = T = ell = 0; dims = collections.Counter()
 if p < len(body):
     tag = u8()
-    if tag == 2: u32()
-    u32(); u32(); u64(); u64(); u64(); u64(); ell = u32() + u32()
+    if tag == 2: cnt()
+    cnt(); cnt(); big(); big(); big(); big(); ell = cnt() + cnt()
     mark('relation: header', s); s = p
-    B = u32(); p += 8*B; mark('relation: block sizes', s); s = p
-    T = u32()
+    B = cnt()
+    for _ in range(B): cnt(); cnt()
+    mark('relation: block sizes', s); s = p
+    T = cnt()
     for _ in range(T):
-        u64(); u64(); D = u32(); dims[D] += 1; p += 24*D
-        kk = u8(); terms_by_kind[kk] += 1
-        if kk == 0: u32()
-        elif kk == 1: u64(); u64()
-        else: u64(); u64(); u64()
+        if V3:
+            h = u8(); kk, D = h >> 4, h & 15
+            var(); var()
+            for _ in range(D): var(); var(); var()
+            if kk == 0: zz()
+            elif kk == 1: var(); zz()
+            else: var(); var(); zz()
+        else:
+            u64(); u64(); D = u32(); p += 24*D
+            kk = u8()
+            if kk == 0: u32()
+            elif kk == 1: u64(); u64()
+            else: u64(); u64(); u64()
+        dims[D] += 1; terms_by_kind[kk] += 1
     mark('relation: terms', s); s = p
     p += 32*B; mark('relation: block commitments', s)
 assert p == len(body), (p, len(body))
-print(f"file {len(d)} B; body {blen}; k={k} A={A} I={I} F={F} R={R} G={G} ({ncons} constraints) L={L} P={P}; blocks {B}, terms {T} {dict(terms_by_kind)} dims {dict(sorted(dims.items()))}")
+print(f"file {len(d)} B (format {version}); body {blen}; k={k} A={A} I={I} F={F} R={R} G={G} ({ncons} constraints) L={L} P={P}; blocks {B}, terms {T} {dict(terms_by_kind)} dims {dict(sorted(dims.items()))}")
 for n, v in sec.items(): print(f"  {n:32s} {v:8,d}")
 print("  gates by name prefix (top):", gsize.most_common(12))
 print("  metadata:", sorted(meta, key=lambda x:-x[1])[:6])

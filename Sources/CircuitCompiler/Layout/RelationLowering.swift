@@ -50,6 +50,9 @@ extension CompiledCircuit {
         let receiver: Int
         let producer: Int
         let weight: Int64
+        /// Part of a link (`LinearSystem.links`) or of a lane's own consistency entry: architecture, not a weight,
+        /// so the relation may carry it as a public constant term.
+        var link = false
     }
 
     /// Every equation of `system` as entries of W over relation indices, plus the entries that keep lanes
@@ -74,19 +77,20 @@ extension CompiledCircuit {
         }
         var entries: [Entry] = []
         for (p, c) in system.constants.enumerated() where c != 0 {
-            entries.append(Entry(receiver: receiverOf[p], producer: index.constantProducer, weight: c))
+            entries.append(Entry(receiver: receiverOf[p], producer: index.constantProducer, weight: c, link: system.links[p]))
         }
         for (g, group) in plan.groups.enumerated() {
             for lane in 0..<group.count {
                 for term in system.laneTerms[system.groupStart[g] + lane] {
                     entries.append(Entry(receiver: receiverOf[term.power], producer: index.producer(group: g, index: lane, value: term.value),
-                                         weight: term.weight))
+                                         weight: term.weight, link: system.links[term.power]))
                 }
             }
         }
         for (k, terms) in system.publicTerms.enumerated() {
             for term in terms {
-                entries.append(Entry(receiver: receiverOf[term.power], producer: index.publicProducer(k), weight: term.weight))
+                entries.append(Entry(receiver: receiverOf[term.power], producer: index.publicProducer(k), weight: term.weight,
+                                     link: system.links[term.power]))
             }
         }
         // Lanes and ports without an equation.
@@ -99,20 +103,22 @@ extension CompiledCircuit {
                 for port in 0..<gadget.receivedCount {
                     let i = index.receiver(group: g, index: lane, port: port)
                     if lane >= group.count {
-                        if padding[port] != 0 { entries.append(Entry(receiver: i, producer: index.constantProducer, weight: padding[port])) }
+                        if padding[port] != 0 {
+                            entries.append(Entry(receiver: i, producer: index.constantProducer, weight: padding[port], link: true))
+                        }
                     } else if !group.receives {
                         // A private input: its lane receives 2^0·q = its own value (identity rescale, no remainder).
                         guard case .rescale(let r) = group.kind, r.shift == 0, port == 0 else {
                             throw CompilerError.witnessMismatch("a lane group without equations must be an identity rescale")
                         }
-                        entries.append(Entry(receiver: i, producer: index.producer(group: g, index: lane, value: 0), weight: 1))
+                        entries.append(Entry(receiver: i, producer: index.producer(group: g, index: lane, value: 0), weight: 1, link: true))
                     } else if !received.contains(i) {
                         // Softmax: a row's first lane holds the row maximum it produces itself (port 1 = m).
                         guard case .softmax = group.kind, port == 1 else {
                             throw CompilerError.witnessMismatch("port \(port) of lane \(lane) in layer '\(plan.layers[group.layer].name)' receives no equation")
                         }
                         entries.append(Entry(receiver: i, producer: index.producer(group: g, index: lane, value: SoftmaxGadget.Produced.maximum.rawValue),
-                                             weight: 1))
+                                             weight: 1, link: true))
                     }
                 }
             }
@@ -159,10 +165,10 @@ extension CompiledCircuit {
             let structured = layout.structuredConvolutions.reduce(0) {
                 $0 + ConvolutionTerms.blockCount($1, plan: plan, logM: a, logN: ell - a)
             }
-            // Key bytes of the split: per block its commitment and shape (40), per term 25 + 24 per box
-            // dimension (structured convolutions: about two 3-dimensional terms per block).
+            // Key bytes of the split (format 3): per block its commitment and shape (≈ 34), per term ≈ 8 + 7 per
+            // box dimension (structured convolutions: about two 3-dimensional terms per block).
             let (blocks, terms) = try tiling.cover(logM: a, logN: ell - a)
-            let bytes = 40 * blocks.count + terms.reduce(0) { $0 + 25 + 24 * $1.box.count } + (40 + 2 * 97) * structured
+            let bytes = 34 * blocks.count + terms.reduce(0) { $0 + 8 + 7 * $1.box.count } + (34 + 2 * 29) * structured
             if bytes < best.blocks { (best, bestCover) = ((a, bytes), (blocks, terms)) }
         }
         let (logM, logN) = (best.rowsLog, ell - best.rowsLog)

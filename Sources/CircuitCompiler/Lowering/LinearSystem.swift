@@ -43,6 +43,11 @@ public struct LinearSystem: Sendable {
     public let constants: [Int64]
     /// For each equation, the lane that receives it (group, index, port), or nil for output equations.
     public let receivers: [(group: Int, index: Int, port: Int)?]
+    /// For each equation, whether it is a **link**: a copy or tie the architecture makes (a standalone gadget's
+    /// input port, Softmax's and a two-activation MatMul's copies, an output tie), whose coefficients are ±1 and
+    /// fixed offsets, never a weight. The relation carries links as public constant terms (docs/protocol.md
+    /// §19.9), so they cost no committed block; weights stay in blocks (private weights hide them).
+    public let links: [Bool]
     /// Weights on lane elements: `laneTerms[flat lane]`, flat lane = groupStart[group] + index.
     public let laneTerms: [[Term]]
     /// Weights on public values: `publicTerms[public index]`.
@@ -129,7 +134,7 @@ public struct LinearSystem: Sendable {
                             for port in 0..<count {
                                 let (value, position) = ports(index, port)
                                 try builder.equation(receiver: (group, index, port), terms: [(elements[value][position], 1)],
-                                                     constant: 0, offset: 0, layer: node.label)
+                                                     constant: 0, offset: 0, layer: node.label, link: true)
                             }
                         }
                     }
@@ -149,12 +154,13 @@ public struct LinearSystem: Sendable {
         for id in graph.outputs {
             for source in elements[id] {
                 try builder.equation(receiver: nil, terms: [(source, 1), (.publicValue(outputOffset), -1)], constant: 0,
-                                     offset: 0, layer: "output '\(graph.values[id].name)'")
+                                     offset: 0, layer: "output '\(graph.values[id].name)'", link: true)
                 outputOffset += 1
             }
         }
         self.elements = elements
         (equationCount, constants, receivers, laneTerms, publicTerms, groupStart) = builder.finish()
+        links = builder.links
     }
 
     /// Softmax's equations, per row of n lanes starting at lane f (`SoftmaxGadget`): each lane receives its
@@ -169,16 +175,16 @@ public struct LinearSystem: Sendable {
         for first in stride(from: 0, to: count, by: n) {
             let row = first..<(first + n)
             for j in row {
-                try builder.equation(receiver: (group, j, 0), terms: [(input[j], 1)], constant: 0, offset: 0, layer: layer)
+                try builder.equation(receiver: (group, j, 0), terms: [(input[j], 1)], constant: 0, offset: 0, layer: layer, link: true)
                 if j != first {
                     try builder.equation(receiver: (group, j, 1), terms: [(lane(first, .maximum), 1)], constant: 0, offset: 0,
-                                         layer: layer)
+                                         layer: layer, link: true)
                 }
                 let one: Int64 = 1
                 let sumTerms = j == first ? row.map { (lane($0, .exponent), one) } : [(lane(first, .sum), one)]
-                try builder.equation(receiver: (group, j, 2), terms: sumTerms, constant: 0, offset: 0, layer: layer)
+                try builder.equation(receiver: (group, j, 2), terms: sumTerms, constant: 0, offset: 0, layer: layer, link: true)
             }
-            try builder.equation(receiver: nil, terms: row.map { (lane($0, .bit), 1) }, constant: -1, offset: 0, layer: layer)
+            try builder.equation(receiver: nil, terms: row.map { (lane($0, .bit), 1) }, constant: -1, offset: 0, layer: layer, link: true)
         }
     }
 
@@ -203,19 +209,19 @@ public struct LinearSystem: Sendable {
                 case .aColumn(let column):
                     for i in 0..<m {
                         try builder.equation(receiver: (group, i, 0), terms: [(a[check.aPosition(batch: batch, column: column, index: i)], 1)],
-                                             constant: 0, offset: 0, layer: layer)
+                                             constant: 0, offset: 0, layer: layer, link: true)
                     }
                 case .bRow(let row):
                     for j in 0..<n {
                         try builder.equation(receiver: (group, j, 0), terms: [(b[check.bPosition(batch: batch, row: row, index: j)], 1)],
-                                             constant: 0, offset: 0, layer: layer)
+                                             constant: 0, offset: 0, layer: layer, link: true)
                     }
                 case .product:
                     for e in 0..<(m * n) {
                         try builder.equation(receiver: (group, e, 0), terms: [(.lane(group: group, index: e), 1)], constant: 0, offset: 0,
-                                             layer: layer)
+                                             layer: layer, link: true)
                         try builder.equation(receiver: (outputGroup, batch * m * n + e, 0), terms: [(.lane(group: group, index: e), 1)],
-                                             constant: 0, offset: offset, layer: layer)
+                                             constant: 0, offset: offset, layer: layer, link: true)
                     }
                 }
             }
@@ -226,6 +232,7 @@ public struct LinearSystem: Sendable {
     struct Builder {
         var constants: [Int64] = []
         var receivers: [(group: Int, index: Int, port: Int)?] = []
+        var links: [Bool] = []
         var laneTerms: [[Term]]
         var publicTerms: [[Term]]
         let groupStart: [Int]
@@ -243,7 +250,7 @@ public struct LinearSystem: Sendable {
         }
 
         mutating func equation(receiver: (group: Int, index: Int, port: Int)?, terms: [(ElementSource, Int64)],
-                               constant: Int64, offset: Int64, layer: String) throws {
+                               constant: Int64, offset: Int64, layer: String, link: Bool = false) throws {
             let p = constants.count
             var (c, overflow) = constant.addingReportingOverflow(offset)
             for (source, weight) in terms where weight != 0 {
@@ -255,6 +262,9 @@ public struct LinearSystem: Sendable {
             guard !overflow else { throw CompilerError.witnessMismatch("bias of \(layer) overflows 64 bits") }
             constants.append(c)
             receivers.append(receiver)
+            // A copy of a model constant (a Concat's constant operand) carries that constant in c: not a link, so a
+            // constant of the model stays inside a committed block like any weight.
+            links.append(link && !terms.contains { if case .constant = $0.0 { return true } else { return false } })
             for (source, weight) in terms where weight != 0 {
                 switch source {
                 case .publicValue(let i): try Self.add(&publicTerms[i], p, weight, 0, layer)
