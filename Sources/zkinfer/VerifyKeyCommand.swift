@@ -63,7 +63,8 @@ enum VerifyKeyCommand {
                 "\(keyPath) has private weights: its commitments are blinded, so it cannot be rebuilt from the model alone; "
                     + "pass the secret file setup wrote: --weights-blinding <dir>/weights-blinding.bin")
         }
-        let onnx = try Files.read(modelPath, what: "model")
+        // As compile reads it: external data (model.onnx.data) inlined, so the hash is the one compile recorded.
+        let onnx = try ModelCommandSupport.selfContainedModel(modelPath)
         let modelHash = SHA256.hash(onnx).hexEncoded
 
         // The circuit exactly as compile + setup would build it.

@@ -248,6 +248,39 @@ enum TrustFixture {
         #expect(r.code == 2 && r.err.contains("not a valid SRS"))
     }
 
+    /// §17.2 with external data: torch's dynamo exporter writes the weights to `model.onnx.data`, and compile
+    /// hashes the model with them inlined; verify-key reads the model the same way, so it rebuilds the key of a
+    /// dynamo export (it used to refuse it), and a changed byte in the data file makes it another model.
+    @Test func verifyKeyReadsExternalData() throws {
+        try TrustFixture.requireBinaries()
+        let dir = try TrustFixture.Directory()
+        let source = TrustFixture.root.appendingPathComponent("circuits/zoo/autoencoder/dynamo")
+        let modelDir = dir.path("model")
+        try FileManager.default.createDirectory(atPath: modelDir, withIntermediateDirectories: true)
+        for name in ["model.onnx", "model.onnx.data"] {
+            try FileManager.default.copyItem(atPath: source.appendingPathComponent(name).path, toPath: modelDir + "/" + name)
+        }
+        let model = modelDir + "/model.onnx", srsPath = dir.path("dev.srs")
+        try SRSFile.write(TrustFixture.srs, to: srsPath)
+        var r = try dir.run(TrustFixture.zkinfer, ["compile", model, "-o", dir.path("c.zkc")])
+        #expect(r.code == 0, "\(r.err)")
+        r = try dir.run(TrustFixture.zkinfer, ["setup", dir.path("c.zkc"), "--params", srsPath, "-o", dir.path("keys")])
+        #expect(r.code == 0, "\(r.err)")
+        let vk = dir.path("keys/vk.bin")
+        r = try dir.run(TrustFixture.zkinfer, ["verify-key", vk, "--model", model, "--params", srsPath])
+        #expect(r.code == 0 && r.out.contains("key matches model"), "\(r.err)")
+        r = try dir.run(TrustFixture.zkinfer, ["verify-key", vk, "--model", model, "--params", srsPath, "--circuit", dir.path("c.zkc")])
+        #expect(r.code == 0, "\(r.err)")
+
+        // One weight changed in the data file (the last 4 bytes: a float32 of the last tensor).
+        let dataPath = modelDir + "/model.onnx.data"
+        var data = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataPath)))
+        data[data.count - 2] ^= 0x40
+        try Data(data).write(to: URL(fileURLWithPath: dataPath))
+        r = try dir.run(TrustFixture.zkinfer, ["verify-key", vk, "--model", model, "--params", srsPath])
+        #expect(r.code == 1 && r.err.contains("first difference"), "\(r.out) \(r.err)")
+    }
+
     /// `zkverify batch --vk`: a folder's `*.vk` files are whatever its writer put there; pinned to one key,
     /// proofs for any other key (here a planted key for another model) are invalid.
     @Test func batchPinnedToOneKeyIgnoresPlantedKeys() throws {
