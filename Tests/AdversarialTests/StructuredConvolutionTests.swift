@@ -18,7 +18,9 @@ struct StructuredConvolutionTests {
     /// equations (every convolution expanded per output and tap, as `LinearSystem` emits it when nothing is
     /// structured) at random points: the same W. Plain 3×3 convolutions with a residual (resnet_small), grouped
     /// and depthwise ones with strides (mobilenet_block), 1-D convolutions with dilation (conv1d_forecaster).
-    @Test(arguments: ["zoo/resnet_small/torchscript", "zoo/mobilenet_block/torchscript", "zoo/conv1d_forecaster/torchscript", "cnn_small"])
+    /// ConvTranspose (the autoencoder's decoder, 4×4 kernels, stride 2, pad 1) in scatter form: its terms too.
+    @Test(arguments: ["zoo/resnet_small/torchscript", "zoo/mobilenet_block/torchscript", "zoo/conv1d_forecaster/torchscript", "cnn_small",
+                      "zoo/autoencoder/torchscript"])
     func structuredRelationIsTheModelsEquations(_ name: String) throws {
         let m = try ProvedModel(shared: name)
         let compiled = m.compiled
@@ -91,5 +93,29 @@ struct StructuredConvolutionTests {
         }
         // The untampered key accepts the honest proof of the same witness.
         try m.verify(try m.proveHonest())
+    }
+    /// The autoencoder's two ConvTranspose layers are structured (scatter-form terms, no per-(output, tap)
+    /// entries); its honest proof verifies (ZooEndToEndTests checks its output is `zkinfer run`'s and within the
+    /// bound of onnxruntime's); a ConvTranspose output off by one (its lane rewritten, every cell consistent with
+    /// it) is rejected by the real verifier.
+    @Test func convTransposeIsStructuredAndAWrongOutputIsRejected() throws {
+        let m = try ProvedModel(shared: "zoo/autoencoder/torchscript")
+        let transposed = m.compiled.layout.structuredConvolutions.filter { conv in
+            if case .convolution(.transposed) = m.graph.nodes[conv.node].operation { return true }
+            return false
+        }
+        #expect(transposed.count == 2, "both ConvTranspose layers structured")
+        try m.verify(try m.proveHonest())
+        for conv in transposed {
+            let g = conv.outputGroup
+            let lane = m.count(g) / 2 + 1
+            var inputs = try m.laneInputs(g, lane)
+            inputs[0] += 1
+            var a = try m.honest()
+            try m.write(&a, g, lane, inputs: inputs)
+            #expect(try !m.failures(a).isEmpty)
+            let cheat = try m.proveCheat(a)
+            #expect(throws: VerificationError.self) { try m.verify(cheat) }
+        }
     }
 }
