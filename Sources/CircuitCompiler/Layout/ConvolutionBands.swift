@@ -92,9 +92,10 @@ extension ConvTranspose {
 extension CircuitLayout {
     /// The banded groups and the structured convolutions of `plan` for `lanesPerRow`: every convolution of batch 1
     /// whose input is a whole lane group (or public values in one column, which needs the column length, hence
-    /// `publicColumnLength`), and every ConvTranspose of batch 1 whose input is a whole lane group and whose
-    /// banded axis grows by exactly its stride (A_out = stride·A_in, so each input band scatters into the same
-    /// output band). The band count is the largest b ≤ lanesPerRow dividing
+    /// `publicColumnLength`), and every ConvTranspose of batch 1 whose input is a whole lane group. With more than
+    /// one lane per row a group input's banded axis must follow the stride (Conv: A_in = stride·A_out;
+    /// ConvTranspose: A_out = stride·A_in), so that each band reads (scatters into) the same neighbouring bands;
+    /// with one lane per row (one band) any extents do. The band count is the largest b ≤ lanesPerRow dividing
     /// the banded axis of every group involved (every kind has at least lanesPerRow lane slots).
     static func convolutionBands(plan: CircuitPlan, lanesPerRow: Int, publicColumnLength: Int?)
         -> (bands: [GroupBand?], convolutions: [StructuredConvolution])
@@ -129,6 +130,9 @@ extension CircuitLayout {
         }
         var candidates: [StructuredConvolution] = []
         var shapeOfGroup: [Int: (c: Int, a: Int, b: Int)] = [:]
+        // One lane per row means one band: every run of rows then reads band offset 0 (or none), so the input
+        // and output extents need not be related by the stride (e.g. an unpadded convolution, 14 → 10 rows).
+        let single = lanesPerRow <= 1
         for (index, layer) in plan.layers.enumerated() {
             guard case .lanes(let out) = layer.role, let n = layer.nodeIndex, case .convolution(let op) = graph.nodes[n].operation,
                 case .rescale = plan.groups[out].kind
@@ -143,7 +147,7 @@ extension CircuitLayout {
             case .transposed(let t):
                 let (a, _) = t.axes(input: inShape, output: outShape)
                 guard let g = groupOfValue[node.inputs[0]], plan.groups[g].count == gi.c * gi.a * gi.b,
-                    a.output == a.stride * a.input
+                    single || a.output == a.stride * a.input
                 else { continue }
                 candidates.append(StructuredConvolution(node: n, input: .group(g), outputGroup: out))
                 shapeOfGroup[g] = gi
@@ -152,7 +156,7 @@ extension CircuitLayout {
             }
             let (a, _) = conv.axes(input: inShape, output: outShape)
             if let g = groupOfValue[node.inputs[0]], plan.groups[g].count == gi.c * gi.a * gi.b {
-                guard a.input == a.stride * a.output else { continue }
+                guard single || a.input == a.stride * a.output else { continue }
                 candidates.append(StructuredConvolution(node: n, input: .group(g), outputGroup: out))
                 shapeOfGroup[g] = gi
             } else if let first = publicOffset[node.inputs[0]], let length = publicColumnLength,
