@@ -22,6 +22,7 @@ import TestSupport
 /// | a changed Gemini fold, evaluation or witness | the opening's fold check or the merged pairing (§19.5) |
 /// | a prover with other weights, consistent everywhere | the opening against the key's [K_b] (§19.5) |
 /// | a key whose block commitment is replaced | the fingerprint (§16.1), or the opening (§19.7) |
+/// | the committed blocks permuted (prover's blocks, or the key's commitments) | the opening: c_b binds block b's place |
 struct CommittedFoldTests {
     static let fold = try! CommittedFoldCircuit(seed: 3)
     static let key = try! KeyGeneration.generate(
@@ -230,5 +231,59 @@ struct CommittedFoldTests {
         // …while the same prover's proof under the true key verifies.
         try PlonkVerifier.verify(key: vk, proof: try PlonkProver.prove(
             key: Self.key, circuit: fold.circuit, assignment: try fold.assignment(), witness: fold.witness))
+    }
+    /// §19.5 (the opening combines the blocks as Σ_b c_b·K_b, c_b block b's coefficient at (ρ, s)): the key's own
+    /// committed blocks in another order are another W. The nine tap blocks rotated by one (each term reads the
+    /// next tap's block): a prover whose relation holds them so proves a witness consistent with that W′ — its u,
+    /// Ω and v_com are W′'s, its outputs W′·x — under the honest key, and the opening against the key's [K_b]
+    /// fails. The other side: a key with the same commitments permuted (the same multiset of blocks) is another
+    /// key — the edited key file is refused, the honest proof does not verify under the re-made key, and neither
+    /// does an honest prover's proof made for it.
+    @Test func permutedCommittedBlocksAreRejected() throws {
+        let rotation = (0..<9).map { ($0 + 1) % 9 }
+        let permuted = try CommittedFoldCircuit(seed: 3, tapOrder: rotation)
+        #expect(Set(permuted.relation.blocks) == Set(fold.relation.blocks), "the same blocks…")
+        #expect(permuted.relation.blocks != fold.relation.blocks, "…in another order")
+        #expect(permuted.receivers != fold.receivers, "W′ gives other outputs")
+        let k = Self.key
+        let hybrid = ProvingKey(
+            verifyingKey: k.verifyingKey, domain: k.domain, fixedValues: k.fixedValues, sigmaValues: k.sigmaValues,
+            powersG1: k.powersG1, lagrangeG1: k.lagrangeG1, linearRelation: permuted.relation)
+        #expect(try failures(try permuted.assignment()).isEmpty == false, "W′'s witness breaks the honest relation")
+        // The checked prover accepts: the proof is honest for W′.
+        let proof = try PlonkProver.prove(key: hybrid, circuit: permuted.circuit, assignment: try permuted.assignment(),
+                                          witness: permuted.witness)
+        #expect(throws: VerificationError.pairingCheckFailed) {
+            try PlonkVerifier.verify(key: try VerifyingKey.decode(vk.encoded), proof: try ProofFile.decode(proof.encoded))
+        }
+
+        // The key's commitments in another order (two tap blocks swapped, then all nine rotated).
+        for order in [[1, 0] + Array(2..<9), rotation] {
+            var commitments = vk.blockCommitments
+            for t in 0..<9 { commitments[t] = vk.blockCommitments[order[t]] }
+            #expect(commitments != vk.blockCommitments)
+            // Edited in place in the key file: the fingerprint no longer matches.
+            var bytes = vk.encoded
+            let places = try (0..<9).map { t in
+                try #require((0...(bytes.count - 32)).first { Array(bytes[$0..<($0 + 32)]) == vk.blockCommitments[t].compressed })
+            }
+            for t in 0..<9 { bytes.replaceSubrange(places[t]..<(places[t] + 32), with: commitments[t].compressed) }
+            #expect(throws: KeyError.fingerprintMismatch) { _ = try VerifyingKey.decode(bytes) }
+            // Re-made consistently: another fingerprint, and the honest proof is rejected under it.
+            let reordered = try VerifyingKey(
+                circuit: vk.circuit, fixedCommitments: vk.fixedCommitments, permutationCommitments: vk.permutationCommitments,
+                srs: vk.srs, metadata: vk.metadata, blockCommitments: commitments)
+            #expect(reordered.fingerprint != vk.fingerprint)
+            #expect(throws: VerificationError.self) {
+                try PlonkVerifier.verify(key: try VerifyingKey.decode(reordered.encoded), proof: try ProofFile.decode(Self.honest.encoded))
+            }
+            // An honest prover (weights W, blocks in the canonical order) proving for the reordered key: the opening fails.
+            let forReordered = ProvingKey(
+                verifyingKey: reordered, domain: k.domain, fixedValues: k.fixedValues, sigmaValues: k.sigmaValues,
+                powersG1: k.powersG1, lagrangeG1: k.lagrangeG1, linearRelation: fold.relation)
+            let honestWeights = try PlonkProver.prove(key: forReordered, circuit: fold.circuit, assignment: try fold.assignment(),
+                                                      witness: fold.witness)
+            #expect(throws: VerificationError.pairingCheckFailed) { try PlonkVerifier.verify(key: reordered, proof: honestWeights) }
+        }
     }
 }

@@ -1,5 +1,6 @@
 import ConstraintSystem
 import FieldArithmetic
+import ModelGraph
 import TestSupport
 import Testing
 
@@ -18,7 +19,9 @@ struct StructuredConvolutionTests {
     /// equations (every convolution expanded per output and tap, as `LinearSystem` emits it when nothing is
     /// structured) at random points: the same W. Plain 3×3 convolutions with a residual (resnet_small), grouped
     /// and depthwise ones with strides (mobilenet_block), 1-D convolutions with dilation (conv1d_forecaster).
-    @Test(arguments: ["zoo/resnet_small/torchscript", "zoo/mobilenet_block/torchscript", "zoo/conv1d_forecaster/torchscript", "cnn_small"])
+    /// ConvTranspose (the autoencoder's decoder, 4×4 kernels, stride 2, pad 1) in scatter form: its terms too.
+    @Test(arguments: ["zoo/resnet_small/torchscript", "zoo/mobilenet_block/torchscript", "zoo/conv1d_forecaster/torchscript", "cnn_small",
+                      "zoo/autoencoder/torchscript"])
     func structuredRelationIsTheModelsEquations(_ name: String) throws {
         let m = try ProvedModel(shared: name)
         let compiled = m.compiled
@@ -91,5 +94,67 @@ struct StructuredConvolutionTests {
         }
         // The untampered key accepts the honest proof of the same witness.
         try m.verify(try m.proveHonest())
+    }
+    /// The autoencoder's two ConvTranspose layers are structured (scatter-form terms, no per-(output, tap)
+    /// entries); its honest proof verifies (ZooEndToEndTests checks its output is `zkinfer run`'s and within the
+    /// bound of onnxruntime's); a ConvTranspose output off by one (its lane rewritten, every cell consistent with
+    /// it) is rejected by the real verifier.
+    @Test func convTransposeIsStructuredAndAWrongOutputIsRejected() throws {
+        let m = try ProvedModel(shared: "zoo/autoencoder/torchscript")
+        let transposed = m.compiled.layout.structuredConvolutions.filter { conv in
+            if case .convolution(.transposed) = m.graph.nodes[conv.node].operation { return true }
+            return false
+        }
+        #expect(transposed.count == 2, "both ConvTranspose layers structured")
+        try m.verify(try m.proveHonest())
+        for conv in transposed {
+            let g = conv.outputGroup
+            let lane = m.count(g) / 2 + 1
+            var inputs = try m.laneInputs(g, lane)
+            inputs[0] += 1
+            var a = try m.honest()
+            try m.write(&a, g, lane, inputs: inputs)
+            #expect(try !m.failures(a).isEmpty)
+            let cheat = try m.proveCheat(a)
+            #expect(throws: VerificationError.self) { try m.verify(cheat) }
+        }
+    }
+    /// One lane per row is one band, so a convolution whose extents do not follow its stride — an unpadded 5×5
+    /// convolution reading a lane group (LeNet-5's second one, 12 → 8 rows here) — is structured too: its relation
+    /// is exactly its per-(output, tap) equations, the proof verifies, and a wrong output is rejected.
+    @Test func unpaddedConvolutionIsStructuredWithOneLanePerRow() throws {
+        var rng = SeededRandomReals(seed: 17)
+        var b = GraphBuilder()
+        let x = try b.addInput("x", shape: [1, 1, 12, 12])
+        func conv(_ name: String, _ input: ValueID, _ cin: Int, _ cout: Int, pad: Int) throws -> ValueID {
+            let op = try Convolution(weight: rng.tensor([cout, cin, 5, 5], scale: 0.3), bias: rng.tensor([cout], scale: 0.2),
+                                     strides: [1, 1], pads: [pad, pad, pad, pad], dilations: [1, 1])
+            let c = try b.addNode(name: name, sourceOp: "Conv", operation: .convolution(.conv(op)), inputs: [input], outputName: "\(name).out")
+            return try b.addNode(name: "\(name).relu", sourceOp: "Relu", operation: .relu, inputs: [c], outputName: "\(name).relu.out")
+        }
+        let first = try conv("conv1", x, 1, 3, pad: 2)
+        let second = try conv("conv2", first, 3, 4, pad: 0)
+        try b.markOutput(second, name: "y")
+        let m = try ProvedModel(graph: try b.build(), name: "unpadded_conv", input: [rng.inputs(144, scale: 16)],
+                                options: CompileOptions(lanesPerRow: 1))
+        let compiled = m.compiled
+        #expect(compiled.layout.lanesPerRow == 1)
+        let structured = Set(compiled.layout.structuredConvolutions.map { m.graph.nodes[$0.node].name })
+        #expect(structured == ["conv1", "conv2"], "\(structured)")
+        let plain = try LinearSystem(plan: compiled.plan, model: m.model, structured: [])
+        let entries = try CompiledCircuit.entries(plan: compiled.plan, layout: compiled.layout, system: plain)
+        var random = SeededRandom(seed: 43)
+        let rho = Fr(random.next()), s = Fr(random.next())
+        var expected = Fr.zero
+        for e in entries { expected += Fr(signed: e.weight) * rho.power(UInt64(e.receiver)) * s.power(UInt64(e.producer)) }
+        #expect(compiled.relation.claim(rho: rho, s: s) == expected, "structured W differs from the equations")
+        try m.verify(try m.proveHonest())
+        let conv2 = try #require(compiled.layout.structuredConvolutions.first { m.graph.nodes[$0.node].name == "conv2" })
+        var inputs = try m.laneInputs(conv2.outputGroup, 5)
+        inputs[0] += 1
+        var a = try m.honest()
+        try m.write(&a, conv2.outputGroup, 5, inputs: inputs)
+        #expect(try !m.failures(a).isEmpty)
+        #expect(throws: VerificationError.self) { try m.verify(try m.proveCheat(a)) }
     }
 }

@@ -34,8 +34,11 @@ public struct CommittedFoldCircuit: Sendable {
     public let producers: [Int64]
     public let receivers: [Int64]
 
-    /// `denseShift` adds to the dense tile's first weight: the same shape with other weights.
-    public init(seed: UInt64 = 1, denseShift: Int64 = 0) throws {
+    /// `denseShift` adds to the dense tile's first weight: the same shape with other weights. `tapOrder` puts tap
+    /// `tapOrder[t]`'s weights (t = 3·ky + kx) in tap t's block: the same committed blocks in another order, which
+    /// is another model (the receivers follow it).
+    public init(seed: UInt64 = 1, denseShift: Int64 = 0, tapOrder: [Int] = Array(0..<9)) throws {
+        precondition(tapOrder.sorted() == Array(0..<9), "tapOrder must be a permutation of the 9 taps")
         var rng = SeededRandom(seed: seed)
         func small(_ bound: Int64) -> Int64 { Int64(rng.next() % UInt64(2 * bound + 1)) - bound }
         let (h, w, channels) = (3, 3, 2)
@@ -46,6 +49,12 @@ public struct CommittedFoldCircuit: Sendable {
         var dense = (0..<4).map { _ in (0..<8).map { _ in small(5) } }
         dense[0][0] += denseShift
         let denseBias: Int64 = 3
+        let drawn = kernel
+        for o in 0..<2 {
+            for c in 0..<2 {
+                for t in 0..<9 { kernel[o][c][t / 3][t % 3] = drawn[o][c][tapOrder[t] / 3][tapOrder[t] % 3] }
+            }
+        }
 
         // Producers: conv input (NHWC), dense inputs, copied values, the constant 1.
         var producers = (0..<18).map { _ in small(8) }

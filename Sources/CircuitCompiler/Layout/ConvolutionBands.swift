@@ -55,6 +55,18 @@ struct WindowAxis {
         while hi < output, position(hi, k) < input { hi += 1 }
         return lo..<hi
     }
+
+    /// ConvTranspose (scatter form): the output position input `i`'s tap `k` adds into (may be outside 0..<output).
+    func scatter(_ i: Int, _ k: Int) -> Int { i * stride + k * dilation - pad }
+
+    /// ConvTranspose: the inputs whose tap `k` lands inside the output (an interval: `scatter` grows with `i`).
+    func scatterValid(_ k: Int) -> Range<Int> {
+        var lo = 0
+        while lo < input, scatter(lo, k) < 0 { lo += 1 }
+        var hi = lo
+        while hi < input, scatter(hi, k) < output { hi += 1 }
+        return lo..<hi
+    }
 }
 
 extension Convolution {
@@ -67,10 +79,23 @@ extension Convolution {
     }
 }
 
+extension ConvTranspose {
+    /// (banded axis, other axis), as `Convolution.axes`: input and output are the ConvTranspose's own.
+    func axes(input: [Int], output: [Int]) -> (a: WindowAxis, b: WindowAxis) {
+        let w = window(input: input, output: output).base
+        let h = WindowAxis(input: w.inH, output: w.outH, kernel: w.kH, stride: w.sH, pad: w.padTop, dilation: w.dH)
+        let x = WindowAxis(input: w.inW, output: w.outW, kernel: w.kW, stride: w.sW, pad: w.padLeft, dilation: w.dW)
+        return input.count == 3 ? (x, h) : (h, x)
+    }
+}
+
 extension CircuitLayout {
-    /// The banded groups and the structured convolutions of `plan` for `lanesPerRow`: every non-transposed
-    /// convolution of batch 1 whose input is a whole lane group (or public values in one column, which needs
-    /// the column length, hence `publicColumnLength`). The band count is the largest b ≤ lanesPerRow dividing
+    /// The banded groups and the structured convolutions of `plan` for `lanesPerRow`: every convolution of batch 1
+    /// whose input is a whole lane group (or public values in one column, which needs the column length, hence
+    /// `publicColumnLength`), and every ConvTranspose of batch 1 whose input is a whole lane group. With more than
+    /// one lane per row a group input's banded axis must follow the stride (Conv: A_in = stride·A_out;
+    /// ConvTranspose: A_out = stride·A_in), so that each band reads (scatters into) the same neighbouring bands;
+    /// with one lane per row (one band) any extents do. The band count is the largest b ≤ lanesPerRow dividing
     /// the banded axis of every group involved (every kind has at least lanesPerRow lane slots).
     static func convolutionBands(plan: CircuitPlan, lanesPerRow: Int, publicColumnLength: Int?)
         -> (bands: [GroupBand?], convolutions: [StructuredConvolution])
@@ -105,17 +130,33 @@ extension CircuitLayout {
         }
         var candidates: [StructuredConvolution] = []
         var shapeOfGroup: [Int: (c: Int, a: Int, b: Int)] = [:]
+        // One lane per row means one band: every run of rows then reads band offset 0 (or none), so the input
+        // and output extents need not be related by the stride (e.g. an unpadded convolution, 14 → 10 rows).
+        let single = lanesPerRow <= 1
         for (index, layer) in plan.layers.enumerated() {
-            guard case .lanes(let out) = layer.role, let n = layer.nodeIndex,
-                case .convolution(.conv(let conv)) = graph.nodes[n].operation, case .rescale = plan.groups[out].kind
+            guard case .lanes(let out) = layer.role, let n = layer.nodeIndex, case .convolution(let op) = graph.nodes[n].operation,
+                case .rescale = plan.groups[out].kind
             else { continue }
             _ = index
             let node = graph.nodes[n]
             let inShape = graph.values[node.inputs[0]].shape, outShape = graph.values[node.output].shape
             guard let gi = geometry(inShape), let go = geometry(outShape), inShape.count == outShape.count else { continue }
+            let conv: Convolution
+            switch op {
+            case .conv(let c): conv = c
+            case .transposed(let t):
+                let (a, _) = t.axes(input: inShape, output: outShape)
+                guard let g = groupOfValue[node.inputs[0]], plan.groups[g].count == gi.c * gi.a * gi.b,
+                    single || a.output == a.stride * a.input
+                else { continue }
+                candidates.append(StructuredConvolution(node: n, input: .group(g), outputGroup: out))
+                shapeOfGroup[g] = gi
+                shapeOfGroup[out] = go
+                continue
+            }
             let (a, _) = conv.axes(input: inShape, output: outShape)
             if let g = groupOfValue[node.inputs[0]], plan.groups[g].count == gi.c * gi.a * gi.b {
-                guard a.input == a.stride * a.output else { continue }
+                guard single || a.input == a.stride * a.output else { continue }
                 candidates.append(StructuredConvolution(node: n, input: .group(g), outputGroup: out))
                 shapeOfGroup[g] = gi
             } else if let first = publicOffset[node.inputs[0]], let length = publicColumnLength,

@@ -16,10 +16,14 @@ struct ConvolutionTerms {
     /// Blocks this convolution needs with M × N blocks (an upper bound: empty channel tiles are skipped).
     static func blockCount(_ c: StructuredConvolution, plan: CircuitPlan, logM: Int, logN: Int) -> Int {
         let node = plan.graph.nodes[c.node]
-        guard case .convolution(.conv(let conv)) = node.operation else { return 0 }
+        let taps: Int
+        switch node.operation {
+        case .convolution(.conv(let conv)): taps = conv.kernel.reduce(1, *)
+        case .convolution(.transposed(let conv)): taps = conv.kernel.reduce(1, *)
+        default: return 0
+        }
         let cout = plan.graph.values[node.output].shape[1], cin = plan.graph.values[node.inputs[0]].shape[1]
         let rowTiles = (cout + (1 << logM) - 1) >> logM
-        let taps = conv.kernel.reduce(1, *)
         switch c.input {
         case .group: return rowTiles * (taps * ((cin + (1 << logN) - 1) >> logN) + 1)
         case .publicValues: return rowTiles * (taps * cin + 1)
@@ -29,6 +33,9 @@ struct ConvolutionTerms {
     func emit(_ c: StructuredConvolution, logM: Int, logN: Int, blocks: inout [WeightBlock], terms: inout [LinearTerm]) throws {
         let graph = plan.graph
         let node = graph.nodes[c.node]
+        if case .convolution(.transposed(let conv)) = node.operation {
+            return try emitTransposed(c, conv, logM: logM, logN: logN, blocks: &blocks, terms: &terms)
+        }
         guard case .convolution(.conv(let conv)) = node.operation, case .rescale(let rescale) = plan.groups[c.outputGroup].kind,
             let out = layout.bands[c.outputGroup]
         else { throw CompilerError.witnessMismatch("structured convolution \(node.label) without its layout") }
@@ -52,21 +59,10 @@ struct ConvolutionTerms {
             return q.weights[((o * cg + i - first) * window.kH + ky) * window.kW + kx]
         }
         func block(_ rows: Range<Int>, _ columns: Range<Int>, _ value: (Int, Int) -> Int64) throws -> Int? {
-            var entries: [WeightBlock.Entry] = []
-            for o in rows {
-                for i in columns {
-                    let w = value(o, i)
-                    if w != 0 { entries.append(WeightBlock.Entry(row: o - rows.lowerBound, column: i - columns.lowerBound, value: w)) }
-                }
-            }
-            guard !entries.isEmpty else { return nil }
-            blocks.append(try WeightBlock(rows: entries.map(\.row).max()! + 1, columns: entries.map(\.column).max()! + 1,
-                                          entries: entries))
-            return blocks.count - 1
+            try Self.block(rows, columns, value, &blocks)
         }
         func term(_ receiverOffset: Int, _ producerOffset: Int, _ box: [BoxDimension], _ kernel: Int) {
-            terms.append(LinearTerm(receiverOffset: receiverOffset, producerOffset: producerOffset,
-                                    box: box.filter { $0.extent > 1 }, kernel: .block(kernel)))
+            Self.term(receiverOffset, producerOffset, box, kernel, &terms)
         }
 
         // Runs of output rows al (inside a band) that read the same band offset δ (group input) or exist for the
@@ -142,20 +138,49 @@ struct ConvolutionTerms {
                 }
             }
         }
-        // Bias plus the rounding offset 2^(k−1), per output channel, on the constant producer.
-        let offset: Int64 = rescale.shift > 0 ? Int64(1) << (rescale.shift - 1) : 0
+        try biasTerms(c, shift: rescale.shift, pixelsPerBand: bandRows * b.output, m: m, blocks: &blocks, terms: &terms)
+    }
+
+    /// Bias plus the rounding offset 2^(k−1), per output channel, on the constant producer: one Cout × 1 block per
+    /// channel tile and one term over (band, pixel).
+    func biasTerms(_ c: StructuredConvolution, shift: Int, pixelsPerBand: Int, m: Int, blocks: inout [WeightBlock],
+                   terms: inout [LinearTerm]) throws {
+        let node = plan.graph.nodes[c.node], q = model.nodes[c.node]
+        let cout = plan.graph.values[node.output].shape[1]
+        let (r, p) = (layout.receiverSlots, layout.portsPerLane)
+        let start = layout.groupRows[c.outputGroup].start, bands = layout.bands[c.outputGroup]!.bands
+        let offset: Int64 = shift > 0 ? Int64(1) << (shift - 1) : 0
         let constantOf = try (0..<cout).map { o -> Int64 in
             let (sum, overflow) = (q.bias.isEmpty ? 0 : q.bias[o]).addingReportingOverflow(offset)
             guard !overflow else { throw CompilerError.witnessMismatch("bias of \(node.label) overflows 64 bits") }
             return sum
         }
         for mo in stride(from: 0, to: cout, by: m) {
-            let constants = try block(mo..<min(mo + m, cout), 0..<1) { o, _ in constantOf[o] }
-            guard let constants else { continue }
-            term(receiver(0, 0, 0, mo), index.constantProducer, [
-                BoxDimension(extent: bandCount, receiverStride: p, producerStride: 0),
-                BoxDimension(extent: bandRows * b.output, receiverStride: cout * r, producerStride: 0),
-            ], constants)
+            guard let constants = try Self.block(mo..<min(mo + m, cout), 0..<1, { o, _ in constantOf[o] }, &blocks) else { continue }
+            Self.term((start + mo) * r, index.constantProducer, [
+                BoxDimension(extent: bands, receiverStride: p, producerStride: 0),
+                BoxDimension(extent: pixelsPerBand, receiverStride: cout * r, producerStride: 0),
+            ], constants, &terms)
         }
+    }
+
+    /// The block of `value(o, i)` over rows × columns (sparse; nil when every weight is 0), appended to `blocks`.
+    static func block(_ rows: Range<Int>, _ columns: Range<Int>, _ value: (Int, Int) -> Int64, _ blocks: inout [WeightBlock]) throws -> Int? {
+        var entries: [WeightBlock.Entry] = []
+        for o in rows {
+            for i in columns {
+                let w = value(o, i)
+                if w != 0 { entries.append(WeightBlock.Entry(row: o - rows.lowerBound, column: i - columns.lowerBound, value: w)) }
+            }
+        }
+        guard !entries.isEmpty else { return nil }
+        blocks.append(try WeightBlock(rows: entries.map(\.row).max()! + 1, columns: entries.map(\.column).max()! + 1,
+                                      entries: entries))
+        return blocks.count - 1
+    }
+
+    static func term(_ receiverOffset: Int, _ producerOffset: Int, _ box: [BoxDimension], _ kernel: Int, _ terms: inout [LinearTerm]) {
+        terms.append(LinearTerm(receiverOffset: receiverOffset, producerOffset: producerOffset,
+                                box: box.filter { $0.extent > 1 }, kernel: .block(kernel)))
     }
 }

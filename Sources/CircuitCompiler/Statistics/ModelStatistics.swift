@@ -46,6 +46,12 @@ public struct ModelStatistics: Sendable {
     public let publicOutputs: Int
     public let equations: Int
     public let foldEntries: Int
+    /// The part of `foldEntries` in structured convolutions (each weight once: cheap to build); the rest is tiled
+    /// into blocks entry by entry (`RelationTiling`), which dominates compile's and setup's memory.
+    public let structuredEntries: Int
+    /// Weights and constants of the graph, and elements of every computed value (inputs included).
+    public let parameters: Int
+    public let activations: Int
     /// Proof body bytes (docs/protocol.md §14), for a key of `zkinfer setup --private-weights` when `privateWeights`
     /// (§19.10: [g] and one more Gemini fold, 128 bytes more).
     public let proofBytes: Int
@@ -73,7 +79,8 @@ public struct ModelStatistics: Sendable {
 
     public init(plan: CircuitPlan, layout: CircuitLayout, privateWeights: Bool = false) {
         var layers: [Layer] = []
-        var totalEntries = 0
+        var totalEntries = 0, structuredTotal = 0
+        let structuredNodes = Set(layout.structuredConvolutions.map(\.node))
         for (index, layer) in plan.layers.enumerated() {
             var lanes = 0, rows = 0, cells = 0, gates = 0, lookups = 0
             var gadget: String?
@@ -103,8 +110,12 @@ public struct ModelStatistics: Sendable {
             case .wiring: realisation = "wiring"
             case .publicInput: realisation = "public input"
             }
-            let entries = layer.nodeIndex.map { Self.foldEntries(node: plan.graph.nodes[$0], graph: plan.graph, layer: index, plan: plan) } ?? 0
+            let entries = layer.nodeIndex.map {
+                Self.foldEntries(node: plan.graph.nodes[$0], graph: plan.graph, layer: index, plan: plan,
+                                 structured: structuredNodes.contains($0))
+            } ?? 0
             totalEntries += entries
+            if let n = layer.nodeIndex, structuredNodes.contains(n) { structuredTotal += entries }
             layers.append(Layer(name: layer.name, op: layer.op, outputShape: layer.outputShape, realisation: realisation,
                                 gadget: gadget, lanes: lanes, rows: rows, adviceCells: cells, gateConstraints: gates,
                                 lookups: lookups, foldEntries: entries))
@@ -129,40 +140,59 @@ public struct ModelStatistics: Sendable {
         equations = plan.groups.filter(\.receives).reduce(0) { $0 + $1.count * $1.kind.gadget.receivedCount } + outputs
             + layout.stackedCells
         foldEntries = totalEntries
+        structuredEntries = structuredTotal
+        parameters = plan.graph.parameterCount + plan.graph.values.reduce(0) { $0 + ($1.constant?.count ?? 0) }
+        activations = plan.graph.values.reduce(0) { $0 + ($1.constant == nil ? $1.elementCount : 0) }
         proofBytes = layout.proofBytes + (privateWeights ? ProofShape.privateWeightsExtraBytes : 0)
         self.privateWeights = privateWeights
         srsLog2Size = layout.log2Rows + (privateWeights ? 1 : 0)
 
-        // Cost model (bytes), fitted to peak RSS measured on circuits/ and the scale ladder (bench/scale;
-        // Sources/CircuitCompiler/README.md has the table). n rows, 4n on the quotient's extended coset.
-        // - process: the binary and runtime, ~14 MB whatever the model.
-        // - model: importing, quantizing and building the relation costs ~108 bytes per relation entry (the
-        //   ONNX tensors, their reals and integers, the equations and the blocks); compile, setup and prove all
-        //   rebuild it.
-        // - proving key: every fixed column as coefficients and extended evaluations (5n scalars) and the
-        //   relation's blocks (≈16 bytes per entry).
+        // Cost model (bytes), fitted to the peak RSS of every step on the scale ladder and circuits/ (bench/results/
+        // 2026-12-04-memory-estimates.md has the table: within 1.15× of every measured compile, setup and prove
+        // peak). n rows; a scalar is 32 bytes.
+        // - process: the binary and runtime, ~17 MB whatever the model (zkverify ~15 MB).
+        // - circuit: the fixed columns' values (n scalars each), built by every step but verify.
+        // - relation tiling: every entry outside a structured convolution goes through `RelationTiling` (its
+        //   per-slot-pair lists, the candidate covers of the split search, the blocks): ~140 bytes per entry at
+        //   compile's peak. A structured convolution's weights are counted once, as parameters.
+        // - parameters: the ONNX tensors, their reals and integers, the weight blocks: ~28 bytes each.
+        // - activations: each computed element's source, equation and receiver (and the trace): ~120 bytes.
+        // - proving key: the fixed columns as coefficients and on the 4n coset (4n scalars each; the n values are
+        //   the circuit's) and the relation's blocks (≈16 bytes per entry).
         // - SRS: n affine points (64 bytes); setup reads 2n with private weights.
-        // - prover columns: every committed or interpolated column (advice, 2 per lookup, challenge and
-        //   instance) as values, coefficients and extended evaluations (6n scalars), the quotient's numerator
-        //   and chunks (8n scalars).
-        // - verifier: the process, the key's commitments and the proof (a few KB).
+        // - prover columns: every committed or interpolated column (advice, 2 per lookup, challenge, instance)
+        //   as values, coefficients, extended evaluations and the opening's copies (≈8n scalars), the quotient's
+        //   numerator and chunks (8n scalars). The prover rebuilds the model with the key's split (no search):
+        //   ~70% of compile's model terms.
         let n = 1 << log2Rows
-        let process = 14 << 20
-        let model = 108 * totalEntries
+        let process = 17 << 20
+        let tiled = max(0, totalEntries - structuredTotal)
+        let circuitBytes = 32 * n * fixedColumns
+        let relationBytes = 140 * tiled, parameterBytes = 28 * parameters, activationBytes = 120 * activations
+        let pkExtended = 32 * 4 * n * fixedColumns
         let pk = 32 * fixedColumns * 5 * n + 16 * totalEntries
         let columns = adviceColumns + 2 * lookupArguments + challengeColumns + instanceColumns
         estimatedProvingKeyBytes = pk
-        let modelTerm = (name: "model (import, quantize, relation)", bytes: model)
         let processTerm = (name: "process", bytes: process)
+        let model: [(name: String, bytes: Int)] = [
+            (name: "relation tiling (\(tiled) entries outside structured convolutions)", bytes: relationBytes),
+            (name: "activations (\(activations) elements)", bytes: activationBytes),
+            (name: "parameters (\(parameters))", bytes: parameterBytes),
+            (name: "circuit (fixed columns)", bytes: circuitBytes),
+        ]
+        let rebuilt = (name: "model rebuilt (relation, activations, parameters)",
+                       bytes: (relationBytes + activationBytes + parameterBytes) * 7 / 10)
         memory = [
-            MemoryStep(step: "compile", terms: [modelTerm, processTerm]),
-            MemoryStep(step: "setup", terms: [modelTerm, (name: "proving key", bytes: pk), (name: "SRS", bytes: 64 << srsLog2Size),
-                                              processTerm]),
-            MemoryStep(step: "prove", terms: [modelTerm, (name: "proving key", bytes: pk), (name: "SRS", bytes: 64 * n),
-                                              (name: "columns (values, coefficients, extended)", bytes: 32 * n * 6 * columns),
+            MemoryStep(step: "compile", terms: model + [processTerm]),
+            MemoryStep(step: "setup", terms: model + [(name: "proving key (fixed columns extended)", bytes: pkExtended),
+                                                      (name: "SRS", bytes: 64 << srsLog2Size), processTerm]),
+            MemoryStep(step: "prove", terms: [rebuilt, (name: "circuit (fixed columns)", bytes: circuitBytes),
+                                              (name: "proving key", bytes: pkExtended + 16 * totalEntries),
+                                              (name: "SRS", bytes: 64 * n),
+                                              (name: "columns (values, coefficients, extended)", bytes: 32 * n * 8 * columns),
                                               (name: "quotient", bytes: 32 * n * 8), processTerm]),
             MemoryStep(step: "verify", terms: [(name: "verifying key and proof", bytes: 64 * (fixedColumns + columns) + 4 * proofBytes),
-                                               processTerm]),
+                                               (name: "process", bytes: 15 << 20)]),
         ]
     }
 
@@ -170,8 +200,12 @@ public struct ModelStatistics: Sendable {
     /// constants (bias plus the rounding offset) and the −1 of each received equation. Counted from shapes and
     /// weights in O(parameters + outputs·operands); exact unless a layer reads one element twice through
     /// wiring (then the circuit merges the two weights into one entry).
-    static func foldEntries(node: Node, graph: ModelGraph, layer: Int, plan: CircuitPlan) -> Int {
+    /// `structured`: whether the layout emits a convolution as structured terms (nil: guessed from its shapes).
+    static func foldEntries(node: Node, graph: ModelGraph, layer: Int, plan: CircuitPlan, structured: Bool? = nil) -> Int {
         guard case .lanes(let g) = plan.layers[layer].role, plan.groups[g].receives else { return 0 }
+        if case .convolution(let op) = node.operation {
+            return op.foldEntries(node, graph: graph, plan: plan, structured: structured)
+        }
         return node.operation.lowering.foldEntries(node, graph: graph, plan: plan, group: g)
     }
 }

@@ -30,7 +30,10 @@ enum PoolingImport {
         }
         let reduction = Reduction(axes: axes!, keepDims: try c.int("keepdims", default: 1) != 0, mean: c.op == "ReduceMean")
         if c.op == "ReduceMax" || c.op == "ReduceMin" {
-            try g.add(c, .pooling(.reduceExtremum(reduction, maximum: c.op == "ReduceMax")), [0])
+            // Groups larger than the circuit's lane become a tree of smaller reductions (`ExtremumTree`).
+            var k = Composition(c)
+            _ = try ExtremumTree.add(&g, &k, try k.input(&g, 0), shape: try g.shape(c, 0), reduction,
+                                     maximum: c.op == "ReduceMax", final: true)
         } else {
             try g.add(c, .pooling(.reduce(reduction)), [0])
         }

@@ -84,7 +84,7 @@ enum ReductionCompositionImport {
             _ = try k.add(&g, .activation(.log), [try k.add(&g, .pooling(.reduce(sum))  , [x])], final: true)
         case "ReduceLogSumExp":
             let kept = Reduction(axes: axes, keepDims: true, mean: false)
-            let m = try k.add(&g, .pooling(.reduceExtremum(kept, maximum: true)), [x])
+            let m = try ExtremumTree.add(&g, &k, x, shape: shape, kept, maximum: true)
             let total = try k.add(&g, .pooling(.reduce(sum)), [try k.add(&g, .activation(.exp), [try k.add(&g, .sub, [x, m])])])
             let log = try k.add(&g, .activation(.log), [total])
             let shift = keepDims ? m : try k.add(&g, .reshape(try PoolingOp.reduce(sum).outputShape([shape])), [m])

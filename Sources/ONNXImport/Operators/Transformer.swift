@@ -96,7 +96,7 @@ enum TransformerImport {
             axes = [1]
         }
         let reduction = Reduction(axes: axes, keepDims: true, mean: false)
-        let m = try k.add(&g, .pooling(.reduceExtremum(reduction, maximum: true)), [x])
+        let m = try ExtremumTree.add(&g, &k, x, shape: g.builder.graph.values[x].shape, reduction, maximum: true)
         let d = try k.add(&g, .sub, [x, m])
         let total = try k.add(&g, .pooling(.reduce(reduction)), [try k.add(&g, .activation(.exp), [d])])
         let y = try k.add(&g, .sub, [d, try k.add(&g, .activation(.log), [total])], final: !coerced)

@@ -2,8 +2,9 @@ import ModelGraph
 import Quantization
 
 /// Conv (any group, 1-D or 2-D) and ConvTranspose: folded, one equation per output over the taps it reads. A
-/// convolution of batch 1 whose input is a lane group or the public inputs is emitted as structured terms instead
-/// (`Layout/ConvolutionTerms.swift`, docs/protocol.md §19.9): its equations then only name their receivers.
+/// convolution of batch 1 whose input is a lane group or the public inputs, and a ConvTranspose of batch 1 whose
+/// input is a lane group (A_out = stride·A_in), are emitted as structured terms instead (`Layout/ConvolutionTerms.swift`,
+/// `ConvolutionTerms+Transposed.swift`, docs/protocol.md §19.9): their equations then only name their receivers.
 extension ConvolutionOp: CircuitLowering {
     func foldedShift(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) -> Int? { settings.parameterScale }
 
@@ -76,6 +77,12 @@ extension ConvolutionOp: CircuitLowering {
     }
 
     func foldEntries(_ node: Node, graph: ModelGraph, plan: CircuitPlan, group: Int) -> Int {
+        foldEntries(node, graph: graph, plan: plan, structured: nil)
+    }
+
+    /// `structured`: whether the layout emits this node as structured terms (nil: guessed from the shapes, for
+    /// callers without a layout).
+    func foldEntries(_ node: Node, graph: ModelGraph, plan: CircuitPlan, structured known: Bool?) -> Int {
         let w = plan.settings.parameterScale
         let weight: Tensor
         switch self {
@@ -84,10 +91,17 @@ extension ConvolutionOp: CircuitLowering {
         }
         let nonZero = weight.values.map { FoldCount.nonZero($0, w) }
         let outputs = graph.values[node.output].elementCount
-        if case .conv = self, graph.values[node.inputs[0]].shape.first == 1 {
+        let inputShape = graph.values[node.inputs[0]].shape
+        var structured = inputShape.first == 1
+        if case .transposed(let conv) = self, structured {
+            // Structured when its banded axis grows by exactly its stride (and its input is a lane group).
+            let (a, _) = conv.axes(input: inputShape, output: graph.values[node.output].shape)
+            structured = a.output == a.stride * a.input
+        }
+        if known ?? structured {
             // Emitted as structured terms (docs/protocol.md §19.9): the relation holds each weight once plus one
-            // bias entry per channel; the outputs' receivers. (A convolution the layout cannot band falls back
-            // to entries per tap; this estimate then undercounts it.)
+            // bias entry per channel; the outputs' receivers. (Without a layout, a convolution the layout cannot
+            // band is guessed structured too, and undercounted; `ModelStatistics` passes the layout's answer.)
             return nonZero.filter { $0 }.count + graph.values[node.output].shape[1] + outputs
         }
         var total = 0

@@ -73,12 +73,13 @@ extension PoolingOp: CircuitLowering {
 
     /// Largest plane a GlobalMaxPool is proved over in one lane.
     static let maxGlobalWindow = 9
-    /// Largest group a ReduceMax/ReduceMin is proved over in one lane (4 limbs and a bit per member).
+    /// Largest group a ReduceMax/ReduceMin is proved over in one lane (4 limbs and a bit per member). ONNX import
+    /// cuts larger groups into a tree of reductions of at most this many (`ExtremumTree`, the same limit).
     static let maxReduceGroup = 16
 
     var circuitHint: String {
         if case .reduceExtremum(_, let maximum) = self {
-            return "\(maximum ? "ReduceMax" : "ReduceMin") over more than \(Self.maxReduceGroup) elements per output runs in `zkinfer run`; to prove it, reduce in steps of at most \(Self.maxReduceGroup) (e.g. a MaxPool or two reductions over fewer axes)"
+            return "\(maximum ? "ReduceMax" : "ReduceMin") over more than \(Self.maxReduceGroup) elements per output runs in `zkinfer run`; ONNX import cuts such groups into a tree of reductions of at most \(Self.maxReduceGroup), so this graph was not built by it; to prove it, reduce in steps of at most \(Self.maxReduceGroup)"
         }
         if case .maxIndex = self {
             return "MaxPool's Indices output has no circuit gadget: it runs in `zkinfer run` (and --float); proving it is not supported yet"
