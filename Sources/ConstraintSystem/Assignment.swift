@@ -8,7 +8,7 @@ public struct Assignment: Sendable {
     public let instanceLengths: [Int]
     /// advice[column][row] for rows 0..<usableRows.
     public private(set) var advice: [[Fr]]
-    private var adviceAssigned: [[Bool]]
+    private(set) var adviceAssigned: [[Bool]]
     /// instance[column][row] for rows 0..<length of that column.
     public private(set) var instance: [[Fr]]
     private var instanceAssigned: [[Bool]]

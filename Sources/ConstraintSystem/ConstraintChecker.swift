@@ -21,8 +21,10 @@ public enum ConstraintChecker {
         return run.failures
     }
 
-    /// Throws every failure at once when the witness does not satisfy the circuit.
+    /// Throws every failure at once when the witness does not satisfy the circuit. The fast screen
+    /// (`quicklySatisfied`) clears good witnesses; anything it does not clear gets the full check's report.
     public static func requireSatisfied(_ circuit: Circuit, _ assignment: Assignment) throws {
+        if quicklySatisfied(circuit, assignment) { return }
         let failures = check(circuit, assignment)
         if !failures.isEmpty { throw UnsatisfiedConstraints(failures: failures) }
     }

@@ -6,15 +6,21 @@ import PlonkVerifier
 import Polynomials
 
 /// The quotient round (§7): every polynomial the constraints read is extended to a coset of a domain of
-/// 2^(k + ⌈log2 D⌉) points, the numerator is evaluated there block by block (in parallel, with the same
+/// 2^(k + ⌈log2 (D−1)⌉) points, the numerator is evaluated there block by block (in parallel, with the same
 /// `Numerator.evaluate` the verifier runs at ζ), divided by Z_H, interpolated, split into D − 1 chunks
 /// and blinded.
+///
+/// The coset is sized for h, not for N: N is only ever evaluated point by point (from columns of degree
+/// < n, exact on any coset), and what is interpolated is h = N/Z_H, which has at most (D−1)(n−1)
+/// coefficients (§7). So 2^⌈log2 (D−1)⌉·n points suffice — half of 2^⌈log2 D⌉·n whenever D − 1 is a power
+/// of two (D = 3, 5, 9: every NTT and numerator evaluation of this round on half the points), and the
+/// same h, so the same proof.
 extension ProverState {
     /// Fills `quotientChunks`, the D − 1 blinded chunks h'_i (§7); the caller commits them.
     func computeQuotient() throws {
         let d = c.quotientDegree
         var extraLog = 0
-        while (1 << extraLog) < d { extraLog += 1 }
+        while (1 << extraLog) < d - 1 { extraLog += 1 }
         let extended = try EvaluationDomain(log2Size: c.log2Rows + extraLog)
         let size = extended.size
         let ratio = size / n
@@ -22,14 +28,10 @@ extension ProverState {
         // Coefficients of every prover polynomial (also needed for the openings).
         // Columns the constraints read (queries and permuted columns), extended once each.
         let needed = Set(c.allQueries.map(\.column)).union(c.permutationColumns).sorted()
-        var selectorValues = [[Fr]](repeating: [Fr](repeating: .zero, count: n), count: 3)
-        selectorValues[0][0] = .one
-        selectorValues[1][u] = .one
-        for r in 0..<u { selectorValues[2][r] = .one }
 
         // Every interpolation in one concurrent batch, then every coset extension in another.
         let verifierColumns = needed.filter { $0.kind == .instance || $0.kind == .challenge }
-        var toInterpolate = advice + products + multiplicities + runningSums + selectorValues
+        var toInterpolate = advice + products + multiplicities + runningSums
         toInterpolate += verifierColumns.map { $0.kind == .instance ? instanceValues[$0.index] : challengeValues[$0.index] }
         var interpolated = interpolateAll(toInterpolate)[...]
         func take(_ count: Int) -> [Polynomial] {
@@ -40,18 +42,19 @@ extension ProverState {
         productPolynomials = take(products.count)
         multiplicityPolynomials = take(multiplicities.count)
         runningSumPolynomials = take(runningSums.count)
-        let selectorPolynomials = take(3)
         let verifierPolynomials = take(verifierColumns.count)
 
-        let neededPolynomials: [Polynomial] = needed.map { column in
+        // The key's own columns (fixed, σ, selectors): extended by the first proof with this key, then reused.
+        let keyColumns = timings.measure("ntt") { key.extensions.columns(log2Size: extended.log2Size) { keyExtensions(needed, extended) } }
+        let proverColumns = needed.filter { $0.kind != .fixed }
+        let neededPolynomials: [Polynomial] = proverColumns.map { column in
             switch column.kind {
             case .advice: return advicePolynomials[column.index]
-            case .fixed: return key.fixedPolynomials[column.index]
+            case .fixed: preconditionFailure("fixed columns come from the key's extensions")
             case .instance, .challenge: return verifierPolynomials[verifierColumns.firstIndex(of: column)!]
             }
         }
-        let toExtend = neededPolynomials + key.sigmaPolynomials + productPolynomials + multiplicityPolynomials
-            + runningSumPolynomials + selectorPolynomials
+        let toExtend = neededPolynomials + productPolynomials + multiplicityPolynomials + runningSumPolynomials
         var extendedAll = timings.measure("ntt") {
             Self.concurrentMap(toExtend) { try! extended.cosetNTT($0.coefficients) }
         }[...]
@@ -60,12 +63,13 @@ extension ProverState {
             return Array(extendedAll.prefix(count))
         }
         var columns: [Column: [Fr]] = [:]
-        for (column, values) in zip(needed, takeExtended(needed.count)) { columns[column] = values }
-        let sigma = takeExtended(key.sigmaPolynomials.count)
+        for (column, values) in zip(proverColumns, takeExtended(proverColumns.count)) { columns[column] = values }
+        for (index, values) in keyColumns.fixed { columns[Column(kind: .fixed, index: index)] = values }
+        let sigma = keyColumns.sigma
         let productsExtended = takeExtended(productPolynomials.count)
         let multiplicitiesExtended = takeExtended(multiplicityPolynomials.count)
         let sumsExtended = takeExtended(runningSumPolynomials.count)
-        let selectors = takeExtended(3)
+        let selectors = keyColumns.selectors
 
         // N on the coset, block by block.
         var deltaPowers = [Fr.one]
@@ -128,5 +132,23 @@ extension ProverState {
             if i > 0 { coefficients[0] -= blinds[i - 1] }
             return Polynomial(coefficients: coefficients)
         }
+    }
+    /// Coset evaluations of the fixed columns among `needed`, of σ_i, and of the row selectors l_0 (row 0),
+    /// l_last (row u) and l_active (rows < u), on `extended`'s coset.
+    func keyExtensions(_ needed: [Column], _ extended: EvaluationDomain) -> KeyExtensions.Columns {
+        var selectorValues = [[Fr]](repeating: [Fr](repeating: .zero, count: n), count: 3)
+        selectorValues[0][0] = .one
+        selectorValues[1][u] = .one
+        for r in 0..<u { selectorValues[2][r] = .one }
+        let selectorPolynomials = Self.concurrentMap(selectorValues) { Polynomial(coefficients: try! domain.inverseNTT($0)) }
+        let fixed = needed.filter { $0.kind == .fixed }.map(\.index)
+        let polynomials = fixed.map { key.fixedPolynomials[$0] } + key.sigmaPolynomials + selectorPolynomials
+        let values = Self.concurrentMap(polynomials) { try! extended.cosetNTT($0.coefficients) }
+        var byIndex: [Int: [Fr]] = [:]
+        for (index, v) in zip(fixed, values) { byIndex[index] = v }
+        return KeyExtensions.Columns(
+            log2Size: extended.log2Size, fixed: byIndex,
+            sigma: Array(values[fixed.count..<(fixed.count + key.sigmaPolynomials.count)]),
+            selectors: Array(values[(fixed.count + key.sigmaPolynomials.count)...]))
     }
 }

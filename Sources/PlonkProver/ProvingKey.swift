@@ -27,6 +27,9 @@ public struct ProvingKey: Sendable {
     let linearRelation: LinearRelation?
     /// With private weights (§19.10): the blinding seed and the power it multiplies.
     let weightBlinding: WeightBlinding?
+    /// Coset evaluations of the key's polynomials, filled by the first proof (`KeyExtensions`); shared by
+    /// copies of the key.
+    let extensions = KeyExtensions()
 
     init(
         verifyingKey: VerifyingKey, domain: EvaluationDomain, fixedValues: [[Fr]], sigmaValues: [[Fr]],

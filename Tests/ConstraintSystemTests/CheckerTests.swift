@@ -195,6 +195,67 @@ struct CheckerTests {
         }
     }
 
+    /// The prover's fast screen (`quicklySatisfied`) clears a witness only when the full check finds nothing:
+    /// every single-cell edit of the sample witness (a wrong value, or the cell left unassigned) and every
+    /// pair of edits, compared with the full check. It must also clear the good witness (else it saves nothing).
+    @Test func fastScreenNeverClearsWhatTheFullCheckRejects() throws {
+        #expect(ConstraintChecker.quicklySatisfied(sample.circuit, try sample.witness()))
+        let keys = [
+            "a0", "b0", "c0", "a1", "b1", "c1", "a2", "b2", "c2", "a3", "b3", "c3", "out", "a4", "a5", "a6", "a7",
+            "b4", "b5", "b6", "b7",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        var cleared = 0, rejected = 0
+        for first in keys {
+            for second in [nil] + keys.map(Optional.some) {
+                for trial in 0..<3 {
+                    let witness = try sample.witness { values in
+                        for key in [first, second].compactMap({ $0 }) {
+                            values[key] = trial == 0 ? nil : (values[key] ?? 0) + Int64.random(in: -2...2, using: &generator)
+                        }
+                    }
+                    let failures = ConstraintChecker.check(sample.circuit, witness)
+                    if ConstraintChecker.quicklySatisfied(sample.circuit, witness) {
+                        #expect(failures.isEmpty, "screen cleared \(first) \(second ?? ""): \(failures)")
+                        cleared += 1
+                    } else {
+                        rejected += 1
+                    }
+                    if failures.isEmpty { try ConstraintChecker.requireSatisfied(sample.circuit, witness) }
+                }
+            }
+        }
+        #expect(cleared > 0 && rejected > 0)
+    }
+
+    /// The screen on the lookup-with-table-selector and challenge circuits below: the same verdicts.
+    @Test func fastScreenAgreesOnTableSelectorsAndChallenges() throws {
+        var cs = ConstraintSystemBuilder()
+        let x = cs.adviceColumn("x"), y = cs.adviceColumn("y")
+        let q = cs.fixedColumn("q"), g = cs.fixedColumn("g"), tx = cs.fixedColumn("tx"), qt = cs.fixedColumn("q_table")
+        let rho = cs.challenge("rho")
+        cs.addLookup(LookupArgument(name: "f", selector: q, inputs: [x.cur], table: [tx], tableSelector: qt))
+        cs.addGate(name: "scaled", selector: g, constraints: [x.cur * rho.expression - y.cur])
+        for i in 1...4 {
+            cs.setFixed(tx, row: i - 1, Int64(i))
+            cs.enable(qt, row: i - 1)
+        }
+        cs.enable(q, rows: 0..<2)
+        cs.enable(g, rows: 0..<2)
+        cs.requireRows(8)
+        let circuit = try cs.build()
+        for (x0, x1, withRho, y1) in [(2, 3, true, 15), (2, 0, true, 0), (2, 3, false, 15), (2, 3, true, 14), (4, 1, true, 5)] {
+            var w = Assignment(circuit: circuit)
+            try w.set(x, row: 0, Int64(x0))
+            try w.set(x, row: 1, Int64(x1))
+            try w.set(y, row: 0, Int64(x0 * 5))
+            try w.set(y, row: 1, Int64(y1))
+            if withRho { try w.setChallenge(rho, Fr(5)) }
+            let passes = ConstraintChecker.check(circuit, w).isEmpty
+            #expect(ConstraintChecker.quicklySatisfied(circuit, w) == passes, "\(x0) \(x1) \(withRho) \(y1)")
+        }
+    }
+
     @Test func missingChallengeIsReported() throws {
         var cs = ConstraintSystemBuilder()
         let x = cs.adviceColumn("x")

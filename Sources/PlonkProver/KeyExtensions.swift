@@ -1,0 +1,44 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FieldArithmetic
+
+/// The quotient round's coset evaluations of the key's own polynomials — the fixed columns the constraints
+/// read, σ_i, and the three row selectors (l_0, l_last, l_active) — which no witness changes. They are
+/// computed by the first proof with a key and reused by every later one (`zkinfer prove-batch` proves many
+/// inputs with one loaded key; for nanoGPT-sized circuits they are ~15 % of the round's NTTs). A pthread
+/// mutex (no Foundation in the prover) makes concurrent workers wait for one computation instead of racing.
+final class KeyExtensions: @unchecked Sendable {
+    struct Columns {
+        let log2Size: Int
+        /// By fixed column index: the fixed columns the quotient reads.
+        let fixed: [Int: [Fr]]
+        let sigma: [[Fr]]
+        let selectors: [[Fr]]
+    }
+
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private var stored: Columns?
+
+    init() {
+        mutex = .allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    /// The stored columns for a coset of 2^log2Size points, computing them once.
+    func columns(log2Size: Int, compute: () throws -> Columns) rethrows -> Columns {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        if let stored, stored.log2Size == log2Size { return stored }
+        let computed = try compute()
+        stored = computed
+        return computed
+    }
+}
