@@ -6,9 +6,25 @@ enum PoolingImport {
     static let converters: [String: Converter] = [
         "MaxPool": window, "AveragePool": window,
         "GlobalAveragePool": { g, c in try g.add(c, .globalAveragePool, [0]) },
-        "GlobalMaxPool": { g, c in try g.add(c, .pooling(.globalMax), [0]) },
+        "GlobalMaxPool": globalMax,
         "ReduceSum": reduce, "ReduceMean": reduce, "ReduceMax": reduce, "ReduceMin": reduce,
     ]
+
+    /// Planes of up to `globalMaxLane` positions are one GlobalMaxPool (one circuit lane each); larger planes are
+    /// ReduceMax over the spatial axes, cut into a tree of ≤ 16-member reductions (`ExtremumTree`): the same
+    /// element is selected, so run, --float and the proof agree with one pooling.
+    static let globalMaxLane = 9
+
+    static func globalMax(_ g: inout GraphImport, _ c: NodeContext) throws {
+        let shape = try g.shape(c, 0)
+        guard shape.count > 2, shape.dropFirst(2).reduce(1, *) > globalMaxLane else {
+            try g.add(c, .pooling(.globalMax), [0])
+            return
+        }
+        var k = Composition(c)
+        _ = try ExtremumTree.add(&g, &k, try k.input(&g, 0), shape: shape,
+                                 Reduction(axes: Array(2..<shape.count), keepDims: true, mean: false), maximum: true, final: true)
+    }
 
     /// ReduceSum / ReduceMean: axes from the attribute (older opsets) or a constant input (ReduceSum 13+, ReduceMean
     /// 18+); no axes reduce everything unless noop_with_empty_axes.

@@ -71,7 +71,7 @@ extension PoolingOp: CircuitLowering {
         }
     }
 
-    /// Largest plane a GlobalMaxPool is proved over in one lane.
+    /// Largest plane a GlobalMaxPool is proved over in one lane (ONNX import's `PoolingImport.globalMaxLane`).
     static let maxGlobalWindow = 9
     /// Largest group a ReduceMax/ReduceMin is proved over in one lane (4 limbs and a bit per member). ONNX import
     /// cuts larger groups into a tree of reductions of at most this many (`ExtremumTree`, the same limit).
@@ -84,7 +84,7 @@ extension PoolingOp: CircuitLowering {
         if case .maxIndex = self {
             return "MaxPool's Indices output has no circuit gadget: it runs in `zkinfer run` (and --float); proving it is not supported yet"
         }
-        return "GlobalMaxPool over more than \(Self.maxGlobalWindow) positions runs in `zkinfer run`; to prove it, reduce the plane with MaxPool first"
+        return "GlobalMaxPool over more than \(Self.maxGlobalWindow) positions runs in `zkinfer run`; ONNX import turns larger planes into a tree of ReduceMax reductions, so this graph was not built by it; to prove it, reduce the plane with MaxPool first"
     }
 
     func ports(_ node: Node, graph: ModelGraph) -> (_ index: Int, _ port: Int) -> (ValueID, Int) {
