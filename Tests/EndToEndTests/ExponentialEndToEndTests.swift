@@ -44,6 +44,7 @@ struct ExponentialEndToEndTests {
             return nil
         }
         #expect(ExtremumTree.maxGroup == PoolingOp.maxReduceGroup, "the importer cuts groups to what one lane proves")
+        #expect(PoolingImport.globalMaxLane == PoolingOp.maxGlobalWindow, "the importer keeps one GlobalMaxPool lane only where it proves")
         // ReduceMax and LogSoftmax: 320 → 20 chunks of 16 → 2 of 10 → 1; ReduceMin: 20 → 2 of 10 → 1 (16 outputs).
         #expect(windows.sorted() == [2, 2, 2, 10, 10, 10, 16, 16], "lane windows \(windows)")
         let v = try Shared.proveAndVerify(a)

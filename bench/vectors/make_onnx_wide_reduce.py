@@ -10,13 +10,12 @@ root:
 
 Committed; regenerate only on purpose (the seed makes reruns identical).
 """
-import json
 import os
 
 import numpy as np
-import onnx
-import onnxruntime as ort
-from onnx import TensorProto, helper, numpy_helper
+from onnx import helper, numpy_helper
+
+from onnx_vector import write_vector
 
 OUT = os.path.join("Tests", "DirectInferenceTests", "Vectors", "exponential")
 rng = np.random.default_rng(20261204)
@@ -37,21 +36,8 @@ def main():
         helper.make_node("LogSoftmax", ["h"], ["log_softmax"], name="log_softmax", axis=-1),
     ]
     outputs = ["reduce_max", "reduce_min", "log_softmax"]
-    graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 16])],
-                              [helper.make_tensor_value_info(o, TensorProto.FLOAT, None) for o in outputs], inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)], producer_name="make_onnx_wide_reduce")
-    model.ir_version = 8
-    os.makedirs(OUT, exist_ok=True)
-    path = os.path.join(OUT, name + ".onnx")
-    onnx.save(model, path)
     x = (rng.standard_normal((1, 16)) * 1.5).astype(np.float32)
-    results = ort.InferenceSession(path, providers=["CPUExecutionProvider"]).run(None, {"x": x})
-    with open(os.path.join(OUT, name + ".input.json"), "w") as f:
-        json.dump({"input_data": [x.flatten().tolist()]}, f)
-    with open(os.path.join(OUT, name + ".expected.json"), "w") as f:
-        json.dump({"output_data": [r.flatten().astype(float).tolist() for r in results],
-                   "output_shapes": [list(r.shape) for r in results],
-                   "producer": "onnxruntime %s CPUExecutionProvider, float32" % ort.__version__}, f)
+    write_vector(OUT, name, nodes, inits, outputs, x, "make_onnx_wide_reduce")
 
 
 if __name__ == "__main__":

@@ -57,10 +57,7 @@ public struct ArgExtremumGadget: LaneGadget {
 
     public func constraints(_ cells: LaneCells) -> [Expression] {
         let p = parts(cells)
-        var result = p.helpers
-        for (b, d) in zip(p.b, p.d) { result += [b * (b - Fr.one), b * d] }
-        result.append(Expression.sum(of: p.b) - Fr.one)
-        return result
+        return p.helpers + MaxPoolGadget.selects(p.b, zeroOf: p.d)
     }
 
     public var paddingInputs: [Int64] { [Int64](repeating: 0, count: 1 + size) }

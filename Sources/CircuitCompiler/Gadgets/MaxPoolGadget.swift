@@ -47,9 +47,15 @@ public struct MaxPoolGadget: LaneGadget {
 
     public func constraints(_ cells: LaneCells) -> [Expression] {
         let p = parts(cells)
-        var result = p.helpers
-        for (b, d) in zip(p.b, p.d) { result += [b * (b - Fr.one), b * d] }
-        result.append(Expression.sum(of: p.b) - Fr.one)
+        return p.helpers + MaxPoolGadget.selects(p.b, zeroOf: p.d)
+    }
+
+    /// b is one-hot (b_j ∈ {0, 1}, Σ b_j = 1) and picks a j with d_j = 0 (b_j·d_j = 0): the chosen element is the
+    /// extremum. Shared with `ArgExtremumGadget`, whose d_j also carry the tie rule.
+    static func selects(_ b: [Expression], zeroOf d: [Expression]) -> [Expression] {
+        var result: [Expression] = []
+        for (b, d) in zip(b, d) { result += [b * (b - Fr.one), b * d] }
+        result.append(Expression.sum(of: b) - Fr.one)
         return result
     }
 

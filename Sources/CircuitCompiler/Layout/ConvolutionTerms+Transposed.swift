@@ -38,18 +38,10 @@ extension ConvolutionTerms {
 
         // Runs of input rows il (inside a band) whose tap lands in the same output band offset δ: (first row,
         // rows, δ, input bands t with t + δ a band).
-        typealias Piece = (first: Int, count: Int, delta: Int, bands: Range<Int>)
-        func pieces(_ ka: Int) -> [Piece] {
-            var result: [Piece] = []
+        func pieces(_ ka: Int) -> [BandPiece] {
+            var result: [BandPiece] = []
             for il in 0..<inRows {
-                let ol = a.scatter(il, ka)
-                let delta = ol >= 0 ? ol / outRows : -((-ol + outRows - 1) / outRows)
-                let piece: Piece = (il, 1, delta, max(0, -delta)..<max(max(0, -delta), min(bandCount, bandCount - delta)))
-                if let last = result.last, last.delta == piece.delta, last.bands == piece.bands {
-                    result[result.count - 1].count += 1
-                } else {
-                    result.append(piece)
-                }
+                Self.appendMerging(Self.bandPiece(row: il, position: a.scatter(il, ka), rows: outRows, bandCount: bandCount), to: &result)
             }
             return result.filter { !$0.bands.isEmpty }
         }

@@ -67,25 +67,16 @@ struct ConvolutionTerms {
 
         // Runs of output rows al (inside a band) that read the same band offset δ (group input) or exist for the
         // same bands t (public input): (first row, rows, δ, bands).
-        typealias Piece = (first: Int, count: Int, delta: Int, bands: Range<Int>)
-        func pieces(_ ka: Int) -> [Piece] {
-            var result: [Piece] = []
+        func pieces(_ ka: Int) -> [BandPiece] {
+            var result: [BandPiece] = []
             for al in 0..<bandRows {
-                let piece: Piece
                 switch c.input {
                 case .group(let g):
-                    let inputRows = layout.bands[g]!.bandRows
-                    let il = a.position(al, ka)
-                    let delta = il >= 0 ? il / inputRows : -((-il + inputRows - 1) / inputRows)
-                    piece = (al, 1, delta, max(0, -delta)..<max(max(0, -delta), min(bandCount, bandCount - delta)))
+                    Self.appendMerging(Self.bandPiece(row: al, position: a.position(al, ka), rows: layout.bands[g]!.bandRows,
+                                                      bandCount: bandCount), to: &result)
                 case .publicValues:
                     let valid = (0..<bandCount).filter { (0..<a.input).contains(a.position($0 * bandRows + al, ka)) }
-                    piece = (al, 1, 0, (valid.first ?? 0)..<((valid.last ?? -1) + 1))
-                }
-                if let last = result.last, last.delta == piece.delta, last.bands == piece.bands {
-                    result[result.count - 1].count += 1
-                } else {
-                    result.append(piece)
+                    Self.appendMerging((al, 1, 0, (valid.first ?? 0)..<((valid.last ?? -1) + 1)), to: &result)
                 }
             }
             return result.filter { !$0.bands.isEmpty }
@@ -177,6 +168,26 @@ struct ConvolutionTerms {
         blocks.append(try WeightBlock(rows: entries.map(\.row).max()! + 1, columns: entries.map(\.column).max()! + 1,
                                       entries: entries))
         return blocks.count - 1
+    }
+
+    /// A run of rows inside a band that land in the same band offset δ (their position's band, relative to the
+    /// row's own) and exist for the same bands t: (first row, rows, δ, bands).
+    typealias BandPiece = (first: Int, count: Int, delta: Int, bands: Range<Int>)
+
+    /// Row `row` of a band, whose position relative to band 0 is `position` in bands of `rows` rows: δ = ⌊position /
+    /// rows⌋ (rounded down for negative positions), for the bands t with t + δ also one of the `bandCount` bands.
+    static func bandPiece(row: Int, position: Int, rows: Int, bandCount: Int) -> BandPiece {
+        let delta = position >= 0 ? position / rows : -((-position + rows - 1) / rows)
+        return (row, 1, delta, max(0, -delta)..<max(max(0, -delta), min(bandCount, bandCount - delta)))
+    }
+
+    /// Appends the one-row `piece`, extending the last run when it has the same δ and bands.
+    static func appendMerging(_ piece: BandPiece, to runs: inout [BandPiece]) {
+        if let last = runs.last, last.delta == piece.delta, last.bands == piece.bands {
+            runs[runs.count - 1].count += piece.count
+        } else {
+            runs.append(piece)
+        }
     }
 
     static func term(_ receiverOffset: Int, _ producerOffset: Int, _ box: [BoxDimension], _ kernel: Int, _ terms: inout [LinearTerm]) {
