@@ -85,6 +85,7 @@ public enum LaneKind: Hashable, Sendable {
     case sine(SineGadget)
     case step(StepGadget)
     case argExtremum(ArgExtremumGadget)
+    case integer(IntegerGadget)
 
     public var gadget: any LaneGadget {
         switch self {
@@ -104,6 +105,7 @@ public enum LaneKind: Hashable, Sendable {
         case .sine(let g): return g
         case .step(let g): return g
         case .argExtremum(let g): return g
+        case .integer(let g): return g
         }
     }
 
@@ -128,6 +130,7 @@ public enum LaneKind: Hashable, Sendable {
         case .sine(var g): g.limbBits = bits; return .sine(g)
         case .step(var g): g.limbBits = bits; return .step(g)
         case .argExtremum(var g): g.limbBits = bits; return .argExtremum(g)
+        case .integer(var g): g.limbBits = bits; return .integer(g)
         }
     }
 }

@@ -117,6 +117,10 @@ extension CompiledCircuit {
         case .step:
             guard case .comparison(let op) = node.operation else { throw CompilerError.witnessMismatch("step lanes of \(node.label)") }
             return (op.stepInputs(node, graph: graph, values: trace.values, scale: plan.settings.activationScale), expected)
+        case .integer:
+            guard case .indexing(.integer(let op, let format)) = node.operation else { throw CompilerError.witnessMismatch("integer lanes of \(node.label)") }
+            return (try IntegerLowering.laneInputs(op, format, node, graph: graph, activationBits: plan.settings.activationBits,
+                                                   values: trace.values), expected)
         case .argExtremum:
             let ports = Equations.ports(node, graph: graph)
             let k = plan.groups[g].kind.gadget.receivedCount

@@ -31,12 +31,20 @@ extension IndexingOp: CircuitLowering {
     var circuitHint: String {
         switch self {
         case .embedding: return "an embedding table of more than 2^21 entries is too large for the circuit's lookup table"
-        case .integer: return "arithmetic on integer-typed tensors runs in `zkinfer run` (and --float); proving it is not supported yet (Cast to float first)"
+        case .integer(let op, _):
+            switch op {
+            case .shiftLeft, .shiftRight: return "BitShift by a computed amount runs in `zkinfer run` (and --float); proving it needs a constant shift amount"
+            case .add, .sub, .mul, .bitAnd, .bitOr, .bitXor: return "arithmetic on an integer type narrower than 2 bits or of an unknown type runs in `zkinfer run` (and --float); proving it is not supported"
+            case .div, .mod, .fmod, .max, .min: return "integer Div, Mod, Max and Min run in `zkinfer run` (and --float); proving them is not supported yet (Cast to float first)"
+            }
         case .cast: return "a Cast that rounds or wraps (to an integer type from float, to bool, float16, bfloat16, float8, float4, or a narrower integer) runs in `zkinfer run` (and --float); proving it is not supported yet"
         }
     }
 
     func standaloneKind(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) throws -> LaneKind? {
+        if case .integer(let op, let format) = self {
+            return try IntegerLowering.lowering(op, format, node, graph: graph, activationBits: settings.activationBits).map { .integer($0.gadget) }
+        }
         guard case .embedding(let table) = self, 2 * table.count <= Self.maxTableRows else { return nil }
         let rows = table.shape[0], width = table.count / rows
         var entries: [Int64] = []
@@ -69,6 +77,9 @@ extension IndexingOp: CircuitLowering {
     }
 
     func foldEntries(_ node: Node, graph: ModelGraph, plan: CircuitPlan, group: Int) -> Int {
+        if case .integer(let op, let format) = self {
+            return IntegerLowering.foldEntries(op, format, node, graph: graph, activationBits: plan.settings.activationBits)
+        }
         guard case .embedding(let table) = self else { return 2 * graph.values[node.output].elementCount }
         let width = table.count / table.shape[0], outputs = graph.values[node.output].elementCount
         // Per lane: the id's weight, the constant d (when non-zero), the received −1.

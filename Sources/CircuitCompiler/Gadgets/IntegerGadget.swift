@@ -1,0 +1,217 @@
+import ConstraintSystem
+import FieldArithmetic
+
+/// Arithmetic on integer-typed tensors (docs/fixed-point.md §5d), one lane per output element; every output is
+/// the kernel's exact integer, wrapped as the element type wraps:
+///
+/// - `wrap` (Add, Sub, Mul by a constant, BitShift LEFT, a narrowing Cast): the port receives x (a ± b, k·a,
+///   a·2^b or a, from the fold; with `product`, two ports a, b and x = a·b) and
+///
+///       x = 2^W·c + 2^(W−1)·t + u,   u ∈ [0, 2^(W−1)) by limbs, t a bit, c + 2^(m−1) ∈ [0, 2^m) by limbs
+///
+///   out = u − 2^(W−1)·t (signed) or u + 2^(W−1)·t (unsigned): x modulo 2^W read as the type. Unique, since
+///   2^(W−1)·t + u covers [0, 2^W) once.
+/// - `exact` (the same on the 64-bit types, which never wrap in a circuit): x + 2^(m−1) ∈ [0, 2^m) by limbs
+///   (m ≤ 62), out = x.
+/// - `shiftRight` (BitShift RIGHT): the port receives x = a·2^(W−b) (W here the shift base R) and
+///   x = 2^W·q + r, r ∈ [0, 2^W) by limbs, q + 2^(m−1) ∈ [0, 2^m) by limbs: out = q = ⌊a/2^b⌋.
+/// - `and`, `or`, `xor` (BitwiseAnd/Or/Xor; BitwiseNot is Xor with all ones): two ports a, b, each as W bits
+///   (free cells, β·(β − 1) = 0) with weights 2^i below the top bit and ∓2^(W−1) on it (two's complement when
+///   `signed`): out = Σ w_i·f(a_i, b_i) with f = a_i·b_i, a_i + b_i − a_i·b_i, a_i + b_i − 2·a_i·b_i.
+///
+/// Trace integers: [x] (wrap, exact, shiftRight) or [a, b] (product, bitwise).
+public struct IntegerGadget: LaneGadget {
+    public enum Mode: Hashable, Sendable {
+        case wrap(product: Bool)
+        case exact(product: Bool)
+        case shiftRight
+        case and, or, xor
+    }
+
+    /// Width of the range-checked limbs (the range table has 2^limbBits rows); set by the plan.
+    public var limbBits = 8
+    public let mode: Mode
+    /// W: the type's bits (wrap), the shift base (shiftRight) or the bits of each operand (bitwise).
+    public let width: Int
+    public let signed: Bool
+    /// m: the bits of c (wrap), of x (exact) or of q (shiftRight).
+    public let highBits: Int
+
+    public init(mode: Mode, width: Int, signed: Bool, highBits: Int) {
+        self.mode = mode
+        self.width = width
+        self.signed = signed
+        self.highBits = highBits
+    }
+
+    var isProduct: Bool {
+        switch mode {
+        case .wrap(let p), .exact(let p): return p
+        default: return false
+        }
+    }
+    var isBitwise: Bool { mode == .and || mode == .or || mode == .xor }
+
+    var low: LimbDecomposition { LimbDecomposition(limbBits: limbBits, bits: width - 1) }
+    var remainder: LimbDecomposition { LimbDecomposition(limbBits: limbBits, bits: width) }
+    var high: LimbDecomposition { LimbDecomposition(limbBits: limbBits, bits: highBits) }
+    var highOffset: Int64 { Int64(1) << (highBits - 1) }
+
+    public var name: String {
+        let type = "\(signed ? "i" : "u")\(width)"
+        switch mode {
+        case .wrap(let p): return "int_wrap\(p ? "_mul" : "")_\(type)_\(highBits)"
+        case .exact(let p): return "int_exact\(p ? "_mul" : "")_\(highBits)"
+        case .shiftRight: return "int_shr\(width)_\(highBits)"
+        case .and: return "int_and_\(type)"
+        case .or: return "int_or_\(type)"
+        case .xor: return "int_xor_\(type)"
+        }
+    }
+
+    public var limbCells: Int {
+        switch mode {
+        case .wrap: return low.cellCount + high.cellCount
+        case .exact: return high.cellCount
+        case .shiftRight: return remainder.cellCount + high.cellCount
+        case .and, .or, .xor: return 0
+        }
+    }
+
+    public var freeCells: Int {
+        switch mode {
+        case .wrap(let p): return 1 + (p ? 2 : 0)   // t (, a, b)
+        case .exact(let p): return p ? 2 : 0        // (a, b)
+        case .shiftRight: return 0
+        case .and, .or, .xor: return 2 * width      // a's bits, b's bits
+        }
+    }
+
+    public var receivedCount: Int { isProduct || isBitwise ? 2 : 1 }
+
+    /// The weight of bit i of a W-bit operand.
+    func bitWeight(_ i: Int) -> Fr {
+        let w = Fr(UInt64(1) << (i))
+        return i == width - 1 && signed ? Fr.zero - w : w
+    }
+
+    private struct Parts {
+        var received: [Expression]
+        var out: Expression
+        var constraints: [Expression]
+    }
+
+    private func parts(_ cells: LaneCells) -> Parts {
+        var cursor = LimbCursor(cells.limbs)
+        let f = cells.free
+        switch mode {
+        case .wrap(let product):
+            let u = cursor.take(low), c = cursor.take(high), t = f[0]
+            let half = Fr(UInt64(1) << (width - 1))
+            let x = (c.value - Fr(signed: highOffset)) * Fr(UInt64(1) << width) + t * half + u.value
+            let out = signed ? u.value - t * half : u.value + t * half
+            var constraints = [t * (t - Fr.one)] + [u.helper, c.helper].compactMap { $0 }
+            if product { constraints.append(f[1] * f[2] - x) }
+            return Parts(received: product ? [f[1], f[2]] : [x], out: out, constraints: constraints)
+        case .exact(let product):
+            let v = cursor.take(high)
+            let x = v.value - Fr(signed: highOffset)
+            var constraints = [v.helper].compactMap { $0 }
+            if product { constraints.append(f[0] * f[1] - x) }
+            return Parts(received: product ? [f[0], f[1]] : [x], out: x, constraints: constraints)
+        case .shiftRight:
+            let r = cursor.take(remainder), q = cursor.take(high)
+            let quotient = q.value - Fr(signed: highOffset)
+            return Parts(received: [quotient * Fr(UInt64(1) << width) + r.value], out: quotient,
+                         constraints: [r.helper, q.helper].compactMap { $0 })
+        case .and, .or, .xor:
+            let a = Array(f[0..<width]), b = Array(f[width..<(2 * width)])
+            var aTerms: [Expression] = [], bTerms: [Expression] = [], outTerms: [Expression] = []
+            var constraints: [Expression] = []
+            for i in 0..<width {
+                let w = bitWeight(i), p = a[i] * b[i]
+                let bit: Expression
+                switch mode {
+                case .and: bit = p
+                case .or: bit = a[i] + b[i] - p
+                default: bit = a[i] + b[i] - p * Fr(2)
+                }
+                aTerms.append(a[i] * w)
+                bTerms.append(b[i] * w)
+                outTerms.append(bit * w)
+                constraints += [a[i] * (a[i] - Fr.one), b[i] * (b[i] - Fr.one)]
+            }
+            return Parts(received: [Expression.sum(of: aTerms), Expression.sum(of: bTerms)], out: Expression.sum(of: outTerms),
+                         constraints: constraints)
+        }
+    }
+
+    public func received(_ cells: LaneCells) -> [Expression] { parts(cells).received }
+    public func produced(_ cells: LaneCells) -> Expression { parts(cells).out }
+    public func constraints(_ cells: LaneCells) -> [Expression] { parts(cells).constraints }
+
+    public var paddingInputs: [Int64] { [Int64](repeating: 0, count: receivedCount) }
+
+    /// x of the wrap and exact modes (a·b for a product), nil when it does not fit 64 bits.
+    private func received(_ inputs: [Int64]) -> Int64? {
+        guard isProduct else { return inputs[0] }
+        let (x, overflow) = inputs[0].multipliedReportingOverflow(by: inputs[1])
+        return overflow ? nil : x
+    }
+
+    /// x modulo 2^W read as the type.
+    private func wrapped(_ x: Int64) -> Int64 {
+        let mask = (Int64(1) << width) - 1, lowBits = x & mask
+        return signed && lowBits >= Int64(1) << (width - 1) ? lowBits - (Int64(1) << width) : lowBits
+    }
+
+    /// The W bits of a (two's complement on the signed top bit), nil when a is outside the operand range.
+    private func bits(_ a: Int64) -> [Int64]? {
+        let top = Int64(1) << (width - 1)
+        guard signed ? (a >= -top && a < top) : (a >= 0 && a < 2 * top) else { return nil }
+        return (0..<width).map { (a >> Int64($0)) & 1 }
+    }
+
+    public func producedValue(_ inputs: [Int64]) -> Int64 {
+        switch mode {
+        case .wrap: return received(inputs).map(wrapped) ?? Int64.min
+        case .exact: return received(inputs) ?? Int64.min
+        case .shiftRight: return inputs[0] >> Int64(width)
+        case .and, .or, .xor:
+            guard let a = bits(inputs[0]), let b = bits(inputs[1]) else { return Int64.min }
+            var out: Int64 = 0
+            for i in 0..<width {
+                let bit: Int64 = mode == .and ? a[i] & b[i] : mode == .or ? a[i] | b[i] : a[i] ^ b[i]
+                let w = Int64(1) << Int64(i)
+                out += i == width - 1 && signed ? -bit * w : bit * w
+            }
+            return out
+        }
+    }
+
+    public func witness(_ inputs: [Int64]) throws -> (limbs: [Int64], free: [Int64]) {
+        switch mode {
+        case .wrap(let product):
+            guard let x = received(inputs) else { throw CompilerError.witnessMismatch("\(name): product \(inputs[0])·\(inputs[1]) does not fit 64 bits") }
+            let c = x >> Int64(width), rest = x - (c << Int64(width))
+            let t = rest >> Int64(width - 1), u = rest - (t << Int64(width - 1))
+            guard c >= -highOffset, c < highOffset else { throw CompilerError.witnessMismatch("\(name): \(x) outside ±2^\(width + highBits - 1)") }
+            return (try low.checkedCells(u, "low bits") + high.checkedCells(c + highOffset, "carry (offset)"),
+                    [t] + (product ? [inputs[0], inputs[1]] : []))
+        case .exact(let product):
+            guard let x = received(inputs), x >= -highOffset, x < highOffset else {
+                throw CompilerError.witnessMismatch("\(name): the result is outside ±2^\(highBits - 1)")
+            }
+            return (try high.checkedCells(x + highOffset, "value (offset)"), product ? [inputs[0], inputs[1]] : [])
+        case .shiftRight:
+            let x = inputs[0], q = x >> Int64(width), r = x - (q << Int64(width))
+            guard q >= -highOffset, q < highOffset else { throw CompilerError.witnessMismatch("\(name): quotient \(q) outside ±2^\(highBits - 1)") }
+            return (try remainder.checkedCells(r, "remainder") + high.checkedCells(q + highOffset, "quotient (offset)"), [])
+        case .and, .or, .xor:
+            guard let a = bits(inputs[0]), let b = bits(inputs[1]) else {
+                throw CompilerError.witnessMismatch("\(name): operand \(inputs[0]) or \(inputs[1]) outside the \(width)-bit \(signed ? "signed" : "unsigned") range")
+            }
+            return ([], a + b)
+        }
+    }
+}
