@@ -19,13 +19,17 @@ import FieldArithmetic
 ///   (free cells, β·(β − 1) = 0) with weights 2^i below the top bit and ∓2^(W−1) on it (two's complement when
 ///   `signed`): out = Σ w_i·f(a_i, b_i) with f = a_i·b_i, a_i + b_i − a_i·b_i, a_i + b_i − 2·a_i·b_i.
 ///
-/// Trace integers: [x] (wrap, exact, shiftRight) or [a, b] (product, bitwise).
+/// - `max`, `min` (Max, Min, Clip): two ports receiving d = a − b and b; d = (2σ − 1)·v + σ − 1 (`SignSplit`,
+///   v ∈ [0, 2^m) by limbs, σ = [a ≥ b]), b a free cell: out = b + σ·v (Max) or b + d − σ·v (Min).
+///
+/// Trace integers: [x] (wrap, exact, shiftRight), [a, b] (product, bitwise) or [a − b, b] (max, min).
 public struct IntegerGadget: LaneGadget {
     public enum Mode: Hashable, Sendable {
         case wrap(product: Bool)
         case exact(product: Bool)
         case shiftRight
         case and, or, xor
+        case max, min
     }
 
     /// Width of the range-checked limbs (the range table has 2^limbBits rows); set by the plan.
@@ -66,6 +70,8 @@ public struct IntegerGadget: LaneGadget {
         case .and: return "int_and_\(type)"
         case .or: return "int_or_\(type)"
         case .xor: return "int_xor_\(type)"
+        case .max: return "int_max_\(highBits)"
+        case .min: return "int_min_\(highBits)"
         }
     }
 
@@ -75,6 +81,7 @@ public struct IntegerGadget: LaneGadget {
         case .exact: return high.cellCount
         case .shiftRight: return remainder.cellCount + high.cellCount
         case .and, .or, .xor: return 0
+        case .max, .min: return high.cellCount
         }
     }
 
@@ -84,10 +91,11 @@ public struct IntegerGadget: LaneGadget {
         case .exact(let p): return p ? 2 : 0        // (a, b)
         case .shiftRight: return 0
         case .and, .or, .xor: return 2 * width      // a's bits, b's bits
+        case .max, .min: return 2                   // σ, b
         }
     }
 
-    public var receivedCount: Int { isProduct || isBitwise ? 2 : 1 }
+    public var receivedCount: Int { isProduct || isBitwise || mode == .max || mode == .min ? 2 : 1 }
 
     /// The weight of bit i of a W-bit operand.
     func bitWeight(_ i: Int) -> Fr {
@@ -124,6 +132,11 @@ public struct IntegerGadget: LaneGadget {
             let quotient = q.value - Fr(signed: highOffset)
             return Parts(received: [quotient * Fr(UInt64(1) << width) + r.value], out: quotient,
                          constraints: [r.helper, q.helper].compactMap { $0 })
+        case .max, .min:
+            let v = cursor.take(high), (sigma, b) = (f[0], f[1])
+            let d = SignSplit.value(sign: sigma, magnitude: v.value)
+            let out = mode == .max ? b + sigma * v.value : b + d - sigma * v.value
+            return Parts(received: [d, b], out: out, constraints: [sigma * (sigma - Fr.one)] + [v.helper].compactMap { $0 })
         case .and, .or, .xor:
             let a = Array(f[0..<width]), b = Array(f[width..<(2 * width)])
             var aTerms: [Expression] = [], bTerms: [Expression] = [], outTerms: [Expression] = []
@@ -177,6 +190,8 @@ public struct IntegerGadget: LaneGadget {
         case .wrap: return received(inputs).map(wrapped) ?? Int64.min
         case .exact: return received(inputs) ?? Int64.min
         case .shiftRight: return inputs[0] >> Int64(width)
+        case .max: return inputs[0] >= 0 ? inputs[1] &+ inputs[0] : inputs[1]
+        case .min: return inputs[0] >= 0 ? inputs[1] : inputs[1] &+ inputs[0]
         case .and, .or, .xor:
             guard let a = bits(inputs[0]), let b = bits(inputs[1]) else { return Int64.min }
             var out: Int64 = 0
@@ -207,6 +222,10 @@ public struct IntegerGadget: LaneGadget {
             let x = inputs[0], q = x >> Int64(width), r = x - (q << Int64(width))
             guard q >= -highOffset, q < highOffset else { throw CompilerError.witnessMismatch("\(name): quotient \(q) outside ±2^\(highBits - 1)") }
             return (try remainder.checkedCells(r, "remainder") + high.checkedCells(q + highOffset, "quotient (offset)"), [])
+        case .max, .min:
+            let (sigma, v) = SignSplit.split(inputs[0])
+            guard v < UInt64(1) << UInt64(highBits) else { throw CompilerError.witnessMismatch("\(name): difference \(inputs[0]) outside ±2^\(highBits)") }
+            return (high.cells(of: v), [sigma, inputs[1]])
         case .and, .or, .xor:
             guard let a = bits(inputs[0]), let b = bits(inputs[1]) else {
                 throw CompilerError.witnessMismatch("\(name): operand \(inputs[0]) or \(inputs[1]) outside the \(width)-bit \(signed ? "signed" : "unsigned") range")

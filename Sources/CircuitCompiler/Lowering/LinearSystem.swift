@@ -115,10 +115,10 @@ public struct LinearSystem: Sendable {
                             try builder.equation(receiver: (group, index / p, index % p), terms: terms, constant: constant,
                                                  offset: 0, layer: node.label)
                         }
-                    } else if case .integer = g.kind, case .indexing(.integer(let op, let format)) = node.operation {
+                    } else if case .integer = g.kind {
                         // Port p of lane i is equation i·P + p (IntegerLowering's linear forms of the operands).
                         let p = g.kind.gadget.receivedCount
-                        try IntegerLowering.emit(op, format, node, graph: graph, activationBits: plan.settings.activationBits,
+                        try IntegerLowering.emit(node, graph: graph, activationBits: plan.settings.activationBits,
                                                  elements: elements) { index, terms, constant in
                             try builder.equation(receiver: (group, index / p, index % p), terms: terms, constant: constant,
                                                  offset: 0, layer: node.label)

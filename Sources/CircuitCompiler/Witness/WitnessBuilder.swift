@@ -115,11 +115,11 @@ extension CompiledCircuit {
         case .clip:
             return ({ [x[$0]] }, expected)
         case .step:
+            if case .indexing(.cast(.bool, _)) = node.operation { return ({ [x[$0], 0] }, expected) }  // x ≠ 0 as x ∨ 0
             guard case .comparison(let op) = node.operation else { throw CompilerError.witnessMismatch("step lanes of \(node.label)") }
             return (op.stepInputs(node, graph: graph, values: trace.values, scale: plan.settings.activationScale), expected)
         case .integer:
-            guard case .indexing(.integer(let op, let format)) = node.operation else { throw CompilerError.witnessMismatch("integer lanes of \(node.label)") }
-            return (try IntegerLowering.laneInputs(op, format, node, graph: graph, activationBits: plan.settings.activationBits,
+            return (try IntegerLowering.laneInputs(node, graph: graph, activationBits: plan.settings.activationBits,
                                                    values: trace.values), expected)
         case .argExtremum:
             let ports = Equations.ports(node, graph: graph)

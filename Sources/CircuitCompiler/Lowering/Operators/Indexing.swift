@@ -4,8 +4,9 @@ import Quantization
 /// Embedding lookups: `EmbeddingGadget` lanes, one per output element, each receiving its key D·id + d from the fold
 /// and looking (key, value) up in the table's stacked rows. Cast: wiring when it changes no value (float to float32/
 /// double, integer to int32, int64 or uint64: circuit integers lie in the activation range, inside int32), folded with
-/// weight 2^s from integer to float (a rescale lane of shift 0 range-checks v·2^s); a cast that rounds (float to
-/// an integer type, bool, float16, float8...) or wraps (to a narrower integer) is refused.
+/// weight 2^s from integer to float (a rescale lane of shift 0 range-checks v·2^s); to a narrower integer type an
+/// `IntegerGadget` wrap lane (`IntegerArithmetic.swift`), to bool a `StepGadget` x ∨ 0 lane; a cast that rounds
+/// (float to an integer type, float16, float8...) is refused. Integer arithmetic: `IntegerLowering`.
 extension IndexingOp: CircuitLowering {
     func isWiring(_ node: Node, graph: ModelGraph) -> Bool {
         guard case .cast(let format, let fromInteger) = self else { return false }
@@ -34,16 +35,22 @@ extension IndexingOp: CircuitLowering {
         case .integer(let op, _):
             switch op {
             case .shiftLeft, .shiftRight: return "BitShift by a computed amount runs in `zkinfer run` (and --float); proving it needs a constant shift amount"
-            case .add, .sub, .mul, .bitAnd, .bitOr, .bitXor: return "arithmetic on an integer type narrower than 2 bits or of an unknown type runs in `zkinfer run` (and --float); proving it is not supported"
-            case .div, .mod, .fmod, .max, .min: return "integer Div, Mod, Max and Min run in `zkinfer run` (and --float); proving them is not supported yet (Cast to float first)"
+            case .add, .sub, .mul, .bitAnd, .bitOr, .bitXor, .max, .min: return "arithmetic on an integer type narrower than 2 bits or of an unknown type runs in `zkinfer run` (and --float); proving it is not supported"
+            case .div, .mod, .fmod: return "integer Div and Mod run in `zkinfer run` (and --float); proving them is not supported yet (Cast to float first)"
             }
-        case .cast: return "a Cast that rounds or wraps (to an integer type from float, to bool, float16, bfloat16, float8, float4, or a narrower integer) runs in `zkinfer run` (and --float); proving it is not supported yet"
+        case .cast: return "a Cast that rounds (to an integer type from float, to float16, bfloat16, float8, float4) runs in `zkinfer run` (and --float); proving it is not supported yet"
         }
     }
 
     func standaloneKind(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) throws -> LaneKind? {
-        if case .integer(let op, let format) = self {
-            return try IntegerLowering.lowering(op, format, node, graph: graph, activationBits: settings.activationBits).map { .integer($0.gadget) }
+        switch self {
+        case .integer, .cast(.integer, fromInteger: true):
+            if isWiring(node, graph: graph) { return nil }
+            return try IntegerLowering.lowering(node, graph: graph, activationBits: settings.activationBits).map { .integer($0.gadget) }
+        case .cast(.bool, _):
+            // [x ≠ 0] as StepGadget's x ∨ 0 (its second port receives the constant 0).
+            return .step(StepGadget(mode: .or, bits: settings.activationBits))
+        default: break
         }
         guard case .embedding(let table) = self, 2 * table.count <= Self.maxTableRows else { return nil }
         let rows = table.shape[0], width = table.count / rows
@@ -61,6 +68,14 @@ extension IndexingOp: CircuitLowering {
     /// Output element j·D + d receives D·id_j + d.
     func emitEquations(_ node: Node, _ q: QuantizedNode, graph: ModelGraph, elements: [[ElementSource]], layer: String,
                        _ emit: Equations.Emit) throws {
+        if case .cast(.bool, _) = self {
+            let x = elements[node.inputs[0]]
+            for i in 0..<x.count {
+                try emit(2 * i, [(x[i], 1)], 0)
+                try emit(2 * i + 1, [], 0)
+            }
+            return
+        }
         guard case .embedding(let table) = self else {
             // Cast from integer to float: v·2^s.
             guard foldedShift(node, graph: graph, settings: .default) != nil else {
@@ -77,8 +92,12 @@ extension IndexingOp: CircuitLowering {
     }
 
     func foldEntries(_ node: Node, graph: ModelGraph, plan: CircuitPlan, group: Int) -> Int {
-        if case .integer(let op, let format) = self {
-            return IntegerLowering.foldEntries(op, format, node, graph: graph, activationBits: plan.settings.activationBits)
+        if case .integer = self {
+            return IntegerLowering.foldEntries(node, graph: graph, activationBits: plan.settings.activationBits)
+        }
+        if case .cast(.bool, _) = self { return 3 * graph.values[node.output].elementCount }
+        if case .cast(.integer, fromInteger: true) = self, !isWiring(node, graph: graph) {
+            return IntegerLowering.foldEntries(node, graph: graph, activationBits: plan.settings.activationBits)
         }
         guard case .embedding(let table) = self else { return 2 * graph.values[node.output].elementCount }
         let width = table.count / table.shape[0], outputs = graph.values[node.output].elementCount

@@ -8,7 +8,7 @@ import Quantization
 /// all of its values; a wider one (int32 at B = 32, int64, uint32, uint64) holds what the activation range holds,
 /// and a value beyond it is refused by the prover (a witness that does not fit), as the comparisons do.
 /// Constants enter the equation's constant, wrapped onto the type first where the result wraps (the same result
-/// modulo 2^W). Div, Mod, Max and Min, and BitShift by a computed amount, are refused.
+/// modulo 2^W). Div and Mod, and BitShift by a computed amount, are refused.
 enum IntegerLowering {
     enum Operand {
         case element(ValueID, Int)
@@ -34,6 +34,25 @@ enum IntegerLowering {
             return { .fixed(FixedPoint.quantize(constant.values[map[$0]], scale: 0) ?? 0) }
         }
         return { .element(id, map[$0]) }
+    }
+
+    /// The lanes of an integer node (`IndexingOp.integer`, or a Cast from an integer type onto a narrower one, which
+    /// wraps: x = a), nil for any other node.
+    static func lowering(_ node: Node, graph: ModelGraph, activationBits: Int) throws -> (gadget: IntegerGadget, forms: (Int) -> [Form])? {
+        switch node.operation {
+        case .indexing(.integer(let op, let format)):
+            return try lowering(op, format, node, graph: graph, activationBits: activationBits)
+        case .indexing(.cast(let format, fromInteger: true)):
+            // The source's type is not tracked here: its values lie in the activation range (a wider one is refused
+            // by the prover), so |x| < 2^B.
+            guard let (bits, signed) = type(format), bits < 64 else { return nil }
+            let gadget = IntegerGadget(mode: .wrap(product: false), width: bits, signed: signed,
+                                       highBits: max(activationBits - bits, 0) + 1)
+            let a = operand(node, graph: graph, position: 0)
+            return (gadget, { i in [[(a(i), Int64(1))]] })
+        default:
+            return nil
+        }
     }
 
     /// The gadget and each lane's port forms; nil when the circuit does not prove the node (refused with the hint).
@@ -120,16 +139,21 @@ enum IntegerLowering {
             let mode: IntegerGadget.Mode = op == .bitAnd ? .and : op == .bitOr ? .or : .xor
             let gadget = IntegerGadget(mode: mode, width: width, signed: bits < activationBits ? signed : true, highBits: 1)
             return (gadget, { i in [[(reduced(a(i)), Int64(1))], [(reduced(b(i)), Int64(1))]] })
-        case .div, .mod, .fmod, .max, .min:
+        case .max, .min:
+            // d = a − b and b; the result is one of the operands (no wrap).
+            let gadget = IntegerGadget(mode: op == .max ? .max : .min, width: bits, signed: signed, highBits: ob + 1)
+            return (gadget, { i in [[(a(i), Int64(1)), (b(i), Int64(-1))], [(b(i), Int64(1))]] })
+        case .div, .mod, .fmod:
             return nil
         }
     }
 
     /// Port p of lane i is equation i·P + p: its elements with their weights, its constants summed.
-    static func emit(_ op: IntegerArithmetic, _ format: NumberFormat, _ node: Node, graph: ModelGraph, activationBits: Int,
-                     elements: [[ElementSource]], _ emit: Equations.Emit) throws {
-        guard let (gadget, forms) = try lowering(op, format, node, graph: graph, activationBits: activationBits) else {
-            throw CompilerError.unsupportedOperation(layer: node.label, op: op.rawValue, hint: IndexingOp.integer(op, wrap: format).circuitHint)
+    static func emit(_ node: Node, graph: ModelGraph, activationBits: Int, elements: [[ElementSource]],
+                     _ emit: Equations.Emit) throws {
+        let op = node.operation.name
+        guard let (gadget, forms) = try lowering(node, graph: graph, activationBits: activationBits) else {
+            throw CompilerError.unsupportedOperation(layer: node.label, op: op, hint: node.operation.lowering.circuitHint)
         }
         let ports = gadget.receivedCount
         for i in 0..<graph.values[node.output].elementCount {
@@ -143,7 +167,7 @@ enum IntegerLowering {
                         let (product, overflow) = v.multipliedReportingOverflow(by: w)
                         let (sum, overflow2) = constant.addingReportingOverflow(product)
                         guard !overflow, !overflow2 else {
-                            throw CompilerError.unsupportedOperation(layer: node.label, op: op.rawValue, hint: "a constant term beyond 64 bits")
+                            throw CompilerError.unsupportedOperation(layer: node.label, op: op, hint: "a constant term beyond 64 bits")
                         }
                         constant = sum
                     }
@@ -154,9 +178,8 @@ enum IntegerLowering {
     }
 
     /// Each lane's trace integers: its ports' values (Int64.max where one does not fit, which no witness holds).
-    static func laneInputs(_ op: IntegerArithmetic, _ format: NumberFormat, _ node: Node, graph: ModelGraph, activationBits: Int,
-                           values: [[Int64]]) throws -> (Int) -> [Int64] {
-        guard let (_, forms) = try lowering(op, format, node, graph: graph, activationBits: activationBits) else {
+    static func laneInputs(_ node: Node, graph: ModelGraph, activationBits: Int, values: [[Int64]]) throws -> (Int) -> [Int64] {
+        guard let (_, forms) = try lowering(node, graph: graph, activationBits: activationBits) else {
             throw CompilerError.witnessMismatch("layer \(node.label): no integer lanes")
         }
         return { i in
@@ -174,8 +197,8 @@ enum IntegerLowering {
     }
 
     /// Non-zero fold entries: per port, its elements, its constant (when non-zero) and the received −1.
-    static func foldEntries(_ op: IntegerArithmetic, _ format: NumberFormat, _ node: Node, graph: ModelGraph, activationBits: Int) -> Int {
-        guard let (_, forms) = try? lowering(op, format, node, graph: graph, activationBits: activationBits) else { return 0 }
+    static func foldEntries(_ node: Node, graph: ModelGraph, activationBits: Int) -> Int {
+        guard let (_, forms) = try? lowering(node, graph: graph, activationBits: activationBits) else { return 0 }
         var entries = 0
         for i in 0..<graph.values[node.output].elementCount {
             for form in forms(i) {
