@@ -193,4 +193,37 @@ struct IntegerGadgetCheatTests {
         #expect(m.direct(output: m.output("narrow"), element: index) != x)
         try m.requireCaught(a, expected: outOfRange(g, index, cells))
     }
+
+    /// x real [1, 8] (scale 2^16) → Cast to int32 and to uint32: truncation toward zero (0 below zero for uint32).
+    static let truncation: ProvedModel = {
+        var b = GraphBuilder()
+        let x = try! b.addInput("x", shape: [1, 8])
+        for (name, signed) in [("int32", true), ("uint32", false)] {
+            let id = try! b.addNode(name: name, sourceOp: "Cast", operation: .indexing(.cast(to: .integer(bits: 32, signed: signed), fromInteger: false)),
+                                    inputs: [x], outputName: name + ".out")
+            try! b.markOutput(id, name: name)
+        }
+        let unit: Int64 = 1 << 16
+        let input: [Int64] = [5 * unit / 2, -5 * unit / 2, -3 * unit, 7, -7, 0, 100 * unit + 1, -unit - 1]
+        return try! ProvedModel(graph: try! b.build(), name: "truncating casts", input: [input])
+    }()
+
+    /// The honest proof carries ONNX's truncation; a negative non-integer claimed as its floor (z = 1 with a
+    /// remainder, so no step up) breaks r·z = 0.
+    @Test func truncationClaimingTheFloorIsRejected() throws {
+        let t = Self.truncation
+        #expect(try t.failures(try t.honest()).isEmpty)
+        try t.verify(try t.proveHonest())
+        let int32 = t.trace.values[t.graph.outputs[t.output("int32")]], uint32 = t.trace.values[t.graph.outputs[t.output("uint32")]]
+        #expect(int32 == [2, -2, -3, 0, 0, 0, 100, -1])
+        #expect(uint32 == [2, 0, 0, 0, 0, 0, 100, 0])
+        let g = try t.group("int32")
+        let index = 1  // −2.5: floor −3, truncation −2
+        var a = try t.honest()
+        let lane = t.cells(g, index)
+        try a.set(lane.free[2], row: lane.row, Fr.one)
+        try t.copyStack(&a)
+        try t.claim(&a, output: t.output("int32"), element: index, -3)
+        try t.requireCaught(a, expected: [t.gate(g, index)])
+    }
 }

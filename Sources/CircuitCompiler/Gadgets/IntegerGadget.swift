@@ -22,7 +22,12 @@ import FieldArithmetic
 /// - `max`, `min` (Max, Min, Clip): two ports receiving d = a − b and b; d = (2σ − 1)·v + σ − 1 (`SignSplit`,
 ///   v ∈ [0, 2^m) by limbs, σ = [a ≥ b]), b a free cell: out = b + σ·v (Max) or b + d − σ·v (Min).
 ///
-/// Trace integers: [x] (wrap, exact, shiftRight), [a, b] (product, bitwise) or [a − b, b] (max, min).
+/// - `truncate` (Cast of a real onto an integer type whose range holds every result; W here the scale s): the port
+///   receives the activation x, x = 2^s·q + r with r ∈ [0, 2^s) by limbs, q = (2σ − 1)·v + σ − 1 (v ∈ [0, 2^m) by
+///   limbs), z = [r = 0] (isZero cells: r·z = 0, r·i + z − 1 = 0): t = q + (1 − σ)·(1 − z) rounds toward zero
+///   (a negative q with a remainder steps up); out = t (signed) or σ·v (unsigned: 0 for t < 0).
+///
+/// Trace integers: [x] (wrap, exact, shiftRight, truncate), [a, b] (product, bitwise) or [a − b, b] (max, min).
 public struct IntegerGadget: LaneGadget {
     public enum Mode: Hashable, Sendable {
         case wrap(product: Bool)
@@ -30,6 +35,7 @@ public struct IntegerGadget: LaneGadget {
         case shiftRight
         case and, or, xor
         case max, min
+        case truncate
     }
 
     /// Width of the range-checked limbs (the range table has 2^limbBits rows); set by the plan.
@@ -72,6 +78,7 @@ public struct IntegerGadget: LaneGadget {
         case .xor: return "int_xor_\(type)"
         case .max: return "int_max_\(highBits)"
         case .min: return "int_min_\(highBits)"
+        case .truncate: return "int_trunc\(width)_\(signed ? "i" : "u")\(highBits)"
         }
     }
 
@@ -82,6 +89,7 @@ public struct IntegerGadget: LaneGadget {
         case .shiftRight: return remainder.cellCount + high.cellCount
         case .and, .or, .xor: return 0
         case .max, .min: return high.cellCount
+        case .truncate: return remainder.cellCount + high.cellCount
         }
     }
 
@@ -92,6 +100,7 @@ public struct IntegerGadget: LaneGadget {
         case .shiftRight: return 0
         case .and, .or, .xor: return 2 * width      // a's bits, b's bits
         case .max, .min: return 2                   // σ, b
+        case .truncate: return 3                    // σ, i, z
         }
     }
 
@@ -137,6 +146,14 @@ public struct IntegerGadget: LaneGadget {
             let d = SignSplit.value(sign: sigma, magnitude: v.value)
             let out = mode == .max ? b + sigma * v.value : b + d - sigma * v.value
             return Parts(received: [d, b], out: out, constraints: [sigma * (sigma - Fr.one)] + [v.helper].compactMap { $0 })
+        case .truncate:
+            let r = cursor.take(remainder), v = cursor.take(high), (sigma, inverse, z) = (f[0], f[1], f[2])
+            let q = SignSplit.value(sign: sigma, magnitude: v.value)
+            let one = Expression(Fr.one)
+            let out = signed ? q + (one - sigma) * (one - z) : sigma * v.value
+            return Parts(received: [q * Fr(UInt64(1) << width) + r.value], out: out,
+                         constraints: [sigma * (sigma - Fr.one), r.value * z, r.value * inverse + z - Fr.one]
+                             + [r.helper, v.helper].compactMap { $0 })
         case .and, .or, .xor:
             let a = Array(f[0..<width]), b = Array(f[width..<(2 * width)])
             var aTerms: [Expression] = [], bTerms: [Expression] = [], outTerms: [Expression] = []
@@ -190,6 +207,9 @@ public struct IntegerGadget: LaneGadget {
         case .wrap: return received(inputs).map(wrapped) ?? Int64.min
         case .exact: return received(inputs) ?? Int64.min
         case .shiftRight: return inputs[0] >> Int64(width)
+        case .truncate:
+            let x = inputs[0], t = x >= 0 ? x >> Int64(width) : -((0 &- x) >> Int64(width))
+            return signed || t >= 0 ? t : 0
         case .max: return inputs[0] >= 0 ? inputs[1] &+ inputs[0] : inputs[1]
         case .min: return inputs[0] >= 0 ? inputs[1] : inputs[1] &+ inputs[0]
         case .and, .or, .xor:
@@ -204,8 +224,29 @@ public struct IntegerGadget: LaneGadget {
         }
     }
 
+    /// The truncate mode's inverse cell is an arbitrary field element; every other cell is an integer.
+    public func fieldWitness(_ inputs: [Int64]) throws -> (limbs: [Int64], free: [Fr]) {
+        guard mode == .truncate else {
+            let (limbs, free) = try witness(inputs)
+            return (limbs, free.map { Fr(signed: $0) })
+        }
+        let x = inputs[0], q = x >> Int64(width), r = x - (q << Int64(width))
+        let (sigma, v) = SignSplit.split(q)
+        guard v < UInt64(1) << UInt64(highBits) else { throw CompilerError.witnessMismatch("\(name): quotient \(q) outside ±2^\(highBits)") }
+        let zero = r == 0 ? [Fr.zero, Fr.one] : [Fr(signed: r).inverse(), Fr.zero]
+        return (try remainder.checkedCells(r, "remainder") + high.cells(of: v), [Fr(signed: sigma)] + zero)
+    }
+
     public func witness(_ inputs: [Int64]) throws -> (limbs: [Int64], free: [Int64]) {
         switch mode {
+        case .truncate:
+            let (limbs, free) = try fieldWitness(inputs)
+            return (limbs, try free.map { v in
+                guard let n = CompiledCircuit.signedInteger(v) else {
+                    throw CompilerError.witnessMismatch("\(name): a free cell is a field inverse (use fieldWitness)")
+                }
+                return n
+            })
         case .wrap(let product):
             guard let x = received(inputs) else { throw CompilerError.witnessMismatch("\(name): product \(inputs[0])·\(inputs[1]) does not fit 64 bits") }
             let c = x >> Int64(width), rest = x - (c << Int64(width))

@@ -119,7 +119,7 @@ extension CompiledCircuit {
             guard case .comparison(let op) = node.operation else { throw CompilerError.witnessMismatch("step lanes of \(node.label)") }
             return (op.stepInputs(node, graph: graph, values: trace.values, scale: plan.settings.activationScale), expected)
         case .integer:
-            return (try IntegerLowering.laneInputs(node, graph: graph, activationBits: plan.settings.activationBits,
+            return (try IntegerLowering.laneInputs(node, graph: graph, settings: plan.settings,
                                                    values: trace.values), expected)
         case .argExtremum:
             let ports = Equations.ports(node, graph: graph)

@@ -5,8 +5,8 @@ import Quantization
 /// and looking (key, value) up in the table's stacked rows. Cast: wiring when it changes no value (float to float32/
 /// double, integer to int32, int64 or uint64: circuit integers lie in the activation range, inside int32), folded with
 /// weight 2^s from integer to float (a rescale lane of shift 0 range-checks v·2^s); to a narrower integer type an
-/// `IntegerGadget` wrap lane (`IntegerArithmetic.swift`), to bool a `StepGadget` x ∨ 0 lane; a cast that rounds
-/// (float to an integer type, float16, float8...) is refused. Integer arithmetic: `IntegerLowering`.
+/// `IntegerGadget` wrap lane (`IntegerArithmetic.swift`), to bool a `StepGadget` x ∨ 0 lane, from float to a type
+/// that holds every result a truncate lane; a cast that rounds otherwise (float16, float8...) is refused. Integer arithmetic: `IntegerLowering`.
 extension IndexingOp: CircuitLowering {
     func isWiring(_ node: Node, graph: ModelGraph) -> Bool {
         guard case .cast(let format, let fromInteger) = self else { return false }
@@ -38,15 +38,15 @@ extension IndexingOp: CircuitLowering {
             case .add, .sub, .mul, .bitAnd, .bitOr, .bitXor, .max, .min: return "arithmetic on an integer type narrower than 2 bits or of an unknown type runs in `zkinfer run` (and --float); proving it is not supported"
             case .div, .mod, .fmod: return "integer Div and Mod run in `zkinfer run` (and --float); proving them is not supported yet (Cast to float first)"
             }
-        case .cast: return "a Cast that rounds (to an integer type from float, to float16, bfloat16, float8, float4) runs in `zkinfer run` (and --float); proving it is not supported yet"
+        case .cast: return "a Cast that rounds (from float to an integer type narrower than B − s bits, to float16, bfloat16, float8, float4) runs in `zkinfer run` (and --float); proving it is not supported yet"
         }
     }
 
     func standaloneKind(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) throws -> LaneKind? {
         switch self {
-        case .integer, .cast(.integer, fromInteger: true):
+        case .integer, .cast(.integer, _):
             if isWiring(node, graph: graph) { return nil }
-            return try IntegerLowering.lowering(node, graph: graph, activationBits: settings.activationBits).map { .integer($0.gadget) }
+            return try IntegerLowering.lowering(node, graph: graph, settings: settings).map { .integer($0.gadget) }
         case .cast(.bool, _):
             // [x ≠ 0] as StepGadget's x ∨ 0 (its second port receives the constant 0).
             return .step(StepGadget(mode: .or, bits: settings.activationBits))
@@ -93,11 +93,11 @@ extension IndexingOp: CircuitLowering {
 
     func foldEntries(_ node: Node, graph: ModelGraph, plan: CircuitPlan, group: Int) -> Int {
         if case .integer = self {
-            return IntegerLowering.foldEntries(node, graph: graph, activationBits: plan.settings.activationBits)
+            return IntegerLowering.foldEntries(node, graph: graph, settings: plan.settings)
         }
         if case .cast(.bool, _) = self { return 3 * graph.values[node.output].elementCount }
-        if case .cast(.integer, fromInteger: true) = self, !isWiring(node, graph: graph) {
-            return IntegerLowering.foldEntries(node, graph: graph, activationBits: plan.settings.activationBits)
+        if case .cast(.integer, _) = self, !isWiring(node, graph: graph) {
+            return IntegerLowering.foldEntries(node, graph: graph, settings: plan.settings)
         }
         guard case .embedding(let table) = self else { return 2 * graph.values[node.output].elementCount }
         let width = table.count / table.shape[0], outputs = graph.values[node.output].elementCount

@@ -38,7 +38,8 @@ enum IntegerLowering {
 
     /// The lanes of an integer node (`IndexingOp.integer`, or a Cast from an integer type onto a narrower one, which
     /// wraps: x = a), nil for any other node.
-    static func lowering(_ node: Node, graph: ModelGraph, activationBits: Int) throws -> (gadget: IntegerGadget, forms: (Int) -> [Form])? {
+    static func lowering(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) throws -> (gadget: IntegerGadget, forms: (Int) -> [Form])? {
+        let activationBits = settings.activationBits
         switch node.operation {
         case .indexing(.integer(let op, let format)):
             return try lowering(op, format, node, graph: graph, activationBits: activationBits)
@@ -50,6 +51,13 @@ enum IntegerLowering {
                                        highBits: max(activationBits - bits, 0) + 1)
             let a = operand(node, graph: graph, position: 0)
             return (gadget, { i in [[(a(i), Int64(1))]] })
+        case .indexing(.cast(let format, fromInteger: false)):
+            // Truncation toward zero of x/2^s, when the type's range holds every result (|t| < 2^(B−1−s); an
+            // unsigned type gives 0 below zero): a narrower type's "0 out of range" is not proved.
+            let s = settings.activationScale, m = activationBits - 1 - s
+            guard let (bits, signed) = type(format), s >= 1, m >= 1, bits >= (signed ? m + 1 : m) else { return nil }
+            let a = operand(node, graph: graph, position: 0)
+            return (IntegerGadget(mode: .truncate, width: s, signed: signed, highBits: m), { i in [[(a(i), Int64(1))]] })
         default:
             return nil
         }
@@ -149,10 +157,10 @@ enum IntegerLowering {
     }
 
     /// Port p of lane i is equation i·P + p: its elements with their weights, its constants summed.
-    static func emit(_ node: Node, graph: ModelGraph, activationBits: Int, elements: [[ElementSource]],
+    static func emit(_ node: Node, graph: ModelGraph, settings: QuantizationSettings, elements: [[ElementSource]],
                      _ emit: Equations.Emit) throws {
         let op = node.operation.name
-        guard let (gadget, forms) = try lowering(node, graph: graph, activationBits: activationBits) else {
+        guard let (gadget, forms) = try lowering(node, graph: graph, settings: settings) else {
             throw CompilerError.unsupportedOperation(layer: node.label, op: op, hint: node.operation.lowering.circuitHint)
         }
         let ports = gadget.receivedCount
@@ -178,8 +186,8 @@ enum IntegerLowering {
     }
 
     /// Each lane's trace integers: its ports' values (Int64.max where one does not fit, which no witness holds).
-    static func laneInputs(_ node: Node, graph: ModelGraph, activationBits: Int, values: [[Int64]]) throws -> (Int) -> [Int64] {
-        guard let (_, forms) = try lowering(node, graph: graph, activationBits: activationBits) else {
+    static func laneInputs(_ node: Node, graph: ModelGraph, settings: QuantizationSettings, values: [[Int64]]) throws -> (Int) -> [Int64] {
+        guard let (_, forms) = try lowering(node, graph: graph, settings: settings) else {
             throw CompilerError.witnessMismatch("layer \(node.label): no integer lanes")
         }
         return { i in
@@ -197,8 +205,8 @@ enum IntegerLowering {
     }
 
     /// Non-zero fold entries: per port, its elements, its constant (when non-zero) and the received −1.
-    static func foldEntries(_ node: Node, graph: ModelGraph, activationBits: Int) -> Int {
-        guard let (_, forms) = try? lowering(node, graph: graph, activationBits: activationBits) else { return 0 }
+    static func foldEntries(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) -> Int {
+        guard let (_, forms) = try? lowering(node, graph: graph, settings: settings) else { return 0 }
         var entries = 0
         for i in 0..<graph.values[node.output].elementCount {
             for form in forms(i) {
