@@ -15,9 +15,11 @@ import Testing
 struct IntegerGadgetCheatTests {
     static let int8 = NumberFormat.integer(bits: 8, signed: true)
     static let input: [Int64] = [100, -100, 77, -3, 127, -128, 5, 64]
+    static let divisors: [Int64] = [3, -3, 7, 2, -5, 9, 6, -7]
 
     /// x int8 [1, 8]. Outputs: add = x + x (wraps), mul = x·(x − 3) (wraps), shl = x << [1…8], shr = x >> [1…8],
-    /// xor = x ^ 6, max = Max(x, 10), narrow = Cast(x → int4), wide = x + x as int64 (exact).
+    /// xor = x ^ 6, max = Max(x, 10), narrow = Cast(x → int4), wide = x + x as int64 (exact), div = x / d and
+    /// mod = Mod(x, d) (fmod = 0) by constant divisors d of both signs.
     static let model: ProvedModel = {
         var b = GraphBuilder()
         let x = try! b.addInput("x", shape: [1, 8], isInteger: true)
@@ -40,6 +42,9 @@ struct IntegerGadgetCheatTests {
         _ = add("max", int(.max), [x, ten])
         _ = add("narrow", .indexing(.cast(to: .integer(bits: 4, signed: true), fromInteger: true)), [x])
         _ = add("wide", int(.add, .integer(bits: 64, signed: true)), [x, x])
+        let divisors = try! b.addConstant("divisors", try! Tensor(shape: [1, 8], values: Self.divisors.map(Double.init)))
+        _ = add("div", int(.div), [x, divisors])
+        _ = add("mod", int(.mod), [x, divisors])
         for (name, id) in outputs { try! b.markOutput(id, name: name) }
         return try! ProvedModel(graph: try! b.build(), name: "integer gadgets", input: [input])
     }()
@@ -84,6 +89,12 @@ struct IntegerGadgetCheatTests {
         #expect(out("max") == x.map { max($0, 10) })
         #expect(out("narrow") == x.map { Int64(Int8(truncatingIfNeeded: $0 << 4) >> 4) })
         #expect(out("wide") == x.map { 2 * $0 })
+        let d = Self.divisors
+        #expect(out("div") == x.indices.map { x[$0] / d[$0] })
+        #expect(out("mod") == x.indices.map { i in
+            let r = x[i] % d[i]
+            return r != 0 && (r < 0) != (d[i] < 0) ? r + d[i] : r
+        })
     }
 
     /// Add claiming the unwrapped sum: t = 0 and u = x (200 for 100 + 100), which u's W − 1 bits cannot hold.
@@ -225,5 +236,41 @@ struct IntegerGadgetCheatTests {
         try t.copyStack(&a)
         try t.claim(&a, output: t.output("int32"), element: index, -3)
         try t.requireCaught(a, expected: [t.gate(g, index)])
+    }
+
+    /// Div one step away from zero for a negative dividend: |r| + |d| as the remainder's magnitude, so the gap
+    /// |d| − 1 − ρ is negative, which no limbs hold.
+    @Test func divisionClaimingTheFloorIsRejected() throws {
+        let (g, gadget) = try integer("div")
+        let index = try #require(try m.lanes(g) { $0[0] < 0 && $0[0] % $0[1] != 0 }.first)
+        let inputs = try m.laneInputs(g, index)
+        let (a, d) = (inputs[0], inputs[1])
+        let q = a / d, r = a % d
+        let rho = r.magnitude + d.magnitude, gap = Int64(d.magnitude) - 1 - Int64(rho), cheat = q + d.signum()
+        #expect(a - d * cheat == -Int64(rho))
+        var a2 = try m.honest()
+        let width = gadget.magnitude.cellCount
+        let cells = gadget.magnitude.cells(of: rho) + [gap] + [Int64](repeating: 0, count: width - 1)
+            + gadget.magnitude.cells(of: UInt64(cheat + (1 << Int64(gadget.width))))
+        try setLimbs(&a2, g, index, cells, first: width)
+        try m.copyStack(&a2)
+        try m.claim(&a2, output: m.output("div"), element: index, cheat)
+        #expect(m.direct(output: m.output("div"), element: index) == q)
+        try m.requireCaught(a2, expected: [m.rangeLookup(g, index, cell: 2 * width)])
+    }
+
+    /// Mod (fmod = 0) claiming C's remainder where Python's differs (k = 0 where r ≠ 0 and the signs differ).
+    @Test func modSkippingTheDivisorsSignIsRejected() throws {
+        let (g, _) = try integer("mod")
+        let index = try #require(try m.lanes(g) { $0[0] % $0[1] != 0 && ($0[0] % $0[1] < 0) != ($0[1] < 0) }.first)
+        let inputs = try m.laneInputs(g, index)
+        var a = try m.honest()
+        let lane = m.cells(g, index)
+        try a.set(lane.free[4], row: lane.row, Fr.zero)
+        try m.copyStack(&a)
+        let claimed = inputs[0] % inputs[1]
+        #expect(m.direct(output: m.output("mod"), element: index) != claimed)
+        try m.claim(&a, output: m.output("mod"), element: index, claimed)
+        try m.requireCaught(a, expected: [m.gate(g, index)])
     }
 }

@@ -26,8 +26,15 @@ import FieldArithmetic
 ///   receives the activation x, x = 2^s·q + r with r ∈ [0, 2^s) by limbs, q = (2σ − 1)·v + σ − 1 (v ∈ [0, 2^m) by
 ///   limbs), z = [r = 0] (isZero cells: r·z = 0, r·i + z − 1 = 0): t = q + (1 − σ)·(1 − z) rounds toward zero
 ///   (a negative q with a remainder steps up); out = t (signed) or σ·v (unsigned: 0 for t < 0).
+/// - `divide(mod:)` (Div, Mod by a constant divisor d per element; W here ob, the operands' bits): ports receive
+///   a − d·q (q the lane's own extra produced value, read back through the fold), |d| − 1, a, and for Mod d and
+///   [d > 0]. a = (2σ − 1)·v + σ − 1 (σ = [a ≥ 0]), r = (2σ − 1)·ρ with ρ and g = |d| − 1 − ρ ≥ 0 by limbs: the
+///   remainder has a's sign and |r| < |d|, so r and q = (a − r)/d are the truncated division's. Div: out = q.
+///   Mod: fmod = 1 out = r; fmod = 0 out = r + D·k, k = (1 − z)·e, e = σ + Δ − 2σΔ (D = d, Δ = [d > 0] received,
+///   z = [ρ = 0] by isZero cells): the divisor's sign, as Python's %.
 ///
-/// Trace integers: [x] (wrap, exact, shiftRight, truncate), [a, b] (product, bitwise) or [a − b, b] (max, min).
+/// Trace integers: [x] (wrap, exact, shiftRight, truncate), [a, b] (product, bitwise), [a − b, b] (max, min) or
+/// [a, d] (divide).
 public struct IntegerGadget: LaneGadget {
     public enum Mode: Hashable, Sendable {
         case wrap(product: Bool)
@@ -36,6 +43,8 @@ public struct IntegerGadget: LaneGadget {
         case and, or, xor
         case max, min
         case truncate
+        /// nil: Div; false: Mod with fmod = 1 (the dividend's sign); true: Mod with fmod = 0 (the divisor's).
+        case divide(mod: Bool?)
     }
 
     /// Width of the range-checked limbs (the range table has 2^limbBits rows); set by the plan.
@@ -79,6 +88,7 @@ public struct IntegerGadget: LaneGadget {
         case .max: return "int_max_\(highBits)"
         case .min: return "int_min_\(highBits)"
         case .truncate: return "int_trunc\(width)_\(signed ? "i" : "u")\(highBits)"
+        case .divide(let mod): return "int_\(mod == nil ? "div" : mod! ? "mod" : "fmod")\(width)"
         }
     }
 
@@ -90,8 +100,12 @@ public struct IntegerGadget: LaneGadget {
         case .and, .or, .xor: return 0
         case .max, .min: return high.cellCount
         case .truncate: return remainder.cellCount + high.cellCount
+        case .divide: return 4 * magnitude.cellCount   // v, ρ, g, q + 2^ob (ob + 1 bits each)
         }
     }
+
+    /// The divide mode's decompositions: v of a's sign split, ρ = |r|, the gap g and q + 2^ob.
+    var magnitude: LimbDecomposition { LimbDecomposition(limbBits: limbBits, bits: width + 1) }
 
     public var freeCells: Int {
         switch mode {
@@ -101,10 +115,23 @@ public struct IntegerGadget: LaneGadget {
         case .and, .or, .xor: return 2 * width      // a's bits, b's bits
         case .max, .min: return 2                   // σ, b
         case .truncate: return 3                    // σ, i, z
+        case .divide(let mod): return mod == true ? 7 : 1   // σ (, D, Δ, e, k, i, z)
         }
     }
 
-    public var receivedCount: Int { isProduct || isBitwise || mode == .max || mode == .min ? 2 : 1 }
+    public var receivedCount: Int {
+        if case .divide(let mod) = mode { return mod == true ? 5 : 3 }
+        return isProduct || isBitwise || mode == .max || mode == .min ? 2 : 1
+    }
+
+    public var extraProducedCount: Int { if case .divide = mode { return 1 } else { return 0 } }
+    /// The divide mode's quotient q (read back by its first port's equation).
+    public func extraProduced(_ cells: LaneCells) -> [Expression] {
+        guard case .divide = mode else { return [] }
+        var cursor = LimbCursor(cells.limbs)
+        for _ in 0..<3 { _ = cursor.take(magnitude) }
+        return [cursor.take(magnitude).value - Fr(UInt64(1) << width)]
+    }
 
     /// The weight of bit i of a W-bit operand.
     func bitWeight(_ i: Int) -> Fr {
@@ -154,6 +181,21 @@ public struct IntegerGadget: LaneGadget {
             return Parts(received: [q * Fr(UInt64(1) << width) + r.value], out: out,
                          constraints: [sigma * (sigma - Fr.one), r.value * z, r.value * inverse + z - Fr.one]
                              + [r.helper, v.helper].compactMap { $0 })
+        case .divide(let mod):
+            let v = cursor.take(magnitude), rho = cursor.take(magnitude), g = cursor.take(magnitude), qd = cursor.take(magnitude)
+            let q = qd.value - Fr(UInt64(1) << width), sigma = f[0]
+            let r = (sigma * Fr(2) - Fr.one) * rho.value
+            var constraints = [sigma * (sigma - Fr.one)] + [v.helper, rho.helper, g.helper, qd.helper].compactMap { $0 }
+            var received = [r, rho.value + g.value, SignSplit.value(sign: sigma, magnitude: v.value)]
+            var out = mod == nil ? q : r
+            if mod == true {
+                let (d, delta, e, k, inverse, z) = (f[1], f[2], f[3], f[4], f[5], f[6])
+                received += [d, delta]
+                constraints += [e - (sigma + delta - sigma * delta * Fr(2)), k - (Expression(Fr.one) - z) * e,
+                                rho.value * z, rho.value * inverse + z - Fr.one]
+                out = r + d * k
+            }
+            return Parts(received: received, out: out, constraints: constraints)
         case .and, .or, .xor:
             let a = Array(f[0..<width]), b = Array(f[width..<(2 * width)])
             var aTerms: [Expression] = [], bTerms: [Expression] = [], outTerms: [Expression] = []
@@ -180,7 +222,11 @@ public struct IntegerGadget: LaneGadget {
     public func produced(_ cells: LaneCells) -> Expression { parts(cells).out }
     public func constraints(_ cells: LaneCells) -> [Expression] { parts(cells).constraints }
 
-    public var paddingInputs: [Int64] { [Int64](repeating: 0, count: receivedCount) }
+    /// Zeros (0 / 1 for a division: a padding lane must have a witness too).
+    public var paddingInputs: [Int64] {
+        if case .divide = mode { return [0, 1] }
+        return [Int64](repeating: 0, count: receivedCount)
+    }
 
     /// x of the wrap and exact modes (a·b for a product), nil when it does not fit 64 bits.
     private func received(_ inputs: [Int64]) -> Int64? {
@@ -210,6 +256,10 @@ public struct IntegerGadget: LaneGadget {
         case .truncate:
             let x = inputs[0], t = x >= 0 ? x >> Int64(width) : -((0 &- x) >> Int64(width))
             return signed || t >= 0 ? t : 0
+        case .divide(let mod):
+            guard let (q, r) = Self.divide(inputs[0], inputs[1]) else { return Int64.min }
+            if mod == nil { return q }
+            return mod == true && r != 0 && (r < 0) != (inputs[1] < 0) ? r + inputs[1] : r
         case .max: return inputs[0] >= 0 ? inputs[1] &+ inputs[0] : inputs[1]
         case .min: return inputs[0] >= 0 ? inputs[1] : inputs[1] &+ inputs[0]
         case .and, .or, .xor:
@@ -224,8 +274,34 @@ public struct IntegerGadget: LaneGadget {
         }
     }
 
-    /// The truncate mode's inverse cell is an arbitrary field element; every other cell is an integer.
+    /// Truncated division (q toward zero, r with a's sign), nil for d = 0 or a quotient beyond 64 bits.
+    static func divide(_ a: Int64, _ d: Int64) -> (q: Int64, r: Int64)? {
+        guard d != 0, !(a == Int64.min && d == -1) else { return nil }
+        return (a / d, a % d)
+    }
+
+    /// The truncate and Mod modes' inverse cell is an arbitrary field element; every other cell is an integer.
     public func fieldWitness(_ inputs: [Int64]) throws -> (limbs: [Int64], free: [Fr]) {
+        if case .divide(let mod) = mode {
+            let (a, d) = (inputs[0], inputs[1])
+            guard let (q, r) = Self.divide(a, d) else { throw CompilerError.witnessMismatch("\(name): division of \(a) by \(d)") }
+            let (sigma, v) = SignSplit.split(a)
+            let rho = r.magnitude, g = d.magnitude - 1 - rho
+            let bound = UInt64(1) << UInt64(width + 1)
+            let qd = q + (Int64(1) << width)
+            guard v < bound, d.magnitude <= bound, qd >= 0, UInt64(qd) < bound else {
+                throw CompilerError.witnessMismatch("\(name): \(a) or \(d) outside ±2^\(width)")
+            }
+            let limbs = magnitude.cells(of: v) + magnitude.cells(of: rho) + magnitude.cells(of: g) + magnitude.cells(of: UInt64(qd))
+            var free = [Fr(signed: sigma)]
+            if mod == true {
+                let delta: Int64 = d > 0 ? 1 : 0
+                let e = sigma + delta - 2 * sigma * delta, z: Int64 = rho == 0 ? 1 : 0, k = (1 - z) * e
+                free += [Fr(signed: d), Fr(signed: delta), Fr(signed: e), Fr(signed: k),
+                         rho == 0 ? Fr.zero : Fr(UInt64(rho)).inverse(), Fr(signed: z)]
+            }
+            return (limbs, free)
+        }
         guard mode == .truncate else {
             let (limbs, free) = try witness(inputs)
             return (limbs, free.map { Fr(signed: $0) })
@@ -239,7 +315,7 @@ public struct IntegerGadget: LaneGadget {
 
     public func witness(_ inputs: [Int64]) throws -> (limbs: [Int64], free: [Int64]) {
         switch mode {
-        case .truncate:
+        case .truncate, .divide:
             let (limbs, free) = try fieldWitness(inputs)
             return (limbs, try free.map { v in
                 guard let n = CompiledCircuit.signedInteger(v) else {

@@ -118,7 +118,7 @@ public struct LinearSystem: Sendable {
                     } else if case .integer = g.kind {
                         // Port p of lane i is equation i·P + p (IntegerLowering's linear forms of the operands).
                         let p = g.kind.gadget.receivedCount
-                        try IntegerLowering.emit(node, graph: graph, settings: plan.settings,
+                        try IntegerLowering.emit(node, graph: graph, settings: plan.settings, group: group,
                                                  elements: elements) { index, terms, constant in
                             try builder.equation(receiver: (group, index / p, index % p), terms: terms, constant: constant,
                                                  offset: 0, layer: node.label)

@@ -36,7 +36,7 @@ extension IndexingOp: CircuitLowering {
             switch op {
             case .shiftLeft, .shiftRight: return "BitShift by a computed amount runs in `zkinfer run` (and --float); proving it needs a constant shift amount"
             case .add, .sub, .mul, .bitAnd, .bitOr, .bitXor, .max, .min: return "arithmetic on an integer type narrower than 2 bits or of an unknown type runs in `zkinfer run` (and --float); proving it is not supported"
-            case .div, .mod, .fmod: return "integer Div and Mod run in `zkinfer run` (and --float); proving them is not supported yet (Cast to float first)"
+            case .div, .mod, .fmod: return "integer Div and Mod by a computed divisor run in `zkinfer run` (and --float); proving them needs a constant divisor (Cast to float first)"
             }
         case .cast: return "a Cast that rounds (from float to an integer type narrower than B − s bits, to float16, bfloat16, float8, float4) runs in `zkinfer run` (and --float); proving it is not supported yet"
         }

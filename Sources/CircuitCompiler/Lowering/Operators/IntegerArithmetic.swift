@@ -8,7 +8,7 @@ import Quantization
 /// all of its values; a wider one (int32 at B = 32, int64, uint32, uint64) holds what the activation range holds,
 /// and a value beyond it is refused by the prover (a witness that does not fit), as the comparisons do.
 /// Constants enter the equation's constant, wrapped onto the type first where the result wraps (the same result
-/// modulo 2^W). Div and Mod, and BitShift by a computed amount, are refused.
+/// modulo 2^W). Div and Mod by a computed divisor, and BitShift by a computed amount, are refused.
 enum IntegerLowering {
     enum Operand {
         case element(ValueID, Int)
@@ -152,21 +152,37 @@ enum IntegerLowering {
             let gadget = IntegerGadget(mode: op == .max ? .max : .min, width: bits, signed: signed, highBits: ob + 1)
             return (gadget, { i in [[(a(i), Int64(1)), (b(i), Int64(-1))], [(b(i), Int64(1))]] })
         case .div, .mod, .fmod:
-            return nil
+            // a = d·q + r by a constant divisor d per element: ports a − d·q (the lane's q added by `emit`), |d| − 1,
+            // a, and for Mod (fmod = 0) d and [d > 0].
+            guard graph.values[node.inputs[1]].constant != nil, graph.values[node.inputs[0]].constant == nil else { return nil }
+            let mode: IntegerGadget.Mode = .divide(mod: op == .div ? nil : op == .mod)
+            return (IntegerGadget(mode: mode, width: ob, signed: signed, highBits: 1), { i in
+                guard case .fixed(let d) = b(i) else { return [] }
+                let gap = d == Int64.min ? Int64.max : abs(d) - 1  // |d| − 1
+                var forms: [Form] = [[(a(i), Int64(1))], [(.fixed(gap), Int64(1))], [(a(i), Int64(1))]]
+                if op == .mod { forms += [[(.fixed(d), Int64(1))], [(.fixed(d > 0 ? 1 : 0), Int64(1))]] }
+                return forms
+            })
         }
     }
 
     /// Port p of lane i is equation i·P + p: its elements with their weights, its constants summed.
-    static func emit(_ node: Node, graph: ModelGraph, settings: QuantizationSettings, elements: [[ElementSource]],
+    static func emit(_ node: Node, graph: ModelGraph, settings: QuantizationSettings, group: Int, elements: [[ElementSource]],
                      _ emit: Equations.Emit) throws {
         let op = node.operation.name
         guard let (gadget, forms) = try lowering(node, graph: graph, settings: settings) else {
             throw CompilerError.unsupportedOperation(layer: node.label, op: op, hint: node.operation.lowering.circuitHint)
         }
         let ports = gadget.receivedCount
+        var divisor: ((Int) -> Operand)? = nil
+        if case .divide = gadget.mode { divisor = operand(node, graph: graph, position: 1) }
         for i in 0..<graph.values[node.output].elementCount {
             for (p, form) in forms(i).enumerated() {
                 var terms: [(ElementSource, Int64)] = []
+                // Division: the first port receives a − d·q, q the lane's own extra produced value.
+                if p == 0, let divisor, case .fixed(let d) = divisor(i) {
+                    terms.append((.lane(group: group, index: i, value: 1), 0 &- d))
+                }
                 var constant: Int64 = 0
                 for (o, w) in form {
                     switch o {
@@ -187,8 +203,19 @@ enum IntegerLowering {
 
     /// Each lane's trace integers: its ports' values (Int64.max where one does not fit, which no witness holds).
     static func laneInputs(_ node: Node, graph: ModelGraph, settings: QuantizationSettings, values: [[Int64]]) throws -> (Int) -> [Int64] {
-        guard let (_, forms) = try lowering(node, graph: graph, settings: settings) else {
+        guard let (gadget, forms) = try lowering(node, graph: graph, settings: settings) else {
             throw CompilerError.witnessMismatch("layer \(node.label): no integer lanes")
+        }
+        if case .divide = gadget.mode {
+            // [a, d]: the gadget divides.
+            let a = operand(node, graph: graph, position: 0), d = operand(node, graph: graph, position: 1)
+            func value(_ o: Operand) -> Int64 {
+                switch o {
+                case .element(let id, let position): return values[id][position]
+                case .fixed(let v): return v
+                }
+            }
+            return { i in [value(a(i)), value(d(i))] }
         }
         return { i in
             forms(i).map { form in
@@ -206,8 +233,9 @@ enum IntegerLowering {
 
     /// Non-zero fold entries: per port, its elements, its constant (when non-zero) and the received −1.
     static func foldEntries(_ node: Node, graph: ModelGraph, settings: QuantizationSettings) -> Int {
-        guard let (_, forms) = try? lowering(node, graph: graph, settings: settings) else { return 0 }
+        guard let (gadget, forms) = try? lowering(node, graph: graph, settings: settings) else { return 0 }
         var entries = 0
+        if case .divide = gadget.mode { entries += graph.values[node.output].elementCount }  // the lane's −d·q
         for i in 0..<graph.values[node.output].elementCount {
             for form in forms(i) {
                 entries += 1
