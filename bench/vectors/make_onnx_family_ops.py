@@ -206,7 +206,7 @@ def indexing():
          {"ids": np.array([[2, -7, 0, 11]], np.int64)}, [init("k", np.float32(0.125))])
     case("cast_float_to_int_and_back", [node("Cast", ["x"], ["i"], to=TensorProto.INT32),
                                         node("Cast", ["i"], ["f"], name="cast_back", to=TensorProto.FLOAT), node("Add", ["f", "k"])],
-         {"x": rand(2, 6, scale=3)}, [init("k", np.float32(0.5))], circuit=False)
+         {"x": rand(2, 6, scale=3)}, [init("k", np.float32(0.5))])
     case("gather_constant_indices", [node("Gather", ["x", "idx"], axis=1)], {"x": rand(1, 5, 3)},
          [init("idx", np.array([4, 0, -2], np.int64))], relu=True)
     case("gather_scalar_index", [node("Gather", ["x", "idx"], axis=1)], {"x": rand(2, 5, 3)},
