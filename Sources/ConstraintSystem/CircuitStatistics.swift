@@ -7,9 +7,9 @@ public struct ProofShape: Hashable, Sendable {
     public let logUpCommitments: Int
     public let quotientCommitments: Int
     public let openingCommitments: Int
-    /// Evaluations at ζ: advice, fixed, σ, permutation accumulators, m and φ of each lookup.
+    /// Evaluations at ζ: advice, fixed, σ, permutation accumulators, m of each lookup table, φ of each running sum.
     public let evaluationsAtZeta: Int
-    /// Evaluations at ωζ: next-row advice and fixed columns, z, φ of each lookup.
+    /// Evaluations at ωζ: next-row advice and fixed columns, z, φ of each running sum.
     public let evaluationsAtOmegaZeta: Int
     /// The committed linear relation's opening (§19): v_com and the Gemini proof (0 without blocks); with private
     /// weights (§19.10) [g] and ω̂ instead of v_com and one more Gemini variable: 2 points and 2 scalars more.
@@ -18,19 +18,19 @@ public struct ProofShape: Hashable, Sendable {
 
     /// `privateWeights`: the proof of a key made by `zkinfer setup --private-weights` (docs/protocol.md §19.10).
     public init(_ circuit: Circuit, privateWeights: Bool = false) {
-        let lookups = circuit.lookups.count
+        let tables = circuit.lookupTableGroups.count, sums = circuit.lookupSums.count
         let chunks = circuit.permutationChunks
         adviceCommitments = circuit.adviceNames.count
-        multiplicityCommitments = lookups
+        multiplicityCommitments = tables
         permutationCommitments = chunks
-        logUpCommitments = lookups
+        logUpCommitments = sums
         quotientCommitments = circuit.quotientDegree - 1
         openingCommitments = 2
         evaluationsAtZeta =
             circuit.adviceNames.count + circuit.fixedNames.count + circuit.permutationColumns.count + chunks
-            + 2 * lookups
+            + tables + sums
         evaluationsAtOmegaZeta =
-            circuit.adviceQueriedAtNext.count + circuit.fixedQueriedAtNext.count + (chunks > 0 ? 1 : 0) + lookups
+            circuit.adviceQueriedAtNext.count + circuit.fixedQueriedAtNext.count + (chunks > 0 ? 1 : 0) + sums
         let hidden = privateWeights && circuit.hasWeightOpening ? 2 : 0
         weightOpeningPoints = circuit.weightOpeningPoints + hidden
         weightOpeningScalars = circuit.weightOpeningScalars + hidden

@@ -110,18 +110,31 @@ public enum PlonkProver {
             randomness: .secure(), timings: ProverTimings(), maskValue: transform)
     }
 
+    /// Test-only: a cheating prover whose multiplicities of table t (§9's batching: one column per table) are
+    /// `tamper(t, &m)` of the honest ones, everything else honest. No checker.
+    static func proveWithMultiplicities(
+        _ tamper: @escaping (Int, inout [Fr]) -> Void, key: ProvingKey, circuit: Circuit, assignment: Assignment,
+        witness: (Int, inout Assignment) throws -> Void = { _, _ in }
+    ) throws -> ProofFile {
+        try run(
+            key: key, circuit: circuit, assignment: assignment, witness: witness, checkWitness: false,
+            randomness: .secure(), timings: ProverTimings(), multiplicities: tamper)
+    }
+
     static func run(
         key: ProvingKey, circuit: Circuit, assignment: Assignment, witness: (Int, inout Assignment) throws -> Void,
         checkWitness: Bool, randomness: ProverRandomness, timings: ProverTimings,
         order: ProtocolTranscript.Order = .protocol,
         tamper: (ProverState, inout Assignment) throws -> Void = { _, _ in },
-        claimedValue: ((Fr) -> Fr)? = nil, maskValue: ((Fr) -> Fr)? = nil
+        claimedValue: ((Fr) -> Fr)? = nil, maskValue: ((Fr) -> Fr)? = nil,
+        multiplicities: ((Int, inout [Fr]) -> Void)? = nil
     ) throws -> ProofFile {
         try key.requireMatches(circuit)
         var assignment = assignment
         let c = key.circuit
         let publicValues = try publicValues(of: assignment, circuit: c)
         let state = ProverState(key: key, randomness: randomness, timings: timings, publicValues: publicValues)
+        state.multiplicityTamper = multiplicities
 
         // Progress for the tools (nothing is drawn unless a tool listens): one part per advice phase, then
         // lookups, accumulators, quotient, evaluations and openings.

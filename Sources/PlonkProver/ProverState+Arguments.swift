@@ -6,19 +6,20 @@ import PlonkVerifier
 
 /// The lookup and permutation rounds: multiplicities (§9), grand products (§8), running sums (§9).
 extension ProverState {
-    /// m_l for each lookup, after θ: per table row, the selector weight of the inputs equal to it, on the
-    /// first table row holding that tuple, divided by the table selector there (1 without one).
+    /// m_t for each lookup table (lookups sharing table columns and table selector, §9), after θ: per table
+    /// row, the selector weight of every input of every lookup into the table equal to it, on the first table
+    /// row holding that tuple, divided by the table selector there (1 without one).
     func commitMultiplicities(forgingWithKnownBeta forging: Bool = false) throws -> [G1Affine] {
         try timings.measure("permutationLookup") {
-            for lookup in c.lookups {
-                var inputs = [Fr](repeating: .zero, count: u)
+            lookupInputs = [[Fr]](repeating: [], count: c.lookups.count)
+            for members in c.lookupTableGroups {
+                let first = c.lookups[members[0]]
                 var table = [Fr](repeating: .zero, count: u)
-                let q = key.fixedValues[lookup.selector.index]
-                let qt = lookup.tableSelector.map { key.fixedValues[$0.index] }
+                let qt = first.tableSelector.map { key.fixedValues[$0.index] }
                 var firstRow: [Fr: Int] = [:]
                 for r in 0..<u where qt?[r].isZero != true {
                     var t = Fr.zero, power = Fr.one
-                    for column in lookup.table {
+                    for column in first.table {
                         t += power * key.fixedValues[column.index][r]
                         power *= theta
                     }
@@ -26,16 +27,22 @@ extension ProverState {
                     if firstRow[t] == nil { firstRow[t] = r }
                 }
                 var m = [Fr](repeating: .zero, count: u)
-                for r in 0..<u where !q[r].isZero {
-                    var a = Fr.zero, power = Fr.one
-                    for e in lookup.inputs {
-                        a += power * evaluate(e, row: r)
-                        power *= theta
+                for l in members {
+                    let lookup = c.lookups[l]
+                    let q = key.fixedValues[lookup.selector.index]
+                    var inputs = [Fr](repeating: .zero, count: u)
+                    for r in 0..<u where !q[r].isZero {
+                        var a = Fr.zero, power = Fr.one
+                        for e in lookup.inputs {
+                            a += power * evaluate(e, row: r)
+                            power *= theta
+                        }
+                        inputs[r] = a
+                        // An input outside the table (only through the unchecked test entry) adds nothing here;
+                        // the running sums then cannot close and the proof is rejected.
+                        if let row = firstRow[a] { m[row] += q[r] }
                     }
-                    inputs[r] = a
-                    // An input outside the table (only through the unchecked test entry) adds nothing here;
-                    // the running sum then cannot close and the proof is rejected.
-                    if let row = firstRow[a] { m[row] += q[r] }
+                    lookupInputs[l] = inputs
                 }
                 if let qt {
                     // One batched inversion instead of one per table row (GMP's gcd was a visible share).
@@ -46,10 +53,13 @@ extension ProverState {
                 }
                 if forging {
                     // Test-only forgery (wrong round order): with β known, put the whole imbalance
-                    // Σ q/(β + a) − Σ m·q_t/(β + τ) on the first table row, so the running sum closes.
+                    // Σ q/(β + a) − Σ m·q_t/(β + τ) of the table on its first row, so the running sums close.
                     var imbalance = Fr.zero
+                    for l in members {
+                        let q = key.fixedValues[c.lookups[l].selector.index]
+                        for r in 0..<u where !q[r].isZero { imbalance += q[r] * (beta + lookupInputs[l][r]).inverse() }
+                    }
                     for r in 0..<u {
-                        if !q[r].isZero { imbalance += q[r] * (beta + inputs[r]).inverse() }
                         let weight = m[r] * (qt?[r] ?? .one)
                         if !weight.isZero { imbalance -= weight * (beta + table[r]).inverse() }
                     }
@@ -57,7 +67,7 @@ extension ProverState {
                         m[r0] += imbalance * (beta + table[r0]) * (qt?[r0] ?? .one).inverse()
                     }
                 }
-                lookupInputs.append(inputs)
+                if let tamper = multiplicityTamper { tamper(lookupTables.count, &m) }
                 lookupTables.append(table)
                 multiplicities.append(try blinded(m[...]))
             }
@@ -65,7 +75,7 @@ extension ProverState {
         return commitValues(multiplicities, category: "otherMSM")
     }
 
-    /// z, π_1 … π_{c−1} and φ_l on all rows, after β and γ.
+    /// z, π_1 … π_{c−1} and φ_s on all rows, after β and γ.
     func computeAccumulators() throws {
         try timings.measure("permutationLookup") {
             try computeProducts()
@@ -139,34 +149,41 @@ extension ProverState {
         }
     }
 
-    /// φ(ω^0) = 0, φ(ω^{r+1}) = φ(ω^r) + q/A − m·q_t/T with A = β + input, T = β + table row.
+    /// For each running sum s (§9): φ_s(ω^0) = 0, φ_s(ω^{r+1}) = φ_s(ω^r) + Σ_{l∈s} q_l/A_l − [s carries its
+    /// table]·m·q_t/T, with A = β + input and T = β + table row. The sums of one table close together at row u.
     private func computeRunningSums() throws {
-        for (l, lookup) in c.lookups.enumerated() {
-            let q = key.fixedValues[lookup.selector.index]
-            let qt = lookup.tableSelector.map { key.fixedValues[$0.index] }
-            let m = multiplicities[l]
+        for sum in c.lookupSums {
             var toInvert: [Fr] = []
-            var inputSlots = [Int](repeating: -1, count: u)
-            var tableSlots = [Int](repeating: -1, count: u)
-            for r in 0..<u {
-                if !q[r].isZero {
-                    inputSlots[r] = toInvert.count
+            var inputSlots: [[Int]] = []
+            for l in sum.lookups {
+                let q = key.fixedValues[c.lookups[l].selector.index]
+                var slots = [Int](repeating: -1, count: u)
+                for r in 0..<u where !q[r].isZero {
+                    slots[r] = toInvert.count
                     toInvert.append(beta + lookupInputs[l][r])
                 }
-                if !m[r].isZero && qt?[r].isZero != true {
+                inputSlots.append(slots)
+            }
+            let first = c.lookups[sum.lookups[0]]
+            let qt = first.tableSelector.map { key.fixedValues[$0.index] }
+            let m = multiplicities[sum.table]
+            var tableSlots = [Int](repeating: -1, count: sum.carriesTable ? u : 0)
+            if sum.carriesTable {
+                for r in 0..<u where !m[r].isZero && qt?[r].isZero != true {
                     tableSlots[r] = toInvert.count
-                    toInvert.append(beta + lookupTables[l][r])
+                    toInvert.append(beta + lookupTables[sum.table][r])
                 }
             }
             guard !toInvert.contains(where: \.isZero) else {
                 throw ProverError.unluckyChallenge("a logUp denominator is zero")
             }
             Fr.batchInvert(&toInvert)
+            let selectors = sum.lookups.map { key.fixedValues[c.lookups[$0].selector.index] }
             var phi = [Fr](repeating: .zero, count: u + 1)
             for r in 0..<u {
                 var next = phi[r]
-                if inputSlots[r] >= 0 { next += q[r] * toInvert[inputSlots[r]] }
-                if tableSlots[r] >= 0 { next -= m[r] * (qt?[r] ?? .one) * toInvert[tableSlots[r]] }
+                for (i, slots) in inputSlots.enumerated() where slots[r] >= 0 { next += selectors[i][r] * toInvert[slots[r]] }
+                if sum.carriesTable && tableSlots[r] >= 0 { next -= m[r] * (qt?[r] ?? .one) * toInvert[tableSlots[r]] }
                 phi[r + 1] = next
             }
             runningSums.append(phi + (try random.elements(Circuit.blindingRows)))

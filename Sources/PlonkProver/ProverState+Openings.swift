@@ -10,7 +10,7 @@ extension ProverState {
     /// The polynomials of S_ζ (items 1–5) and S_ωζ (items 6–9), in order.
     var openingSets: (zeta: [Polynomial], omegaZeta: [Polynomial]) {
         var atZeta = advicePolynomials + key.fixedPolynomials + key.sigmaPolynomials + productPolynomials
-        for l in 0..<c.lookups.count { atZeta += [multiplicityPolynomials[l], runningSumPolynomials[l]] }
+        atZeta += multiplicityPolynomials + runningSumPolynomials
         var atOmegaZeta = c.queriedAtNext(.advice).map { advicePolynomials[$0] }
         atOmegaZeta += c.queriedAtNext(.fixed).map { key.fixedPolynomials[$0] }
         if let z = productPolynomials.first { atOmegaZeta.append(z) }

@@ -48,6 +48,8 @@ final class ProverState {
     var instanceValues: [[Fr]] = []
     var challengeValues: [[Fr]] = []
     var multiplicities: [[Fr]] = []
+    /// Test-only: edits table t's multiplicities (usable rows) before they are blinded and committed.
+    var multiplicityTamper: ((Int, inout [Fr]) -> Void)?
     /// θ-compressed lookup inputs (rows with a non-zero selector) and table rows, without β.
     var lookupInputs: [[Fr]] = []
     var lookupTables: [[Fr]] = []

@@ -43,7 +43,7 @@ public enum Numerator {
         public var products: (Int) -> V
         /// z(ωX).
         public var productNext: V
-        /// m_l, φ_l, φ_l(ωX).
+        /// m_g of table g, φ_s and φ_s(ωX) of running sum s (§9).
         public var multiplicity: (Int) -> V
         public var runningSum: (Int) -> V
         public var runningSumNext: (Int) -> V
@@ -104,6 +104,7 @@ public enum Numerator {
                 linearClaim: { x.linearClaimValue ?? op.constant(s.linearClaim) }, sum: op.add, product: op.multiply, negated: op.negate, scaled: op.scale)
         }
         let one = op.constant(.one)
+        let scalarsBeta = s.beta, scalarsTheta = s.theta
 
         // 1. Gates: q·e for each constraint (§6).
         for gate in circuit.gates {
@@ -138,27 +139,61 @@ public enum Numerator {
             }
         }
 
-        // 3. Lookups (§9).
-        for (l, lookup) in circuit.lookups.enumerated() {
-            let phi = x.runningSum(l)
+        // 3. Lookups (§9): per running sum s, L_0·φ_s and its transition; then per table, L_u·Σ φ_s.
+        let sums = circuit.lookupSums
+        let groups = circuit.lookupTableGroups
+        for (s, sum) in sums.enumerated() {
+            let phi = x.runningSum(s)
             term(op.multiply(x.firstRow, phi))
-            term(op.multiply(x.lastRow, phi))
-            var a = op.constant(s.beta)
-            var t = op.constant(s.beta)
-            var thetaPower = Fr.one
-            for (input, column) in zip(lookup.inputs, lookup.table) {
-                a = op.add(a, op.scale(value(input), thetaPower))
-                t = op.add(t, op.scale(x.query(Query(column.column, .current)), thetaPower))
-                thetaPower *= s.theta
+            var inputs: [V] = []
+            var selectors: [V] = []
+            for l in sum.lookups {
+                let lookup = circuit.lookups[l]
+                var a = op.constant(scalarsBeta)
+                var thetaPower = Fr.one
+                for input in lookup.inputs {
+                    a = op.add(a, op.scale(value(input), thetaPower))
+                    thetaPower *= scalarsTheta
+                }
+                inputs.append(a)
+                selectors.append(x.query(Query(lookup.selector.column, .current)))
             }
-            let q = x.query(Query(lookup.selector.column, .current))
-            let m = x.multiplicity(l)
-            let mq = lookup.tableSelector.map { op.multiply(m, x.query(Query($0.column, .current))) } ?? m
-            let difference = op.subtract(x.runningSumNext(l), phi)
-            let body = op.add(
-                op.subtract(op.multiply(op.multiply(difference, a), t), op.multiply(q, t)), op.multiply(mq, a))
+            var t: V? = nil
+            var mq: V? = nil
+            if sum.carriesTable {
+                let lookup = circuit.lookups[sum.lookups[0]]
+                var table = op.constant(scalarsBeta)
+                var thetaPower = Fr.one
+                for column in lookup.table {
+                    table = op.add(table, op.scale(x.query(Query(column.column, .current)), thetaPower))
+                    thetaPower *= scalarsTheta
+                }
+                t = table
+                let m = x.multiplicity(sum.table)
+                mq = lookup.tableSelector.map { op.multiply(m, x.query(Query($0.column, .current))) } ?? m
+            }
+            // (φ(ωX) − φ(X))·Π A_i·T − Σ_i q_i·T·Π_{j≠i} A_j + m·q_t·Π A_i (T and the last term only on the
+            // sum that carries the table).
+            func product(_ factors: [V]) -> V? { factors.reduce(V?.none) { p, f in p.map { op.multiply($0, f) } ?? f } }
+            let allInputs = product(inputs)!
+            var body = op.multiply(op.subtract(x.runningSumNext(s), phi), allInputs)
+            if let t { body = op.multiply(body, t) }
+            for i in inputs.indices {
+                var others = inputs
+                others.remove(at: i)
+                var weighted = selectors[i]
+                if let t { weighted = op.multiply(weighted, t) }
+                if let rest = product(others) { weighted = op.multiply(weighted, rest) }
+                body = op.subtract(body, weighted)
+            }
+            if let mq { body = op.add(body, op.multiply(mq, allInputs)) }
             term(op.multiply(x.active, body))
         }
+        var totals = [V?](repeating: nil, count: groups.count)
+        for (s, sum) in sums.enumerated() {
+            totals[sum.table] = totals[sum.table].map { op.add($0, x.runningSum(s)) } ?? x.runningSum(s)
+        }
+        for total in totals { term(op.multiply(x.lastRow, total!)) }
         return accumulator ?? op.constant(.zero)
     }
 

@@ -73,10 +73,11 @@ extension PlonkVerifier {
             return w
         }
         let ez = proof.evaluationsAtZeta
-        // Positions of the S_ζ terms of advice, z and φ_l, so that their S_ωζ weights join the same term.
+        // Positions of the S_ζ terms of advice, z and φ_s, so that their S_ωζ weights join the same term.
         var adviceTerm = [Int](repeating: 0, count: c.adviceCount)
         var productTerm = 0
-        var sumTerm = [Int](repeating: 0, count: c.lookups.count)
+        let sumCount = proof.runningSums.count
+        var sumTerm = [Int](repeating: 0, count: sumCount)
         for i in 0..<c.adviceCount {
             adviceTerm[i] = proofTerms.count
             proofTerms.append((adviceCommitment[i], next(ez[e]))); e += 1
@@ -85,10 +86,10 @@ extension PlonkVerifier {
         for i in 0..<c.permutationColumns.count { sigmaScalars[i] += next(ez[e]); e += 1 }
         productTerm = proofTerms.count
         for p in proof.permutation { proofTerms.append((p, next(ez[e]))); e += 1 }
-        for l in 0..<c.lookups.count {
-            proofTerms.append((proof.multiplicities[l], next(ez[e]))); e += 1
-            sumTerm[l] = proofTerms.count
-            proofTerms.append((proof.runningSums[l], next(ez[e]))); e += 1
+        for m in proof.multiplicities { proofTerms.append((m, next(ez[e]))); e += 1 }
+        for s in 0..<sumCount {
+            sumTerm[s] = proofTerms.count
+            proofTerms.append((proof.runningSums[s], next(ez[e]))); e += 1
         }
         // [H] = Σ_i ζ^{i(n−1)}·[h'_i], opened against the verifier's own h(ζ).
         let hWeight = next(quotientAtZeta)
@@ -108,7 +109,7 @@ extension PlonkVerifier {
         for i in derived.adviceAtNext { proofTerms[adviceTerm[i]].1 += mu * next(eo[e]); e += 1 }
         for i in derived.fixedAtNext { fixedScalars[i] += mu * next(eo[e]); e += 1 }
         if c.permutationChunks > 0 { proofTerms[productTerm].1 += mu * next(eo[e]); e += 1 }
-        for l in 0..<c.lookups.count { proofTerms[sumTerm[l]].1 += mu * next(eo[e]); e += 1 }
+        for s in 0..<sumCount { proofTerms[sumTerm[s]].1 += mu * next(eo[e]); e += 1 }
         let valueAtOmegaZeta = evaluationSum
 
         proofTerms.append((proof.openingAtZeta, ch.zeta))

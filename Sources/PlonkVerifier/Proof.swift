@@ -87,9 +87,9 @@ public struct Proof: Sendable, Equatable {
             let weightMask: G1Affine? = try circuit.hasPrivateWeights ? r.g1("weight mask [g]") : nil
             let committedValue: Fr? =
                 try circuit.hasWeightOpening ? r.scalar(circuit.hasPrivateWeights ? "masked value ω̂" : "v_com") : nil
-            let multiplicities = try points(circuit.lookups.count, "multiplicity commitment")
+            let multiplicities = try points(circuit.lookupTableGroups.count, "multiplicity commitment")
             let permutation = try points(circuit.permutationChunks, "permutation commitment")
-            let runningSums = try points(circuit.lookups.count, "running-sum commitment")
+            let runningSums = try points(circuit.lookupSums.count, "running-sum commitment")
             let quotient = try points(circuit.quotientChunks, "quotient commitment")
             let atZeta = try (0..<circuit.evaluationsAtZeta).map { try r.scalar("evaluation at ζ \($0)") }
             let atOmegaZeta = try (0..<circuit.evaluationsAtOmegaZeta).map { try r.scalar("evaluation at ωζ \($0)") }
@@ -123,7 +123,8 @@ public struct Proof: Sendable, Equatable {
 /// verification with the verifying key it names by fingerprint.
 public struct ProofFile: Sendable, Equatable {
     public static let magic: [UInt8] = Array("ZKIPROOF".utf8)
-    public static let formatVersion: UInt32 = 2
+    /// 3: batched logUp (one multiplicity per table, several inputs per running sum; docs/protocol.md §9).
+    public static let formatVersion: UInt32 = 3
     /// Public values and body are bounded so a hostile header cannot make the decoder allocate much.
     static let maximumPublicValues = 1 << 24
 

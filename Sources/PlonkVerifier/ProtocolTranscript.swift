@@ -75,7 +75,7 @@ public enum ProtocolTranscript {
         case thetaBeforeAdvice
         /// β and γ squeezed before the multiplicities are absorbed: the prover then picks m knowing β.
         case betaBeforeMultiplicities
-        /// α squeezed before the accumulators z, π_j, φ_l are absorbed.
+        /// α squeezed before the accumulators z, π_j, φ_s are absorbed.
         case alphaBeforeAccumulators
         /// ζ squeezed before the quotient chunks are absorbed.
         case zetaBeforeQuotient

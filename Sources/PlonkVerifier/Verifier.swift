@@ -111,8 +111,8 @@ public enum PlonkVerifier {
             sigma: { ez[layout.sigma + $0] },
             products: { ez[layout.products + $0] },
             productNext: c.permutationChunks > 0 ? eo[layout.productNext] : .zero,
-            multiplicity: { ez[layout.lookups + 2 * $0] },
-            runningSum: { ez[layout.lookups + 2 * $0 + 1] },
+            multiplicity: { ez[layout.lookups + $0] },
+            runningSum: { ez[layout.runningSums + $0] },
             runningSumNext: { eo[layout.runningSumNext + $0] })
         let scalars = Numerator.Scalars(
             challenges: ch.rho, theta: ch.theta, beta: ch.beta, gamma: ch.gamma, alpha: ch.alpha, linearClaim: linearClaim)
@@ -178,7 +178,7 @@ public enum PlonkVerifier {
 
 /// Where each group of §13.1 starts in the proof's evaluation lists.
 struct EvaluationLayout: Sendable {
-    let fixed: Int, sigma: Int, products: Int, lookups: Int
+    let fixed: Int, sigma: Int, products: Int, lookups: Int, runningSums: Int
     let fixedNext: Int, productNext: Int, runningSumNext: Int
 
     init(_ c: VerifierCircuit) {
@@ -186,6 +186,7 @@ struct EvaluationLayout: Sendable {
         sigma = fixed + c.fixedCount
         products = sigma + c.permutationColumns.count
         lookups = products + c.permutationChunks
+        runningSums = lookups + c.lookupTableGroups.count
         fixedNext = c.queriedAtNext(.advice).count
         productNext = fixedNext + c.queriedAtNext(.fixed).count
         runningSumNext = productNext + (c.permutationChunks > 0 ? 1 : 0)

@@ -88,18 +88,20 @@ public struct VerifierCircuit: Sendable, Equatable, CircuitShape {
 
     // MARK: Proof size (§14)
 
-    /// Evaluations at ζ: advice, fixed, σ, permutation accumulators, then m and φ of each lookup.
+    /// Evaluations at ζ: advice, fixed, σ, permutation accumulators, then m of each lookup table and φ of each
+    /// running sum (§9's batching).
     public var evaluationsAtZeta: Int {
-        adviceCount + fixedCount + permutationColumns.count + permutationChunks + 2 * lookups.count
+        adviceCount + fixedCount + permutationColumns.count + permutationChunks + lookupTableGroups.count
+            + lookupSums.count
     }
 
-    /// Evaluations at ωζ: next-row advice and fixed, z, then φ of each lookup.
+    /// Evaluations at ωζ: next-row advice and fixed, z, then φ of each running sum.
     public var evaluationsAtOmegaZeta: Int {
-        queriedAtNext(.advice).count + queriedAtNext(.fixed).count + (permutationChunks > 0 ? 1 : 0) + lookups.count
+        queriedAtNext(.advice).count + queriedAtNext(.fixed).count + (permutationChunks > 0 ? 1 : 0) + lookupSums.count
     }
 
     public var proofCommitments: Int {
-        adviceCount + 2 * lookups.count + permutationChunks + quotientChunks + 2
+        adviceCount + lookupTableGroups.count + lookupSums.count + permutationChunks + quotientChunks + 2
     }
 
     /// Bytes of the proof body: 32 per compressed point and per scalar, with the committed relation's v_com

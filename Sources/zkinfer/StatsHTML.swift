@@ -82,7 +82,7 @@ enum StatsHTML {
         let steps: [(String, [(String, Int, String)])] = s.memory.map { step in
             (step.step, step.terms.map { ($0.name, $0.bytes, color($0.name)) })
         }
-        let columns = s.adviceColumns + 2 * s.lookupArguments + s.challengeColumns + s.instanceColumns
+        let columns = s.adviceColumns + s.lookupColumns + s.challengeColumns + s.instanceColumns
         let n = s.rowCount
         let largest = max(1, steps.map { $0.1.reduce(0) { $0 + $1.1 } }.max()!)
         var out = "<h2>Memory estimate per step</h2>\n<p class=\"muted\">Peak resident memory of each step's process "

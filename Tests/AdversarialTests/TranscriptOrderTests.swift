@@ -180,7 +180,7 @@ struct TranscriptOrderTests {
     /// row although a gate fails, so the "quotient" is a polynomial and every opening is honest.
     @Test func alphaBeforeAccumulatorsAllowsAFalseOutput() throws {
         let m = Self.tinyColumns
-        #expect(m.circuit.lookups.count >= 2 && m.circuit.permutationColumns.isEmpty)
+        #expect(m.circuit.lookupSums.count >= 2 && m.circuit.permutationColumns.isEmpty)
         let a = try falseOutput(m)
         let r = m.compiled.layout.closeRow
         let proof = try PlonkProver.proveOutOfOrder(.alphaBeforeAccumulators, key: m.key, circuit: m.circuit, assignment: a,
@@ -199,16 +199,30 @@ struct TranscriptOrderTests {
                 }
                 return total
             }
-            /// α^i·A_l·T_l at a row, for lookup l's transition constraint (index + 3l + 2).
-            func weight(_ l: Int, _ row: Int) -> Fr {
-                let lookup = c.lookups[l]
-                var input = state.beta, table = state.beta, power = Fr.one
-                for (e, column) in zip(lookup.inputs, lookup.table) {
-                    input += power * state.evaluate(e, row: row)
-                    table += power * state.cell(column.column, row)
-                    power *= state.theta
+            /// α^i·Π A_l·[T] at a row, for running sum s's transition constraint (index + 2s + 1; §9's batching:
+            /// L_0·φ_s and the transition per sum, then L_u·Σφ per table).
+            func weight(_ s: Int, _ row: Int) -> Fr {
+                let sum = c.lookupSums[s]
+                var product = state.alpha.power(UInt64(index + 2 * s + 1))
+                for l in sum.lookups {
+                    let lookup = c.lookups[l]
+                    var input = state.beta, power = Fr.one
+                    for e in lookup.inputs {
+                        input += power * state.evaluate(e, row: row)
+                        power *= state.theta
+                    }
+                    product *= input
                 }
-                return state.alpha.power(UInt64(index + 3 * l + 2)) * input * table
+                if sum.carriesTable {
+                    let lookup = c.lookups[sum.lookups[0]]
+                    var table = state.beta, power = Fr.one
+                    for column in lookup.table {
+                        table += power * state.cell(column.column, row)
+                        power *= state.theta
+                    }
+                    product *= table
+                }
+                return product
             }
             let g = gates(r)
             #expect(g != .zero && (0..<r).allSatisfy { gates($0) == .zero })

@@ -119,16 +119,40 @@ struct StatisticsTests {
         #expect(circuit.fixedQueriedAtNext.isEmpty)
     }
 
-    /// docs/protocol.md §14: |π| = 32·(2A + A₊ + F + F₊ + P + 2c + [P>0] + 5L + D + 1).
+    /// docs/protocol.md §14: |π| = 32·(2A + A₊ + F + F₊ + P + 2c + [P>0] + 2M + 3S + D + 1).
     @Test func proofShapeFollowsTheSizeFormula() throws {
         let circuit = try SampleCircuit().circuit
         let shape = ProofShape(circuit)
-        // Counted by hand for the sample: A = 3, A₊ = 1, F = 7, F₊ = 0, P = 3, c = 2, L = 2, D = 4.
-        #expect(shape.commitments == 3 + 2 + 2 + 2 + 3 + 2)  // advice, m, z+π, φ, quotient, W
-        #expect(shape.evaluationsAtZeta == 3 + 7 + 3 + 2 + 4)  // advice, fixed, σ, z+π, (m, φ)×2
+        // Counted by hand for the sample: A = 3, A₊ = 1, F = 7, F₊ = 0, P = 3, c = 2, D = 4; two lookups into
+        // one table (M = 1) that cannot share a sum at D = 4 (S = 2: the first carries the table).
+        #expect(circuit.lookupTableGroups == [[0, 1]])
+        #expect(circuit.lookupSums.map(\.lookups) == [[0], [1]])
+        #expect(shape.commitments == 3 + 1 + 2 + 2 + 3 + 2)  // advice, m, z+π, φ, quotient, W
+        #expect(shape.evaluationsAtZeta == 3 + 7 + 3 + 2 + 1 + 2)  // advice, fixed, σ, z+π, m, φ×2
         #expect(shape.evaluationsAtOmegaZeta == 1 + 0 + 1 + 2)  // b, z, φ×2
-        #expect(shape.bytes == 32 * (2 * 3 + 1 + 7 + 0 + 3 + 2 * 2 + 1 + 5 * 2 + 4 + 1))
-        #expect(shape.bytes == 1184)
+        #expect(shape.bytes == 32 * (2 * 3 + 1 + 7 + 0 + 3 + 2 * 2 + 1 + 2 * 1 + 3 * 2 + 4 + 1))
+        #expect(shape.bytes == 1120)
+    }
+
+    /// §9's batching: lookups into one table share a multiplicity; a table's first running sum carries the
+    /// table and D − 3 inputs of degree 1, the others D − 2; another table selector is another table.
+    @Test func lookupsBatchByTableWithinTheQuotientDegree() throws {
+        var cs = ConstraintSystemBuilder()
+        let x = (0..<5).map { cs.adviceColumn("x\($0)") }
+        let q = cs.fixedColumn("q"), t = cs.fixedColumn("t"), qt = cs.fixedColumn("qt")
+        for i in 0..<4 { cs.addLookup(LookupArgument(name: "r\(i)", selector: q, inputs: [x[i].cur], table: [t])) }
+        cs.addLookup(LookupArgument(name: "s", selector: q, inputs: [x[4].cur], table: [t], tableSelector: qt))
+        for i in 0..<8 { cs.setFixed(t, row: i, Int64(i)) }
+        let circuit = try cs.build(log2Rows: 4)
+        #expect(circuit.quotientDegree == 4)
+        #expect(circuit.lookupTableGroups == [[0, 1, 2, 3], [4]])
+        #expect(circuit.lookupSums.map(\.lookups) == [[0], [1, 2], [3], [4]])
+        #expect(circuit.lookupSums.map(\.carriesTable) == [true, false, false, true])
+        #expect(circuit.lookupSums.map(\.table) == [0, 0, 0, 1])
+        #expect(LookupSum.count(lookups: 4, inputDegree: 1, quotientDegree: 4) == 3)
+        #expect(LookupSum.count(lookups: 4, inputDegree: 1, quotientDegree: 5) == 2)
+        #expect(LookupSum.count(lookups: 1, inputDegree: 1, quotientDegree: 4) == 1)
+        #expect(LookupSum.count(lookups: 0, inputDegree: 1, quotientDegree: 4) == 0)
     }
 
     @Test func gateDegreeDrivesTheQuotientAndPermutationChunks() throws {

@@ -109,7 +109,7 @@ struct TamperTests {
     /// The quotient commitment replaced by the point at infinity (and by another valid point).
     @Test func replacedQuotientCommitmentIsRejected() throws {
         let c = key.circuit
-        let offset = 32 * (c.adviceCount + 2 * c.lookups.count + c.permutationChunks)
+        let offset = 32 * (c.adviceCount + c.lookupTableGroups.count + c.lookupSums.count + c.permutationChunks)
         var infinity = file
         infinity.body.replaceSubrange(offset..<(offset + 32), with: G1Affine.infinity.compressed)
         #expect(throws: VerificationError.pairingCheckFailed) { try PlonkVerifier.verify(key: key, proof: infinity) }

@@ -236,6 +236,23 @@ public struct CircuitLayout: Sendable {
     /// One logUp argument per limb column (or per stack column), and one per lane slot of each kind with a
     /// function table.
     public var lookupArguments: Int { (isStacked ? stackColumns : limbColumns) + tableLookupsOfKind.reduce(0, +) }
+    /// Committed logUp columns after §9's batching: one multiplicity per table (range, function tables) and
+    /// the running sums the range lookups (inputs of degree 1) and the function-table lookups pack into.
+    public var lookupColumns: (multiplicities: Int, sums: Int) {
+        let range = isStacked ? stackColumns : limbColumns
+        let functions = tableLookupsOfKind.reduce(0, +)
+        var functionDegree = 1
+        for kind in kinds where kind.gadget.functionTable != nil {
+            let g = kind.gadget
+            let cells = LaneCells(limbs: (0..<g.limbCells).map { AdviceColumn(index: $0).cur },
+                                  free: (0..<g.freeCells).map { AdviceColumn(index: g.limbCells + $0).cur })
+            functionDegree = max(functionDegree, g.tableInputs(cells).map(\.degree).max() ?? 1)
+        }
+        let d = quotientDegree
+        return ((range > 0 ? 1 : 0) + (functions > 0 ? 1 : 0),
+                LookupSum.count(lookups: range, inputDegree: 1, quotientDegree: d)
+                    + LookupSum.count(lookups: functions, inputDegree: functionDegree, quotientDegree: d))
+    }
     /// No challenge columns: the relation's fold vector is committed advice (docs/protocol.md §19.4).
     public var challengeColumns: Int { 0 }
     /// The quotient's degree: the largest gate or lookup degree (a range lookup on a cell is 4; a kind's own
@@ -257,8 +274,9 @@ public struct CircuitLayout: Sendable {
     /// plus the relation's v_com and Gemini opening (32·(3ℓ + 3), ℓ ≈ log2 rows).
     public var proofBytes: Int {
         let streamLanes = kinds.firstIndex { if case .matMulStream = $0 { return true } else { return false } }.map { lanesOfKind[$0] } ?? 0
-        let a = adviceColumns, aNext = 4 + matMulShape.nextQueries(streamLanes: streamLanes), f = fixedColumns, l = lookupArguments, d = quotientDegree
-        return 32 * (2 * a + aNext + f + 5 * l + d + 1) + 32 * (3 * log2Rows + 3)
+        let a = adviceColumns, aNext = 4 + matMulShape.nextQueries(streamLanes: streamLanes), f = fixedColumns, d = quotientDegree
+        let (m, s) = lookupColumns
+        return 32 * (2 * a + aNext + f + 2 * m + 3 * s + d + 1) + 32 * (3 * log2Rows + 3)
     }
 
     public var rowCount: Int { 1 << log2Rows }
@@ -322,7 +340,8 @@ public struct CircuitLayout: Sendable {
 
     /// (committed columns + half the challenge columns) × rows: what the automatic choice minimises.
     public static func cost(_ layout: CircuitLayout) -> Double {
-        let committed = Double(layout.adviceColumns + 2 * layout.lookupArguments)
+        let (m, s) = layout.lookupColumns
+        let committed = Double(layout.adviceColumns + m + s)
         return (committed + Double(layout.challengeColumns) / 2) * Double(layout.rowCount)
     }
 

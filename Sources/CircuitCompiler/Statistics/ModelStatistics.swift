@@ -39,6 +39,8 @@ public struct ModelStatistics: Sendable {
     public let challengeColumns: Int
     public let instanceColumns: Int
     public let lookupArguments: Int
+    /// Committed logUp columns after docs/protocol.md §9's batching: multiplicities (one per table) plus running sums.
+    public let lookupColumns: Int
     /// Stacked range checks: limb cells copied into `stackColumns` looked-up columns (0, 0: per limb column).
     public let stackedCells: Int
     public let stackColumns: Int
@@ -133,6 +135,7 @@ public struct ModelStatistics: Sendable {
         challengeColumns = layout.challengeColumns
         instanceColumns = layout.publicColumns
         lookupArguments = layout.lookupArguments
+        lookupColumns = layout.lookupColumns.multiplicities + layout.lookupColumns.sums
         stackedCells = layout.stackedCells
         stackColumns = layout.stackColumns
         publicInputs = plan.publicInputCount
@@ -160,7 +163,7 @@ public struct ModelStatistics: Sendable {
         // - proving key: the fixed columns as coefficients and on the 4n coset (4n scalars each; the n values are
         //   the circuit's) and the relation's blocks (≈16 bytes per entry).
         // - SRS: n affine points (64 bytes); setup reads 2n with private weights.
-        // - prover columns: every committed or interpolated column (advice, 2 per lookup, challenge, instance)
+        // - prover columns: every committed or interpolated column (advice, the batched logUp columns, challenge, instance)
         //   as values, coefficients, extended evaluations and the opening's copies (≈8n scalars), the quotient's
         //   numerator and chunks (8n scalars). The prover rebuilds the model with the key's split (no search):
         //   ~70% of compile's model terms.
@@ -171,7 +174,7 @@ public struct ModelStatistics: Sendable {
         let relationBytes = 140 * tiled, parameterBytes = 28 * parameters, activationBytes = 120 * activations
         let pkExtended = 32 * 4 * n * fixedColumns
         let pk = 32 * fixedColumns * 5 * n + 16 * totalEntries
-        let columns = adviceColumns + 2 * lookupArguments + challengeColumns + instanceColumns
+        let columns = adviceColumns + lookupColumns + challengeColumns + instanceColumns
         estimatedProvingKeyBytes = pk
         let processTerm = (name: "process", bytes: process)
         let model: [(name: String, bytes: Int)] = [
