@@ -243,7 +243,9 @@ public struct WeightBlock: Hashable, Sendable {
     public init(rows: Int, columns: Int, entries: [Entry]) throws {
         guard rows >= 1, columns >= 1 else { throw ConstraintSystemError.invalidLinearRelation("empty block \(rows) × \(columns)") }
         var previous: (Int, Int)? = nil
+        var hasZero = false
         for e in entries {
+            hasZero = hasZero || e.value == 0
             guard (0..<rows).contains(e.row), (0..<columns).contains(e.column) else {
                 throw ConstraintSystemError.invalidLinearRelation("block entry (\(e.row), \(e.column)) outside \(rows) × \(columns)")
             }
@@ -254,7 +256,8 @@ public struct WeightBlock: Hashable, Sendable {
         }
         self.rows = rows
         self.columns = columns
-        self.entries = entries.filter { $0.value != 0 }
+        // Keys store no zeros: their blocks are kept without a copy.
+        self.entries = hasZero ? entries.filter { $0.value != 0 } : entries
     }
 
     /// A dense row-major block (zeros dropped).

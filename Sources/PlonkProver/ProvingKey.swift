@@ -24,7 +24,7 @@ public struct ProvingKey: Sendable {
     let lagrangeG1: [G1Affine]
     /// The committed linear relation with its weights (§19): the verifying key holds only its shape and
     /// the blocks' commitments.
-    let linearRelation: LinearRelation?
+    public let linearRelation: LinearRelation?
     /// With private weights (§19.10): the blinding seed and the power it multiplies.
     let weightBlinding: WeightBlinding?
     /// Coset evaluations of the key's polynomials, filled by the first proof (`KeyExtensions`); shared by
@@ -53,6 +53,9 @@ public struct ProvingKey: Sendable {
     /// log M of the committed relation's M × N blocks (nil without a relation): what a prover's circuit
     /// rebuild would otherwise search for (`CircuitFile.rebuild(relationSplit:)`).
     public var relationSplit: Int? { verifyingKey.circuit.linearRelationShape?.log2BlockRows }
+
+    /// The private-weights blinding seed (nil with public weights): it salts the model hash in the key's metadata.
+    public var privateWeightsSeed: [UInt8]? { weightBlinding?.seed }
 
     /// The same proving key with other verifying-key metadata (the compiler fills it after keygen).
     public func withMetadata(_ metadata: KeyMetadata) throws -> ProvingKey {

@@ -39,7 +39,7 @@ enum Embedded {
         try classified {
             let file = try CircuitFile.decode(try FileSystem.read(circuitPath))
             let key = try ProvingKey.decode(try FileSystem.read(pkPath))
-            let (model, compiled) = try file.rebuild(relationSplit: key.relationSplit)
+            let (model, compiled) = try file.rebuild(for: key)
             do { try key.requireMatches(compiled.circuit) } catch {
                 throw EmbeddingError(.keyMismatch, "\(pkPath) was not made for \(circuitPath): \(error)")
             }

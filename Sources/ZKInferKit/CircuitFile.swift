@@ -2,6 +2,8 @@ import CircuitCompiler
 import ConstraintSystem
 import CryptoPrimitives
 import ModelGraph
+import ModelMetadata
+import PlonkProver
 import ONNXImport
 import Quantization
 import SystemSupport
@@ -114,7 +116,7 @@ public struct CircuitFile: Sendable {
     /// Rebuilds the circuit (and the quantized model the prover runs). `relationSplit`: the proving key's
     /// (`ProvingKey.relationSplit`) when proving, so the rebuild does not search for it again; the key check
     /// still compares the whole circuit. nil (setup, verify-key): rebuilt exactly as compile built it.
-    public func rebuild(relationSplit: Int? = nil) throws -> (model: QuantizedModel, compiled: CompiledCircuit) {
+    public func rebuild(relationSplit: Int? = nil, relation: LinearRelation? = nil) throws -> (model: QuantizedModel, compiled: CompiledCircuit) {
         guard header.compiler == ModelDescriptionBuilder.compilerVersion else {
             throw PipelineError.malformed("circuit file from '\(header.compiler)'; this is '\(ModelDescriptionBuilder.compilerVersion)': compile again")
         }
@@ -123,7 +125,27 @@ public struct CircuitFile: Sendable {
         }
         let options = CompileOptions(publicInput: header.publicInput, lanesPerRow: header.lanesPerRow, log2Rows: header.log2Rows,
                                      stackRangeChecks: header.stackRangeChecks, limbBits: header.limbBits)
-        return try Self.build(onnx, settings: header.settings, options: options, relationSplit: relationSplit, step: "rebuild circuit")
+        return try Self.build(onnx, settings: header.settings, options: options, relationSplit: relationSplit, relation: relation,
+                              step: "rebuild circuit")
+    }
+
+    /// Rebuilds the circuit a prover runs with `key`. When the key's model description names this file's
+    /// model (its SHA-256, salted with the key's blinding seed for private weights), settings and compiler,
+    /// the key's committed relation is taken instead of lowered again: the same inputs lower to the same W,
+    /// and W is most of a rebuild's time (the key's weights decide what is proved in any case: the witness
+    /// check refuses a proof whose W is not the model's). Otherwise the whole circuit is rebuilt with the key's
+    /// split, and the caller's `ProvingKey.requireMatches` reports the mismatch.
+    public func rebuild(for key: ProvingKey) throws -> (model: QuantizedModel, compiled: CompiledCircuit) {
+        try rebuild(relationSplit: key.relationSplit, relation: describes(key) ? key.linearRelation : nil)
+    }
+
+    /// Whether `key`'s model description is of this file's model, settings and compiler.
+    public func describes(_ key: ProvingKey) -> Bool {
+        guard let description = ModelDescription(key.verifyingKey.metadata) else { return false }
+        let modelHash = key.privateWeightsSeed.map { Pipeline.privateModelHash(seed: $0, modelSHA256: header.modelSHA256) }
+            ?? header.modelSHA256
+        return description.modelSHA256 == modelHash && description.compilerVersion == header.compiler
+            && description.settingsSHA256 == SHA256.hash(ModelDescriptionBuilder.canonicalSettings(header.settings)).hexEncoded
     }
 
     /// What `zkinfer stats` reports for this circuit file (its memory estimates, size), from the plan and layout
@@ -138,7 +160,7 @@ public struct CircuitFile: Sendable {
 
     /// import → quantize → circuit, each part reported to the tools' progress as `step`.
     static func build(_ onnx: [UInt8], settings: QuantizationSettings, options: CompileOptions, relationSplit: Int? = nil,
-                      step: String) throws
+                      relation: LinearRelation? = nil, step: String) throws
         -> (model: QuantizedModel, compiled: CompiledCircuit)
     {
         StepProgress.report(step, 0, of: 3, "import")
@@ -146,7 +168,7 @@ public struct CircuitFile: Sendable {
         StepProgress.report(step, 1, of: 3, "quantize")
         let model = try QuantizedModel(graph, settings: settings)
         StepProgress.report(step, 2, of: 3, "circuit")
-        let compiled = try CompiledCircuit(model: model, options: options, relationSplit: relationSplit)
+        let compiled = try CompiledCircuit(model: model, options: options, relationSplit: relationSplit, relation: relation)
         StepProgress.done(step, parts: 3)
         return (model, compiled)
     }

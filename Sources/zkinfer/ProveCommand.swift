@@ -36,9 +36,9 @@ enum ProveCommand {
         do { key = try Steps.timed("load proving key") { try ProvingKey.decode(keyBytes) } } catch {
             throw CommandFailure.malformedInput("\(pkPath): \(error)")
         }
-        // The key's relation split spares the rebuild its search; requireMatches below still checks everything.
+        // The key's relation (or split) spares the rebuild lowering W again; requireMatches below checks the rest.
         let (model, compiled) = try CompilerCommandSupport.mapErrors {
-            try Steps.timed("rebuild circuit") { try file.rebuild(relationSplit: key.relationSplit) }
+            try Steps.timed("rebuild circuit") { try file.rebuild(for: key) }
         }
 
         // Refuse early when the prover cannot fit in memory.
