@@ -99,11 +99,17 @@ final class ProverState {
         let open = u + 1
         return timings.measure(category) {
             for values in columns { precondition(values.count == n, "one value per row") }
+            var scalarSets = columns.map { Array($0[0..<open]) }
+            let tails = scalarSets.indices.map { ConstantTail.cut(&scalarSets[$0]) }
             let rows = key.lagrangeG1.withUnsafeBufferPointer { points in
-                msmBatch(points: UnsafeBufferPointer(rebasing: points[0..<open]), scalarSets: columns.map { Array($0[0..<open]) })
+                msmBatch(points: UnsafeBufferPointer(rebasing: points[0..<open]), scalarSets: scalarSets)
             }
+            let tailSums = ConstantTail.baseSums(starts: tails.compactMap { $0?.start }, end: open, bases: key.lagrangeG1)
             let blinding = Self.concurrentMap(columns) { blindingBases.combine($0[open...]) }
-            return G1Projective.batchToAffine(zip(rows, blinding).map { $0 + $1 })
+            return G1Projective.batchToAffine(zip(zip(rows, tails), blinding).map { row, blind in
+                guard let tail = row.1 else { return row.0 + blind }
+                return row.0 + tailSums[tail.start]! * tail.value + blind
+            })
         }
     }
 
