@@ -90,7 +90,8 @@ public struct CircuitLayout: Sendable {
         matMulShape = MatMulCheckLayout.Shape(plan: plan)
         // Convolutions and the groups they read and write in channel-last bands (§19.3; public inputs are
         // checked against the column length below).
-        let (bands, convolutions) = Self.convolutionBands(plan: plan, lanesPerRow: lanesPerRow, publicColumnLength: Int.max)
+        let (bands, convolutions) = Self.convolutionBands(
+            plan: plan, lanes: { kind in lanesOfKind[kinds.firstIndex(of: kind)!] }, publicColumnLength: Int.max)
         self.bands = bands
         var row = 0
         var groupRows: [(start: Int, count: Int)] = []
@@ -199,7 +200,7 @@ public struct CircuitLayout: Sendable {
     public func lanes(of kind: LaneKind) -> Int { lanesOfKind[kinds.firstIndex(of: kind)!] }
 
     /// Lane `index` of a group (0 ..< rows·lanes: the group's lanes, then its padding lanes). A banded group's
-    /// lanes follow its bands (`GroupBand`); its padding lanes fill the slots past the bands, row by row.
+    /// lanes follow its bands (`GroupBand`); its padding lanes fill the bands' holes, then the slots past the bands, row by row.
     public func placement(group: Int, index: Int, kind: LaneKind) -> Placement {
         let lanes = lanes(of: kind)
         if let band = bands[group] {
@@ -208,8 +209,13 @@ public struct CircuitLayout: Sendable {
                 let (row, slot) = band.place(index)
                 return Placement(row: groupRows[group].start + row, slot: slot)
             }
-            let extra = lanes - band.bands, j = index - count
-            return Placement(row: groupRows[group].start + j / extra, slot: band.bands + j % extra)
+            let j = index - count
+            if j < band.holes {
+                let (row, slot) = band.hole(j)
+                return Placement(row: groupRows[group].start + row, slot: slot)
+            }
+            let extra = lanes - band.bands, e = j - band.holes
+            return Placement(row: groupRows[group].start + e / extra, slot: band.bands + e % extra)
         }
         return Placement(row: groupRows[group].start + index / lanes, slot: index % lanes)
     }
@@ -313,17 +319,26 @@ public struct CircuitLayout: Sendable {
         }
     }
 
-    /// The automatic choice's order: a proof within `proofByteBudget` first, then the lower cost.
+    /// The automatic choice's order: a proof within `proofByteBudget` first, then the lower cost; when neither fits,
+    /// the smaller proof (nanogpt_block: 2 lanes per row halve the rows but double the body, 16,960 → 31,360 bytes,
+    /// for ~7% less prover CPU; bench/results/2026-12-04-layout-utilisation.md).
     public static func isBetter(_ a: CircuitLayout, than b: CircuitLayout, proofByteBudget: Int = 16384) -> Bool {
         let aFits = a.proofBytes <= proofByteBudget, bFits = b.proofBytes <= proofByteBudget
         if aFits != bFits { return aFits }
+        if !aFits, a.proofBytes != b.proofBytes { return a.proofBytes < b.proofBytes }
         return cost(a) < cost(b)
     }
 
-    /// (committed columns + half the challenge columns) × rows: what the automatic choice minimises.
+    /// (committed columns + fixed and instance columns + half the challenge columns) × rows: what the automatic
+    /// choice minimises. Committed columns (advice, each lookup's multiplicity and running sum) are the prover's MSM
+    /// and NTT work; fixed and instance columns are read on the quotient's extended domain and held by the proving
+    /// key (≈ 32·5n bytes each), so at equal committed area the shorter circuit is cheaper (LeNet-5: 2 lanes per
+    /// row at 2^12 rows prove ~13% faster than 1 lane at 2^13 with the same committed area;
+    /// bench/results/2026-12-04-layout-utilisation.md).
     public static func cost(_ layout: CircuitLayout) -> Double {
         let committed = Double(layout.adviceColumns + 2 * layout.lookupArguments)
-        return (committed + Double(layout.challengeColumns) / 2) * Double(layout.rowCount)
+        let read = Double(layout.fixedColumns + layout.publicColumns)
+        return (committed + read + Double(layout.challengeColumns) / 2) * Double(layout.rowCount)
     }
 
     /// The best layout of `plan` over the given lane widths and range-check layouts (both unless `stacked` is
