@@ -104,6 +104,20 @@ public struct CircuitLayout: Sendable {
         maxLanes = lanesOfKind.max() ?? 1
         maxPorts = kinds.map(\.gadget.receivedCount).max() ?? 1
         maxProduced = 1 + (kinds.map(\.gadget.extraProducedCount).max() ?? 0)
+        // Lane slot t carries the produced values and ports of the kinds with more than t lanes per row only: Softmax's
+        // five produced values and three ports sit in its one slot, not in every slot of the narrow kinds.
+        let slotCounts = (0..<maxLanes).map { t -> (produced: Int, ports: Int) in
+            let present = zip(kinds, lanesOfKind).filter { $0.1 > t }.map(\.0.gadget)
+            return (1 + (present.map(\.extraProducedCount).max() ?? 0), max(t == 0 ? 1 : 0, present.map(\.receivedCount).max() ?? 0))
+        }
+        producedOfSlot = slotCounts.map(\.produced)
+        portsOfSlot = slotCounts.map(\.ports)
+        producerBase = (0..<maxProduced).reduce(into: [Int]()) { bases, v in
+            bases.append((bases.last ?? 0) + (v == 0 ? 0 : slotCounts.filter { $0.produced > v - 1 }.count))
+        }
+        receiverBase = (0..<max(maxPorts, 1)).reduce(into: [Int]()) { bases, port in
+            bases.append((bases.last ?? 0) + (port == 0 ? 0 : slotCounts.filter { $0.ports > port - 1 }.count))
+        }
         functionTables = plan.functionTables
         functionTableRows = functionTables.reduce(0) { $0 + $1.values.count }
         tableLookupsOfKind = zip(kinds, lanesOfKind).map { kind, lanes in kind.gadget.functionTable == nil ? 0 : lanes }
@@ -116,7 +130,7 @@ public struct CircuitLayout: Sendable {
         // Receivers that no lane holds (output ties, Softmax's Σb − 1): cells after the lanes, forced to 0 by
         // the relation.
         let zeroReceivers = Self.unreceivedEquations(plan)
-        let receiverSlots = (lanesOfKind.max() ?? 1) * (kinds.map(\.gadget.receivedCount).max() ?? 1)
+        let receiverSlots = portsOfSlot.reduce(0, +)
         let zeroRows = (zeroReceivers + receiverSlots - 1) / receiverSlots
         let publicCount = plan.publicInputCount + plan.publicOutputCount
         let needed = max(row + zeroRows + 1, rangeTableRows, functionTableRows, 2)
@@ -183,13 +197,23 @@ public struct CircuitLayout: Sendable {
 
     // MARK: The committed linear relation's slots (docs/protocol.md §19.3)
 
-    /// Produced values per lane slot (Q) and received ports per lane slot (P).
-    public var producedPerLane: Int { maxProduced }
-    public var portsPerLane: Int { maxPorts }
-    /// Producer slots V: Q per lane slot, one per public column, and maybe the constant's own.
-    public var producerSlots: Int { maxLanes * maxProduced + publicColumns + (constantSlotIsOwn ? 1 : 0) }
-    /// Receiver slots R: P per lane slot.
-    public var receiverSlots: Int { maxLanes * maxPorts }
+    /// Produced values and received ports of each lane slot t (compiler 7): the most of any kind with more than t
+    /// lanes per row, so a wide kind's extra values do not widen every slot.
+    public let producedOfSlot: [Int]
+    public let portsOfSlot: [Int]
+    /// First producer (receiver) slot of value v (port p): slots are numbered value-major, so value v of lane slot t
+    /// is slot `producerBase[v] + t` (the slots holding value v are a prefix of the lane slots), and value 0 (port
+    /// 0) of consecutive lane slots are consecutive slots — the stride a convolution's band box steps by.
+    let producerBase: [Int]
+    let receiverBase: [Int]
+    public func producerSlot(lane t: Int, value v: Int) -> Int { producerBase[v] + t }
+    public func receiverSlot(lane t: Int, port p: Int) -> Int { receiverBase[p] + t }
+    /// Producer slots of the lane slots' produced cells (Σ producedOfSlot) and receiver slots (Σ portsOfSlot).
+    public var laneProducerSlots: Int { producedOfSlot.reduce(0, +) }
+    /// Producer slots V: the lane slots' produced cells, one per public column, and maybe the constant's own.
+    public var producerSlots: Int { laneProducerSlots + publicColumns + (constantSlotIsOwn ? 1 : 0) }
+    /// Receiver slots R: the lane slots' ports.
+    public var receiverSlots: Int { portsOfSlot.reduce(0, +) }
     /// Rows of the relation's run (from row 0); its close row is `runRows`.
     public var runRows: Int { max(laneRows + zeroReceiverRows, publicColumnLength, constantRow + 1, 1) }
 
@@ -234,7 +258,7 @@ public struct CircuitLayout: Sendable {
     /// Advice columns: limbs, free cells, the produced and received cells of the lane slots, and the relation's
     /// fold vector (one per producer slot), Pρ, S, Ps and T.
     public var adviceColumns: Int {
-        limbColumns + freeColumns + maxLanes * (maxProduced + maxPorts) + producerSlots + 4 + matMulShape.adviceColumns
+        limbColumns + freeColumns + laneProducerSlots + receiverSlots + producerSlots + 4 + matMulShape.adviceColumns
     }
     /// Fixed columns: the range table, the range selector, the constant-1 cell, one selector per kind,
     /// (tag, index, value, delta) when there are function tables, and the relation's three selectors.

@@ -22,7 +22,7 @@ extension ConvolutionTerms {
         let window = conv.window(input: inShape, output: outShape).base
         let flat = inShape.count == 3
         let cout = outShape[1], cin = inShape[1], inGroup = cin / conv.group, outGroup = conv.groupOutputs
-        let (r, p, v, qv) = (layout.receiverSlots, layout.portsPerLane, layout.producerSlots, layout.producedPerLane)
+        let (r, v) = (layout.receiverSlots, layout.producerSlots)
         let bandCount = out.bands
         let (startOut, startIn) = (layout.groupRows[c.outputGroup].start, layout.groupRows[g].start)
         let (m, n) = (1 << logM, 1 << logN)
@@ -40,7 +40,7 @@ extension ConvolutionTerms {
             Self.slotRuns((0..<bandCount).map { t in
                 let rows = Self.validRows(input.rows(ofBand: t)) { il in (0..<a.output).contains(a.scatter(il * bandCount + t, ka)) }
                 let o = rows.isEmpty ? 0 : a.scatter(rows.lowerBound * bandCount + t, ka)
-                return (t, rows, (o / bandCount) * b.output * cout * r + (o % bandCount) * p)
+                return (t, rows, (o / bandCount) * b.output * cout * r + layout.receiverSlot(lane: o % bandCount, port: 0))
             })
         }
 
@@ -56,9 +56,9 @@ extension ConvolutionTerms {
                         guard let kernel = try Self.block(outChannels, ci..<min(ci + n, cin), { weight($0, $1, ka, kb) }, &blocks)
                         else { continue }
                         for run in slotRuns {
-                            let producer = (startIn + (run.rows.lowerBound * input.extentB + columns.lowerBound) * cin + ci) * v + run.slot * qv
+                            let producer = (startIn + (run.rows.lowerBound * input.extentB + columns.lowerBound) * cin + ci) * v + layout.producerSlot(lane: run.slot, value: 0)
                             Self.term((startOut + ob0 * cout + mo) * r + run.offset, producer, [
-                                BoxDimension(extent: run.count, receiverStride: run.step, producerStride: qv),
+                                BoxDimension(extent: run.count, receiverStride: run.step, producerStride: 1),
                                 BoxDimension(extent: run.rows.count, receiverStride: a.stride * b.output * cout * r,
                                              producerStride: input.extentB * cin * v),
                                 BoxDimension(extent: columns.count, receiverStride: b.stride * cout * r, producerStride: cin * v),

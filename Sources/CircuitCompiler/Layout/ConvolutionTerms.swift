@@ -45,12 +45,14 @@ struct ConvolutionTerms {
         let window = conv.window(input: inShape, output: outShape)
         let flat = inShape.count == 3
         let cout = outShape[1], cin = inShape[1], cg = conv.groupChannels, perGroup = cout / conv.group
-        let (r, p, v, qv) = (layout.receiverSlots, layout.portsPerLane, layout.producerSlots, layout.producedPerLane)
+        // Port 0 and value 0 of consecutive lane slots are consecutive relation slots (`CircuitLayout.producerSlot`):
+        // a band step is one slot on either side.
+        let (r, v) = (layout.receiverSlots, layout.producerSlots)
         let bandCount = out.bands
         let startOut = layout.groupRows[c.outputGroup].start
         let (m, n) = (1 << logM, 1 << logN)
         func receiver(_ t: Int, _ al: Int, _ ob: Int, _ channel: Int) -> Int {
-            (startOut + (al * b.output + ob) * cout + channel) * r + t * p
+            (startOut + (al * b.output + ob) * cout + channel) * r + layout.receiverSlot(lane: t, port: 0)
         }
         func weight(_ o: Int, _ i: Int, _ ka: Int, _ kb: Int) -> Int64 {
             let first = (o / perGroup) * cg
@@ -88,7 +90,7 @@ struct ConvolutionTerms {
                         let input = layout.bands[g]!
                         let startIn = layout.groupRows[g].start
                         let slotRuns = runs(ka) { position in
-                            ((position / bandCount) * input.extentB * cin) * v + (position % bandCount) * qv
+                            ((position / bandCount) * input.extentB * cin) * v + layout.producerSlot(lane: position % bandCount, value: 0)
                         }
                         guard !slotRuns.isEmpty else { continue }
                         for ci in stride(from: 0, to: cin, by: n) {
@@ -96,7 +98,7 @@ struct ConvolutionTerms {
                             for run in slotRuns {
                                 term(receiver(run.slot, run.rows.lowerBound, columns.lowerBound, mo),
                                      (startIn + ib0 * cin + ci) * v + run.offset, [
-                                    BoxDimension(extent: run.count, receiverStride: p, producerStride: run.step),
+                                    BoxDimension(extent: run.count, receiverStride: 1, producerStride: run.step),
                                     BoxDimension(extent: run.rows.count, receiverStride: b.output * cout * r,
                                                  producerStride: a.stride * input.extentB * cin * v),
                                     BoxDimension(extent: columns.count, receiverStride: cout * r, producerStride: b.stride * cin * v),
@@ -112,7 +114,7 @@ struct ConvolutionTerms {
                             for run in slotRuns {
                                 term(receiver(run.slot, run.rows.lowerBound, columns.lowerBound, mo),
                                      base + (i * a.input * b.input + ib0) * v + run.offset, [
-                                    BoxDimension(extent: run.count, receiverStride: p, producerStride: run.step),
+                                    BoxDimension(extent: run.count, receiverStride: 1, producerStride: run.step),
                                     BoxDimension(extent: run.rows.count, receiverStride: b.output * cout * r,
                                                  producerStride: bandCount * a.stride * b.input * v),
                                     BoxDimension(extent: columns.count, receiverStride: cout * r, producerStride: b.stride * v),
@@ -132,7 +134,7 @@ struct ConvolutionTerms {
     func biasTerms(_ c: StructuredConvolution, shift: Int, m: Int, blocks: inout [WeightBlock], terms: inout [LinearTerm]) throws {
         let node = plan.graph.nodes[c.node], q = model.nodes[c.node]
         let cout = plan.graph.values[node.output].shape[1]
-        let (r, p) = (layout.receiverSlots, layout.portsPerLane)
+        let r = layout.receiverSlots
         let start = layout.groupRows[c.outputGroup].start, band = layout.bands[c.outputGroup]!
         let offset: Int64 = shift > 0 ? Int64(1) << (shift - 1) : 0
         let constantOf = try (0..<cout).map { o -> Int64 in
@@ -145,8 +147,8 @@ struct ConvolutionTerms {
         for mo in stride(from: 0, to: cout, by: m) {
             guard let constants = try Self.block(mo..<min(mo + m, cout), 0..<1, { o, _ in constantOf[o] }, &blocks) else { continue }
             for (t0, count, rows) in runs {
-                Self.term((start + mo) * r + t0 * p, index.constantProducer, [
-                    BoxDimension(extent: count, receiverStride: p, producerStride: 0),
+                Self.term((start + mo) * r + layout.receiverSlot(lane: t0, port: 0), index.constantProducer, [
+                    BoxDimension(extent: count, receiverStride: 1, producerStride: 0),
                     BoxDimension(extent: rows * band.extentB, receiverStride: cout * r, producerStride: 0),
                 ], constants, &terms)
             }
