@@ -23,7 +23,18 @@ struct StructuredConvolutionTests {
     @Test(arguments: ["zoo/resnet_small/torchscript", "zoo/mobilenet_block/torchscript", "zoo/conv1d_forecaster/torchscript", "cnn_small",
                       "zoo/autoencoder/torchscript"])
     func structuredRelationIsTheModelsEquations(_ name: String) throws {
-        let m = try ProvedModel(shared: name)
+        try structuredRelationIsTheModelsEquations(try ProvedModel(shared: name), name)
+    }
+
+    /// The same at lane counts the automatic choice does not take: more bands than the extents divide (holes in the
+    /// last band row), strided, dilated and transposed convolutions read across the round-robin bands.
+    @Test(arguments: [("zoo/resnet_small/torchscript", 3), ("zoo/mobilenet_block/torchscript", 5), ("zoo/conv1d_forecaster/torchscript", 3),
+                      ("cnn_small", 3), ("zoo/autoencoder/torchscript", 3)])
+    func structuredRelationIsTheModelsEquationsAtOtherLanes(_ name: String, _ lanes: Int) throws {
+        try structuredRelationIsTheModelsEquations(try ProvedModel(shared: name, options: CompileOptions(lanesPerRow: lanes)), name)
+    }
+
+    func structuredRelationIsTheModelsEquations(_ m: ProvedModel, _ name: String) throws {
         let compiled = m.compiled
         #expect(!compiled.layout.structuredConvolutions.isEmpty, "\(name): no convolution is structured")
         let relation = compiled.relation
@@ -119,10 +130,13 @@ struct StructuredConvolutionTests {
             #expect(throws: VerificationError.self) { try m.verify(cheat) }
         }
     }
-    /// One lane per row is one band, so a convolution whose extents do not follow its stride — an unpadded 5×5
-    /// convolution reading a lane group (LeNet-5's second one, 12 → 8 rows here) — is structured too: its relation
-    /// is exactly its per-(output, tap) equations, the proof verifies, and a wrong output is rejected.
-    @Test func unpaddedConvolutionIsStructuredWithOneLanePerRow() throws {
+    /// Rows of A are dealt round robin over the bands (`GroupBand`), so a convolution whose extents do not follow
+    /// its stride — an unpadded 5×5 convolution reading a lane group (LeNet-5's second one, 12 → 8 rows here) — is
+    /// structured at any lanes per row: with one lane (one band), with 3 and 5 (8 and 12 rows are not multiples of
+    /// 5, 8 is not of 3: the last band row has holes, padding lanes the terms must skip). Its relation is exactly
+    /// its per-(output, tap) equations, the proof verifies, and a wrong output is rejected.
+    @Test(arguments: [1, 3, 5])
+    func unpaddedConvolutionIsStructuredAtAnyLanesPerRow(_ lanes: Int) throws {
         var rng = SeededRandomReals(seed: 17)
         var b = GraphBuilder()
         let x = try b.addInput("x", shape: [1, 1, 12, 12])
@@ -136,9 +150,10 @@ struct StructuredConvolutionTests {
         let second = try conv("conv2", first, 3, 4, pad: 0)
         try b.markOutput(second, name: "y")
         let m = try ProvedModel(graph: try b.build(), name: "unpadded_conv", input: [rng.inputs(144, scale: 16)],
-                                options: CompileOptions(lanesPerRow: 1))
+                                options: CompileOptions(lanesPerRow: lanes))
         let compiled = m.compiled
-        #expect(compiled.layout.lanesPerRow == 1)
+        #expect(compiled.layout.lanesPerRow == lanes)
+        #expect(compiled.layout.bands.compactMap { $0?.bands }.max() ?? 0 > 1 || lanes == 1, "several bands")
         let structured = Set(compiled.layout.structuredConvolutions.map { m.graph.nodes[$0.node].name })
         #expect(structured == ["conv1", "conv2"], "\(structured)")
         let plain = try LinearSystem(plan: compiled.plan, model: m.model, structured: [])

@@ -90,7 +90,8 @@ public struct CircuitLayout: Sendable {
         matMulShape = MatMulCheckLayout.Shape(plan: plan)
         // Convolutions and the groups they read and write in channel-last bands (§19.3; public inputs are
         // checked against the column length below).
-        let (bands, convolutions) = Self.convolutionBands(plan: plan, lanesPerRow: lanesPerRow, publicColumnLength: Int.max)
+        let (bands, convolutions) = Self.convolutionBands(
+            plan: plan, lanes: { kind in lanesOfKind[kinds.firstIndex(of: kind)!] }, publicColumnLength: Int.max)
         self.bands = bands
         var row = 0
         var groupRows: [(start: Int, count: Int)] = []
@@ -103,6 +104,20 @@ public struct CircuitLayout: Sendable {
         maxLanes = lanesOfKind.max() ?? 1
         maxPorts = kinds.map(\.gadget.receivedCount).max() ?? 1
         maxProduced = 1 + (kinds.map(\.gadget.extraProducedCount).max() ?? 0)
+        // Lane slot t carries the produced values and ports of the kinds with more than t lanes per row only: Softmax's
+        // five produced values and three ports sit in its one slot, not in every slot of the narrow kinds.
+        let slotCounts = (0..<maxLanes).map { t -> (produced: Int, ports: Int) in
+            let present = zip(kinds, lanesOfKind).filter { $0.1 > t }.map(\.0.gadget)
+            return (1 + (present.map(\.extraProducedCount).max() ?? 0), max(t == 0 ? 1 : 0, present.map(\.receivedCount).max() ?? 0))
+        }
+        producedOfSlot = slotCounts.map(\.produced)
+        portsOfSlot = slotCounts.map(\.ports)
+        producerBase = (0..<maxProduced).reduce(into: [Int]()) { bases, v in
+            bases.append((bases.last ?? 0) + (v == 0 ? 0 : slotCounts.filter { $0.produced > v - 1 }.count))
+        }
+        receiverBase = (0..<max(maxPorts, 1)).reduce(into: [Int]()) { bases, port in
+            bases.append((bases.last ?? 0) + (port == 0 ? 0 : slotCounts.filter { $0.ports > port - 1 }.count))
+        }
         functionTables = plan.functionTables
         functionTableRows = functionTables.reduce(0) { $0 + $1.values.count }
         tableLookupsOfKind = zip(kinds, lanesOfKind).map { kind, lanes in kind.gadget.functionTable == nil ? 0 : lanes }
@@ -115,7 +130,7 @@ public struct CircuitLayout: Sendable {
         // Receivers that no lane holds (output ties, Softmax's Σb − 1): cells after the lanes, forced to 0 by
         // the relation.
         let zeroReceivers = Self.unreceivedEquations(plan)
-        let receiverSlots = (lanesOfKind.max() ?? 1) * (kinds.map(\.gadget.receivedCount).max() ?? 1)
+        let receiverSlots = portsOfSlot.reduce(0, +)
         let zeroRows = (zeroReceivers + receiverSlots - 1) / receiverSlots
         let publicCount = plan.publicInputCount + plan.publicOutputCount
         let needed = max(row + zeroRows + 1, rangeTableRows, functionTableRows, 2)
@@ -182,13 +197,23 @@ public struct CircuitLayout: Sendable {
 
     // MARK: The committed linear relation's slots (docs/protocol.md §19.3)
 
-    /// Produced values per lane slot (Q) and received ports per lane slot (P).
-    public var producedPerLane: Int { maxProduced }
-    public var portsPerLane: Int { maxPorts }
-    /// Producer slots V: Q per lane slot, one per public column, and maybe the constant's own.
-    public var producerSlots: Int { maxLanes * maxProduced + publicColumns + (constantSlotIsOwn ? 1 : 0) }
-    /// Receiver slots R: P per lane slot.
-    public var receiverSlots: Int { maxLanes * maxPorts }
+    /// Produced values and received ports of each lane slot t (compiler 7): the most of any kind with more than t
+    /// lanes per row, so a wide kind's extra values do not widen every slot.
+    public let producedOfSlot: [Int]
+    public let portsOfSlot: [Int]
+    /// First producer (receiver) slot of value v (port p): slots are numbered value-major, so value v of lane slot t
+    /// is slot `producerBase[v] + t` (the slots holding value v are a prefix of the lane slots), and value 0 (port
+    /// 0) of consecutive lane slots are consecutive slots — the stride a convolution's band box steps by.
+    let producerBase: [Int]
+    let receiverBase: [Int]
+    public func producerSlot(lane t: Int, value v: Int) -> Int { producerBase[v] + t }
+    public func receiverSlot(lane t: Int, port p: Int) -> Int { receiverBase[p] + t }
+    /// Producer slots of the lane slots' produced cells (Σ producedOfSlot) and receiver slots (Σ portsOfSlot).
+    public var laneProducerSlots: Int { producedOfSlot.reduce(0, +) }
+    /// Producer slots V: the lane slots' produced cells, one per public column, and maybe the constant's own.
+    public var producerSlots: Int { laneProducerSlots + publicColumns + (constantSlotIsOwn ? 1 : 0) }
+    /// Receiver slots R: the lane slots' ports.
+    public var receiverSlots: Int { portsOfSlot.reduce(0, +) }
     /// Rows of the relation's run (from row 0); its close row is `runRows`.
     public var runRows: Int { max(laneRows + zeroReceiverRows, publicColumnLength, constantRow + 1, 1) }
 
@@ -199,7 +224,7 @@ public struct CircuitLayout: Sendable {
     public func lanes(of kind: LaneKind) -> Int { lanesOfKind[kinds.firstIndex(of: kind)!] }
 
     /// Lane `index` of a group (0 ..< rows·lanes: the group's lanes, then its padding lanes). A banded group's
-    /// lanes follow its bands (`GroupBand`); its padding lanes fill the slots past the bands, row by row.
+    /// lanes follow its bands (`GroupBand`); its padding lanes fill the bands' holes, then the slots past the bands, row by row.
     public func placement(group: Int, index: Int, kind: LaneKind) -> Placement {
         let lanes = lanes(of: kind)
         if let band = bands[group] {
@@ -208,8 +233,13 @@ public struct CircuitLayout: Sendable {
                 let (row, slot) = band.place(index)
                 return Placement(row: groupRows[group].start + row, slot: slot)
             }
-            let extra = lanes - band.bands, j = index - count
-            return Placement(row: groupRows[group].start + j / extra, slot: band.bands + j % extra)
+            let j = index - count
+            if j < band.holes {
+                let (row, slot) = band.hole(j)
+                return Placement(row: groupRows[group].start + row, slot: slot)
+            }
+            let extra = lanes - band.bands, e = j - band.holes
+            return Placement(row: groupRows[group].start + e / extra, slot: band.bands + e % extra)
         }
         return Placement(row: groupRows[group].start + index / lanes, slot: index % lanes)
     }
@@ -228,7 +258,7 @@ public struct CircuitLayout: Sendable {
     /// Advice columns: limbs, free cells, the produced and received cells of the lane slots, and the relation's
     /// fold vector (one per producer slot), Pρ, S, Ps and T.
     public var adviceColumns: Int {
-        limbColumns + freeColumns + maxLanes * (maxProduced + maxPorts) + producerSlots + 4 + matMulShape.adviceColumns
+        limbColumns + freeColumns + laneProducerSlots + receiverSlots + producerSlots + 4 + matMulShape.adviceColumns
     }
     /// Fixed columns: the range table, the range selector, the constant-1 cell, one selector per kind,
     /// (tag, index, value, delta) when there are function tables, and the relation's three selectors.
@@ -331,18 +361,27 @@ public struct CircuitLayout: Sendable {
         }
     }
 
-    /// The automatic choice's order: a proof within `proofByteBudget` first, then the lower cost.
+    /// The automatic choice's order: a proof within `proofByteBudget` first, then the lower cost; when neither fits,
+    /// the smaller proof (nanogpt_block: 2 lanes per row halve the rows but double the body, 16,960 → 31,360 bytes,
+    /// for ~7% less prover CPU; bench/results/2026-12-04-layout-utilisation.md).
     public static func isBetter(_ a: CircuitLayout, than b: CircuitLayout, proofByteBudget: Int = 16384) -> Bool {
         let aFits = a.proofBytes <= proofByteBudget, bFits = b.proofBytes <= proofByteBudget
         if aFits != bFits { return aFits }
+        if !aFits, a.proofBytes != b.proofBytes { return a.proofBytes < b.proofBytes }
         return cost(a) < cost(b)
     }
 
-    /// (committed columns + half the challenge columns) × rows: what the automatic choice minimises.
+    /// (committed columns + fixed and instance columns + half the challenge columns) × rows: what the automatic
+    /// choice minimises. Committed columns (advice, each table's multiplicity and each batched running sum, §9) are the prover's MSM
+    /// and NTT work; fixed and instance columns are read on the quotient's extended domain and held by the proving
+    /// key (≈ 32·5n bytes each), so at equal committed area the shorter circuit is cheaper (LeNet-5: 2 lanes per
+    /// row at 2^12 rows prove ~13% faster than 1 lane at 2^13 with the same committed area;
+    /// bench/results/2026-12-04-layout-utilisation.md).
     public static func cost(_ layout: CircuitLayout) -> Double {
         let (m, s) = layout.lookupColumns
         let committed = Double(layout.adviceColumns + m + s)
-        return (committed + Double(layout.challengeColumns) / 2) * Double(layout.rowCount)
+        let read = Double(layout.fixedColumns + layout.publicColumns)
+        return (committed + read + Double(layout.challengeColumns) / 2) * Double(layout.rowCount)
     }
 
     /// The best layout of `plan` over the given lane widths and range-check layouts (both unless `stacked` is

@@ -79,14 +79,18 @@ public struct CompiledCircuit: Sendable {
         var cs = ConstraintSystemBuilder()
         let limbs = (0..<layout.limbColumns).map { cs.adviceColumn("limb\($0)") }
         let free = (0..<layout.freeColumns).map { cs.adviceColumn("free\($0)") }
-        let (lanesT, q, p) = (layout.maxLanes, layout.producedPerLane, layout.portsPerLane)
+        // In slot order (value-major: `CircuitLayout.producerSlot`), only the values and ports each lane slot has.
         var producedCells: [AdviceColumn] = []
         var receivedCells: [AdviceColumn] = []
-        for t in 0..<lanesT {
-            for v in 0..<q { producedCells.append(cs.adviceColumn("prod\(t).\(v)")) }
+        for v in 0..<layout.maxProduced {
+            for t in layout.producedOfSlot.indices where layout.producedOfSlot[t] > v {
+                producedCells.append(cs.adviceColumn("prod\(t).\(v)"))
+            }
         }
-        for t in 0..<lanesT {
-            for port in 0..<p { receivedCells.append(cs.adviceColumn("recv\(t).\(port)")) }
+        for port in 0..<layout.maxPorts {
+            for t in layout.portsOfSlot.indices where layout.portsOfSlot[t] > port {
+                receivedCells.append(cs.adviceColumn("recv\(t).\(port)"))
+            }
         }
         let rangeName = "range\(plan.limbBits)"
         let table = cs.fixedColumn("table\(plan.limbBits)")
@@ -135,8 +139,8 @@ public struct CompiledCircuit: Sendable {
                 let cells = LaneCells(
                     limbs: (0..<g.limbCells).map { limbs[t * g.limbCells + $0].cur },
                     free: (0..<g.freeCells).map { free[t * g.freeCells + $0].cur })
-                for (v, e) in g.allProduced(cells).enumerated() { constraints.append(producedCells[t * q + v].cur - e) }
-                for (port, e) in g.received(cells).enumerated() { constraints.append(receivedCells[t * p + port].cur - e) }
+                for (v, e) in g.allProduced(cells).enumerated() { constraints.append(producedCells[layout.producerSlot(lane: t, value: v)].cur - e) }
+                for (port, e) in g.received(cells).enumerated() { constraints.append(receivedCells[layout.receiverSlot(lane: t, port: port)].cur - e) }
                 constraints += g.constraints(cells)
                 if let table = g.functionTable, let tag = tableTags[table] {
                     cs.addLookup(LookupArgument(name: "\(kind.name).\(t)", selector: kindSelectors[k],

@@ -1,12 +1,15 @@
 import ModelGraph
 
 /// Channel-last bands (docs/protocol.md §19.3, §19.9): the layout that lets a convolution be one committed term
-/// per (tap, channel tile) instead of one block entry per (output, tap).
+/// per (tap, channel tile, run of bands) instead of one block entry per (output, tap).
 ///
-/// A banded group holds an activation [1, C, A, B] (or [1, C, A] for 1-D: B = 1) split along A into `bands`
-/// bands of A / bands rows; band t sits in lane slot t, and inside a band element (c, a, b) is on row
-/// `start + ((a mod A_b)·B + b)·C + c`. So a channel is one row further (the relation's channel stride R′ = R,
-/// V′ = V), a pixel C rows further, and the band is the slot: every term's box is (band, a, b).
+/// A banded group holds an activation [1, C, A, B] (or [1, C, A] for 1-D: B = 1) dealt along A over `bands` lane
+/// slots: element (c, a, b) sits in slot t = a mod bands, on row `start + ((a div bands)·B + b)·C + c`. So a
+/// channel is one row further, a pixel C rows further, and a whole row of A one band step further. Dealing rows
+/// round robin (rather than cutting A into contiguous bands) keeps every convolution's input slot and row offset
+/// the same for all output rows of one output slot, whatever the extents: output row a = k·i + t reads input row
+/// s·a + e = k·s·i + (s·t + e), slot (s·t + e) mod k, local row s·i + ⌊(s·t + e)/k⌋. When A is not a multiple of
+/// the band count, the last local row of slots t ≥ A mod bands holds no element: those cells are padding lanes.
 public struct GroupBand: Hashable, Sendable {
     public let channels: Int
     /// Extent of the banded axis (H, or L for 1-D) and of the other one (W, or 1).
@@ -14,15 +17,26 @@ public struct GroupBand: Hashable, Sendable {
     public let extentB: Int
     public let bands: Int
 
-    public var rowsPerBand: Int { extentA / bands * extentB * channels }
-    public var bandRows: Int { extentA / bands }
+    public var rowsPerBand: Int { bandRows * extentB * channels }
+    /// Local rows of A per band: ⌈A / bands⌉.
+    public var bandRows: Int { (extentA + bands - 1) / bands }
+    /// Local rows of A that band t holds (one fewer than `bandRows` for t ≥ A mod bands when A is not a multiple).
+    public func rows(ofBand t: Int) -> Int { (extentA - t + bands - 1) / bands }
+    /// Cells of the bands that hold no element (padding lanes): (bands·⌈A/bands⌉ − A)·B·C.
+    public var holes: Int { (bands * bandRows - extentA) * extentB * channels }
 
     /// Row (from the group's start) and slot of element `index` (NCHW order).
     func place(_ index: Int) -> (row: Int, slot: Int) {
         let plane = extentA * extentB
         let c = index / plane, a = (index % plane) / extentB, b = index % extentB
-        let t = a / bandRows, local = a % bandRows
-        return ((local * extentB + b) * channels + c, t)
+        return (((a / bands) * extentB + b) * channels + c, a % bands)
+    }
+
+    /// Row and slot of hole `j` (0 ..< holes): the last local row of the bands past A mod bands.
+    func hole(_ j: Int) -> (row: Int, slot: Int) {
+        let pixel = extentB * channels
+        let t = bands - (bands * bandRows - extentA) + j / pixel
+        return ((bandRows - 1) * pixel + j % pixel, t)
     }
 }
 
@@ -90,14 +104,12 @@ extension ConvTranspose {
 }
 
 extension CircuitLayout {
-    /// The banded groups and the structured convolutions of `plan` for `lanesPerRow`: every convolution of batch 1
-    /// whose input is a whole lane group (or public values in one column, which needs the column length, hence
-    /// `publicColumnLength`), and every ConvTranspose of batch 1 whose input is a whole lane group. With more than
-    /// one lane per row a group input's banded axis must follow the stride (Conv: A_in = stride·A_out;
-    /// ConvTranspose: A_out = stride·A_in), so that each band reads (scatters into) the same neighbouring bands;
-    /// with one lane per row (one band) any extents do. The band count is the largest b ≤ lanesPerRow dividing
-    /// the banded axis of every group involved (every kind has at least lanesPerRow lane slots).
-    static func convolutionBands(plan: CircuitPlan, lanesPerRow: Int, publicColumnLength: Int?)
+    /// The banded groups and the structured convolutions of `plan`: every convolution and ConvTranspose of batch 1
+    /// whose input is a whole lane group (or, for a convolution, public values in one column, which needs the column
+    /// length, hence `publicColumnLength`). Groups a convolution links (its input and output group) share one band
+    /// count, chosen per linked set: the k ≤ the fewest lane slots of their kinds (`lanes`) that gives the fewest
+    /// rows Σ⌈A/k⌉·B·C, the smallest such k (fewest padding cells).
+    static func convolutionBands(plan: CircuitPlan, lanes: (LaneKind) -> Int, publicColumnLength: Int?)
         -> (bands: [GroupBand?], convolutions: [StructuredConvolution])
     {
         let graph = plan.graph
@@ -130,9 +142,6 @@ extension CircuitLayout {
         }
         var candidates: [StructuredConvolution] = []
         var shapeOfGroup: [Int: (c: Int, a: Int, b: Int)] = [:]
-        // One lane per row means one band: every run of rows then reads band offset 0 (or none), so the input
-        // and output extents need not be related by the stride (e.g. an unpadded convolution, 14 → 10 rows).
-        let single = lanesPerRow <= 1
         for (index, layer) in plan.layers.enumerated() {
             guard case .lanes(let out) = layer.role, let n = layer.nodeIndex, case .convolution(let op) = graph.nodes[n].operation,
                 case .rescale = plan.groups[out].kind
@@ -146,17 +155,14 @@ extension CircuitLayout {
             case .conv(let c): conv = c
             case .transposed(let t):
                 let (a, _) = t.axes(input: inShape, output: outShape)
-                guard let g = groupOfValue[node.inputs[0]], plan.groups[g].count == gi.c * gi.a * gi.b,
-                    single || a.output == a.stride * a.input
+                guard let g = groupOfValue[node.inputs[0]], plan.groups[g].count == gi.c * gi.a * gi.b, a.input >= 1
                 else { continue }
                 candidates.append(StructuredConvolution(node: n, input: .group(g), outputGroup: out))
                 shapeOfGroup[g] = gi
                 shapeOfGroup[out] = go
                 continue
             }
-            let (a, _) = conv.axes(input: inShape, output: outShape)
             if let g = groupOfValue[node.inputs[0]], plan.groups[g].count == gi.c * gi.a * gi.b {
-                guard single || a.input == a.stride * a.output else { continue }
                 candidates.append(StructuredConvolution(node: n, input: .group(g), outputGroup: out))
                 shapeOfGroup[g] = gi
             } else if let first = publicOffset[node.inputs[0]], let length = publicColumnLength,
@@ -170,9 +176,27 @@ extension CircuitLayout {
         }
         var bands = [GroupBand?](repeating: nil, count: plan.groups.count)
         guard !candidates.isEmpty else { return (bands, []) }
-        var count = max(1, lanesPerRow)
-        while count > 1, !shapeOfGroup.values.allSatisfy({ $0.a % count == 0 }) { count -= 1 }
-        for (g, s) in shapeOfGroup { bands[g] = GroupBand(channels: s.c, extentA: s.a, extentB: s.b, bands: count) }
+        // Linked sets of groups (a convolution's input and output share the band count).
+        var parent = [Int: Int]()
+        func root(_ g: Int) -> Int {
+            var r = g
+            while let up = parent[r], up != r { r = up }
+            return r
+        }
+        for g in shapeOfGroup.keys { parent[g] = g }
+        for c in candidates { if case .group(let g) = c.input { parent[root(g)] = root(c.outputGroup) } }
+        var members = [Int: [Int]]()
+        for g in shapeOfGroup.keys.sorted() { members[root(g), default: []].append(g) }
+        for set in members.values {
+            let most = max(1, min(set.map { lanes(plan.groups[$0].kind) }.min()!, set.map { shapeOfGroup[$0]!.a }.max()!))
+            func rows(_ k: Int) -> Int { set.reduce(0) { let s = shapeOfGroup[$1]!; return $0 + (s.a + k - 1) / k * s.b * s.c } }
+            var count = 1
+            for k in 1...most where rows(k) < rows(count) { count = k }
+            for g in set {
+                let s = shapeOfGroup[g]!
+                bands[g] = GroupBand(channels: s.c, extentA: s.a, extentB: s.b, bands: count)
+            }
+        }
         return (bands, candidates)
     }
 }

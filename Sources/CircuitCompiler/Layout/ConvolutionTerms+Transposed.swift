@@ -4,10 +4,10 @@ import ModelGraph
 /// A ConvTranspose as structured terms (docs/protocol.md §19.9), in scatter form: input pixel (i_A, i_B) with tap
 /// (k_A, k_B) adds W[c][o]·x[c] into output pixel (i_A·s_A + k_A·d_A − p_A, i_B·s_B + k_B·d_B − p_B). So a tap is
 /// a convolution's term with the roles of the strides swapped: its box runs over *input* rows and columns, the
-/// producer stepping one pixel and the receiver s pixels. Input band t scatters into output band t + δ, the same δ
-/// for every band because A_out = s_A·A_in (the layout's condition). Per tap and M × N channel tile one committed
+/// producer stepping one pixel and the receiver s pixels. Input slot t's rows i = k·j + t scatter into output rows
+/// s·i + e, one slot and row offset per input slot (`GroupBand`). Per tap and M × N channel tile one committed
 /// block (rows: output channels, columns: input channels; block-diagonal for a grouped ConvTranspose), one term
-/// per run of input rows that lands in the same band offset δ; the bias as a convolution's.
+/// per run of input slots with the same rows and a constant receiver step; the bias as a convolution's.
 extension ConvolutionTerms {
     func emitTransposed(_ c: StructuredConvolution, _ conv: ConvTranspose, logM: Int, logN: Int, blocks: inout [WeightBlock],
                         terms: inout [LinearTerm]) throws {
@@ -22,13 +22,10 @@ extension ConvolutionTerms {
         let window = conv.window(input: inShape, output: outShape).base
         let flat = inShape.count == 3
         let cout = outShape[1], cin = inShape[1], inGroup = cin / conv.group, outGroup = conv.groupOutputs
-        let (r, p, v, qv) = (layout.receiverSlots, layout.portsPerLane, layout.producerSlots, layout.producedPerLane)
-        let (bandCount, outRows, inRows) = (out.bands, out.bandRows, input.bandRows)
+        let (r, v) = (layout.receiverSlots, layout.producerSlots)
+        let bandCount = out.bands
         let (startOut, startIn) = (layout.groupRows[c.outputGroup].start, layout.groupRows[g].start)
         let (m, n) = (1 << logM, 1 << logN)
-        func receiver(_ t: Int, _ al: Int, _ ob: Int, _ channel: Int) -> Int {
-            (startOut + (al * b.output + ob) * cout + channel) * r + t * p
-        }
         // W is [C_in, C_out/group, kH, kW]; input channel i feeds the outputs of its own group only.
         func weight(_ o: Int, _ i: Int, _ ka: Int, _ kb: Int) -> Int64 {
             guard i / inGroup == o / outGroup else { return 0 }
@@ -36,34 +33,33 @@ extension ConvolutionTerms {
             return q.weights[((i * outGroup + o % outGroup) * window.kH + ky) * window.kW + kx]
         }
 
-        // Runs of input rows il (inside a band) whose tap lands in the same output band offset δ: (first row,
-        // rows, δ, input bands t with t + δ a band).
-        func pieces(_ ka: Int) -> [BandPiece] {
-            var result: [BandPiece] = []
-            for il in 0..<inRows {
-                Self.appendMerging(Self.bandPiece(row: il, position: a.scatter(il, ka), rows: outRows, bandCount: bandCount), to: &result)
-            }
-            return result.filter { !$0.bands.isEmpty }
+        // Per tap ka and input slot t: the input rows il (i = il·k + t) whose tap lands inside the output, and the
+        // output cell the first of them adds into (slot (s·i + e) mod k, local row ⌊(s·i + e)/k⌋; one input row
+        // further is s output rows further). Slots with the same rows whose receiver steps by one constant form one run.
+        func runs(_ ka: Int) -> [SlotRun] {
+            Self.slotRuns((0..<bandCount).map { t in
+                let rows = Self.validRows(input.rows(ofBand: t)) { il in (0..<a.output).contains(a.scatter(il * bandCount + t, ka)) }
+                let o = rows.isEmpty ? 0 : a.scatter(rows.lowerBound * bandCount + t, ka)
+                return (t, rows, (o / bandCount) * b.output * cout * r + layout.receiverSlot(lane: o % bandCount, port: 0))
+            })
         }
 
         for ka in 0..<a.kernel {
-            let runs = pieces(ka)
+            let slotRuns = runs(ka)
             for kb in 0..<b.kernel {
                 let columns = b.scatterValid(kb)
-                guard !columns.isEmpty, !runs.isEmpty else { continue }
+                guard !columns.isEmpty, !slotRuns.isEmpty else { continue }
                 let ob0 = b.scatter(columns.lowerBound, kb)
                 for mo in stride(from: 0, to: cout, by: m) {
                     let outChannels = mo..<min(mo + m, cout)
                     for ci in stride(from: 0, to: cin, by: n) {
                         guard let kernel = try Self.block(outChannels, ci..<min(ci + n, cin), { weight($0, $1, ka, kb) }, &blocks)
                         else { continue }
-                        for run in runs {
-                            let t0 = run.bands.lowerBound
-                            let ol = a.scatter(run.first, ka) - run.delta * outRows
-                            let producer = (startIn + (run.first * input.extentB + columns.lowerBound) * cin + ci) * v + t0 * qv
-                            Self.term(receiver(t0 + run.delta, ol, ob0, mo), producer, [
-                                BoxDimension(extent: run.bands.count, receiverStride: p, producerStride: qv),
-                                BoxDimension(extent: run.count, receiverStride: a.stride * b.output * cout * r,
+                        for run in slotRuns {
+                            let producer = (startIn + (run.rows.lowerBound * input.extentB + columns.lowerBound) * cin + ci) * v + layout.producerSlot(lane: run.slot, value: 0)
+                            Self.term((startOut + ob0 * cout + mo) * r + run.offset, producer, [
+                                BoxDimension(extent: run.count, receiverStride: run.step, producerStride: 1),
+                                BoxDimension(extent: run.rows.count, receiverStride: a.stride * b.output * cout * r,
                                              producerStride: input.extentB * cin * v),
                                 BoxDimension(extent: columns.count, receiverStride: b.stride * cout * r, producerStride: cin * v),
                             ], kernel, &terms)
@@ -72,6 +68,6 @@ extension ConvolutionTerms {
                 }
             }
         }
-        try biasTerms(c, shift: rescale.shift, pixelsPerBand: outRows * b.output, m: m, blocks: &blocks, terms: &terms)
+        try biasTerms(c, shift: rescale.shift, m: m, blocks: &blocks, terms: &terms)
     }
 }

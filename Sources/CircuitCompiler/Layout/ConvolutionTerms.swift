@@ -5,7 +5,7 @@ import Quantization
 /// A structured convolution's part of W (docs/protocol.md §19.3, §19.9): per tap and channel tile one committed
 /// block (that tap's Cout × Cin weights, block-diagonal for a grouped convolution; per input channel when the
 /// input is the public values' NCHW column), used by one term per run of output rows that reads the same
-/// neighbouring band; plus one block per channel tile of Cout × 1 bias-and-rounding constants on the constant
+/// slot and row offset (`GroupBand`); plus one block per channel tile of Cout × 1 bias-and-rounding constants on the constant
 /// producer. Work and key size follow params + taps, never outputs × taps.
 struct ConvolutionTerms {
     let plan: CircuitPlan
@@ -45,12 +45,14 @@ struct ConvolutionTerms {
         let window = conv.window(input: inShape, output: outShape)
         let flat = inShape.count == 3
         let cout = outShape[1], cin = inShape[1], cg = conv.groupChannels, perGroup = cout / conv.group
-        let (r, p, v, qv) = (layout.receiverSlots, layout.portsPerLane, layout.producerSlots, layout.producedPerLane)
-        let (bandCount, bandRows) = (out.bands, out.bandRows)
+        // Port 0 and value 0 of consecutive lane slots are consecutive relation slots (`CircuitLayout.producerSlot`):
+        // a band step is one slot on either side.
+        let (r, v) = (layout.receiverSlots, layout.producerSlots)
+        let bandCount = out.bands
         let startOut = layout.groupRows[c.outputGroup].start
         let (m, n) = (1 << logM, 1 << logN)
         func receiver(_ t: Int, _ al: Int, _ ob: Int, _ channel: Int) -> Int {
-            (startOut + (al * b.output + ob) * cout + channel) * r + t * p
+            (startOut + (al * b.output + ob) * cout + channel) * r + layout.receiverSlot(lane: t, port: 0)
         }
         func weight(_ o: Int, _ i: Int, _ ka: Int, _ kb: Int) -> Int64 {
             let first = (o / perGroup) * cg
@@ -65,28 +67,21 @@ struct ConvolutionTerms {
             Self.term(receiverOffset, producerOffset, box, kernel, &terms)
         }
 
-        // Runs of output rows al (inside a band) that read the same band offset δ (group input) or exist for the
-        // same bands t (public input): (first row, rows, δ, bands).
-        func pieces(_ ka: Int) -> [BandPiece] {
-            var result: [BandPiece] = []
-            for al in 0..<bandRows {
-                switch c.input {
-                case .group(let g):
-                    Self.appendMerging(Self.bandPiece(row: al, position: a.position(al, ka), rows: layout.bands[g]!.bandRows,
-                                                      bandCount: bandCount), to: &result)
-                case .publicValues:
-                    let valid = (0..<bandCount).filter { (0..<a.input).contains(a.position($0 * bandRows + al, ka)) }
-                    Self.appendMerging((al, 1, 0, (valid.first ?? 0)..<((valid.last ?? -1) + 1)), to: &result)
-                }
-            }
-            return result.filter { !$0.bands.isEmpty }
+        // Per tap ka and output slot t: the output rows al (a = al·k + t) whose input row s·a + e lies inside the
+        // input, and where the first of them reads (group input: slot (s·a + e) mod k, local row ⌊(s·a + e)/k⌋,
+        // one row step s·B·C rows further; public input: position s·a + e of the NCHW column). Slots with the
+        // same rows whose producer steps by one constant form one run, so one term.
+        func runs(_ ka: Int, producer: (_ position: Int) -> Int) -> [SlotRun] {
+            Self.slotRuns((0..<bandCount).map { t in
+                let rows = Self.validRows(out.rows(ofBand: t)) { al in (0..<a.input).contains(a.position(al * bandCount + t, ka)) }
+                return (t, rows, rows.isEmpty ? 0 : producer(a.position(rows.lowerBound * bandCount + t, ka)))
+            })
         }
 
         for ka in 0..<a.kernel {
-            let runs = pieces(ka)
             for kb in 0..<b.kernel {
                 let columns = b.valid(kb)
-                guard !columns.isEmpty, !runs.isEmpty else { continue }
+                guard !columns.isEmpty else { continue }
                 let ib0 = b.position(columns.lowerBound, kb)
                 for mo in stride(from: 0, to: cout, by: m) {
                     let outRows = mo..<min(mo + m, cout)
@@ -94,15 +89,17 @@ struct ConvolutionTerms {
                     case .group(let g):
                         let input = layout.bands[g]!
                         let startIn = layout.groupRows[g].start
+                        let slotRuns = runs(ka) { position in
+                            ((position / bandCount) * input.extentB * cin) * v + layout.producerSlot(lane: position % bandCount, value: 0)
+                        }
+                        guard !slotRuns.isEmpty else { continue }
                         for ci in stride(from: 0, to: cin, by: n) {
                             guard let kernel = try block(outRows, ci..<min(ci + n, cin), { weight($0, $1, ka, kb) }) else { continue }
-                            for run in runs {
-                                let t0 = run.bands.lowerBound
-                                let il = a.position(run.first, ka) - run.delta * input.bandRows
-                                let producer = (startIn + (il * input.extentB + ib0) * cin + ci) * v + (t0 + run.delta) * qv
-                                term(receiver(t0, run.first, columns.lowerBound, mo), producer, [
-                                    BoxDimension(extent: run.bands.count, receiverStride: p, producerStride: qv),
-                                    BoxDimension(extent: run.count, receiverStride: b.output * cout * r,
+                            for run in slotRuns {
+                                term(receiver(run.slot, run.rows.lowerBound, columns.lowerBound, mo),
+                                     (startIn + ib0 * cin + ci) * v + run.offset, [
+                                    BoxDimension(extent: run.count, receiverStride: 1, producerStride: run.step),
+                                    BoxDimension(extent: run.rows.count, receiverStride: b.output * cout * r,
                                                  producerStride: a.stride * input.extentB * cin * v),
                                     BoxDimension(extent: columns.count, receiverStride: cout * r, producerStride: b.stride * cin * v),
                                 ], kernel)
@@ -110,17 +107,16 @@ struct ConvolutionTerms {
                         }
                     case .publicValues(let first):
                         let base = index.publicProducer(first)
+                        let slotRuns = runs(ka) { position in position * b.input * v }
+                        guard !slotRuns.isEmpty else { continue }
                         for i in 0..<cin {
                             guard let kernel = try block(outRows, i..<(i + 1), { weight($0, $1, ka, kb) }) else { continue }
-                            for run in runs {
-                                let t0 = run.bands.lowerBound
-                                let ia = a.position(t0 * bandRows + run.first, ka)
-                                let producer = base + ((i * a.input + ia) * b.input + ib0) * v
-                                term(receiver(t0, run.first, columns.lowerBound, mo), producer, [
-                                    BoxDimension(extent: run.bands.count, receiverStride: p,
-                                                 producerStride: bandRows * a.stride * b.input * v),
-                                    BoxDimension(extent: run.count, receiverStride: b.output * cout * r,
-                                                 producerStride: a.stride * b.input * v),
+                            for run in slotRuns {
+                                term(receiver(run.slot, run.rows.lowerBound, columns.lowerBound, mo),
+                                     base + (i * a.input * b.input + ib0) * v + run.offset, [
+                                    BoxDimension(extent: run.count, receiverStride: 1, producerStride: run.step),
+                                    BoxDimension(extent: run.rows.count, receiverStride: b.output * cout * r,
+                                                 producerStride: bandCount * a.stride * b.input * v),
                                     BoxDimension(extent: columns.count, receiverStride: cout * r, producerStride: b.stride * v),
                                 ], kernel)
                             }
@@ -129,29 +125,33 @@ struct ConvolutionTerms {
                 }
             }
         }
-        try biasTerms(c, shift: rescale.shift, pixelsPerBand: bandRows * b.output, m: m, blocks: &blocks, terms: &terms)
+        try biasTerms(c, shift: rescale.shift, m: m, blocks: &blocks, terms: &terms)
     }
 
     /// Bias plus the rounding offset 2^(k−1), per output channel, on the constant producer: one Cout × 1 block per
-    /// channel tile and one term over (band, pixel).
-    func biasTerms(_ c: StructuredConvolution, shift: Int, pixelsPerBand: Int, m: Int, blocks: inout [WeightBlock],
-                   terms: inout [LinearTerm]) throws {
+    /// channel tile and one term over (band, pixel) per run of bands holding the same rows (two when A is not a
+    /// multiple of the band count: the holes get no bias).
+    func biasTerms(_ c: StructuredConvolution, shift: Int, m: Int, blocks: inout [WeightBlock], terms: inout [LinearTerm]) throws {
         let node = plan.graph.nodes[c.node], q = model.nodes[c.node]
         let cout = plan.graph.values[node.output].shape[1]
-        let (r, p) = (layout.receiverSlots, layout.portsPerLane)
-        let start = layout.groupRows[c.outputGroup].start, bands = layout.bands[c.outputGroup]!.bands
+        let r = layout.receiverSlots
+        let start = layout.groupRows[c.outputGroup].start, band = layout.bands[c.outputGroup]!
         let offset: Int64 = shift > 0 ? Int64(1) << (shift - 1) : 0
         let constantOf = try (0..<cout).map { o -> Int64 in
             let (sum, overflow) = (q.bias.isEmpty ? 0 : q.bias[o]).addingReportingOverflow(offset)
             guard !overflow else { throw CompilerError.witnessMismatch("bias of \(node.label) overflows 64 bits") }
             return sum
         }
+        let full = band.extentA % band.bands == 0 ? band.bands : band.extentA % band.bands
+        let runs = [(0, full, band.bandRows), (full, band.bands - full, band.bandRows - 1)].filter { $0.1 > 0 && $0.2 > 0 }
         for mo in stride(from: 0, to: cout, by: m) {
             guard let constants = try Self.block(mo..<min(mo + m, cout), 0..<1, { o, _ in constantOf[o] }, &blocks) else { continue }
-            Self.term((start + mo) * r, index.constantProducer, [
-                BoxDimension(extent: bands, receiverStride: p, producerStride: 0),
-                BoxDimension(extent: pixelsPerBand, receiverStride: cout * r, producerStride: 0),
-            ], constants, &terms)
+            for (t0, count, rows) in runs {
+                Self.term((start + mo) * r + layout.receiverSlot(lane: t0, port: 0), index.constantProducer, [
+                    BoxDimension(extent: count, receiverStride: 1, producerStride: 0),
+                    BoxDimension(extent: rows * band.extentB, receiverStride: cout * r, producerStride: 0),
+                ], constants, &terms)
+            }
         }
     }
 
@@ -170,24 +170,34 @@ struct ConvolutionTerms {
         return blocks.count - 1
     }
 
-    /// A run of rows inside a band that land in the same band offset δ (their position's band, relative to the
-    /// row's own) and exist for the same bands t: (first row, rows, δ, bands).
-    typealias BandPiece = (first: Int, count: Int, delta: Int, bands: Range<Int>)
+    /// Consecutive slots with the same local rows whose offset (the other side's first cell) steps by one constant
+    /// ≥ 0: one term's (band, row) box.
+    typealias SlotRun = (slot: Int, count: Int, rows: Range<Int>, offset: Int, step: Int)
 
-    /// Row `row` of a band, whose position relative to band 0 is `position` in bands of `rows` rows: δ = ⌊position /
-    /// rows⌋ (rounded down for negative positions), for the bands t with t + δ also one of the `bandCount` bands.
-    static func bandPiece(row: Int, position: Int, rows: Int, bandCount: Int) -> BandPiece {
-        let delta = position >= 0 ? position / rows : -((-position + rows - 1) / rows)
-        return (row, 1, delta, max(0, -delta)..<max(max(0, -delta), min(bandCount, bandCount - delta)))
+    /// The runs of `pieces` (slot, rows, offset) in slot order; slots without rows are dropped.
+    static func slotRuns(_ pieces: [(slot: Int, rows: Range<Int>, offset: Int)]) -> [SlotRun] {
+        var runs: [SlotRun] = []
+        for piece in pieces where !piece.rows.isEmpty {
+            if let last = runs.last, last.slot + last.count == piece.slot, last.rows == piece.rows {
+                let step = piece.offset - (last.offset + (last.count - 1) * last.step)
+                if last.count == 1 ? step >= 0 : step == last.step {
+                    runs[runs.count - 1].count += 1
+                    runs[runs.count - 1].step = step
+                    continue
+                }
+            }
+            runs.append((piece.slot, 1, piece.rows, piece.offset, 0))
+        }
+        return runs
     }
 
-    /// Appends the one-row `piece`, extending the last run when it has the same δ and bands.
-    static func appendMerging(_ piece: BandPiece, to runs: inout [BandPiece]) {
-        if let last = runs.last, last.delta == piece.delta, last.bands == piece.bands {
-            runs[runs.count - 1].count += piece.count
-        } else {
-            runs.append(piece)
-        }
+    /// The local rows 0 ..< count where `inside` holds: an interval, since a tap's position grows with the row.
+    static func validRows(_ count: Int, _ inside: (Int) -> Bool) -> Range<Int> {
+        var lo = 0
+        while lo < count, !inside(lo) { lo += 1 }
+        var hi = lo
+        while hi < count, inside(hi) { hi += 1 }
+        return lo..<hi
     }
 
     static func term(_ receiverOffset: Int, _ producerOffset: Int, _ box: [BoxDimension], _ kernel: Int, _ terms: inout [LinearTerm]) {

@@ -19,24 +19,24 @@ public struct RelationIndexing: Sendable {
     /// Produced value `value` of lane `index` of `group`.
     public func producer(group: Int, index: Int, value: Int) -> Int {
         let place = layout.placement(group: group, index: index, kind: plan.groups[group].kind)
-        return place.row * producerSlots + place.slot * layout.producedPerLane + value
+        return place.row * producerSlots + layout.producerSlot(lane: place.slot, value: value)
     }
 
     /// Port `port` of lane `index` of `group`.
     public func receiver(group: Int, index: Int, port: Int) -> Int {
         let place = layout.placement(group: group, index: index, kind: plan.groups[group].kind)
-        return place.row * receiverSlots + place.slot * layout.portsPerLane + port
+        return place.row * receiverSlots + layout.receiverSlot(lane: place.slot, port: port)
     }
 
     /// Public value k (inputs first, then outputs): column k / u, row k mod u.
     public func publicProducer(_ k: Int) -> Int {
         let length = layout.publicColumnLength
-        return (k % length) * producerSlots + layout.maxLanes * layout.producedPerLane + k / length
+        return (k % length) * producerSlots + layout.laneProducerSlots + k / length
     }
 
     /// The constant 1.
     public var constantProducer: Int {
-        let slot = layout.constantSlotIsOwn ? producerSlots - 1 : layout.maxLanes * layout.producedPerLane + layout.publicColumns - 1
+        let slot = layout.constantSlotIsOwn ? producerSlots - 1 : layout.laneProducerSlots + layout.publicColumns - 1
         return layout.constantRow * producerSlots + slot
     }
 

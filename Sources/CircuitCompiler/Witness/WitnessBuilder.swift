@@ -61,7 +61,6 @@ extension CompiledCircuit {
     /// The produced and received cells of every lane from its limb and free cells (each kind's expressions).
     /// Also for tests that rewrite a lane's cells and keep these consistent, as a cheating prover would.
     public func fillLinks(_ a: inout Assignment) throws {
-        let (q, p) = (layout.producedPerLane, layout.portsPerLane)
         do {
             for (g, group) in plan.groups.enumerated() {
                 let gadget = group.kind.gadget
@@ -74,8 +73,8 @@ extension CompiledCircuit {
                     let freeValues = freeCells.map { a.value($0, row: row) ?? .zero }
                     let lane = LaneCells(limbs: limbValues.map { .constant($0) }, free: freeValues.map { .constant($0) })
                     func value(_ e: Expression) -> Fr { e.evaluate(query: { _ in .zero }, challenge: { _ in .zero }) }
-                    for (v, e) in gadget.allProduced(lane).enumerated() { try a.set(producedCells[slot * q + v], row: row, value(e)) }
-                    for (port, e) in gadget.received(lane).enumerated() { try a.set(receivedCells[slot * p + port], row: row, value(e)) }
+                    for (v, e) in gadget.allProduced(lane).enumerated() { try a.set(producedCells[layout.producerSlot(lane: slot, value: v)], row: row, value(e)) }
+                    for (port, e) in gadget.received(lane).enumerated() { try a.set(receivedCells[layout.receiverSlot(lane: slot, port: port)], row: row, value(e)) }
                 }
             }
         } catch let error as ConstraintSystemError {
