@@ -264,7 +264,7 @@ def main():
     if "zkinfer" not in tools or not zk_ok:
         meta["partial"] = {"reason": "EZKL-only partial run (no ZKInfer results)", "tools": ["ezkl"]}
     elif args.only or len(tools) < 2:
-        meta["partial"] = {"reason": f"partial run ({', '.join(n for n, _ in models)} only)", "tools": tools}
+        meta["partial"] = {"reason": f"models {', '.join(n for n, _ in models)} only", "tools": tools}
     if meta["partial"]:
         notes.append(meta["partial"]["reason"])
     if "ezkl" in tools and import_only.ok:

@@ -361,7 +361,7 @@ def main():
                  + ", ".join(f"{n} {label} {a:.1f}/{b:.1f}" for n, m in data["models"].items()
                              for label, (a, b) in m["load_average_1min"].items()))
     if args.only or len(tools) < 2:
-        meta["partial"] = {"reason": f"partial run ({', '.join(data['models'])}; tools {', '.join(tools)})"}
+        meta["partial"] = {"reason": f"models {', '.join(data['models'])}; tools {', '.join(tools)}"}
     os.makedirs(args.out_dir, exist_ok=True)
     stem = meta["date"] + "-scale" + ("-partial" if meta.get("partial") else "")
     base = bench_peers.unique_path(args.out_dir, stem)
