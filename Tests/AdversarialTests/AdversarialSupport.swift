@@ -139,6 +139,20 @@ struct ProvedModel: @unchecked Sendable {
         try PlonkVerifier.verify(key: try VerifyingKey.decode(vk.encoded), proof: try ProofFile.decode(proof.encoded))
     }
 
+    /// The honest witness is clean, its proof verifies, and the proof's public outputs are the direct path's
+    /// integers (the proof carries `zkinfer run`'s answer): the baseline every cheat test departs from.
+    func expectHonestProofCarriesTheDirectOutputs() throws {
+        #expect(try failures(try honest()).isEmpty)
+        try verify(try proveHonest())
+        let values = compiled.publicValues(trace: trace)
+        var offset = compiled.plan.publicInputCount
+        for id in graph.outputs {
+            let direct = trace.values[id]
+            #expect(Array(values[offset..<offset + direct.count]) == direct)
+            offset += direct.count
+        }
+    }
+
     /// The cheat, end to end: exactly `expected` fails under the checker; the proof made without the checker is
     /// rejected by the verifier's pairing check (the public values stay in range, so nothing else rejects it).
     func requireCaught(_ a: Assignment, expected: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {

@@ -69,15 +69,7 @@ struct IntegerGadgetCheatTests {
 
     /// The honest proof verifies, its outputs are the direct path's integers, and those are ONNX's (wrapped).
     @Test func honestProofVerifiesWithTheDirectOutputs() throws {
-        #expect(try m.failures(try m.honest()).isEmpty)
-        try m.verify(try m.proveHonest())
-        let values = m.compiled.publicValues(trace: m.trace)
-        var offset = m.compiled.plan.publicInputCount
-        for id in m.graph.outputs {
-            let direct = m.trace.values[id]
-            #expect(Array(values[offset..<offset + direct.count]) == direct)
-            offset += direct.count
-        }
+        try m.expectHonestProofCarriesTheDirectOutputs()
         func out(_ name: String) -> [Int64] { m.trace.values[m.graph.outputs[m.output(name)]] }
         func int8(_ v: Int64) -> Int64 { Int64(Int8(truncatingIfNeeded: v)) }
         let x = Self.input
@@ -99,18 +91,7 @@ struct IntegerGadgetCheatTests {
 
     /// Add claiming the unwrapped sum: t = 0 and u = x (200 for 100 + 100), which u's W − 1 bits cannot hold.
     @Test func wrapClaimingTheUnwrappedSumIsRejected() throws {
-        let (g, gadget) = try integer("add")
-        let index = try #require(try m.lanes(g) { $0[0] >= 128 }.first)
-        let x = try m.laneInputs(g, index)[0]
-        var a = try m.honest()
-        let lane = m.cells(g, index)
-        try a.set(lane.free[0], row: lane.row, Fr.zero)
-        let cells = overflowingLimbCells(x, gadget.low) + gadget.high.cells(of: UInt64(gadget.highOffset))
-        try setLimbs(&a, g, index, cells)
-        try m.copyStack(&a)
-        try m.claim(&a, output: m.output("add"), element: index, x)
-        #expect(m.direct(output: m.output("add"), element: index) != x)
-        try m.requireCaught(a, expected: outOfRange(g, index, cells))
+        try claimUnwrapped("add") { $0 >= 128 }
     }
 
     /// Mul (two computed operands): the lane keeps a and b but claims a·b + 1, so a·b − x ≠ 0.
@@ -191,8 +172,14 @@ struct IntegerGadgetCheatTests {
 
     /// A narrowing Cast (int8 → int4) claiming the value unwrapped: c = 0, t = 0, u = x, beyond u's 3 bits.
     @Test func narrowingCastClaimingTheUnwrappedValueIsRejected() throws {
-        let (g, gadget) = try integer("narrow")
-        let index = try #require(try m.lanes(g) { $0[0] >= 8 }.first)
+        try claimUnwrapped("narrow") { $0 >= 8 }
+    }
+
+    /// A wrap lane of `layer` whose input does not fit the type claims that input unwrapped (carry 0, the limbs
+    /// of x itself): the decomposition cannot hold it, so a range lookup must fail.
+    func claimUnwrapped(_ layer: String, overflowing: (Int64) -> Bool) throws {
+        let (g, gadget) = try integer(layer)
+        let index = try #require(try m.lanes(g) { overflowing($0[0]) }.first)
         let x = try m.laneInputs(g, index)[0]
         var a = try m.honest()
         let lane = m.cells(g, index)
@@ -200,8 +187,8 @@ struct IntegerGadgetCheatTests {
         let cells = overflowingLimbCells(x, gadget.low) + gadget.high.cells(of: UInt64(gadget.highOffset))
         try setLimbs(&a, g, index, cells)
         try m.copyStack(&a)
-        try m.claim(&a, output: m.output("narrow"), element: index, x)
-        #expect(m.direct(output: m.output("narrow"), element: index) != x)
+        try m.claim(&a, output: m.output(layer), element: index, x)
+        #expect(m.direct(output: m.output(layer), element: index) != x)
         try m.requireCaught(a, expected: outOfRange(g, index, cells))
     }
 

@@ -66,15 +66,7 @@ struct StepGadgetCheatTests {
     /// The baseline: the honest proof verifies and its public outputs are the direct path's integers (the proof
     /// carries `zkinfer run`'s answer for every gadget), and the trace has what the cheats need.
     @Test func honestProofVerifiesWithTheDirectOutputs() throws {
-        #expect(try m.failures(try m.honest()).isEmpty)
-        try m.verify(try m.proveHonest())
-        let values = m.compiled.publicValues(trace: m.trace)
-        var offset = m.compiled.plan.publicInputCount
-        for id in m.graph.outputs {
-            let direct = m.trace.values[id]
-            #expect(Array(values[offset..<offset + direct.count]) == direct)
-            offset += direct.count
-        }
+        try m.expectHonestProofCarriesTheDirectOutputs()
         let greater = m.trace.values[m.graph.outputs[m.output("greater")]]
         #expect(greater.contains(0) && greater.contains(1))
     }
