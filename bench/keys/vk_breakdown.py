@@ -139,4 +139,4 @@ print("  gates by name prefix (top):", gsize.most_common(12))
 print("  metadata:", sorted(meta, key=lambda x:-x[1])[:6])
 
 Aplus = len([1 for (k,i) in rotated if k == 0]); Fplus = len([1 for (k,i) in rotated if k == 2])
-print(f"  body parts: advice commitments+evals 2A={2*A} ({64*A} B), advice at wz A+={Aplus} ({32*Aplus} B), fixed evals F={F} F+={Fplus} ({32*(F+Fplus)} B), lookups 5L ({160*L} B), gemini {32*(3*ell+3) if B else 0}")
+print(f"  body parts: advice commitments+evals 2A={2*A} ({64*A} B), advice at wz A+={Aplus} ({32*Aplus} B), fixed evals F={F} F+={Fplus} ({32*(F+Fplus)} B), lookups ≤ 5L ({160*L} B: proof format 2; format 3 batches them into 2M + 3S, M tables and S running sums, protocol §9), gemini {32*(3*ell+3) if B else 0}")
