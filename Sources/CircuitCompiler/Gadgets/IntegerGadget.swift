@@ -139,13 +139,7 @@ public struct IntegerGadget: LaneGadget {
         return i == width - 1 && signed ? Fr.zero - w : w
     }
 
-    private struct Parts {
-        var received: [Expression]
-        var out: Expression
-        var constraints: [Expression]
-    }
-
-    private func parts(_ cells: LaneCells) -> Parts {
+    private func parts(_ cells: LaneCells) -> LaneParts {
         var cursor = LimbCursor(cells.limbs)
         let f = cells.free
         switch mode {
@@ -156,30 +150,30 @@ public struct IntegerGadget: LaneGadget {
             let out = signed ? u.value - t * half : u.value + t * half
             var constraints = [t * (t - Fr.one)] + [u.helper, c.helper].compactMap { $0 }
             if product { constraints.append(f[1] * f[2] - x) }
-            return Parts(received: product ? [f[1], f[2]] : [x], out: out, constraints: constraints)
+            return LaneParts(received: product ? [f[1], f[2]] : [x], out: out, constraints: constraints)
         case .exact(let product):
             let v = cursor.take(high)
             let x = v.value - Fr(signed: highOffset)
             var constraints = [v.helper].compactMap { $0 }
             if product { constraints.append(f[0] * f[1] - x) }
-            return Parts(received: product ? [f[0], f[1]] : [x], out: x, constraints: constraints)
+            return LaneParts(received: product ? [f[0], f[1]] : [x], out: x, constraints: constraints)
         case .shiftRight:
             let r = cursor.take(remainder), q = cursor.take(high)
             let quotient = q.value - Fr(signed: highOffset)
-            return Parts(received: [quotient * Fr(UInt64(1) << width) + r.value], out: quotient,
+            return LaneParts(received: [quotient * Fr(UInt64(1) << width) + r.value], out: quotient,
                          constraints: [r.helper, q.helper].compactMap { $0 })
         case .max, .min:
             let v = cursor.take(high), (sigma, b) = (f[0], f[1])
             let d = SignSplit.value(sign: sigma, magnitude: v.value)
             let out = mode == .max ? b + sigma * v.value : b + d - sigma * v.value
-            return Parts(received: [d, b], out: out, constraints: [sigma * (sigma - Fr.one)] + [v.helper].compactMap { $0 })
+            return LaneParts(received: [d, b], out: out, constraints: [sigma * (sigma - Fr.one)] + [v.helper].compactMap { $0 })
         case .truncate:
             let r = cursor.take(remainder), v = cursor.take(high), (sigma, inverse, z) = (f[0], f[1], f[2])
             let q = SignSplit.value(sign: sigma, magnitude: v.value)
             let one = Expression(Fr.one)
             let out = signed ? q + (one - sigma) * (one - z) : sigma * v.value
-            return Parts(received: [q * Fr(UInt64(1) << width) + r.value], out: out,
-                         constraints: [sigma * (sigma - Fr.one), r.value * z, r.value * inverse + z - Fr.one]
+            return LaneParts(received: [q * Fr(UInt64(1) << width) + r.value], out: out,
+                         constraints: [sigma * (sigma - Fr.one)] + ZeroTest.constraints(r.value, inverse, z)
                              + [r.helper, v.helper].compactMap { $0 })
         case .divide(let mod):
             let v = cursor.take(magnitude), rho = cursor.take(magnitude), g = cursor.take(magnitude), qd = cursor.take(magnitude)
@@ -191,11 +185,11 @@ public struct IntegerGadget: LaneGadget {
             if mod == true {
                 let (d, delta, e, k, inverse, z) = (f[1], f[2], f[3], f[4], f[5], f[6])
                 received += [d, delta]
-                constraints += [e - (sigma + delta - sigma * delta * Fr(2)), k - (Expression(Fr.one) - z) * e,
-                                rho.value * z, rho.value * inverse + z - Fr.one]
+                constraints += [e - (sigma + delta - sigma * delta * Fr(2)), k - (Expression(Fr.one) - z) * e]
+                    + ZeroTest.constraints(rho.value, inverse, z)
                 out = r + d * k
             }
-            return Parts(received: received, out: out, constraints: constraints)
+            return LaneParts(received: received, out: out, constraints: constraints)
         case .and, .or, .xor:
             let a = Array(f[0..<width]), b = Array(f[width..<(2 * width)])
             var aTerms: [Expression] = [], bTerms: [Expression] = [], outTerms: [Expression] = []
@@ -213,7 +207,7 @@ public struct IntegerGadget: LaneGadget {
                 outTerms.append(bit * w)
                 constraints += [a[i] * (a[i] - Fr.one), b[i] * (b[i] - Fr.one)]
             }
-            return Parts(received: [Expression.sum(of: aTerms), Expression.sum(of: bTerms)], out: Expression.sum(of: outTerms),
+            return LaneParts(received: [Expression.sum(of: aTerms), Expression.sum(of: bTerms)], out: Expression.sum(of: outTerms),
                          constraints: constraints)
         }
     }
@@ -297,8 +291,7 @@ public struct IntegerGadget: LaneGadget {
             if mod == true {
                 let delta: Int64 = d > 0 ? 1 : 0
                 let e = sigma + delta - 2 * sigma * delta, z: Int64 = rho == 0 ? 1 : 0, k = (1 - z) * e
-                free += [Fr(signed: d), Fr(signed: delta), Fr(signed: e), Fr(signed: k),
-                         rho == 0 ? Fr.zero : Fr(UInt64(rho)).inverse(), Fr(signed: z)]
+                free += [Fr(signed: d), Fr(signed: delta), Fr(signed: e), Fr(signed: k)] + ZeroTest.cells(Int64(rho))
             }
             return (limbs, free)
         }
@@ -309,20 +302,14 @@ public struct IntegerGadget: LaneGadget {
         let x = inputs[0], q = x >> Int64(width), r = x - (q << Int64(width))
         let (sigma, v) = SignSplit.split(q)
         guard v < UInt64(1) << UInt64(highBits) else { throw CompilerError.witnessMismatch("\(name): quotient \(q) outside ±2^\(highBits)") }
-        let zero = r == 0 ? [Fr.zero, Fr.one] : [Fr(signed: r).inverse(), Fr.zero]
-        return (try remainder.checkedCells(r, "remainder") + high.cells(of: v), [Fr(signed: sigma)] + zero)
+        return (try remainder.checkedCells(r, "remainder") + high.cells(of: v), [Fr(signed: sigma)] + ZeroTest.cells(r))
     }
 
     public func witness(_ inputs: [Int64]) throws -> (limbs: [Int64], free: [Int64]) {
         switch mode {
         case .truncate, .divide:
             let (limbs, free) = try fieldWitness(inputs)
-            return (limbs, try free.map { v in
-                guard let n = CompiledCircuit.signedInteger(v) else {
-                    throw CompilerError.witnessMismatch("\(name): a free cell is a field inverse (use fieldWitness)")
-                }
-                return n
-            })
+            return (limbs, try ZeroTest.integerCells(free, gadget: name))
         case .wrap(let product):
             guard let x = received(inputs) else { throw CompilerError.witnessMismatch("\(name): product \(inputs[0])·\(inputs[1]) does not fit 64 bits") }
             let c = x >> Int64(width), rest = x - (c << Int64(width))

@@ -83,28 +83,17 @@ public struct StepGadget: LaneGadget {
 
     public var receivedCount: Int { [.and, .or, .xor].contains(mode) ? 2 : 1 }
 
-    /// isZero cells (value, inverse, z): z = [value = 0].
-    private static func zeroTest(_ value: Expression, _ inverse: Expression, _ z: Expression) -> [Expression] {
-        [value * z, value * inverse + z - Fr.one]
-    }
-
-    private struct Parts {
-        var received: [Expression]
-        var out: Expression
-        var constraints: [Expression]
-    }
-
-    private func parts(_ cells: LaneCells) -> Parts {
+    private func parts(_ cells: LaneCells) -> LaneParts {
         var cursor = LimbCursor(cells.limbs)
         let f = cells.free
         let one = Expression(Fr.one)
         switch mode {
         case .atLeast(let offset):
             let v = cursor.take(magnitude), s = f[0]
-            return Parts(received: [SignSplit.value(sign: s, magnitude: v.value) + Fr(signed: offset)], out: s,
+            return LaneParts(received: [SignSplit.value(sign: s, magnitude: v.value) + Fr(signed: offset)], out: s,
                          constraints: [s * (s - Fr.one)] + [v.helper].compactMap { $0 })
         case .isZero:
-            return Parts(received: [f[0]], out: f[2], constraints: Self.zeroTest(f[0], f[1], f[2]))
+            return LaneParts(received: [f[0]], out: f[2], constraints: ZeroTest.constraints(f[0], f[1], f[2]))
         case .and, .or, .xor:
             let p = one - f[2], q = one - f[5]
             let out: Expression
@@ -113,27 +102,27 @@ public struct StepGadget: LaneGadget {
             case .or: out = p + q - p * q
             default: out = p + q - p * q * Fr(2)
             }
-            return Parts(received: [f[0], f[3]], out: out,
-                         constraints: Self.zeroTest(f[0], f[1], f[2]) + Self.zeroTest(f[3], f[4], f[5]))
+            return LaneParts(received: [f[0], f[3]], out: out,
+                         constraints: ZeroTest.constraints(f[0], f[1], f[2]) + ZeroTest.constraints(f[3], f[4], f[5]))
         case .floor, .ceil:
             let r = cursor.take(remainder), q = cursor.take(quotient)
             let quotientValue = q.value - Fr(signed: quotientOffset), unit = Fr(UInt64(1) << scale)
             let x = mode == .floor ? quotientValue * unit + r.value : quotientValue * unit - r.value
-            return Parts(received: [x], out: quotientValue * unit, constraints: [r.helper, q.helper].compactMap { $0 })
+            return LaneParts(received: [x], out: quotientValue * unit, constraints: [r.helper, q.helper].compactMap { $0 })
         case .round:
             let r = cursor.take(remainder), h = cursor.take(quotient)
             let (t, inverse, z) = (f[0], f[1], f[2])
             let unit = Fr(UInt64(1) << scale)
             let whole = (h.value - Fr(signed: quotientOffset)) * Fr(2) + t
             let x = whole * unit + r.value - Fr(UInt64(1) << (scale - 1))
-            return Parts(received: [x], out: (whole - z * t) * unit,
-                         constraints: [t * (t - Fr.one)] + Self.zeroTest(r.value, inverse, z) + [r.helper, h.helper].compactMap { $0 })
+            return LaneParts(received: [x], out: (whole - z * t) * unit,
+                         constraints: [t * (t - Fr.one)] + ZeroTest.constraints(r.value, inverse, z) + [r.helper, h.helper].compactMap { $0 })
         case .sign:
             let v = cursor.take(LimbDecomposition(limbBits: limbBits, bits: bits - 1))
             let (s, inverse, z) = (f[0], f[1], f[2])
             let unit = Fr(UInt64(1) << scale)
-            return Parts(received: [SignSplit.value(sign: s, magnitude: v.value)], out: (s * Fr(2) - Fr.one - s * z) * unit,
-                         constraints: [s * (s - Fr.one)] + Self.zeroTest(v.value, inverse, z) + [v.helper].compactMap { $0 })
+            return LaneParts(received: [SignSplit.value(sign: s, magnitude: v.value)], out: (s * Fr(2) - Fr.one - s * z) * unit,
+                         constraints: [s * (s - Fr.one)] + ZeroTest.constraints(v.value, inverse, z) + [v.helper].compactMap { $0 })
         }
     }
 
@@ -165,21 +154,11 @@ public struct StepGadget: LaneGadget {
         }
     }
 
-    /// 1/v in the field (0 for v = 0) and z = [v = 0].
-    private static func zeroCells(_ v: Int64) -> [Fr] {
-        v == 0 ? [Fr.zero, Fr.one] : [Fr(signed: v).inverse(), Fr.zero]
-    }
-
     /// Integer cells only where no inverse is needed (padding lanes, zero inputs); the witness builder uses
     /// `fieldWitness`, since an inverse is an arbitrary field element.
     public func witness(_ inputs: [Int64]) throws -> (limbs: [Int64], free: [Int64]) {
         let (limbs, free) = try fieldWitness(inputs)
-        return (limbs, try free.map { v in
-            guard let n = CompiledCircuit.signedInteger(v) else {
-                throw CompilerError.witnessMismatch("\(name): a free cell is a field inverse (use fieldWitness)")
-            }
-            return n
-        })
+        return (limbs, try ZeroTest.integerCells(free, gadget: name))
     }
 
     /// The lane's cells, free cells as field elements (inverses are arbitrary field elements).
@@ -195,9 +174,9 @@ public struct StepGadget: LaneGadget {
             guard v < UInt64(1) << bits else { throw CompilerError.witnessMismatch("\(name): difference \(x) outside ±2^\(bits)") }
             return (magnitude.cells(of: v), [Fr(signed: s)])
         case .isZero:
-            return ([], [Fr(signed: x)] + Self.zeroCells(x))
+            return ([], [Fr(signed: x)] + ZeroTest.cells(x))
         case .and, .or, .xor:
-            return ([], [Fr(signed: x)] + Self.zeroCells(x) + [Fr(signed: inputs[1])] + Self.zeroCells(inputs[1]))
+            return ([], [Fr(signed: x)] + ZeroTest.cells(x) + [Fr(signed: inputs[1])] + ZeroTest.cells(inputs[1]))
         case .floor, .ceil:
             try activation(x)
             let q = mode == .floor ? x >> scale : -((-x) >> scale)
@@ -209,11 +188,11 @@ public struct StepGadget: LaneGadget {
             let whole = shifted >> scale, r = shifted - (whole << scale)
             let t = whole & 1, h = (whole - t) / 2
             let limbs = try remainder.checkedCells(r, "remainder") + quotient.checkedCells(h + quotientOffset, "half quotient (offset)")
-            return (limbs, [Fr(signed: t)] + Self.zeroCells(r))
+            return (limbs, [Fr(signed: t)] + ZeroTest.cells(r))
         case .sign:
             try activation(x)
             let (s, v) = SignSplit.split(x)
-            return (LimbDecomposition(limbBits: limbBits, bits: bits - 1).cells(of: v), [Fr(signed: s)] + Self.zeroCells(Int64(v)))
+            return (LimbDecomposition(limbBits: limbBits, bits: bits - 1).cells(of: v), [Fr(signed: s)] + ZeroTest.cells(Int64(v)))
         }
     }
 }
