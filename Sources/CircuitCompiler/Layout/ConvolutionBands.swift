@@ -142,18 +142,14 @@ extension CircuitLayout {
         }
         var candidates: [StructuredConvolution] = []
         var shapeOfGroup: [Int: (c: Int, a: Int, b: Int)] = [:]
-        for (index, layer) in plan.layers.enumerated() {
+        for layer in plan.layers {
             guard case .lanes(let out) = layer.role, let n = layer.nodeIndex, case .convolution(let op) = graph.nodes[n].operation,
                 case .rescale = plan.groups[out].kind
             else { continue }
-            _ = index
             let node = graph.nodes[n]
             let inShape = graph.values[node.inputs[0]].shape, outShape = graph.values[node.output].shape
             guard let gi = geometry(inShape), let go = geometry(outShape), inShape.count == outShape.count else { continue }
-            let conv: Convolution
-            switch op {
-            case .conv(let c): conv = c
-            case .transposed(let t):
+            if case .transposed(let t) = op {
                 let (a, _) = t.axes(input: inShape, output: outShape)
                 guard let g = groupOfValue[node.inputs[0]], plan.groups[g].count == gi.c * gi.a * gi.b, a.input >= 1
                 else { continue }
