@@ -63,6 +63,25 @@ struct StepGadgetCheatTests {
         return (g, gadget)
     }
 
+    /// The isZero cheats' shape: in the first `layer` lane whose inputs pass `select`, free cell `cell` is set to
+    /// `value` and the output claimed as `claimed(x)` (x the lane's first input), which must differ from the
+    /// direct path's; the lane's own gate must catch it. Returns the lane.
+    @discardableResult
+    func requireGateCatches(_ layer: String, settingFreeCell cell: Int, to value: Fr, claiming claimed: (Int64) -> Int64,
+                            where select: ([Int64]) -> Bool) throws -> Int {
+        let (g, _) = try step(layer)
+        let index = try #require(try m.lanes(g) { select($0) }.first)
+        let claim = claimed(try m.laneInputs(g, index)[0])
+        var a = try m.honest()
+        let lane = m.cells(g, index)
+        try a.set(lane.free[cell], row: lane.row, value)
+        try m.copyStack(&a)
+        #expect(m.direct(output: m.output(layer), element: index) != claim)
+        try m.claim(&a, output: m.output(layer), element: index, claim)
+        try m.requireCaught(a, expected: [m.gate(g, index)])
+        return index
+    }
+
     /// The baseline: the honest proof verifies and its public outputs are the direct path's integers (the proof
     /// carries `zkinfer run`'s answer for every gadget), and the trace has what the cheats need.
     @Test func honestProofVerifiesWithTheDirectOutputs() throws {
@@ -91,27 +110,13 @@ struct StepGadgetCheatTests {
 
     /// Not (the isZero cells): a lane whose input is 0 claims 0 — then d·i + z − 1 = −1 whatever the inverse.
     @Test func notClaimingFalseOfZeroIsRejected() throws {
-        let (g, _) = try step("not")
-        let index = try #require(try m.lanes(g) { $0[0] == 0 }.first)
-        var a = try m.honest()
-        let lane = m.cells(g, index)
-        try a.set(lane.free[2], row: lane.row, Fr.zero)
-        try m.copyStack(&a)
-        try m.claim(&a, output: m.output("not"), element: index, 0)
-        try m.requireCaught(a, expected: [m.gate(g, index)])
+        try requireGateCatches("not", settingFreeCell: 2, to: .zero, claiming: { _ in 0 }) { $0[0] == 0 }
     }
 
     /// And: a lane with a false operand claims true by calling that operand non-zero (z_a = 0).
     @Test func andClaimingTrueIsRejected() throws {
-        let (g, _) = try step("and")
-        let index = try #require(try m.lanes(g) { $0[0] == 0 && $0[1] != 0 }.first)
-        var a = try m.honest()
-        let lane = m.cells(g, index)
-        try a.set(lane.free[2], row: lane.row, Fr.zero)
-        try m.copyStack(&a)
-        try m.claim(&a, output: m.output("and"), element: index, 1)
+        let index = try requireGateCatches("and", settingFreeCell: 2, to: .zero, claiming: { _ in 1 }) { $0[0] == 0 && $0[1] != 0 }
         #expect(m.direct(output: m.output("and"), element: index) == 0)
-        try m.requireCaught(a, expected: [m.gate(g, index)])
     }
 
     /// Floor one unit up: q + 1 with the remainder r − 2^s (the same x received), which is negative.
@@ -132,33 +137,16 @@ struct StepGadgetCheatTests {
 
     /// Round claiming a tie where there is none: z = 1 with r ≠ 0 steps an odd quotient back by one.
     @Test func roundFakeTieIsRejected() throws {
-        let (g, gadget) = try step("round")
-        let s = gadget.scale
-        let index = try #require(try m.lanes(g) { v in
+        let s = try step("round").gadget.scale
+        try requireGateCatches("round", settingFreeCell: 2, to: .one, claiming: { x in (((x + (1 << (s - 1))) >> s) - 1) << s }) { v in
             let shifted = v[0] + (1 << (s - 1))
             return (shifted >> s) & 1 == 1 && shifted & ((1 << s) - 1) != 0
-        }.first)
-        let x = try m.laneInputs(g, index)[0]
-        var a = try m.honest()
-        let lane = m.cells(g, index)
-        try a.set(lane.free[2], row: lane.row, Fr.one)
-        try m.copyStack(&a)
-        let claimed = (((x + (1 << (s - 1))) >> s) - 1) << s
-        #expect(m.direct(output: m.output("round"), element: index) != claimed)
-        try m.claim(&a, output: m.output("round"), element: index, claimed)
-        try m.requireCaught(a, expected: [m.gate(g, index)])
+        }
     }
 
     /// Sign of a non-zero value claimed 0: z = 1 with v ≠ 0 breaks v·z = 0.
     @Test func signClaimingZeroIsRejected() throws {
-        let (g, _) = try step("sign")
-        let index = try #require(try m.lanes(g) { $0[0] > 0 }.first)
-        var a = try m.honest()
-        let lane = m.cells(g, index)
-        try a.set(lane.free[2], row: lane.row, Fr.one)
-        try m.copyStack(&a)
-        try m.claim(&a, output: m.output("sign"), element: index, 0)
-        try m.requireCaught(a, expected: [m.gate(g, index)])
+        try requireGateCatches("sign", settingFreeCell: 2, to: .one, claiming: { _ in 0 }) { $0[0] > 0 }
     }
 
     /// ArgMax claiming the runner-up: the best element's gap m − x_best is negative, which its limbs cannot hold.

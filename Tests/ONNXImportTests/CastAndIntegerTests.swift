@@ -105,6 +105,23 @@ struct CastAndIntegerTests {
         #expect(bound == 0)
     }
 
+    /// y = op(x, c) for an integer [1, 4] input x and a constant c of its type: both paths give exactly `want`,
+    /// with a zero error bound.
+    func expectExact(_ op: String, _ attributes: [(String, AttributeValue)], type: Int64, constant: [Int64], opset: Int64,
+                     _ input: [Double], _ want: [Double]) throws {
+        var m = OnnxBuilder()
+        m.opset = opset
+        m.input("x", [1, 4])
+        m.inputTypes["x"] = type
+        m.raw("c", [1, 4], type: type, Self.littleEndian(constant, type: type))
+        m.node(op, ["x", "c"], ["y"], attributes)
+        m.outputs = ["y"]
+        let (float, fixed, bound) = try run(m, input)
+        #expect(float == want, "\(op) \(type)")
+        #expect(fixed == want, "\(op) \(type)")
+        #expect(bound == 0)
+    }
+
     @Test func integerArithmeticIsExactAndWraps() throws {
         let cases: [(op: String, type: Int64, constant: [Int64], input: [Double], want: [Double])] = [
             ("Add", 2, [10, 10, 10, 10], [250, 3, 7, 100], [4, 13, 17, 110]),      // uint8 wraps at 256
@@ -115,17 +132,7 @@ struct CastAndIntegerTests {
             ("Min", 7, [0, 5, -5, 2], [-1, 9, -9, 2], [-1, 5, -9, 2]),
         ]
         for t in cases {
-            var m = OnnxBuilder()
-            m.opset = 14
-            m.input("x", [1, 4])
-            m.inputTypes["x"] = t.type
-            m.raw("c", [1, 4], type: t.type, Self.littleEndian(t.constant, type: t.type))
-            m.node(t.op, ["x", "c"], ["y"])
-            m.outputs = ["y"]
-            let (float, fixed, bound) = try run(m, t.input)
-            #expect(float == t.want, "\(t.op)")
-            #expect(fixed == t.want, "\(t.op)")
-            #expect(bound == 0)
+            try expectExact(t.op, [], type: t.type, constant: t.constant, opset: 14, t.input, t.want)
         }
         // Clip of an int8 tensor by constant bounds, and MaxPool of an integer tensor.
         var clip = OnnxBuilder()
@@ -158,17 +165,7 @@ struct CastAndIntegerTests {
             ("BitwiseXor", [], 2, [12, 255, 7, 0], [10, 5, 248, 9], [6, 250, 255, 9]),
         ]
         for t in cases {
-            var m = OnnxBuilder()
-            m.opset = 28
-            m.input("x", [1, 4])
-            m.inputTypes["x"] = t.type
-            m.raw("c", [1, 4], type: t.type, Self.littleEndian(t.constant, type: t.type))
-            m.node(t.op, ["x", "c"], ["y"], t.attributes)
-            m.outputs = ["y"]
-            let (float, fixed, bound) = try run(m, t.input)
-            #expect(float == t.want, "\(t.op) \(t.type)")
-            #expect(fixed == t.want, "\(t.op) \(t.type)")
-            #expect(bound == 0)
+            try expectExact(t.op, t.attributes, type: t.type, constant: t.constant, opset: 28, t.input, t.want)
         }
         var not = OnnxBuilder()
         not.opset = 18
