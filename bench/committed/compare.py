@@ -16,52 +16,30 @@ weights: --old X --new X --new-setup=--private-weights; private weights get an S
 import argparse
 import json
 import os
-import re
 import statistics
-import subprocess
 import sys
 import tempfile
 
-
-def run(cmd):
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)}: exit {r.returncode}\n{r.stderr[-2000:]}")
-    return r.stdout + r.stderr
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from zkinfer_steps import compile_and_setup, prove, proved_in, verify_json  # noqa: E402
 
 
 def measure(bindir, model_dir, work, repeat, srs_cache, setup_args=()):
     zkinfer, zkverify = os.path.join(bindir, "zkinfer"), os.path.join(bindir, "zkverify")
-    onnx, inp = os.path.join(model_dir, "model.onnx"), os.path.join(model_dir, "input.json")
-    os.makedirs(work, exist_ok=True)
-    circuit = os.path.join(work, "circuit.zkc")
-    out = run([zkinfer, "compile", onnx, "-o", circuit])
-    log2 = int(re.search(r"2\^(\d+) rows", out).group(1))
-    srs_log2 = log2 + (1 if "--private-weights" in setup_args else 0)
-    srs = srs_cache.get(srs_log2)
-    if srs is None:
-        srs = os.path.join(os.path.dirname(work), f"dev-{srs_log2}.srs")
-        run([zkinfer, "params", "dev", "--log2", str(srs_log2), "--out", srs])
-        srs_cache[srs_log2] = srs
-    run([zkinfer, "setup", circuit, "--params", srs, "-o", work, *setup_args])
-    proof = os.path.join(work, "proof.bin")
-    prove, verify, body, valid = [], [], None, True
+    log2 = compile_and_setup(zkinfer, model_dir, work, srs_cache, setup_args)
+    prove_s, verify, body, valid = [], [], None, True
     for _ in range(repeat):
-        out = run([zkinfer, "prove", circuit, "--pk", os.path.join(work, "pk.bin"), inp, "-o", proof])
-        m = re.search(r"proved in ([\d.]+) (ms|s)", out)
-        prove.append(float(m.group(1)) / (1000 if m.group(2) == "ms" else 1))
-        v = json.loads(subprocess.run([zkverify, "--vk", os.path.join(work, "vk.bin"), "--proof", proof, "--allow-dev-srs",
-                                       "--json"], capture_output=True, text=True).stdout)
-        valid = valid and v["valid"]
-        verify.append(v["verify_seconds"] * 1000)
-        body = v["proof_body_bytes"]
+        prove_s.append(proved_in(prove(zkinfer, model_dir, work)))
+        ok, body, ms = verify_json(zkverify, work)
+        valid = valid and ok
+        verify.append(ms)
     return {
         "log2_rows": log2,
         "vk_bytes": os.path.getsize(os.path.join(work, "vk.bin")),
         "pk_bytes": os.path.getsize(os.path.join(work, "pk.bin")),
         "proof_body_bytes": body,
-        "prove_seconds": statistics.median(prove),
-        "prove_seconds_min": min(prove),
+        "prove_seconds": statistics.median(prove_s),
+        "prove_seconds_min": min(prove_s),
         "verify_ms": statistics.median(verify),
         "verify_ms_min": min(verify),
         "valid": valid,

@@ -11,7 +11,10 @@ verify ≤ 20 ms as `zkverify --json` reports it).
 alternately for the two builds, --repeat rounds, so both see the same load, and reports the minimum of
 verify_seconds. Development SRS; a model a build cannot compile, set up or prove is reported with its error.
 """
-import argparse, glob, json, os, re, subprocess, sys
+import argparse, glob, json, os, sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from zkinfer_steps import compile_and_setup, prove, verify_json  # noqa: E402
 
 
 def models():
@@ -21,18 +24,12 @@ def models():
     return found
 
 
-def run(cmd):
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode != 0:
-        raise RuntimeError(f"{os.path.basename(cmd[0])} {cmd[1]}: exit {r.returncode}: {r.stderr.strip()[-400:]}")
-    return r.stdout + r.stderr
-
-
 def prepare(a):
     bindir = a.bin
     zkinfer = os.path.join(bindir, "zkinfer")
     base = os.path.join(a.work, a.tag)
     os.makedirs(base, exist_ok=True)
+    srs_cache = {}
     for m in (a.models.split(",") if a.models else models()):
         ident = m.replace("circuits/", "").replace("/", "--")
         work = os.path.join(base, ident)
@@ -42,15 +39,9 @@ def prepare(a):
         os.makedirs(work, exist_ok=True)
         info = {"model": m.replace("circuits/", "")}
         try:
-            circuit = os.path.join(work, "circuit.zkc")
-            out = run(["nice", "-n", "19", zkinfer, "compile", os.path.join(m, "model.onnx"), "-o", circuit])
-            log2 = int(re.search(r"2\^(\d+) rows", out).group(1))
-            srs = os.path.join(a.work, f"dev-{log2}.srs")
-            if not os.path.exists(srs):
-                run([zkinfer, "params", "dev", "--log2", str(log2), "--out", srs])
-            run(["nice", "-n", "19", zkinfer, "setup", circuit, "--params", srs, "-o", work])
-            run(["nice", "-n", "19", zkinfer, "prove", circuit, "--pk", os.path.join(work, "pk.bin"),
-                 os.path.join(m, "input.json"), "-o", os.path.join(work, "proof.bin")])
+            nice = ("nice", "-n", "19")
+            log2 = compile_and_setup(zkinfer, m, work, srs_cache, prefix=nice)
+            prove(zkinfer, m, work, prefix=nice)
             info.update(log2_rows=log2, vk_bytes=os.path.getsize(os.path.join(work, "vk.bin")))
         except Exception as e:  # reported, not hidden
             info["error"] = str(e)
@@ -58,16 +49,10 @@ def prepare(a):
         print(a.tag, info, file=sys.stderr, flush=True)
 
 
-def verify(bindir, work):
-    r = subprocess.run([os.path.join(bindir, "zkverify"), "--vk", os.path.join(work, "vk.bin"), "--proof",
-                        os.path.join(work, "proof.bin"), "--allow-dev-srs", "--json"], capture_output=True, text=True)
-    v = json.loads(r.stdout)
-    return v["valid"], v["proof_body_bytes"], v["verify_seconds"] * 1000
-
-
 def measure(a):
     bins = {"old": a.old_bin, "new": a.new_bin}
-    idents = sorted(os.listdir(os.path.join(a.work, "old")))
+    old = os.path.join(a.work, "old")
+    idents = sorted(d for d in os.listdir(old) if os.path.isdir(os.path.join(old, d)))  # not the cached SRS files
     rows = []
     for ident in idents:
         row = {}
@@ -84,7 +69,7 @@ def measure(a):
                 if "error" in r:
                     continue
                 ident = row["model"].replace("/", "--")
-                valid, body, ms = verify(bins[tag], os.path.join(a.work, tag, ident))
+                valid, body, ms = verify_json(os.path.join(bins[tag], "zkverify"), os.path.join(a.work, tag, ident))
                 r["valid"] = r.get("valid", True) and valid
                 r["proof_body_bytes"] = body
                 r["verify_ms"].append(ms)

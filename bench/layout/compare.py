@@ -19,16 +19,8 @@ import subprocess
 import sys
 import tempfile
 
-
-def run(cmd):
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)}: exit {r.returncode}\n{r.stderr[-2000:]}")
-    return r.stdout + r.stderr
-
-
-def seconds(value, unit):
-    return float(value) / (1000 if unit == "ms" else 1)
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from zkinfer_steps import compile_and_setup, prove, proved_in, seconds, verify_json  # noqa: E402
 
 
 def prepare(zkinfer, model_dir, work, srs_cache):
@@ -37,15 +29,7 @@ def prepare(zkinfer, model_dir, work, srs_cache):
     stats = json.loads(subprocess.run([zkinfer, "stats", onnx, "--json"], capture_output=True, text=True).stdout)
     t = stats["totals"]
     cells = sum(layer.get("adviceCells", 0) for layer in stats["layers"])
-    circuit = os.path.join(work, "circuit.zkc")
-    run([zkinfer, "compile", onnx, "-o", circuit])
-    log2 = t["log2Rows"]
-    srs = srs_cache.get(log2)
-    if srs is None:
-        srs = os.path.join(work, f"dev-{log2}.srs")
-        run([zkinfer, "params", "dev", "--log2", str(log2), "--out", srs])
-        srs_cache[log2] = srs
-    run([zkinfer, "setup", circuit, "--params", srs, "-o", work])
+    log2 = compile_and_setup(zkinfer, model_dir, work, srs_cache)
     return {
         "lanes_per_row": t["lanesPerRow"], "lane_rows": t["laneRows"], "log2_rows": log2,
         "advice_columns": t["adviceColumns"], "fixed_columns": t["fixedColumns"], "lookups": t["lookupArguments"],
@@ -57,21 +41,16 @@ def prepare(zkinfer, model_dir, work, srs_cache):
 
 
 def prove_once(zkinfer, zkverify, model_dir, work):
-    circuit, proof = os.path.join(work, "circuit.zkc"), os.path.join(work, "proof.bin")
-    out = run(["/usr/bin/time", "-f", "TIME %e %U %S %M", zkinfer, "prove", circuit, "--pk", os.path.join(work, "pk.bin"),
-               os.path.join(model_dir, "input.json"), "-o", proof, "--timings"])
-    m = re.search(r"proved in ([\d.]+) (ms|s)", out)
+    out = prove(zkinfer, model_dir, work, extra=("--timings",), prefix=("/usr/bin/time", "-f", "TIME %e %U %S %M"))
     wall, user, system, rss = re.search(r"TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)", out).groups()
     phases = {name: seconds(v, u) for name, v, u in re.findall(r"(\w+) ([\d.]+) (ms|s)\b", out.split("timings:", 1)[-1])}
-    r = {"prove": seconds(*m.groups()), "wall": float(wall), "user": float(user), "sys": float(system),
+    r = {"prove": proved_in(out), "wall": float(wall), "user": float(user), "sys": float(system),
          "rss_kb": int(rss), "phases": phases}
     body = re.search(r"proof body (\d+) bytes", out)
     r["proof_body_bytes"] = int(body.group(1)) if body else None
     if zkverify:
-        v = json.loads(subprocess.run([zkverify, "--vk", os.path.join(work, "vk.bin"), "--proof", proof, "--allow-dev-srs",
-                                       "--json"], capture_output=True, text=True).stdout)
-        r["valid"], r["verify_ms"] = v["valid"], v["verify_seconds"] * 1000
-        r["proof_body_bytes"] = v.get("proof_body_bytes", r["proof_body_bytes"])
+        r["valid"], verified_body, r["verify_ms"] = verify_json(zkverify, work)
+        r["proof_body_bytes"] = verified_body or r["proof_body_bytes"]
     return r
 
 
