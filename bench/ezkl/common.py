@@ -1,6 +1,7 @@
 """Small helpers shared by the EZKL and ZKInfer halves of the peer bench."""
 import json
 import os
+import re
 import statistics
 import time
 
@@ -171,3 +172,16 @@ def without_machine_paths(value, root: str, work: str = None):
     if isinstance(value, str):
         return clean(value)
     return value
+
+
+def replace_marked_section(path: str, start: str, end: str, section: str) -> None:
+    """Replaces the text from the `start` marker to the `end` marker of a file (e.g. README.md's bench table) with
+    `section`, which carries both markers again; written to a temporary file first so a failure leaves it whole."""
+    text = open(path, encoding="utf-8").read()
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
+    if not pattern.search(text):
+        raise SystemExit(f"{path} has no {start} … {end} section")
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(pattern.sub(lambda _: section, text, count=1))
+    os.replace(tmp, path)

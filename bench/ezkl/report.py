@@ -2,6 +2,8 @@
 import os
 import re
 
+from common import replace_marked_section
+
 README_START = "<!-- bench-peers:start -->"
 README_END = "<!-- bench-peers:end -->"
 PROFILE_ORDER = ["load", "witness", "check", "msm", "ntt", "perm/lookup", "quotient", "openings"]
@@ -222,11 +224,4 @@ def readme_section(data: dict, results_md_path: str) -> str:
 
 
 def update_readme(readme_path: str, section: str) -> None:
-    text = open(readme_path, encoding="utf-8").read()
-    pattern = re.compile(re.escape(README_START) + r".*?" + re.escape(README_END), re.S)
-    if not pattern.search(text):
-        raise SystemExit(f"{readme_path} has no {README_START} … {README_END} section")
-    tmp = readme_path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(pattern.sub(lambda _: section, text, count=1))
-    os.replace(tmp, readme_path)
+    replace_marked_section(readme_path, README_START, README_END, section)

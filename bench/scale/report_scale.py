@@ -3,6 +3,8 @@ import json
 import os
 import re
 
+from common import replace_marked_section
+
 README_START = "<!-- bench-scale:start -->"
 README_END = "<!-- bench-scale:end -->"
 STATUS_WORDS = {"ok": "ok", "timeout": "timed out", "memory": "killed for memory", "killed": "killed",
@@ -234,14 +236,7 @@ def readme_section(data: dict, md_rel: str, png_rel: str) -> str:
 
 
 def update_readme(readme_path: str, section: str) -> None:
-    text = open(readme_path, encoding="utf-8").read()
-    pattern = re.compile(re.escape(README_START) + r".*?" + re.escape(README_END), re.S)
-    if not pattern.search(text):
-        raise SystemExit(f"{readme_path} has no {README_START} … {README_END} section")
-    tmp = readme_path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(pattern.sub(lambda _: section, text, count=1))
-    os.replace(tmp, readme_path)
+    replace_marked_section(readme_path, README_START, README_END, section)
 
 
 def write_outputs(data: dict, base: str, root: str, update: bool) -> None:
