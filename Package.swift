@@ -166,7 +166,7 @@ let package = Package(
             swiftSettings: kernelSettings),
 
         // Tests. `TestSupport` holds what several test targets share (the seeded generator, the committed-fold
-        // test circuit).
+        // test circuit, running a built tool).
         .target(
             name: "TestSupport", dependencies: ["FieldArithmetic", "ConstraintSystem"], path: "Tests/TestSupport",
             exclude: ["README.md"]),
@@ -185,7 +185,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "ZKInferKit", "CircuitCompiler", "ModelMetadata", "PlonkProver", "PlonkVerifier", "KZG", "ONNXImport",
+                "TestSupport", "ZKInferKit", "CircuitCompiler", "ModelMetadata", "PlonkProver", "PlonkVerifier", "KZG", "ONNXImport",
                 "DirectInference", "Quantization", "ModelGraph", "FieldArithmetic",
             ]),
         .testTarget(

@@ -47,30 +47,17 @@ enum ProveBatchCommand {
         let clock = ContinuousClock()
         let start = clock.now
 
-        let file = try Files.circuit(circuitPath)
-        let keyBytes = try Files.read(pkPath, what: "proving key")
-        let key: ProvingKey
-        do { key = try Steps.timed("load proving key") { try ProvingKey.decode(keyBytes) } } catch {
-            throw CommandFailure.malformedInput("\(pkPath): \(error)")
-        }
-        // The key's relation (or split) spares the rebuild lowering W again; requireMatches below checks the rest.
-        let (model, compiled) = try CompilerCommandSupport.mapErrors {
-            try Steps.timed("rebuild circuit") { try file.rebuild(for: key) }
-        }
-        let stats = ModelStatistics(plan: compiled.plan, layout: compiled.layout)
+        let loaded = try LoadedProver(circuitPath: circuitPath, pkPath: pkPath)
+        let (key, model, compiled) = (loaded.key, loaded.model, loaded.compiled)
         if let available = Pipeline.availableMemory() {
-            let fitting = available / max(1, stats.estimatedProverPeakBytes)
+            let fitting = available / max(1, loaded.estimatedPeakBytes)
             guard fitting >= 1 else {
-                throw CommandFailure.rejected(PipelineError.insufficientMemory(needed: stats.estimatedProverPeakBytes, available: available).description)
+                throw CommandFailure.rejected(PipelineError.insufficientMemory(needed: loaded.estimatedPeakBytes, available: available).description)
             }
             if fitting < jobs {
-                Console.err("note: \(jobs) jobs would need about \((stats.estimatedProverPeakBytes * jobs) >> 20) MB; running \(fitting)")
+                Console.err("note: \(jobs) jobs would need about \((loaded.estimatedPeakBytes * jobs) >> 20) MB; running \(fitting)")
                 jobs = fitting
             }
-        }
-        do { try key.requireMatches(compiled.circuit) } catch {
-            throw CommandFailure.malformedInput(
-                "\(pkPath) was not made for \(circuitPath): \(error). Make its keys with: zkinfer setup \(circuitPath) --params <SRS file> -o \(FileSystem.directory(of: pkPath).isEmpty ? "." : FileSystem.directory(of: pkPath))")
         }
         let inputs: BatchInputStream
         do { inputs = try BatchInputStream(path: inputsPath, shard: shard) } catch let error as BatchInputError {

@@ -30,29 +30,15 @@ enum ProveCommand {
         let out = try invocation.requiredValue("out")
         let clock = ContinuousClock()
         let start = clock.now
-        let file = try Files.circuit(circuitPath)
-        let keyBytes = try Files.read(pkPath, what: "proving key")
-        let key: ProvingKey
-        do { key = try Steps.timed("load proving key") { try ProvingKey.decode(keyBytes) } } catch {
-            throw CommandFailure.malformedInput("\(pkPath): \(error)")
-        }
-        // The key's relation (or split) spares the rebuild lowering W again; requireMatches below checks the rest.
-        let (model, compiled) = try CompilerCommandSupport.mapErrors {
-            try Steps.timed("rebuild circuit") { try file.rebuild(for: key) }
-        }
-
+        let loaded = try LoadedProver(circuitPath: circuitPath, pkPath: pkPath)
+        let (key, model, compiled) = (loaded.key, loaded.model, loaded.compiled)
         // Refuse early when the prover cannot fit in memory.
-        let stats = ModelStatistics(plan: compiled.plan, layout: compiled.layout)
-        if let available = Pipeline.availableMemory(), stats.estimatedProverPeakBytes > available {
-            throw CommandFailure.rejected(PipelineError.insufficientMemory(needed: stats.estimatedProverPeakBytes, available: available).description)
-        }
-        do { try key.requireMatches(compiled.circuit) } catch {
-            throw CommandFailure.malformedInput(
-                "\(pkPath) was not made for \(circuitPath): \(error). Make its keys with: zkinfer setup \(circuitPath) --params <SRS file> -o \(FileSystem.directory(of: pkPath).isEmpty ? "." : FileSystem.directory(of: pkPath))")
+        if let available = Pipeline.availableMemory(), loaded.estimatedPeakBytes > available {
+            throw CommandFailure.rejected(PipelineError.insufficientMemory(needed: loaded.estimatedPeakBytes, available: available).description)
         }
         let samples = try ModelCommandSupport.loadInputs(inputPath, graph: model.graph)
         guard samples.count == 1 else { throw CommandFailure.malformedInput("\(inputPath) holds \(samples.count) samples; prove takes one") }
-        let loaded = (clock.now - start).seconds
+        let loadSeconds = (clock.now - start).seconds
         let timings = ProverTimings()
         let proveStart = clock.now
         let result = try CompilerCommandSupport.mapErrors {
@@ -67,7 +53,7 @@ enum ProveCommand {
         let total = (clock.now - start).seconds
 
         var timingMembers: [(String, JSONValue)] = [
-            ("load_seconds", .double(loaded)), ("witness_seconds", .double(result.witnessSeconds)),
+            ("load_seconds", .double(loadSeconds)), ("witness_seconds", .double(result.witnessSeconds)),
             ("prove_seconds", .double(proveSeconds)), ("total_seconds", .double(total)),
         ]
         for category in ProverTimings.categories { timingMembers.append((category + "_seconds", .double(timings.seconds[category] ?? 0))) }
@@ -84,7 +70,7 @@ enum ProveCommand {
             Console.out("output '\(name)': [" + values.map { TextFormatting.fixed($0, decimals: 6) }.joined(separator: ", ") + "]")
         }
         if invocation.flag("timings") {
-            Console.out("timings: load \(formatSeconds(loaded)), witness \(formatSeconds(result.witnessSeconds)), "
+            Console.out("timings: load \(formatSeconds(loadSeconds)), witness \(formatSeconds(result.witnessSeconds)), "
                         + ProverTimings.categories.map { "\($0) \(formatSeconds(timings.seconds[$0] ?? 0))" }.joined(separator: ", "))
         }
     }

@@ -5,6 +5,7 @@ import KZG
 import PlonkVerifier
 import Quantization
 import Testing
+import TestSupport
 import ZKInferKit
 
 @testable import CircuitCompiler
@@ -243,16 +244,6 @@ private enum ForgeryFixture {
     static func zkverify(_ arguments: [String]) throws -> (code: Int32, out: String, err: String) {
         let binary = root.appendingPathComponent(".build/release/zkverify").path
         try #require(FileManager.default.isExecutableFile(atPath: binary), "build zkverify first (swift build --build-tests)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        return try runTool(binary, arguments)
     }
 }

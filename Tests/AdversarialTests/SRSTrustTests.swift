@@ -7,6 +7,7 @@ import ModelMetadata
 import PlonkVerifier
 import Quantization
 import Testing
+import TestSupport
 import ZKInferKit
 
 @testable import PlonkProver
@@ -75,20 +76,9 @@ enum TrustFixture {
 
         /// Runs a binary with this directory as XDG_CONFIG_HOME, so no trusted-srs file of the user's counts.
         func run(_ binary: String, _ arguments: [String]) throws -> (code: Int32, out: String, err: String) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = arguments
             var environment = ProcessInfo.processInfo.environment
             environment["XDG_CONFIG_HOME"] = url.path
-            process.environment = environment
-            let out = Pipe(), err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            let outData = out.fileHandleForReading.readDataToEndOfFile()
-            let errData = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+            return try runTool(binary, arguments, environment: environment)
         }
     }
 

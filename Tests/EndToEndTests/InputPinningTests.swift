@@ -3,6 +3,7 @@ import Foundation
 import ModelMetadata
 import PlonkVerifier
 import Testing
+import TestSupport
 import ZKInferKit
 
 /// `zkverify --input input.json` through the real binary (issue 14, finding 2): the file is quantized with the
@@ -12,17 +13,7 @@ struct InputPinningTests {
     static let binary = Shared.root.appendingPathComponent(".build/release/zkverify").path
 
     func run(_ arguments: [String]) throws -> (code: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        try runTool(Self.binary, arguments)
     }
 
     /// SHA-256 by coreutils' `sha256sum`: an implementation independent of ours.

@@ -2,6 +2,7 @@ import FieldArithmetic
 import Foundation
 import PlonkVerifier
 import Testing
+import TestSupport
 
 @testable import PlonkProver
 
@@ -13,17 +14,7 @@ struct ZKVerifyCommandTests {
         .appendingPathComponent("../../.build/release/zkverify").standardized.path
 
     func run(_ arguments: [String]) throws -> (code: Int32, out: String, err: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        try runTool(Self.binary, arguments)
     }
 
     @Test func exitCodes() throws {
