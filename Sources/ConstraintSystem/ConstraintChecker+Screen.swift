@@ -10,8 +10,8 @@ import FieldArithmetic
 /// public value out of bound — makes it answer no, and the caller then runs the full check for the report.
 /// So a bad witness still gets the same named failures; a good one costs a fraction of the time.
 extension ConstraintChecker {
-    public static func quicklySatisfied(_ circuit: Circuit, _ assignment: Assignment) -> Bool {
-        WitnessScreen(circuit: circuit, assignment: assignment)?.passes() ?? false
+    public static func quicklySatisfied(_ circuit: Circuit, _ assignment: Assignment, linearClaim: Fr? = nil) -> Bool {
+        WitnessScreen(circuit: circuit, assignment: assignment, linearClaim: linearClaim)?.passes() ?? false
     }
 }
 
@@ -58,7 +58,7 @@ private struct WitnessScreen {
     static let block = 1024
 
     /// nil when a challenge that anything reads has no value (the full check reports it).
-    init?(circuit: Circuit, assignment: Assignment) {
+    init?(circuit: Circuit, assignment: Assignment, linearClaim knownClaim: Fr?) {
         self.circuit = circuit
         self.assignment = assignment
         u = circuit.usableRows
@@ -81,7 +81,7 @@ private struct WitnessScreen {
         if let relation = circuit.linearRelation, let rho = assignment.challenges[relation.shape.rho.index],
             let s = assignment.challenges[relation.shape.s.index]
         {
-            linearClaim = relation.claim(rho: rho, s: s)
+            linearClaim = knownClaim ?? relation.claim(rho: rho, s: s)
         } else {
             linearClaim = nil
         }

@@ -10,9 +10,13 @@ import FieldArithmetic
 /// linear claim Ω (§19.6) is computed exactly from the circuit's linear relation and weights at the
 /// assignment's ρ and s (`LinearRelation.claim`), so a witness whose committed relation does not hold fails a
 /// gate that reads Ω or a running sum that must close.
+///
+/// `linearClaim`: Ω when the caller has already computed it from the same weights at the assignment's ρ and s
+/// (the prover evaluates f = Σ c_b·k_b at the opening point anyway, §19.6), so that the weights are not
+/// evaluated a second time; nil computes it here.
 public enum ConstraintChecker {
-    public static func check(_ circuit: Circuit, _ assignment: Assignment) -> [ConstraintFailure] {
-        var run = CheckRun(circuit: circuit, assignment: assignment)
+    public static func check(_ circuit: Circuit, _ assignment: Assignment, linearClaim: Fr? = nil) -> [ConstraintFailure] {
+        var run = CheckRun(circuit: circuit, assignment: assignment, linearClaim: linearClaim)
         run.checkChallenges()
         run.checkPublicValues()
         for gate in circuit.gates { run.check(gate) }
@@ -23,9 +27,9 @@ public enum ConstraintChecker {
 
     /// Throws every failure at once when the witness does not satisfy the circuit. The fast screen
     /// (`quicklySatisfied`) clears good witnesses; anything it does not clear gets the full check's report.
-    public static func requireSatisfied(_ circuit: Circuit, _ assignment: Assignment) throws {
-        if quicklySatisfied(circuit, assignment) { return }
-        let failures = check(circuit, assignment)
+    public static func requireSatisfied(_ circuit: Circuit, _ assignment: Assignment, linearClaim: Fr? = nil) throws {
+        if quicklySatisfied(circuit, assignment, linearClaim: linearClaim) { return }
+        let failures = check(circuit, assignment, linearClaim: linearClaim)
         if !failures.isEmpty { throw UnsatisfiedConstraints(failures: failures) }
     }
 }
@@ -44,7 +48,7 @@ private struct CheckRun {
     /// table (a range table per limb column), which is read once.
     private var tables: [[Int]: Set<[Fr]>] = [:]
 
-    init(circuit: Circuit, assignment: Assignment) {
+    init(circuit: Circuit, assignment: Assignment, linearClaim known: Fr?) {
         self.circuit = circuit
         self.assignment = assignment
         // Public values that were never set read as zero here; they are reported separately.
@@ -54,7 +58,7 @@ private struct CheckRun {
         if let relation = circuit.linearRelation, let rho = assignment.challenges[relation.shape.rho.index],
             let s = assignment.challenges[relation.shape.s.index]
         {
-            linearClaim = relation.claim(rho: rho, s: s)
+            linearClaim = known ?? relation.claim(rho: rho, s: s)
         } else {
             linearClaim = nil
         }

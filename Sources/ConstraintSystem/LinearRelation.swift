@@ -311,7 +311,11 @@ public struct LinearRelation: Hashable, Sendable {
         var f = [Fr](repeating: .zero, count: shape.blockRows * shape.blockColumns)
         let n = shape.blockColumns
         for (block, c) in zip(blocks, coefficients) where !c.isZero {
-            for e in block.entries { f[e.row * n + e.column] += c * Fr(signed: e.value) }
+            // One Montgomery multiplication per weight (no separate conversion of the integer).
+            let factor = SmallFactorProducts(c)
+            f.withUnsafeMutableBufferPointer { out in
+                for e in block.entries { factor.add(e.value, to: &out[e.row &* n &+ e.column]) }
+            }
         }
         return f
     }
@@ -327,10 +331,18 @@ public struct LinearRelation: Hashable, Sendable {
             switch term.kernel {
             case .block(let b):
                 let block = blocks[b]
-                var powers = [Fr](repeating: .one, count: block.rows)
-                for i in 1..<max(block.rows, 1) { powers[i] = powers[i - 1] * rhoPrime }
+                // ρ′^α held as products by small integers: one Montgomery multiplication per weight.
+                var powers = [SmallFactorProducts<FrParameters>]()
+                powers.reserveCapacity(block.rows)
+                var p = Fr.one
+                for _ in 0..<block.rows {
+                    powers.append(SmallFactorProducts(p))
+                    p *= rhoPrime
+                }
                 var columns = [Fr](repeating: .zero, count: block.columns)
-                for e in block.entries { columns[e.column] += powers[e.row] * Fr(signed: e.value) }
+                columns.withUnsafeMutableBufferPointer { out in
+                    for e in block.entries { powers[e.row].add(e.value, to: &out[e.column]) }
+                }
                 folded = columns.enumerated().compactMap { $1.isZero ? nil : ($0, $1) }
             case .diagonal(let size, let value):
                 var p = Fr(signed: value)

@@ -185,16 +185,21 @@ public enum PlonkProver {
             }
         }
         try state.requireUnchanged(assignment)
+        // §19.6: Ω (and f = Σ c_b·k_b, v_com) first, so that the checker reuses it instead of evaluating the
+        // weights again.
+        state.prepareLinearClaim(claimedValue: claimedValue)
         if checkWitness {
             try timings.measure("witnessCheck") {
-                do { try ConstraintChecker.requireSatisfied(circuit, assignment) } catch let report as UnsatisfiedConstraints {
+                do {
+                    try ConstraintChecker.requireSatisfied(circuit, assignment, linearClaim: state.honestLinearClaim)
+                } catch let report as UnsatisfiedConstraints {
                     throw ProverError.unsatisfiedWitness(report)
                 }
             }
         }
         state.computeVerifierColumns()
-        // §19.6: Ω, and v_com absorbed before θ (§19.10: [g], ξ, ω̂ with private weights).
-        state.linearClaimRound(&transcript, claimedValue: claimedValue, xiFirst: order == .xiBeforeWeightMask)
+        // §19.6: v_com absorbed before θ (§19.10: [g], ξ, ω̂ with private weights).
+        state.linearClaimRound(&transcript, xiFirst: order == .xiBeforeWeightMask)
 
         // Lookup round.
         next("lookups")

@@ -12,7 +12,8 @@ import Transcript
 /// (`CommittedRelationLayout.assign`). With private weights (§19.10) the masking polynomial g, its value in
 /// the mask column, [g], ξ and ω̂ as well.
 extension ProverState {
-    /// Ω = constant + v_com at the drawn ρ and s, with v_com = f(z) for f = Σ_b c_b·k_b (§19.6).
+    /// Ω = constant + v_com at the drawn ρ and s, with v_com = f(z) for f = Σ_b c_b·k_b (§19.6), and the
+    /// honest Ω for the witness check (the checker would otherwise evaluate every weight block again).
     /// `claimedValue` (test-only) replaces the v_com the proof claims, Ω following it.
     func prepareLinearClaim(claimedValue: ((Fr) -> Fr)? = nil) {
         guard let relation = key.linearRelation else { return }
@@ -21,24 +22,25 @@ extension ProverState {
             let (r, s) = (rho[shape.rho.index], rho[shape.s.index])
             let (constant, coefficients) = shape.evaluate(rho: r, s: s)
             linearClaim = constant
+            honestLinearClaim = constant
             guard c.hasWeightOpening else { return }
             blockCoefficients = coefficients
             combinedWeights = relation.combinedBlocks(coefficients: coefficients)
             weightPoint = shape.openingPoint(rho: r, s: s)
             let honest = MonomialMultilinear.evaluate(combinedWeights, at: weightPoint)
+            honestLinearClaim = constant + honest
             let claimed = claimedValue?(honest) ?? honest
             committedValue = claimed
             linearClaim += claimed
         }
     }
 
-    /// §19.6 / §19.10: Ω, then the transcript items that follow the last advice phase's challenges — v_com, or
+    /// §19.6 / §19.10 (after `prepareLinearClaim`): the transcript items that follow the last advice phase's challenges — v_com, or
     /// with private weights [g], ξ and ω̂ = v_com + ξ·g(z) (the polynomial Gemini opens becomes
     /// F = Σ c_b·(k_b + r_b·X^(2^ℓ)) + ξ·g, in ℓ + 1 variables at (z, 0)).
     /// `xiFirst` (test-only, `Order.xiBeforeWeightMask`): ξ is drawn before [g] is absorbed, and g is then chosen
     /// knowing it — its constant coefficient moved so that g(z) equals whatever the mask cell holds.
-    func linearClaimRound(_ transcript: inout Transcript, claimedValue: ((Fr) -> Fr)? = nil, xiFirst: Bool = false) {
-        prepareLinearClaim(claimedValue: claimedValue)
+    func linearClaimRound(_ transcript: inout Transcript, xiFirst: Bool = false) {
         guard let value = committedValue else { return }
         guard c.hasPrivateWeights, let blinding = key.weightBlinding else {
             transcript.absorb(ProtocolTranscript.Label.committedValue, scalar: value)

@@ -27,6 +27,9 @@ final class ProverState {
     /// The committed linear relation (§19.5–§19.6), after the advice phases: Ω, and with committed blocks
     /// v_com, the combined block vector f = Σ c_b·k_b and the opening point.
     var linearClaim = Fr.zero
+    /// Ω from the weights (`prepareLinearClaim`), even when a test-only cheat changes `linearClaim`; nil
+    /// without a relation.
+    var honestLinearClaim: Fr?
     var committedValue: Fr?
     var combinedWeights: [Fr] = []
     var weightPoint: [Fr] = []
