@@ -188,6 +188,21 @@ struct ComputedIntegerCheatTests {
         try m.requireCaught(assignment, expected: [m.rangeLookup(g, index, cell: first)])
     }
 
+    /// uint64 x << s by computed amounts up to 63: 2^63 fits the lane's power cell (a field element), so 0 << 63
+    /// proves (it trapped the witness builder once, on an Int64 2^63); 1 << 63 leaves the 62-bit range and is refused.
+    @Test func wideLeftShiftByUpTo63Proves() throws {
+        var b = GraphBuilder()
+        let x = try b.addInput("x", shape: [1, 4], isInteger: true), s = try b.addInput("s", shape: [1, 4], isInteger: true)
+        let id = try b.addNode(name: "shl", sourceOp: "BitShift", operation: .indexing(.integer(.shiftLeft, wrap: .integer(bits: 64, signed: false))),
+                               inputs: [x, s], outputName: "shl.out")
+        try b.markOutput(id, name: "shl")
+        let wide = try ProvedModel(graph: try b.build(), name: "wide shift", input: [[0, 1, 0, 3], [63, 5, 62, 7]])
+        try wide.expectHonestProofCarriesTheDirectOutputs()
+        #expect(wide.trace.values[wide.graph.outputs[0]] == [0, 32, 0, 384])
+        let (_, gadget) = try integer("shl", in: wide)
+        #expect(throws: CompilerError.self) { try gadget.fieldWitness([1, 63]) }
+    }
+
     /// x real [1, 4] → Cast to int8: 300.0 and −129.0 are outside int8, so the kernel gives 0.
     static let narrowing: ProvedModel = {
         var b = GraphBuilder()

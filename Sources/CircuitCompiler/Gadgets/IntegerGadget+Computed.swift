@@ -224,36 +224,38 @@ extension IntegerGadget {
             guard v1 < splitBound, v2 < splitBound else { throw CompilerError.witnessMismatch("\(name): amount \(b) outside the operand range") }
             let inRange: Int64 = s1 * s2
             let amountBits: [Int64] = (0..<k).map { inRange == 1 ? (b >> Int64($0)) & 1 : 0 }
-            var chain: [Int64] = []
-            var previous: Int64 = 1 + amountBits[0]   // 2^(2^0) − 1 = 1
+            // 2^b up to 2^63 (a 64-bit type's left shift by 63): UInt64 holds it, and so does the field.
+            var chain: [UInt64] = []
+            var previous = UInt64(1 + amountBits[0])   // 2^(2^0) − 1 = 1
             for i in 1..<k {
-                previous *= amountBits[i] == 1 ? Int64(1) << (Int64(1) << Int64(i)) : 1
+                previous *= amountBits[i] == 1 ? UInt64(1) << (UInt64(1) << UInt64(i)) : 1
                 chain.append(previous)
             }
-            let power: Int64 = inRange == 1 ? previous : (left ? 0 : Int64(1) << Int64(base))
+            let power: UInt64 = inRange == 1 ? previous : (left ? 0 : UInt64(1) << UInt64(base))
             var limbs = amountSplit.cells(of: v1) + amountSplit.cells(of: v2)
-            var free: [Int64] = [b, s1, s2, inRange] + amountBits + chain + [power]
+            var free: [Fr] = [b, s1, s2, inRange].map { Fr(signed: $0) } + amountBits.map { Fr(signed: $0) } + (chain + [power]).map { Fr($0) }
             if left {
-                let (x, overflow) = a.multipliedReportingOverflow(by: power)
-                guard !overflow else { throw CompilerError.witnessMismatch("\(name): \(a)·\(power) does not fit 64 bits") }
-                free.append(a)
+                let wide = Int128(a) * Int128(power)
+                guard let x = Int64(exactly: wide) else { throw CompilerError.witnessMismatch("\(name): \(a)·2^\(b) does not fit 64 bits") }
+                free.append(Fr(signed: a))
                 if width < 64 {
                     let c = x >> Int64(width), rest = x - (c << Int64(width))
                     let t = rest >> Int64(width - 1), u = rest - (t << Int64(width - 1))
                     guard c >= -highOffset, c < highOffset else { throw CompilerError.witnessMismatch("\(name): \(x) outside ±2^\(width + highBits - 1)") }
                     limbs += try self.low.checkedCells(u, "low bits") + high.checkedCells(c + highOffset, "carry (offset)")
-                    free.append(t)
+                    free.append(Fr(signed: t))
                 } else {
                     guard x >= -highOffset, x < highOffset else { throw CompilerError.witnessMismatch("\(name): the result is outside ±2^\(highBits - 1)") }
                     limbs += try high.checkedCells(x + highOffset, "value (offset)")
                 }
             } else {
-                let q = a >> Int64(power.trailingZeroBitCount), r = a - q * power
+                // base ≤ 62, so P = 2^b or 2^base fits an Int64.
+                let p = Int64(power), q = a >> Int64(power.trailingZeroBitCount), r = a - q * p
                 guard q >= -highOffset, q < highOffset else { throw CompilerError.witnessMismatch("\(name): quotient \(q) outside ±2^\(highBits - 1)") }
-                limbs += try shiftRemainder.checkedCells(r, "remainder") + shiftRemainder.checkedCells(power - 1 - r, "remainder gap")
+                limbs += try shiftRemainder.checkedCells(r, "remainder") + shiftRemainder.checkedCells(p - 1 - r, "remainder gap")
                     + high.checkedCells(q + highOffset, "quotient (offset)")
             }
-            return (limbs, free.map { Fr(signed: $0) })
+            return (limbs, free)
         case .truncateInto(let lowest, let highest, _):
             let x = inputs[0], q = x >> Int64(width), r = x - (q << Int64(width))
             let (sigma, v) = SignSplit.split(q)
