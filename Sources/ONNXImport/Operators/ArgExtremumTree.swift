@@ -6,7 +6,7 @@ import ModelGraph
 ///     X = the row in C chunks of S (the last chunk padded with copies of the row's last element)
 ///     A_c = ArgMax(X_c) (the chunk's first best index),  M_c = ReduceMax(X_c)
 ///     c* = ArgMax(M) (this same tree when C > 16)
-///     index = Σ_c [c = c*]·(S·c + A_c)     (Equal, Cast, Mul and Add on int64: exact)
+///     index = Σ_c [c = c*]·(S·c + A_c)     (Equal, Cast, Mul and Add on int64: exact; summed by halving)
 ///
 /// The first best element of the row lies in the first chunk whose maximum is the row's, at that chunk's first best
 /// index; a padding copy comes after the element it copies, in the same chunk, so it never wins a tie. With
@@ -50,13 +50,34 @@ enum ArgExtremumTree {
         let offsets = try constant(&g, &k, shape: [1, chunks], (0..<chunks).map { Double($0 * size) })
         let global = try k.add(&g, .indexing(.integer(.add, wrap: int64)), [within, offsets])
         let picked = try k.add(&g, .indexing(.integer(.mul, wrap: int64)), [mask, global])
-        var sum: ValueID? = nil
-        for j in 0..<chunks {
-            let part = try k.add(&g, .movement(.select(try ElementSelection(
-                kind: "\(name) chunk \(j)", inputShapes: [[rows, chunks]], outputShape: [rows], sources: (0..<rows).map { $0 * chunks + j }))), [picked])
-            sum = try sum.map { try k.add(&g, .indexing(.integer(.add, wrap: int64)), [$0, part]) } ?? part
+        // Σ over the C columns by halving (log₂ C levels of a few nodes, C − 1 additions per row in all): columns
+        // [0, h) plus [h, 2h), and an odd last column carried beside the sums.
+        var current = picked, columns = chunks
+        while columns > 1 {
+            let half = columns / 2, width = columns
+            func columnsFrom(_ start: Int) throws -> ValueID {
+                try k.add(&g, .movement(.select(try ElementSelection(
+                    kind: "\(name) index sum", inputShapes: [[rows, width]], outputShape: [rows, half],
+                    sources: (0..<rows * half).map { ($0 / half) * width + start + $0 % half }))), [current])
+            }
+            var next = try k.add(&g, .indexing(.integer(.add, wrap: int64)), [try columnsFrom(0), try columnsFrom(half)])
+            if columns % 2 == 1 {
+                // Inputs concatenated: the sums [rows, half], then current [rows, width].
+                var sources: [Int] = []
+                sources.reserveCapacity(rows * (half + 1))
+                for o in 0..<rows {
+                    for j in 0..<half { sources.append(o * half + j) }
+                    sources.append(rows * half + o * width + width - 1)
+                }
+                next = try k.add(&g, .movement(.select(try ElementSelection(
+                    kind: "\(name) index sum", inputShapes: [[rows, half], [rows, width]], outputShape: [rows, half + 1], sources: sources))),
+                    [next, current])
+            }
+            current = next
+            columns = half + columns % 2
         }
-        guard lastIndex, let sum else { return sum! }
+        let sum = try k.add(&g, .reshape([rows]), [current])
+        guard lastIndex else { return sum }
         let last = try constant(&g, &k, shape: [], [Double(length - 1)])
         return try k.add(&g, .indexing(.integer(.sub, wrap: int64)), [last, sum])
     }
