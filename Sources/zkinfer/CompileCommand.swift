@@ -27,7 +27,8 @@ enum CompileCommand {
             let (plan, layout) = try CircuitLayout.choose(graph: imported.graph, settings: settings, options: options)
             return ModelStatistics(plan: plan, layout: layout)
         }
-        try CompilerCommandSupport.requireMemory("compile", needed: estimate.estimatedCompilePeakBytes, invocation)
+        try CompilerCommandSupport.requireMemory([("compile", estimate.estimatedCompilePeakBytes),
+                                                  (CompilerCommandSupport.proving, estimate.estimatedProverPeakBytes)], invocation)
         let (file, compiled) = try CompilerCommandSupport.mapErrors {
             try Steps.timed("compile") { try CircuitFile.compile(onnx: onnx, settings: settings, options: options) }
         }

@@ -15,11 +15,17 @@ enum CompilerCommandSupport {
 
     /// The memory guard of compile and setup (`requireMemory`).
     static let maxMemory = OptionSpec.value(
-        "max-memory", "GB", "refuse when the step's estimated peak memory (`zkinfer stats`) exceeds this many GB (default: the machine's physical memory)")
+        "max-memory", "GB", "refuse when the step's or the proof's estimated peak memory (`zkinfer stats`) exceeds this many GB (default: the memory available now)")
 
-    /// Refuses a step whose estimated peak memory exceeds the machine's physical memory (or `--max-memory`), before
-    /// anything is built: a model whose circuit cannot fit would otherwise run for minutes and swap or be killed.
-    static func requireMemory(_ step: String, needed: Int, _ invocation: Invocation) throws {
+    /// What proving a circuit is called in the guard's message.
+    static let proving = "proving this circuit (`zkinfer prove`)"
+
+    /// Refuses a step whose estimated peak memory, or that of proving the circuit it leads to, exceeds the memory
+    /// available now (MemAvailable; the machine's physical memory when that is unknown) or `--max-memory`, before
+    /// anything is built: a model whose circuit cannot fit would otherwise run for minutes and swap or be killed,
+    /// and a circuit that compiles in a few GB may need a hundred to prove (a hostile Resize to [7, 131072, 7, 2]:
+    /// compile 10 GB, setup 12 GB, prove 95 GB). `estimates` are (step, bytes), checked in order.
+    static func requireMemory(_ estimates: [(step: String, needed: Int)], _ invocation: Invocation) throws {
         let limit: Int
         let source: String
         if let text = invocation.value("max-memory") {
@@ -28,17 +34,21 @@ enum CompilerCommandSupport {
             }
             limit = Int(gb * Double(1 << 30))
             source = "the --max-memory limit of \(bytes(limit))"
+        } else if let available = Pipeline.availableMemory() {
+            limit = available
+            source = "the \(bytes(available)) of memory available on this machine now"
         } else {
             guard let physical = Pipeline.physicalMemory() else { return }
             limit = physical
             source = "this machine's \(bytes(physical)) of memory"
         }
-        guard needed > limit else { return }
-        let suggested = Int((Double(needed) / Double(1 << 30)).rounded(.up)) + 1
-        throw CommandFailure.usage(
-            "\(step) needs about \(bytes(needed)) (the estimate `zkinfer stats` shows), more than \(source); refused before "
-                + "building anything. Use a machine with more memory or a smaller model/settings, or, to try anyway, pass "
-                + "--max-memory \(suggested)")
+        for (step, needed) in estimates where needed > limit {
+            let suggested = Int((Double(needed) / Double(1 << 30)).rounded(.up)) + 1
+            throw CommandFailure.usage(
+                "\(step) needs about \(bytes(needed)) (the estimate `zkinfer stats` shows), more than \(source); refused before "
+                    + "building anything. Use a machine with more memory or a smaller model/settings, or, to try anyway (e.g. to "
+                    + "prove on a larger machine), pass --max-memory \(suggested)")
+        }
     }
 
     static func compileOptions(_ invocation: Invocation) throws -> CompileOptions {

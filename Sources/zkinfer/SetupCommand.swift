@@ -33,7 +33,8 @@ enum SetupCommand {
         let out = try invocation.requiredValue("out")
         let file = try Files.circuit(path)
         let estimate = try CompilerCommandSupport.mapErrors { try file.statistics() }
-        try CompilerCommandSupport.requireMemory("setup", needed: estimate.estimatedSetupPeakBytes, invocation)
+        try CompilerCommandSupport.requireMemory([("setup", estimate.estimatedSetupPeakBytes),
+                                                  (CompilerCommandSupport.proving, estimate.estimatedProverPeakBytes)], invocation)
         let (_, compiled) = try CompilerCommandSupport.mapErrors { try Steps.timed("rebuild circuit") { try file.rebuild() } }
         let srs = try Steps.timed("load SRS") { try SRSFile.load(path: params) }
         if srs.origin.isInsecure { Console.err("WARNING: \(SRSOrigin.insecureBanner)") }

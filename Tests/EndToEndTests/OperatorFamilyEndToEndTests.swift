@@ -51,6 +51,25 @@ struct OperatorFamilyEndToEndTests {
         for i in 0..<v.directFixed.count { #expect(v.proved(i) == v.directFixed[i], "\(name) output \(i)") }
     }
 
+    /// Div and Mod (fmod 0 and 1) by a computed divisor, BitShift LEFT/RIGHT by a computed amount, a float → int8
+    /// Cast and ArgMax over 40 elements with select_last_index (computed_integer_net,
+    /// bench/vectors/make_onnx_computed_integer.py): the proof verifies and carries exactly onnxruntime's integers.
+    @Test func computedIntegerOperandsProofCarriesOnnxruntimesIntegers() throws {
+        let a = try Self.artifacts("computed_integer_net")
+        let gadgets = Set(a.compiled.plan.groups.map(\.kind.name))
+        for prefix in ["int_div_by", "int_mod_by", "int_fmod_by", "int_shl_by", "int_shr_by", "int_trunc16_15_in_"] {
+            #expect(gadgets.contains { $0.hasPrefix(prefix) }, "\(prefix) in \(gadgets)")
+        }
+        let v = try Shared.proveAndVerify(a)
+        let data = try Data(contentsOf: Self.directory.appendingPathComponent("computed_integer_net.expected.json"))
+        let expected = try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["output_data"] as? [[Double]])
+        #expect(expected.count == 7 && v.directFixed.count == 7)
+        for i in 0..<expected.count {
+            #expect(v.proved(i) == v.directFixed[i], "output \(i)")
+            #expect(v.proved(i) == expected[i].map { Int64($0) }, "output \(i) against onnxruntime")
+        }
+    }
+
     @Test func convTransposeLaneOffByOneGivesARejectedProof() throws {
         let a = try Self.artifacts("conv_family_net")
         let trace = try Inference.runFixed(a.model, input: a.input, trace: true).trace!

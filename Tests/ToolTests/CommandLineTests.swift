@@ -42,8 +42,8 @@ import Testing
         #expect(r.code == 0 && FileManager.default.fileExists(atPath: dir.path("tiny.srs")))
     }
 
-    /// compile and setup refuse early (exit 2) when the step's estimated peak memory exceeds the machine's physical
-    /// memory or --max-memory, naming the estimate and the override; nothing is written. (A hostile Resize to
+    /// compile and setup refuse early (exit 2) when the step's estimated peak memory exceeds the memory available
+    /// now or --max-memory, naming the estimate and the override; nothing is written. (A hostile Resize to
     /// [7, 65536, 7, 2] used to compile for minutes past 6.5 GB while stats predicted 13.7 GB at once.)
     @Test func compileAndSetupRefuseBeyondTheMemoryLimit() throws {
         try Tools.requireBinaries()
@@ -62,6 +62,31 @@ import Testing
         // Within the limit (and by default, the machine's memory) both run.
         r = try Tools.run(Tools.zkinfer, ["compile", Tools.model, "-o", dir.path("c.zkc"), "--max-memory", "64"], in: dir)
         #expect(r.code == 0, "\(r.err)")
+    }
+
+    /// A hostile Resize (nearest, [7, 1, 7, 2] × [1, 131072, 1, 1], then Relu; 146 bytes, written with onnx.helper):
+    /// `stats` estimates compile 10 GB, setup 12 GB, but proving 95 GB. compile refuses it by default (the proof's
+    /// estimate exceeds the memory available now), naming the estimate and --max-memory; a --max-memory that covers the
+    /// compile but not the proof still refuses, and nothing is written.
+    @Test func compileRefusesACircuitTooLargeToProveByDefault() throws {
+        try Tools.requireBinaries()
+        let dir = try Scratch()
+        let model = dir.path("resize.onnx")
+        let bytes = Data(base64Encoded: "CAg6hwEKLAoBeAoACgZzY2FsZXMSAXoiBlJlc2l6ZSoSCgRtb2RlIgduZWFyZXN0oAEDCgwKAXoSAXkiBFJlbHUSAXIqHggEEAFCBnNjYWxlc0oQAACAPwAAAEgAAIA/AACAP1obCgF4EhYKFAgBEhAKAggHCgIIAQoCCAcKAggCYgkKAXkSBAoCCAFCBAoAEA0=")!
+        try bytes.write(to: URL(fileURLWithPath: model))
+        var r = try Tools.run(Tools.zkinfer, ["compile", model, "-o", dir.path("c.zkc"), "--max-memory", "12"], in: dir)
+        #expect(r.code == 2)
+        #expect(r.err.contains("proving this circuit (`zkinfer prove`) needs about") && r.err.contains("--max-memory 9"), "\(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path("c.zkc")))
+        // By default (unless this machine has the ~95 GB available, where compiling would start for real).
+        let meminfo = (try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8)) ?? ""
+        let available = meminfo.split(separator: "\n").first { $0.hasPrefix("MemAvailable:") }
+            .flatMap { Int($0.split(separator: " ")[1]) }.map { $0 * 1024 } ?? 0
+        guard available < 90 << 30 else { return }
+        r = try Tools.run(Tools.zkinfer, ["compile", model, "-o", dir.path("c.zkc")], in: dir)
+        #expect(r.code == 2)
+        #expect(r.err.contains("needs about") && r.err.contains("available on this machine now") && r.err.contains("--max-memory"), "\(r.err)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path("c.zkc")))
     }
 
     @Test func tooSmallSRSPrintsTheParamsCommand() throws {

@@ -45,6 +45,14 @@ public struct IntegerGadget: LaneGadget {
         case truncate
         /// nil: Div; false: Mod with fmod = 1 (the dividend's sign); true: Mod with fmod = 0 (the divisor's).
         case divide(mod: Bool?)
+        /// Div and Mod by a computed divisor (`IntegerGadget+Computed.swift`; `mod` as in `divide`).
+        case divideBy(mod: Bool?)
+        /// BitShift by a computed amount: in range when 0 ≤ b < base (W left, min(W, B) right); `amountBits`
+        /// covers the amount's sign splits (`IntegerGadget+Computed.swift`).
+        case shiftBy(left: Bool, base: Int, amountBits: Int)
+        /// Cast of a real onto a type narrower than the truncation's range: truncate, then 0 outside [low, high]
+        /// (two sign splits of `rangeBits`; `IntegerGadget+Computed.swift`).
+        case truncateInto(low: Int64, high: Int64, rangeBits: Int)
     }
 
     /// Width of the range-checked limbs (the range table has 2^limbBits rows); set by the plan.
@@ -89,6 +97,7 @@ public struct IntegerGadget: LaneGadget {
         case .min: return "int_min_\(highBits)"
         case .truncate: return "int_trunc\(width)_\(signed ? "i" : "u")\(highBits)"
         case .divide(let mod): return "int_\(mod == nil ? "div" : mod! ? "mod" : "fmod")\(width)"
+        case .divideBy, .shiftBy, .truncateInto: return computedName
         }
     }
 
@@ -101,6 +110,7 @@ public struct IntegerGadget: LaneGadget {
         case .max, .min: return high.cellCount
         case .truncate: return remainder.cellCount + high.cellCount
         case .divide: return 4 * magnitude.cellCount   // v, ρ, g, q + 2^ob (ob + 1 bits each)
+        case .divideBy, .shiftBy, .truncateInto: return computedLimbCells
         }
     }
 
@@ -116,11 +126,14 @@ public struct IntegerGadget: LaneGadget {
         case .max, .min: return 2                   // σ, b
         case .truncate: return 3                    // σ, i, z
         case .divide(let mod): return mod == true ? 7 : 1   // σ (, D, Δ, e, k, i, z)
+        case .divideBy, .shiftBy, .truncateInto: return computedFreeCells
         }
     }
 
     public var receivedCount: Int {
         if case .divide(let mod) = mode { return mod == true ? 5 : 3 }
+        if case .divideBy = mode { return 2 }
+        if case .shiftBy = mode { return 2 }
         return isProduct || isBitwise || mode == .max || mode == .min ? 2 : 1
     }
 
@@ -175,6 +188,8 @@ public struct IntegerGadget: LaneGadget {
             return LaneParts(received: [q * Fr(UInt64(1) << width) + r.value], out: out,
                          constraints: [sigma * (sigma - Fr.one)] + ZeroTest.constraints(r.value, inverse, z)
                              + [r.helper, v.helper].compactMap { $0 })
+        case .divideBy, .shiftBy, .truncateInto:
+            return computedParts(cells)
         case .divide(let mod):
             let v = cursor.take(magnitude), rho = cursor.take(magnitude), g = cursor.take(magnitude), qd = cursor.take(magnitude)
             let q = qd.value - Fr(UInt64(1) << width), sigma = f[0]
@@ -218,7 +233,11 @@ public struct IntegerGadget: LaneGadget {
 
     /// Zeros (0 / 1 for a division: a padding lane must have a witness too).
     public var paddingInputs: [Int64] {
-        if case .divide = mode { return [0, 1] }
+        switch mode {
+        case .divide, .divideBy: return [0, 1]
+        case .truncateInto: return [0]
+        default: break
+        }
         return [Int64](repeating: 0, count: receivedCount)
     }
 
@@ -254,6 +273,7 @@ public struct IntegerGadget: LaneGadget {
             guard let (q, r) = Self.divide(inputs[0], inputs[1]) else { return Int64.min }
             if mod == nil { return q }
             return mod == true && r != 0 && (r < 0) != (inputs[1] < 0) ? r + inputs[1] : r
+        case .divideBy, .shiftBy, .truncateInto: return computedValue(inputs)
         case .max: return inputs[0] >= 0 ? inputs[1] &+ inputs[0] : inputs[1]
         case .min: return inputs[0] >= 0 ? inputs[1] : inputs[1] &+ inputs[0]
         case .and, .or, .xor:
@@ -276,6 +296,10 @@ public struct IntegerGadget: LaneGadget {
 
     /// The truncate and Mod modes' inverse cell is an arbitrary field element; every other cell is an integer.
     public func fieldWitness(_ inputs: [Int64]) throws -> (limbs: [Int64], free: [Fr]) {
+        switch mode {
+        case .divideBy, .shiftBy, .truncateInto: return try computedWitness(inputs)
+        default: break
+        }
         if case .divide(let mod) = mode {
             let (a, d) = (inputs[0], inputs[1])
             guard let (q, r) = Self.divide(a, d) else { throw CompilerError.witnessMismatch("\(name): division of \(a) by \(d)") }
@@ -307,7 +331,7 @@ public struct IntegerGadget: LaneGadget {
 
     public func witness(_ inputs: [Int64]) throws -> (limbs: [Int64], free: [Int64]) {
         switch mode {
-        case .truncate, .divide:
+        case .truncate, .divide, .divideBy, .shiftBy, .truncateInto:
             let (limbs, free) = try fieldWitness(inputs)
             return (limbs, try ZeroTest.integerCells(free, gadget: name))
         case .wrap(let product):

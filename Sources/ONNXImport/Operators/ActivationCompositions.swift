@@ -108,7 +108,11 @@ enum ActivationCompositionImport {
         let n = working[axis]
         guard n <= 4096 else { throw Unsupported(reason: "Hardmax over \(n) > 4096 entries", suggestion: nil) }
         try c.reserve(n * n)
-        let index = try k.add(&g, .comparison(.argExtremum(axis: axis, keepDims: false, lastIndex: false, maximum: true)), [x])
+        let argMax = ComparisonOp.argExtremum(axis: axis, keepDims: false, lastIndex: false, maximum: true)
+        let index = n > ArgExtremumTree.maxRow
+            ? try k.add(&g, .reshape(try argMax.outputShape([working])),
+                        [try ArgExtremumTree.add(&g, &k, x, shape: working, axis: axis, maximum: true, lastIndex: false)])
+            : try k.add(&g, .comparison(argMax), [x])
         let identity = try Tensor(shape: [n, n], values: (0..<n * n).map { $0 / n == $0 % n ? 1 : 0 })
         let last = axis == working.count - 1
         let rows = try k.add(&g, .indexing(.embedding(identity)), [index], final: last && !coerced)

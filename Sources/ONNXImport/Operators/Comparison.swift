@@ -48,9 +48,16 @@ enum ComparisonImport {
         try g.requireComputedFirst(c)
         let shape = try g.shape(c, 0)
         let axis = try ShapeOps.normalizeAxis(try c.int("axis", default: 0), rank: shape.count, c)
-        let operation = ComparisonOp.argExtremum(axis: axis, keepDims: try c.int("keepdims", default: 1) != 0,
-                                                 lastIndex: try c.int("select_last_index", default: 0) != 0,
-                                                 maximum: c.op == "ArgMax")
-        try g.add(c, .comparison(operation), [0])
+        let keepDims = try c.int("keepdims", default: 1) != 0, lastIndex = try c.int("select_last_index", default: 0) != 0
+        let operation = ComparisonOp.argExtremum(axis: axis, keepDims: keepDims, lastIndex: lastIndex, maximum: c.op == "ArgMax")
+        guard shape[axis] > ArgExtremumTree.maxRow else {
+            try g.add(c, .comparison(operation), [0])
+            return
+        }
+        // A long row: chunks of 16 and the best chunk (`ArgExtremumTree`), the same integers, provable in a circuit.
+        var k = Composition(c)
+        let x = try k.input(&g, 0)
+        let index = try ArgExtremumTree.add(&g, &k, x, shape: shape, axis: axis, maximum: c.op == "ArgMax", lastIndex: lastIndex)
+        _ = try k.add(&g, .reshape(try operation.outputShape([shape])), [index], final: true)
     }
 }

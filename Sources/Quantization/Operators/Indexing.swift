@@ -34,11 +34,27 @@ extension IndexingOp: IntegerStage {
             return result
         case .cast(let format, let fromInteger):
             return zip(x, e).map { x, e in Self.castBound(format, fromInteger: fromInteger, x: x, e: e, half: c.half) }
-        case .integer:
+        case .integer(let op, let format):
             // Exact on exact operands (integer inputs and integer constants); an inexact operand (from a Cast of a
-            // rounded real) may wrap anywhere, so no finite bound is claimed.
+            // rounded real) may wrap anywhere, so no finite bound is claimed — except for Add, Sub and Mul on the
+            // 64-bit types, which never wrap on values the direct path holds: e_a + e_b and |a|·e_b + |b|·e_a + e_a·e_b
+            // (a long ArgMax's index sum, `ArgExtremumTree`, is of these).
             let exact = c.node.inputs.allSatisfy { c.graph.values[$0].constant != nil || c.bounds[$0].allSatisfy { $0 == 0 } }
-            return [Double](repeating: exact ? 0 : .infinity, count: c.count)
+            if exact { return [Double](repeating: 0, count: c.count) }
+            guard case .integer(64, _) = format, op == .add || op == .sub || op == .mul, c.node.inputs.count == 2 else {
+                return [Double](repeating: .infinity, count: c.count)
+            }
+            let operands = c.node.inputs.map { id in
+                (values: c.floatValues[id].values, bounds: c.bounds[id],
+                 map: Shape.broadcastIndices(from: c.graph.values[id].shape, to: c.outputShape))
+            }
+            return (0..<c.count).map { i in
+                let (a, b) = (operands[0], operands[1])
+                let (ia, ib) = (a.map[i], b.map[i])
+                let ea = ia < a.bounds.count ? a.bounds[ia] : 0, eb = ib < b.bounds.count ? b.bounds[ib] : 0
+                guard op == .mul else { return ea + eb }
+                return abs(a.values[ia]) * eb + abs(b.values[ib]) * ea + ea * eb
+            }
         }
     }
 }
@@ -59,7 +75,8 @@ extension IndexingOp {
             guard e > 0 else { return 0 }
             let range = format.integerRange!
             let span = Double(range.upperBound) - Double(range.lowerBound)
-            if fromInteger { return span }  // an inexact integer may wrap anywhere
+            // An inexact integer may wrap anywhere, unless the type holds all of [x − e, x + e] (then nothing wraps).
+            if fromInteger { return x - e >= Double(range.lowerBound) && x + e <= Double(range.upperBound) ? e : span }
             let lo = (x - e).rounded(.towardZero), hi = (x + e).rounded(.towardZero)
             guard lo >= Double(range.lowerBound), hi <= Double(range.upperBound) else { return span }
             return hi - lo

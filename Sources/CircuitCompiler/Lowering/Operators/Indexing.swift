@@ -6,7 +6,7 @@ import Quantization
 /// double, integer to int32, int64 or uint64: circuit integers lie in the activation range, inside int32), folded with
 /// weight 2^s from integer to float (a rescale lane of shift 0 range-checks v·2^s); to a narrower integer type an
 /// `IntegerGadget` wrap lane (`IntegerArithmetic.swift`), to bool a `StepGadget` x ∨ 0 lane, from float to a type
-/// that holds every result a truncate lane; a cast that rounds otherwise (float16, float8...) is refused. Integer arithmetic: `IntegerLowering`.
+/// that holds every result a truncate lane, to a narrower one a truncateInto lane (0 outside the type's range); a cast that rounds otherwise (float16, float8...) is refused. Integer arithmetic: `IntegerLowering`.
 extension IndexingOp: CircuitLowering {
     func isWiring(_ node: Node, graph: ModelGraph) -> Bool {
         guard case .cast(let format, let fromInteger) = self else { return false }
@@ -34,11 +34,11 @@ extension IndexingOp: CircuitLowering {
         case .embedding: return "an embedding table of more than 2^21 entries is too large for the circuit's lookup table"
         case .integer(let op, _):
             switch op {
-            case .shiftLeft, .shiftRight: return "BitShift by a computed amount runs in `zkinfer run` (and --float); proving it needs a constant shift amount"
+            case .shiftLeft, .shiftRight: return "BitShift on an integer type narrower than 2 bits or of an unknown type runs in `zkinfer run` (and --float); proving it is not supported"
             case .add, .sub, .mul, .bitAnd, .bitOr, .bitXor, .max, .min: return "arithmetic on an integer type narrower than 2 bits or of an unknown type runs in `zkinfer run` (and --float); proving it is not supported"
-            case .div, .mod, .fmod: return "integer Div and Mod by a computed divisor run in `zkinfer run` (and --float); proving them needs a constant divisor (Cast to float first)"
+            case .div, .mod, .fmod: return "integer Div and Mod of a constant by a constant, or on an integer type narrower than 2 bits, run in `zkinfer run` (and --float); proving them is not supported"
             }
-        case .cast: return "a Cast that rounds (from float to an integer type narrower than B − s bits, to float16, bfloat16, float8, float4) runs in `zkinfer run` (and --float); proving it is not supported yet"
+        case .cast: return "a Cast that rounds (to float16, bfloat16, float8, float4, or from float to an integer type at scale 2^0) runs in `zkinfer run` (and --float); proving it is not supported yet"
         }
     }
 

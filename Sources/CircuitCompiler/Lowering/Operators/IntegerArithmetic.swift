@@ -8,7 +8,8 @@ import Quantization
 /// all of its values; a wider one (int32 at B = 32, int64, uint32, uint64) holds what the activation range holds,
 /// and a value beyond it is refused by the prover (a witness that does not fit), as the comparisons do.
 /// Constants enter the equation's constant, wrapped onto the type first where the result wraps (the same result
-/// modulo 2^W). Div and Mod by a computed divisor, and BitShift by a computed amount, are refused.
+/// modulo 2^W). Div and Mod by a computed divisor, and BitShift by a computed amount, have lanes that hold the
+/// divisor (amount) as a cell (`IntegerGadget+Computed.swift`).
 enum IntegerLowering {
     enum Operand {
         case element(ValueID, Int)
@@ -55,8 +56,17 @@ enum IntegerLowering {
             // Truncation toward zero of x/2^s, when the type's range holds every result (|t| < 2^(B−1−s); an
             // unsigned type gives 0 below zero): a narrower type's "0 out of range" is not proved.
             let s = settings.activationScale, m = activationBits - 1 - s
-            guard let (bits, signed) = type(format), s >= 1, m >= 1, bits >= (signed ? m + 1 : m) else { return nil }
+            guard let (bits, signed) = type(format), s >= 1, m >= 1 else { return nil }
             let a = operand(node, graph: graph, position: 0)
+            guard bits >= (signed ? m + 1 : m) else {
+                // A narrower type: the truncation, then 0 outside the type's range (the kernel's rule), by two sign splits.
+                guard let range = format.integerRange else { return nil }
+                let unit = Int128(1) << m, low = Int128(range.lowerBound), high = Int128(range.upperBound)
+                let rangeBits = SignSplit.bits(low: Swift.min(-unit - low, high - unit), high: Swift.max(unit - low, high + unit))
+                guard rangeBits <= 62 else { return nil }
+                let mode = IntegerGadget.Mode.truncateInto(low: range.lowerBound, high: range.upperBound, rangeBits: rangeBits)
+                return (IntegerGadget(mode: mode, width: s, signed: signed, highBits: m), { i in [[(a(i), Int64(1))]] })
+            }
             return (IntegerGadget(mode: .truncate, width: s, signed: signed, highBits: m), { i in [[(a(i), Int64(1))]] })
         default:
             return nil
@@ -107,6 +117,7 @@ enum IntegerLowering {
             guard case .fixed(let v) = o else { throw refuse("BitShift by a computed amount runs in `zkinfer run`; proving it needs a constant shift") }
             return v
         }
+        let computedAmount = graph.values[node.inputs[1]].constant == nil
         switch op {
         case .add, .sub:
             let sign: Int64 = op == .add ? 1 : -1
@@ -122,6 +133,14 @@ enum IntegerLowering {
                 }
             }
             return wrapOrExact({ i in [[(a(i), Int64(1))], [(b(i), Int64(1))]] }, product: true)
+        case .shiftLeft where computedAmount, .shiftRight where computedAmount:
+            // A computed amount b: the lane proves 2^b from b's bits (or the out-of-range rule) itself.
+            let left = op == .shiftLeft
+            let base = left ? bits : min(bits, activationBits)
+            guard ob + 2 <= 62, base <= 64, left || base <= 62 else { return nil }
+            let high = left ? (wide ? 62 : ob + 1) : ob + 1
+            let gadget = IntegerGadget(mode: .shiftBy(left: left, base: base, amountBits: ob + 2), width: bits, signed: signed, highBits: high)
+            return (gadget, { i in [[(a(i), Int64(1))], [(b(i), Int64(1))]] })
         case .shiftLeft:
             let amounts = try (0..<count).map { try shift(b($0)) }
             if wide, amounts.contains(where: { $0 > 61 && $0 < 64 }) {
@@ -154,7 +173,12 @@ enum IntegerLowering {
         case .div, .mod, .fmod:
             // a = d·q + r by a constant divisor d per element: ports a − d·q (the lane's q added by `emit`), |d| − 1,
             // a, and for Mod (fmod = 0) d and [d > 0].
-            guard graph.values[node.inputs[1]].constant != nil, graph.values[node.inputs[0]].constant == nil else { return nil }
+            guard graph.values[node.inputs[1]].constant != nil else {
+                // A computed divisor: the lane holds d itself (a − D·q − r = 0, |r| < |D|, D ≠ 0).
+                return (IntegerGadget(mode: .divideBy(mod: op == .div ? nil : op == .mod), width: ob, signed: signed, highBits: 1),
+                        { i in [[(a(i), Int64(1))], [(b(i), Int64(1))]] })
+            }
+            guard graph.values[node.inputs[0]].constant == nil else { return nil }
             let mode: IntegerGadget.Mode = .divide(mod: op == .div ? nil : op == .mod)
             return (IntegerGadget(mode: mode, width: ob, signed: signed, highBits: 1), { i in
                 guard case .fixed(let d) = b(i) else { return [] }

@@ -1,0 +1,52 @@
+"""Generates long_argmax_net, the model ArgMax/ArgMin over rows longer than one circuit lane (16) are proved on
+(Tests/AdversarialTests/ComputedIntegerCheatTests.swift; docs/fixed-point.md §5b: the importer reads the row in
+chunks of ≤ 16, `ArgExtremumTree`): x [1, 40] → ArgMax over the 40 (3 chunks of 14, first index, keepdims 0) and
+ArgMin over the 40 with select_last_index (keepdims 1). The input ties its maximum between chunk 0 (element 2) and
+chunk 2 (element 30), and its minimum between chunk 0 (element 5) and chunk 1 (element 20), so each tie rule
+decides across chunks. onnxruntime's int64 outputs as the reference. Run from the repository root:
+
+    bench/.venv/bin/python bench/vectors/make_onnx_long_argmax.py
+
+Committed; regenerate only on purpose (the seed makes reruns identical).
+"""
+import json
+import os
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+from onnx import TensorProto, helper
+
+OUT = os.path.join("Tests", "DirectInferenceTests", "Vectors", "exponential")
+rng = np.random.default_rng(20261205)
+
+
+def main():
+    name = "long_argmax_net"
+    x = np.round(rng.uniform(-2, 2, (1, 40)) * 64) / 64
+    x[0, 2] = x[0, 30] = 3.0
+    x[0, 5] = x[0, 20] = -3.0
+    x = x.astype(np.float32)
+    nodes = [
+        helper.make_node("ArgMax", ["x"], ["argmax"], name="argmax", axis=1, keepdims=0),
+        helper.make_node("ArgMin", ["x"], ["argmin"], name="argmin", axis=1, keepdims=1, select_last_index=1),
+    ]
+    graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 40])],
+                              [helper.make_tensor_value_info("argmax", TensorProto.INT64, [1]),
+                               helper.make_tensor_value_info("argmin", TensorProto.INT64, [1, 1])])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)], producer_name="make_onnx_long_argmax")
+    model.ir_version = 8
+    os.makedirs(OUT, exist_ok=True)
+    path = os.path.join(OUT, name + ".onnx")
+    onnx.save(model, path)
+    results = ort.InferenceSession(path, providers=["CPUExecutionProvider"]).run(None, {"x": x})
+    with open(os.path.join(OUT, name + ".input.json"), "w") as f:
+        json.dump({"input_data": [x.flatten().tolist()]}, f)
+    with open(os.path.join(OUT, name + ".expected.json"), "w") as f:
+        json.dump({"output_data": [r.flatten().astype(float).tolist() for r in results],
+                   "output_shapes": [list(r.shape) for r in results],
+                   "producer": "onnxruntime %s CPUExecutionProvider" % ort.__version__}, f)
+
+
+if __name__ == "__main__":
+    main()
