@@ -80,7 +80,8 @@ public struct CircuitFile: Sendable {
             if root["limbColumns"] != nil || root["freeColumns"] != nil {
                 let limbs = try int("limbColumns"), free = try int("freeColumns")
                 let most = CircuitLayout.maxAdviceColumns
-                guard (1...most).contains(limbs) else { throw wrong("limbColumns", "in 1...\(most)") }
+                // 0 when no kind has limbs (e.g. only bitwise lanes).
+                guard (0...most).contains(limbs) else { throw wrong("limbColumns", "in 0...\(most)") }
                 guard (0...most - limbs).contains(free) else { throw wrong("freeColumns", "in 0...\(most - limbs)") }
                 laneColumns = LaneColumns(limbs: limbs, free: free)
             }

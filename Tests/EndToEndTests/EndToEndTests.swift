@@ -280,7 +280,7 @@ struct CircuitFileTests {
             good.replacingOccurrences(of: "\"version\":2", with: "\"version\":1"),
             good.replacingOccurrences(of: ",\"stackRangeChecks\":false", with: ""),
             good.replacingOccurrences(of: "\"limbColumns\":\(columns.limbs)", with: "\"limbColumns\":1000000000"),
-            good.replacingOccurrences(of: "\"limbColumns\":\(columns.limbs)", with: "\"limbColumns\":0"),
+            good.replacingOccurrences(of: "\"limbColumns\":\(columns.limbs)", with: "\"limbColumns\":-1"),
             good.replacingOccurrences(of: "\"freeColumns\":\(columns.free)", with: "\"freeColumns\":-1"),
             good.replacingOccurrences(of: "\"freeColumns\":\(columns.free),", with: ""),
             "[]", "{", "",
