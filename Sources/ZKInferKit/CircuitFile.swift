@@ -30,15 +30,23 @@ public struct CircuitFile: Sendable {
         public var stackRangeChecks: Bool
         /// Bits per range-checked limb.
         public var limbBits: Int
+        /// The lane columns the compiler chose (`LaneColumns`); nil in a file that predates them (then
+        /// `lanesPerRow` × the widest gadget's cells).
+        public var laneColumns: LaneColumns? = nil
 
         /// Compact JSON, keys sorted.
         var json: String {
-            JSONText.object([
-                ("compiler", JSONText.string(compiler)), ("lanesPerRow", String(lanesPerRow)), ("limbBits", String(limbBits)),
+            var members = [("compiler", JSONText.string(compiler))]
+            if let laneColumns { members.append(("freeColumns", String(laneColumns.free))) }
+            members += [("lanesPerRow", String(lanesPerRow))]
+            if let laneColumns { members.append(("limbColumns", String(laneColumns.limbs))) }
+            members += [
+                ("limbBits", String(limbBits)),
                 ("log2Rows", String(log2Rows)), ("modelSHA256", JSONText.string(modelSHA256)),
                 ("publicInput", publicInput ? "true" : "false"), ("settings", settings.canonicalJSON),
                 ("stackRangeChecks", stackRangeChecks ? "true" : "false"),
-            ])
+            ]
+            return JSONText.object(members)
         }
 
         static func decode(_ bytes: [UInt8]) throws -> Header {
@@ -67,10 +75,20 @@ public struct CircuitFile: Sendable {
             do { settings = try QuantizationSettings.decode(try member("settings")) } catch let error as QuantizationError {
                 throw PipelineError.malformed("circuit file settings: \(error)")
             }
+            // Both lane-column counts or neither; bounded like the lanes before anything is laid out.
+            var laneColumns: LaneColumns?
+            if root["limbColumns"] != nil || root["freeColumns"] != nil {
+                let limbs = try int("limbColumns"), free = try int("freeColumns")
+                let most = CircuitLayout.maxAdviceColumns
+                // 0 when no kind has limbs (e.g. only bitwise lanes).
+                guard (0...most).contains(limbs) else { throw wrong("limbColumns", "in 0...\(most)") }
+                guard (0...most - limbs).contains(free) else { throw wrong("freeColumns", "in 0...\(most - limbs)") }
+                laneColumns = LaneColumns(limbs: limbs, free: free)
+            }
             let header = Header(
                 compiler: try string("compiler"), modelSHA256: try string("modelSHA256"), settings: settings,
                 publicInput: try bool("publicInput"), lanesPerRow: try int("lanesPerRow"), log2Rows: try int("log2Rows"),
-                stackRangeChecks: try bool("stackRangeChecks"), limbBits: try int("limbBits"))
+                stackRangeChecks: try bool("stackRangeChecks"), limbBits: try int("limbBits"), laneColumns: laneColumns)
             // Bounds before anything is built from them: a hostile lane count would otherwise allocate
             // billions of columns.
             guard (1...256).contains(header.lanesPerRow) else { throw wrong("lanesPerRow", "in 1...256") }
@@ -101,7 +119,8 @@ public struct CircuitFile: Sendable {
             compiler: ModelDescriptionBuilder.compilerVersion, modelSHA256: SHA256.hash(onnx).hexEncoded,
             settings: settings, publicInput: options.publicInput, lanesPerRow: compiled.layout.lanesPerRow,
             log2Rows: compiled.layout.log2Rows, stackRangeChecks: compiled.layout.isStacked,
-            limbBits: compiled.plan.limbBits)
+            limbBits: compiled.plan.limbBits,
+            laneColumns: LaneColumns(limbs: compiled.layout.limbColumns, free: compiled.layout.freeColumns))
         return (CircuitFile(header: header, onnx: onnx), compiled)
     }
 
@@ -124,7 +143,8 @@ public struct CircuitFile: Sendable {
             throw PipelineError.malformed("circuit file: the embedded model does not match its hash")
         }
         let options = CompileOptions(publicInput: header.publicInput, lanesPerRow: header.lanesPerRow, log2Rows: header.log2Rows,
-                                     stackRangeChecks: header.stackRangeChecks, limbBits: header.limbBits)
+                                     stackRangeChecks: header.stackRangeChecks, limbBits: header.limbBits,
+                                     laneColumns: header.laneColumns)
         return try Self.build(onnx, settings: header.settings, options: options, relationSplit: relationSplit, relation: relation,
                               step: "rebuild circuit")
     }
@@ -153,7 +173,8 @@ public struct CircuitFile: Sendable {
     public func statistics() throws -> ModelStatistics {
         let graph = try ONNXImporter.importModel(bytes: onnx).graph
         let options = CompileOptions(publicInput: header.publicInput, lanesPerRow: header.lanesPerRow, log2Rows: header.log2Rows,
-                                     stackRangeChecks: header.stackRangeChecks, limbBits: header.limbBits)
+                                     stackRangeChecks: header.stackRangeChecks, limbBits: header.limbBits,
+                                     laneColumns: header.laneColumns)
         let (plan, layout) = try CircuitLayout.choose(graph: graph, settings: header.settings, options: options)
         return ModelStatistics(plan: plan, layout: layout)
     }

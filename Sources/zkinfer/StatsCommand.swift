@@ -60,7 +60,8 @@ enum StatsCommand {
                 ])
             })),
             ("totals", .object([
-                ("lanesPerRow", .int(s.lanesPerRow)), ("laneRows", .int(s.laneRows)), ("tableRows", .int(s.tableRows)),
+                ("lanesPerRow", .int(s.lanesPerRow)), ("limbColumns", .int(s.limbColumns)), ("freeColumns", .int(s.freeColumns)),
+                ("laneRows", .int(s.laneRows)), ("tableRows", .int(s.tableRows)),
                 ("rowsUsed", .int(s.rowsUsed)), ("log2Rows", .int(s.log2Rows)), ("rows", .int(s.rowCount)),
                 ("adviceColumns", .int(s.adviceColumns)), ("fixedColumns", .int(s.fixedColumns)),
                 ("challengeColumns", .int(s.challengeColumns)), ("instanceColumns", .int(s.instanceColumns)),
@@ -94,7 +95,7 @@ enum StatsCommand {
                         + pad(String(l.foldEntries), 11, false))
         }
         Console.out("totals:")
-        Console.out("  rows: \(s.laneRows) lane rows (\(s.lanesPerRow) lane\(s.lanesPerRow == 1 ? "" : "s") per row), \(s.tableRows)-row range table → 2^\(s.log2Rows) = \(s.rowCount) rows padded (incl. 5 reserved)")
+        Console.out("  rows: \(s.laneRows) lane rows (\(s.lanesPerRow) lane\(s.lanesPerRow == 1 ? "" : "s") of the widest gadget per row; \(s.limbColumns) limb + \(s.freeColumns) free lane columns), \(s.tableRows)-row range table → 2^\(s.log2Rows) = \(s.rowCount) rows padded (incl. 5 reserved)")
         if s.stackColumns > 0 {
             Console.out("  range checks: \(s.stackedCells) limb cells copied into \(s.stackColumns) stacked column\(s.stackColumns == 1 ? "" : "s") (one lookup each)")
         } else {

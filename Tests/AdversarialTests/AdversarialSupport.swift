@@ -72,7 +72,8 @@ struct ProvedModel: @unchecked Sendable {
         let header = CircuitFile.Header(
             compiler: ModelDescriptionBuilder.compilerVersion, modelSHA256: SHA256.hash(Array(name.utf8)).hexEncoded,
             settings: settings, publicInput: options.publicInput, lanesPerRow: compiled.layout.lanesPerRow,
-            log2Rows: compiled.layout.log2Rows, stackRangeChecks: compiled.layout.isStacked, limbBits: compiled.plan.limbBits)
+            log2Rows: compiled.layout.log2Rows, stackRangeChecks: compiled.layout.isStacked, limbBits: compiled.plan.limbBits,
+            laneColumns: LaneColumns(limbs: compiled.layout.limbColumns, free: compiled.layout.freeColumns))
         try self.init(file: CircuitFile(header: header, onnx: []), model: model, compiled: compiled, input: input)
     }
 

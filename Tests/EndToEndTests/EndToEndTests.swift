@@ -269,6 +269,7 @@ struct CircuitFileTests {
         let good = String(decoding: a.file.encoded[20..<(20 + Int(a.file.encoded[12]) + 256 * Int(a.file.encoded[13]))],
                           as: UTF8.self)
         #expect(good.hasPrefix("{\"compiler\":"))
+        let columns = try #require(a.file.header.laneColumns)
         let bad = [
             good.replacingOccurrences(of: "\"lanesPerRow\":1", with: "\"lanesPerRow\":1000000000"),
             good.replacingOccurrences(of: "\"lanesPerRow\":1", with: "\"lanesPerRow\":0"),
@@ -278,6 +279,10 @@ struct CircuitFileTests {
             good.replacingOccurrences(of: "\"publicInput\":true", with: "\"publicInput\":1"),
             good.replacingOccurrences(of: "\"version\":2", with: "\"version\":1"),
             good.replacingOccurrences(of: ",\"stackRangeChecks\":false", with: ""),
+            good.replacingOccurrences(of: "\"limbColumns\":\(columns.limbs)", with: "\"limbColumns\":1000000000"),
+            good.replacingOccurrences(of: "\"limbColumns\":\(columns.limbs)", with: "\"limbColumns\":-1"),
+            good.replacingOccurrences(of: "\"freeColumns\":\(columns.free)", with: "\"freeColumns\":-1"),
+            good.replacingOccurrences(of: "\"freeColumns\":\(columns.free),", with: ""),
             "[]", "{", "",
         ]
         for json in bad {

@@ -5,8 +5,9 @@ import Quantization
 /// Where every lane sits: rows and lane slots, and the column counts that follow.
 ///
 /// Each row carries lanes of one kind only. With `lanesPerRow` = W, the circuit has K = W·(most limb cells of
-/// any kind) range-checked columns and W·(most free cells) free columns; a kind with fewer cells fits more
-/// lanes in a row. Groups are placed in graph order, each starting on a fresh row, so the layout depends only
+/// any kind) range-checked columns and W·(most free cells) free columns, or exactly the given `LaneColumns`
+/// (compiler 8: the automatic choice also tries widths between those multiples); a kind with fewer cells fits
+/// more lanes in a row. Groups are placed in graph order, each starting on a fresh row, so the layout depends only
 /// on the plan (deterministic). Row R (after the last lane row) closes the running sum; the 256-row range
 /// table lives in a fixed column beside the lanes, so the circuit needs max(R + 1, 256) usable rows.
 ///
@@ -60,23 +61,39 @@ public struct CircuitLayout: Sendable {
     /// The row where the relation's running sums close (after the lanes, the zero receivers and the public values).
     public var closeRow: Int { runRows }
 
-    public init(plan: CircuitPlan, lanesPerRow: Int, log2Rows requested: Int? = nil, stacked: Bool = false) throws {
+    /// `columns` (nil: `lanesPerRow` × the widest gadget's limb and free cells) must hold the widest gadget's
+    /// cells; `lanesPerRow` then only names the layout (the widest gadget's lanes per row).
+    public init(plan: CircuitPlan, lanesPerRow: Int, columns: LaneColumns? = nil, log2Rows requested: Int? = nil,
+                stacked: Bool = false) throws {
         guard lanesPerRow >= 1 else { throw CompilerError.invalidOptions("lanes per row must be at least 1") }
         let kinds = plan.kinds
         let maxLimbs = kinds.map(\.gadget.limbCells).max() ?? 1
         let maxFree = kinds.map(\.gadget.freeCells).max() ?? 0
-        // Checked before anything is laid out: a window of 65536 positions would ask for millions of columns.
-        let (columns, overflow) = lanesPerRow.multipliedReportingOverflow(by: maxLimbs + maxFree)
-        guard !overflow, columns <= Self.maxAdviceColumns else { throw CompilerError.tooWide(columnsNeeded: overflow ? Int.max : columns) }
-        self.lanesPerRow = lanesPerRow
-        self.limbColumns = lanesPerRow * maxLimbs
-        freeColumns = lanesPerRow * maxFree
+        let limbColumns: Int, freeColumns: Int
+        if let columns {
+            guard columns.limbs >= maxLimbs, columns.free >= maxFree else {
+                throw CompilerError.invalidOptions(
+                    "\(columns.limbs) limb and \(columns.free) free lane columns; the widest gadget needs \(maxLimbs) and \(maxFree)")
+            }
+            guard columns.limbs <= Self.maxAdviceColumns, columns.free <= Self.maxAdviceColumns - columns.limbs else {
+                throw CompilerError.tooWide(columnsNeeded: columns.limbs > Self.maxAdviceColumns ? columns.limbs : columns.limbs + columns.free)
+            }
+            (limbColumns, freeColumns) = (columns.limbs, columns.free)
+            self.lanesPerRow = max(1, min(maxLimbs > 0 ? columns.limbs / maxLimbs : 1, maxFree > 0 ? columns.free / maxFree : Int.max))
+        } else {
+            // Checked before anything is laid out: a window of 65536 positions would ask for millions of columns.
+            let (columns, overflow) = lanesPerRow.multipliedReportingOverflow(by: maxLimbs + maxFree)
+            guard !overflow, columns <= Self.maxAdviceColumns else { throw CompilerError.tooWide(columnsNeeded: overflow ? Int.max : columns) }
+            (limbColumns, freeColumns) = (lanesPerRow * maxLimbs, lanesPerRow * maxFree)
+            self.lanesPerRow = lanesPerRow
+        }
+        self.limbColumns = limbColumns
+        self.freeColumns = freeColumns
         self.kinds = kinds
-        let limbColumns = lanesPerRow * maxLimbs
         let natural = kinds.map { kind -> Int in
             let g = kind.gadget
             var lanes = limbColumns / max(g.limbCells, 1)
-            if g.freeCells > 0 { lanes = min(lanes, (lanesPerRow * maxFree) / g.freeCells) }
+            if g.freeCells > 0 { lanes = min(lanes, freeColumns / g.freeCells) }
             return max(lanes, 1)
         }
         // A MatMul stream lane is one free cell: left alone it would fill every free column of a row and widen every
@@ -323,13 +340,17 @@ public struct CircuitLayout: Sendable {
             var layout: CircuitLayout
             do {
                 let lanes = options.lanesPerRow.map { [$0] } ?? Array(CompileOptions.laneChoices)
-                layout = try automatic(plan: plan, log2Rows: options.log2Rows, lanes: lanes, stacked: options.stackRangeChecks)
+                // Widths between the multiples of the widest gadget only when nothing was asked for.
+                let columns = options.laneColumns.map { [$0] } ?? (options.lanesPerRow == nil ? widthCandidates(plan) : [])
+                layout = try automatic(plan: plan, log2Rows: options.log2Rows, lanes: options.laneColumns == nil ? lanes : [],
+                                       columns: columns, stacked: options.stackRangeChecks)
                 // Blocks of the committed relation hold 2^(log2 rows) entries at most: a model with many weights
                 // gets a taller circuit rather than a key of thousands of block commitments (docs/protocol.md
                 // §19.9: at most ~maxBlockTarget blocks, so the key stays within tens of KiB).
                 let wanted = minimumLog2Rows(forEntries: relationEntries(plan))
                 if options.log2Rows == nil, wanted > layout.log2Rows, Circuit.supportedLog2Rows.contains(wanted) {
-                    layout = try automatic(plan: plan, log2Rows: wanted, lanes: lanes, stacked: options.stackRangeChecks)
+                    layout = try automatic(plan: plan, log2Rows: wanted, lanes: options.laneColumns == nil ? lanes : [],
+                                           columns: columns, stacked: options.stackRangeChecks)
                 }
             } catch {
                 lastError = error
@@ -386,15 +407,18 @@ public struct CircuitLayout: Sendable {
 
     /// The best layout of `plan` over the given lane widths and range-check layouts (both unless `stacked` is
     /// given) by `isBetter`: the cost tracks the prover's MSM and NTT work.
+    /// `columns`: further widths to try after the lanes-per-row multiples (ties keep the earlier layout).
     public static func automatic(
-        plan: CircuitPlan, log2Rows: Int? = nil, lanes: [Int] = Array(CompileOptions.laneChoices), stacked: Bool? = nil
+        plan: CircuitPlan, log2Rows: Int? = nil, lanes: [Int] = Array(CompileOptions.laneChoices), columns: [LaneColumns] = [],
+        stacked: Bool? = nil
     ) throws -> CircuitLayout {
         var best: CircuitLayout?
         var lastError: Error?
-        for width in lanes {
+        let widths = lanes.map { ($0, LaneColumns?.none) } + columns.map { (1, Optional($0)) }
+        for (width, exact) in widths {
             for stack in stacked.map({ [$0] }) ?? [false] {
                 do {
-                    let layout = try CircuitLayout(plan: plan, lanesPerRow: width, log2Rows: log2Rows, stacked: stack)
+                    let layout = try CircuitLayout(plan: plan, lanesPerRow: width, columns: exact, log2Rows: log2Rows, stacked: stack)
                     if best == nil || isBetter(layout, than: best!) { best = layout }
                 } catch {
                     lastError = error
@@ -403,5 +427,25 @@ public struct CircuitLayout: Sendable {
         }
         guard let best else { throw lastError ?? CompilerError.invalidOptions("no layout fits") }
         return best
+    }
+
+    /// Widths between the multiples of the widest gadget that the automatic choice also tries: for each kind with
+    /// limbs, n·(its limb cells) limb columns (n ≤ 16, within 1…16 widest lanes: the widths where that kind gains a
+    /// lane), with the free columns every kind's lanes of that width need (never fewer than the widest gadget's).
+    /// A MatMul stream lane (free cells only) takes what is left, as in `init`.
+    static func widthCandidates(_ plan: CircuitPlan) -> [LaneColumns] {
+        let gadgets = plan.kinds.map(\.gadget)
+        let maxLimbs = gadgets.map(\.limbCells).max() ?? 0, maxFree = gadgets.map(\.freeCells).max() ?? 0
+        guard maxLimbs > 0 else { return [] }
+        var limbWidths = Set<Int>()
+        for g in gadgets where g.limbCells > 0 {
+            for n in 1...16 where n * g.limbCells >= maxLimbs && n * g.limbCells <= 16 * maxLimbs { limbWidths.insert(n * g.limbCells) }
+        }
+        return limbWidths.sorted().compactMap { limbs in
+            let free = gadgets.filter { $0.limbCells > 0 }.map { (limbs / $0.limbCells) * $0.freeCells }.max() ?? 0
+            let columns = LaneColumns(limbs: limbs, free: max(free, maxFree))
+            // The multiples themselves are the lanes-per-row layouts.
+            return limbs % maxLimbs == 0 && columns.free == (limbs / maxLimbs) * maxFree ? nil : columns
+        }
     }
 }

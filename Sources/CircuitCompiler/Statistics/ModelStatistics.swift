@@ -29,6 +29,9 @@ public struct ModelStatistics: Sendable {
 
     public let layers: [Layer]
     public let lanesPerRow: Int
+    /// The lane columns (range-checked limb columns and free columns; `LaneColumns`).
+    public let limbColumns: Int
+    public let freeColumns: Int
     /// Rows carrying lanes, plus the row closing the running sum.
     public let laneRows: Int
     public let tableRows: Int
@@ -126,6 +129,8 @@ public struct ModelStatistics: Sendable {
         totalEntries += 2 * outputs  // each output equation: the element and the public value
         self.layers = layers
         lanesPerRow = layout.lanesPerRow
+        limbColumns = layout.limbColumns
+        freeColumns = layout.freeColumns
         laneRows = layout.laneRows + 1
         tableRows = max(layout.rangeTableRows, layout.functionTableRows)
         rowsUsed = max(layout.closeRow + 1, tableRows, layout.publicColumnLength)
