@@ -9,13 +9,14 @@ decides across chunks. onnxruntime's int64 outputs as the reference. Run from th
 
 Committed; regenerate only on purpose (the seed makes reruns identical).
 """
-import json
 import os
+import sys
 
 import numpy as np
-import onnx
-import onnxruntime as ort
 from onnx import TensorProto, helper
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from onnx_vector import write_model_vector  # noqa: E402
 
 OUT = os.path.join("Tests", "DirectInferenceTests", "Vectors", "exponential")
 rng = np.random.default_rng(20261205)
@@ -31,21 +32,9 @@ def main():
         helper.make_node("ArgMax", ["x"], ["argmax"], name="argmax", axis=1, keepdims=0),
         helper.make_node("ArgMin", ["x"], ["argmin"], name="argmin", axis=1, keepdims=1, select_last_index=1),
     ]
-    graph = helper.make_graph(nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 40])],
-                              [helper.make_tensor_value_info("argmax", TensorProto.INT64, [1]),
-                               helper.make_tensor_value_info("argmin", TensorProto.INT64, [1, 1])])
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)], producer_name="make_onnx_long_argmax")
-    model.ir_version = 8
-    os.makedirs(OUT, exist_ok=True)
-    path = os.path.join(OUT, name + ".onnx")
-    onnx.save(model, path)
-    results = ort.InferenceSession(path, providers=["CPUExecutionProvider"]).run(None, {"x": x})
-    with open(os.path.join(OUT, name + ".input.json"), "w") as f:
-        json.dump({"input_data": [x.flatten().tolist()]}, f)
-    with open(os.path.join(OUT, name + ".expected.json"), "w") as f:
-        json.dump({"output_data": [r.flatten().astype(float).tolist() for r in results],
-                   "output_shapes": [list(r.shape) for r in results],
-                   "producer": "onnxruntime %s CPUExecutionProvider" % ort.__version__}, f)
+    write_model_vector(OUT, name, nodes, [], {"x": x},
+                       [helper.make_tensor_value_info("argmax", TensorProto.INT64, [1]),
+                        helper.make_tensor_value_info("argmin", TensorProto.INT64, [1, 1])], "make_onnx_long_argmax")
 
 
 if __name__ == "__main__":
