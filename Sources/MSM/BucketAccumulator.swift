@@ -200,6 +200,24 @@ struct BucketAccumulator {
         }
     }
 
+    /// Adds the Jacobian overflow buckets into the affine ones, so that `reduceWindows` keeps its batched
+    /// affine reduction: a skewed input (many equal digits: a column of mostly equal values) fills a few
+    /// buckets' queues, and the overflow used to send the whole group's reduction down the Jacobian path
+    /// (two full additions per bucket, several times the cost). The overflow sums are made affine with one
+    /// shared inversion, then each joins its bucket as one batched affine addition; every bucket gets at
+    /// most one, so nothing queues. Call after `finish()`.
+    @inlinable
+    mutating func foldOverflow() {
+        guard let overflow else { return }
+        var used: [Int] = []
+        for b in 0..<bucketCount where !overflow[b].isInfinity { used.append(b) }
+        let sums = G1Projective.batchToAffine(used.map { overflow[$0] })
+        overflow.deallocate()
+        self.overflow = nil
+        for (b, sum) in zip(used, sums) where insert(bucket: b, x: sum.x, y: sum.y) { flush() }
+        flush()
+    }
+
     /// Σ_k (k+1)·B_k for each of the `windows` windows side by side, by running sums from the top bucket
     /// down, all windows in lock-step so that each step is one batch of affine additions with one shared
     /// inversion: per window and step, sum += running (the old running sum) and running += B_k at once,

@@ -187,6 +187,7 @@ struct PippengerJob {
             }
         }
         buckets.finish()
+        buckets.foldOverflow()
         let sums = buckets.reduceWindows(groupWindows)
         buckets.deallocate()
         return sums

@@ -176,6 +176,54 @@ func naiveSum(_ points: [G1Affine], _ scalars: [Fr]) -> G1Projective {
         }
     }
 
+    /// Skewed fills overflow the queue into Jacobian buckets; `foldOverflow` must move them into the affine
+    /// buckets without changing any window sum. References: the Jacobian reduction of buckets plus overflow
+    /// before the fold, and Σ_k (k+1)·(points inserted into bucket k) summed directly. Fills: one hot
+    /// bucket, three hot buckets, the same point everywhere, and one bucket whose overflow sum equals
+    /// (doubling) or cancels (P + (−P)) its affine point.
+    @Test(arguments: [(8, 1), (6, 3), (2, 1), (12, 1)])
+    func foldingOverflowKeepsWindowSums(window c: Int, windows: Int) {
+        var rng = SeededGenerator(seed: UInt64(c * 100 + windows))
+        let family = PointFamily(count: 64, rng: &rng)
+        let buckets = windows << (c - 1)
+        let p1 = family.points[1]
+        for fill in 0..<5 {
+            var acc = BucketAccumulator(window: c, windows: windows, batchSize: MSMPlan.batchSize)
+            defer { acc.deallocate() }
+            // No flush happens while only hot buckets receive points, so the first 2 + queueCapacity
+            // additions to a bucket stay affine and the rest overflow.
+            let head = 2 + acc.queueCapacity
+            var inserted = [G1Projective](repeating: .infinity, count: buckets)
+            for i in 0..<(2 * head + 37) {
+                let (b, p): (Int, G1Affine)
+                switch fill {
+                case 0: (b, p) = (0, family.points[i % 64])
+                case 1: (b, p) = ((i % 3) * (buckets / 3), family.points[(i * 7) % 64])
+                case 2: (b, p) = (i % 5 == 0 ? Int(rng.next() % UInt64(buckets)) : buckets - 1, family.points[0])
+                default:
+                    if i >= 2 * head { continue }
+                    (b, p) = (0, i < head || fill == 3 ? p1 : p1.negated())
+                }
+                inserted[b] = inserted[b].adding(p)
+                if acc.insert(bucket: b, x: p.x, y: p.y) {
+                    acc.flush()
+                    acc.drainQueue()
+                }
+            }
+            acc.finish()
+            #expect(acc.overflow != nil, "fill \(fill) should overflow")
+            let half = buckets / windows
+            let expected = (0..<windows).map { acc.reduce(buckets: ($0 * half)..<(($0 + 1) * half)) }
+            let direct = (0..<windows).map { w in
+                (0..<half).reduce(G1Projective.infinity) { $0 + inserted[w * half + $1] * Fr(UInt64($1 + 1)) }
+            }
+            #expect(expected == direct, "fill \(fill): Jacobian reduction")
+            acc.foldOverflow()
+            #expect(acc.overflow == nil)
+            #expect(acc.reduceWindows(windows) == expected, "fill \(fill)")
+        }
+    }
+
     @Test func threadCountsAgreeOnALargeInput() {
         var rng = SeededGenerator(seed: 17)
         let n = 1 << 14

@@ -8,6 +8,7 @@ let root = Command(
         ArithBenchmark.command,
         NTTBenchmark.command,
         MSMBenchmark.command,
+        MSMSizesBenchmark.command,
         SmallKernelBenchmark.command,
         KZGBenchmark.command,
         SRSBenchmark.command,
