@@ -79,6 +79,18 @@ public struct VerifyingKey: Sendable {
         guard fixedCommitments.count == circuit.fixedCount,
             permutationCommitments.count == circuit.permutationColumns.count
         else { throw KeyError.circuitMismatch("commitment counts do not match the circuit") }
+        let body = try Self.body(
+            circuit: circuit, fixedCommitments: fixedCommitments, permutationCommitments: permutationCommitments, srs: srs,
+            metadata: metadata, blockCommitments: blockCommitments)
+        self.init(
+            circuit: circuit, fixedCommitments: fixedCommitments, permutationCommitments: permutationCommitments, srs: srs,
+            metadata: metadata, blockCommitments: blockCommitments, body: body)
+    }
+
+    static func body(
+        circuit: VerifierCircuit, fixedCommitments: [G1Affine], permutationCommitments: [G1Affine], srs: SRSIdentity,
+        metadata: KeyMetadata, blockCommitments: [G1Affine]
+    ) throws -> [UInt8] {
         var w = ByteWriter()
         w.string(Transcript.protocolIdentifier)
         w.string(Transcript.versionLabel)
@@ -95,9 +107,24 @@ public struct VerifyingKey: Sendable {
         for c in permutationCommitments { w.point(c) }
         metadata.encode(into: &w)
         try circuit.encodeLinearRelationSection(commitments: blockCommitments, into: &w)
-        self.init(
-            circuit: circuit, fixedCommitments: fixedCommitments, permutationCommitments: permutationCommitments, srs: srs,
-            metadata: metadata, blockCommitments: blockCommitments, body: w.bytes)
+        return w.bytes
+    }
+
+    /// The file size of the key `setup` makes for `circuit` with public weights, without an SRS: points have a
+    /// fixed encoded size, so placeholders give the exact count except the SRS origin's free text (`originDetail`).
+    /// The compiler uses it to keep keys within issue 15's 64 KiB.
+    public static func encodedBytes(circuit: VerifierCircuit, metadata: KeyMetadata, originDetail: String = "") throws -> Int {
+        let point = G1Affine.generator
+        let srs = SRSIdentity(
+            kzg: KZGVerifierKey(g1: point, g2: .generator, tauG2: .generator, origin: SRSOrigin(kind: .insecureDevelopment, detail: originDetail)),
+            hash: [UInt8](repeating: 0, count: 32))
+        let body = try body(
+            circuit: circuit, fixedCommitments: Array(repeating: point, count: circuit.fixedCount),
+            permutationCommitments: Array(repeating: point, count: circuit.permutationColumns.count), srs: srs,
+            metadata: metadata, blockCommitments: Array(repeating: point, count: circuit.linearRelationShape?.blockShapes.count ?? 0))
+        var w = ByteWriter()
+        w.prefixed(body)
+        return magic.count + 4 + w.bytes.count + 32
     }
 
     /// A key whose body bytes are known: the public initializer's encoding, or (the prover's copy) the bytes

@@ -4,6 +4,7 @@ import CryptoPrimitives
 import ModelGraph
 import ModelMetadata
 import PlonkProver
+import PlonkVerifier
 import ONNXImport
 import Quantization
 import SystemSupport
@@ -114,14 +115,43 @@ public struct CircuitFile: Sendable {
     public static func compile(onnx: [UInt8], settings: QuantizationSettings, options: CompileOptions) throws
         -> (file: CircuitFile, compiled: CompiledCircuit)
     {
-        let (_, compiled) = try build(onnx, settings: settings, options: options, step: "compile")
+        var (_, compiled) = try build(onnx, settings: settings, options: options, step: "compile")
+        var file = Self.file(of: compiled, onnx: onnx, settings: settings, publicInput: options.publicInput)
+        // A shorter circuit tiles the weights into more blocks, each a commitment in the key: when the automatic
+        // choice's key would pass 64 KiB (issue 15's limit), up to two taller circuits are tried, whose blocks are
+        // larger (transformer_encoder: 2^14 rows give an 86 KB key, 2^15 rows 63 KB); a taller one is kept only if
+        // its key is smaller.
+        guard options.log2Rows == nil else { return (file, compiled) }
+        var keyBytes = try file.verifyingKeyBytes(compiled)
+        for _ in 0..<2 where keyBytes > keyByteBudget && Circuit.supportedLog2Rows.contains(compiled.layout.log2Rows + 1) {
+            var taller = options
+            taller.log2Rows = compiled.layout.log2Rows + 1
+            let (_, tallerCompiled) = try build(onnx, settings: settings, options: taller, step: "compile")
+            let tallerFile = Self.file(of: tallerCompiled, onnx: onnx, settings: settings, publicInput: options.publicInput)
+            let tallerBytes = try tallerFile.verifyingKeyBytes(tallerCompiled)
+            guard tallerBytes < keyBytes else { break }
+            (compiled, file, keyBytes) = (tallerCompiled, tallerFile, tallerBytes)
+        }
+        return (file, compiled)
+    }
+
+    /// The automatic choice's bound on the verifying key (64 KiB less room for the SRS origin's text).
+    public static let keyByteBudget = 65536 - 1024
+
+    static func file(of compiled: CompiledCircuit, onnx: [UInt8], settings: QuantizationSettings, publicInput: Bool) -> CircuitFile {
         let header = Header(
             compiler: ModelDescriptionBuilder.compilerVersion, modelSHA256: SHA256.hash(onnx).hexEncoded,
-            settings: settings, publicInput: options.publicInput, lanesPerRow: compiled.layout.lanesPerRow,
+            settings: settings, publicInput: publicInput, lanesPerRow: compiled.layout.lanesPerRow,
             log2Rows: compiled.layout.log2Rows, stackRangeChecks: compiled.layout.isStacked,
             limbBits: compiled.plan.limbBits,
             laneColumns: LaneColumns(limbs: compiled.layout.limbColumns, free: compiled.layout.freeColumns))
-        return (CircuitFile(header: header, onnx: onnx), compiled)
+        return CircuitFile(header: header, onnx: onnx)
+    }
+
+    /// Bytes of the verifying key `zkinfer setup` makes from this file (public weights), computed without an SRS.
+    public func verifyingKeyBytes(_ compiled: CompiledCircuit) throws -> Int {
+        try VerifyingKey.encodedBytes(circuit: VerifierCircuit(compiled.circuit),
+                                      metadata: ModelDescriptionBuilder.describe(self, compiled: compiled).metadata)
     }
 
     /// Compiles the model file at `path`; external data next to it is inlined into the embedded model

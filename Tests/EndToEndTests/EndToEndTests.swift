@@ -56,6 +56,16 @@ enum Shared {
         }
     }
 
+    /// Issue 15's limits (verifying key ≤ 64 KiB, proof body ≤ 16 KiB), and the compiler's key-size estimate
+    /// (which picks a taller circuit when the key would pass 64 KiB) equal to the key setup made.
+    static func expectWithinKeyAndProofLimits(_ a: Artifacts, _ v: Verified) throws {
+        let vk = a.key.verifyingKey
+        #expect(vk.encoded.count <= 65536)
+        #expect(v.proof.body.count <= 16384)
+        #expect(try VerifyingKey.encodedBytes(circuit: VerifierCircuit(a.compiled.circuit), metadata: vk.metadata,
+                                              originDetail: vk.srs.kzg.origin.detail) == vk.encoded.count)
+    }
+
     static func proveAndVerify(_ a: Artifacts) throws -> Verified {
         let result = try Pipeline.prove(model: a.model, compiled: a.compiled, key: a.key, input: a.input)
         let vk = try VerifyingKey.decode(a.key.verifyingKey.encoded)

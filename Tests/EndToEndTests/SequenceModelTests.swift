@@ -25,6 +25,7 @@ struct SequenceModelTests {
         let v = try Shared.proveAndVerify(a)
         let (vk, proof, description, direct) = (v.vk, v.proof, v.description, v.direct)
         #expect(v.proved(0) == v.directFixed[0])
+        try Shared.expectWithinKeyAndProofLimits(a, v)
 
         // Against onnxruntime's output (expected_output.json): within the predicted bound, and in fact within 1e−3.
         let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("expected_output.json"))) as! [String: Any]
@@ -58,6 +59,7 @@ struct SequenceModelTests {
         let v = try Shared.proveAndVerify(a)
         let (vk, proof, description) = (v.vk, v.proof, v.description)
         #expect(v.proved(0) == v.directFixed[0])
+        try Shared.expectWithinKeyAndProofLimits(a, v)
 
         var changed = proof
         let length = description.publicColumnLength

@@ -61,6 +61,7 @@ struct ZooEndToEndTests {
                                      inputPath: folder.appendingPathComponent("input.json").path)
         let (model, input) = (a.model, a.input)
         let v = try Shared.proveAndVerify(a)
+        try Shared.expectWithinKeyAndProofLimits(a, v)
         let (vk, proof, description) = (v.vk, v.proof, v.description)
 
         // The proven output is the direct path's integers, and those are within the spec's bound of onnxruntime.
