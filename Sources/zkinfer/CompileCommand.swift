@@ -34,16 +34,19 @@ enum CompileCommand {
         }
         try Files.write(file.encoded, to: out)
         let stats = ModelStatistics(plan: compiled.plan, layout: compiled.layout)
+        // Exact but for the SRS origin's text, which setup adds (tens of bytes).
+        let keyBytes = try CompilerCommandSupport.mapErrors { try file.verifyingKeyBytes(compiled) }
         if invocation.wantsJSON {
             Console.out(JSONValue.object([
                 ("circuit", .string(out)), ("model_sha256", .string(file.header.modelSHA256)),
                 ("log2_rows", .int(stats.log2Rows)), ("lane_rows", .int(stats.laneRows)),
                 ("lanes_per_row", .int(stats.lanesPerRow)), ("public_input", .bool(options.publicInput)),
-                ("proof_bytes", .int(stats.proofBytes)),
+                ("proof_bytes", .int(stats.proofBytes)), ("verifying_key_bytes", .int(keyBytes)),
             ]).rendered())
         } else {
             Console.out("\(out): 2^\(stats.log2Rows) rows (\(stats.laneRows) lane rows), \(stats.adviceColumns) advice columns, "
-                        + "\(stats.lookupArguments) lookups, proof \(stats.proofBytes) bytes; input \(options.publicInput ? "public" : "private")")
+                        + "\(stats.lookupArguments) lookups, proof \(stats.proofBytes) bytes, verifying key ~\(keyBytes) bytes; "
+                        + "input \(options.publicInput ? "public" : "private")")
         }
     }
 }

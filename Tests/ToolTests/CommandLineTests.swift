@@ -42,6 +42,20 @@ import Testing
         #expect(r.code == 0 && FileManager.default.fileExists(atPath: dir.path("tiny.srs")))
     }
 
+    /// compile reports the verifying key's size before any SRS exists (the size by which it keeps keys within
+    /// 64 KiB): what setup then writes, up to the SRS origin's text, which only setup knows.
+    @Test func compileReportsTheKeySizeSetupWrites() throws {
+        try Tools.requireBinaries()
+        let keys = Tools.keys
+        let dir = try Scratch()
+        let r = try Tools.run(Tools.zkinfer, ["compile", Tools.model, "-o", dir.path("c.zkc"), "--json"], in: dir)
+        #expect(r.code == 0, "\(r.err)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let reported = try #require((json["verifying_key_bytes"] as? NSNumber)?.intValue)
+        let written = try #require((try FileManager.default.attributesOfItem(atPath: keys.vk)[.size] as? NSNumber)?.intValue)
+        #expect(reported > 1000 && written >= reported && written - reported < 256, "reported \(reported), written \(written)")
+    }
+
     /// compile and setup refuse early (exit 2) when the step's estimated peak memory exceeds the memory available
     /// now or --max-memory, naming the estimate and the override; nothing is written. (A hostile Resize to
     /// [7, 65536, 7, 2] used to compile for minutes past 6.5 GB while stats predicted 13.7 GB at once.)
