@@ -122,9 +122,7 @@ public struct VerifyingKey: Sendable {
             circuit: circuit, fixedCommitments: Array(repeating: point, count: circuit.fixedCount),
             permutationCommitments: Array(repeating: point, count: circuit.permutationColumns.count), srs: srs,
             metadata: metadata, blockCommitments: Array(repeating: point, count: circuit.linearRelationShape?.blockShapes.count ?? 0))
-        var w = ByteWriter()
-        w.prefixed(body)
-        return magic.count + 4 + w.bytes.count + 32
+        return file(body: body, fingerprint: fingerprint(of: body)).count
     }
 
     /// A key whose body bytes are known: the public initializer's encoding, or (the prover's copy) the bytes
@@ -164,10 +162,12 @@ public struct VerifyingKey: Sendable {
     // MARK: File
 
     /// magic ‖ u32 version ‖ u64 body length ‖ body ‖ 32-byte fingerprint.
-    public var encoded: [UInt8] {
+    public var encoded: [UInt8] { Self.file(body: body, fingerprint: fingerprint) }
+
+    static func file(body: [UInt8], fingerprint: [UInt8]) -> [UInt8] {
         var w = ByteWriter()
-        w.raw(Self.magic)
-        w.u32(Self.formatVersion)
+        w.raw(magic)
+        w.u32(formatVersion)
         w.prefixed(body)
         w.raw(fingerprint)
         return w.bytes

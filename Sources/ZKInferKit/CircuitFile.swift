@@ -115,14 +115,22 @@ public struct CircuitFile: Sendable {
     public static func compile(onnx: [UInt8], settings: QuantizationSettings, options: CompileOptions) throws
         -> (file: CircuitFile, compiled: CompiledCircuit)
     {
+        let compiled = try compileSizingKey(onnx: onnx, settings: settings, options: options)
+        return (compiled.file, compiled.compiled)
+    }
+
+    /// `compile`, and the size of the verifying key `zkinfer setup` will make from it (`verifyingKeyBytes`), which
+    /// compile computes anyway. A shorter circuit tiles the weights into more blocks, each a commitment in the key:
+    /// when the automatic choice's key would pass 64 KiB (issue 15's limit), up to two taller circuits are tried,
+    /// whose blocks are larger (transformer_encoder: 2^14 rows give an 86 KB key, 2^15 rows 63 KB); a taller one is
+    /// kept only if its key is smaller.
+    public static func compileSizingKey(onnx: [UInt8], settings: QuantizationSettings, options: CompileOptions) throws
+        -> (file: CircuitFile, compiled: CompiledCircuit, verifyingKeyBytes: Int)
+    {
         var (_, compiled) = try build(onnx, settings: settings, options: options, step: "compile")
         var file = Self.file(of: compiled, onnx: onnx, settings: settings, publicInput: options.publicInput)
-        // A shorter circuit tiles the weights into more blocks, each a commitment in the key: when the automatic
-        // choice's key would pass 64 KiB (issue 15's limit), up to two taller circuits are tried, whose blocks are
-        // larger (transformer_encoder: 2^14 rows give an 86 KB key, 2^15 rows 63 KB); a taller one is kept only if
-        // its key is smaller.
-        guard options.log2Rows == nil else { return (file, compiled) }
         var keyBytes = try file.verifyingKeyBytes(compiled)
+        guard options.log2Rows == nil else { return (file, compiled, keyBytes) }
         for _ in 0..<2 where keyBytes > keyByteBudget && Circuit.supportedLog2Rows.contains(compiled.layout.log2Rows + 1) {
             var taller = options
             taller.log2Rows = compiled.layout.log2Rows + 1
@@ -132,7 +140,7 @@ public struct CircuitFile: Sendable {
             guard tallerBytes < keyBytes else { break }
             (compiled, file, keyBytes) = (tallerCompiled, tallerFile, tallerBytes)
         }
-        return (file, compiled)
+        return (file, compiled, keyBytes)
     }
 
     /// The automatic choice's bound on the verifying key (64 KiB less room for the SRS origin's text).

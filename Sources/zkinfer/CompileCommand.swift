@@ -29,13 +29,12 @@ enum CompileCommand {
         }
         try CompilerCommandSupport.requireMemory([("compile", estimate.estimatedCompilePeakBytes),
                                                   (CompilerCommandSupport.proving, estimate.estimatedProverPeakBytes)], invocation)
-        let (file, compiled) = try CompilerCommandSupport.mapErrors {
-            try Steps.timed("compile") { try CircuitFile.compile(onnx: onnx, settings: settings, options: options) }
+        // The key's size: exact but for the SRS origin's text, which setup adds (tens of bytes).
+        let (file, compiled, keyBytes) = try CompilerCommandSupport.mapErrors {
+            try Steps.timed("compile") { try CircuitFile.compileSizingKey(onnx: onnx, settings: settings, options: options) }
         }
         try Files.write(file.encoded, to: out)
         let stats = ModelStatistics(plan: compiled.plan, layout: compiled.layout)
-        // Exact but for the SRS origin's text, which setup adds (tens of bytes).
-        let keyBytes = try CompilerCommandSupport.mapErrors { try file.verifyingKeyBytes(compiled) }
         if invocation.wantsJSON {
             Console.out(JSONValue.object([
                 ("circuit", .string(out)), ("model_sha256", .string(file.header.modelSHA256)),
