@@ -44,10 +44,10 @@ enum ArgExtremumTree {
         }
         // [c = c*] as int64, times S·c + A_c, summed over c.
         let column = try k.add(&g, .reshape([rows, 1]), [chunk])
-        let positions = try constant(&g, &k, shape: [1, chunks], (0..<chunks).map(Double.init))
+        let positions = try k.constant(&g, try Tensor(shape: [1, chunks], values: (0..<chunks).map(Double.init)))
         let selected = try k.add(&g, .comparison(.compare(.equal)), [column, positions])
         let mask = try k.add(&g, .indexing(.cast(to: int64, fromInteger: true)), [selected])
-        let offsets = try constant(&g, &k, shape: [1, chunks], (0..<chunks).map { Double($0 * size) })
+        let offsets = try k.constant(&g, try Tensor(shape: [1, chunks], values: (0..<chunks).map { Double($0 * size) }))
         let global = try k.add(&g, .indexing(.integer(.add, wrap: int64)), [within, offsets])
         let picked = try k.add(&g, .indexing(.integer(.mul, wrap: int64)), [mask, global])
         // Σ over the C columns by halving (log₂ C levels of a few nodes, C − 1 additions per row in all): columns
@@ -78,12 +78,7 @@ enum ArgExtremumTree {
         }
         let sum = try k.add(&g, .reshape([rows]), [current])
         guard lastIndex else { return sum }
-        let last = try constant(&g, &k, shape: [], [Double(length - 1)])
+        let last = try k.constant(&g, try Tensor(shape: [], values: [Double(length - 1)]))
         return try k.add(&g, .indexing(.integer(.sub, wrap: int64)), [last, sum])
-    }
-
-    static func constant(_ g: inout GraphImport, _ k: inout Composition, shape: [Int], _ values: [Double]) throws -> ValueID {
-        k.step += 1
-        return try g.builder.addConstant("\(k.prefix)/\(k.c.op.lowercased())\(k.step)", try Tensor(shape: shape, values: values))
     }
 }

@@ -36,8 +36,13 @@ struct Composition {
     }
 
     mutating func constant(_ g: inout GraphImport, _ value: Double) throws -> ValueID {
+        try constant(&g, Tensor(scalar: value))
+    }
+
+    /// A constant step, named as the node's other steps.
+    mutating func constant(_ g: inout GraphImport, _ tensor: Tensor) throws -> ValueID {
         step += 1
-        return try g.builder.addConstant("\(prefix)/\(c.op.lowercased())\(step)", Tensor(scalar: value))
+        return try g.builder.addConstant("\(prefix)/\(c.op.lowercased())\(step)", tensor)
     }
 
     static func abs(_ g: inout GraphImport, _ c: NodeContext) throws {
