@@ -56,6 +56,32 @@ import Testing
         #expect(reported > 1000 && written >= reported && written - reported < 256, "reported \(reported), written \(written)")
     }
 
+    /// stats shows the circuit compile builds, key size included, also where the 64 KiB key rule (docs/protocol.md
+    /// §19.9) makes compile choose a taller circuit than the layout chooser (transformer_encoder: 2^15, not 2^14);
+    /// on the circuit file it shows the same.
+    @Test func statsShowsTheCircuitCompileBuilds() throws {
+        try Tools.requireBinaries()
+        let dir = try Scratch()
+        let model = Tools.root.appendingPathComponent("circuits/seq/transformer_encoder/torchscript/model.onnx").path
+        func json(_ arguments: [String]) throws -> [String: Any] {
+            let r = try Tools.run(Tools.zkinfer, arguments + ["--json"], in: dir)
+            #expect(r.code == 0, "\(arguments): \(r.err)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        }
+        let compiled = try json(["compile", model, "-o", dir.path("c.zkc")])
+        let fromModel = try #require(try json(["stats", model])["totals"] as? [String: Any])
+        let fromCircuit = try #require(try json(["stats", dir.path("c.zkc")])["totals"] as? [String: Any])
+        let rows = try #require(compiled["log2_rows"] as? Int), keyBytes = try #require(compiled["verifying_key_bytes"] as? Int)
+        #expect(keyBytes <= 65536 - 1024)
+        for totals in [fromModel, fromCircuit] {
+            #expect(totals["log2Rows"] as? Int == rows)
+            #expect(totals["verifyingKeyBytes"] as? Int == keyBytes)
+            #expect(totals["proofBytes"] as? Int == compiled["proof_bytes"] as? Int)
+        }
+        let text = try Tools.run(Tools.zkinfer, ["stats", dir.path("c.zkc")], in: dir)
+        #expect(text.code == 0 && text.out.contains("2^\(rows) = ") && text.out.contains("verifying key \(keyBytes) bytes"))
+    }
+
     /// compile and setup refuse early (exit 2) when the step's estimated peak memory exceeds the memory available
     /// now or --max-memory, naming the estimate and the override; nothing is written. (A hostile Resize to
     /// [7, 65536, 7, 2] used to compile for minutes past 6.5 GB while stats predicted 13.7 GB at once.)
