@@ -129,7 +129,8 @@ struct SoftmaxSoundnessTests {
         var outputsChanged = false
         let failures = try cheat { a in
             let cells = c.compiled.cells(group: g, index: index)
-            try a.set(cells.free[4 + 3], row: cells.row, table.lookup(lanes[0][10]) + 1)
+            // T: the exp table's entry cells (u, T, Δ, g) follow m, S, b, π and the table's sign bit(s).
+            try a.set(cells.free[4 + gadget.exp.entryCell + 1], row: cells.row, table.lookup(lanes[0][10]) + 1)
             for j in 0..<n {
                 let out = try writeDivision(&a, index: 2 * n + j, e: lanes[j][3] + (j == 0 ? 1 : 0), sum: sum)
                 outputsChanged = outputsChanged || out != lanes[j][4]
@@ -137,6 +138,21 @@ struct SoftmaxSoundnessTests {
         }
         let slot = c.compiled.layout.placement(group: g, index: index, kind: .softmax(gadget)).slot
         #expect(failures == (["\(gate).\(slot)@\(row(index))"] + (outputsChanged ? [close] : [])).sorted())
+    }
+
+    /// Compiler 9 proves only the lower clamp (d ≤ 0 = u_hi): an entry other than max(z, u_lo), even a real table
+    /// row with its own T and Δ, breaks u = u_lo + s₁·v₁. On a lane with f = 0 (a row's maximum: d = 0) the
+    /// interpolation does not read Δ, so that is the lane's only failing constraint.
+    @Test func entryOtherThanTheClampedIndexIsCaught() throws {
+        #expect(gadget.exp.inputBelowTop && gadget.exp.freeCells == 5)
+        let index = try #require(try (0..<(3 * n)).first { try honest($0)[9] == 0 && honest($0)[10] > table.minIndex })
+        let u = try honest(index)[10] - 1
+        let failures = try cheat { a in
+            let cells = c.compiled.cells(group: g, index: index)
+            let entry = 4 + gadget.exp.entryCell
+            for (k, v) in [u, table.lookup(u), table.delta(u)].enumerated() { try a.set(cells.free[entry + k], row: cells.row, Fr(signed: v)) }
+        }
+        #expect(failures.contains("\(gate)@\(row(index))"), "\(failures)")
     }
 
     @Test func wrongInterpolationRoundingIsCaught() throws {

@@ -36,8 +36,9 @@ public struct SoftmaxGadget: LaneGadget {
         self.rowLength = rowLength
         self.activationScale = activationScale
         self.activationBits = activationBits
-        // d = x − m ∈ (−2^B, 0]: one bit more than an activation.
-        exp = TableGadget(table: table, activationBits: activationBits + 1)
+        // d = x − m ∈ (−2^B, 0]: one bit more than an activation; d ≤ 0 (D's limbs) and u_hi = 0 ≥ z, so the
+        // table's upper clamp is the identity and is not proved again.
+        exp = TableGadget(table: table, activationBits: activationBits + 1, inputBelowTop: table.maxIndex >= 0)
         remainderBits = SignSplit.bits(low: 0, high: Int128(rowLength) << activationScale - 1)
     }
 
@@ -93,7 +94,7 @@ public struct SoftmaxGadget: LaneGadget {
 
     public func constraints(_ cells: LaneCells) -> [Expression] {
         let p = parts(cells)
-        // The table's input x is −D (its own decomposition proves the split and clamp of it).
+        // The table's input x is −D (its own decomposition proves the split and lower clamp of it; −D ≤ 0 ≤ u_hi).
         return p.helpers + exp.constraints(p.tableCells) + [
             exp.received(p.tableCells)[0] + p.d,
             p.bit * (p.bit - Fr.one), p.bit * p.d,
