@@ -44,10 +44,16 @@ struct BucketAccumulator {
     /// inversion, several windows together batch the full `batchSize`.
     @inlinable
     init(window c: Int, windows: Int = 1, batchSize: Int) {
-        bucketCount = windows << (c - 1)
         // Many more open additions than buckets would mostly collide; keep the batch well below the
         // bucket count for small windows.
-        batchCapacity = max(4, min(batchSize, bucketCount / 4))
+        self.init(window: c, windows: windows, batchCapacity: max(4, min(batchSize, (windows << (c - 1)) / 4)))
+    }
+
+    /// With the batch capacity chosen by the caller (`MSMPlan.batchCapacity`).
+    @inlinable
+    init(window c: Int, windows: Int = 1, batchCapacity: Int) {
+        bucketCount = windows << (c - 1)
+        self.batchCapacity = max(1, batchCapacity)
         queueCapacity = 2 * batchCapacity
         bucketX = .allocate(capacity: bucketCount)
         bucketY = .allocate(capacity: bucketCount)
@@ -234,8 +240,7 @@ struct BucketAccumulator {
         if overflow != nil || windows == 0 {
             return (0..<windows).map { reduce(buckets: ($0 * half)..<(($0 + 1) * half)) }
         }
-        var segments = 1
-        while windows * segments < Self.reductionLanes && half / (2 * segments) >= Self.minimumSegment { segments *= 2 }
+        let segments = Self.segments(windows: windows, half: half)
         let length = half / segments
         let (sums, totals) = reduceLanes(windows * segments, length: length)
         if segments == 1 { return sums }
@@ -259,6 +264,14 @@ struct BucketAccumulator {
             }
             return result + weighted
         }
+    }
+
+    /// Segments per window in `reduceWindows` for `windows` windows of `half` buckets each.
+    @inlinable
+    static func segments(windows: Int, half: Int) -> Int {
+        var segments = 1
+        while windows * segments < reductionLanes && half / (2 * segments) >= minimumSegment { segments *= 2 }
+        return segments
     }
 
     /// Lanes per lock-step reduction when windows are split: up to 2·64 additions share an inversion.

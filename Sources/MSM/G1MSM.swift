@@ -139,14 +139,9 @@ struct PippengerJob {
             }
             Parallel.forEachChunk(of: m, minimumChunk: 4096) { body($0) }
         }
-        // Small windows are grouped so that a group has at least 4·batchSize buckets: the batched inversion
-        // then serves a full batch.
-        let half = 1 << (c - 1)
-        let wanted = max(1, (4 * MSMPlan.batchSize) / half)
-        var groups = (windows + wanted - 1) / wanted
-        groups = min(windows, max(groups, (threads + chunks - 1) / chunks))
-        perGroup = (windows + groups - 1) / groups
-        self.groups = (windows + perGroup - 1) / perGroup
+        let shape = MSMPlan.taskShape(window: c, windows: windows, chunks: chunks, threads: threads)
+        groups = shape.groups
+        perGroup = shape.perGroup
     }
 
     func deallocate() { digits.deallocate() }
@@ -162,7 +157,8 @@ struct PippengerJob {
         let groupWindows = min(perGroup, windows - firstWindow)
         if start >= end || groupWindows <= 0 { return [G1Projective](repeating: .infinity, count: max(0, groupWindows)) }
         let half = 1 << (c - 1)
-        var buckets = BucketAccumulator(window: c, windows: groupWindows, batchSize: MSMPlan.batchSize)
+        let capacity = MSMPlan.batchCapacity(buckets: groupWindows * half)
+        var buckets = BucketAccumulator(window: c, windows: groupWindows, batchCapacity: capacity)
         // Point by point, every window of the group in turn: consecutive additions go to different
         // windows' buckets, so the batch fills with distinct buckets instead of queueing.
         let rows = digits + firstWindow * m

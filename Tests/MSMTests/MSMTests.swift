@@ -278,6 +278,62 @@ func naiveSum(_ points: [G1Affine], _ scalars: [Fr]) -> G1Projective {
         }
     }
 
+    /// The small-size plans (one wide window for narrow values, the half-bucket batch capacity of small
+    /// tasks, the grouped windows of full-size scalars) against the discrete-log reference, at the prover's
+    /// small sizes, on one and two threads, single and batched: random values of each width, and
+    /// adversarial columns (zeros, ±1, r − 1, the largest magnitudes of a width, repeated and opposite points
+    /// with equal scalars, so buckets double and cancel inside a batch).
+    @Test(arguments: [1, 2])
+    func smallSizesAndNarrowWidthsAgreeWithReference(threads: Int) {
+        var rng = SeededGenerator(seed: 0x5a11 + UInt64(threads))
+        let family = PointFamily(count: 1 << 10, rng: &rng)
+        let r1 = -Fr.one  // r − 1
+        for n in [1 << 8, 1 << 10] {
+            let extremes: [Fr] = [.zero, .one, r1, Fr(signed: -128), Fr(127), Fr(128)]
+            let makers: [(Int) -> Fr] = [
+                { _ in Fr(signed: Int64(Int8(truncatingIfNeeded: rng.next()))) },
+                { _ in Fr(signed: Int64(Int16(truncatingIfNeeded: rng.next()))) },
+                { _ in rng.fr() },
+                { _ in rng.next() & 1 == 0 ? Fr.one : Fr(signed: Int64(Int16(truncatingIfNeeded: rng.next()))) },
+                { i in extremes[i % 6] },
+                { i in i % 2 == 0 ? Fr(signed: -128) : Fr(128) },
+                { i in i % 3 == 0 ? r1 : Fr(signed: -32768) },
+                { i in i == 5 ? rng.fr() : Fr(signed: Int64(Int8(truncatingIfNeeded: rng.next()))) },
+                { _ in Fr.one },
+                { _ in r1 },
+                { i in i % 4 == 0 ? Fr.zero : Fr(UInt64(i % 9 + 1)) },
+            ]
+            let columns: [[Fr]] = makers.map { make in (0..<n).map { make($0) } }
+            var points = Array(family.points.prefix(n))
+            for (i, column) in columns.enumerated() {
+                #expect(msm(points: points, scalars: column) == family.reference(column), "n \(n), column \(i), default threads")
+                let result = Parallel.withThreadCount(threads) { msm(points: points, scalars: column) }
+                #expect(result == family.reference(column), "n \(n), column \(i), \(threads) threads")
+            }
+            let batch = Parallel.withThreadCount(threads) {
+                points.withUnsafeBufferPointer { msmBatch(points: $0, scalarSets: columns) }
+            }
+            for (i, (column, result)) in zip(columns, batch).enumerated() {
+                #expect(result == family.reference(column), "batched: n \(n), column \(i), \(threads) threads")
+            }
+            // Repeated and opposite points with narrow scalars: equal digits meet the same or the negated
+            // point in one bucket (doublings and cancellations in the batch and the reduction).
+            for i in 0..<n where i % 3 != 0 { points[i] = i % 2 == 0 ? family.points[0] : family.points[0].negated() }
+            let narrow = (0..<n).map { i in Fr(signed: Int64(i % 17) - 8) }
+            let expected = naiveSum(points, narrow)
+            #expect(Parallel.withThreadCount(threads) { msm(points: points, scalars: narrow) } == expected)
+        }
+    }
+
+    /// The plan gives a narrow small run one window (the measured best: 2^8 ±8-bit values with c = 8/9 beat
+    /// the 2-window plan) and leaves large runs' plans as they were.
+    @Test func smallNarrowRunsGetOneWindow() {
+        #expect(MSMPlan.bestRun(count: 256, bits: 8, threads: 1).windows == 1)
+        #expect(MSMPlan.bestRun(count: 256, bits: 8, threads: 1, exactForSmallRuns: false).windows == 2)
+        // Large runs keep the plan of the 2^16-fitted model.
+        #expect(MSMPlan.bestRun(count: 1 << 14, bits: 32, threads: 2).window == 11)
+    }
+
     @Test func planSplitsOffAFewFullScalars() {
         var histogram = [Int](repeating: 0, count: 256)
         histogram[32] = 1 << 18
