@@ -122,7 +122,7 @@ public struct CircuitFile: Sendable {
     /// `compile`, and the size of the verifying key `zkinfer setup` will make from it (`verifyingKeyBytes`), which
     /// compile computes anyway. A shorter circuit tiles the weights into more blocks, each a commitment in the key:
     /// when the automatic choice's key would pass 64 KiB (issue 15's limit), up to two taller circuits are tried,
-    /// whose blocks are larger (transformer_encoder, compiler 9: 2^14 rows give a 66.7 KB key, 2^15 rows 17.6 KB); a taller one is
+    /// whose blocks are larger (transformer_encoder under compiler 8: 2^14 rows gave an 86 KB key, 2^15 rows 63 KB); a taller one is
     /// kept only if its key is smaller.
     public static func compileSizingKey(onnx: [UInt8], settings: QuantizationSettings, options: CompileOptions) throws
         -> (file: CircuitFile, compiled: CompiledCircuit, verifyingKeyBytes: Int)

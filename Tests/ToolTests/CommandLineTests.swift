@@ -57,7 +57,7 @@ import Testing
     }
 
     /// stats shows the circuit compile builds, key size included, also where the 64 KiB key rule (docs/protocol.md
-    /// §19.9) makes compile choose a taller circuit than the layout chooser (transformer_encoder: 2^15, not 2^14);
+    /// §19.9) may make compile choose a taller circuit than the layout chooser (compiler 8: transformer_encoder 2^15, not 2^14);
     /// on the circuit file it shows the same.
     @Test func statsShowsTheCircuitCompileBuilds() throws {
         try Tools.requireBinaries()

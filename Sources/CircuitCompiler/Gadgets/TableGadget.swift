@@ -18,7 +18,7 @@ import Quantization
 /// pins q = R_k(Δ·g). Received: x (degree 2); produced: T + q.
 ///
 /// `inputBelowTop`: the caller proves z ≤ u_hi already (Softmax's d = x − m ≤ 0 with u_hi = 0), so the upper
-/// clamp is the identity and is not proved again: no s₂ and v₂, u = c, g = s₁·f (compiler 9).
+/// clamp is the identity and is not proved again: no s₂ and v₂, u = c, g = s₁·f (compiler 10).
 public struct TableGadget: LaneGadget {
     /// Width of the range-checked limbs (the range table has 2^limbBits rows); set by the plan.
     public var limbBits = 8

@@ -347,7 +347,7 @@ public struct CircuitLayout: Sendable {
                 // Blocks of the committed relation hold 2^(log2 rows) entries at most: a model with many weights
                 // gets a taller circuit rather than a key of thousands of block commitments (docs/protocol.md
                 // §19.9: at most ~maxBlockTarget blocks, so the key stays within tens of KiB).
-                let wanted = minimumLog2Rows(forEntries: relationEntries(plan))
+                let wanted = minimumLog2Rows(forEntries: relationEntries(plan, structured: Set(layout.structuredConvolutions.map(\.node))))
                 if options.log2Rows == nil, wanted > layout.log2Rows, Circuit.supportedLog2Rows.contains(wanted) {
                     layout = try automatic(plan: plan, log2Rows: wanted, lanes: options.laneColumns == nil ? lanes : [],
                                            columns: columns, stacked: options.stackRangeChecks)
@@ -374,10 +374,12 @@ public struct CircuitLayout: Sendable {
     }
 
     /// Non-zero entries of the model's equations (weights, constants, received −1s), from the plan alone.
-    static func relationEntries(_ plan: CircuitPlan) -> Int {
+    /// `structured`: the nodes the layout emits as structured terms (their weights count once).
+    static func relationEntries(_ plan: CircuitPlan, structured: Set<Int>? = nil) -> Int {
         plan.layers.indices.reduce(0) { total, index in
-            total + (plan.layers[index].nodeIndex.map {
-                ModelStatistics.foldEntries(node: plan.graph.nodes[$0], graph: plan.graph, layer: index, plan: plan)
+            total + (plan.layers[index].nodeIndex.map { node in
+                ModelStatistics.foldEntries(node: plan.graph.nodes[node], graph: plan.graph, layer: index, plan: plan,
+                                            structured: structured.flatMap { set in set.contains(node) ? true : nil })
             } ?? 0)
         }
     }

@@ -16,6 +16,9 @@ public struct GroupBand: Hashable, Sendable {
     public let extentA: Int
     public let extentB: Int
     public let bands: Int
+    /// Element order of the group (compiler 10): false for a convolution's NCHW activation, true for a linear
+    /// layer's [tokens, channels] (element t·C + c; extentA = tokens, extentB = 1). The placement is the same.
+    public var tokenMajor = false
 
     public var rowsPerBand: Int { bandRows * extentB * channels }
     /// Local rows of A per band: ⌈A / bands⌉.
@@ -27,6 +30,10 @@ public struct GroupBand: Hashable, Sendable {
 
     /// Row (from the group's start) and slot of element `index` (NCHW order).
     func place(_ index: Int) -> (row: Int, slot: Int) {
+        if tokenMajor {
+            let a = index / channels, c = index % channels
+            return ((a / bands) * channels + c, a % bands)
+        }
         let plane = extentA * extentB
         let c = index / plane, a = (index % plane) / extentB, b = index % extentB
         return (((a / bands) * extentB + b) * channels + c, a % bands)
@@ -41,7 +48,9 @@ public struct GroupBand: Hashable, Sendable {
 }
 
 /// A convolution the compiler emits as structured terms: its output group is banded, its input either a banded
-/// group (same band count, A_in = stride·A_out) or a run of public values in one instance column (NCHW).
+/// group (same band count, A_in = stride·A_out) or a run of public values in one instance column (NCHW). A linear
+/// layer over tokens (Gemm/MatMul with a constant on [T, K], T ≥ 2) is one too: a 1×1 convolution over T
+/// positions whose groups are banded token-major (compiler 10).
 public struct StructuredConvolution: Hashable, Sendable {
     public enum Input: Hashable, Sendable {
         case group(Int)
@@ -170,6 +179,61 @@ extension CircuitLayout {
             }
             shapeOfGroup[out] = go
         }
+        // Linear layers over tokens (compiler 10): [T, K] → [T, N], both groups token-major with channels K and N, so
+        // one block per weight tile serves every token through a (slot, band row) box instead of one tile per
+        // token that straddles slots. A group a convolution bands channel-first keeps that order.
+        var tokenMajor = Set<Int>()
+        var producerOf: [Int: Int] = [:]
+        for (n, node) in graph.nodes.enumerated() { producerOf[node.output] = n }
+        // The value whose elements, in order, `value` is: through reshapes and transposes that keep the order of the
+        // non-unit axes (a [1, T, K] ↔ [T, 1, K] relabelling).
+        func source(_ value: Int) -> Int {
+            var v = value
+            while groupOfValue[v] == nil, publicOffset[v] == nil, let n = producerOf[v], graph.nodes[n].inputs.count == 1 {
+                guard case .movement(let op) = graph.nodes[n].operation else { break }
+                switch op {
+                case .reshape: break
+                case .transpose(let perm):
+                    let shape = graph.values[graph.nodes[n].inputs[0]].shape
+                    let moved = perm.filter { $0 < shape.count && shape[$0] != 1 }
+                    guard moved == moved.sorted() else { return v }
+                default: return v
+                }
+                v = graph.nodes[n].inputs[0]
+            }
+            return v
+        }
+        for layer in plan.layers {
+            guard case .lanes(let out) = layer.role, let n = layer.nodeIndex, case .linear(let op) = graph.nodes[n].operation,
+                case .rescale = plan.groups[out].kind
+            else { continue }
+            let node = graph.nodes[n]
+            let count = graph.values[node.inputs[0]].elementCount
+            guard op.inputs > 0, op.outputs > 0, count % op.inputs == 0, count / op.inputs >= 2,
+                plan.groups[out].count == count / op.inputs * op.outputs
+            else { continue }
+            let tokens = count / op.inputs
+            func fits(_ group: Int, _ channels: Int) -> Bool {
+                guard let known = shapeOfGroup[group] else { return true }
+                return tokenMajor.contains(group) && known.c == channels && known.a == tokens
+            }
+            let value = source(node.inputs[0])
+            if let g = groupOfValue[value], g != out, plan.groups[g].count == count {
+                guard fits(g, op.inputs), fits(out, op.outputs) else { continue }
+                candidates.append(StructuredConvolution(node: n, input: .group(g), outputGroup: out))
+                shapeOfGroup[g] = (op.inputs, tokens, 1)
+                tokenMajor.insert(g)
+            } else if let first = publicOffset[value], let length = publicColumnLength,
+                first / length == (first + count - 1) / length
+            {
+                guard fits(out, op.outputs) else { continue }
+                candidates.append(StructuredConvolution(node: n, input: .publicValues(offset: first), outputGroup: out))
+            } else {
+                continue
+            }
+            shapeOfGroup[out] = (op.outputs, tokens, 1)
+            tokenMajor.insert(out)
+        }
         var bands = [GroupBand?](repeating: nil, count: plan.groups.count)
         guard !candidates.isEmpty else { return (bands, []) }
         // Linked sets of groups (a convolution's input and output share the band count).
@@ -190,7 +254,7 @@ extension CircuitLayout {
             for k in 1...most where rows(k) < rows(count) { count = k }
             for g in set {
                 let s = shapeOfGroup[g]!
-                bands[g] = GroupBand(channels: s.c, extentA: s.a, extentB: s.b, bands: count)
+                bands[g] = GroupBand(channels: s.c, extentA: s.a, extentB: s.b, bands: count, tokenMajor: tokenMajor.contains(g))
             }
         }
         return (bands, candidates)

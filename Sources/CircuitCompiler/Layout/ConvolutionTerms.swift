@@ -20,6 +20,8 @@ struct ConvolutionTerms {
         switch node.operation {
         case .convolution(.conv(let conv)): taps = conv.kernel.reduce(1, *)
         case .convolution(.transposed(let conv)): taps = conv.kernel.reduce(1, *)
+        case .linear(let op):
+            return ((op.outputs + (1 << logM) - 1) >> logM) * (((op.inputs + (1 << logN) - 1) >> logN) + 1)
         default: return 0
         }
         let cout = plan.graph.values[node.output].shape[1], cin = plan.graph.values[node.inputs[0]].shape[1]
@@ -36,6 +38,7 @@ struct ConvolutionTerms {
         if case .convolution(.transposed(let conv)) = node.operation {
             return try emitTransposed(c, conv, logM: logM, logN: logN, blocks: &blocks, terms: &terms)
         }
+        if case .linear(let op) = node.operation { return try emitLinear(c, op, logM: logM, logN: logN, blocks: &blocks, terms: &terms) }
         guard case .convolution(.conv(let conv)) = node.operation, case .rescale(let rescale) = plan.groups[c.outputGroup].kind,
             let out = layout.bands[c.outputGroup]
         else { throw CompilerError.witnessMismatch("structured convolution \(node.label) without its layout") }
@@ -128,14 +131,63 @@ struct ConvolutionTerms {
         try biasTerms(c, shift: rescale.shift, m: m, blocks: &blocks, terms: &terms)
     }
 
+    /// A linear layer over tokens (compiler 10): a 1×1 convolution over the T tokens of token-major bands. Per
+    /// M × N tile of its N_out × K weights one block, and one term per run of bands holding the same rows (two when
+    /// b does not divide T): box (slot, band row), receiver strides (1, N_out·R), producer strides (1, K·V) — or, for
+    /// the public values' token-major column, (K·V, b·K·V).
+    func emitLinear(_ c: StructuredConvolution, _ op: Linear, logM: Int, logN: Int, blocks: inout [WeightBlock],
+                    terms: inout [LinearTerm]) throws {
+        let node = plan.graph.nodes[c.node]
+        guard case .rescale(let rescale) = plan.groups[c.outputGroup].kind, let out = layout.bands[c.outputGroup] else {
+            throw CompilerError.witnessMismatch("structured linear layer \(node.label) without its layout")
+        }
+        // Where token t0's first input channel ci sits, and the producer strides of a slot step and a band row step:
+        // a banded group (one slot, one band row of K channels) or the public values' token-major column (K rows
+        // per token).
+        let producer: (_ t0: Int, _ ci: Int) -> Int, slotStep: Int, rowStep: Int
+        switch c.input {
+        case .group(let g):
+            guard let input = layout.bands[g], input.bands == out.bands, input.extentA == out.extentA else {
+                throw CompilerError.witnessMismatch("structured linear layer \(node.label) without its layout")
+            }
+            let startIn = layout.groupRows[g].start
+            producer = { t0, ci in (startIn + ci) * layout.producerSlots + layout.producerSlot(lane: t0, value: 0) }
+            (slotStep, rowStep) = (1, op.inputs * layout.producerSlots)
+        case .publicValues(let first):
+            producer = { t0, ci in index.publicProducer(first + t0 * op.inputs + ci) }
+            (slotStep, rowStep) = (op.inputs * layout.producerSlots, out.bands * op.inputs * layout.producerSlots)
+        }
+        let q = model.nodes[c.node]
+        let r = layout.receiverSlots
+        let (cout, cin) = (op.outputs, op.inputs)
+        guard q.weights.count == cout * cin else { throw CompilerError.witnessMismatch("weights of \(node.label)") }
+        let startOut = layout.groupRows[c.outputGroup].start
+        let full = out.extentA % out.bands == 0 ? out.bands : out.extentA % out.bands
+        let runs = [(0, full, out.bandRows), (full, out.bands - full, out.bandRows - 1)].filter { $0.1 > 0 && $0.2 > 0 }
+        for mo in stride(from: 0, to: cout, by: 1 << logM) {
+            for ci in stride(from: 0, to: cin, by: 1 << logN) {
+                guard let kernel = try Self.block(mo..<min(mo + (1 << logM), cout), ci..<min(ci + (1 << logN), cin),
+                                                  { o, i in q.weights[o * cin + i] }, &blocks)
+                else { continue }
+                for (t0, count, rows) in runs {
+                    Self.term((startOut + mo) * r + layout.receiverSlot(lane: t0, port: 0), producer(t0, ci), [
+                        BoxDimension(extent: count, receiverStride: 1, producerStride: slotStep),
+                        BoxDimension(extent: rows, receiverStride: cout * r, producerStride: rowStep),
+                    ], kernel, &terms)
+                }
+            }
+        }
+        try biasTerms(c, shift: rescale.shift, m: 1 << logM, blocks: &blocks, terms: &terms)
+    }
+
     /// Bias plus the rounding offset 2^(k−1), per output channel, on the constant producer: one Cout × 1 block per
     /// channel tile and one term over (band, pixel) per run of bands holding the same rows (two when A is not a
     /// multiple of the band count: the holes get no bias).
     func biasTerms(_ c: StructuredConvolution, shift: Int, m: Int, blocks: inout [WeightBlock], terms: inout [LinearTerm]) throws {
         let node = plan.graph.nodes[c.node], q = model.nodes[c.node]
-        let cout = plan.graph.values[node.output].shape[1]
         let r = layout.receiverSlots
         let start = layout.groupRows[c.outputGroup].start, band = layout.bands[c.outputGroup]!
+        let cout = band.channels
         let offset: Int64 = shift > 0 ? Int64(1) << (shift - 1) : 0
         let constantOf = try (0..<cout).map { o -> Int64 in
             let (sum, overflow) = (q.bias.isEmpty ? 0 : q.bias[o]).addingReportingOverflow(offset)

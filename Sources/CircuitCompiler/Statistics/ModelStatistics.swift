@@ -214,6 +214,13 @@ public struct ModelStatistics: Sendable {
         if case .convolution(let op) = node.operation {
             return op.foldEntries(node, graph: graph, plan: plan, structured: structured)
         }
+        if case .linear(let op) = node.operation, structured == true {
+            // A linear layer over tokens as structured terms (compiler 10): each weight once, a bias entry per output
+            // channel, the outputs' receivers.
+            let w = plan.settings.parameterScale
+            return op.weight.values.reduce(0) { $0 + (FoldCount.nonZero($1, w) ? 1 : 0) } + op.outputs
+                + graph.values[node.output].elementCount
+        }
         return node.operation.lowering.foldEntries(node, graph: graph, plan: plan, group: g)
     }
 }
