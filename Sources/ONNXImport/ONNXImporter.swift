@@ -35,6 +35,13 @@ public enum ONNXImporter {
         do { bytes = try FileSystem.read(path, limit: maxFileBytes) } catch let error as FileSystem.Failure {
             throw ONNXImportError.unsupportedModel("cannot read \(error)")
         }
+        return try selfContainedModel(bytes: bytes, path: path)
+    }
+
+    /// `selfContainedModel(path:)` for a model file already read (`bytes`, its contents; `path` locates its
+    /// external data).
+    public static func selfContainedModel(bytes: [UInt8], path: String) throws -> [UInt8] {
+        guard bytes.count <= maxFileBytes else { throw ONNXImportError.unsupportedModel("file larger than \(maxFileBytes) bytes") }
         guard try ExternalData.hasExternalTensors(bytes) else { return bytes }
         var external = try ExternalData(modelPath: path)
         return try external.inline(bytes)

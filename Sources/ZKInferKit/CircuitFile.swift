@@ -19,6 +19,9 @@ import SystemSupport
 public struct CircuitFile: Sendable {
     public static let magic: [UInt8] = Array("ZKICIRC".utf8) + [0]
     public static let version: UInt32 = 1
+    /// The largest file `decode` can accept: magic, version, and two length-prefixed parts of at most
+    /// `ONNXImporter.maxFileBytes` each.
+    public static let maximumEncodedBytes = magic.count + 4 + 2 * (8 + ONNXImporter.maxFileBytes)
 
     public struct Header: Equatable, Sendable {
         public var compiler: String

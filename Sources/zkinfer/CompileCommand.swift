@@ -52,8 +52,8 @@ enum CompileCommand {
 
 /// File helpers for the pipeline commands: one-line errors, parent directories created.
 enum Files {
-    static func read(_ path: String, what: String) throws -> [UInt8] {
-        do { return try FileSystem.read(path) } catch let error as FileSystem.Failure {
+    static func read(_ path: String, what: String, limit: Int = Int.max) throws -> [UInt8] {
+        do { return try FileSystem.read(path, limit: limit) } catch let error as FileSystem.Failure {
             throw CommandFailure.malformedInput("cannot read \(what) '\(path)': \(error.reason)")
         }
     }
@@ -65,7 +65,12 @@ enum Files {
     }
 
     static func circuit(_ path: String) throws -> CircuitFile {
-        do { return try CircuitFile.decode(try read(path, what: "circuit file")) } catch let error as PipelineError {
+        try circuit(try read(path, what: "circuit file"), path: path)
+    }
+
+    /// A circuit file already read from `path`.
+    static func circuit(_ bytes: [UInt8], path: String) throws -> CircuitFile {
+        do { return try CircuitFile.decode(bytes) } catch let error as PipelineError {
             throw CommandFailure.malformedInput("\(path): \(error)")
         }
     }

@@ -17,6 +17,13 @@ enum ModelCommandSupport {
         }
     }
 
+    /// The same for a model file already read.
+    static func selfContainedModel(_ bytes: [UInt8], path: String) throws -> [UInt8] {
+        do { return try ONNXImporter.selfContainedModel(bytes: bytes, path: path) } catch let error as ONNXImportError {
+            throw CommandFailure.malformedInput("\(path): \(error)")
+        }
+    }
+
     static func importModel(_ bytes: [UInt8], path: String) throws -> ONNXModel {
         do {
             return try ONNXImporter.importModel(bytes: bytes)

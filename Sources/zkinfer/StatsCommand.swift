@@ -30,10 +30,13 @@ enum StatsCommand {
         let path = try invocation.positional(0, "model.onnx")
         let privateWeights = invocation.flag("private-weights")
         let report: Report
-        if let circuit = try circuitFile(path) {
+        // Read once: a circuit file is told by its magic, anything else is a model.
+        let bytes = try Files.read(path, what: "model or circuit file", limit: CircuitFile.maximumEncodedBytes)
+        if bytes.starts(with: CircuitFile.magic) {
+            let circuit = try Files.circuit(bytes, path: path)
             report = try CompilerCommandSupport.mapErrors { try Report(circuit: circuit, privateWeights: privateWeights) }
         } else {
-            let onnx = try ModelCommandSupport.selfContainedModel(path)
+            let onnx = try ModelCommandSupport.selfContainedModel(bytes, path: path)
             let model = try ModelCommandSupport.importModel(onnx, path: path)
             let settings = try ModelCommandSupport.loadSettings(invocation)
             let options = try CompilerCommandSupport.compileOptions(invocation)
@@ -52,13 +55,6 @@ enum StatsCommand {
             return
         }
         print(stats, model: path, settings: report.settings, verifyingKeyBytes: report.verifyingKeyBytes)
-    }
-
-    /// A circuit file's statistics are its compiled layout's; an ONNX file's are what `zkinfer compile` would build.
-    static func circuitFile(_ path: String) throws -> CircuitFile? {
-        let bytes = try Files.read(path, what: "model or circuit file")
-        guard bytes.starts(with: CircuitFile.magic) else { return nil }
-        return try Files.circuit(path)
     }
 
     /// The statistics of the circuit `zkinfer compile` makes (with the verifying key's size), or, when compiling
