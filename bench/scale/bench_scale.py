@@ -64,6 +64,9 @@ def parse_args():
     p.add_argument("--keep-work", action="store_true", help="keep keys, proofs and SRS files in bench/results/tmp/")
     p.add_argument("--update-readme", action="store_true")
     p.add_argument("--from-json", help="only render markdown, plot (and README) from a results JSON")
+    p.add_argument("--peers-from", metavar="JSON",
+                   help="an earlier run's results JSON: its rows for the tools not run now (e.g. EZKL's, hours) are "
+                        "carried into this run's table, each marked with the date it was measured")
     p.add_argument("--quiet", action="store_true")
     return p.parse_args()
 
@@ -223,6 +226,37 @@ def compact(tool: str, summary: dict) -> dict:
     }
 
 
+def carry_peer_rows(path: str, tools: list, entries: dict, meta: dict) -> None:
+    """Copies an earlier run's rows of the tools not run now into `entries`, each marked `from_run` (its date):
+    EZKL's ladder takes hours, ZKInfer's minutes, so a new ZKInfer build can be set beside EZKL's last figures
+    without hiding that they were measured on another day (the table and the notes say so)."""
+    earlier = json.load(open(path, encoding="utf-8"))
+    date = earlier["meta"]["date"]
+    carried = []
+    for name, entry in entries.items():
+        old = earlier.get("models", {}).get(name)
+        if not old:
+            continue
+        for label, scale in (old.get("scale") or {}).items():
+            if label.split("/")[0] in tools:
+                continue
+            entry["scale"][label] = dict(scale, from_run=date)
+            entry["results"][label] = dict(old["results"].get(label) or {}, from_run=date)
+            carried.append(f"{name} {label}")
+    shown = os.path.relpath(os.path.abspath(path), ROOT)
+    meta["peers_from"] = {"file": shown, "date": date, "rows": carried}
+    meta["notes"].append(peer_note(earlier["meta"], shown, carried))
+
+
+def peer_note(earlier: dict, shown: str, carried: list) -> str:
+    """Where the carried rows come from: their date, machine and limits, which may differ from this run's."""
+    import report_scale
+    return (f"Rows marked ({earlier['date']}) were not re-run: they are carried from {shown}, measured on "
+            f"{earlier['date']} on another machine and load ({report_scale.machine_line(earlier)} "
+            f"{report_scale.limits_line(earlier)}); this run's limits and machine apply to the other rows only (that file's notes give each carried row's own limits and load). "
+            f"Carried: {', '.join(carried) or 'none'}.")
+
+
 def run_tool(run, repeats, verify_repeats, ctx, log):
     """prepare → prove (repeated while under a minute) → verify, stopping at the first failure."""
     if not run.prepare():
@@ -311,6 +345,8 @@ def main():
         except Exception as error:  # the tools' own verdicts still count
             references[name] = None
             log(f"  {name}: onnxruntime reference failed: {type(error).__name__}: {error}")
+    if args.peers_from:
+        carry_peer_rows(args.peers_from, tools, entries, meta)
     # ZKInfer over the whole ladder first (minutes), then EZKL smallest first (hours at the top of the
     # ladder): the budget then cuts EZKL's largest models, which are the ones it cannot finish anyway.
     plan = []
@@ -360,7 +396,7 @@ def main():
     notes.append("1-minute load average before/after each run (2 cores, shared with other builds): "
                  + ", ".join(f"{n} {label} {a:.1f}/{b:.1f}" for n, m in data["models"].items()
                              for label, (a, b) in m["load_average_1min"].items()))
-    if args.only or len(tools) < 2:
+    if args.only or (len(tools) < 2 and not args.peers_from):
         meta["partial"] = {"reason": f"models {', '.join(data['models'])}; tools {', '.join(tools)}"}
     os.makedirs(args.out_dir, exist_ok=True)
     stem = meta["date"] + "-scale" + ("-partial" if meta.get("partial") else "")

@@ -73,7 +73,8 @@ def table(data: dict) -> list:
         prove = "—" if s.get("prove_s") is None else f"{s['prove_s']:.2f} ({_n(s.get('prove_in_process_s'))})"
         vi, vw = s.get("verify_in_process_s"), s.get("verify_s")
         verify = "—" if vi is None and vw is None else f"{_n(vi, '{:.1f}', '—') if vi is None else f'{vi * 1000:.1f}'} ({_n(vw, '{:.0f}', '—') if vw is None else f'{vw * 1000:.0f}'})"
-        lines.append(f"| {model} | {_params(entry.get('params'))} | {label} | {_n(s.get('compile_s'))} | "
+        tool = label + (f" ({s['from_run']})" if s.get("from_run") else "")
+        lines.append(f"| {model} | {_params(entry.get('params'))} | {tool} | {_n(s.get('compile_s'))} | "
                      f"{_n(s.get('setup_s'))} | {prove} | {verify} | {_bytes(s.get('vk_bytes'))} | "
                      f"{_bytes(s.get('proof_bytes'))} | {peak} | {_status(s)} |")
     return lines
@@ -107,7 +108,7 @@ def failures(data: dict) -> list:
         if o.get("status", "ok") == "ok":
             continue
         reason = re.sub(r"\s+", " ", o.get("reason") or "").strip()
-        line = f"- **{model} / {label}**: {STATUS_WORDS.get(o.get('status'), o.get('status'))}"
+        line = f"- **{model} / {label}**" + (f" ({s['from_run']} run)" if s.get("from_run") else "") + ": " + f"{STATUS_WORDS.get(o.get('status'), o.get('status'))}"
         if o.get("step"):
             line += f" at `{o['step']}`"
         line += f" — {reason[:500]}" if reason else ""
@@ -184,6 +185,8 @@ def plot(data: dict, png_path: str) -> bool:
         drawn = False
         for i, label in enumerate(labels):
             color, marker, name = styles.get(label, (palette[i % len(palette)], "s", "EZKL" + label[4:].replace("/", " ")))
+            carried = sorted({s["from_run"] for _, _, l, s in rows(data) if l == label and s.get("from_run")})
+            name += f" (measured {', '.join(carried)})" if carried else ""
             points, stopped = [], []
             for model, entry, l, s in rows(data):
                 if l != label or entry.get("params") is None:
@@ -218,7 +221,7 @@ def plot(data: dict, png_path: str) -> bool:
             ax.legend(fontsize=8, loc="lower right")
     meta = data["meta"]
     fig.suptitle(f"Scale ladder {meta['date']} ({meta.get('exporter')} exports; × = stopped: timeout, OOM = killed at "
-                 f"the {meta.get('memory_limit_gib')} GiB limit, failed = refused)", fontsize=10)
+                 f"the memory limit, failed = refused)", fontsize=10)
     fig.tight_layout()
     fig.savefig(png_path, dpi=110)
     plt.close(fig)
