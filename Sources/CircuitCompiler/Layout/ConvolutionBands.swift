@@ -19,6 +19,10 @@ public struct GroupBand: Hashable, Sendable {
     /// Element order of the group (compiler 10): false for a convolution's NCHW activation, true for a linear
     /// layer's [tokens, channels] (element t·C + c; extentA = tokens, extentB = 1). The placement is the same.
     public var tokenMajor = false
+    /// Heads of a token-major group read head-major (compiler 11): element (h, t, d) of an attention's [H, T, D]
+    /// output sits where element (t, h·D + d) of its [T, H·D] view would (channels = H·D), so the output projection
+    /// that reads it through a (head, token) transpose is a structured linear layer too. 1 otherwise.
+    public var heads = 1
 
     public var rowsPerBand: Int { bandRows * extentB * channels }
     /// Local rows of A per band: ⌈A / bands⌉.
@@ -31,7 +35,8 @@ public struct GroupBand: Hashable, Sendable {
     /// Row (from the group's start) and slot of element `index` (NCHW order).
     func place(_ index: Int) -> (row: Int, slot: Int) {
         if tokenMajor {
-            let a = index / channels, c = index % channels
+            let width = channels / heads
+            let h = index / (extentA * width), a = (index / width) % extentA, c = h * width + index % width
             return ((a / bands) * channels + c, a % bands)
         }
         let plane = extentA * extentB
@@ -186,9 +191,11 @@ extension CircuitLayout {
         var producerOf: [Int: Int] = [:]
         for (n, node) in graph.nodes.enumerated() { producerOf[node.output] = n }
         // The value whose elements, in order, `value` is: through reshapes and transposes that keep the order of the
-        // non-unit axes (a [1, T, K] ↔ [T, 1, K] relabelling).
-        func source(_ value: Int) -> Int {
-            var v = value
+        // non-unit axes (a [1, T, K] ↔ [T, 1, K] relabelling) — and at most one transpose of three non-unit axes
+        // [H, T, D] → [T, H, D] (an attention's heads read token by token): then `heads` is H and `width` D, and the
+        // source's element (h, t, d) is element (t, h·D + d) of `value`.
+        func source(_ value: Int) -> (value: Int, heads: Int, width: Int) {
+            var v = value, heads = 1, width = 0
             while groupOfValue[v] == nil, publicOffset[v] == nil, let n = producerOf[v], graph.nodes[n].inputs.count == 1 {
                 guard case .movement(let op) = graph.nodes[n].operation else { break }
                 switch op {
@@ -196,13 +203,17 @@ extension CircuitLayout {
                 case .transpose(let perm):
                     let shape = graph.values[graph.nodes[n].inputs[0]].shape
                     let moved = perm.filter { $0 < shape.count && shape[$0] != 1 }
-                    guard moved == moved.sorted() else { return v }
-                default: return v
+                    guard moved != moved.sorted() else { break }
+                    let axes = moved.sorted()
+                    guard heads == 1, axes.count == 3, moved == [axes[1], axes[0], axes[2]] else { return (v, heads, width) }
+                    (heads, width) = (shape[axes[0]], shape[axes[2]])
+                default: return (v, heads, width)
                 }
                 v = graph.nodes[n].inputs[0]
             }
-            return v
+            return (v, heads, width)
         }
+        var headsOf = [Int: Int]()
         for layer in plan.layers {
             guard case .lanes(let out) = layer.role, let n = layer.nodeIndex, case .linear(let op) = graph.nodes[n].operation,
                 case .rescale = plan.groups[out].kind
@@ -213,17 +224,19 @@ extension CircuitLayout {
                 plan.groups[out].count == count / op.inputs * op.outputs
             else { continue }
             let tokens = count / op.inputs
-            func fits(_ group: Int, _ channels: Int) -> Bool {
+            func fits(_ group: Int, _ channels: Int, heads: Int = 1) -> Bool {
                 guard let known = shapeOfGroup[group] else { return true }
-                return tokenMajor.contains(group) && known.c == channels && known.a == tokens
+                return tokenMajor.contains(group) && known.c == channels && known.a == tokens && (headsOf[group] ?? 1) == heads
             }
-            let value = source(node.inputs[0])
+            let (value, heads, width) = source(node.inputs[0])
+            guard heads == 1 || heads * width == op.inputs else { continue }
             if let g = groupOfValue[value], g != out, plan.groups[g].count == count {
-                guard fits(g, op.inputs), fits(out, op.outputs) else { continue }
+                guard fits(g, op.inputs, heads: heads), fits(out, op.outputs) else { continue }
                 candidates.append(StructuredConvolution(node: n, input: .group(g), outputGroup: out))
                 shapeOfGroup[g] = (op.inputs, tokens, 1)
                 tokenMajor.insert(g)
-            } else if let first = publicOffset[value], let length = publicColumnLength,
+                if heads > 1 { headsOf[g] = heads }
+            } else if heads == 1, let first = publicOffset[value], let length = publicColumnLength,
                 first / length == (first + count - 1) / length
             {
                 guard fits(out, op.outputs) else { continue }
@@ -254,7 +267,8 @@ extension CircuitLayout {
             for k in 1...most where rows(k) < rows(count) { count = k }
             for g in set {
                 let s = shapeOfGroup[g]!
-                bands[g] = GroupBand(channels: s.c, extentA: s.a, extentB: s.b, bands: count, tokenMajor: tokenMajor.contains(g))
+                bands[g] = GroupBand(channels: s.c, extentA: s.a, extentB: s.b, bands: count, tokenMajor: tokenMajor.contains(g),
+                                     heads: headsOf[g] ?? 1)
             }
         }
         return (bands, candidates)
