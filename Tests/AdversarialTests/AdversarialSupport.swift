@@ -197,6 +197,19 @@ struct ProvedModel: @unchecked Sendable {
         for (cell, v) in zip(c.free, free) { try a.set(cell, row: c.row, v) }
     }
 
+    /// A linear layer's output lane off by one (its received value raised by 1, every cell of the lane consistent
+    /// with it): the checker finds the relation broken and the real verifier rejects the cheating proof, since the
+    /// receiver no longer equals its row of W·x.
+    func expectOffByOneOutputRejected(_ group: Int, _ lane: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        var inputs = try laneInputs(group, lane)
+        inputs[0] += 1
+        var a = try honest()
+        try write(&a, group, lane, inputs: inputs)
+        #expect(try !failures(a).isEmpty, sourceLocation: sourceLocation)
+        let cheat = try proveCheat(a)
+        #expect(throws: VerificationError.self, sourceLocation: sourceLocation) { try verify(cheat) }
+    }
+
     /// Keeps the produced and received cells equal to the (tampered) lanes' expressions, as a cheating prover
     /// would.
     func copyStack(_ a: inout Assignment) throws {

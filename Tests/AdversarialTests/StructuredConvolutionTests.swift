@@ -64,15 +64,7 @@ struct StructuredConvolutionTests {
             if case .group = conv.input { return true }
             return false
         })
-        let g = conv.outputGroup
-        let lane = m.count(g) / 2 + 3
-        var inputs = try m.laneInputs(g, lane)
-        inputs[0] += 1
-        var a = try m.honest()
-        try m.write(&a, g, lane, inputs: inputs)
-        #expect(try !m.failures(a).isEmpty)
-        let proof = try m.proveCheat(a)
-        #expect(throws: VerificationError.self) { try m.verify(proof) }
+        try m.expectOffByOneOutputRejected(conv.outputGroup, m.count(conv.outputGroup) / 2 + 3)
     }
 
     /// A key whose commitment to one convolution tap is replaced by another tap's: an honest prover (the true
@@ -118,17 +110,7 @@ struct StructuredConvolutionTests {
         }
         #expect(transposed.count == 2, "both ConvTranspose layers structured")
         try m.verify(try m.proveHonest())
-        for conv in transposed {
-            let g = conv.outputGroup
-            let lane = m.count(g) / 2 + 1
-            var inputs = try m.laneInputs(g, lane)
-            inputs[0] += 1
-            var a = try m.honest()
-            try m.write(&a, g, lane, inputs: inputs)
-            #expect(try !m.failures(a).isEmpty)
-            let cheat = try m.proveCheat(a)
-            #expect(throws: VerificationError.self) { try m.verify(cheat) }
-        }
+        for conv in transposed { try m.expectOffByOneOutputRejected(conv.outputGroup, m.count(conv.outputGroup) / 2 + 1) }
     }
     /// Rows of A are dealt round robin over the bands (`GroupBand`), so a convolution whose extents do not follow
     /// its stride — an unpadded 5×5 convolution reading a lane group (LeNet-5's second one, 12 → 8 rows here) — is
@@ -165,11 +147,6 @@ struct StructuredConvolutionTests {
         #expect(compiled.relation.claim(rho: rho, s: s) == expected, "structured W differs from the equations")
         try m.verify(try m.proveHonest())
         let conv2 = try #require(compiled.layout.structuredConvolutions.first { m.graph.nodes[$0.node].name == "conv2" })
-        var inputs = try m.laneInputs(conv2.outputGroup, 5)
-        inputs[0] += 1
-        var a = try m.honest()
-        try m.write(&a, conv2.outputGroup, 5, inputs: inputs)
-        #expect(try !m.failures(a).isEmpty)
-        #expect(throws: VerificationError.self) { try m.verify(try m.proveCheat(a)) }
+        try m.expectOffByOneOutputRejected(conv2.outputGroup, 5)
     }
 }

@@ -233,28 +233,35 @@ def carry_peer_rows(path: str, tools: list, entries: dict, meta: dict) -> None:
     earlier = json.load(open(path, encoding="utf-8"))
     date = earlier["meta"]["date"]
     carried = []
-    for name, entry in entries.items():
-        old = earlier.get("models", {}).get(name)
-        if not old:
-            continue
+    for name, old in (earlier.get("models") or {}).items():
+        if name not in entries:
+            # A model not run now (--only) keeps all its earlier rows.
+            entries[name] = {k: v for k, v in old.items() if k not in ("results", "scale", "load_average_1min")}
+            entries[name].update(results={}, scale={}, load_average_1min={})
+            run_now = set()
+        else:
+            run_now = set(tools)
+        entry = entries[name]
         for label, scale in (old.get("scale") or {}).items():
-            if label.split("/")[0] in tools:
+            if label.split("/")[0] in run_now:
                 continue
-            entry["scale"][label] = dict(scale, from_run=date)
-            entry["results"][label] = dict(old["results"].get(label) or {}, from_run=date)
-            carried.append(f"{name} {label}")
+            # A row the earlier run had carried itself keeps its own date.
+            when = scale.get("from_run") or date
+            entry["scale"][label] = dict(scale, from_run=when)
+            entry["results"][label] = dict(old["results"].get(label) or {}, from_run=when)
+            carried.append(f"{name} {label}" + (f" ({when})" if when != date else ""))
     shown = os.path.relpath(os.path.abspath(path), ROOT)
     meta["peers_from"] = {"file": shown, "date": date, "rows": carried}
     meta["notes"].append(peer_note(earlier["meta"], shown, carried))
 
 
 def peer_note(earlier: dict, shown: str, carried: list) -> str:
-    """Where the carried rows come from: their date, machine and limits, which may differ from this run's."""
+    """Where the carried rows come from: their run's date, machine and limits, which may differ from this run's."""
     import report_scale
-    return (f"Rows marked ({earlier['date']}) were not re-run: they are carried from {shown}, measured on "
-            f"{earlier['date']} on another machine and load ({report_scale.machine_line(earlier)} "
-            f"{report_scale.limits_line(earlier)}); this run's limits and machine apply to the other rows only (that file's notes give each carried row's own limits and load). "
-            f"Carried: {', '.join(carried) or 'none'}.")
+    return (f"Rows marked with a date were not re-run: they are carried from {shown}, whose run ({earlier['date']}) "
+            f"had: {report_scale.machine_line(earlier)} {report_scale.limits_line(earlier)} Rows that run had carried "
+            f"itself keep their own date (its notes say where they come from). This run's limits and machine apply to "
+            f"the other rows only. Carried: {', '.join(carried) or 'none'}.")
 
 
 def run_tool(run, repeats, verify_repeats, ctx, log):
@@ -347,6 +354,9 @@ def main():
             log(f"  {name}: onnxruntime reference failed: {type(error).__name__}: {error}")
     if args.peers_from:
         carry_peer_rows(args.peers_from, tools, entries, meta)
+        for name, entry in entries.items():
+            data["models"].setdefault(name, entry)
+        data["models"] = dict(sorted(data["models"].items(), key=lambda item: item[1].get("params") or 0))
     # ZKInfer over the whole ladder first (minutes), then EZKL smallest first (hours at the top of the
     # ladder): the budget then cuts EZKL's largest models, which are the ones it cannot finish anyway.
     plan = []
@@ -396,7 +406,7 @@ def main():
     notes.append("1-minute load average before/after each run (2 cores, shared with other builds): "
                  + ", ".join(f"{n} {label} {a:.1f}/{b:.1f}" for n, m in data["models"].items()
                              for label, (a, b) in m["load_average_1min"].items()))
-    if args.only or (len(tools) < 2 and not args.peers_from):
+    if (args.only or len(tools) < 2) and not args.peers_from:
         meta["partial"] = {"reason": f"models {', '.join(data['models'])}; tools {', '.join(tools)}"}
     os.makedirs(args.out_dir, exist_ok=True)
     stem = meta["date"] + "-scale" + ("-partial" if meta.get("partial") else "")
