@@ -48,9 +48,18 @@ extension CircuitShape {
     /// The largest gate degree, selector included.
     public var maxGateDegree: Int { gates.map(\.degree).max() ?? 0 }
 
-    /// D: the maximum degree over all constraints of the quotient (gates, logUp, and at least 3 so the
-    /// permutation can take one column per chunk). The quotient has D − 1 chunks.
-    public var quotientDegree: Int { max(3, maxGateDegree, lookups.map(\.degree).max() ?? 0) }
+    /// d₀: the largest constraint degree — gates, a lookup alone with its table (§9), and at least 3 so the
+    /// permutation can take one column per chunk.
+    public var constraintDegree: Int { max(3, maxGateDegree, lookups.map(\.degree).max() ?? 0) }
+
+    /// D: the quotient's degree bound (§7), at least d₀; `LookupSum.quotientDegree(constraintDegree:tables:permutationColumns:)`
+    /// picks it from d₀, the lookups' input degrees table by table and the permuted columns. The quotient has D − 1
+    /// chunks.
+    public var quotientDegree: Int {
+        LookupSum.quotientDegree(constraintDegree: constraintDegree,
+                            tables: lookupTableGroups.map { $0.map { lookups[$0].inputDegree } },
+                            permutationColumns: permutationColumns.count)
+    }
 
     public var quotientChunks: Int { quotientDegree - 1 }
 

@@ -36,21 +36,9 @@ extension CircuitShape {
         let bound = quotientDegree
         var sums: [LookupSum] = []
         for (g, members) in lookupTableGroups.enumerated() {
-            var current: [Int] = []
-            var carries = true
-            var degree = 3
-            for l in members {
-                let d = lookups[l].inputDegree
-                if !current.isEmpty && degree + d > bound {
-                    sums.append(LookupSum(table: g, lookups: current, carriesTable: carries))
-                    current = []
-                    carries = false
-                    degree = 2
-                }
-                current.append(l)
-                degree += d
+            for (i, run) in LookupSum.packSums(members.map { lookups[$0].inputDegree }, bound: bound).enumerated() {
+                sums.append(LookupSum(table: g, lookups: run.map { members[$0] }, carriesTable: i == 0))
             }
-            if !current.isEmpty { sums.append(LookupSum(table: g, lookups: current, carriesTable: carries)) }
         }
         return sums
     }
@@ -65,5 +53,43 @@ extension LookupSum {
         let first = max(1, (quotientDegree - 3) / inputDegree)
         let other = max(1, (quotientDegree - 2) / inputDegree)
         return lookups <= first ? 1 : 1 + (lookups - first + other - 1) / other
+    }
+
+    /// One table's lookups (their input degrees, in order) packed greedily into running sums whose transition
+    /// constraint, degree 2 + [carries the table] + Σ deg A_i, stays within `bound` (a lone lookup always fits:
+    /// 3 + deg A ≤ d₀ ≤ D): the positions each sum takes, the first sum carrying the table.
+    public static func packSums(_ inputDegrees: [Int], bound: Int) -> [[Int]] {
+        var sums: [[Int]] = []
+        var current: [Int] = []
+        var degree = 3
+        for (i, d) in inputDegrees.enumerated() {
+            if !current.isEmpty && degree + d > bound {
+                sums.append(current)
+                current = []
+                degree = 2
+            }
+            current.append(i)
+            degree += d
+        }
+        if !current.isEmpty { sums.append(current) }
+        return sums
+    }
+
+    /// D (§7): d₀, or a larger bound that keeps the quotient on the same coset — up to 2^⌈log₂(d₀ − 1)⌉ + 1, since
+    /// the prover extends to 2^⌈log₂(D − 1)⌉·n points (d₀ = 4 allows 5) — when that commits fewer columns: its extra
+    /// quotient chunks cost less than the running sums and permutation accumulators the looser bound saves (each a
+    /// committed column, its NTTs and its openings). The smallest D on a tie. `tables`: each table's lookups' input
+    /// degrees, in circuit order. Prover, verifier and the compiler's estimates all call this one rule.
+    public static func quotientDegree(constraintDegree d0: Int, tables: [[Int]], permutationColumns: Int) -> Int {
+        var extraLog = 0
+        while (1 << extraLog) < d0 - 1 { extraLog += 1 }
+        let top = min(max(d0, (1 << extraLog) + 1), d0 + 4)  // a hostile key's huge d₀ stays a few tries
+        var best = d0, bestColumns = Int.max
+        for d in d0...top {
+            let sums = tables.reduce(0) { $0 + packSums($1, bound: d).count }
+            let columns = (d - 1) + sums + (permutationColumns == 0 ? 0 : (permutationColumns + d - 3) / (d - 2))
+            if columns < bestColumns { (best, bestColumns) = (d, columns) }
+        }
+        return best
     }
 }

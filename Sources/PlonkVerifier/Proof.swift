@@ -124,7 +124,7 @@ public struct Proof: Sendable, Equatable {
 public struct ProofFile: Sendable, Equatable {
     public static let magic: [UInt8] = Array("ZKIPROOF".utf8)
     /// 3: batched logUp (one multiplicity per table, several inputs per running sum; docs/protocol.md §9).
-    public static let formatVersion: UInt32 = 3
+    public static let formatVersion: UInt32 = 4
     /// Public values and body are bounded so a hostile header cannot make the decoder allocate much.
     static let maximumPublicValues = 1 << 24
 

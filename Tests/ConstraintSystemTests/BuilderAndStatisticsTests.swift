@@ -109,12 +109,15 @@ struct StatisticsTests {
         #expect(stats.publicValues == 1 && stats.challenges == 0 && stats.phases == 1)
         #expect(stats.gates == 2 && stats.lookups == 2 && stats.copies == 2)
         #expect(stats.maxGateDegree == 3)  // q · (a·b − c)
-        #expect(stats.quotientDegree == 4)  // logUp with linear inputs
+        // d₀ = 4 (logUp with linear inputs); D = 5 keeps the 4n coset and commits one column fewer (§7): the two
+        // lookups share a running sum and the three permuted columns one accumulator, for one more quotient chunk.
+        #expect(circuit.constraintDegree == 4)
+        #expect(stats.quotientDegree == 5)
         #expect(stats.assignedAdviceCells == 20 && stats.adviceCellCapacity == 81)
         #expect(stats.srsPoints == 32)
-        // Copies touch a, c (advice) and out (instance): 3 columns in chunks of D − 2 = 2.
+        // Copies touch a, c (advice) and out (instance): 3 columns in one chunk of D − 2 = 3.
         #expect(circuit.permutationColumns == [sample.a.column, sample.c.column, sample.out.column])
-        #expect(circuit.permutationChunks == 2)
+        #expect(circuit.permutationChunks == 1)
         #expect(circuit.adviceQueriedAtNext == [sample.b])
         #expect(circuit.fixedQueriedAtNext.isEmpty)
     }
@@ -123,15 +126,36 @@ struct StatisticsTests {
     @Test func proofShapeFollowsTheSizeFormula() throws {
         let circuit = try SampleCircuit().circuit
         let shape = ProofShape(circuit)
-        // Counted by hand for the sample: A = 3, A₊ = 1, F = 7, F₊ = 0, P = 3, c = 2, D = 4; two lookups into
-        // one table (M = 1) that cannot share a sum at D = 4 (S = 2: the first carries the table).
+        // Counted by hand for the sample: A = 3, A₊ = 1, F = 7, F₊ = 0, P = 3, D = 5 (§7: at D = 4 it would be
+        // c = 2 and S = 2, one column more), c = 1; two lookups into one table (M = 1) sharing one sum (S = 1, it
+        // carries the table: 3 + 1 + 1 ≤ 5).
         #expect(circuit.lookupTableGroups == [[0, 1]])
-        #expect(circuit.lookupSums.map(\.lookups) == [[0], [1]])
-        #expect(shape.commitments == 3 + 1 + 2 + 2 + 3 + 2)  // advice, m, z+π, φ, quotient, W
-        #expect(shape.evaluationsAtZeta == 3 + 7 + 3 + 2 + 1 + 2)  // advice, fixed, σ, z+π, m, φ×2
-        #expect(shape.evaluationsAtOmegaZeta == 1 + 0 + 1 + 2)  // b, z, φ×2
-        #expect(shape.bytes == 32 * (2 * 3 + 1 + 7 + 0 + 3 + 2 * 2 + 1 + 2 * 1 + 3 * 2 + 4 + 1))
-        #expect(shape.bytes == 1120)
+        #expect(circuit.lookupSums.map(\.lookups) == [[0, 1]])
+        #expect(shape.commitments == 3 + 1 + 1 + 1 + 4 + 2)  // advice, m, z, φ, quotient, W
+        #expect(shape.evaluationsAtZeta == 3 + 7 + 3 + 1 + 1 + 1)  // advice, fixed, σ, z, m, φ
+        #expect(shape.evaluationsAtOmegaZeta == 1 + 0 + 1 + 1)  // b, z, φ
+        #expect(shape.bytes == 32 * (2 * 3 + 1 + 7 + 0 + 3 + 2 * 1 + 1 + 2 * 1 + 3 * 1 + 5 + 1))
+        #expect(shape.bytes == 992)
+    }
+
+    /// §7's choice of D: d₀, or up to 2^⌈log₂(d₀ − 1)⌉ + 1 (the same coset) when the extra quotient chunks cost
+    /// fewer committed columns than the running sums and permutation accumulators they save; d₀ on a tie.
+    @Test func quotientDegreeRisesOnlyWhenItCommitsFewerColumns() {
+        func d(_ d0: Int, _ tables: [[Int]], _ p: Int = 0) -> Int {
+            LookupSum.quotientDegree(constraintDegree: d0, tables: tables, permutationColumns: p)
+        }
+        // One table of t column lookups: sums at D = 4 are 1 + ⌈(t − 1)/2⌉, at D = 5 1 + ⌈(t − 2)/3⌉.
+        for t in 1...7 { #expect(d(4, [[Int](repeating: 1, count: t)]) == 4, "t = \(t): a tie or worse at D = 5") }
+        #expect(d(4, [[Int](repeating: 1, count: 8)]) == 5)  // 5 sums + 3 chunks > 3 sums + 4 chunks
+        #expect(d(4, [[Int](repeating: 1, count: 10)]) == 5)  // mlp_tiny's ten limb lookups: 6 sums → 4
+        #expect(LookupSum.packSums([Int](repeating: 1, count: 10), bound: 5).count == 4)
+        // Permuted columns alone: ⌈P/2⌉ accumulators at D = 4, ⌈P/3⌉ at D = 5.
+        #expect(d(4, [], 4) == 4 && d(4, [], 6) == 4 && d(4, [], 9) == 5)
+        // d₀ = 3 has no larger D on its coset (2n points); d₀ = 5 none either (D − 1 = 4 is a power of two).
+        #expect(d(3, [[Int](repeating: 1, count: 40)]) == 3)
+        #expect(d(5, [[Int](repeating: 1, count: 40)]) == 5)
+        // A hostile key's huge d₀ costs a few tries, not 2^⌈log₂ d₀⌉ of them.
+        #expect((1000...1004).contains(d(1000, [[Int](repeating: 1, count: 10)])))
     }
 
     /// §9's batching: lookups into one table share a multiplicity; a table's first running sum carries the

@@ -17,7 +17,7 @@ struct GoldenTests {
         let file = try PlonkProver.proveSeeded(
             key: key, circuit: f.circuit, assignment: f.assignment(), seed: 1, witness: f.phase2)
         let vkURL = Self.directory.appendingPathComponent("golden-v3.vk")
-        let proofURL = Self.directory.appendingPathComponent("golden-v3.proof")
+        let proofURL = Self.directory.appendingPathComponent("golden-v4.proof")
         if ProcessInfo.processInfo.environment["ZKINFER_WRITE_GOLDEN"] == "1" {
             try Data(key.verifyingKey.encoded).write(to: vkURL)
             try Data(file.encoded).write(to: proofURL)
@@ -41,7 +41,7 @@ struct GoldenTests {
         let key = try KeyGeneration.generate(circuit: f.circuit, srs: TestSRS.make(log2Size: f.circuit.log2Rows))
         let file = try PlonkProver.proveSeeded(key: key, circuit: f.circuit, assignment: f.assignment(), seed: 2, witness: f.witness)
         let vkURL = Self.directory.appendingPathComponent("golden-clr-v3.vk")
-        let proofURL = Self.directory.appendingPathComponent("golden-clr-v3.proof")
+        let proofURL = Self.directory.appendingPathComponent("golden-clr-v4.proof")
         if ProcessInfo.processInfo.environment["ZKINFER_WRITE_GOLDEN"] == "1" {
             try Data(key.verifyingKey.encoded).write(to: vkURL)
             try Data(file.encoded).write(to: proofURL)

@@ -288,23 +288,37 @@ public struct CircuitLayout: Sendable {
     public var lookupColumns: (multiplicities: Int, sums: Int) {
         let range = isStacked ? stackColumns : limbColumns
         let functions = tableLookupsOfKind.reduce(0, +)
-        var functionDegree = 1
+        let d = quotientDegree
+        return ((range > 0 ? 1 : 0) + (functions > 0 ? 1 : 0),
+                LookupSum.count(lookups: range, inputDegree: 1, quotientDegree: d)
+                    + LookupSum.count(lookups: functions, inputDegree: functionInputDegree, quotientDegree: d))
+    }
+
+    /// The largest input degree of a function-table lookup (1 without function tables).
+    var functionInputDegree: Int {
+        var degree = 1
         for kind in kinds where kind.gadget.functionTable != nil {
             let g = kind.gadget
             let cells = LaneCells(limbs: (0..<g.limbCells).map { AdviceColumn(index: $0).cur },
                                   free: (0..<g.freeCells).map { AdviceColumn(index: g.limbCells + $0).cur })
-            functionDegree = max(functionDegree, g.tableInputs(cells).map(\.degree).max() ?? 1)
+            degree = max(degree, g.tableInputs(cells).map(\.degree).max() ?? 1)
         }
-        let d = quotientDegree
-        return ((range > 0 ? 1 : 0) + (functions > 0 ? 1 : 0),
-                LookupSum.count(lookups: range, inputDegree: 1, quotientDegree: d)
-                    + LookupSum.count(lookups: functions, inputDegree: functionDegree, quotientDegree: d))
+        return degree
     }
     /// No challenge columns: the relation's fold vector is committed advice (docs/protocol.md §19.4).
     public var challengeColumns: Int { 0 }
-    /// The quotient's degree: the largest gate or lookup degree (a range lookup on a cell is 4; a kind's own
-    /// constraints, e.g. selector·s₁·s₂·f in a table lane; the relation's gates are 3).
+    /// The quotient's degree D as the circuit will choose it (`LookupSum.quotientDegree`) from d₀ and the lookups:
+    /// the range lookups (inputs of degree 1) in one table, the function-table lookups in another.
     public var quotientDegree: Int {
+        let range = isStacked ? stackColumns : limbColumns
+        let functions = tableLookupsOfKind.reduce(0, +)
+        let tables = [[Int](repeating: 1, count: range), [Int](repeating: functionInputDegree, count: functions)]
+        return LookupSum.quotientDegree(constraintDegree: constraintDegree, tables: tables.filter { !$0.isEmpty }, permutationColumns: 0)
+    }
+
+    /// d₀: the largest gate or lookup degree (a range lookup on a cell is 4; a kind's own constraints, e.g.
+    /// selector·s₁·s₂·f in a table lane; the relation's gates are 3).
+    var constraintDegree: Int {
         var degree = 4
         for kind in kinds {
             let g = kind.gadget
