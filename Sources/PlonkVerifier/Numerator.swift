@@ -93,11 +93,13 @@ public enum Numerator {
     ) -> V {
         var accumulator: V? = nil
         var power = Fr.one
-        func term(_ c: V) {
-            let weighted = power == .one ? c : op.scale(c, power)
-            accumulator = accumulator.map { op.add($0, weighted) } ?? weighted
-            power *= s.alpha
+        /// C_i weighted by its α^i (the next power each call).
+        func weighted(_ c: V) -> V {
+            defer { power *= s.alpha }
+            return power == .one ? c : op.scale(c, power)
         }
+        func add(_ sum: inout V?, _ v: V) { sum = sum.map { op.add($0, v) } ?? v }
+        func term(_ c: V) { add(&accumulator, weighted(c)) }
         func value(_ e: Expression) -> V {
             e.evaluate(
                 constant: op.constant, query: x.query, challenge: { op.constant(s.challenges[$0.index]) },
@@ -106,10 +108,13 @@ public enum Numerator {
         let one = op.constant(.one)
         let scalarsBeta = s.beta, scalarsTheta = s.theta
 
-        // 1. Gates: q·e for each constraint (§6).
+        // 1. Gates: q·e for each constraint (§6), summed as q·Σ_j α^(i+j)·e_j — the same value with one product by
+        // the selector per gate instead of one per constraint (on the prover's coset a product is a pass over the block).
         for gate in circuit.gates {
             let q = x.query(Query(gate.selector.column, .current))
-            for constraint in gate.constraints { term(op.multiply(q, value(constraint))) }
+            var constraints: V? = nil
+            for constraint in gate.constraints { add(&constraints, weighted(value(constraint))) }
+            if let constraints { add(&accumulator, op.multiply(q, constraints)) }
         }
 
         // 2. Permutation (§8).
@@ -139,12 +144,14 @@ public enum Numerator {
             }
         }
 
-        // 3. Lookups (§9): per running sum s, L_0·φ_s and its transition; then per table, L_u·Σ φ_s.
+        // 3. Lookups (§9): per running sum s, L_0·φ_s and its transition q_active·(…); then per table, L_u·Σ φ_s. The
+        // terms that share a row selector are summed (each with its own α^i) before one product by that selector.
         let sums = circuit.lookupSums
         let groups = circuit.lookupTableGroups
+        var firstRowTerms: V? = nil, activeTerms: V? = nil, lastRowTerms: V? = nil
         for (s, sum) in sums.enumerated() {
             let phi = x.runningSum(s)
-            term(op.multiply(x.firstRow, phi))
+            add(&firstRowTerms, weighted(phi))
             var inputs: [V] = []
             var selectors: [V] = []
             for l in sum.lookups {
@@ -187,13 +194,16 @@ public enum Numerator {
                 body = op.subtract(body, weighted)
             }
             if let mq { body = op.add(body, op.multiply(mq, allInputs)) }
-            term(op.multiply(x.active, body))
+            add(&activeTerms, weighted(body))
         }
         var totals = [V?](repeating: nil, count: groups.count)
         for (s, sum) in sums.enumerated() {
             totals[sum.table] = totals[sum.table].map { op.add($0, x.runningSum(s)) } ?? x.runningSum(s)
         }
-        for total in totals { term(op.multiply(x.lastRow, total!)) }
+        for total in totals { add(&lastRowTerms, weighted(total!)) }
+        for (selector, terms) in [(x.firstRow, firstRowTerms), (x.active, activeTerms), (x.lastRow, lastRowTerms)] {
+            if let terms { add(&accumulator, op.multiply(selector, terms)) }
+        }
         return accumulator ?? op.constant(.zero)
     }
 
