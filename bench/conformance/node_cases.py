@@ -115,7 +115,31 @@ def write_case(root, op, case):
             expected.append({"name": info.name, "shape": None, "dtype": type(value).__name__, "values": None})
     with open(os.path.join(folder, "expected.json"), "w", encoding="utf-8") as f:
         json.dump({"outputs": expected}, f)
-    return {"name": case.name, "op": op, "opset": default_opset(case.model), "folder": case.name, "kind": "node"}
+    return {"name": case.name, "op": op, "opset": default_opset(case.model), "folder": case.name, "kind": "node",
+            "attributes": node_attributes(case.model, op)}
+
+
+def node_attributes(model, op):
+    """{attribute: value} of the case's `op` node(s): scalars and strings as written, lists as `[…]` of their
+    values (short ones) or their length, tensors and graphs by kind — what docs/onnx-coverage.md lists per
+    operator."""
+    found = {}
+    for node in model.graph.node:
+        if node.op_type != op:
+            continue
+        for attribute in node.attribute:
+            value = onnx.helper.get_attribute_value(attribute)
+            if isinstance(value, bytes):
+                shown = value.decode("utf-8", "replace")
+            elif isinstance(value, (int, float)):
+                shown = f"{value:g}" if isinstance(value, float) else str(value)
+            elif isinstance(value, (list, tuple)) and all(isinstance(v, (int, float)) for v in value):
+                shown = "[" + ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value) + "]" \
+                    if len(value) <= 6 else f"[{len(value)} values]"
+            else:
+                shown = type(value).__name__
+            found[attribute.name] = shown
+    return found
 
 
 def cross_check_with_onnxruntime(folder):

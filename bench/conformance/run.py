@@ -133,7 +133,8 @@ def compare(expected, result, extra_tolerance):
 
 def check_case(binary, root, entry):
     folder = os.path.join(root, entry["folder"])
-    outcome = {"name": entry["name"], "op": entry["op"], "kind": entry["kind"], "opset": entry["opset"]}
+    outcome = {"name": entry["name"], "op": entry["op"], "kind": entry["kind"], "opset": entry["opset"],
+               "attributes": entry.get("attributes", {})}
     expected = None
     if entry["kind"] == "node":
         with open(os.path.join(folder, "expected.json"), encoding="utf-8") as f:
@@ -288,6 +289,28 @@ def render_table(outcomes, onnx_version, operators):
         else:
             proof = f"**{proved['proof']['status'].upper()}**"
         lines.append(f"| {op} | {len(group)} | {fl} | {fx} | {len(group) - fx} | {proof.replace('|', '/')} |")
+    lines += ["", "## Attributes by operator", "",
+              "What each operator's node cases set, attribute by attribute (the default applies where an attribute is",
+              "absent): the values of the cases that pass in fixed point, then those of the refused ones that no",
+              "passing case shares (their reasons are below).", "",
+              "| operator | attributes of passing cases | only in refused cases |", "|---|---|---|"]
+    for op in sorted(operators):
+        group = by_op.get(op, [])
+        passing, refused = {}, {}
+        for o in group:
+            target = passing if o["fixed"]["status"] == "pass" else refused
+            for name, value in (o.get("attributes") or {}).items():
+                target.setdefault(name, set()).add(value)
+
+        def listed(attributes, minus=None):
+            parts = []
+            for name in sorted(attributes):
+                values = sorted(attributes[name] - (minus or {}).get(name, set()))
+                if values:
+                    parts.append(f"{name} = " + " / ".join(f"`{v}`" for v in values))
+            return "; ".join(parts).replace("|", "\\|") or "–"
+
+        lines.append(f"| {op} | {listed(passing)} | {listed(refused, passing)} |")
     lines += ["", "## Refusals by reason", "",
               "Fixed-point refusals (a case refused in float is refused in fixed point for the same reason).", "",
               "| reason | cases |", "|---|---|"]
