@@ -11,8 +11,8 @@ public struct CompileOptions: Hashable, Sendable, Codable {
     /// Range checks stacked into a few looked-up columns (true) or one lookup per limb column (false); nil
     /// chooses by cost (`--range-checks`). See `CircuitLayout`.
     public var stackRangeChecks: Bool?
-    /// Bits per range-checked limb, 8 (a 256-row table) or 7 (128 rows: more limbs, but a small model then
-    /// fits 2^8 rows); nil chooses by cost (`--limb-bits`).
+    /// Bits per range-checked limb, 8 (a 256-row table) down to 5 (32 rows: more limbs, but a small model then
+    /// fits 2^6 rows); nil chooses by cost (`--limb-bits`).
     public var limbBits: Int?
     /// The lane columns exactly (what a circuit file records, so a rebuild needs no search); nil: `lanesPerRow` ×
     /// the widest gadget's cells, or the automatic choice, which also tries widths between those multiples.
@@ -28,7 +28,7 @@ public struct CompileOptions: Hashable, Sendable, Codable {
         self.laneColumns = laneColumns
     }
 
-    public static let limbBitChoices = [8, 7]
+    public static let limbBitChoices = [8, 7, 6, 5]
 
     /// Lanes per row tried by the automatic choice.
     public static let laneChoices = 1...16

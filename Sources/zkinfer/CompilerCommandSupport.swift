@@ -10,7 +10,7 @@ enum CompilerCommandSupport {
         .value("lanes", "N", "elements per row of the widest gadget (default: chosen automatically)"),
         .value("log2-rows", "K", "build a larger circuit than needed (2^K rows)"),
         .value("range-checks", "columns", "range-check layout: one lookup per limb column (stacked is gone: docs/protocol.md §19.9)"),
-        .value("limb-bits", "8|7", "bits per range-checked limb (default: the cheaper for this model)"),
+        .value("limb-bits", "8|7|6|5", "bits per range-checked limb (default: the cheaper for this model)"),
     ]
 
     /// The memory guard of compile and setup (`requireMemory`).
@@ -63,7 +63,7 @@ enum CompilerCommandSupport {
         case "columns": stacked = false
         case let other?: throw CommandFailure.usage("--range-checks must be 'stacked' or 'columns', not '\(other)'")
         }
-        let limbBits = try invocation.value("limb-bits").map { _ in try invocation.integer("limb-bits", default: 8, in: 7...8) }
+        let limbBits = try invocation.value("limb-bits").map { _ in try invocation.integer("limb-bits", default: 8, in: 5...8) }
         return CompileOptions(publicInput: !invocation.flag("private-input"), lanesPerRow: lanes, log2Rows: log2,
                               stackRangeChecks: stacked, limbBits: limbBits)
     }

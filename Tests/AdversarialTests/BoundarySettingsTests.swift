@@ -106,13 +106,13 @@ struct BoundarySettingsTests {
         requireRefusal { _ = try CircuitFile.compile(onnx: onnx, settings: settings, options: CompileOptions()) }
     }
 
-    /// Fixed-point.md §2 (limbs of L = 8 or 7 bits): limbs of 6 or 9 bits: refused at compile time, naming the choices; and a
-    /// circuit file that claims such limbs is refused when read.
-    @Test(arguments: [6, 9, 0, 16])
+    /// Fixed-point.md §2 (limbs of L = 8, 7, 6 or 5 bits): limbs of 4 or 9 bits: refused at compile time, naming the choices;
+    /// and a circuit file that claims such limbs is refused when read.
+    @Test(arguments: [4, 9, 0, 16])
     func limbWidthsBeyondTheChoicesAreRefused(_ bits: Int) throws {
         let onnx = [UInt8](try Data(contentsOf: AdversarialPaths.model("mlp_tiny")))
         for stacked in [false] {
-            #expect(throws: CompilerError.invalidOptions("limbs of \(bits) bits; supported: 8, 7")) {
+            #expect(throws: CompilerError.invalidOptions("limbs of \(bits) bits; supported: 8, 7, 6, 5")) {
                 _ = try CircuitFile.compile(onnx: onnx, settings: .default, options: CompileOptions(stackRangeChecks: stacked, limbBits: bits))
             }
         }

@@ -13,7 +13,7 @@ import Testing
 /// verifies, and a lane in a slot that only the in-between width has is as constrained as any other: a wrong limb
 /// there fails the checker and the proof made without the checker is rejected by the verifier.
 struct LaneWidthCheatTests {
-    static let model = try! ProvedModel(shared: "seq/gru_forecaster/torchscript")
+    static let model = try! ProvedModel(shared: "seq/gru_forecaster/torchscript", options: CompileOptions(limbBits: 7))
     var m: ProvedModel { Self.model }
 
     /// A group and a lane of it in a slot past the lanes the multiple-of-the-widest layout gives its kind.

@@ -117,7 +117,7 @@ struct ZeroKnowledgeTests {
         var inputB = inputA
         for i in 4..<8 { inputB[i] = rng.inputs(1, scale: 16)[0] }
         let a = try ProvedModel(graph: AdversarialModels.hiddenHalf(), name: "adversarial hidden half", input: [inputA],
-                                options: CompileOptions(publicInput: false))
+                                options: CompileOptions(publicInput: false, limbBits: 7))
         let b = try a.with(input: [inputB])
         #expect(a.compiled.layout.log2Rows == 8 && a.compiled.plan.publicInputCount == 0)
 

@@ -283,9 +283,9 @@ struct CircuitFileTests {
         let bad = [
             good.replacingOccurrences(of: "\"lanesPerRow\":1", with: "\"lanesPerRow\":1000000000"),
             good.replacingOccurrences(of: "\"lanesPerRow\":1", with: "\"lanesPerRow\":0"),
-            good.replacingOccurrences(of: "\"log2Rows\":8", with: "\"log2Rows\":40"),
-            good.replacingOccurrences(of: "\"limbBits\":7", with: "\"limbBits\":3"),
-            good.replacingOccurrences(of: "\"limbBits\":7", with: "\"limbBits\":\"7\""),
+            good.replacingOccurrences(of: "\"log2Rows\":\(a.file.header.log2Rows)", with: "\"log2Rows\":40"),
+            good.replacingOccurrences(of: "\"limbBits\":\(a.file.header.limbBits)", with: "\"limbBits\":3"),
+            good.replacingOccurrences(of: "\"limbBits\":\(a.file.header.limbBits)", with: "\"limbBits\":\"7\""),
             good.replacingOccurrences(of: "\"publicInput\":true", with: "\"publicInput\":1"),
             good.replacingOccurrences(of: "\"version\":2", with: "\"version\":1"),
             good.replacingOccurrences(of: ",\"stackRangeChecks\":false", with: ""),

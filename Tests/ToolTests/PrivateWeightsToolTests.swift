@@ -10,12 +10,15 @@ struct PrivateWeightsToolTests {
         try Tools.requireBinaries()
         let keys = Tools.keys
         let dir = try Scratch()
-        // The k = 8 SRS has no [τ^256]₁: refused with the command that makes one that fits.
-        let small = try Tools.run(Tools.zkinfer, ["setup", keys.circuit, "--params", keys.srs, "-o", dir.path("a"), "--private-weights"])
-        #expect(small.code == 2 && small.err.contains("--private-weights") && small.err.contains("params dev --log2 9"), "\(small.err)")
+        // An SRS of exactly the circuit's 2^k rows has no [τ^(2^k)]₁: refused with the command that makes one that fits.
+        let k = try Tools.log2Rows(ofCircuit: keys.circuit)
+        let exact = dir.path("dev-k\(k).srs")
+        #expect(try Tools.run(Tools.zkinfer, ["params", "dev", "--log2", "\(k)", "-o", exact]).code == 0)
+        let small = try Tools.run(Tools.zkinfer, ["setup", keys.circuit, "--params", exact, "-o", dir.path("a"), "--private-weights"])
+        #expect(small.code == 2 && small.err.contains("--private-weights") && small.err.contains("params dev --log2 \(k + 1)"), "\(small.err)")
 
-        let srs = dir.path("dev-k9.srs")
-        #expect(try Tools.run(Tools.zkinfer, ["params", "dev", "--log2", "9", "-o", srs]).code == 0)
+        let srs = dir.path("dev-k\(k + 1).srs")
+        #expect(try Tools.run(Tools.zkinfer, ["params", "dev", "--log2", "\(k + 1)", "-o", srs]).code == 0)
         for name in ["a", "b"] {
             let r = try Tools.run(Tools.zkinfer, ["setup", keys.circuit, "--params", srs, "-o", dir.path(name), "--private-weights"])
             #expect(r.code == 0, "\(r.err)")

@@ -55,6 +55,15 @@ enum Tools {
         return Keys(dir: dir, circuit: circuit, srs: srs, pk: dir.path("pk.bin"), vk: dir.path("vk.bin"))
     }()
 
+    /// The circuit file's 2^k rows, read from its JSON header (the automatic layout decides k).
+    static func log2Rows(ofCircuit path: String) throws -> Int {
+        let header = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)).prefix(1024), as: UTF8.self)
+        guard let field = header.range(of: "\"log2Rows\":"), let k = Int(header[field.upperBound...].prefix { $0.isNumber }) else {
+            throw CocoaError(.fileReadCorruptFile)
+        }
+        return k
+    }
+
     /// mlp_tiny's input with every value multiplied by `factor` (16 values in one array).
     static func input(scaledBy factor: Double) throws -> String {
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: input))) as! [String: [[Double]]]

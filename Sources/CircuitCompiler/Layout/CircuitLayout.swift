@@ -349,7 +349,13 @@ public struct CircuitLayout: Sendable {
     {
         var best: (plan: CircuitPlan, layout: CircuitLayout)?
         var lastError: Error?
+        var previous: CircuitLayout?
         for bits in options.limbBits.map({ [$0] }) ?? CompileOptions.limbBitChoices {
+            // Limbs narrower than 7 bits only pay when the range table sets the circuit's height: they shrink the
+            // table (2^6 rows: mlp_tiny, cnn_small, mlp_batch4) but add limb columns, so they are tried only while
+            // the wider choice's height was the table's (keeps compiling large models at two plans).
+            if options.limbBits == nil, bits < 7, let previous,
+               Circuit.minimumLog2Rows(forRows: previous.rangeTableRows) < previous.log2Rows { break }
             let plan = try CircuitPlan(graph: graph, settings: settings, options: options, limbBits: bits)
             var layout: CircuitLayout
             do {
@@ -370,6 +376,7 @@ public struct CircuitLayout: Sendable {
                 lastError = error
                 continue
             }
+            previous = layout
             // Ties keep the first (8-bit) choice.
             if best == nil || isBetter(layout, than: best!.layout) { best = (plan, layout) }
         }
@@ -408,9 +415,12 @@ public struct CircuitLayout: Sendable {
         return cost(a) < cost(b)
     }
 
-    /// (committed columns + fixed and instance columns + half the challenge columns) × rows: what the automatic
-    /// choice minimises. Committed columns (advice, each table's multiplicity and each batched running sum, §9) are the prover's MSM
-    /// and NTT work; fixed and instance columns are read on the quotient's extended domain and held by the proving
+    /// (committed columns + fixed and instance columns + half the challenge columns) × (rows + `perColumnRows`)
+    /// + committed columns × half the relation's run of rows: what the automatic choice minimises. The run term is
+    /// where committed columns hold values (limbs, the relation's full-width columns); the rest of a column is
+    /// zeros, which the NTTs pay for but the MSMs do not (zoo/autoencoder: 8-bit limbs on 177 lane rows prove
+    /// faster than 6-bit ones on 289, both 2^9 rows). Committed columns (advice, each table's multiplicity and
+    /// each batched running sum, §9) are the prover's MSM and NTT work; fixed and instance columns are read on the quotient's extended domain and held by the proving
     /// key (≈ 32·5n bytes each), so at equal committed area the shorter circuit is cheaper (LeNet-5: 2 lanes per
     /// row at 2^12 rows prove ~13% faster than 1 lane at 2^13 with the same committed area;
     /// bench/results/2026-12-04-layout-utilisation.md).
@@ -418,8 +428,14 @@ public struct CircuitLayout: Sendable {
         let (m, s) = layout.lookupColumns
         let committed = Double(layout.adviceColumns + m + s)
         let read = Double(layout.fixedColumns + layout.publicColumns)
-        return (committed + read + Double(layout.challengeColumns) / 2) * Double(layout.rowCount)
+        let columns = committed + read + Double(layout.challengeColumns) / 2
+        return columns * (Double(layout.rowCount) + perColumnRows) + committed * Double(layout.runRows) / 2
     }
+
+    /// A column's fixed cost (its opening, evaluations, transcript items and the per-call overhead of its NTTs
+    /// and MSM) in rows: what makes a 2^6-row layout with 74 advice columns slower than a 2^7-row one with 36
+    /// (zoo/mlp_batch4: 68.3 vs 64.8 ms prover CPU; bench/results/2026-12-05-small-limbs.md).
+    static let perColumnRows = 16.0
 
     /// The best layout of `plan` over the given lane widths and range-check layouts (both unless `stacked` is
     /// given) by `isBetter`: the cost tracks the prover's MSM and NTT work.
