@@ -24,6 +24,9 @@ public struct LinearRelationShape: Hashable, Sendable {
     public let blockShapes: [BlockShape]
     public let terms: [LinearTerm]
 
+    /// log₂ M and log₂ N of the blocks (ℓ = their sum is what the Gemini opening runs over).
+    public var split: BlockSplit { BlockSplit(log2Rows: log2BlockRows, log2Columns: log2BlockColumns) }
+
     public struct BlockShape: Hashable, Sendable {
         public let rows: Int
         public let columns: Int
@@ -483,4 +486,16 @@ enum GeometricSums {
             request.q == .one ? Fr(UInt64(request.n)) : (request.q.power(UInt64(request.n)) - .one) * inverse
         }
     }
+}
+
+/// The M × N block size of a relation, M = 2^log2Rows, N = 2^log2Columns: what a proving key tells a rebuild so
+/// that it does not search for it again (`CompiledCircuit.init(relationSplit:)`).
+public struct BlockSplit: Hashable, Sendable {
+    public let log2Rows: Int
+    public let log2Columns: Int
+    public init(log2Rows: Int, log2Columns: Int) {
+        self.log2Rows = log2Rows
+        self.log2Columns = log2Columns
+    }
+    public var variables: Int { log2Rows + log2Columns }
 }

@@ -29,7 +29,7 @@ public struct ModelDescription: Equatable, Sendable {
         }
     }
 
-    public static let currentCompilerVersion = "ZKInfer compiler 11"
+    public static let currentCompilerVersion = "ZKInfer compiler 12"
 
     public var compilerVersion: String
     public var modelSHA256: String

@@ -52,7 +52,7 @@ public struct ProvingKey: Sendable {
 
     /// log M of the committed relation's M × N blocks (nil without a relation): what a prover's circuit
     /// rebuild would otherwise search for (`CircuitFile.rebuild(relationSplit:)`).
-    public var relationSplit: Int? { verifyingKey.circuit.linearRelationShape?.log2BlockRows }
+    public var relationSplit: BlockSplit? { verifyingKey.circuit.linearRelationShape?.split }
 
     /// The private-weights blinding seed (nil with public weights): it salts the model hash in the key's metadata.
     public var privateWeightsSeed: [UInt8]? { weightBlinding?.seed }

@@ -176,7 +176,7 @@ public struct CircuitFile: Sendable {
     /// Rebuilds the circuit (and the quantized model the prover runs). `relationSplit`: the proving key's
     /// (`ProvingKey.relationSplit`) when proving, so the rebuild does not search for it again; the key check
     /// still compares the whole circuit. nil (setup, verify-key): rebuilt exactly as compile built it.
-    public func rebuild(relationSplit: Int? = nil, relation: LinearRelation? = nil) throws -> (model: QuantizedModel, compiled: CompiledCircuit) {
+    public func rebuild(relationSplit: BlockSplit? = nil, relation: LinearRelation? = nil) throws -> (model: QuantizedModel, compiled: CompiledCircuit) {
         guard header.compiler == ModelDescriptionBuilder.compilerVersion else {
             throw PipelineError.malformed("circuit file from '\(header.compiler)'; this is '\(ModelDescriptionBuilder.compilerVersion)': compile again")
         }
@@ -221,7 +221,7 @@ public struct CircuitFile: Sendable {
     }
 
     /// import → quantize → circuit, each part reported to the tools' progress as `step`.
-    static func build(_ onnx: [UInt8], settings: QuantizationSettings, options: CompileOptions, relationSplit: Int? = nil,
+    static func build(_ onnx: [UInt8], settings: QuantizationSettings, options: CompileOptions, relationSplit: BlockSplit? = nil,
                       relation: LinearRelation? = nil, step: String) throws
         -> (model: QuantizedModel, compiled: CompiledCircuit)
     {

@@ -34,7 +34,7 @@ enum CompileCommand {
             try Steps.timed("compile") { try CircuitFile.compileSizingKey(onnx: onnx, settings: settings, options: options) }
         }
         try Files.write(file.encoded, to: out)
-        let stats = ModelStatistics(plan: compiled.plan, layout: compiled.layout)
+        let stats = ModelStatistics(compiled: compiled)
         if invocation.wantsJSON {
             Console.out(JSONValue.object([
                 ("circuit", .string(out)), ("model_sha256", .string(file.header.modelSHA256)),

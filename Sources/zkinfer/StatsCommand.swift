@@ -81,13 +81,13 @@ enum StatsCommand {
                 return
             }
             let (_, compiled, keyBytes) = try CircuitFile.compileSizingKey(onnx: onnx, settings: settings, options: options)
-            stats = ModelStatistics(plan: compiled.plan, layout: compiled.layout, privateWeights: privateWeights)
+            stats = ModelStatistics(compiled: compiled, privateWeights: privateWeights)
             verifyingKeyBytes = keyBytes
         }
 
         init(circuit: CircuitFile, privateWeights: Bool) throws {
             let (_, compiled) = try circuit.rebuild()
-            stats = ModelStatistics(plan: compiled.plan, layout: compiled.layout, privateWeights: privateWeights)
+            stats = ModelStatistics(compiled: compiled, privateWeights: privateWeights)
             settings = circuit.header.settings
             publicInput = circuit.header.publicInput
             verifyingKeyBytes = try circuit.verifyingKeyBytes(compiled)

@@ -1,5 +1,6 @@
 import ConstraintSystem
 import FieldArithmetic
+import MultilinearKZG
 import Testing
 
 @testable import CircuitCompiler
@@ -37,6 +38,21 @@ struct CommittedWeightTests {
         let bytes = m.vk.encoded.count
         #expect(bytes <= bound, "\(name): key \(bytes) bytes, \(blocks) blocks")
         #expect(bytes < 8 * entries || entries < 2048, "\(name): key \(bytes) bytes for \(entries) entries")
+    }
+
+    /// Compiler 12 (§19.9): a relation with few entries on a tall circuit (embedding_mean_text: 868 entries, 2^12
+    /// rows for its 2048-row table) opens its blocks over ℓ < log₂ n variables. Its honest proof verifies with
+    /// ℓ − 1 folds, and a prover claiming another v_com is still caught by that shorter opening.
+    @Test func aSmallerOpeningThanTheCircuitStillBindsTheWeights() throws {
+        let m = try ProvedModel(shared: "zoo/embedding_mean_text/torchscript")
+        let shape = try #require(m.circuit.linearRelationShape)
+        #expect(shape.openingVariables < m.compiled.layout.log2Rows, "ℓ = \(shape.openingVariables), 2^\(m.compiled.layout.log2Rows) rows")
+        try m.expectHonestProofCarriesTheDirectOutputs()
+        let proof = try Proof.decode(try m.proveHonest().body, for: m.vk.circuit)
+        #expect(proof.weightOpening?.folds.count == shape.openingVariables - 1)
+        let cheat = try PlonkProver.proveClaimingCommittedValue(
+            { $0 + .one }, key: m.key, circuit: m.circuit, assignment: try m.honest(), witness: m.phase2)
+        #expect(throws: VerificationError.weightOpeningFailed(Gemini.Failure.valueMismatch.description)) { try m.verify(cheat) }
     }
 
     /// A prover that changes one weight of the output layer — W' = W + 2^k·e_(i,j) — and claims the output that

@@ -24,7 +24,7 @@ struct StatisticsTests {
         #expect(c.compiled.layout.isStacked == stacked && c.compiled.plan.limbBits == layout.limbBits)
         #expect(c.compiled.layout.rangeTableRows == 1 << layout.limbBits)
         #expect(c.check(try c.witness()).isEmpty)
-        let stats = ModelStatistics(plan: c.compiled.plan, layout: c.compiled.layout)
+        let stats = ModelStatistics(compiled: c.compiled)
         let built = CircuitStatistics(c.compiled.circuit, assignment: try c.witness())
         #expect(stats.log2Rows == built.log2Rows)
         #expect(stats.rowsUsed == built.rowsUsed)

@@ -332,12 +332,15 @@ public struct CircuitLayout: Sendable {
     }
 
     /// Proof body bytes by docs/protocol.md §14 (no copies: P = 0; Pρ, S, Ps and T are read at the next row),
-    /// plus the relation's v_com and Gemini opening (32·(3ℓ + 3), ℓ ≈ log2 rows).
-    public var proofBytes: Int {
+    /// plus the relation's v_com and Gemini opening (32·(3ℓ + 3), ℓ = log2 rows before the relation is lowered:
+    /// `proofBytes(openingVariables:)` with the relation's own ℓ is exact).
+    public var proofBytes: Int { proofBytes(openingVariables: log2Rows) }
+
+    public func proofBytes(openingVariables ell: Int) -> Int {
         let streamLanes = kinds.firstIndex { if case .matMulStream = $0 { return true } else { return false } }.map { lanesOfKind[$0] } ?? 0
         let a = adviceColumns, aNext = 4 + matMulShape.nextQueries(streamLanes: streamLanes), f = fixedColumns, d = quotientDegree
         let (m, s) = lookupColumns
-        return 32 * (2 * a + aNext + f + 2 * m + 3 * s + d + 1) + 32 * (3 * log2Rows + 3)
+        return 32 * (2 * a + aNext + f + 2 * m + 3 * s + d + 1) + 32 * (3 * ell + 3)
     }
 
     public var rowCount: Int { 1 << log2Rows }
@@ -434,8 +437,9 @@ public struct CircuitLayout: Sendable {
 
     /// A column's fixed cost (its opening, evaluations, transcript items and the per-call overhead of its NTTs
     /// and MSM) in rows: what makes a 2^6-row layout with 74 advice columns slower than a 2^7-row one with 36
-    /// (zoo/mlp_batch4: 68.3 vs 64.8 ms prover CPU; bench/results/2026-12-05-small-limbs.md).
-    static let perColumnRows = 16.0
+    /// (zoo/mlp_batch4: 68.3 vs 64.8 ms prover CPU) and conv1d_forecaster's 2^7 rows with 106 columns no faster
+    /// than 2^8 with 53 (bench/results/2026-12-05-small-limbs.md).
+    static let perColumnRows = 32.0
 
     /// The best layout of `plan` over the given lane widths and range-check layouts (both unless `stacked` is
     /// given) by `isBetter`: the cost tracks the prover's MSM and NTT work.

@@ -54,22 +54,22 @@ public struct CompiledCircuit: Sendable {
 
     public var relation: LinearRelation { relationLayout.relation }
 
-    /// `relationSplit`: log M of the relation's M × N blocks when already known (a proving key holds it:
-    /// `ProvingKey.relationSplit`), which skips the search over every split — the search covers W once per
-    /// split, most of a rebuild's time. nil (compile, setup, verify-key) searches. A wrong hint gives another
+    /// `relationSplit`: the relation's M × N block size when already known (a proving key holds it:
+    /// `ProvingKey.relationSplit`), which skips the search over block sizes — the search covers W once per
+    /// size tried, most of a rebuild's time. nil (compile, setup, verify-key) searches. A wrong hint gives another
     /// relation, which the key check (`ProvingKey.requireMatches`) refuses.
     ///
     /// `relation`: the relation when already known — a proving key's, taken by a prover whose key says it was
     /// made from the same model, settings and compiler (`CircuitFile.rebuild(for:)`): lowering W and tiling it
     /// is most of a rebuild's time. It is used only if its shape fits this layout (its challenges, sizes and
     /// strides); otherwise the relation is lowered as without it. The key check still compares the rest.
-    public init(model: QuantizedModel, options: CompileOptions = CompileOptions(), relationSplit: Int? = nil,
+    public init(model: QuantizedModel, options: CompileOptions = CompileOptions(), relationSplit: BlockSplit? = nil,
                 relation known: LinearRelation? = nil) throws {
         let (plan, layout) = try CircuitLayout.choose(graph: model.graph, settings: model.settings, options: options)
         try self.init(plan: plan, layout: layout, model: model, relationSplit: relationSplit, relation: known)
     }
 
-    public init(plan: CircuitPlan, layout: CircuitLayout, model: QuantizedModel, relationSplit: Int? = nil,
+    public init(plan: CircuitPlan, layout: CircuitLayout, model: QuantizedModel, relationSplit: BlockSplit? = nil,
                 relation known: LinearRelation? = nil) throws {
         let system = try LinearSystem(plan: plan, model: model, structured: Set(layout.structuredConvolutions.map(\.node)))
         self.plan = plan
@@ -191,14 +191,14 @@ public struct CompiledCircuit: Sendable {
     }
 
     /// Whether a known relation's shape is one this layout's lowering could have made (its challenges, index
-    /// ranges, channel strides and the block split of ℓ = log2 rows); its blocks and terms are checked by
+    /// ranges, channel strides and blocks of 2 ≤ 2^ℓ ≤ rows entries); its blocks and terms are checked by
     /// `LinearRelation` and `CommittedRelationLayout`.
     static func fits(_ shape: LinearRelationShape, layout: CircuitLayout, rho: Challenge, s: Challenge) -> Bool {
         shape.rho == rho && shape.s == s && shape.receiverCount == layout.runRows * layout.receiverSlots
             && shape.producerCount == layout.runRows * layout.producerSlots
             && shape.receiverChannelStride == layout.receiverSlots && shape.producerChannelStride == layout.producerSlots
             && shape.log2BlockRows >= 0 && shape.log2BlockColumns >= 0
-            && shape.log2BlockRows + shape.log2BlockColumns == layout.log2Rows
+            && (1...layout.log2Rows).contains(shape.log2BlockRows + shape.log2BlockColumns)
     }
 
     /// The cells of a lane (for the witness builder and for tests that tamper with one).

@@ -148,31 +148,49 @@ extension CompiledCircuit {
 
     /// The relation (docs/protocol.md §19.9): the structured convolutions' terms (`ConvolutionTerms`), and every
     /// other entry of W covered by M × N blocks per (receiver slot, producer slot) pair (channel strides R′ = R,
-    /// V′ = V, so a block is consecutive rows of one slot pair; `RelationTiling`). M·N = 2^ℓ with ℓ = log2 rows
-    /// (the builder requires 2^ℓ ≤ n); the split of ℓ into log M + log N is the one with the smallest key (blocks
-    /// cost their commitment and an MSM term, terms their offsets and boxes); `split` (log M), when given and in
-    /// range, is taken instead of searched.
+    /// V′ = V, so a block is consecutive rows of one slot pair; `RelationTiling`). M·N = 2^ℓ ≤ rows (the builder
+    /// requires 2^ℓ ≤ n). The block size is the one of least `splitCost`: key bytes (blocks cost their commitment
+    /// and an MSM term, terms their offsets and boxes) plus the Gemini opening the prover pays for 2^ℓ
+    /// coefficients. ℓ is searched downwards from log2 rows, one level past the best (fewer coefficients mean more
+    /// blocks, so the cost turns up); below log2 rows only the best level's split and its neighbour are tried.
+    /// `split`, when given and in range, is taken instead of searched.
     static func relation(plan: CircuitPlan, layout: CircuitLayout, system: LinearSystem, model: QuantizedModel, rho: Challenge,
-                         s: Challenge, split: Int? = nil) throws -> LinearRelation
+                         s: Challenge, split: BlockSplit? = nil) throws -> LinearRelation
     {
         let entries = try entries(plan: plan, layout: layout, system: system)
         let tiling = try RelationTiling(entries: entries, receiverSlots: layout.receiverSlots, producerSlots: layout.producerSlots)
-        let ell = layout.log2Rows
-        let given = split.flatMap { (0...ell).contains($0) ? $0 : nil }
-        var best = (rowsLog: given ?? ell / 2, blocks: Int.max)
-        var bestCover: (blocks: [WeightBlock], terms: [LinearTerm])? = nil
-        for a in 0...ell where given == nil {
+        typealias Cover = (blocks: [WeightBlock], terms: [LinearTerm])
+        func cover(_ logM: Int, _ logN: Int) throws -> (cost: Double, cover: Cover) {
             let structured = layout.structuredConvolutions.reduce(0) {
-                $0 + ConvolutionTerms.blockCount($1, plan: plan, logM: a, logN: ell - a)
+                $0 + ConvolutionTerms.blockCount($1, plan: plan, logM: logM, logN: logN)
             }
-            // Key bytes of the split (format 3): per block its commitment and shape (≈ 34), per term ≈ 8 + 7 per
-            // box dimension (structured convolutions: about two 3-dimensional terms per block).
-            let (blocks, terms) = try tiling.cover(logM: a, logN: ell - a)
+            let (blocks, terms) = try tiling.cover(logM: logM, logN: logN)
+            // Key bytes (format 3): per block its commitment and shape (≈ 34), per term ≈ 8 + 7 per box dimension
+            // (structured convolutions: about two 3-dimensional terms per block).
             let bytes = 34 * blocks.count + terms.reduce(0) { $0 + 8 + 7 * $1.box.count } + (34 + 2 * 29) * structured
-            if bytes < best.blocks { (best, bestCover) = ((a, bytes), (blocks, terms)) }
+            return (Double(bytes) + splitCost(variables: logM + logN), (blocks, terms))
         }
-        let (logM, logN) = (best.rowsLog, ell - best.rowsLog)
-        var (blocks, terms) = try bestCover ?? tiling.cover(logM: logM, logN: logN)
+        var best: (split: BlockSplit, cost: Double, cover: Cover)? = nil
+        if let split, split.log2Rows >= 0, split.log2Columns >= 0, (1...layout.log2Rows).contains(split.variables) {
+            let (cost, c) = try cover(split.log2Rows, split.log2Columns)
+            best = (split, cost, c)
+        } else {
+            for ell in stride(from: layout.log2Rows, through: 1, by: -1) {
+                let splits = best.map { b in Set([b.split.log2Rows, b.split.log2Rows - 1]).filter { (0...ell).contains($0) }.sorted() }
+                    ?? Array(0...ell)
+                var level: (split: BlockSplit, cost: Double, cover: Cover)? = nil
+                for a in splits {
+                    let (cost, c) = try cover(a, ell - a)
+                    if level == nil || cost < level!.cost { level = (BlockSplit(log2Rows: a, log2Columns: ell - a), cost, c) }
+                }
+                guard let level else { break }
+                if let b = best, level.cost >= b.cost { break }
+                best = level
+            }
+        }
+        guard let best else { throw CompilerError.invalidOptions("no block size for the linear relation") }
+        let (logM, logN) = (best.split.log2Rows, best.split.log2Columns)
+        var (blocks, terms) = best.cover
         // Structured convolutions (§19.9): a block per (tap, channel tile), a term per run of output rows.
         let convolutions = ConvolutionTerms(plan: plan, layout: layout, model: model, index: RelationIndexing(plan: plan, layout: layout))
         for c in layout.structuredConvolutions { try convolutions.emit(c, logM: logM, logN: logN, blocks: &blocks, terms: &terms) }
@@ -182,4 +200,10 @@ extension CompiledCircuit {
             log2BlockColumns: logN, blockShapes: blocks.map { .init(rows: $0.rows, columns: $0.columns) }, terms: terms)
         return try LinearRelation(shape: shape, blocks: blocks)
     }
+
+    /// The prover's Gemini opening of 2^ℓ coefficients in key bytes: three dense opening witnesses and the folds
+    /// cost ≈ 10–25 µs of prover CPU per coefficient (6.4 ms at 2^8, 42 ms at 2^12), a block ≈ 34 key bytes and one
+    /// term of the verifier's MSM; one key byte per four coefficients halves the coefficients of embedding_mean_text
+    /// (868 entries, 2^12 rows) twice for a few blocks, and keeps a model whose blocks would double (nanogpt_block).
+    static func splitCost(variables ell: Int) -> Double { Double(1 << ell) / 4 }
 }

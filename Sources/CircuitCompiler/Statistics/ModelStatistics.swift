@@ -82,7 +82,14 @@ public struct ModelStatistics: Sendable {
     public var rowCount: Int { 1 << log2Rows }
     public static var privateWeightsExtraBytes: Int { ProofShape.privateWeightsExtraBytes }
 
-    public init(plan: CircuitPlan, layout: CircuitLayout, privateWeights: Bool = false) {
+    /// The statistics of a compiled circuit: exact proof bytes (its relation's Gemini ℓ, §19.9).
+    public init(compiled: CompiledCircuit, privateWeights: Bool = false) {
+        self.init(plan: compiled.plan, layout: compiled.layout, privateWeights: privateWeights,
+                  openingVariables: compiled.relation.shape.openingVariables)
+    }
+
+    /// `openingVariables`: the relation's ℓ when known; before lowering, ℓ = log2 rows (an upper bound).
+    public init(plan: CircuitPlan, layout: CircuitLayout, privateWeights: Bool = false, openingVariables: Int? = nil) {
         var layers: [Layer] = []
         var totalEntries = 0, structuredTotal = 0
         let structuredNodes = Set(layout.structuredConvolutions.map(\.node))
@@ -151,7 +158,7 @@ public struct ModelStatistics: Sendable {
         structuredEntries = structuredTotal
         parameters = plan.graph.parameterCount + plan.graph.values.reduce(0) { $0 + ($1.constant?.count ?? 0) }
         activations = plan.graph.values.reduce(0) { $0 + ($1.constant == nil ? $1.elementCount : 0) }
-        proofBytes = layout.proofBytes + (privateWeights ? ProofShape.privateWeightsExtraBytes : 0)
+        proofBytes = layout.proofBytes(openingVariables: openingVariables ?? layout.log2Rows) + (privateWeights ? ProofShape.privateWeightsExtraBytes : 0)
         self.privateWeights = privateWeights
         srsLog2Size = layout.log2Rows + (privateWeights ? 1 : 0)
 
