@@ -33,10 +33,44 @@ extension EvaluationDomain {
     }
 
     /// Coefficients → evaluations on the coset g·H.
+    ///
+    /// At most n/2^k coefficients (a column of n rows extended to the quotient's 2^k·n coset): after the
+    /// bit-reversal only every 2^k-th entry is non-zero, and the first k stages then only copy each one over its
+    /// block of 2^k (the other half of every butterfly is zero). Those stages, the permutation of the zeros and
+    /// the coset scaling of the zeros are skipped: the shifted coefficients are written straight to their blocks.
     public func cosetNTT(_ coefficients: [Fr]) throws -> [Fr] {
-        var values = try padded(coefficients)
-        values.withUnsafeMutableBufferPointer { cosetNTTInPlace($0) }
+        guard coefficients.count <= size else { throw PolynomialError.sizeMismatch(expected: size, actual: coefficients.count) }
+        var k = 0
+        while k < log2Size - 1 && coefficients.count <= size >> (k + 1) { k += 1 }
+        if k == 0 {
+            var values = try padded(coefficients)
+            values.withUnsafeMutableBufferPointer { cosetNTTInPlace($0) }
+            return values
+        }
+        var shifted = coefficients
+        shifted.withUnsafeMutableBufferPointer { Self.multiplyByPowers($0, of: cosetShift, startingAt: .one) }
+        var values = [Fr](unsafeUninitializedCapacity: size) { out, count in
+            shifted.withUnsafeBufferPointer { c in spread(c, stages: k, into: out) }
+            count = size
+        }
+        values.withUnsafeMutableBufferPointer { transform($0, firstStage: k) }
         return values
+    }
+
+    /// The state of the transform after its first k stages for input c (at most n/2^k values, zeros after):
+    /// block p of 2^k entries holds c[bitrev(p)] (bit reversal over n/2^k), or 0 past c.
+    @usableFromInline
+    func spread(_ c: UnsafeBufferPointer<Fr>, stages k: Int, into out: UnsafeMutableBufferPointer<Fr>) {
+        let blocks = size >> k
+        let shift = UInt64(64 - (log2Size - k))
+        Parallel.forEachChunk(of: blocks, minimumChunk: 2048) { range in
+            for p in range {
+                let source = Int(truncatingIfNeeded: UInt64(p).bitReversed >> shift)
+                let x = source < c.count ? c[source] : Fr.zero
+                let start = p << k
+                for i in start..<(start + (1 << k)) { (out.baseAddress! + i).initialize(to: x) }
+            }
+        }
     }
 
     /// Evaluations on g·H → coefficients.
@@ -115,14 +149,15 @@ extension EvaluationDomain {
         }
     }
 
+    /// `firstStage` > 0: `a` already holds the state after the bit reversal and that many stages (`spread`).
     @usableFromInline
-    func transform(_ a: UnsafeMutableBufferPointer<Fr>) {
+    func transform(_ a: UnsafeMutableBufferPointer<Fr>, firstStage: Int = 0) {
         let n = size
         if n == 1 { return }
         let logN = log2Size
         let data = a.baseAddress!
         let table = twiddles.baseAddress!
-        bitReversePermute(a)
+        if firstStage == 0 { bitReversePermute(a) }
 
         // Twiddles are read contiguously: stage s uses ω_(2^(s+1))^j = table[j·n/2^(s+1)], which for all but
         // the last stage is a strided gather; gathering once per stage costs n/2 copies in total and saves a
@@ -142,9 +177,9 @@ extension EvaluationDomain {
         defer { gathered.deallocate() }
 
         // Small stages, one cache-resident block per task.
-        Parallel.forEach(tasks: n >> blockLog) { b in
+        if firstStage < blockLog { Parallel.forEach(tasks: n >> blockLog) { b in
             let base = data + b * block
-            for s in 0..<blockLog {
+            for s in firstStage..<blockLog {
                 let half = 1 << s
                 let w = small + half
                 var start = 0
@@ -166,10 +201,10 @@ extension EvaluationDomain {
                     start += 2 * half
                 }
             }
-        }
+        } }
 
         // Large stages, one pass each over all n/2 butterflies.
-        for s in blockLog..<logN {
+        for s in max(blockLog, firstStage)..<logN {
             let half = 1 << s
             let step = n >> (s + 1)
             let w: UnsafeMutablePointer<Fr>

@@ -42,6 +42,33 @@ func naiveDFT(_ a: [Fr], root: Fr, shift: Fr = .one) -> [Fr] {
         #expect(try domain.inverseCosetNTT(domain.cosetNTT(a)) == a)
     }
 
+    /// A short polynomial extended to a larger coset (the quotient's columns): the transform that skips the
+    /// copy-only first stages equals the naive DFT of the zero-padded input, at every prefix length around the
+    /// powers of two, below and above the 2^12 cache block, on 1 and 3 threads.
+    @Test(arguments: [3, 7, 14]) func shortInputsOnACosetAgreeWithTheNaiveDFT(log2: Int) throws {
+        var rng = SeededGenerator(seed: UInt64(300 + log2))
+        let domain = try EvaluationDomain(log2Size: log2)
+        let n = domain.size
+        let lengths = [0, 1, 2, 3, n / 8 - 1, n / 8, n / 8 + 1, n / 4, n / 2 - 1, n / 2, n / 2 + 1].filter { (0...n).contains($0) }
+        for length in Set(lengths).sorted() {
+            let a = rng.frs(length)
+            let padded = a + [Fr](repeating: .zero, count: n - length)
+            let expected: [Fr]
+            if log2 <= 7 {
+                expected = naiveDFT(padded, root: domain.generator, shift: Fr(5))
+            } else {
+                // The full-length path (no skipped stages) is itself checked against the naive DFT above.
+                var full = padded
+                full.withUnsafeMutableBufferPointer { domain.cosetNTTInPlace($0) }
+                expected = full
+            }
+            for threads in [1, 3] {
+                let values = try Parallel.withThreadCount(threads) { try domain.cosetNTT(a) }
+                #expect(values == expected, "2^\(log2), \(length) coefficients, \(threads) threads")
+            }
+        }
+    }
+
     @Test func inverseIsTheDFTWithTheInverseRoot() throws {
         var rng = SeededGenerator(seed: 7)
         let domain = try EvaluationDomain(log2Size: 6)
