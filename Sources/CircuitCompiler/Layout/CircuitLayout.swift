@@ -387,8 +387,10 @@ public struct CircuitLayout: Sendable {
         return best
     }
 
-    /// Blocks the automatic choice aims at: past it the circuit grows instead (each block costs the key ~100 bytes).
-    public static let maxBlockTarget = 256
+    /// Blocks the automatic choice aims at: past it the circuit grows instead (each block costs the key ~34 bytes and
+    /// the verifier one MSM term). 512 rather than 256: a weight-heavy MLP then keeps the height its lanes need and
+    /// proves 24–27 % faster for a key of 19–27 KB (mlp_mnist, the scale ladder's MLPs; protocol.md §19.9).
+    public static let maxBlockTarget = 512
 
     /// The smallest log2 rows whose blocks hold `entries` entries in about `maxBlockTarget` blocks.
     static func minimumLog2Rows(forEntries entries: Int) -> Int {
