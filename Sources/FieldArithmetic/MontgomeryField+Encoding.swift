@@ -48,6 +48,28 @@ extension MontgomeryField {
         self = Self(montgomeryLimbs: limbs.0, limbs.1, limbs.2, limbs.3) * Self(Parameters.rSquared)
     }
 
+    /// Writes the 32 bytes of the Montgomery representative (a.R mod p, little-endian limbs): for tables a
+    /// process writes and reads back itself, which then skip two multiplications per value.
+    @inlinable
+    public func writeMontgomery(to destination: UnsafeMutableRawPointer) {
+        destination.storeBytes(of: l0.littleEndian, toByteOffset: 0, as: UInt64.self)
+        destination.storeBytes(of: l1.littleEndian, toByteOffset: 8, as: UInt64.self)
+        destination.storeBytes(of: l2.littleEndian, toByteOffset: 16, as: UInt64.self)
+        destination.storeBytes(of: l3.littleEndian, toByteOffset: 24, as: UInt64.self)
+    }
+
+    /// The value whose Montgomery representative is the 32 bytes at `source` (`writeMontgomery`); nil unless
+    /// that representative is below p.
+    @inlinable
+    public init?(montgomeryBytes source: UnsafeRawPointer) {
+        let a0 = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
+        let a1 = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        let a2 = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: 16, as: UInt64.self))
+        let a3 = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
+        guard Self.isBelowModulus(a0, a1, a2, a3) else { return nil }
+        self.init(montgomeryLimbs: a0, a1, a2, a3)
+    }
+
     /// Reads 64 little-endian bytes as an integer x < 2^512 and returns x mod p. The bias is below 2^-250,
     /// which is why transcript challenges are squeezed this way.
     public init<Bytes: Collection>(wideBytes bytes: Bytes) where Bytes.Element == UInt8 {

@@ -32,6 +32,13 @@ final class KeyExtensions: @unchecked Sendable {
         mutex.deallocate()
     }
 
+    /// Stores columns read from a proving key file (before any proof uses this key).
+    func preset(_ columns: Columns) {
+        pthread_mutex_lock(mutex)
+        stored = columns
+        pthread_mutex_unlock(mutex)
+    }
+
     /// The stored columns for a coset of 2^log2Size points, computing them once.
     func columns(log2Size: Int, compute: () throws -> Columns) rethrows -> Columns {
         pthread_mutex_lock(mutex)

@@ -22,6 +22,7 @@ extension ProverState {
         var extraLog = 0
         while (1 << extraLog) < d - 1 { extraLog += 1 }
         let extended = try EvaluationDomain(log2Size: c.log2Rows + extraLog)
+        precondition(extended.log2Size == key.extensionLog2Size, "the quotient's coset is the key's")
         let size = extended.size
         let ratio = size / n
 
@@ -133,22 +134,7 @@ extension ProverState {
             return Polynomial(coefficients: coefficients)
         }
     }
-    /// Coset evaluations of the fixed columns among `needed`, of σ_i, and of the row selectors l_0 (row 0),
-    /// l_last (row u) and l_active (rows < u), on `extended`'s coset.
     func keyExtensions(_ needed: [Column], _ extended: EvaluationDomain) -> KeyExtensions.Columns {
-        var selectorValues = [[Fr]](repeating: [Fr](repeating: .zero, count: n), count: 3)
-        selectorValues[0][0] = .one
-        selectorValues[1][u] = .one
-        for r in 0..<u { selectorValues[2][r] = .one }
-        let selectorPolynomials = Self.concurrentMap(selectorValues) { Polynomial(coefficients: try! domain.inverseNTT($0)) }
-        let fixed = needed.filter { $0.kind == .fixed }.map(\.index)
-        let polynomials = fixed.map { key.fixedPolynomials[$0] } + key.sigmaPolynomials + selectorPolynomials
-        let values = Self.concurrentMap(polynomials) { try! extended.cosetNTT($0.coefficients) }
-        var byIndex: [Int: [Fr]] = [:]
-        for (index, v) in zip(fixed, values) { byIndex[index] = v }
-        return KeyExtensions.Columns(
-            log2Size: extended.log2Size, fixed: byIndex,
-            sigma: Array(values[fixed.count..<(fixed.count + key.sigmaPolynomials.count)]),
-            selectors: Array(values[(fixed.count + key.sigmaPolynomials.count)...]))
+        key.computeExtensions(extended)
     }
 }

@@ -10,7 +10,7 @@ import Polynomials
 /// ([τ^i]₁ and the Lagrange basis for this circuit's n), so proving never reads the SRS file.
 public struct ProvingKey: Sendable {
     public static let magic: [UInt8] = Array("ZKIPKEY".utf8) + [0]
-    public static let formatVersion: UInt32 = 2
+    public static let formatVersion: UInt32 = 3
 
     public let verifyingKey: VerifyingKey
     let domain: EvaluationDomain
@@ -29,13 +29,14 @@ public struct ProvingKey: Sendable {
     let weightBlinding: WeightBlinding?
     /// Coset evaluations of the key's polynomials, filled by the first proof (`KeyExtensions`); shared by
     /// copies of the key.
-    let extensions = KeyExtensions()
+    let extensions: KeyExtensions
 
     init(
         verifyingKey: VerifyingKey, domain: EvaluationDomain, fixedValues: [[Fr]], sigmaValues: [[Fr]],
         powersG1: [G1Affine], lagrangeG1: [G1Affine], linearRelation: LinearRelation? = nil,
-        weightBlinding: WeightBlinding? = nil
+        weightBlinding: WeightBlinding? = nil, extensions: KeyExtensions = KeyExtensions()
     ) {
+        self.extensions = extensions
         self.verifyingKey = verifyingKey
         self.domain = domain
         self.fixedValues = fixedValues
@@ -50,6 +51,54 @@ public struct ProvingKey: Sendable {
 
     public var circuit: VerifierCircuit { verifyingKey.circuit }
 
+    // MARK: The quotient's key columns (stored in the file when small enough)
+
+    /// log₂ of the quotient round's coset: n·2^⌈log₂(D − 1)⌉ points (§7).
+    var extensionLog2Size: Int {
+        var extraLog = 0
+        while (1 << extraLog) < circuit.quotientDegree - 1 { extraLog += 1 }
+        return circuit.log2Rows + extraLog
+    }
+
+    /// The fixed columns the constraints read, in index order: those the quotient extends.
+    var extendedFixedColumns: [Int] {
+        Set(circuit.allQueries.map(\.column)).union(circuit.permutationColumns).filter { $0.kind == .fixed }.map(\.index).sorted()
+    }
+
+    /// Columns the file stores on the coset (the fixed ones read, σ_i, l_0, l_last, l_active).
+    var extensionColumnCount: Int { extendedFixedColumns.count + sigmaValues.count + 3 }
+
+    /// Key files store the coset columns up to this size (setup computes them once instead of every proving
+    /// process; past it they are computed by the first proof, as before).
+    static let maximumStoredExtensionBytes = 64 << 20
+
+    var storesExtensions: Bool { extensionColumnCount * (32 << extensionLog2Size) <= Self.maximumStoredExtensionBytes }
+
+    /// Coset evaluations of the fixed columns the constraints read, of σ_i, and of the row selectors l_0
+    /// (row 0), l_last (row u) and l_active (rows < u) on the quotient's coset.
+    func computeExtensions(_ extended: EvaluationDomain) -> KeyExtensions.Columns {
+        let n = domain.size, u = circuit.usableRows
+        var selectorValues = [[Fr]](repeating: [Fr](repeating: .zero, count: n), count: 3)
+        selectorValues[0][0] = .one
+        selectorValues[1][u] = .one
+        for r in 0..<u { selectorValues[2][r] = .one }
+        let selectorPolynomials = ProverState.concurrentMap(selectorValues) { Polynomial(coefficients: try! domain.inverseNTT($0)) }
+        let fixed = extendedFixedColumns
+        let polynomials = fixed.map { fixedPolynomials[$0] } + sigmaPolynomials + selectorPolynomials
+        let values = ProverState.concurrentMap(polynomials) { try! extended.cosetNTT($0.coefficients) }
+        var byIndex: [Int: [Fr]] = [:]
+        for (index, v) in zip(fixed, values) { byIndex[index] = v }
+        return KeyExtensions.Columns(
+            log2Size: extended.log2Size, fixed: byIndex,
+            sigma: Array(values[fixed.count..<(fixed.count + sigmaPolynomials.count)]),
+            selectors: Array(values[(fixed.count + sigmaPolynomials.count)...]))
+    }
+
+    /// The stored (or first computed) coset columns.
+    func extensionColumns() -> KeyExtensions.Columns {
+        extensions.columns(log2Size: extensionLog2Size) { computeExtensions(try! EvaluationDomain(log2Size: extensionLog2Size)) }
+    }
+
     /// log M of the committed relation's M × N blocks (nil without a relation): what a prover's circuit
     /// rebuild would otherwise search for (`CircuitFile.rebuild(relationSplit:)`).
     public var relationSplit: BlockSplit? { verifyingKey.circuit.linearRelationShape?.split }
@@ -62,7 +111,7 @@ public struct ProvingKey: Sendable {
         ProvingKey(
             verifyingKey: try verifyingKey.withMetadata(metadata), domain: domain, fixedValues: fixedValues,
             sigmaValues: sigmaValues, powersG1: powersG1, lagrangeG1: lagrangeG1, linearRelation: linearRelation,
-            weightBlinding: weightBlinding)
+            weightBlinding: weightBlinding, extensions: extensions)
     }
 
     /// Throws unless `circuit` is the circuit this key was made for (structure and fixed values).
@@ -82,8 +131,9 @@ public struct ProvingKey: Sendable {
     // MARK: File
 
     /// magic ‖ u32 version ‖ LP(verifying key file) ‖ fixed values ‖ σ values ‖ [τ^i]₁ ‖ [L_i(τ)]₁
-    /// [‖ weight blocks [‖ blinding seed (32) ‖ [τ^(2^ℓ)]₁ with private weights]], scalars canonical, points
-    /// uncompressed (fast to load: no square roots).
+    /// [‖ weight blocks [‖ blinding seed (32) ‖ [τ^(2^ℓ)]₁ with private weights]] ‖ u8 stored ‖ [the quotient's
+    /// coset columns], scalars canonical, points uncompressed (fast to load: no square roots); the coset columns
+    /// (docs/proof-format.md §5) as Montgomery limbs.
     public var encoded: [UInt8] {
         var w = ByteWriter()
         w.raw(Self.magic)
@@ -96,7 +146,25 @@ public struct ProvingKey: Sendable {
             w.raw(b.seed)
             w.raw(b.power.uncompressed)
         }
-        return w.bytes
+        // The quotient's key columns on its coset, Montgomery limbs (read back without conversions): 1 and
+        // the columns, or 0 past `maximumStoredExtensionBytes`.
+        guard storesExtensions else {
+            w.u8(0)
+            return w.bytes
+        }
+        w.u8(1)
+        let columns = extensionColumns()
+        let all = extendedFixedColumns.map { columns.fixed[$0]! } + columns.sigma + columns.selectors
+        var bytes = w.bytes
+        let start = bytes.count
+        let size = 1 << extensionLog2Size
+        bytes.append(contentsOf: repeatElement(0, count: all.count * size * 32))
+        bytes.withUnsafeMutableBytes { out in
+            for (c, column) in all.enumerated() {
+                for (i, v) in column.enumerated() { v.writeMontgomery(to: out.baseAddress! + start + 32 * (c * size + i)) }
+            }
+        }
+        return bytes
     }
 
     /// Per block: u32 count, then (u32 row, u32 column, i64 value) entries sorted by (row, column), non-zero.
@@ -150,7 +218,7 @@ public struct ProvingKey: Sendable {
             let expected = columns * n * 32 + 2 * n * 64
             // The weight blocks follow the tables: with a relation, at least 4 bytes per block.
             let blockBytes = 4 * (c.linearRelationShape?.blockShapes.count ?? 0)
-            guard c.linearRelationShape == nil ? r.remaining == expected : r.remaining >= expected + blockBytes else {
+            guard r.remaining >= expected + blockBytes + 1 else {
                 throw DecodingError(
                     context: "proving key", offset: r.offset,
                     reason: "\(r.remaining) bytes of tables, the circuit needs \(expected)")
@@ -181,12 +249,44 @@ public struct ProvingKey: Sendable {
                     throw DecodingError(context: "proving key", offset: r.offset - 64, reason: "blinding power: \(error)")
                 }
             }
-            try r.requireEnd()
+            let stored = try r.u8("stored coset columns flag")
             let domain = try EvaluationDomain(log2Size: c.log2Rows)
-            return ProvingKey(
+            let key = ProvingKey(
                 verifyingKey: vk, domain: domain, fixedValues: Array(tables[0..<c.fixedCount]),
                 sigmaValues: Array(tables[c.fixedCount...]), powersG1: Array(points[0..<n]),
                 lagrangeG1: Array(points[n...]), linearRelation: relation, weightBlinding: blinding)
+            // Stored exactly when small enough (what the encoder does), so one key has one encoding.
+            guard stored == (key.storesExtensions ? 1 : 0) else {
+                throw r.fail("stored coset columns flag \(stored), expected \(key.storesExtensions ? 1 : 0)")
+            }
+            if stored == 1 {
+                let size = 1 << key.extensionLog2Size
+                let data = try r.take(key.extensionColumnCount * size * 32, "stored coset columns")
+                var all: [[Fr]] = []
+                all.reserveCapacity(key.extensionColumnCount)
+                try data.withUnsafeBytes { raw in
+                    for column in 0..<key.extensionColumnCount {
+                        var values = [Fr]()
+                        values.reserveCapacity(size)
+                        for i in 0..<size {
+                            guard let v = Fr(montgomeryBytes: raw.baseAddress! + 32 * (column * size + i)) else {
+                                throw r.fail("stored coset column \(column) value \(i) is not below the modulus")
+                            }
+                            values.append(v)
+                        }
+                        all.append(values)
+                    }
+                }
+                let fixed = key.extendedFixedColumns
+                var byIndex: [Int: [Fr]] = [:]
+                for (index, values) in zip(fixed, all) { byIndex[index] = values }
+                key.extensions.preset(KeyExtensions.Columns(
+                    log2Size: key.extensionLog2Size, fixed: byIndex,
+                    sigma: Array(all[fixed.count..<(fixed.count + vk.circuit.permutationColumns.count)]),
+                    selectors: Array(all[(fixed.count + vk.circuit.permutationColumns.count)...])))
+            }
+            try r.requireEnd()
+            return key
         } catch let e as DecodingError {
             throw KeyError.malformed(e)
         }

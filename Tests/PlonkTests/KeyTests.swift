@@ -3,6 +3,7 @@ import BN254
 import ConstraintSystem
 import FieldArithmetic
 import Parallelism
+import Polynomials
 @testable import PlonkVerifier
 import Testing
 
@@ -35,6 +36,34 @@ struct KeyTests {
         let file = try PlonkProver.prove(key: decoded, circuit: f.circuit, assignment: f.assignment(), witness: f.phase2)
         try PlonkVerifier.verify(key: vk, proof: try ProofFile.decode(file.encoded))
         #expect(try ProofFile.decode(file.encoded) == file)
+    }
+
+    /// docs/proof-format.md §5: a small key's file carries the quotient's coset columns (fixed columns read, σ,
+    /// the row selectors), equal to what a proof would compute, and a decoded key proves with them. A stored
+    /// value at or above the modulus, a flag that disagrees with the key's size, or a cut section is malformed.
+    @Test func storedCosetColumnsAreTheComputedOnesAndAreChecked() throws {
+        let pk = Fixtures.featureKey
+        #expect(pk.storesExtensions)
+        let bytes = pk.encoded
+        let decoded = try ProvingKey.decode(bytes)
+        let stored = decoded.extensionColumns()
+        let computed = pk.computeExtensions(try EvaluationDomain(log2Size: pk.extensionLog2Size))
+        #expect(stored.log2Size == computed.log2Size && stored.fixed == computed.fixed)
+        #expect(stored.sigma == computed.sigma && stored.selectors == computed.selectors)
+        let f = Fixtures.feature
+        let file = try PlonkProver.prove(key: decoded, circuit: f.circuit, assignment: f.assignment(), witness: f.phase2)
+        try PlonkVerifier.verify(key: pk.verifyingKey, proof: try ProofFile.decode(file.encoded))
+
+        let section = pk.extensionColumnCount * (32 << pk.extensionLog2Size)
+        let flag = bytes.count - section - 1
+        #expect(bytes[flag] == 1)
+        var absent = Array(bytes[..<flag])
+        absent.append(0)
+        #expect(throws: KeyError.self) { _ = try ProvingKey.decode(absent) }
+        var tooLarge = bytes
+        for i in 0..<32 { tooLarge[flag + 1 + 32 * 5 + i] = 0xff }
+        #expect(throws: KeyError.self) { _ = try ProvingKey.decode(tooLarge) }
+        #expect(throws: KeyError.self) { _ = try ProvingKey.decode(Array(bytes.dropLast(32))) }
     }
 
     @Test func provingKeyRefusesAnotherCircuit() throws {
