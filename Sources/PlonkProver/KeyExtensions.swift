@@ -6,8 +6,9 @@ import Darwin
 import FieldArithmetic
 
 /// The quotient round's coset evaluations of the key's own polynomials — the fixed columns the constraints
-/// read, σ_i, and the three row selectors (l_0, l_last, l_active) — which no witness changes. They are
-/// computed by the first proof with a key and reused by every later one (`zkinfer prove-batch` proves many
+/// read, σ_i, and the three row selectors (l_0, l_last, l_active) — which no witness changes. A key file of at
+/// most 64 MiB of them carries them (`preset`); otherwise they are computed by the first proof with a key and
+/// reused by every later one (`zkinfer prove-batch` proves many
 /// inputs with one loaded key; for nanoGPT-sized circuits they are ~15 % of the round's NTTs). A pthread
 /// mutex (no Foundation in the prover) makes concurrent workers wait for one computation instead of racing.
 final class KeyExtensions: @unchecked Sendable {
@@ -17,6 +18,17 @@ final class KeyExtensions: @unchecked Sendable {
         let fixed: [Int: [Fr]]
         let sigma: [[Fr]]
         let selectors: [[Fr]]
+
+        /// From the columns in file order (`flat`): the fixed ones at `fixedIndices`, then σ, then the selectors.
+        init(log2Size: Int, fixedIndices: [Int], sigmaCount: Int, flat: [[Fr]]) {
+            self.log2Size = log2Size
+            fixed = Dictionary(uniqueKeysWithValues: zip(fixedIndices, flat))
+            sigma = Array(flat[fixedIndices.count..<(fixedIndices.count + sigmaCount)])
+            selectors = Array(flat[(fixedIndices.count + sigmaCount)...])
+        }
+
+        /// The columns in file order, the fixed ones at `fixedIndices`.
+        func flat(fixedIndices: [Int]) -> [[Fr]] { fixedIndices.map { fixed[$0]! } + sigma + selectors }
     }
 
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>

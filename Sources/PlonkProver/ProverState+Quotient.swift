@@ -19,10 +19,7 @@ extension ProverState {
     /// Fills `quotientChunks`, the D − 1 blinded chunks h'_i (§7); the caller commits them.
     func computeQuotient() throws {
         let d = c.quotientDegree
-        var extraLog = 0
-        while (1 << extraLog) < d - 1 { extraLog += 1 }
-        let extended = try EvaluationDomain(log2Size: c.log2Rows + extraLog)
-        precondition(extended.log2Size == key.extensionLog2Size, "the quotient's coset is the key's")
+        let extended = try EvaluationDomain(log2Size: key.extensionLog2Size)
         let size = extended.size
         let ratio = size / n
 
@@ -45,8 +42,9 @@ extension ProverState {
         runningSumPolynomials = take(runningSums.count)
         let verifierPolynomials = take(verifierColumns.count)
 
-        // The key's own columns (fixed, σ, selectors): extended by the first proof with this key, then reused.
-        let keyColumns = timings.measure("ntt") { key.extensions.columns(log2Size: extended.log2Size) { keyExtensions(needed, extended) } }
+        // The key's own columns (fixed, σ, selectors): read from the key file, or extended by the first proof with
+        // this key (`ProvingKey.storesExtensions`), then reused.
+        let keyColumns = timings.measure("ntt") { key.extensionColumns() }
         let proverColumns = needed.filter { $0.kind != .fixed }
         let neededPolynomials: [Polynomial] = proverColumns.map { column in
             switch column.kind {
@@ -133,8 +131,5 @@ extension ProverState {
             if i > 0 { coefficients[0] -= blinds[i - 1] }
             return Polynomial(coefficients: coefficients)
         }
-    }
-    func keyExtensions(_ needed: [Column], _ extended: EvaluationDomain) -> KeyExtensions.Columns {
-        key.computeExtensions(extended)
     }
 }

@@ -86,12 +86,7 @@ public struct ProvingKey: Sendable {
         let fixed = extendedFixedColumns
         let polynomials = fixed.map { fixedPolynomials[$0] } + sigmaPolynomials + selectorPolynomials
         let values = ProverState.concurrentMap(polynomials) { try! extended.cosetNTT($0.coefficients) }
-        var byIndex: [Int: [Fr]] = [:]
-        for (index, v) in zip(fixed, values) { byIndex[index] = v }
-        return KeyExtensions.Columns(
-            log2Size: extended.log2Size, fixed: byIndex,
-            sigma: Array(values[fixed.count..<(fixed.count + sigmaPolynomials.count)]),
-            selectors: Array(values[(fixed.count + sigmaPolynomials.count)...]))
+        return KeyExtensions.Columns(log2Size: extended.log2Size, fixedIndices: fixed, sigmaCount: sigmaPolynomials.count, flat: values)
     }
 
     /// The stored (or first computed) coset columns.
@@ -153,8 +148,7 @@ public struct ProvingKey: Sendable {
             return w.bytes
         }
         w.u8(1)
-        let columns = extensionColumns()
-        let all = extendedFixedColumns.map { columns.fixed[$0]! } + columns.sigma + columns.selectors
+        let all = extensionColumns().flat(fixedIndices: extendedFixedColumns)
         var bytes = w.bytes
         let start = bytes.count
         let size = 1 << extensionLog2Size
@@ -277,13 +271,9 @@ public struct ProvingKey: Sendable {
                         all.append(values)
                     }
                 }
-                let fixed = key.extendedFixedColumns
-                var byIndex: [Int: [Fr]] = [:]
-                for (index, values) in zip(fixed, all) { byIndex[index] = values }
                 key.extensions.preset(KeyExtensions.Columns(
-                    log2Size: key.extensionLog2Size, fixed: byIndex,
-                    sigma: Array(all[fixed.count..<(fixed.count + vk.circuit.permutationColumns.count)]),
-                    selectors: Array(all[(fixed.count + vk.circuit.permutationColumns.count)...])))
+                    log2Size: key.extensionLog2Size, fixedIndices: key.extendedFixedColumns,
+                    sigmaCount: key.sigmaValues.count, flat: all))
             }
             try r.requireEnd()
             return key
