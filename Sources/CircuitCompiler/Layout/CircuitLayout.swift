@@ -425,7 +425,8 @@ public struct CircuitLayout: Sendable {
     /// where committed columns hold values (limbs, the relation's full-width columns); the rest of a column is
     /// zeros, which the NTTs pay for but the MSMs do not (zoo/autoencoder: 8-bit limbs on 177 lane rows prove
     /// faster than 6-bit ones on 289, both 2^9 rows). Committed columns (advice, each table's multiplicity and
-    /// each batched running sum, §9) are the prover's MSM and NTT work; fixed and instance columns are read on the quotient's extended domain and held by the proving
+    /// each batched running sum, §9) are the prover's MSM and NTT work; fixed and instance columns are read on
+    /// the quotient's extended domain and held by the proving
     /// key (≈ 32·5n bytes each), so at equal committed area the shorter circuit is cheaper (LeNet-5: 2 lanes per
     /// row at 2^12 rows prove ~13% faster than 1 lane at 2^13 with the same committed area;
     /// bench/results/2026-12-04-layout-utilisation.md).
