@@ -423,3 +423,59 @@ struct MSMBatchTests {
         }
     }
 }
+
+/// The tabled MSM (`msmBatch(table:)`) sums digit k of every scalar on the base's 2^(c·k) multiple: each result
+/// must equal the discrete-log reference for full, small, negative, mixed, short, empty and all-zero scalar
+/// sets, for odd and even windows, on one and two threads; a base at infinity is skipped.
+struct FixedBaseTableTests {
+    @Test(arguments: [(2, 1), (5, 2), (10, 2), (13, 1)])
+    func tabledSumsEqualTheReference(window: Int, threads: Int) {
+        let saved = Parallel.threadCount
+        Parallel.threadCount = threads
+        defer { Parallel.threadCount = saved }
+        var rng = SeededGenerator(seed: 0x7ab1e + UInt64(window))
+        let family = PointFamily(count: 130, rng: &rng)
+        let table = FixedBaseTable(bases: family.points, window: window)
+        #expect(table.points.count == 130 * table.windows)
+        #expect(table.windows * window >= 255)
+        // The multiples themselves: 2^(c·k)·B_3 for the second and the top window.
+        for k in [1, table.windows - 1] {
+            var factor = Fr.one
+            for _ in 0..<(window * k) { factor = factor + factor }
+            #expect(G1Projective(table.points[k * 130 + 3]) == G1Projective.generator * (family.discreteLog(3) * factor))
+        }
+        let sets: [[Fr]] = [
+            (0..<130).map { _ in rng.fr() },
+            (0..<130).map { _ in Fr(UInt64(rng.next() % 65536)) },
+            (0..<129).map { i in i % 40 == 0 ? rng.fr() : -Fr(UInt64(rng.next() % 200)) },
+            [Fr](repeating: -Fr.one, count: 130),
+            (0..<130).map { _ in -rng.fr() },
+            [],
+            [Fr](repeating: .zero, count: 60),
+            (0..<3).map { _ in rng.fr() },
+        ]
+        let results = msmBatch(table: table, scalarSets: sets)
+        #expect(results.count == sets.count)
+        for (set, result) in zip(sets, results) { #expect(result == family.reference(set)) }
+        #expect(msmBatch(table: table, scalarSets: [sets[0]]) == [family.reference(sets[0])])
+    }
+
+    @Test func aBaseAtInfinityIsSkipped() {
+        var rng = SeededGenerator(seed: 0x1f)
+        let family = PointFamily(count: 20, rng: &rng)
+        var points = family.points
+        points[4] = .infinity
+        let table = FixedBaseTable(bases: points, window: 6)
+        var scalars = rng.frs(20)
+        let result = msmBatch(table: table, scalarSets: [scalars])[0]
+        scalars[4] = .zero
+        #expect(result == family.reference(scalars))
+    }
+
+    @Test func theBestWindowFitsTheMemoryLimit() {
+        #expect(FixedBaseTable.bestWindow(count: 1 << 7, maximumBytes: 64 << 20) == 10)
+        let c = FixedBaseTable.bestWindow(count: 1 << 13, maximumBytes: 8 << 20)!
+        #expect((1 << 13) * FixedBaseTable.windows(window: c) * 64 <= 8 << 20 && c > FixedBaseTable.bestWindow(count: 1 << 13, maximumBytes: 64 << 20)!)
+        #expect(FixedBaseTable.bestWindow(count: 1 << 20, maximumBytes: 1 << 20) == nil)
+    }
+}

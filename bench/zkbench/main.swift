@@ -9,6 +9,7 @@ let root = Command(
         NTTBenchmark.command,
         MSMBenchmark.command,
         MSMSizesBenchmark.command,
+        MSMTableBenchmark.command,
         SmallKernelBenchmark.command,
         KZGBenchmark.command,
         SRSBenchmark.command,
