@@ -55,6 +55,15 @@ public struct FixedBaseTable: Sendable {
         self.points = points
     }
 
+    /// Proving keys store a table of at most this many bytes per basis (2^13 bases: 8.5 MiB at c = 15).
+    public static let maximumKeyTableBytes = 24 << 20
+
+    /// The window of a proving key's table of `count` bases (nil: none, no bases or too large): a function of
+    /// the count only, so that a key has one encoding and `zkinfer stats` can size it.
+    public static func keyWindow(count: Int) -> Int? {
+        count == 0 ? nil : bestWindow(count: count, maximumBytes: maximumKeyTableBytes)
+    }
+
     /// The window that makes an MSM over all n bases cheapest by `MSMPlan`'s cost model (W·n insertions plus
     /// one reduction of 2^(c−1) buckets and a batch inversion per quarter of them), among those whose table
     /// takes at most `maximumBytes`; nil when none fits.
@@ -76,6 +85,7 @@ public struct FixedBaseTable: Sendable {
 /// result per vector in order; each equals `msm` over the bases. A vector's terms are cut into chunks so
 /// that the batch has a task per thread; the sum does not depend on the thread count.
 public func msmBatch(table: FixedBaseTable, scalarSets: [[Fr]]) -> [G1Projective] {
+    if scalarSets.isEmpty { return [] }
     let threads = Parallel.availableThreads
     return table.points.withUnsafeBufferPointer { points in
         let jobs = scalarSets.map { scalars in
@@ -93,14 +103,14 @@ extension PippengerJob {
     /// One window over the table's multiples: term (k, i) is digit k of scalar i on point k·n + i. Zero
     /// digits are left out, so a narrow scalar costs only its own windows.
     init(table: FixedBaseTable, points: UnsafeBufferPointer<G1Affine>, scalars: UnsafeBufferPointer<Fr>, chunks: Int) {
-        precondition(scalars.count <= table.count, "MSM needs a point for every scalar")
         let c = table.window, w = table.windows, n = table.count
+        precondition(scalars.count <= n || !scalars[n...].contains { !$0.isZero }, "MSM needs a point for every scalar")
         var indices: [Int32] = []
         var digits: [Int32] = []
         indices.reserveCapacity(scalars.count * w)
         digits.reserveCapacity(scalars.count * w)
         var scratch = [Int32](repeating: 0, count: w)
-        for i in 0..<scalars.count {
+        for i in 0..<min(n, scalars.count) {
             let r = RecodedScalar(scalars[i])
             if r.bits == 0 || points[i].isInfinity { continue }
             let used = min(w, (r.bits + 1 + c - 1) / c)
@@ -121,5 +131,39 @@ extension PippengerJob {
         self.chunks = max(1, min(chunks, m / 64 + 1))
         groups = 1
         perGroup = 1
+    }
+}
+
+/// `msmBatch(points:scalarSets:)` with the sets the table makes cheaper summed over `table`, whose bases must
+/// be the first `table.count` of `points`: wide scalars over many bases (the fold vector, running sums,
+/// quotient chunks). Narrow or short sets, and sets with a non-zero scalar past the table, stay on Pippenger,
+/// where a few windows of their own size beat the table's one wide window.
+public func msmBatch(points: UnsafeBufferPointer<G1Affine>, table: FixedBaseTable?, scalarSets: [[Fr]]) -> [G1Projective] {
+    guard let table else { return msmBatch(points: points, scalarSets: scalarSets) }
+    let tabled = scalarSets.map { table.isCheaper(for: $0) }
+    let viaTable = msmBatch(table: table, scalarSets: zip(scalarSets, tabled).filter(\.1).map(\.0))
+    let plain = msmBatch(points: points, scalarSets: zip(scalarSets, tabled).filter { !$0.1 }.map(\.0))
+    var nextTabled = viaTable.makeIterator(), nextPlain = plain.makeIterator()
+    return tabled.map { $0 ? nextTabled.next()! : nextPlain.next()! }
+}
+
+extension FixedBaseTable {
+    /// Whether summing `scalars` over the table costs less than a Pippenger run by `MSMPlan`'s model (false
+    /// when a non-zero scalar lies past the table): the table pays one reduction of 2^(c−1) buckets, Pippenger
+    /// one of its own (smaller) window per c′ bits. Scalars up to the last non-zero one count; their widest
+    /// recoded length sets the windows.
+    public func isCheaper(for scalars: [Fr]) -> Bool {
+        guard let last = scalars.lastIndex(where: { !$0.isZero }), last < count else { return false }
+        var bits = 0
+        for s in scalars[0...last] {
+            bits = max(bits, RecodedScalar(s).bits)
+            if bits > 250 { break }
+        }
+        let m = last + 1
+        let insertions = Double(m * min(windows, (bits + 1 + window - 1) / window))
+        let buckets = 1 << (window - 1)
+        let cost = insertions * MSMPlan.bucketAdd + Double(buckets) * MSMPlan.bucketReduce
+            + insertions / Double(MSMPlan.batchCapacity(buckets: buckets)) * MSMPlan.batchOverhead
+        return cost < MSMPlan.bestRun(count: m, bits: bits, threads: 1, exactForSmallRuns: false).cost
     }
 }

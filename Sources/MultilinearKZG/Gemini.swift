@@ -90,9 +90,11 @@ public enum Gemini {
     /// Proves v = f(point) for the coefficient vector (length 2^point.count, point.count ≥ 1), whose KZG
     /// commitment the verifier already has (the caller absorbed it, or derives it). `powers` are
     /// [τ^0]₁ … with at least as many points as the vector's degree (f itself is never committed here: its
-    /// folds and quotients have lower degree; trailing zero coefficients cost nothing). Returns the proof and v.
+    /// folds and quotients have lower degree; trailing zero coefficients cost nothing). `table`, when given,
+    /// holds the window multiples of the same powers (the proving key's). Returns the proof and v.
     public static func prove(
-        coefficients: [Fr], point: [Fr], powers: UnsafeBufferPointer<G1Affine>, transcript: inout Transcript
+        coefficients: [Fr], point: [Fr], powers: UnsafeBufferPointer<G1Affine>, table: FixedBaseTable? = nil,
+        transcript: inout Transcript
     ) -> (proof: Proof, value: Fr) {
         let ell = point.count
         precondition(ell >= 1 && coefficients.count == 1 << ell)
@@ -101,7 +103,7 @@ public enum Gemini {
         for t in 0..<(ell - 1) { polys.append(parallelFold(polys[t], at: point[t])) }
         let last = MonomialMultilinear.fold(polys[ell - 1], at: point[ell - 1])[0]
 
-        let foldCommitments = commitAll(Array(polys.dropFirst()), powers: powers)
+        let foldCommitments = commitAll(Array(polys.dropFirst()), powers: powers, table: table)
         for c in foldCommitments { transcript.absorb(Label.fold, point: c) }
         let beta = transcript.squeeze(Label.beta)
 
@@ -122,7 +124,7 @@ public enum Gemini {
         quotients.withUnsafeMutableBufferPointer { out in
             Parallel.forEach(tasks: 3) { i in out[i] = dividedByLinear(divisions[i].values, at: divisions[i].point) }
         }
-        let witnesses = commitAll(quotients, powers: powers)
+        let witnesses = commitAll(quotients, powers: powers, table: table)
         for w in witnesses { transcript.absorb(Label.opening, point: w) }
         _ = transcript.squeeze(Label.lambda)
         return (Proof(folds: foldCommitments, atBeta: plus, atMinusBeta: minus, witnesses: witnesses), last)
@@ -171,13 +173,13 @@ public enum Gemini {
     }
 
     /// The commitments of `polys`, their MSMs scheduled as one batch (`msmBatch`) and made affine together.
-    static func commitAll(_ polys: [[Fr]], powers: UnsafeBufferPointer<G1Affine>) -> [G1Affine] {
+    static func commitAll(_ polys: [[Fr]], powers: UnsafeBufferPointer<G1Affine>, table: FixedBaseTable? = nil) -> [G1Affine] {
         let trimmed = polys.map { p in
             let count = (p.lastIndex { !$0.isZero } ?? -1) + 1
             precondition(count <= powers.count, "a committed polynomial exceeds the SRS")
             return count == p.count ? p : Array(p[0..<count])
         }
-        return G1Projective.batchToAffine(msmBatch(points: powers, scalarSets: trimmed))
+        return G1Projective.batchToAffine(msmBatch(points: powers, table: table, scalarSets: trimmed))
     }
 
     static func horner(_ c: [Fr], at z: Fr) -> Fr {

@@ -107,7 +107,8 @@ extension ProverState {
         guard c.hasWeightOpening else { return nil }
         let proof = timings.measure("linearRelation") {
             key.powersG1.withUnsafeBufferPointer {
-                Gemini.prove(coefficients: combinedWeights, point: weightPoint, powers: $0, transcript: &transcript).proof
+                Gemini.prove(coefficients: combinedWeights, point: weightPoint, powers: $0, table: key.powersTable,
+                             transcript: &transcript).proof
             }
         }
         // Drawn so the transcript has one shape; only the verifier uses η.

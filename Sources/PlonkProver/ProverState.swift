@@ -105,7 +105,7 @@ final class ProverState {
             var scalarSets = columns.map { Array($0[0..<open]) }
             let tails = scalarSets.indices.map { ConstantTail.cut(&scalarSets[$0]) }
             let rows = key.lagrangeG1.withUnsafeBufferPointer { points in
-                msmBatch(points: UnsafeBufferPointer(rebasing: points[0..<open]), scalarSets: scalarSets)
+                msmBatch(points: UnsafeBufferPointer(rebasing: points[0..<open]), table: key.lagrangeTable, scalarSets: scalarSets)
             }
             let tailSums = ConstantTail.baseSums(starts: tails.compactMap { $0?.start }, end: open, bases: key.lagrangeG1)
             let blinding = Self.concurrentMap(columns) { blindingBases.combine($0[open...]) }
@@ -119,7 +119,7 @@ final class ProverState {
     func commitCoefficients(_ polynomials: [Polynomial]) -> [G1Affine] {
         timings.measure("otherMSM") {
             G1Projective.batchToAffine(key.powersG1.withUnsafeBufferPointer { points in
-                msmBatch(points: points, scalarSets: polynomials.map(\.coefficients))
+                msmBatch(points: points, table: key.powersTable, scalarSets: polynomials.map(\.coefficients))
             })
         }
     }

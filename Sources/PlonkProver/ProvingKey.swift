@@ -2,6 +2,8 @@ import BN254
 import ConstraintSystem
 import FieldArithmetic
 import KZG
+import MSM
+import Parallelism
 import PlonkVerifier
 import Polynomials
 
@@ -10,7 +12,7 @@ import Polynomials
 /// ([τ^i]₁ and the Lagrange basis for this circuit's n), so proving never reads the SRS file.
 public struct ProvingKey: Sendable {
     public static let magic: [UInt8] = Array("ZKIPKEY".utf8) + [0]
-    public static let formatVersion: UInt32 = 3
+    public static let formatVersion: UInt32 = 4
 
     public let verifyingKey: VerifyingKey
     let domain: EvaluationDomain
@@ -30,11 +32,17 @@ public struct ProvingKey: Sendable {
     /// Coset evaluations of the key's polynomials, filled by the first proof (`KeyExtensions`); shared by
     /// copies of the key.
     let extensions: KeyExtensions
+    /// Window multiples of [τ^i]₁ (all n) and of the first `lagrangeTableCount` [L_i(τ)]₁ for the full-size
+    /// MSMs (`FixedBaseTable`), each when it fits `FixedBaseTable.maximumKeyTableBytes`: made by setup, stored
+    /// in the file.
+    let powersTable: FixedBaseTable?
+    let lagrangeTable: FixedBaseTable?
 
     init(
         verifyingKey: VerifyingKey, domain: EvaluationDomain, fixedValues: [[Fr]], sigmaValues: [[Fr]],
         powersG1: [G1Affine], lagrangeG1: [G1Affine], linearRelation: LinearRelation? = nil,
-        weightBlinding: WeightBlinding? = nil, extensions: KeyExtensions = KeyExtensions()
+        weightBlinding: WeightBlinding? = nil, extensions: KeyExtensions = KeyExtensions(),
+        tables: (powers: FixedBaseTable?, lagrange: FixedBaseTable?)? = nil
     ) {
         self.extensions = extensions
         self.verifyingKey = verifyingKey
@@ -47,6 +55,38 @@ public struct ProvingKey: Sendable {
         self.lagrangeG1 = lagrangeG1
         self.linearRelation = linearRelation
         self.weightBlinding = weightBlinding
+        // Not given: made here (setup); the decoder passes what the file holds.
+        if let tables {
+            powersTable = tables.powers
+            lagrangeTable = tables.lagrange
+        } else {
+            let lagrangeCount = Self.lagrangeTableCount(circuit: verifyingKey.circuit, fixedValues: fixedValues)
+            powersTable = Self.tableWindow(rows: powersG1.count).map { FixedBaseTable(bases: powersG1, window: $0) }
+            lagrangeTable = Self.tableWindow(rows: lagrangeCount).map {
+                FixedBaseTable(bases: Array(lagrangeG1[0..<lagrangeCount]), window: $0)
+            }
+        }
+    }
+
+    // MARK: Window tables of the SRS points
+
+    /// A table's window for `rows` bases (`FixedBaseTable.keyWindow`; nil: none).
+    static func tableWindow(rows: Int) -> Int? { FixedBaseTable.keyWindow(count: rows) }
+
+    /// Bases of the Lagrange table: the power of two at or above the rows a gate or lookup selector turns on.
+    /// Advice columns are padding past them, and the prover cuts a column's constant tail before its MSM,
+    /// so a table over all n rows of a sparse circuit (a 4096-row embedding table beside 213 lane rows) would
+    /// be loaded for MSMs of a few hundred terms that its wide window does not suit.
+    static func lagrangeTableCount(circuit: VerifierCircuit, fixedValues: [[Fr]]) -> Int {
+        let selectors = Set((circuit.gates.map(\.selector) + circuit.lookups.map(\.selector)).map(\.column))
+        var rows = 0
+        for column in selectors where column.kind == .fixed {
+            if let last = fixedValues[column.index].lastIndex(where: { !$0.isZero }) { rows = max(rows, last + 1) }
+        }
+        guard rows > 0 else { return 0 }
+        var count = 1
+        while count < rows { count <<= 1 }
+        return min(count, circuit.rowCount)
     }
 
     public var circuit: VerifierCircuit { verifyingKey.circuit }
@@ -106,7 +146,7 @@ public struct ProvingKey: Sendable {
         ProvingKey(
             verifyingKey: try verifyingKey.withMetadata(metadata), domain: domain, fixedValues: fixedValues,
             sigmaValues: sigmaValues, powersG1: powersG1, lagrangeG1: lagrangeG1, linearRelation: linearRelation,
-            weightBlinding: weightBlinding, extensions: extensions)
+            weightBlinding: weightBlinding, extensions: extensions, tables: (powersTable, lagrangeTable))
     }
 
     /// Throws unless `circuit` is the circuit this key was made for (structure and fixed values).
@@ -141,6 +181,12 @@ public struct ProvingKey: Sendable {
             w.raw(b.seed)
             w.raw(b.power.uncompressed)
         }
+        // The window tables, [τ^i]₁'s then [L_i(τ)]₁'s: each a u8 window (0: none), then its points past the
+        // first window (those are the points above).
+        for table in [powersTable, lagrangeTable] {
+            w.u8(UInt8(table?.window ?? 0))
+            if let table { Self.encodeTable(table, into: &w) }
+        }
         // The quotient's key columns on its coset, Montgomery limbs (read back without conversions): 1 and
         // the columns, or 0 past `maximumStoredExtensionBytes`.
         guard storesExtensions else {
@@ -159,6 +205,58 @@ public struct ProvingKey: Sendable {
             }
         }
         return bytes
+    }
+
+    /// A table's points past its first window (the bases themselves, stored above), window-major, each as
+    /// x ‖ y in Montgomery limbs (the prover's own tables, read back without conversions; docs/proof-format.md §5).
+    static func encodeTable(_ table: FixedBaseTable, into w: inout ByteWriter) {
+        var bytes = [UInt8](repeating: 0, count: (table.points.count - table.count) * 64)
+        bytes.withUnsafeMutableBytes { out in
+            for (i, p) in table.points[table.count...].enumerated() where !p.isInfinity {
+                p.x.writeMontgomery(to: out.baseAddress! + 64 * i)
+                p.y.writeMontgomery(to: out.baseAddress! + 64 * i + 32)
+            }
+        }
+        w.raw(bytes)
+    }
+
+    /// The table `encodeTable` wrote: every coordinate below q and every point on the curve ((0, 0) is the
+    /// point at infinity), checked in parallel chunks; anything else is malformed.
+    static func decodeTable(_ r: inout ByteReader, window: Int, bases: [G1Affine], name: String) throws -> FixedBaseTable {
+        let n = bases.count
+        let rest = n * (FixedBaseTable.windows(window: window) - 1)
+        let data = try r.take(rest * 64, "window table of \(name)")
+        var bad = [Bool](repeating: false, count: rest)
+        // Filled in place (no second pass over a 5–9 MB array): the bases, then every stored multiple.
+        let points = [G1Affine](unsafeUninitializedCapacity: n + rest) { out, count in
+            _ = out.initialize(from: bases)
+            data.withUnsafeBytes { raw in
+                bad.withUnsafeMutableBufferPointer { flags in
+                    Parallel.forEachChunk(of: rest, minimumChunk: 4096) { range in
+                        for i in range {
+                            let at = raw.baseAddress! + 64 * i
+                            var point = G1Affine.infinity
+                            if let x = Fq(montgomeryBytes: at), let y = Fq(montgomeryBytes: at + 32) {
+                                if !(x.isZero && y.isZero) {
+                                    point = G1Affine(uncheckedX: x, y: y)
+                                    if !point.isOnCurve { flags[i] = true }
+                                }
+                            } else {
+                                flags[i] = true
+                            }
+                            (out.baseAddress! + n + i).initialize(to: point)
+                        }
+                    }
+                }
+            }
+            count = n + rest
+        }
+        let firstBad = bad.firstIndex(of: true) ?? Int.max
+        guard firstBad == Int.max else {
+            throw DecodingError(context: "proving key", offset: r.offset - rest * 64 + 64 * firstBad,
+                                reason: "window table of \(name), point \(firstBad): not a curve point in Montgomery form")
+        }
+        return FixedBaseTable(window: window, count: n, points: points)
     }
 
     /// Per block: u32 count, then (u32 row, u32 column, i64 value) entries sorted by (row, column), non-zero.
@@ -243,12 +341,23 @@ public struct ProvingKey: Sendable {
                     throw DecodingError(context: "proving key", offset: r.offset - 64, reason: "blinding power: \(error)")
                 }
             }
+            // Each window table exists exactly when `tableWindow` gives its count one (what setup does).
+            let fixedValues = Array(tables[0..<c.fixedCount])
+            let lagrangeCount = lagrangeTableCount(circuit: c, fixedValues: fixedValues)
+            var windowTables: [FixedBaseTable?] = []
+            for (count, bases, name) in [(n, points[0..<n], "[τ^i]₁"), (lagrangeCount, points[n..<(n + lagrangeCount)], "[L_i(τ)]₁")] {
+                let window = Int(try r.u8("window of the \(name) table"))
+                let expected = tableWindow(rows: count) ?? 0
+                guard window == expected else { throw r.fail("a \(name) table of window \(window), expected \(expected)") }
+                windowTables.append(window == 0 ? nil : try decodeTable(&r, window: window, bases: Array(bases), name: name))
+            }
             let stored = try r.u8("stored coset columns flag")
             let domain = try EvaluationDomain(log2Size: c.log2Rows)
             let key = ProvingKey(
-                verifyingKey: vk, domain: domain, fixedValues: Array(tables[0..<c.fixedCount]),
+                verifyingKey: vk, domain: domain, fixedValues: fixedValues,
                 sigmaValues: Array(tables[c.fixedCount...]), powersG1: Array(points[0..<n]),
-                lagrangeG1: Array(points[n...]), linearRelation: relation, weightBlinding: blinding)
+                lagrangeG1: Array(points[n...]), linearRelation: relation, weightBlinding: blinding,
+                tables: (windowTables[0], windowTables[1]))
             // Stored exactly when small enough (what the encoder does), so one key has one encoding.
             guard stored == (key.storesExtensions ? 1 : 0) else {
                 throw r.fail("stored coset columns flag \(stored), expected \(key.storesExtensions ? 1 : 0)")

@@ -28,7 +28,8 @@ public enum FileSystem {
         let size = Int(info.st_size)
         guard size <= limit else { throw Failure(path: path, reason: "\(size) bytes; the limit is \(limit)") }
         // One read past the reported size detects growth and EOF alike.
-        var bytes = [UInt8](repeating: 0, count: max(size, 4096) + 1)
+        // Uninitialized: the read fills it (zeroing a 45 MB proving key first cost a pass over it).
+        var bytes = [UInt8](unsafeUninitializedCapacity: max(size, 4096) + 1) { _, count in count = max(size, 4096) + 1 }
         var done = 0
         while true {
             if done == bytes.count {

@@ -2,6 +2,7 @@ import TestSupport
 import BN254
 import ConstraintSystem
 import FieldArithmetic
+import MSM
 import Parallelism
 import Polynomials
 @testable import PlonkVerifier
@@ -64,6 +65,50 @@ struct KeyTests {
         for i in 0..<32 { tooLarge[flag + 1 + 32 * 5 + i] = 0xff }
         #expect(throws: KeyError.self) { _ = try ProvingKey.decode(tooLarge) }
         #expect(throws: KeyError.self) { _ = try ProvingKey.decode(Array(bytes.dropLast(32))) }
+    }
+
+    /// docs/proof-format.md §5: a small key's file carries the window multiples of [τ^i]₁ and [L_i(τ)]₁, equal to
+    /// a fresh `FixedBaseTable`, and the prover's full-size MSMs use them: an on-curve but wrong multiple makes
+    /// the proof fail verification. A coordinate at or above q, a point off the curve, a window width the row
+    /// count does not give, or a cut table is malformed.
+    @Test func windowTablesAreTheComputedOnesAndAreChecked() throws {
+        let pk = Fixtures.featureKey
+        let n = pk.powersG1.count
+        let window = try #require(ProvingKey.tableWindow(rows: n))
+        let lagrangeCount = ProvingKey.lagrangeTableCount(circuit: pk.circuit, fixedValues: pk.fixedValues)
+        let lagrangeWindow = try #require(ProvingKey.tableWindow(rows: lagrangeCount))
+        #expect(lagrangeCount > 0 && lagrangeCount <= n)
+        let bytes = pk.encoded
+        let decoded = try ProvingKey.decode(bytes)
+        #expect(decoded.powersTable?.points == FixedBaseTable(bases: pk.powersG1, window: window).points)
+        #expect(decoded.lagrangeTable?.points
+                == FixedBaseTable(bases: Array(pk.lagrangeG1[0..<lagrangeCount]), window: lagrangeWindow).points)
+
+        let powersRest = n * (FixedBaseTable.windows(window: window) - 1)
+        let lagrangeRest = lagrangeCount * (FixedBaseTable.windows(window: lagrangeWindow) - 1)
+        let flag = bytes.count - pk.extensionColumnCount * (32 << pk.extensionLog2Size) - 1
+        #expect(bytes[flag - 64 * lagrangeRest - 1] == UInt8(lagrangeWindow))
+        let start = flag - 64 * lagrangeRest - 1 - 64 * powersRest
+        #expect(bytes[start - 1] == UInt8(window))
+        // 2^c·[τ^0]₁ replaced by [τ^0]₁ = G: decodes, but every commitment with a digit there is wrong.
+        var wrong = bytes
+        G1Affine.generator.x.writeMontgomery(into: &wrong, at: start)
+        G1Affine.generator.y.writeMontgomery(into: &wrong, at: start + 32)
+        let tampered = try ProvingKey.decode(wrong)
+        let f = Fixtures.feature
+        let file = try PlonkProver.prove(key: tampered, circuit: f.circuit, assignment: f.assignment(), witness: f.phase2)
+        #expect(throws: VerificationError.self) { try PlonkVerifier.verify(key: pk.verifyingKey, proof: file) }
+
+        var offCurve = bytes
+        offCurve[start + 32] ^= 1
+        #expect(throws: KeyError.self) { _ = try ProvingKey.decode(offCurve) }
+        var aboveQ = bytes
+        for i in 0..<32 { aboveQ[start + 64 * 3 + i] = 0xff }
+        #expect(throws: KeyError.self) { _ = try ProvingKey.decode(aboveQ) }
+        var otherWindow = bytes
+        otherWindow[start - 1] = UInt8(window + 1)
+        #expect(throws: KeyError.self) { _ = try ProvingKey.decode(otherWindow) }
+        #expect(throws: KeyError.self) { _ = try ProvingKey.decode(Array(bytes[..<(start + 64 * 5)])) }
     }
 
     @Test func provingKeyRefusesAnotherCircuit() throws {
@@ -186,5 +231,11 @@ struct KeyTests {
             #expect(throws: KeyError.self) { _ = try ProvingKey.decode(Array(pk.prefix(cut))) }
         }
         #expect(throws: KeyError.self) { _ = try ProvingKey.decode(pk + [1]) }
+    }
+}
+
+private extension Fq {
+    func writeMontgomery(into bytes: inout [UInt8], at offset: Int) {
+        bytes.withUnsafeMutableBytes { writeMontgomery(to: $0.baseAddress! + offset) }
     }
 }

@@ -1,5 +1,6 @@
 import ConstraintSystem
 import ModelGraph
+import MSM
 import Quantization
 
 /// Per-layer and total circuit statistics computed from the plan and layout alone — no weights quantized,
@@ -185,7 +186,14 @@ public struct ModelStatistics: Sendable {
         let circuitBytes = 32 * n * fixedColumns
         let relationBytes = 140 * tiled, parameterBytes = 28 * parameters, activationBytes = 120 * activations
         let pkExtended = 32 * 4 * n * fixedColumns
-        let pk = 32 * fixedColumns * 5 * n + 16 * totalEntries
+        // The window tables of the SRS points (proving key format 4): all n powers, and the Lagrange points up to
+        // the power of two at or above the lane rows (`ProvingKey.lagrangeTableCount` reads the selectors).
+        var lagrangeRows = 1
+        while lagrangeRows < layout.laneRows + 1 { lagrangeRows <<= 1 }
+        let tableBytes = [n, min(n, lagrangeRows)].reduce(0) { sum, rows in
+            sum + (FixedBaseTable.keyWindow(count: rows).map { 64 * rows * FixedBaseTable.windows(window: $0) } ?? 0)
+        }
+        let pk = 32 * fixedColumns * 5 * n + 16 * totalEntries + tableBytes
         let columns = adviceColumns + lookupColumns + challengeColumns + instanceColumns
         estimatedProvingKeyBytes = pk
         let processTerm = (name: "process", bytes: process)
@@ -202,7 +210,7 @@ public struct ModelStatistics: Sendable {
             MemoryStep(step: "setup", terms: model + [(name: "proving key (fixed columns extended)", bytes: pkExtended),
                                                       (name: "SRS", bytes: 64 << srsLog2Size), processTerm]),
             MemoryStep(step: "prove", terms: [rebuilt, (name: "circuit (fixed columns)", bytes: circuitBytes),
-                                              (name: "proving key", bytes: pkExtended + 16 * totalEntries),
+                                              (name: "proving key", bytes: pkExtended + 16 * totalEntries + tableBytes),
                                               (name: "SRS", bytes: 64 * n),
                                               (name: "columns (values, coefficients, extended)", bytes: 32 * n * 8 * columns),
                                               (name: "quotient", bytes: 32 * n * 8), processTerm]),
