@@ -70,14 +70,18 @@ public struct FixedBaseTable: Sendable {
     public static func bestWindow(count n: Int, maximumBytes: Int) -> Int? {
         var best: (c: Int, cost: Double)?
         for c in 4...20 where n * windows(window: c) * 64 <= maximumBytes {
-            let insertions = Double(n * windows(window: c))
-            let buckets = 1 << (c - 1)
-            let capacity = Double(MSMPlan.batchCapacity(buckets: buckets))
-            let cost = insertions * MSMPlan.bucketAdd + Double(buckets) * MSMPlan.bucketReduce
-                + (insertions / capacity) * MSMPlan.batchOverhead
+            let cost = cost(insertions: n * windows(window: c), window: c)
             if best == nil || cost < best!.cost { best = (c, cost) }
         }
         return best?.c
+    }
+
+    /// `MSMPlan`'s cost of a tabled sum: every insertion into one set of 2^(c−1) buckets, a batch inversion per
+    /// `MSMPlan.batchCapacity` insertions, one bucket reduction.
+    static func cost(insertions: Int, window c: Int) -> Double {
+        let buckets = 1 << (c - 1)
+        return Double(insertions) * MSMPlan.bucketAdd + Double(buckets) * MSMPlan.bucketReduce
+            + Double(insertions) / Double(MSMPlan.batchCapacity(buckets: buckets)) * MSMPlan.batchOverhead
     }
 }
 
@@ -160,10 +164,8 @@ extension FixedBaseTable {
             if bits > 250 { break }
         }
         let m = last + 1
-        let insertions = Double(m * min(windows, (bits + 1 + window - 1) / window))
-        let buckets = 1 << (window - 1)
-        let cost = insertions * MSMPlan.bucketAdd + Double(buckets) * MSMPlan.bucketReduce
-            + insertions / Double(MSMPlan.batchCapacity(buckets: buckets)) * MSMPlan.batchOverhead
-        return cost < MSMPlan.bestRun(count: m, bits: bits, threads: 1, exactForSmallRuns: false).cost
+        let insertions = m * min(windows, (bits + 1 + window - 1) / window)
+        return Self.cost(insertions: insertions, window: window)
+            < MSMPlan.bestRun(count: m, bits: bits, threads: 1, exactForSmallRuns: false).cost
     }
 }

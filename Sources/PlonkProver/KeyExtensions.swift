@@ -7,11 +7,10 @@ import FieldArithmetic
 
 /// The quotient round's coset evaluations of the key's own polynomials — the fixed columns the constraints
 /// read, σ_i, and the three row selectors (l_0, l_last, l_active) — which no witness changes. A key file of at
-/// most 64 MiB of them carries them (`preset`); otherwise they are computed by the first proof with a key and
-/// reused by every later one (`zkinfer prove-batch` proves many
-/// inputs with one loaded key; for nanoGPT-sized circuits they are ~15 % of the round's NTTs). A pthread
-/// mutex (no Foundation in the prover) makes concurrent workers wait for one computation instead of racing.
-final class KeyExtensions: @unchecked Sendable {
+/// most 64 MiB of them carries them (`KeyCache.preset`); otherwise they are computed by the first proof with a
+/// key and reused by every later one (`zkinfer prove-batch` proves many inputs with one loaded key; for
+/// nanoGPT-sized circuits they are ~15 % of the round's NTTs).
+enum KeyExtensions {
     struct Columns {
         let log2Size: Int
         /// By fixed column index: the fixed columns the quotient reads.
@@ -30,9 +29,15 @@ final class KeyExtensions: @unchecked Sendable {
         /// The columns in file order, the fixed ones at `fixedIndices`.
         func flat(fixedIndices: [Int]) -> [[Fr]] { fixedIndices.map { fixed[$0]! } + sigma + selectors }
     }
+}
 
+/// A value a proving key derives from its own contents (the coset columns, the window tables): read from the
+/// key file (`preset`) or computed on first use and shared by every copy of the key, so that a key built only
+/// for its verifying key (`zkinfer verify-key`) never computes it. A pthread mutex (no Foundation in the
+/// prover) makes concurrent workers wait for one computation instead of racing.
+final class KeyCache<Value>: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private var stored: Columns?
+    private var stored: Value?
 
     init() {
         mutex = .allocate(capacity: 1)
@@ -44,18 +49,18 @@ final class KeyExtensions: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    /// Stores columns read from a proving key file (before any proof uses this key).
-    func preset(_ columns: Columns) {
+    /// Stores the value read from a proving key file (before any proof uses this key).
+    func preset(_ value: Value) {
         pthread_mutex_lock(mutex)
-        stored = columns
+        stored = value
         pthread_mutex_unlock(mutex)
     }
 
-    /// The stored columns for a coset of 2^log2Size points, computing them once.
-    func columns(log2Size: Int, compute: () throws -> Columns) rethrows -> Columns {
+    /// The stored value, computing it once.
+    func value(compute: () throws -> Value) rethrows -> Value {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
-        if let stored, stored.log2Size == log2Size { return stored }
+        if let stored { return stored }
         let computed = try compute()
         stored = computed
         return computed

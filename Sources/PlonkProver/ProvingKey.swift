@@ -29,20 +29,27 @@ public struct ProvingKey: Sendable {
     public let linearRelation: LinearRelation?
     /// With private weights (§19.10): the blinding seed and the power it multiplies.
     let weightBlinding: WeightBlinding?
-    /// Coset evaluations of the key's polynomials, filled by the first proof (`KeyExtensions`); shared by
-    /// copies of the key.
-    let extensions: KeyExtensions
+    /// Coset evaluations of the key's polynomials (`KeyExtensions`), read from the file or filled by the first
+    /// proof; shared by copies of the key.
+    let extensions: KeyCache<KeyExtensions.Columns>
     /// Window multiples of [τ^i]₁ (all n) and of the first `lagrangeTableCount` [L_i(τ)]₁ for the full-size
-    /// MSMs (`FixedBaseTable`), each when it fits `FixedBaseTable.maximumKeyTableBytes`: made by setup, stored
-    /// in the file.
-    let powersTable: FixedBaseTable?
-    let lagrangeTable: FixedBaseTable?
+    /// MSMs (`FixedBaseTable`), each when it fits `FixedBaseTable.maximumKeyTableBytes`: read from the file, or
+    /// made by the first proof or encoding (setup), never by a key built for its verifying key only.
+    let windowTables: KeyCache<WindowTables>
+
+    struct WindowTables {
+        let powers: FixedBaseTable?
+        let lagrange: FixedBaseTable?
+    }
+
+    var powersTable: FixedBaseTable? { windowTables.value(compute: makeWindowTables).powers }
+    var lagrangeTable: FixedBaseTable? { windowTables.value(compute: makeWindowTables).lagrange }
 
     init(
         verifyingKey: VerifyingKey, domain: EvaluationDomain, fixedValues: [[Fr]], sigmaValues: [[Fr]],
         powersG1: [G1Affine], lagrangeG1: [G1Affine], linearRelation: LinearRelation? = nil,
-        weightBlinding: WeightBlinding? = nil, extensions: KeyExtensions = KeyExtensions(),
-        tables: (powers: FixedBaseTable?, lagrange: FixedBaseTable?)? = nil
+        weightBlinding: WeightBlinding? = nil, extensions: KeyCache<KeyExtensions.Columns> = KeyCache(),
+        windowTables: KeyCache<WindowTables> = KeyCache()
     ) {
         self.extensions = extensions
         self.verifyingKey = verifyingKey
@@ -55,23 +62,21 @@ public struct ProvingKey: Sendable {
         self.lagrangeG1 = lagrangeG1
         self.linearRelation = linearRelation
         self.weightBlinding = weightBlinding
-        // Not given: made here (setup); the decoder passes what the file holds.
-        if let tables {
-            powersTable = tables.powers
-            lagrangeTable = tables.lagrange
-        } else {
-            let lagrangeCount = Self.lagrangeTableCount(circuit: verifyingKey.circuit, fixedValues: fixedValues)
-            powersTable = Self.tableWindow(rows: powersG1.count).map { FixedBaseTable(bases: powersG1, window: $0) }
-            lagrangeTable = Self.tableWindow(rows: lagrangeCount).map {
-                FixedBaseTable(bases: Array(lagrangeG1[0..<lagrangeCount]), window: $0)
-            }
-        }
+        self.windowTables = windowTables
     }
 
     // MARK: Window tables of the SRS points
 
     /// A table's window for `rows` bases (`FixedBaseTable.keyWindow`; nil: none).
     static func tableWindow(rows: Int) -> Int? { FixedBaseTable.keyWindow(count: rows) }
+
+    /// The tables setup makes: n·W·c doublings per table, spread over the threads.
+    func makeWindowTables() -> WindowTables {
+        let lagrangeCount = Self.lagrangeTableCount(circuit: circuit, fixedValues: fixedValues)
+        return WindowTables(
+            powers: Self.tableWindow(rows: powersG1.count).map { FixedBaseTable(bases: powersG1, window: $0) },
+            lagrange: Self.tableWindow(rows: lagrangeCount).map { FixedBaseTable(bases: Array(lagrangeG1[0..<lagrangeCount]), window: $0) })
+    }
 
     /// Bases of the Lagrange table: the power of two at or above the rows a gate or lookup selector turns on.
     /// Advice columns are padding past them, and the prover cuts a column's constant tail before its MSM,
@@ -131,7 +136,7 @@ public struct ProvingKey: Sendable {
 
     /// The stored (or first computed) coset columns.
     func extensionColumns() -> KeyExtensions.Columns {
-        extensions.columns(log2Size: extensionLog2Size) { computeExtensions(try! EvaluationDomain(log2Size: extensionLog2Size)) }
+        extensions.value { computeExtensions(try! EvaluationDomain(log2Size: extensionLog2Size)) }
     }
 
     /// log M of the committed relation's M × N blocks (nil without a relation): what a prover's circuit
@@ -146,7 +151,7 @@ public struct ProvingKey: Sendable {
         ProvingKey(
             verifyingKey: try verifyingKey.withMetadata(metadata), domain: domain, fixedValues: fixedValues,
             sigmaValues: sigmaValues, powersG1: powersG1, lagrangeG1: lagrangeG1, linearRelation: linearRelation,
-            weightBlinding: weightBlinding, extensions: extensions, tables: (powersTable, lagrangeTable))
+            weightBlinding: weightBlinding, extensions: extensions, windowTables: windowTables)
     }
 
     /// Throws unless `circuit` is the circuit this key was made for (structure and fixed values).
@@ -356,8 +361,8 @@ public struct ProvingKey: Sendable {
             let key = ProvingKey(
                 verifyingKey: vk, domain: domain, fixedValues: fixedValues,
                 sigmaValues: Array(tables[c.fixedCount...]), powersG1: Array(points[0..<n]),
-                lagrangeG1: Array(points[n...]), linearRelation: relation, weightBlinding: blinding,
-                tables: (windowTables[0], windowTables[1]))
+                lagrangeG1: Array(points[n...]), linearRelation: relation, weightBlinding: blinding)
+            key.windowTables.preset(WindowTables(powers: windowTables[0], lagrange: windowTables[1]))
             // Stored exactly when small enough (what the encoder does), so one key has one encoding.
             guard stored == (key.storesExtensions ? 1 : 0) else {
                 throw r.fail("stored coset columns flag \(stored), expected \(key.storesExtensions ? 1 : 0)")
