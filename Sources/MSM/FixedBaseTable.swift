@@ -24,26 +24,35 @@ public struct FixedBaseTable: Sendable {
     /// (`RecodedScalar`), and signed digits need one bit more (`writeSignedDigits`).
     public static func windows(window c: Int) -> Int { (254 + 1 + c - 1) / c }
 
-    /// Tabulates the multiples (n·W·c doublings; setup work, spread over the threads).
+    /// Tabulates the multiples (n·W·c doublings; setup work, spread over the threads). Blocks of bases go
+    /// to affine one at a time, so that the projective points never exist all at once (they are 1.5× the
+    /// table; a key's table may be 24 MiB).
     public init(bases: [G1Affine], window c: Int) {
         precondition((2...20).contains(c), "a table window of 2 … 20 bits")
         let n = bases.count
         let w = Self.windows(window: c)
-        var projective = [G1Projective](repeating: .infinity, count: n * w)
-        projective.withUnsafeMutableBufferPointer { out in
+        let block = 256
+        var points = [G1Affine](repeating: .infinity, count: n * w)
+        points.withUnsafeMutableBufferPointer { out in
             bases.withUnsafeBufferPointer { b in
-                Parallel.forEachChunk(of: n, minimumChunk: 64) { range in
+                Parallel.forEach(tasks: (n + block - 1) / block) { task in
+                    let range = task * block..<min(n, (task + 1) * block)
+                    var multiples = [G1Projective]()
+                    multiples.reserveCapacity(range.count * w)
                     for i in range {
                         var p = G1Projective(b[i])
                         for k in 0..<w {
-                            out[k * n + i] = p
+                            multiples.append(p)
                             if k + 1 < w { for _ in 0..<c { p = p.doubled() } }
                         }
+                    }
+                    for (j, p) in G1Projective.batchToAffine(multiples).enumerated() {
+                        out[(j % w) * n + range.lowerBound + j / w] = p
                     }
                 }
             }
         }
-        self.init(window: c, count: n, points: G1Projective.batchToAffine(projective))
+        self.init(window: c, count: n, points: points)
     }
 
     /// A table read back from a key file; `points.count` must be `count · windows(window:)`.

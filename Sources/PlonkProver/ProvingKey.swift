@@ -176,6 +176,10 @@ public struct ProvingKey: Sendable {
     /// (docs/proof-format.md §5) as Montgomery limbs.
     public var encoded: [UInt8] {
         var w = ByteWriter()
+        // The bulk sections' size, reserved so that the buffer (tens of MB at 2^14) is never regrown and copied.
+        let tables = [powersTable, lagrangeTable].reduce(0) { $0 + ($1.map { 64 * ($0.points.count - $0.count) } ?? 0) }
+        w.reserve(32 * (fixedValues + sigmaValues).reduce(0) { $0 + $1.count } + 64 * (powersG1.count + lagrangeG1.count)
+                  + tables + (storesExtensions ? extensionColumnCount * (32 << extensionLog2Size) : 0) + (1 << 16))
         w.raw(Self.magic)
         w.u32(Self.formatVersion)
         w.prefixed(verifyingKey.encoded)
@@ -200,29 +204,24 @@ public struct ProvingKey: Sendable {
         }
         w.u8(1)
         let all = extensionColumns().flat(fixedIndices: extendedFixedColumns)
-        var bytes = w.bytes
-        let start = bytes.count
         let size = 1 << extensionLog2Size
-        bytes.append(contentsOf: repeatElement(0, count: all.count * size * 32))
-        bytes.withUnsafeMutableBytes { out in
+        w.raw(count: all.count * size * 32) { out in
             for (c, column) in all.enumerated() {
-                for (i, v) in column.enumerated() { v.writeMontgomery(to: out.baseAddress! + start + 32 * (c * size + i)) }
+                for (i, v) in column.enumerated() { v.writeMontgomery(to: out.baseAddress! + 32 * (c * size + i)) }
             }
         }
-        return bytes
+        return w.bytes
     }
 
     /// A table's points past its first window (the bases themselves, stored above), window-major, each as
     /// x ‖ y in Montgomery limbs (the prover's own tables, read back without conversions; docs/proof-format.md §5).
     static func encodeTable(_ table: FixedBaseTable, into w: inout ByteWriter) {
-        var bytes = [UInt8](repeating: 0, count: (table.points.count - table.count) * 64)
-        bytes.withUnsafeMutableBytes { out in
+        w.raw(count: (table.points.count - table.count) * 64) { out in
             for (i, p) in table.points[table.count...].enumerated() where !p.isInfinity {
                 p.x.writeMontgomery(to: out.baseAddress! + 64 * i)
                 p.y.writeMontgomery(to: out.baseAddress! + 64 * i + 32)
             }
         }
-        w.raw(bytes)
     }
 
     /// The table `encodeTable` wrote: every coordinate below q and every point on the curve ((0, 0) is the

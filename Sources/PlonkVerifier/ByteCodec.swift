@@ -27,6 +27,16 @@ public struct ByteWriter: Sendable {
 
     public mutating func raw(_ data: [UInt8]) { bytes.append(contentsOf: data) }
 
+    /// Room for `count` more bytes, so that a large file is written without regrowing (and copying) its buffer.
+    public mutating func reserve(_ count: Int) { bytes.reserveCapacity(bytes.count + count) }
+
+    /// `count` bytes that `fill` writes in place (it gets them zeroed): bulk sections without a temporary copy.
+    public mutating func raw(count: Int, _ fill: (UnsafeMutableRawBufferPointer) -> Void) {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: count))
+        bytes.withUnsafeMutableBytes { fill(UnsafeMutableRawBufferPointer(rebasing: $0[start...])) }
+    }
+
     /// An unsigned LEB128 varint (docs/encodings.md): 7 bits per byte, low first, high bit = more follows.
     /// The verifying key's circuit and relation sections use it for counts, indices and offsets.
     public mutating func varint(_ v: UInt64) {

@@ -174,7 +174,8 @@ public struct ModelStatistics: Sendable {
         // - parameters: the ONNX tensors, their reals and integers, the weight blocks: ~28 bytes each.
         // - activations: each computed element's source, equation and receiver (and the trace): ~120 bytes.
         // - proving key: the fixed columns as coefficients and on the 4n coset (4n scalars each; the n values are
-        //   the circuit's) and the relation's blocks (≈16 bytes per entry).
+        //   the circuit's), the relation's blocks (≈16 bytes per entry) and the window tables; setup also holds
+        //   the whole encoded file before writing it.
         // - SRS: n affine points (64 bytes); setup reads 2n with private weights.
         // - prover columns: every committed or interpolated column (advice, the batched logUp columns, challenge, instance)
         //   as values, coefficients, extended evaluations and the opening's copies (≈8n scalars), the quotient's
@@ -208,6 +209,8 @@ public struct ModelStatistics: Sendable {
         memory = [
             MemoryStep(step: "compile", terms: model + [processTerm]),
             MemoryStep(step: "setup", terms: model + [(name: "proving key (fixed columns extended)", bytes: pkExtended),
+                                                      (name: "window tables", bytes: tableBytes),
+                                                      (name: "proving key file (encoded)", bytes: pk),
                                                       (name: "SRS", bytes: 64 << srsLog2Size), processTerm]),
             MemoryStep(step: "prove", terms: [rebuilt, (name: "circuit (fixed columns)", bytes: circuitBytes),
                                               (name: "proving key", bytes: pkExtended + 16 * totalEntries + tableBytes),
