@@ -40,7 +40,9 @@ let package = Package(
         .systemLibrary(name: "CZKInfer"),
 
         // Algebra.
-        .target(name: "FieldArithmetic", dependencies: ["CGMP"], swiftSettings: kernelSettings),
+        // Montgomery multiplication in x86-64 assembly (MULX/ADCX/ADOX): two carry chains, which Swift cannot express.
+        .target(name: "CFieldKernels"),
+        .target(name: "FieldArithmetic", dependencies: ["CGMP", "CFieldKernels"], swiftSettings: kernelSettings),
         .target(name: "CryptoPrimitives", dependencies: ["COpenSSL"], swiftSettings: checkedSettings),
         .target(name: "BN254", dependencies: ["FieldArithmetic"], swiftSettings: kernelSettings),
         .target(name: "Parallelism", swiftSettings: kernelSettings),

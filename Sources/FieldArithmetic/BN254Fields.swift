@@ -18,6 +18,7 @@ public enum FrParameters: MontgomeryParameters {
         "21888242871839275222246405745257275088548364400416034343698204186575808495617"
     }
     public static var name: String { "Fr" }
+    @inlinable public static var kernel: MontgomeryKernel { .fr }
 }
 
 /// The base field of BN254: coordinates of G1 points and the bottom of the pairing's extension tower.
@@ -40,6 +41,7 @@ public enum FqParameters: MontgomeryParameters {
         "21888242871839275222246405745257275088696311157297823662689037894645226208583"
     }
     public static var name: String { "Fq" }
+    @inlinable public static var kernel: MontgomeryKernel { .fq }
 }
 
 public typealias Fr = MontgomeryField<FrParameters>

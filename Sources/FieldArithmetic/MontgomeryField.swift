@@ -1,3 +1,5 @@
+import CFieldKernels
+
 /// An element of a prime field below 2^254, held as four 64-bit limbs in Montgomery form (a·R mod p).
 /// A plain value type: no heap storage, no arrays, so arrays of elements are contiguous 32-byte records.
 @frozen
@@ -153,10 +155,27 @@ extension MontgomeryField {
     @inlinable @inline(__always)
     public func doubled() -> Self { self + self }
 
-    /// Montgomery multiplication a·b·R^{-1} mod p: CIOS, fully unrolled, using the spare top bits of p so
-    /// the running value stays in four words.
+    /// Montgomery multiplication a·b·R^{-1} mod p: on x86-64 the assembly kernel of the field (CFieldKernels:
+    /// the same algorithm with two carry chains, ~1.5× faster), else `portableProduct`.
     @inlinable @inline(__always)
     public static func * (a: Self, b: Self) -> Self {
+        #if arch(x86_64)
+        switch Parameters.kernel {
+        case .fr: return Self(zk_fr_multiply(a.kernelLimbs, b.kernelLimbs).limb)
+        case .fq: return Self(zk_fq_multiply(a.kernelLimbs, b.kernelLimbs).limb)
+        case .portable: break
+        }
+        #endif
+        return portableProduct(a, b)
+    }
+
+    @inlinable @inline(__always)
+    var kernelLimbs: zk_limbs { zk_limbs(limb: (l0, l1, l2, l3)) }
+
+    /// Montgomery multiplication in Swift: CIOS, fully unrolled, using the spare top bits of p so the running
+    /// value stays in four words. The tests hold the kernels to it and to GMP.
+    @inlinable @inline(__always)
+    public static func portableProduct(_ a: Self, _ b: Self) -> Self {
         var t0: UInt64 = 0, t1: UInt64 = 0, t2: UInt64 = 0, t3: UInt64 = 0
         @inline(__always) func round(_ bi: UInt64) {
             var carry: UInt64 = 0

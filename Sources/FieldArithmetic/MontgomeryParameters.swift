@@ -22,4 +22,19 @@ public protocol MontgomeryParameters: Sendable {
     static var modulusDecimal: String { get }
     /// Name for messages ("Fr", "Fq").
     static var name: String { get }
+    /// The assembly multiplication for this modulus, if there is one (`MontgomeryKernel`).
+    static var kernel: MontgomeryKernel { get }
+}
+
+/// Which of CFieldKernels' multiplications serves a field: a literal per field, so that specialised code keeps
+/// only the chosen path.
+public enum MontgomeryKernel: Sendable {
+    /// None: the Swift CIOS loop (other platforms, other moduli).
+    case portable
+    case fr
+    case fq
+}
+
+extension MontgomeryParameters {
+    @inlinable public static var kernel: MontgomeryKernel { .portable }
 }

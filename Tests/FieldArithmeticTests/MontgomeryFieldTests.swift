@@ -30,6 +30,35 @@ struct MontgomeryFieldTests {
     @Test func frAgreesWithGMP() { checkAgainstGMP(Fr.self, seed: 1) }
     @Test func fqAgreesWithGMP() { checkAgainstGMP(Fq.self, seed: 2) }
 
+    /// The assembly kernels (x86-64) against the Swift CIOS product on raw Montgomery limbs: random ones, the
+    /// largest (p − 1, p − 2) and those whose rounds carry most (all-ones words below p).
+    @Test func assemblyKernelsMatchThePortableProduct() {
+        func check<P: MontgomeryParameters>(_: P.Type, seed: UInt64) {
+            typealias F = MontgomeryField<P>
+            var rng = SeededRandom(seed: seed)
+            let top = F(montgomeryLimbs: P.p0 &- 1, P.p1, P.p2, P.p3)
+            var values: [F] = [.zero, .one, top, F(montgomeryLimbs: P.p0 &- 2, P.p1, P.p2, P.p3),
+                               F(montgomeryLimbs: 1, 0, 0, 0), F(montgomeryLimbs: .max, .max, .max, P.p3 &- 1),
+                               F(montgomeryLimbs: 0, 0, 0, P.p3 &- 1)]
+            while values.count < 4_000 {
+                let v = F(montgomeryLimbs: rng.next(), rng.next(), rng.next(), rng.next() % (P.p3 &+ 1))
+                if F.isBelowModulus(v.l0, v.l1, v.l2, v.l3) { values.append(v) }
+            }
+            var failures = 0
+            for (i, x) in values.enumerated() {
+                for y in [values[(i &* 7 &+ 3) % values.count], values[i % 7], x] where x * y != F.portableProduct(x, y) {
+                    failures += 1
+                }
+            }
+            #expect(failures == 0, "\(P.name): \(failures) products differ from the portable one")
+        }
+        check(FrParameters.self, seed: 21)
+        check(FqParameters.self, seed: 22)
+        #if arch(x86_64)
+        #expect(FrParameters.kernel == .fr && FqParameters.kernel == .fq)
+        #endif
+    }
+
     @Test func constantsDeriveFromModulus() {
         func check<P: MontgomeryParameters>(_: P.Type) {
             let p = BigInteger(P.modulusDecimal)!
