@@ -22,7 +22,7 @@
 
 typedef struct { uint64_t limb[4]; } zk_limbs;
 
-#if defined(__x86_64__) && !defined(ZKINFER_NO_ASM)
+#if defined(__x86_64__)
 #define ZK_FIELD_KERNELS_ASM 1
 
 #define ZK_R(name) "%[" #name "]"
