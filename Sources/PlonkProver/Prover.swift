@@ -135,6 +135,7 @@ public enum PlonkProver {
         let publicValues = try publicValues(of: assignment, circuit: c)
         let state = ProverState(key: key, randomness: randomness, timings: timings, publicValues: publicValues)
         state.multiplicityTamper = multiplicities
+        state.splitsQuotient = ProverState.splitsQuotient && order == .protocol
 
         // Progress for the tools (nothing is drawn unless a tool listens): one part per advice phase, then
         // lookups, accumulators, quotient, evaluations and openings.

@@ -53,75 +53,109 @@ extension ProverState {
             case .instance, .challenge: return verifierPolynomials[verifierColumns.firstIndex(of: column)!]
             }
         }
-        let toExtend = neededPolynomials + productPolynomials + multiplicityPolynomials + runningSumPolynomials
+        // The terms of degree ≤ ratio/2 + 1 have a quotient of fewer than (ratio/2)·n coefficients: they are summed
+        // on the half-size coset, the rest on the full one, and the two quotients added (`Numerator.Terms`). A column
+        // only the low terms read is extended to the half-size coset alone; one both read is taken at every other
+        // point of its full extension (the same shift g, so the half-size coset is the even points).
+        let lowBound = ratio / 2 + 1
+        let split = ratio >= 4 && !c.hasPrivateWeights && splitsQuotient
+        let half = split ? try EvaluationDomain(log2Size: key.extensionLog2Size - 1) : extended
+        let highReads = NumeratorReads(c, terms: split ? .degreeAbove(lowBound) : .all)
+        let lowReads = split ? NumeratorReads(c, terms: .degreeAtMost(lowBound)) : NumeratorReads()
+        let accumulators = productPolynomials + multiplicityPolynomials + runningSumPolynomials
+        let accumulatorsOnFull = highReads.accumulators || !lowReads.accumulators
+        let full = proverColumns.filter { highReads.columns.contains($0) }
+        let halfOnly = proverColumns.filter { lowReads.columns.contains($0) && !highReads.columns.contains($0) }
+        let polynomial = { (column: Column) in neededPolynomials[proverColumns.firstIndex(of: column)!] }
+        let toExtend = full.map(polynomial) + (accumulatorsOnFull ? accumulators : [])
+        let toExtendHalf = halfOnly.map(polynomial) + (accumulatorsOnFull ? [] : accumulators)
         var extendedAll = timings.measure("ntt") {
-            Self.concurrentMap(toExtend) { try! extended.cosetNTT($0.coefficients) }
+            Self.concurrentMap(toExtend.map { (extended, $0) } + toExtendHalf.map { (half, $0) }) {
+                try! $0.0.cosetNTT($0.1.coefficients)
+            }
         }[...]
         func takeExtended(_ count: Int) -> [[Fr]] {
             defer { extendedAll = extendedAll.dropFirst(count) }
             return Array(extendedAll.prefix(count))
         }
-        var columns: [Column: [Fr]] = [:]
-        for (column, values) in zip(proverColumns, takeExtended(proverColumns.count)) { columns[column] = values }
-        for (index, values) in keyColumns.fixed { columns[Column(kind: .fixed, index: index)] = values }
-        let sigma = keyColumns.sigma
-        let productsExtended = takeExtended(productPolynomials.count)
-        let multiplicitiesExtended = takeExtended(multiplicityPolynomials.count)
-        let sumsExtended = takeExtended(runningSumPolynomials.count)
-        let selectors = keyColumns.selectors
+        // Every source with its values on the full coset (stride 1 there) or the half one.
+        var columns: [Column: CosetValues] = [:]
+        for (column, values) in zip(full, takeExtended(full.count)) { columns[column] = CosetValues(values, onFull: true) }
+        var accumulatorValues = takeExtended(accumulatorsOnFull ? accumulators.count : 0)
+        for (column, values) in zip(halfOnly, takeExtended(halfOnly.count)) { columns[column] = CosetValues(values, onFull: false) }
+        if !accumulatorsOnFull { accumulatorValues = takeExtended(accumulators.count) }
+        let accumulatorSources = accumulatorValues.map { CosetValues($0, onFull: accumulatorsOnFull) }
+        for (index, values) in keyColumns.fixed { columns[Column(kind: .fixed, index: index)] = CosetValues(values, onFull: true) }
+        let sigma = keyColumns.sigma.map { CosetValues($0, onFull: true) }
+        let productsExtended = Array(accumulatorSources.prefix(productPolynomials.count))
+        let multiplicitiesExtended = Array(accumulatorSources.dropFirst(productPolynomials.count).prefix(multiplicityPolynomials.count))
+        let sumsExtended = Array(accumulatorSources.suffix(runningSumPolynomials.count))
+        let selectors = keyColumns.selectors.map { CosetValues($0, onFull: true) }
 
         // N on the coset, block by block.
         var deltaPowers = [Fr.one]
         for _ in 0..<max(0, c.permutationColumns.count - 1) { deltaPowers.append(deltaPowers.last! * Fr.multiplicativeGenerator) }
         let scalars = Numerator.Scalars(
             challenges: rho, theta: theta, beta: beta, gamma: gamma, alpha: alpha, linearClaim: linearClaim)
-        var numerator = [Fr](repeating: .zero, count: size)
         let circuit = c
         let maskColumn = c.hasPrivateWeights ? c.privateWeights?.maskColumn : nil
         let (claim, xi) = (linearClaim, self.xi)
-        let shift = extended.cosetShift
-        let generator = extended.generator
-        timings.measure("quotient") {
-            numerator.withUnsafeMutableBufferPointer { out in
-                Parallel.forEachChunk(of: size, minimumChunk: 1024, oversubscription: 4) { range in
-                    func current(_ values: [Fr]) -> Lane { .vector(Array(values[range])) }
-                    func next(_ values: [Fr]) -> Lane {
-                        .vector(range.map { values[($0 + ratio) & (size - 1)] })
+        let rows = n
+        /// h of the selected terms: N on `domain`'s coset, divided by Z_H, interpolated.
+        func quotient(on domain: EvaluationDomain, terms: Numerator.Terms) -> [Fr] {
+            let size = domain.size
+            let stride = extended.size / size
+            let shift = domain.cosetShift
+            let generator = domain.generator
+            var numerator = [Fr](repeating: .zero, count: size)
+            timings.measure("quotient") {
+                numerator.withUnsafeMutableBufferPointer { out in
+                    Parallel.forEachChunk(of: size, minimumChunk: 1024, oversubscription: 4) { range in
+                        func current(_ source: CosetValues) -> Lane { .vector(source.block(range, stride: stride)) }
+                        func next(_ source: CosetValues) -> Lane {
+                            .vector(source.block(range, stride: stride, shiftedBy: size / rows, wrappingAt: size))
+                        }
+                        // X on this block: g·ω_e^i.
+                        var x = shift * generator.power(UInt64(range.lowerBound))
+                        var xs = [Fr]()
+                        xs.reserveCapacity(range.count)
+                        for _ in range {
+                            xs.append(x)
+                            x *= generator
+                        }
+                        var inputs = Numerator.Inputs<Lane>(
+                            query: { q in
+                                let values = columns[q.column]!
+                                return q.rotation == .current ? current(values) : next(values)
+                            },
+                            firstRow: current(selectors[0]), lastRow: current(selectors[1]), active: current(selectors[2]),
+                            identity: { i in Lane.scale(.vector(xs), deltaPowers[i]) },
+                            sigma: { current(sigma[$0]) },
+                            products: { current(productsExtended[$0]) },
+                            productNext: productsExtended.isEmpty ? .scalar(.zero) : next(productsExtended[0]),
+                            multiplicity: { current(multiplicitiesExtended[$0]) },
+                            runningSum: { current(sumsExtended[$0]) },
+                            runningSumNext: { next(sumsExtended[$0]) })
+                        // §19.10: Ω(X) = constant + ω̂ − ξ·M(ωX) with private weights.
+                        if let mask = maskColumn {
+                            inputs.linearClaimValue = Lane.algebra.subtract(
+                                .scalar(claim), Lane.scale(next(columns[Column(kind: .advice, index: mask)]!), xi))
+                        }
+                        let block = Numerator.evaluate(
+                            circuit, scalars: scalars, inputs: inputs, algebra: Lane.algebra, terms: terms
+                        ).values(count: range.count)
+                        for (offset, value) in block.enumerated() { out[range.lowerBound + offset] = value }
                     }
-                    // X on this block: g·ω_e^i.
-                    var x = shift * generator.power(UInt64(range.lowerBound))
-                    var xs = [Fr]()
-                    xs.reserveCapacity(range.count)
-                    for _ in range {
-                        xs.append(x)
-                        x *= generator
-                    }
-                    var inputs = Numerator.Inputs<Lane>(
-                        query: { q in
-                            let values = columns[q.column]!
-                            return q.rotation == .current ? current(values) : next(values)
-                        },
-                        firstRow: current(selectors[0]), lastRow: current(selectors[1]), active: current(selectors[2]),
-                        identity: { i in Lane.scale(.vector(xs), deltaPowers[i]) },
-                        sigma: { current(sigma[$0]) },
-                        products: { current(productsExtended[$0]) },
-                        productNext: productsExtended.isEmpty ? .scalar(.zero) : next(productsExtended[0]),
-                        multiplicity: { current(multiplicitiesExtended[$0]) },
-                        runningSum: { current(sumsExtended[$0]) },
-                        runningSumNext: { next(sumsExtended[$0]) })
-                    // §19.10: Ω(X) = constant + ω̂ − ξ·M(ωX) with private weights.
-                    if let mask = maskColumn {
-                        inputs.linearClaimValue = Lane.algebra.subtract(
-                            .scalar(claim), Lane.scale(next(columns[Column(kind: .advice, index: mask)]!), xi))
-                    }
-                    let block = Numerator.evaluate(circuit, scalars: scalars, inputs: inputs, algebra: Lane.algebra)
-                        .values(count: range.count)
-                    for (offset, value) in block.enumerated() { out[range.lowerBound + offset] = value }
+                    domain.divideByVanishingOnCoset(out, vanishingLog2Size: circuit.log2Rows)
                 }
-                extended.divideByVanishingOnCoset(out, vanishingLog2Size: c.log2Rows)
             }
+            timings.measure("ntt") { numerator.withUnsafeMutableBufferPointer { domain.inverseCosetNTTInPlace($0) } }
+            return numerator
         }
-        timings.measure("ntt") { numerator.withUnsafeMutableBufferPointer { extended.inverseCosetNTTInPlace($0) } }
+        var numerator = quotient(on: extended, terms: split ? .degreeAbove(lowBound) : .all)
+        if split {
+            for (i, v) in quotient(on: half, terms: .degreeAtMost(lowBound)).enumerated() { numerator[i] += v }
+        }
 
         // h has at most (D−1)(n−1) coefficients: D − 1 chunks of n − 1, each blinded (§7).
         let blinds = try random.elements(d - 2)

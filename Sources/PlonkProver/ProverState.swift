@@ -9,6 +9,13 @@ import Polynomials
 /// The prover's working state across rounds: column values on H (n rows, blinded), then coefficients and
 /// coset evaluations for the quotient, and the challenges drawn so far.
 final class ProverState {
+    /// Whether the quotient round sums the numerator's low-degree terms on the half-size coset: the same h
+    /// whenever every constraint vanishes on H by itself (tests switch it off to compare proofs byte for byte).
+    static var splitsQuotient = true
+    /// This proof's choice: off for the out-of-order provers of the transcript tests, whose forged witnesses
+    /// make only the α-combination of the constraints vanish on H, not each part.
+    var splitsQuotient = ProverState.splitsQuotient
+
     let key: ProvingKey
     let c: VerifierCircuit
     let n: Int

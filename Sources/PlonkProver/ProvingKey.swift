@@ -176,13 +176,16 @@ public struct ProvingKey: Sendable {
     /// (docs/proof-format.md §5) as Montgomery limbs.
     public var encoded: [UInt8] {
         var w = ByteWriter()
-        // The bulk sections' size, reserved so that the buffer (tens of MB at 2^14) is never regrown and copied.
+        // The whole file's size, reserved so that the buffer (tens to hundreds of MB) is never regrown and copied.
+        let vk = verifyingKey.encoded
         let tables = [powersTable, lagrangeTable].reduce(0) { $0 + ($1.map { 64 * ($0.points.count - $0.count) } ?? 0) }
-        w.reserve(32 * (fixedValues + sigmaValues).reduce(0) { $0 + $1.count } + 64 * (powersG1.count + lagrangeG1.count)
-                  + tables + (storesExtensions ? extensionColumnCount * (32 << extensionLog2Size) : 0) + (1 << 16))
+        let blocks = linearRelation?.blocks.reduce(0) { $0 + 4 + 16 * $1.entries.count } ?? 0
+        w.reserve(vk.count + 32 * (fixedValues + sigmaValues).reduce(0) { $0 + $1.count }
+                  + 64 * (powersG1.count + lagrangeG1.count) + blocks + tables
+                  + (storesExtensions ? extensionColumnCount * (32 << extensionLog2Size) : 0) + 1024)
         w.raw(Self.magic)
         w.u32(Self.formatVersion)
-        w.prefixed(verifyingKey.encoded)
+        w.prefixed(vk)
         for column in fixedValues + sigmaValues { for v in column { w.scalar(v) } }
         for p in powersG1 + lagrangeG1 { w.raw(p.uncompressed) }
         if let relation = linearRelation { Self.encode(relation.blocks, into: &w) }

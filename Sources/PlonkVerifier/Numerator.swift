@@ -87,9 +87,28 @@ public enum Numerator {
         }
     }
 
-    /// Σ_i α^i·C_i.
+    /// Which terms α^i·C_i to sum, by the degree of C_i (its row selector included). The verifier sums all. The
+    /// prover may sum the low-degree ones on a smaller coset: every C_i vanishes on H for an honest witness, so
+    /// each part is divisible by Z_H on its own and the two quotients add up to the same h (§7).
+    public enum Terms: Sendable, Equatable {
+        case all
+        case degreeAtMost(Int)
+        case degreeAbove(Int)
+
+        @inlinable func includes(_ degree: Int) -> Bool {
+            switch self {
+            case .all: return true
+            case .degreeAtMost(let d): return degree <= d
+            case .degreeAbove(let d): return degree > d
+            }
+        }
+    }
+
+    /// Σ_i α^i·C_i over the terms `terms` selects (α^i keeps its index i whatever is left out). A term left out
+    /// reads nothing, so a recording `Inputs` tells which columns a part needs.
     public static func evaluate<V>(
-        _ circuit: VerifierCircuit, scalars s: Scalars, inputs x: Inputs<V>, algebra op: Algebra<V>
+        _ circuit: VerifierCircuit, scalars s: Scalars, inputs x: Inputs<V>, algebra op: Algebra<V>,
+        terms selection: Terms = .all
     ) -> V {
         var accumulator: V? = nil
         var power = Fr.one
@@ -98,8 +117,19 @@ public enum Numerator {
             defer { power *= s.alpha }
             return power == .one ? c : op.scale(c, power)
         }
-        func add(_ sum: inout V?, _ v: V) { sum = sum.map { op.add($0, v) } ?? v }
-        func term(_ c: V) { add(&accumulator, weighted(c)) }
+        /// A term of degree `degree`: its α^i-weighted value, or nil (α^i still used up) when not selected.
+        func selected(_ degree: Int, _ c: () -> V) -> V? {
+            guard selection.includes(degree) else {
+                power *= s.alpha
+                return nil
+            }
+            return weighted(c())
+        }
+        func add(_ sum: inout V?, _ v: V?) {
+            guard let v else { return }
+            sum = sum.map { op.add($0, v) } ?? v
+        }
+        func term(_ degree: Int, _ c: () -> V) { add(&accumulator, selected(degree, c)) }
         func value(_ e: Expression) -> V {
             e.evaluate(
                 constant: op.constant, query: x.query, challenge: { op.constant(s.challenges[$0.index]) },
@@ -111,36 +141,37 @@ public enum Numerator {
         // 1. Gates: q·e for each constraint (§6), summed as q·Σ_j α^(i+j)·e_j — the same value with one product by
         // the selector per gate instead of one per constraint (on the prover's coset a product is a pass over the block).
         for gate in circuit.gates {
-            let q = x.query(Query(gate.selector.column, .current))
             var constraints: V? = nil
-            for constraint in gate.constraints { add(&constraints, weighted(value(constraint))) }
-            if let constraints { add(&accumulator, op.multiply(q, constraints)) }
+            for constraint in gate.constraints { add(&constraints, selected(1 + constraint.degree) { value(constraint) }) }
+            if let constraints { add(&accumulator, op.multiply(x.query(Query(gate.selector.column, .current)), constraints)) }
         }
 
         // 2. Permutation (§8).
         let chunks = circuit.permutationChunks
         if chunks > 0 {
-            let z = x.products(0)
-            term(op.multiply(x.firstRow, op.subtract(z, one)))
-            term(op.multiply(x.lastRow, op.subtract(z, one)))
+            term(2) { op.multiply(x.firstRow, op.subtract(x.products(0), one)) }
+            term(2) { op.multiply(x.lastRow, op.subtract(x.products(0), one)) }
             let gamma = op.constant(s.gamma)
             // The chunk size walks every gate's degree: computed once, not once per chunk (a key with many
             // permuted columns and large gates would otherwise cost their product).
             let chunkSize = circuit.permutationChunkSize
             let columns = circuit.permutationColumns.count
             for j in 0..<chunks {
-                var f: V? = nil
-                var g: V? = nil
-                for i in (j * chunkSize)..<min((j + 1) * chunkSize, columns) {
-                    let v = op.add(x.query(Query(circuit.permutationColumns[i], .current)), gamma)
-                    let fi = op.add(v, op.scale(x.identity(i), s.beta))
-                    let gi = op.add(v, op.scale(x.sigma(i), s.beta))
-                    f = f.map { op.multiply($0, fi) } ?? fi
-                    g = g.map { op.multiply($0, gi) } ?? gi
+                let range = (j * chunkSize)..<min((j + 1) * chunkSize, columns)
+                term(range.count + 2) {
+                    var f: V? = nil
+                    var g: V? = nil
+                    for i in range {
+                        let v = op.add(x.query(Query(circuit.permutationColumns[i], .current)), gamma)
+                        let fi = op.add(v, op.scale(x.identity(i), s.beta))
+                        let gi = op.add(v, op.scale(x.sigma(i), s.beta))
+                        f = f.map { op.multiply($0, fi) } ?? fi
+                        g = g.map { op.multiply($0, gi) } ?? gi
+                    }
+                    // Chunk j+1 of §8: π_{j+1}·g − π_j·f, the last one closing into z(ωX).
+                    let left = j + 1 < chunks ? x.products(j + 1) : x.productNext
+                    return op.multiply(x.active, op.subtract(op.multiply(left, g!), op.multiply(x.products(j), f!)))
                 }
-                // Chunk j+1 of §8: π_{j+1}·g − π_j·f, the last one closing into z(ωX).
-                let left = j + 1 < chunks ? x.products(j + 1) : x.productNext
-                term(op.multiply(x.active, op.subtract(op.multiply(left, g!), op.multiply(x.products(j), f!))))
             }
         }
 
@@ -150,8 +181,14 @@ public enum Numerator {
         let groups = circuit.lookupTableGroups
         var firstRowTerms: V? = nil, activeTerms: V? = nil, lastRowTerms: V? = nil
         for (s, sum) in sums.enumerated() {
+            add(&firstRowTerms, selected(2) { x.runningSum(s) })
+            // (φ(ωX) − φ(X))·Π A_i·T has the largest degree of the transition's terms; q_active adds one.
+            let degree = 2 + sum.lookups.reduce(0) { $0 + circuit.lookups[$1].inputDegree } + (sum.carriesTable ? 1 : 0)
+            add(&activeTerms, selected(degree) { transition(s, sum) })
+        }
+        /// The transition of running sum s (§9), without its q_active.
+        func transition(_ s: Int, _ sum: LookupSum) -> V {
             let phi = x.runningSum(s)
-            add(&firstRowTerms, weighted(phi))
             var inputs: [V] = []
             var selectors: [V] = []
             for l in sum.lookups {
@@ -194,13 +231,13 @@ public enum Numerator {
                 body = op.subtract(body, weighted)
             }
             if let mq { body = op.add(body, op.multiply(mq, allInputs)) }
-            add(&activeTerms, weighted(body))
+            return body
         }
-        var totals = [V?](repeating: nil, count: groups.count)
-        for (s, sum) in sums.enumerated() {
-            totals[sum.table] = totals[sum.table].map { op.add($0, x.runningSum(s)) } ?? x.runningSum(s)
+        for g in groups.indices {
+            add(&lastRowTerms, selected(2) {
+                sums.indices.filter { sums[$0].table == g }.map { x.runningSum($0) }.reduce(nil) { t, v in t.map { op.add($0, v) } ?? v }!
+            })
         }
-        for total in totals { add(&lastRowTerms, weighted(total!)) }
         for (selector, terms) in [(x.firstRow, firstRowTerms), (x.active, activeTerms), (x.lastRow, lastRowTerms)] {
             if let terms { add(&accumulator, op.multiply(selector, terms)) }
         }
