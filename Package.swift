@@ -61,7 +61,7 @@ let package = Package(
             swiftSettings: checkedSettings),
 
         // Arithmetization: columns, gates, copies, lookups, challenge columns, checker. No curves.
-        .target(name: "ConstraintSystem", dependencies: ["FieldArithmetic"], swiftSettings: checkedSettings),
+        .target(name: "ConstraintSystem", dependencies: ["FieldArithmetic", "Parallelism"], swiftSettings: checkedSettings),
 
         // Files, environment and a small JSON reader over the C library: no target of the tools imports
         // Foundation (start-up time and resident memory; docs/engineering.md).

@@ -1,4 +1,5 @@
 import FieldArithmetic
+import Parallelism
 
 /// The prover's fast pass over a witness: true only when `ConstraintChecker.check` would report no failure.
 ///
@@ -88,7 +89,16 @@ private struct WitnessScreen {
     }
 
     func passes() -> Bool {
-        publicValuesPass() && circuit.gates.allSatisfy(gatePasses) && lookupsPass() && circuit.copies.allSatisfy(copyPasses)
+        publicValuesPass() && allPass(circuit.gates.count) { gatePasses(circuit.gates[$0]) } && lookupsPass()
+            && circuit.copies.allSatisfy(copyPasses)
+    }
+
+    /// Whether `passes` holds for 0..<count, the items checked one per task (gates and tables are independent;
+    /// the prover runs this screen before every proof).
+    func allPass(_ count: Int, _ passes: (Int) -> Bool) -> Bool {
+        var results = [Bool](repeating: true, count: count)
+        results.withUnsafeMutableBufferPointer { out in Parallel.forEach(tasks: count) { out[$0] = passes($0) } }
+        return !results.contains(false)
     }
 
     /// Every public value assigned and inside its bound (after this, instance reads are always known).
@@ -176,16 +186,30 @@ private struct WitnessScreen {
         return true
     }
 
+    /// Lookups grouped by table (many share one: a range table per limb column), a group per task, each
+    /// table's rows read once.
     func lookupsPass() -> Bool {
-        var tables: [[Int]: Set<[Fr]>] = [:]
-        for lookup in circuit.lookups {
+        var groups: [[Int]] = []
+        var groupOf: [[Int]: Int] = [:]
+        for (l, lookup) in circuit.lookups.enumerated() {
+            let key = [lookup.tableSelector?.index ?? -1] + lookup.table.map(\.index)
+            if let g = groupOf[key] { groups[g].append(l) } else {
+                groupOf[key] = groups.count
+                groups.append([l])
+            }
+        }
+        return allPass(groups.count) { g in groupPasses(groups[g].map { circuit.lookups[$0] }) }
+    }
+
+    func groupPasses(_ lookups: [LookupArgument]) -> Bool {
+        var tableRows: Set<[Fr]>? = nil
+        for lookup in lookups {
             let rows = enabledRows(lookup.selector)
             if rows.isEmpty { continue }
             if linearClaim == nil && lookup.inputs.contains(where: \.usesLinearClaim) { return false }
             guard readable(lookup.inputs.flatMap(\.queries), on: rows) else { return false }
-            let key = [lookup.tableSelector?.index ?? -1] + lookup.table.map(\.index)
             let table: Set<[Fr]>
-            if let known = tables[key] {
+            if let known = tableRows {
                 table = known
             } else {
                 var built = Set<[Fr]>()
@@ -193,7 +217,7 @@ private struct WitnessScreen {
                     if let s = lookup.tableSelector, circuit.fixedValues[s.index][row].isZero { continue }
                     built.insert(lookup.table.map { circuit.fixedValues[$0.index][row] })
                 }
-                tables[key] = built
+                tableRows = built
                 table = built
             }
             for start in stride(from: 0, to: rows.count, by: Self.block) {

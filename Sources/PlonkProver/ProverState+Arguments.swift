@@ -152,7 +152,15 @@ extension ProverState {
     /// For each running sum s (§9): φ_s(ω^0) = 0, φ_s(ω^{r+1}) = φ_s(ω^r) + Σ_{l∈s} q_l/A_l − [s carries its
     /// table]·m·q_t/T, with A = β + input and T = β + table row. The sums of one table close together at row u.
     private func computeRunningSums() throws {
-        for sum in c.lookupSums {
+        // The sums are independent: computed one per task, then blinded in order (the same random stream).
+        let sums = c.lookupSums
+        let computed = Self.concurrentMap(Array(sums.indices)) { s in Result { try self.runningSum(sums[s]) } }
+        for phi in computed { runningSums.append(try phi.get() + (try random.elements(Circuit.blindingRows))) }
+    }
+
+    /// φ_s on rows 0 … u (unblinded).
+    private func runningSum(_ sum: LookupSum) throws -> [Fr] {
+        do {
             var toInvert: [Fr] = []
             var inputSlots: [[Int]] = []
             for l in sum.lookups {
@@ -186,7 +194,7 @@ extension ProverState {
                 if sum.carriesTable && tableSlots[r] >= 0 { next -= m[r] * (qt?[r] ?? .one) * toInvert[tableSlots[r]] }
                 phi[r + 1] = next
             }
-            runningSums.append(phi + (try random.elements(Circuit.blindingRows)))
+            return phi
         }
     }
 }

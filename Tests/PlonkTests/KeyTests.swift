@@ -111,6 +111,32 @@ struct KeyTests {
         #expect(throws: KeyError.self) { _ = try ProvingKey.decode(Array(bytes[..<(start + 64 * 5)])) }
     }
 
+    /// The key's columns are parsed on all threads: a value at or above r anywhere (the last value of a fixed
+    /// column, a stored coset value in the middle) is still malformed, and named; the clean key round-trips.
+    @Test func keyColumnsOutsideTheFieldAreMalformed() throws {
+        let pk = Fixtures.featureKey
+        let bytes = pk.encoded
+        let decoded = try ProvingKey.decode(bytes)
+        #expect(decoded.fixedValues == pk.fixedValues && decoded.sigmaValues == pk.sigmaValues)
+        #expect(decoded.encoded == bytes)
+        let n = pk.fixedValues[0].count
+        let vkBytes = pk.verifyingKey.encoded.count
+        // magic (8) ‖ version (4) ‖ u64 length ‖ vk ‖ fixed columns: column 1's last value.
+        let fixedValue = 8 + 4 + 8 + vkBytes + 32 * (2 * n - 1)
+        var badFixed = bytes
+        for i in 0..<32 { badFixed[fixedValue + i] = 0xff }
+        #expect(throws: KeyError.self) { _ = try ProvingKey.decode(badFixed) }
+        do { _ = try ProvingKey.decode(badFixed) } catch { #expect("\(error)".contains("column 1 value \(n - 1)")) }
+        #expect(pk.storesExtensions)
+        let size = 1 << pk.extensionLog2Size
+        let storedValue = bytes.count - pk.extensionColumnCount * 32 * size + 32 * (size + size / 2)
+        var badStored = bytes
+        for i in 0..<32 { badStored[storedValue + i] = 0xff }
+        do { _ = try ProvingKey.decode(badStored); Issue.record("a stored coset value above r decoded") } catch {
+            #expect("\(error)".contains("stored coset column 1 value \(size / 2)"))
+        }
+    }
+
     @Test func provingKeyRefusesAnotherCircuit() throws {
         var weights = FeatureCircuit.defaultWeights
         weights[0][0] = 0
