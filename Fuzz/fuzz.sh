@@ -45,6 +45,7 @@ build() {
             "Fuzz/targets/$t.swift" Fuzz/targets/Shared/*.swift \
             -I "$bin/Modules" \
             -Xcc -fmodule-map-file=Sources/CGMP/module.modulemap -Xcc -fmodule-map-file=Sources/COpenSSL/module.modulemap \
+            -Xcc -fmodule-map-file="$bin/CFieldKernels.build/module.modulemap" \
             "${objects[@]}" -lgmp -lcrypto -o "$out" >"$BUILD/link-$t.log" 2>&1; then
             grep -v 'warning: Cannot export local symbol' "$BUILD/link-$t.log" >&2
             return 1
