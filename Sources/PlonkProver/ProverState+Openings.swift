@@ -58,13 +58,25 @@ extension ProverState {
         return (commitments[0], commitments[1])
     }
 
-    /// Σ_i v^i·p_i.
+    /// Σ_i v^i·p_i: one pass per block of coefficients over all the polynomials, the blocks on all threads (a
+    /// pass per polynomial over n = 2^13 coefficients is too short to split).
     private func batched(_ polynomials: [Polynomial]) -> Polynomial {
-        var sum = [Fr](repeating: .zero, count: n)
+        var powers = [Fr]()
+        powers.reserveCapacity(polynomials.count)
         var power = Fr.one
-        for p in polynomials {
-            accumulate(&sum, p.coefficients, power)
+        for _ in polynomials {
+            powers.append(power)
             power *= v
+        }
+        var sum = [Fr](repeating: .zero, count: n)
+        sum.withUnsafeMutableBufferPointer { out in
+            Parallel.forEachChunk(of: out.count, minimumChunk: 512) { range in
+                for (p, factor) in zip(polynomials, powers) {
+                    p.coefficients.withUnsafeBufferPointer { a in
+                        for i in range where i < a.count { out[i] += factor * a[i] }
+                    }
+                }
+            }
         }
         return Polynomial(coefficients: sum)
     }
