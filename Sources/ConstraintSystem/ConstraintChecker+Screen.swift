@@ -189,15 +189,7 @@ private struct WitnessScreen {
     /// Lookups grouped by table (many share one: a range table per limb column), a group per task, each
     /// table's rows read once.
     func lookupsPass() -> Bool {
-        var groups: [[Int]] = []
-        var groupOf: [[Int]: Int] = [:]
-        for (l, lookup) in circuit.lookups.enumerated() {
-            let key = [lookup.tableSelector?.index ?? -1] + lookup.table.map(\.index)
-            if let g = groupOf[key] { groups[g].append(l) } else {
-                groupOf[key] = groups.count
-                groups.append([l])
-            }
-        }
+        let groups = circuit.lookupTableGroups
         return allPass(groups.count) { g in groupPasses(groups[g].map { circuit.lookups[$0] }) }
     }
 

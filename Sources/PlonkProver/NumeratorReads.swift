@@ -21,14 +21,13 @@ struct NumeratorReads {
             record.accumulators = true
             return 0
         }
-        var inputs = Numerator.Inputs<Int>(
+        let inputs = Numerator.Inputs<Int>(
             query: { q in
                 record.columns.insert(q.column)
                 return 0
             },
             firstRow: 0, lastRow: 0, active: 0, identity: { _ in 0 }, sigma: { _ in 0 },
             products: touch, productNext: 0, multiplicity: touch, runningSum: touch, runningSumNext: touch)
-        inputs.linearClaimValue = nil
         let algebra = Numerator.Algebra<Int>(
             constant: { _ in 0 }, add: { _, _ in 0 }, subtract: { _, _ in 0 }, multiply: { _, _ in 0 }, negate: { _ in 0 },
             scale: { _, _ in 0 })

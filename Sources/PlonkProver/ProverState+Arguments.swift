@@ -160,41 +160,39 @@ extension ProverState {
 
     /// φ_s on rows 0 … u (unblinded).
     private func runningSum(_ sum: LookupSum) throws -> [Fr] {
-        do {
-            var toInvert: [Fr] = []
-            var inputSlots: [[Int]] = []
-            for l in sum.lookups {
-                let q = key.fixedValues[c.lookups[l].selector.index]
-                var slots = [Int](repeating: -1, count: u)
-                for r in 0..<u where !q[r].isZero {
-                    slots[r] = toInvert.count
-                    toInvert.append(beta + lookupInputs[l][r])
-                }
-                inputSlots.append(slots)
+        var toInvert: [Fr] = []
+        var inputSlots: [[Int]] = []
+        for l in sum.lookups {
+            let q = key.fixedValues[c.lookups[l].selector.index]
+            var slots = [Int](repeating: -1, count: u)
+            for r in 0..<u where !q[r].isZero {
+                slots[r] = toInvert.count
+                toInvert.append(beta + lookupInputs[l][r])
             }
-            let first = c.lookups[sum.lookups[0]]
-            let qt = first.tableSelector.map { key.fixedValues[$0.index] }
-            let m = multiplicities[sum.table]
-            var tableSlots = [Int](repeating: -1, count: sum.carriesTable ? u : 0)
-            if sum.carriesTable {
-                for r in 0..<u where !m[r].isZero && qt?[r].isZero != true {
-                    tableSlots[r] = toInvert.count
-                    toInvert.append(beta + lookupTables[sum.table][r])
-                }
-            }
-            guard !toInvert.contains(where: \.isZero) else {
-                throw ProverError.unluckyChallenge("a logUp denominator is zero")
-            }
-            Fr.batchInvert(&toInvert)
-            let selectors = sum.lookups.map { key.fixedValues[c.lookups[$0].selector.index] }
-            var phi = [Fr](repeating: .zero, count: u + 1)
-            for r in 0..<u {
-                var next = phi[r]
-                for (i, slots) in inputSlots.enumerated() where slots[r] >= 0 { next += selectors[i][r] * toInvert[slots[r]] }
-                if sum.carriesTable && tableSlots[r] >= 0 { next -= m[r] * (qt?[r] ?? .one) * toInvert[tableSlots[r]] }
-                phi[r + 1] = next
-            }
-            return phi
+            inputSlots.append(slots)
         }
+        let first = c.lookups[sum.lookups[0]]
+        let qt = first.tableSelector.map { key.fixedValues[$0.index] }
+        let m = multiplicities[sum.table]
+        var tableSlots = [Int](repeating: -1, count: sum.carriesTable ? u : 0)
+        if sum.carriesTable {
+            for r in 0..<u where !m[r].isZero && qt?[r].isZero != true {
+                tableSlots[r] = toInvert.count
+                toInvert.append(beta + lookupTables[sum.table][r])
+            }
+        }
+        guard !toInvert.contains(where: \.isZero) else {
+            throw ProverError.unluckyChallenge("a logUp denominator is zero")
+        }
+        Fr.batchInvert(&toInvert)
+        let selectors = sum.lookups.map { key.fixedValues[c.lookups[$0].selector.index] }
+        var phi = [Fr](repeating: .zero, count: u + 1)
+        for r in 0..<u {
+            var next = phi[r]
+            for (i, slots) in inputSlots.enumerated() where slots[r] >= 0 { next += selectors[i][r] * toInvert[slots[r]] }
+            if sum.carriesTable && tableSlots[r] >= 0 { next -= m[r] * (qt?[r] ?? .one) * toInvert[tableSlots[r]] }
+            phi[r + 1] = next
+        }
+        return phi
     }
 }

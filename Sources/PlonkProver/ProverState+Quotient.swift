@@ -69,22 +69,18 @@ extension ProverState {
         let polynomial = { (column: Column) in neededPolynomials[proverColumns.firstIndex(of: column)!] }
         let toExtend = full.map(polynomial) + (accumulatorsOnFull ? accumulators : [])
         let toExtendHalf = halfOnly.map(polynomial) + (accumulatorsOnFull ? [] : accumulators)
-        var extendedAll = timings.measure("ntt") {
+        let extendedAll = timings.measure("ntt") {
             Self.concurrentMap(toExtend.map { (extended, $0) } + toExtendHalf.map { (half, $0) }) {
                 try! $0.0.cosetNTT($0.1.coefficients)
             }
-        }[...]
-        func takeExtended(_ count: Int) -> [[Fr]] {
-            defer { extendedAll = extendedAll.dropFirst(count) }
-            return Array(extendedAll.prefix(count))
         }
+        let onFull = extendedAll[..<toExtend.count], onHalf = extendedAll[toExtend.count...]
         // Every source with its values on the full coset (stride 1 there) or the half one.
         var columns: [Column: CosetValues] = [:]
-        for (column, values) in zip(full, takeExtended(full.count)) { columns[column] = CosetValues(values, onFull: true) }
-        var accumulatorValues = takeExtended(accumulatorsOnFull ? accumulators.count : 0)
-        for (column, values) in zip(halfOnly, takeExtended(halfOnly.count)) { columns[column] = CosetValues(values, onFull: false) }
-        if !accumulatorsOnFull { accumulatorValues = takeExtended(accumulators.count) }
-        let accumulatorSources = accumulatorValues.map { CosetValues($0, onFull: accumulatorsOnFull) }
+        for (column, values) in zip(full, onFull) { columns[column] = CosetValues(values, onFull: true) }
+        for (column, values) in zip(halfOnly, onHalf) { columns[column] = CosetValues(values, onFull: false) }
+        let accumulatorSources = (accumulatorsOnFull ? onFull.dropFirst(full.count) : onHalf.dropFirst(halfOnly.count))
+            .map { CosetValues($0, onFull: accumulatorsOnFull) }
         for (index, values) in keyColumns.fixed { columns[Column(kind: .fixed, index: index)] = CosetValues(values, onFull: true) }
         let sigma = keyColumns.sigma.map { CosetValues($0, onFull: true) }
         let productsExtended = Array(accumulatorSources.prefix(productPolynomials.count))

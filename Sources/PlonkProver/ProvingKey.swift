@@ -352,10 +352,8 @@ public struct ProvingKey: Sendable {
                     context: "proving key", offset: r.offset,
                     reason: "\(r.remaining) bytes of tables, the circuit needs \(expected)")
             }
-            let toMontgomery = Fr(montgomeryLimbs: FrParameters.rSquared.0, FrParameters.rSquared.1,
-                                  FrParameters.rSquared.2, FrParameters.rSquared.3)
             let tables = try parseColumns(&r, columns: columns, size: n, name: "column") { raw in
-                Fr(montgomeryBytes: raw).map { $0 * toMontgomery }  // a canonical value v read as v·R⁻¹, times R²
+                try? Fr(canonicalBytes: UnsafeRawBufferPointer(start: raw, count: 32))
             }
             var points: [G1Affine] = []
             points.reserveCapacity(2 * n)
