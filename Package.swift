@@ -80,7 +80,7 @@ let package = Package(
         // Compiler: model → circuit (gadgets, layout, witness from the direct path's trace, statistics).
         .target(
             name: "CircuitCompiler",
-            dependencies: ["ConstraintSystem", "FieldArithmetic", "DirectInference", "Quantization", "ModelGraph", "MSM"],
+            dependencies: ["ConstraintSystem", "FieldArithmetic", "DirectInference", "Quantization", "ModelGraph", "MSM", "Parallelism"],
             swiftSettings: checkedSettings),
 
         // Proof system. The verifier defines the protocol (transcript order, key and proof formats); the

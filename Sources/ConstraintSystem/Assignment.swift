@@ -36,6 +36,23 @@ public struct Assignment: Sendable {
         adviceAssigned[column.index][row] = true
     }
 
+    /// `value` in every row of `rows` of each column: one range check per column, not one per cell (the
+    /// witness builder starts every lane cell at 0 this way).
+    public mutating func fill(_ columns: [AdviceColumn], rows: Range<Int>, _ value: Fr) throws {
+        for column in columns {
+            guard advice.indices.contains(column.index) else {
+                throw ConstraintSystemError.unknownColumn(column.column, context: "assignment")
+            }
+            guard rows.isEmpty || (rows.lowerBound >= 0 && rows.upperBound <= usableRows) else {
+                // The first row outside, as `set` would have named it.
+                let row = rows.lowerBound < 0 ? rows.lowerBound : max(rows.lowerBound, usableRows)
+                throw ConstraintSystemError.rowOutOfRange(Cell(column, row), usableRows: usableRows)
+            }
+            advice[column.index].replaceSubrange(rows, with: repeatElement(value, count: rows.count))
+            adviceAssigned[column.index].replaceSubrange(rows, with: repeatElement(true, count: rows.count))
+        }
+    }
+
     public mutating func set(_ column: AdviceColumn, row: Int, _ value: Int64) throws {
         try set(column, row: row, Fr(signed: value))
     }

@@ -95,6 +95,23 @@ struct BuilderTests {
         #expect(throws: ConstraintSystemError.self) { try w.set(AdviceColumn(index: 1), row: 0, 1) }
         #expect(w.assignedAdviceCells == 1)
     }
+
+    @Test func fillAssignsEveryRowOfTheRangeAndChecksItLikeSet() throws {
+        var cs = ConstraintSystemBuilder()
+        let a = cs.adviceColumn("a")
+        let b = cs.adviceColumn("b")
+        let circuit = try cs.build(log2Rows: 4)
+        var w = Assignment(circuit: circuit)
+        try w.fill([a, b], rows: 2..<6, Fr(7))
+        #expect(w.assignedAdviceCells == 8)
+        #expect(w.value(a, row: 1) == nil && w.value(a, row: 6) == nil)
+        #expect((2..<6).allSatisfy { w.value(a, row: $0) == Fr(7) && w.value(b, row: $0) == Fr(7) })
+        #expect(throws: ConstraintSystemError.rowOutOfRange(a.at(11), usableRows: 11)) { try w.fill([a], rows: 5..<12, .one) }
+        #expect(throws: ConstraintSystemError.rowOutOfRange(a.at(-1), usableRows: 11)) { try w.fill([a], rows: -1..<3, .one) }
+        #expect(throws: ConstraintSystemError.self) { try w.fill([AdviceColumn(index: 2)], rows: 0..<1, .one) }
+        try w.fill([a], rows: 11..<11, .one)
+        #expect(w.assignedAdviceCells == 8)
+    }
 }
 
 struct StatisticsTests {

@@ -2,6 +2,14 @@ import ConstraintSystem
 import DirectInference
 import FieldArithmetic
 import ModelGraph
+import Parallelism
+
+/// A witness cell computed apart from the assignment (lanes run concurrently; cells are written afterwards).
+struct LaneCell {
+    let column: AdviceColumn
+    let row: Int
+    let value: Fr
+}
 
 /// The witness is the `DirectInference` trace laid into the lanes, plus each gadget's auxiliaries (limbs,
 /// sign bits), the lanes' produced and received cells and the committed relation's columns. Nothing is recomputed: quotients and remainders come from the trace, so
@@ -27,30 +35,24 @@ extension CompiledCircuit {
             for (i, value) in publicValues(trace: trace).enumerated() {
                 try a.set(publicValues[i / layout.publicColumnLength], row: i % layout.publicColumnLength, value)
             }
-            for row in 0..<layout.laneRows {
-                for limb in limbs { try a.set(limb, row: row, Fr.zero) }
-                for cell in free { try a.set(cell, row: row, Fr.zero) }
-            }
-            for row in 0..<layout.runRows {
-                for cell in producedCells + receivedCells { try a.set(cell, row: row, Fr.zero) }
-            }
-            for (g, group) in plan.groups.enumerated() {
-                let gadget = group.kind.gadget
-                let (inputs, expected) = try laneInputs(group: g, trace: trace)
-                let lanes = layout.lanes(of: group.kind)
-                let rows = layout.groupRows[g]
-                for index in 0..<(rows.count * lanes) {
-                    let values = index < group.count ? inputs(index) : gadget.paddingInputs
-                    if index < group.count, let expected, gadget.producedValue(values) != expected[index] {
-                        throw CompilerError.witnessMismatch(
-                            "layer '\(plan.layers[group.layer].name)' element \(index): gadget gives \(gadget.producedValue(values)), trace \(expected[index])")
-                    }
-                    let (limbValues, freeValues) = try gadget.fieldWitness(values)
-                    let (row, limbCells, freeCells) = cells(group: g, index: index)
-                    for (cell, v) in zip(limbCells, limbValues) { try a.set(cell, row: row, v) }
-                    for (cell, v) in zip(freeCells, freeValues) { try a.set(cell, row: row, v) }
+            try a.fill(limbs + free, rows: 0..<layout.laneRows, .zero)
+            try a.fill(producedCells + receivedCells, rows: 0..<layout.runRows, .zero)
+            let inputs = try plan.groups.indices.map { try laneInputs(group: $0, trace: trace) }
+            let gadgets = plan.groups.map(\.kind.gadget)
+            let written = try laneCells { g, index, out in
+                let gadget = gadgets[g]
+                let (laneInputs, expected) = inputs[g]
+                let values = index < plan.groups[g].count ? laneInputs(index) : gadget.paddingInputs
+                if index < plan.groups[g].count, let expected, gadget.producedValue(values) != expected[index] {
+                    throw CompilerError.witnessMismatch(
+                        "layer '\(plan.layers[plan.groups[g].layer].name)' element \(index): gadget gives \(gadget.producedValue(values)), trace \(expected[index])")
                 }
+                let (limbValues, freeValues) = try gadget.fieldWitness(values)
+                let (row, limbCells, freeCells) = cells(group: g, index: index)
+                for (cell, v) in zip(limbCells, limbValues) { out.append(LaneCell(column: cell, row: row, value: Fr(signed: v))) }
+                for (cell, v) in zip(freeCells, freeValues) { out.append(LaneCell(column: cell, row: row, value: v)) }
             }
+            for cell in written { try a.set(cell.column, row: cell.row, cell.value) }
             try fillLinks(&a)
         } catch let error as ConstraintSystemError {
             throw CompilerError.constraintSystem(error)
@@ -61,32 +63,56 @@ extension CompiledCircuit {
     /// The produced and received cells of every lane from its limb and free cells (each kind's expressions).
     /// Also for tests that rewrite a lane's cells and keep these consistent, as a cheating prover would.
     public func fillLinks(_ a: inout Assignment) throws {
-        do {
-            for (g, group) in plan.groups.enumerated() {
-                let gadget = group.kind.gadget
-                let lanes = layout.lanes(of: group.kind)
-                let rows = layout.groupRows[g]
-                // The kind's produced and received expressions once, over placeholder cells (advice column i =
-                // the lane's i-th cell, limbs first), then evaluated at each lane's values: building them per lane
-                // from constants was most of this pass (nanogpt_block: ~0.1 s).
-                let placeholders = LaneCells(limbs: (0..<gadget.limbCells).map { AdviceColumn(index: $0).cur },
-                                             free: (0..<gadget.freeCells).map { AdviceColumn(index: gadget.limbCells + $0).cur })
-                let produced = gadget.allProduced(placeholders)
-                let received = gadget.received(placeholders)
-                var values = [Fr](repeating: .zero, count: gadget.limbCells + gadget.freeCells)
-                for index in 0..<(rows.count * lanes) {
-                    let (row, limbCells, freeCells) = cells(group: g, index: index)
-                    let slot = layout.placement(group: g, index: index, kind: group.kind).slot
-                    for (i, cell) in limbCells.enumerated() { values[i] = a.value(cell, row: row) ?? .zero }
-                    for (i, cell) in freeCells.enumerated() { values[limbCells.count + i] = a.value(cell, row: row) ?? .zero }
-                    func value(_ e: Expression) -> Fr { e.evaluate(query: { values[$0.column.index] }, challenge: { _ in .zero }) }
-                    for (v, e) in produced.enumerated() { try a.set(producedCells[layout.producerSlot(lane: slot, value: v)], row: row, value(e)) }
-                    for (port, e) in received.enumerated() { try a.set(receivedCells[layout.receiverSlot(lane: slot, port: port)], row: row, value(e)) }
-                }
+        // The kind's produced and received expressions once per group, over placeholder cells (advice column i =
+        // the lane's i-th cell, limbs first), then evaluated at each lane's values: building them per lane from
+        // constants was most of this pass (nanogpt_block: ~0.1 s).
+        let expressions = plan.groups.map { group in
+            let gadget = group.kind.gadget
+            let placeholders = LaneCells(limbs: (0..<gadget.limbCells).map { AdviceColumn(index: $0).cur },
+                                         free: (0..<gadget.freeCells).map { AdviceColumn(index: gadget.limbCells + $0).cur })
+            return (produced: gadget.allProduced(placeholders), received: gadget.received(placeholders))
+        }
+        let lanes = a
+        let written = try laneCells { g, index, out in
+            let (row, limbCells, freeCells) = cells(group: g, index: index)
+            let slot = layout.placement(group: g, index: index, kind: plan.groups[g].kind).slot
+            let values = limbCells.map { lanes.value($0, row: row) ?? .zero } + freeCells.map { lanes.value($0, row: row) ?? .zero }
+            func value(_ e: Expression) -> Fr { e.evaluate(query: { values[$0.column.index] }, challenge: { _ in .zero }) }
+            for (v, e) in expressions[g].produced.enumerated() {
+                out.append(LaneCell(column: producedCells[layout.producerSlot(lane: slot, value: v)], row: row, value: value(e)))
             }
+            for (port, e) in expressions[g].received.enumerated() {
+                out.append(LaneCell(column: receivedCells[layout.receiverSlot(lane: slot, port: port)], row: row, value: value(e)))
+            }
+        }
+        do {
+            for cell in written { try a.set(cell.column, row: cell.row, cell.value) }
         } catch let error as ConstraintSystemError {
             throw CompilerError.constraintSystem(error)
         }
+    }
+
+    /// `body(group, lane, &cells)` for every lane of every group (padding lanes included), on all threads in
+    /// chunks of lanes; the cells it appends, in group and lane order, so that writing them gives the same
+    /// assignment as a serial pass. The first error in that order is thrown.
+    func laneCells(_ body: (Int, Int, inout [LaneCell]) throws -> Void) throws -> [LaneCell] {
+        let chunk = 256
+        var tasks: [(group: Int, lanes: Range<Int>)] = []
+        for (g, group) in plan.groups.enumerated() {
+            let count = layout.groupRows[g].count * layout.lanes(of: group.kind)
+            for start in stride(from: 0, to: count, by: chunk) { tasks.append((g, start..<min(count, start + chunk))) }
+        }
+        var results = [Result<[LaneCell], Error>?](repeating: nil, count: tasks.count)
+        results.withUnsafeMutableBufferPointer { out in
+            Parallel.forEach(tasks: tasks.count) { t in
+                out[t] = Result {
+                    var cells: [LaneCell] = []
+                    for index in tasks[t].lanes { try body(tasks[t].group, index, &cells) }
+                    return cells
+                }
+            }
+        }
+        return try results.flatMap { try $0!.get() }
     }
 
     /// The trace integers of each lane of a group, and the values the lanes must produce.
