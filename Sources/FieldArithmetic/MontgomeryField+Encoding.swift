@@ -48,6 +48,14 @@ extension MontgomeryField {
         self = Self(montgomeryLimbs: limbs.0, limbs.1, limbs.2, limbs.3) * Self(Parameters.rSquared)
     }
 
+    /// The canonical value in the 32 little-endian bytes at `source` (`writeCanonical`); nil unless it is below p.
+    /// `init(canonicalBytes:)` for a decoder's hot loop: no length to check, no array.
+    @inlinable
+    public init?(canonicalBytesAt source: UnsafeRawPointer) {
+        guard let representative = Self(montgomeryBytes: source) else { return nil }
+        self = representative * Self(Parameters.rSquared)
+    }
+
     /// Writes the 32 bytes of the Montgomery representative (a.R mod p, little-endian limbs): for tables a
     /// process writes and reads back itself, which then skip two multiplications per value.
     @inlinable

@@ -139,6 +139,21 @@ struct MontgomeryFieldTests {
         #expect(try Fr(canonicalBytes: pMinusOne) == -Fr.one)
     }
 
+    /// The decoders' pointer form agrees with `init(canonicalBytes:)` (itself checked against GMP above) on
+    /// random values and on the edges, and refuses what it refuses.
+    @Test func canonicalBytesAtAPointerAgreeWithTheCheckedInit() throws {
+        var rng = SeededRandom(seed: 7)
+        let edges: [BigInteger] = [.zero, .one, Fr.modulus - .one, Fr.modulus, Fr.modulus + .one,
+                                   BigInteger(limbs: [.max, .max, .max, .max])]
+        let randoms = (0..<200).map { _ in BigInteger(limbs: [rng.next(), rng.next(), rng.next(), rng.next() >> 2]) }
+        for value in edges + randoms {
+            let bytes = value.littleEndianBytes(count: 32)!
+            let viaPointer = bytes.withUnsafeBytes { Fr(canonicalBytesAt: $0.baseAddress!) }
+            #expect(viaPointer == (try? Fr(canonicalBytes: bytes)), "\(value)")
+            #expect((viaPointer == nil) == (value >= Fr.modulus))
+        }
+    }
+
     @Test func wideReductionMatchesGMP() {
         var rng = SeededRandom(seed: 6)
         for i in 0..<500 {
