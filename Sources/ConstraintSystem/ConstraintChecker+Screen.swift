@@ -49,6 +49,12 @@ private enum RowValues {
     }
 }
 
+/// A table's selected rows: values of a one-column table (no array per lookup), or tuples.
+private enum LookupTableRows {
+    case single(Set<Fr>)
+    case tuples(Set<[Fr]>)
+}
+
 private struct WitnessScreen {
     let circuit: Circuit
     let assignment: Assignment
@@ -186,36 +192,41 @@ private struct WitnessScreen {
         return true
     }
 
-    /// Lookups grouped by table (many share one: a range table per limb column), a group per task, each
-    /// table's rows read once.
+    /// Each table's rows are read once (many lookups share a table: a range table per limb column), one table
+    /// per task; then every lookup is checked against its table, one lookup per task.
     func lookupsPass() -> Bool {
         let groups = circuit.lookupTableGroups
-        return allPass(groups.count) { g in groupPasses(groups[g].map { circuit.lookups[$0] }) }
+        var tables = [LookupTableRows?](repeating: nil, count: groups.count)
+        tables.withUnsafeMutableBufferPointer { out in
+            Parallel.forEach(tasks: groups.count) { out[$0] = tableRows(circuit.lookups[groups[$0][0]]) }
+        }
+        let checks = groups.indices.flatMap { g in groups[g].map { (lookup: $0, table: g) } }
+        return allPass(checks.count) { lookupPasses(circuit.lookups[checks[$0].lookup], table: tables[checks[$0].table]!) }
     }
 
-    func groupPasses(_ lookups: [LookupArgument]) -> Bool {
-        var tableRows: Set<[Fr]>? = nil
-        for lookup in lookups {
-            let rows = enabledRows(lookup.selector)
-            if rows.isEmpty { continue }
-            if linearClaim == nil && lookup.inputs.contains(where: \.usesLinearClaim) { return false }
-            guard readable(lookup.inputs.flatMap(\.queries), on: rows) else { return false }
-            let table: Set<[Fr]>
-            if let known = tableRows {
-                table = known
-            } else {
-                var built = Set<[Fr]>()
-                for row in 0..<u {
-                    if let s = lookup.tableSelector, circuit.fixedValues[s.index][row].isZero { continue }
-                    built.insert(lookup.table.map { circuit.fixedValues[$0.index][row] })
-                }
-                tableRows = built
-                table = built
-            }
-            for start in stride(from: 0, to: rows.count, by: Self.block) {
-                let slice = rows[start..<min(rows.count, start + Self.block)]
-                let inputs = lookup.inputs.map { evaluate($0, on: slice) }
-                for i in 0..<slice.count where !table.contains(inputs.map { $0.value(i) }) { return false }
+    func tableRows(_ lookup: LookupArgument) -> LookupTableRows {
+        let selected = (0..<u).filter { row in lookup.tableSelector.map { !circuit.fixedValues[$0.index][row].isZero } ?? true }
+        if lookup.table.count == 1 {
+            let column = circuit.fixedValues[lookup.table[0].index]
+            return .single(Set(selected.map { column[$0] }))
+        }
+        return .tuples(Set(selected.map { row in lookup.table.map { circuit.fixedValues[$0.index][row] } }))
+    }
+
+    func lookupPasses(_ lookup: LookupArgument, table: LookupTableRows) -> Bool {
+        let rows = enabledRows(lookup.selector)
+        if rows.isEmpty { return true }
+        if linearClaim == nil && lookup.inputs.contains(where: \.usesLinearClaim) { return false }
+        guard readable(lookup.inputs.flatMap(\.queries), on: rows) else { return false }
+        for start in stride(from: 0, to: rows.count, by: Self.block) {
+            let slice = rows[start..<min(rows.count, start + Self.block)]
+            let inputs = lookup.inputs.map { evaluate($0, on: slice) }
+            switch table {
+            case .single(let values):
+                guard inputs.count == 1 else { return false }
+                for i in 0..<slice.count where !values.contains(inputs[0].value(i)) { return false }
+            case .tuples(let tuples):
+                for i in 0..<slice.count where !tuples.contains(inputs.map { $0.value(i) }) { return false }
             }
         }
         return true

@@ -26,11 +26,13 @@ extension ProverState {
                     table[r] = t
                     if firstRow[t] == nil { firstRow[t] = r }
                 }
-                var m = [Fr](repeating: .zero, count: u)
-                for l in members {
+                // Each lookup's compressed inputs and the table row each one hits, one lookup per task; the counts
+                // are then added in lookup order.
+                let found = Self.concurrentMap(members) { l -> (inputs: [Fr], rows: [Int32]) in
                     let lookup = c.lookups[l]
                     let q = key.fixedValues[lookup.selector.index]
                     var inputs = [Fr](repeating: .zero, count: u)
+                    var rows = [Int32](repeating: -1, count: u)
                     for r in 0..<u where !q[r].isZero {
                         var a = Fr.zero, power = Fr.one
                         for e in lookup.inputs {
@@ -40,9 +42,15 @@ extension ProverState {
                         inputs[r] = a
                         // An input outside the table (only through the unchecked test entry) adds nothing here;
                         // the running sums then cannot close and the proof is rejected.
-                        if let row = firstRow[a] { m[row] += q[r] }
+                        if let row = firstRow[a] { rows[r] = Int32(row) }
                     }
-                    lookupInputs[l] = inputs
+                    return (inputs, rows)
+                }
+                var m = [Fr](repeating: .zero, count: u)
+                for (l, lookup) in zip(members, found) {
+                    let q = key.fixedValues[c.lookups[l].selector.index]
+                    for (r, row) in lookup.rows.enumerated() where row >= 0 { m[Int(row)] += q[r] }
+                    lookupInputs[l] = lookup.inputs
                 }
                 if let qt {
                     // One batched inversion instead of one per table row (GMP's gcd was a visible share).

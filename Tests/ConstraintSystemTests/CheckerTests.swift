@@ -256,6 +256,49 @@ struct CheckerTests {
         }
     }
 
+    /// The screen on lookups that share tables (one checked per task against the table read once): a two-column
+    /// table two lookups read and a one-column table two others read, with an input outside each in turn.
+    @Test func fastScreenAgreesOnSharedOneAndTwoColumnTables() throws {
+        var cs = ConstraintSystemBuilder()
+        let x = cs.adviceColumn("x"), y = cs.adviceColumn("y"), z = cs.adviceColumn("z")
+        let q = cs.fixedColumn("q"), ta = cs.fixedColumn("ta"), tb = cs.fixedColumn("tb"), tr = cs.fixedColumn("tr")
+        cs.addLookup(LookupArgument(name: "pair xy", selector: q, inputs: [x.cur, y.cur], table: [ta, tb]))
+        cs.addLookup(LookupArgument(name: "pair zx", selector: q, inputs: [z.cur, x.cur], table: [ta, tb]))
+        cs.addLookup(LookupArgument(name: "range x", selector: q, inputs: [x.cur], table: [tr]))
+        cs.addLookup(LookupArgument(name: "range z", selector: q, inputs: [z.cur], table: [tr]))
+        for i in 0..<4 {
+            cs.setFixed(ta, row: i, Int64(i))
+            cs.setFixed(tb, row: i, Int64(i * i))
+            cs.setFixed(tr, row: i, Int64(i))
+        }
+        cs.enable(q, rows: 0..<3)
+        cs.requireRows(16)
+        let circuit = try cs.build()
+        // (x, y, z) per enabled row: x² = y and z² = x keep every lookup in its table.
+        let good: [(Int64, Int64, Int64)] = [(0, 0, 0), (1, 1, 1), (0, 0, 0)]
+        var cases = [good]
+        for row in 0..<3 {
+            for edit in [(0, 0, 1), (0, 1, 0), (1, 0, 0), (3, 9, 0)] {
+                var c = good
+                c[row] = (c[row].0 + Int64(edit.0), c[row].1 + Int64(edit.1), c[row].2 + Int64(edit.2))
+                cases.append(c)
+            }
+        }
+        var verdicts = Set<Bool>()
+        for rows in cases {
+            var w = Assignment(circuit: circuit)
+            for (r, v) in rows.enumerated() {
+                try w.set(x, row: r, v.0)
+                try w.set(y, row: r, v.1)
+                try w.set(z, row: r, v.2)
+            }
+            let passes = ConstraintChecker.check(circuit, w).isEmpty
+            verdicts.insert(passes)
+            #expect(ConstraintChecker.quicklySatisfied(circuit, w) == passes, "\(rows)")
+        }
+        #expect(verdicts == [true, false])
+    }
+
     @Test func missingChallengeIsReported() throws {
         var cs = ConstraintSystemBuilder()
         let x = cs.adviceColumn("x")
