@@ -1,4 +1,5 @@
 import FieldArithmetic
+import Parallelism
 
 /// The columns, gates and witness of docs/protocol.md §19.4 for a circuit's committed linear relation, on one
 /// run of rows: the model compiler lays out its lanes, names the cells each row produces and receives, and
@@ -163,22 +164,39 @@ public struct CommittedRelationLayout: Sendable {
             let rhoR = rho.power(UInt64(r))
             var rhoSlots = [Fr](repeating: .one, count: r)
             for e in 1..<max(r, 1) { rhoSlots[e] = rhoSlots[e - 1] * rho }
+            // Each row's Σ u·producer and Σ ρ^e·receiver, rows in chunks on all threads (they read only cells
+            // earlier phases set); then the running values in row order.
+            var produced = [Fr](repeating: .zero, count: rows)
+            var received = [Fr](repeating: .zero, count: rows)
+            let cells = assignment
+            produced.withUnsafeMutableBufferPointer { produced in
+                received.withUnsafeMutableBufferPointer { received in
+                    Parallel.forEachChunk(of: rows, minimumChunk: 512) { range in
+                        for k in range {
+                            let row = startRow + k
+                            var step = Fr.zero
+                            for l in 0..<v where k * v + l < u.count {
+                                step += u[k * v + l] * evaluate(producers[l], row: row, cells, circuit)
+                            }
+                            var sum = Fr.zero
+                            for e in 0..<r { sum += rhoSlots[e] * evaluate(receivers[e], row: row, cells, circuit) }
+                            produced[k] = step
+                            received[k] = sum
+                        }
+                    }
+                }
+            }
             var sum = Fr.zero, power = Fr.one
             for k in 0...rows {
                 let row = startRow + k
                 try assignment.set(rhoPowers, row: row, power)
                 try assignment.set(receiverSum, row: row, sum)
                 guard k < rows else { break }
-                var step = Fr.zero
                 for l in 0..<v {
                     let j = k * v + l
-                    let value = j < u.count ? u[j] : .zero
-                    try assignment.set(foldColumns[l], row: row, value)
-                    step += value * evaluate(producers[l], row: row, assignment, circuit)
+                    try assignment.set(foldColumns[l], row: row, j < u.count ? u[j] : .zero)
                 }
-                var received = Fr.zero
-                for e in 0..<r { received += rhoSlots[e] * evaluate(receivers[e], row: row, assignment, circuit) }
-                sum += step - power * received
+                sum += produced[k] - power * received[k]
                 power *= rhoR
             }
         } else if phase == closingPhase {
