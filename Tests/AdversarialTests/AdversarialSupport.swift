@@ -231,7 +231,7 @@ struct ProvedModel: @unchecked Sendable {
 
     /// The function-table lookup of a lane.
     func tableLookup(_ group: Int, _ index: Int) -> String {
-        let slot = compiled.layout.placement(group: group, index: index, kind: kind(group)).slot
+        let slot = compiled.layout.placement(group: group, index: index).slot
         return "\(kind(group).name).\(slot)@\(cells(group, index).row)"
     }
 

@@ -211,7 +211,7 @@ struct GadgetSoundnessTests {
         let a = try c.tampered(group: g, index: 0, inputs: honest) { a, cells in
             try a.set(cells.free[3], row: cells.row, a.value(cells.free[3], row: cells.row)! + Fr.one)
         }
-        let slot = c.compiled.layout.placement(group: g, index: 0, kind: c.compiled.plan.groups[g].kind).slot
+        let slot = c.compiled.layout.placement(group: g, index: 0).slot
         #expect(c.check(a).namesAndRows == ["\(gate("sigmoid")).\(slot)@\(row("sigmoid", 0))", close].sorted())
     }
 

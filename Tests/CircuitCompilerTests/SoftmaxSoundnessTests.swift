@@ -136,7 +136,7 @@ struct SoftmaxSoundnessTests {
                 outputsChanged = outputsChanged || out != lanes[j][4]
             }
         }
-        let slot = c.compiled.layout.placement(group: g, index: index, kind: .softmax(gadget)).slot
+        let slot = c.compiled.layout.placement(group: g, index: index).slot
         #expect(failures == (["\(gate).\(slot)@\(row(index))"] + (outputsChanged ? [close] : [])).sorted())
     }
 

@@ -32,6 +32,8 @@ public struct CircuitLayout: Sendable {
     /// Lanes per row of each kind (in `kinds` order).
     public let kinds: [LaneKind]
     public let lanesOfKind: [Int]
+    /// Lanes per row of each group's kind (the witness builder asks per lane; a kind's equality is not cheap).
+    public let lanesOfGroup: [Int]
     /// First row and row count of each group.
     public let groupRows: [(start: Int, count: Int)]
     /// Rows carrying lanes (R); row R closes the running sum.
@@ -112,8 +114,9 @@ public struct CircuitLayout: Sendable {
         self.bands = bands
         var row = 0
         var groupRows: [(start: Int, count: Int)] = []
+        lanesOfGroup = plan.groups.map { lanesOfKind[kinds.firstIndex(of: $0.kind)!] }
         for (g, group) in plan.groups.enumerated() {
-            let lanes = lanesOfKind[kinds.firstIndex(of: group.kind)!]
+            let lanes = lanesOfGroup[g]
             let rows = bands[g]?.rowsPerBand ?? (group.count + lanes - 1) / lanes
             groupRows.append((row, rows))
             row += rows
@@ -242,8 +245,8 @@ public struct CircuitLayout: Sendable {
 
     /// Lane `index` of a group (0 ..< rows·lanes: the group's lanes, then its padding lanes). A banded group's
     /// lanes follow its bands (`GroupBand`); its padding lanes fill the bands' holes, then the slots past the bands, row by row.
-    public func placement(group: Int, index: Int, kind: LaneKind) -> Placement {
-        let lanes = lanes(of: kind)
+    public func placement(group: Int, index: Int) -> Placement {
+        let lanes = lanesOfGroup[group]
         if let band = bands[group] {
             let count = band.channels * band.extentA * band.extentB
             if index < count {

@@ -205,7 +205,7 @@ public struct CompiledCircuit: Sendable {
     public func cells(group: Int, index: Int) -> (row: Int, limbs: [AdviceColumn], free: [AdviceColumn]) {
         let kind = plan.groups[group].kind
         let g = kind.gadget
-        let place = layout.placement(group: group, index: index, kind: kind)
+        let place = layout.placement(group: group, index: index)
         return (place.row,
                 (0..<g.limbCells).map { limbs[place.slot * g.limbCells + $0] },
                 (0..<g.freeCells).map { free[place.slot * g.freeCells + $0] })

@@ -18,13 +18,13 @@ public struct RelationIndexing: Sendable {
 
     /// Produced value `value` of lane `index` of `group`.
     public func producer(group: Int, index: Int, value: Int) -> Int {
-        let place = layout.placement(group: group, index: index, kind: plan.groups[group].kind)
+        let place = layout.placement(group: group, index: index)
         return place.row * producerSlots + layout.producerSlot(lane: place.slot, value: value)
     }
 
     /// Port `port` of lane `index` of `group`.
     public func receiver(group: Int, index: Int, port: Int) -> Int {
-        let place = layout.placement(group: group, index: index, kind: plan.groups[group].kind)
+        let place = layout.placement(group: group, index: index)
         return place.row * receiverSlots + layout.receiverSlot(lane: place.slot, port: port)
     }
 

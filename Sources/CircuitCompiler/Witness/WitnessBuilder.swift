@@ -75,7 +75,7 @@ extension CompiledCircuit {
         let lanes = a
         let written = try laneCells { g, index, out in
             let (row, limbCells, freeCells) = cells(group: g, index: index)
-            let slot = layout.placement(group: g, index: index, kind: plan.groups[g].kind).slot
+            let slot = layout.placement(group: g, index: index).slot
             let values = limbCells.map { lanes.value($0, row: row) ?? .zero } + freeCells.map { lanes.value($0, row: row) ?? .zero }
             func value(_ e: Expression) -> Fr { e.evaluate(query: { values[$0.column.index] }, challenge: { _ in .zero }) }
             for (v, e) in expressions[g].produced.enumerated() {
@@ -98,8 +98,8 @@ extension CompiledCircuit {
     func laneCells(_ body: (Int, Int, inout [LaneCell]) throws -> Void) throws -> [LaneCell] {
         let chunk = 256
         var tasks: [(group: Int, lanes: Range<Int>)] = []
-        for (g, group) in plan.groups.enumerated() {
-            let count = layout.groupRows[g].count * layout.lanes(of: group.kind)
+        for g in plan.groups.indices {
+            let count = layout.groupRows[g].count * layout.lanesOfGroup[g]
             for start in stride(from: 0, to: count, by: chunk) { tasks.append((g, start..<min(count, start + chunk))) }
         }
         var results = [Result<[LaneCell], Error>?](repeating: nil, count: tasks.count)
