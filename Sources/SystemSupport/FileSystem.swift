@@ -1,3 +1,4 @@
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -30,7 +31,7 @@ public enum FileSystem {
         // One read past the reported size detects growth and EOF alike.
         // Uninitialized: the read fills it (zeroing a 45 MB proving key first cost a pass over it).
         var bytes = [UInt8](unsafeUninitializedCapacity: max(size, 4096) + 1) { _, count in count = max(size, 4096) + 1 }
-        var done = 0
+        var done = parallelPrefix(fd, into: &bytes, size: size)
         while true {
             if done == bytes.count {
                 guard bytes.count <= limit else { throw Failure(path: path, reason: "more than \(limit) bytes") }
@@ -45,6 +46,36 @@ public enum FileSystem {
         guard done <= limit else { throw Failure(path: path, reason: "more than \(limit) bytes") }
         bytes.removeSubrange(done...)
         return bytes
+    }
+
+    /// Large files' first `size` bytes in chunks read concurrently (pread): one read(2) copies out of the page
+    /// cache on one core, 34 ms of a 1.5 s proof for a 57 MB proving key. Returns how many bytes it read: `size`,
+    /// or 0 (nothing trusted) when a chunk failed or came back short, and the serial loop then reads it all.
+    static func parallelPrefix(_ fd: Int32, into bytes: inout [UInt8], size: Int) -> Int {
+        let chunkBytes = 8 << 20
+        let chunks = size / chunkBytes
+        guard chunks >= 2 else { return 0 }
+        var complete = [Bool](repeating: false, count: chunks)
+        bytes.withUnsafeMutableBytes { buffer in
+            complete.withUnsafeMutableBufferPointer { complete in
+                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                    var offset = c * chunkBytes
+                    let end = c + 1 == chunks ? size : offset + chunkBytes
+                    while offset < end {
+                        let n = pread(fd, buffer.baseAddress! + offset, end - offset, off_t(offset))
+                        if n < 0 && errno == EINTR { continue }
+                        if n <= 0 { return }
+                        offset += n
+                    }
+                    complete[c] = true
+                }
+            }
+        }
+        guard complete.allSatisfy({ $0 }), lseek(fd, off_t(size), SEEK_SET) == off_t(size) else {
+            _ = lseek(fd, 0, SEEK_SET)
+            return 0
+        }
+        return size
     }
 
     /// Writes `bytes` to `path` (replacing it), creating missing parent directories.

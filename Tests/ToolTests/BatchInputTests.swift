@@ -63,4 +63,21 @@ struct BatchInputTests {
         #expect(try FileSystem.read(target) == [4, 5])
         #expect(try dir.names() == ["p.proof"])
     }
+
+    /// Files of two or more 8 MiB chunks are read in concurrent chunks (`FileSystem.parallelPrefix`): the bytes
+    /// are the file's, for a size just past the chunked threshold and one with a tail, and the limit still holds.
+    @Test func largeFilesReadInChunksGiveTheFileBytes() throws {
+        let dir = try Scratch()
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for size in [16 << 20, (25 << 20) + 12_345] {
+            let bytes = (0..<size).map { _ -> UInt8 in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return UInt8(truncatingIfNeeded: state >> 56)
+            }
+            let path = dir.path("large-\(size).bin")
+            try FileSystem.write(bytes, to: path)
+            #expect(try FileSystem.read(path) == bytes)
+            #expect(throws: FileSystem.Failure.self) { try FileSystem.read(path, limit: size - 1) }
+        }
+    }
 }
