@@ -74,15 +74,30 @@ public struct FixedBaseTable: Sendable {
     }
 
     /// The window that makes an MSM over all n bases cheapest by `MSMPlan`'s cost model (W·n insertions plus
-    /// one reduction of 2^(c−1) buckets and a batch inversion per quarter of them), among those whose table
-    /// takes at most `maximumBytes`; nil when none fits.
+    /// one reduction of 2^(c−1) buckets and a batch inversion per quarter of them, plus the top digits'
+    /// collisions), among those whose table takes at most `maximumBytes`; nil when none fits.
     public static func bestWindow(count n: Int, maximumBytes: Int) -> Int? {
         var best: (c: Int, cost: Double)?
         for c in 4...20 where n * windows(window: c) * 64 <= maximumBytes {
-            let cost = cost(insertions: n * windows(window: c), window: c)
+            let cost = cost(insertions: n * windows(window: c), window: c) + topDigitCollisions(count: n, window: c) * collisionCost
             if best == nil || cost < best!.cost { best = (c, cost) }
         }
         return best?.c
+    }
+
+    /// What an addition that finds its bucket already in the batch costs (in `MSMPlan`'s products): it waits in
+    /// the queue for a later batch, is inserted again, and may overflow into a mixed Jacobian addition.
+    static let collisionCost = 20.0
+
+    /// The top digit of a full-size scalar has only t = 255 − (W−1)·c bits: its n additions (1/W of each batch) go
+    /// to 2^(t−1) buckets, and those past that many in a batch collide. `zkbench msm-table` at 2^10 bases: c = 12
+    /// (t = 3) took 83 ms of CPU for 16 full-size columns and c = 13 (t = 8) 65 ms, which the model without this
+    /// term put 2% apart the other way (`bench/results/2026-12-05-table-windows.md`).
+    static func topDigitCollisions(count n: Int, window c: Int) -> Double {
+        let w = windows(window: c)
+        let topBuckets = Double(1 << (255 - (w - 1) * c - 1))
+        let batch = Double(MSMPlan.batchCapacity(buckets: 1 << (c - 1)))
+        return max(0, 1 / Double(w) - topBuckets / batch) * Double(n * w)
     }
 
     /// `MSMPlan`'s cost of a tabled sum: every insertion into one set of 2^(c−1) buckets, a batch inversion per

@@ -12,7 +12,7 @@ import Polynomials
 /// ([τ^i]₁ and the Lagrange basis for this circuit's n), so proving never reads the SRS file.
 public struct ProvingKey: Sendable {
     public static let magic: [UInt8] = Array("ZKIPKEY".utf8) + [0]
-    public static let formatVersion: UInt32 = 4
+    public static let formatVersion: UInt32 = 5
 
     public let verifyingKey: VerifyingKey
     let domain: EvaluationDomain

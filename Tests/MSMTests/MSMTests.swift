@@ -478,4 +478,14 @@ struct FixedBaseTableTests {
         #expect((1 << 13) * FixedBaseTable.windows(window: c) * 64 <= 8 << 20 && c > FixedBaseTable.bestWindow(count: 1 << 13, maximumBytes: 64 << 20)!)
         #expect(FixedBaseTable.bestWindow(count: 1 << 20, maximumBytes: 1 << 20) == nil)
     }
+
+    /// The windows `zkbench msm-table` measured fastest for 16 full-size columns (bench/results/2026-12-05-table-windows.md):
+    /// at 2^10 bases c = 12 leaves the top digit 3 bits and took 83 ms against c = 13's 65 ms; the keys' choices
+    /// follow the measurements at every size a proving key uses.
+    @Test func keyWindowsAvoidATopDigitOfAFewBits() {
+        let chosen = (6...14).map { FixedBaseTable.keyWindow(count: 1 << $0) }
+        #expect(chosen == [9, 10, 10, 11, 13, 13, 13, 15, 15])
+        #expect(FixedBaseTable.topDigitCollisions(count: 1 << 10, window: 12) > 0)
+        #expect(FixedBaseTable.topDigitCollisions(count: 1 << 10, window: 13) == 0)
+    }
 }

@@ -10,11 +10,19 @@ import Parallelism
 enum MSMTableBenchmark {
     static let command = Command(
         name: "msm-table", summary: "MSM with precomputed window multiples vs Pippenger, 2^7 … 2^13 bases",
-        options: [.flag("quick", "2^7 and 2^9 only")]
+        options: [
+            .flag("quick", "2^7 and 2^9 only"),
+            .flag("windows", "instead: 16 full-size columns over 2^6 … 2^14 bases through tables of windows 8 … 15, and the key's choice"),
+        ]
     ) { invocation in
         let quick = invocation.flag("quick")
         var report = FigureReport()
         var rng = BenchRandom(seed: 2026)
+        if invocation.flag("windows") {
+            windowSweep(&report, &rng)
+            report.emit(json: invocation.wantsJSON)
+            return
+        }
         for log2 in quick ? [7, 9] : [7, 9, 11, 13] {
             let n = 1 << log2
             let points = BenchData.points(n)
@@ -40,5 +48,23 @@ enum MSMTableBenchmark {
             }
         }
         report.emit(json: invocation.wantsJSON)
+    }
+
+    /// The CPU of one batch of 16 full-size columns (a phase of running sums) per table window, beside the window a
+    /// proving key of that many rows gets (`FixedBaseTable.keyWindow`): the check on the key windows' cost model.
+    static func windowSweep(_ report: inout FigureReport, _ rng: inout BenchRandom) {
+        for log2 in 6...14 {
+            let n = 1 << log2
+            let points = BenchData.points(n)
+            let columns = (0..<16).map { _ in (0..<n).map { _ in rng.fr() } }
+            var line = "2^\(log2) bases, key window \(FixedBaseTable.keyWindow(count: n).map(String.init) ?? "none"):"
+            for c in 8...15 where n * FixedBaseTable.windows(window: c) * 64 <= FixedBaseTable.maximumKeyTableBytes {
+                let table = FixedBaseTable(bases: points, window: c)
+                let t = BenchTiming.measure(repeats: 3) { _ = msmBatch(table: table, scalarSets: columns) }
+                report.value("msm_table_windows_2^\(log2)_c\(c)_cpu_ns", .double(BenchTiming.round(t.cpu * 1e9, 0)))
+                line += " c=\(c) \(formatSeconds(t.cpu))"
+            }
+            report.lines.append(line)
+        }
     }
 }
