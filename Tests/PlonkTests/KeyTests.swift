@@ -264,6 +264,29 @@ struct KeyTests {
             #expect(throws: KeyError.self) { _ = try ProvingKey.decode(Array(pk.prefix(cut))) }
         }
         #expect(throws: KeyError.self) { _ = try ProvingKey.decode(pk + [1]) }
+        // A byte flipped anywhere (every section: the embedded verifying key, the fixed columns, the SRS points, the
+        // blocks, the window tables, the stored coset columns) decodes to a key or is refused: never a crash. A value's
+        // top byte set to 0xff (at or above the modulus) is always refused, in the canonical and the Montgomery columns.
+        var decoded = 0, refused = 0
+        for position in stride(from: 0, to: pk.count, by: max(1, pk.count / 400)) {
+            var tampered = pk
+            tampered[position] ^= UInt8(1 + rng.next() % 255)
+            do {
+                _ = try ProvingKey.decode(tampered)
+                decoded += 1
+            } catch is KeyError {
+                refused += 1
+            }
+        }
+        #expect(decoded > 0 && refused > 0)
+        let provingKey = Fixtures.featureKey
+        let columnsStart = 12 + 8 + provingKey.verifyingKey.encoded.count
+        let cosetStart = pk.count - provingKey.extensionColumnCount * (32 << provingKey.extensionLog2Size)
+        for valueStart in [columnsStart, columnsStart + 32 * 7, cosetStart, cosetStart + 32 * 9] {
+            var tampered = pk
+            tampered[valueStart + 31] = 0xff
+            #expect(throws: KeyError.self) { _ = try ProvingKey.decode(tampered) }
+        }
     }
 }
 
