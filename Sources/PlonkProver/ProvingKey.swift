@@ -227,12 +227,12 @@ public struct ProvingKey: Sendable {
         }
     }
 
-    /// `columns` columns of `size` 32-byte values each, parsed by `parse` (nil: not below the modulus) on all
-    /// threads, one column per task: the key's columns are most of its decoding time (1.1M values at 2^13).
     /// How a key stores a column's values: canonical (`writeCanonical`, the fixed and σ columns) or as Montgomery
     /// representatives (`writeMontgomery`, the stored coset columns the prover wrote for itself).
     enum ColumnEncoding { case canonical, montgomery }
 
+    /// `columns` columns of `size` 32-byte values each in `encoding`, every value checked below the modulus, on all
+    /// threads, one column per task: the key's columns are most of its decoding time (1.1M values at 2^13).
     static func parseColumns(
         _ r: inout ByteReader, columns: Int, size: Int, name: String, encoding: ColumnEncoding
     ) throws -> [[Fr]] {

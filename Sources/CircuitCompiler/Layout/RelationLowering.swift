@@ -96,8 +96,7 @@ extension CompiledCircuit {
         // Lanes and ports without an equation.
         for (g, group) in plan.groups.enumerated() {
             let gadget = group.kind.gadget
-            let lanes = layout.lanes(of: group.kind)
-            let slots = layout.groupRows[g].count * lanes
+            let slots = layout.groupRows[g].count * layout.lanesOfGroup[g]
             let padding = try paddingReceived(gadget)
             for lane in 0..<slots {
                 for port in 0..<gadget.receivedCount {
