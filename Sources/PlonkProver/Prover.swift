@@ -223,7 +223,11 @@ public enum PlonkProver {
         next("accumulators")
         if order == .alphaBeforeAccumulators { state.alpha = transcript.squeeze(ProtocolTranscript.Label.alpha) }
         try state.computeAccumulators()
-        if order == .alphaBeforeAccumulators { try tamper(state, &assignment) }
+        if order == .alphaBeforeAccumulators {
+            try tamper(state, &assignment)
+            // The sums' values may have been edited: commit those values, not the steps they came from.
+            state.sumsFromTableSteps = []
+        }
         let (productCommitments, sumCommitments) = state.commitAccumulatorValues()
         for p in productCommitments { transcript.absorb(ProtocolTranscript.Label.permutation, point: p) }
         for s in sumCommitments { transcript.absorb(ProtocolTranscript.Label.logUp, point: s) }

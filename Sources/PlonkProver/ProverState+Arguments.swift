@@ -12,6 +12,7 @@ extension ProverState {
     func commitMultiplicities(forgingWithKnownBeta forging: Bool = false) throws -> [G1Affine] {
         try timings.measure("permutationLookup") {
             lookupInputs = [[Fr]](repeating: [], count: c.lookups.count)
+            lookupHitRows = [[Int32]](repeating: [], count: c.lookups.count)
             for members in c.lookupTableGroups {
                 let first = c.lookups[members[0]]
                 var table = [Fr](repeating: .zero, count: u)
@@ -51,6 +52,7 @@ extension ProverState {
                     let q = key.fixedValues[c.lookups[l].selector.index]
                     for (r, row) in lookup.rows.enumerated() where row >= 0 { m[Int(row)] += q[r] }
                     lookupInputs[l] = lookup.inputs
+                    lookupHitRows[l] = lookup.rows
                 }
                 if let qt {
                     // One batched inversion instead of one per table row (GMP's gcd was a visible share).
@@ -92,9 +94,15 @@ extension ProverState {
     }
 
     /// Commitments of the accumulators `computeAccumulators` filled in.
+    /// Running sums over small tables go through their table's buckets (`RunningSumCommitment`), the rest
+    /// through one batch of MSMs; the points are the same either way.
     func commitAccumulatorValues() -> (products: [G1Affine], sums: [G1Affine]) {
-        let all = commitValues(products + runningSums, category: "otherMSM")
-        return (Array(all[0..<products.count]), Array(all[products.count...]))
+        let bucketed = timings.measure("otherMSM") { bucketedRunningSumCommitments() }
+        let direct = runningSums.indices.filter { bucketed[$0] == nil }
+        let all = commitValues(products + direct.map { runningSums[$0] }, category: "otherMSM")
+        var sums = G1Projective.batchToAffine(bucketed.map { $0 ?? .infinity })
+        for (s, commitment) in zip(direct, all[products.count...]) { sums[s] = commitment }
+        return (Array(all[0..<products.count]), sums)
     }
 
     private func computeProducts() throws {
@@ -160,14 +168,72 @@ extension ProverState {
     /// For each running sum s (§9): φ_s(ω^0) = 0, φ_s(ω^{r+1}) = φ_s(ω^r) + Σ_{l∈s} q_l/A_l − [s carries its
     /// table]·m·q_t/T, with A = β + input and T = β + table row. The sums of one table close together at row u.
     private func computeRunningSums() throws {
+        tableInverses = try c.lookupTableGroups.indices.map { try tableInverses(table: $0) }
         // The sums are independent: computed one per task, then blinded in order (the same random stream).
         let sums = c.lookupSums
-        let computed = Self.concurrentMap(Array(sums.indices)) { s in Result { try self.runningSum(sums[s]) } }
-        for phi in computed { runningSums.append(try phi.get() + (try random.elements(Circuit.blindingRows))) }
+        let computed = Self.concurrentMap(Array(sums.indices)) { s in
+            Result { () throws -> (phi: [Fr], fromTable: Bool) in
+                if let phi = self.runningSumFromTableInverses(sums[s]) { return (phi, true) }
+                return (try self.runningSumInvertingEachInput(sums[s]), false)
+            }
+        }
+        for (s, result) in computed.enumerated() {
+            let (phi, fromTable) = try result.get()
+            if fromTable { sumsFromTableSteps.insert(s) }
+            runningSums.append(phi + (try random.elements(Circuit.blindingRows)))
+        }
     }
 
-    /// φ_s on rows 0 … u (unblinded).
-    private func runningSum(_ sum: LookupSum) throws -> [Fr] {
+    /// 1/(β + T_r) for the table rows r that a lookup of table `t` hits or that carry a multiplicity: one
+    /// batched inversion over the table's few distinct rows instead of one per looked-up cell.
+    private func tableInverses(table t: Int) throws -> TableInverses {
+        var slotOfRow = [Int32](repeating: -1, count: u)
+        var rows: [Int] = []
+        func use(_ r: Int) {
+            if slotOfRow[r] < 0 {
+                slotOfRow[r] = Int32(rows.count)
+                rows.append(r)
+            }
+        }
+        for l in c.lookupTableGroups[t] {
+            for row in lookupHitRows[l] where row >= 0 { use(Int(row)) }
+        }
+        let qt = c.lookups[c.lookupTableGroups[t][0]].tableSelector.map { key.fixedValues[$0.index] }
+        let m = multiplicities[t]
+        for r in 0..<u where !m[r].isZero && qt?[r].isZero != true { use(r) }
+        var values = rows.map { beta + lookupTables[t][$0] }
+        guard !values.contains(where: \.isZero) else { throw ProverError.unluckyChallenge("a logUp denominator is zero") }
+        Fr.batchInvert(&values)
+        return TableInverses(slotOfRow: slotOfRow, values: values)
+    }
+
+    /// φ_s on rows 0 … u (unblinded), read off the table's inverses; nil when an input misses the table (only
+    /// through the unchecked test entry).
+    private func runningSumFromTableInverses(_ sum: LookupSum) -> [Fr]? {
+        let inverses = tableInverses[sum.table]
+        let selectors = sum.lookups.map { key.fixedValues[c.lookups[$0].selector.index] }
+        let hits = sum.lookups.map { lookupHitRows[$0] }
+        for (q, rows) in zip(selectors, hits) {
+            for r in 0..<u where !q[r].isZero && rows[r] < 0 { return nil }
+        }
+        let qt = c.lookups[sum.lookups[0]].tableSelector.map { key.fixedValues[$0.index] }
+        let m = multiplicities[sum.table]
+        var phi = [Fr](repeating: .zero, count: u + 1)
+        for r in 0..<u {
+            var next = phi[r]
+            for (q, rows) in zip(selectors, hits) where !q[r].isZero {
+                next += q[r] * inverses.values[Int(inverses.slotOfRow[Int(rows[r])])]
+            }
+            if sum.carriesTable && !m[r].isZero && qt?[r].isZero != true {
+                next -= m[r] * (qt?[r] ?? .one) * inverses.values[Int(inverses.slotOfRow[r])]
+            }
+            phi[r + 1] = next
+        }
+        return phi
+    }
+
+    /// φ_s with every input's denominator inverted (the inputs need not be in the table).
+    private func runningSumInvertingEachInput(_ sum: LookupSum) throws -> [Fr] {
         var toInvert: [Fr] = []
         var inputSlots: [[Int]] = []
         for l in sum.lookups {

@@ -63,6 +63,14 @@ final class ProverState {
     /// θ-compressed lookup inputs (rows with a non-zero selector) and table rows, without β.
     var lookupInputs: [[Fr]] = []
     var lookupTables: [[Fr]] = []
+    /// Per lookup and usable row: the first table row equal to its input (−1 without a selector, or for an
+    /// input outside the table).
+    var lookupHitRows: [[Int32]] = []
+    /// Per table (after β): 1/(β + T) on the rows that lookups hit or that carry a multiplicity.
+    var tableInverses: [TableInverses] = []
+    /// The running sums whose values were read off `tableInverses` (every input in its table), which
+    /// `RunningSumCommitment` may therefore commit from the same steps.
+    var sumsFromTableSteps: Set<Int> = []
     var products: [[Fr]] = []
     var runningSums: [[Fr]] = []
 

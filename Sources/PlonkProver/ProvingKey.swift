@@ -36,6 +36,9 @@ public struct ProvingKey: Sendable {
     /// MSMs (`FixedBaseTable`), each when it fits `FixedBaseTable.maximumKeyTableBytes`: read from the file, or
     /// made by the first proof or encoding (setup), never by a key built for its verifying key only.
     let windowTables: KeyCache<WindowTables>
+    /// S_k = Σ_{i=k}^{u} [L_i(τ)]₁ for k = 0 … u: the bases of a running sum's steps (`RunningSumCommitment`),
+    /// made by the first proof that needs them (u additions) and shared by every copy of the key.
+    let lagrangeSuffixSums = KeyCache<[G1Affine]>()
 
     struct WindowTables {
         let powers: FixedBaseTable?
