@@ -24,7 +24,7 @@ extension ProverState {
     static var bucketsRunningSums = true
     /// The bucketed commitment is used when the table's rows in use are at most u / this: below it a
     /// |T|-term MSM costs about what the sum's own MSM would.
-    static var rowsPerTableRow = 4
+    static var rowsPerTableRow = 2
     /// Test-only evidence that the bucketed path ran: sums committed through it, ever.
     static var bucketedCommitmentCount = 0
 

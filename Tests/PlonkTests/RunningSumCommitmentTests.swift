@@ -8,12 +8,13 @@ import Testing
 
 /// Running sums committed through their table's buckets (`RunningSumCommitment`) are the same points as their
 /// direct MSMs, so a seeded proof must be byte for byte the one the direct commitments give, and verify.
-struct RunningSumCommitmentTests {
+/// Serialized: each test switches the prover's static choice on and off.
+@Suite(.serialized) struct RunningSumCommitmentTests {
     /// Proves with the bucketed commitment forced on (every table eligible) and off.
     static func bothWays(_ prove: () throws -> ProofFile) throws -> (bucketed: ProofFile, direct: ProofFile) {
         defer {
             ProverState.bucketsRunningSums = true
-            ProverState.rowsPerTableRow = 4
+            ProverState.rowsPerTableRow = 2
         }
         ProverState.bucketsRunningSums = true
         ProverState.rowsPerTableRow = 0
