@@ -1,5 +1,6 @@
 import FieldArithmetic
 import Parallelism
+import Synchronization
 
 /// The multiplicative subgroup H = {1, ω, …, ω^(n−1)} of Fr with n = 2^log2Size (log2Size ≤ 28, the
 /// two-adicity of r − 1), with what the NTT needs precomputed: the twiddles ω^0 … ω^(n/2−1) and 1/n.
@@ -19,6 +20,8 @@ public final class EvaluationDomain: @unchecked Sendable {
     public let cosetShiftInverse: Fr
     /// ω^i for i in 0..<n/2 (empty for n = 1).
     @usableFromInline let twiddles: UnsafeMutableBufferPointer<Fr>
+    /// The IFMA stages' twiddles (`NTT+IFMA.swift`), made by the first transform that needs them.
+    let ifmaTwiddles = Mutex<UnsafeMutablePointer<UInt64>?>(nil)
 
     public static let maximumLog2Size = Fr.twoAdicity
 
@@ -50,7 +53,10 @@ public final class EvaluationDomain: @unchecked Sendable {
         try self.init(log2Size: log2)
     }
 
-    deinit { twiddles.deallocate() }
+    deinit {
+        twiddles.deallocate()
+        ifmaTwiddles.withLock { $0?.deallocate() }
+    }
 
     /// ω^i for any i ≥ 0.
     public func element(_ i: Int) -> Fr {

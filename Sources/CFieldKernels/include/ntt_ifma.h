@@ -1,0 +1,23 @@
+/*
+ * AVX-512 IFMA butterflies for NTTs over BN254's Fr (ntt_ifma.c). Elements are Fr values in Montgomery form,
+ * four little-endian 64-bit limbs each; inside a transform they live in "SoA" blocks of eight (five 52-bit
+ * limbs, 40 words per block). All counts and starts are multiples of 8.
+ */
+#ifndef ZKINFER_NTT_IFMA_H
+#define ZKINFER_NTT_IFMA_H
+
+#include <stdint.h>
+
+/* 1 when the CPU (and OS) run AVX-512F and IFMA; the other functions must not be called otherwise. */
+int zk_ifma_available(void);
+/* Elements first ..< first + count of `values` into their SoA blocks. */
+void zk_ifma_to_soa(const uint64_t *values, uint64_t *soa, long first, long count);
+/* Back, reduced below p. */
+void zk_ifma_from_soa(const uint64_t *soa, uint64_t *values, long first, long count);
+/* count twiddles (Montgomery form) into SoA blocks, times 2^4 (the products' R is 2^260). */
+void zk_ifma_twiddles(const uint64_t *values, uint64_t *soa, long count);
+/* Butterflies first ..< first + count of radix-2 DIT stage `stage` (half = 2^stage ≥ 8): stage s's twiddles
+ * ω_(2^(s+1))^j start at element 2^s − 8 of `twiddles`. */
+void zk_ifma_stage(uint64_t *soa, int stage, const uint64_t *twiddles, long first, long count);
+
+#endif
