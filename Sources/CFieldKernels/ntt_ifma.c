@@ -207,8 +207,94 @@ ZK_IFMA_ENTRY void zk_ifma_twiddles(const uint64_t *values, uint64_t *soa, long 
     }
 }
 
+/* Eight consecutive elements (four 64-bit limbs each) as four vectors of their limbs 0 … 3: two rounds of
+ * two-source permutes (gathers cost several times more on this hardware). */
+static inline ZK_IFMA_TARGET void zk_transpose_in(const uint64_t *a, __m512i l[4]) {
+    __m512i z0 = _mm512_loadu_si512((const void *)a), z1 = _mm512_loadu_si512((const void *)(a + 8));
+    __m512i z2 = _mm512_loadu_si512((const void *)(a + 16)), z3 = _mm512_loadu_si512((const void *)(a + 24));
+    const __m512i low = _mm512_set_epi64(13, 9, 5, 1, 12, 8, 4, 0), high = _mm512_set_epi64(15, 11, 7, 3, 14, 10, 6, 2);
+    __m512i t0 = _mm512_permutex2var_epi64(z0, low, z1), t1 = _mm512_permutex2var_epi64(z0, high, z1);
+    __m512i t2 = _mm512_permutex2var_epi64(z2, low, z3), t3 = _mm512_permutex2var_epi64(z2, high, z3);
+    const __m512i first = _mm512_set_epi64(11, 10, 9, 8, 3, 2, 1, 0), second = _mm512_set_epi64(15, 14, 13, 12, 7, 6, 5, 4);
+    l[0] = _mm512_permutex2var_epi64(t0, first, t2);
+    l[1] = _mm512_permutex2var_epi64(t0, second, t2);
+    l[2] = _mm512_permutex2var_epi64(t1, first, t3);
+    l[3] = _mm512_permutex2var_epi64(t1, second, t3);
+}
+
+/* The inverse of `zk_transpose_in`. */
+static inline ZK_IFMA_TARGET void zk_transpose_out(uint64_t *out, const __m512i l[4]) {
+    const __m512i first = _mm512_set_epi64(11, 10, 9, 8, 3, 2, 1, 0), second = _mm512_set_epi64(15, 14, 13, 12, 7, 6, 5, 4);
+    __m512i t0 = _mm512_permutex2var_epi64(l[0], first, l[1]), t2 = _mm512_permutex2var_epi64(l[0], second, l[1]);
+    __m512i t1 = _mm512_permutex2var_epi64(l[2], first, l[3]), t3 = _mm512_permutex2var_epi64(l[2], second, l[3]);
+    /* t0 = [e0..e3 limb 0, e0..e3 limb 1], t1 = the same for limbs 2, 3; t2, t3 for e4..e7. */
+    const __m512i even = _mm512_set_epi64(13, 9, 5, 1, 12, 8, 4, 0), odd = _mm512_set_epi64(15, 11, 7, 3, 14, 10, 6, 2);
+    _mm512_storeu_si512((void *)out, _mm512_permutex2var_epi64(t0, even, t1));
+    _mm512_storeu_si512((void *)(out + 8), _mm512_permutex2var_epi64(t0, odd, t1));
+    _mm512_storeu_si512((void *)(out + 16), _mm512_permutex2var_epi64(t2, even, t3));
+    _mm512_storeu_si512((void *)(out + 24), _mm512_permutex2var_epi64(t2, odd, t3));
+}
+
+/* Eight elements as 52-bit limbs of 16·a (below 2^258, so five limbs still hold it): a Montgomery product at
+ * R' = 2^260 with 16·a is then the product at R = 2^256. */
+static inline ZK_IFMA_TARGET zk_v5 zk_gather_times16(const uint64_t *a) {
+    const __m512i mask = _mm512_set1_epi64(ZK_M52);
+    __m512i l[4];
+    zk_transpose_in(a, l);
+    zk_v5 v;
+    v.l[0] = _mm512_and_si512(_mm512_slli_epi64(l[0], 4), mask);
+    v.l[1] = _mm512_and_si512(_mm512_or_si512(_mm512_srli_epi64(l[0], 48), _mm512_slli_epi64(l[1], 16)), mask);
+    v.l[2] = _mm512_and_si512(_mm512_or_si512(_mm512_srli_epi64(l[1], 36), _mm512_slli_epi64(l[2], 28)), mask);
+    v.l[3] = _mm512_and_si512(_mm512_or_si512(_mm512_srli_epi64(l[2], 24), _mm512_slli_epi64(l[3], 40)), mask);
+    v.l[4] = _mm512_srli_epi64(l[3], 12);
+    return v;
+}
+
+static inline ZK_IFMA_TARGET zk_v5 zk_gather(const uint64_t *a) {
+    const __m512i mask = _mm512_set1_epi64(ZK_M52);
+    __m512i l[4];
+    zk_transpose_in(a, l);
+    zk_v5 v;
+    v.l[0] = _mm512_and_si512(l[0], mask);
+    v.l[1] = _mm512_and_si512(_mm512_or_si512(_mm512_srli_epi64(l[0], 52), _mm512_slli_epi64(l[1], 12)), mask);
+    v.l[2] = _mm512_and_si512(_mm512_or_si512(_mm512_srli_epi64(l[1], 40), _mm512_slli_epi64(l[2], 24)), mask);
+    v.l[3] = _mm512_and_si512(_mm512_or_si512(_mm512_srli_epi64(l[2], 28), _mm512_slli_epi64(l[3], 36)), mask);
+    v.l[4] = _mm512_srli_epi64(l[3], 16);
+    return v;
+}
+
+/* x (in [0, 2p)) reduced below p, written as eight Montgomery-form elements. */
+static inline ZK_IFMA_TARGET void zk_scatter_reduced(uint64_t *out, zk_v5 x) {
+    x = zk_subtract_if_at_least(x, zk_p52);
+    __m512i l[4];
+    l[0] = _mm512_or_si512(x.l[0], _mm512_slli_epi64(x.l[1], 52));
+    l[1] = _mm512_or_si512(_mm512_srli_epi64(x.l[1], 12), _mm512_slli_epi64(x.l[2], 40));
+    l[2] = _mm512_or_si512(_mm512_srli_epi64(x.l[2], 24), _mm512_slli_epi64(x.l[3], 28));
+    l[3] = _mm512_or_si512(_mm512_srli_epi64(x.l[3], 36), _mm512_slli_epi64(x.l[4], 16));
+    zk_transpose_out(out, l);
+}
+
+ZK_IFMA_ENTRY void zk_ifma_fr_products(const uint64_t *a, const uint64_t *b, uint64_t *out, long count) {
+    for (long i = 0; i + 8 <= count; i += 8) {
+        zk_scatter_reduced(out + 4 * i, zk_mont(zk_gather_times16(a + 4 * i), zk_gather(b + 4 * i)));
+    }
+}
+
+ZK_IFMA_ENTRY void zk_ifma_fr_scaled(const uint64_t *a, const uint64_t *c, uint64_t *out, long count) {
+    uint64_t limbs[5], shifted[4] = {c[0] << 4, (c[1] << 4) | (c[0] >> 60), (c[2] << 4) | (c[1] >> 60),
+                                      (c[3] << 4) | (c[2] >> 60)};
+    /* 16·c < 2^258: the split of its low 256 bits drops bits 256–257 (bits 252–253 of c), added back here. */
+    zk_split52(shifted, limbs);
+    limbs[4] |= (c[3] >> 60) << 48;
+    zk_v5 scale;
+    for (int k = 0; k < 5; k++) scale.l[k] = _mm512_set1_epi64((long long)limbs[k]);
+    for (long i = 0; i + 8 <= count; i += 8) zk_scatter_reduced(out + 4 * i, zk_mont(zk_gather(a + 4 * i), scale));
+}
+
 #else
 
+void zk_ifma_fr_products(const uint64_t *a, const uint64_t *b, uint64_t *out, long count) {}
+void zk_ifma_fr_scaled(const uint64_t *a, const uint64_t *c, uint64_t *out, long count) {}
 int zk_ifma_available(void) { return 0; }
 void zk_ifma_stage(uint64_t *soa, int stage, const uint64_t *twiddles, long first, long count) {}
 void zk_ifma_to_soa(const uint64_t *values, uint64_t *soa, long first, long count) {}

@@ -46,13 +46,25 @@ enum Lane {
         }
     }
 
+    /// Block products go through `Fr.multiply(_:_:into:count:)` (eight at a time with AVX-512 IFMA).
     static func multiply(_ x: Lane, _ y: Lane) -> Lane {
         switch (x, y) {
         case (.scalar(let a), .scalar(let b)): return .scalar(a * b)
         case (.vector(let a), .scalar(let b)), (.scalar(let b), .vector(let a)):
-            if b == .one { return .vector(a) }
-            return .vector(map(a) { $0 * b })
-        case (.vector(let a), .vector(let b)): return .vector(zip(a, b) { $0 * $1 })
+            if b == .one || a.isEmpty { return .vector(a) }
+            return .vector([Fr](unsafeUninitializedCapacity: a.count) { out, count in
+                a.withUnsafeBufferPointer { Fr.multiply($0.baseAddress!, by: b, into: out.baseAddress!, count: a.count) }
+                count = a.count
+            })
+        case (.vector(let a), .vector(let b)):
+            precondition(a.count == b.count, "lanes of one block have one length")
+            if a.isEmpty { return .vector(a) }
+            return .vector([Fr](unsafeUninitializedCapacity: a.count) { out, count in
+                a.withUnsafeBufferPointer { a in
+                    b.withUnsafeBufferPointer { Fr.multiply(a.baseAddress!, $0.baseAddress!, into: out.baseAddress!, count: a.count) }
+                }
+                count = a.count
+            })
         }
     }
 

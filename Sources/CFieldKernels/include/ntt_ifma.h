@@ -20,4 +20,10 @@ void zk_ifma_twiddles(const uint64_t *values, uint64_t *soa, long count);
  * ω_(2^(s+1))^j start at element 2^s − 8 of `twiddles`. */
 void zk_ifma_stage(uint64_t *soa, int stage, const uint64_t *twiddles, long first, long count);
 
+/* out[i] = a[i]·b[i] (Montgomery products, canonical) for the first count rounded down to a multiple of 8;
+ * out may be a or b. */
+void zk_ifma_fr_products(const uint64_t *a, const uint64_t *b, uint64_t *out, long count);
+/* out[i] = a[i]·c for one element c, the same way. */
+void zk_ifma_fr_scaled(const uint64_t *a, const uint64_t *c, uint64_t *out, long count);
+
 #endif
