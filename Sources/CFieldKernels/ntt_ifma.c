@@ -159,15 +159,6 @@ ZK_IFMA_ENTRY void zk_ifma_stage(uint64_t *soa, int stage, const uint64_t *twidd
     }
 }
 
-ZK_IFMA_ENTRY void zk_ifma_to_soa(const uint64_t *values, uint64_t *soa, long first, long count) {
-    for (long i = first; i < first + count; i++) {
-        uint64_t limbs[5];
-        zk_split52(values + 4 * i, limbs);
-        uint64_t *block = soa + 40 * (i >> 3);
-        for (int k = 0; k < 5; k++) block[8 * k + (i & 7)] = limbs[k];
-    }
-}
-
 ZK_IFMA_ENTRY void zk_ifma_from_soa(const uint64_t *soa, uint64_t *values, long first, long count) {
     for (long b = first; b < first + count; b += 8) {
         zk_v5 x = zk_subtract_if_at_least(zk_load(soa + 5 * b), zk_p52);
@@ -291,13 +282,97 @@ ZK_IFMA_ENTRY void zk_ifma_fr_scaled(const uint64_t *a, const uint64_t *c, uint6
     for (long i = 0; i + 8 <= count; i += 8) zk_scatter_reduced(out + 4 * i, zk_mont(zk_gather(a + 4 * i), scale));
 }
 
+/* 16·w mod p for one Montgomery-form w (< p) by four modular doublings, as 52-bit limbs. */
+static void zk_times16_limbs(const uint64_t *w, uint64_t limbs[5]) {
+    uint64_t l[4] = {w[0], w[1], w[2], w[3]};
+    for (int d = 0; d < 4; d++) {
+        uint64_t carry = 0, twice[4], diff[4], borrow = 0;
+        for (int k = 0; k < 4; k++) {
+            twice[k] = (l[k] << 1) | carry;
+            carry = l[k] >> 63;
+        }
+        for (int k = 0; k < 4; k++) {
+            unsigned __int128 t = (unsigned __int128)twice[k] - zk_p64[k] - borrow;
+            diff[k] = (uint64_t)t;
+            borrow = (uint64_t)(t >> 64) & 1;
+        }
+        for (int k = 0; k < 4; k++) l[k] = borrow ? twice[k] : diff[k];
+    }
+    zk_split52(l, limbs);
+}
+
+/* Stage s < 3 inside one block of eight (butterflies between lanes e and e + 2^s), in registers: every lane
+ * takes its pair's low and high values, lanes with bit s clear keep u + w·v and the others u − w·v. */
+static inline ZK_IFMA_TARGET zk_v5 zk_lane_stage(zk_v5 x, int stage, const zk_v5 *w) {
+    const int half = 1 << stage;
+    long long low[8], high[8];
+    __mmask8 upper = 0;
+    for (int e = 0; e < 8; e++) {
+        low[e] = e & ~half;
+        high[e] = e | half;
+        if (e & half) upper |= (__mmask8)(1 << e);
+    }
+    const __m512i lowIndex = _mm512_loadu_si512((const void *)low), highIndex = _mm512_loadu_si512((const void *)high);
+    zk_v5 u, v;
+    for (int k = 0; k < 5; k++) {
+        u.l[k] = _mm512_permutexvar_epi64(lowIndex, x.l[k]);
+        v.l[k] = _mm512_permutexvar_epi64(highIndex, x.l[k]);
+    }
+    if (w) v = zk_mont(v, *w);
+    zk_v5 sum, difference;
+    for (int k = 0; k < 5; k++) {
+        sum.l[k] = _mm512_add_epi64(u.l[k], v.l[k]);
+        difference.l[k] = _mm512_sub_epi64(_mm512_add_epi64(u.l[k], _mm512_set1_epi64((long long)zk_2p52[k])), v.l[k]);
+    }
+    sum = zk_subtract_if_at_least(zk_normalize(sum), zk_2p52);
+    difference = zk_subtract_if_at_least(zk_normalize(difference), zk_2p52);
+    for (int k = 0; k < 5; k++) sum.l[k] = _mm512_mask_blend_epi64(upper, sum.l[k], difference.l[k]);
+    return sum;
+}
+
+ZK_IFMA_ENTRY void zk_ifma_load_stages(const uint64_t *values, uint64_t *soa, int log2Size, int firstStage,
+                                       const uint64_t *eighthRoots, long first, long count) {
+    /* Stage 1's twiddles per lane are ω_8^0, ω_8^2 (= ω_4) alternating; stage 2's ω_8^(e mod 4). */
+    uint64_t roots[4][5];
+    for (int j = 0; j < 4; j++) zk_times16_limbs(eighthRoots + 4 * j, roots[j]);
+    zk_v5 w1, w2;
+    for (int k = 0; k < 5; k++) {
+        long long a[8], b[8];
+        for (int e = 0; e < 8; e++) {
+            a[e] = (long long)roots[(e & 1) * 2][k];
+            b[e] = (long long)roots[e & 3][k];
+        }
+        w1.l[k] = _mm512_loadu_si512((const void *)a);
+        w2.l[k] = _mm512_loadu_si512((const void *)b);
+    }
+    const int shift = 64 - log2Size;
+    uint64_t gathered[32] __attribute__((aligned(64)));
+    for (long b = first; b < first + count; b += 8) {
+        const uint64_t *source = values + 4 * b;
+        if (firstStage == 0) {
+            /* The bit reversal, read in place of a separate pass. */
+            for (int e = 0; e < 8; e++) {
+                uint64_t r = __builtin_bitreverse64((uint64_t)(b + e)) >> shift;
+                for (int k = 0; k < 4; k++) gathered[4 * e + k] = values[4 * r + k];
+            }
+            source = gathered;
+        }
+        zk_v5 x = zk_gather(source);
+        if (firstStage <= 0) x = zk_lane_stage(x, 0, 0);
+        if (firstStage <= 1) x = zk_lane_stage(x, 1, &w1);
+        if (firstStage <= 2) x = zk_lane_stage(x, 2, &w2);
+        zk_store(soa + 5 * b, x);
+    }
+}
+
 #else
 
+void zk_ifma_load_stages(const uint64_t *values, uint64_t *soa, int log2Size, int firstStage,
+                         const uint64_t *eighthRoots, long first, long count) {}
 void zk_ifma_fr_products(const uint64_t *a, const uint64_t *b, uint64_t *out, long count) {}
 void zk_ifma_fr_scaled(const uint64_t *a, const uint64_t *c, uint64_t *out, long count) {}
 int zk_ifma_available(void) { return 0; }
 void zk_ifma_stage(uint64_t *soa, int stage, const uint64_t *twiddles, long first, long count) {}
-void zk_ifma_to_soa(const uint64_t *values, uint64_t *soa, long first, long count) {}
 void zk_ifma_from_soa(const uint64_t *soa, uint64_t *values, long first, long count) {}
 void zk_ifma_twiddles(const uint64_t *values, uint64_t *soa, long count) {}
 

@@ -9,23 +9,29 @@ import Parallelism
 extension EvaluationDomain {
     /// Whether transforms may use IFMA: the CPU has it (tests switch it off to compare the two paths).
     public static var ifmaEnabled = zk_ifma_available() != 0 && MemoryLayout<Fr>.size == 32
-    /// The scalar path does the stages below this one (their butterflies are closer than eight apart).
+    /// Stages below this one pair lanes of one block of eight and run in registers as the values are loaded.
     static var ifmaFirstStage: Int { 3 }
     /// In-cache blocks of 2^12 elements (160 KiB in the vector form).
     static var ifmaBlockLog: Int { 12 }
 
     var usesIFMA: Bool { Self.ifmaEnabled && log2Size >= 5 }
 
-    /// Stages `first` ..< log2Size, `a` holding the state after the earlier ones.
-    func ifmaStages(_ a: UnsafeMutableBufferPointer<Fr>, from first: Int) {
+    /// The transform from `firstStage` (`a` holding the state after the earlier stages; the bit reversal is
+    /// read into the vector form when it is 0).
+    func ifmaTransform(_ a: UnsafeMutableBufferPointer<Fr>, firstStage: Int) {
         let n = size, logN = log2Size
         let twiddles = ifmaTwiddleTable()
         let vector = UnsafeMutablePointer<UInt64>.allocate(capacity: 5 * n)
         defer { vector.deallocate() }
         let values = UnsafeMutableRawPointer(a.baseAddress!).assumingMemoryBound(to: UInt64.self)
-        Parallel.forEachChunk(of: n / 8, minimumChunk: 256) { r in
-            zk_ifma_to_soa(values, vector, r.lowerBound * 8, r.count * 8)
+        let eighthRoots = (0..<4).map { self.twiddles[$0 * (n / 8)] }
+        eighthRoots.withUnsafeBufferPointer { roots in
+            let rootWords = UnsafeRawPointer(roots.baseAddress!).assumingMemoryBound(to: UInt64.self)
+            Parallel.forEachChunk(of: n / 8, minimumChunk: 256) { r in
+                zk_ifma_load_stages(values, vector, Int32(logN), Int32(firstStage), rootWords, r.lowerBound * 8, r.count * 8)
+            }
         }
+        let first = max(firstStage, Self.ifmaFirstStage)
         let blockLog = min(logN, Self.ifmaBlockLog)
         if first < blockLog {
             let butterflies = 1 << (blockLog - 1)

@@ -150,21 +150,22 @@ extension EvaluationDomain {
     }
 
     /// `firstStage` > 0: `a` already holds the state after the bit reversal and that many stages (`spread`).
-    /// With AVX-512 IFMA, stages 3 onwards run eight butterflies at a time (`ifmaStages`).
+    /// With AVX-512 IFMA the whole transform runs eight butterflies at a time (`ifmaTransform`).
     @usableFromInline
     func transform(_ a: UnsafeMutableBufferPointer<Fr>, firstStage: Int = 0) {
         if size == 1 { return }
-        let vectorFrom = usesIFMA ? Self.ifmaFirstStage : log2Size
-        radix2Stages(a, firstStage: firstStage, endStage: vectorFrom)
-        if vectorFrom < log2Size { ifmaStages(a, from: max(vectorFrom, firstStage)) }
+        if usesIFMA {
+            ifmaTransform(a, firstStage: firstStage)
+        } else {
+            radix2Stages(a, firstStage: firstStage)
+        }
     }
 
-    /// Stages firstStage ..< endStage of the scalar radix-2 transform (the bit reversal first when firstStage
-    /// is 0).
+    /// The scalar radix-2 transform from `firstStage` (the bit reversal first when it is 0).
     @usableFromInline
-    func radix2Stages(_ a: UnsafeMutableBufferPointer<Fr>, firstStage: Int, endStage: Int) {
+    func radix2Stages(_ a: UnsafeMutableBufferPointer<Fr>, firstStage: Int) {
         let n = size
-        let logN = endStage
+        let logN = log2Size
         let data = a.baseAddress!
         let table = twiddles.baseAddress!
         if firstStage == 0 { bitReversePermute(a) }
@@ -172,14 +173,12 @@ extension EvaluationDomain {
         // Twiddles are read contiguously: stage s uses ω_(2^(s+1))^j = table[j·n/2^(s+1)], which for all but
         // the last stage is a strided gather; gathering once per stage costs n/2 copies in total and saves a
         // cache line per butterfly.
-        // Blocks stay 2^12 elements (or the whole array) whatever endStage is: stages below it are in-block.
-        let blockLog = min(log2Size, Self.blockLog)
+        let blockLog = min(logN, Self.blockLog)
         let block = 1 << blockLog
-        let smallStages = min(blockLog, logN)
         // small[half + j] = ω_(2·half)^j for every half < block (the layout of a binary heap).
         let small = UnsafeMutablePointer<Fr>.allocate(capacity: block)
         defer { small.deallocate() }
-        for s in 0..<smallStages {
+        for s in 0..<blockLog {
             let half = 1 << s
             let step = n >> (s + 1)
             for j in 0..<half { small[half + j] = table[j * step] }
@@ -189,9 +188,9 @@ extension EvaluationDomain {
         defer { gathered.deallocate() }
 
         // Small stages, one cache-resident block per task.
-        if firstStage < smallStages { Parallel.forEach(tasks: n >> blockLog) { b in
+        if firstStage < blockLog { Parallel.forEach(tasks: n >> blockLog) { b in
             let base = data + b * block
-            for s in firstStage..<smallStages {
+            for s in firstStage..<blockLog {
                 let half = 1 << s
                 let w = small + half
                 var start = 0
@@ -216,7 +215,7 @@ extension EvaluationDomain {
         } }
 
         // Large stages, one pass each over all n/2 butterflies.
-        // (A stride: with endStage below blockLog there are none, and -Ounchecked drops Range's bounds check.)
+        // (A stride: firstStage may pass blockLog, and -Ounchecked drops Range's lower ≤ upper check.)
         for s in stride(from: max(blockLog, firstStage), to: logN, by: 1) {
             let half = 1 << s
             let step = n >> (s + 1)

@@ -10,8 +10,11 @@
 
 /* 1 when the CPU (and OS) run AVX-512F and IFMA; the other functions must not be called otherwise. */
 int zk_ifma_available(void);
-/* Elements first ..< first + count of `values` into their SoA blocks. */
-void zk_ifma_to_soa(const uint64_t *values, uint64_t *soa, long first, long count);
+/* Elements first ..< first + count of the input into their SoA blocks (read at bit-reversed indices of
+ * log2Size bits when firstStage is 0), then stages firstStage ..< 3 inside each block of eight.
+ * eighthRoots: ω_8^0 … ω_8^3 (four elements, Montgomery form). */
+void zk_ifma_load_stages(const uint64_t *values, uint64_t *soa, int log2Size, int firstStage,
+                         const uint64_t *eighthRoots, long first, long count);
 /* Back, reduced below p. */
 void zk_ifma_from_soa(const uint64_t *soa, uint64_t *values, long first, long count);
 /* count twiddles (Montgomery form) into SoA blocks, times 2^4 (the products' R is 2^260). */
