@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "BN254", dependencies: ["FieldArithmetic"], swiftSettings: kernelSettings),
         .target(name: "Parallelism", swiftSettings: kernelSettings),
         .target(name: "Polynomials", dependencies: ["FieldArithmetic", "Parallelism", "CFieldKernels"], swiftSettings: kernelSettings),
-        .target(name: "MSM", dependencies: ["BN254", "FieldArithmetic", "Parallelism"], swiftSettings: kernelSettings),
+        .target(name: "MSM", dependencies: ["BN254", "FieldArithmetic", "Parallelism", "CFieldKernels"], swiftSettings: kernelSettings),
 
         // Commitments. KZG reads SRS files (untrusted bytes): checked settings.
         .target(

@@ -16,23 +16,9 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-#define ZK_IFMA_TARGET __attribute__((target("avx512f,avx512ifma"), always_inline))
-#define ZK_IFMA_ENTRY __attribute__((target("avx512f,avx512ifma")))
+#include "ifma_field.h"
 
-static const uint64_t zk_p64[4] = {0x43e1f593f0000001ULL, 0x2833e84879b97091ULL, 0xb85045b68181585dULL,
-                                   0x30644e72e131a029ULL};
-#define ZK_M52 0xfffffffffffffULL
-
-/* p, 2p in 52-bit limbs and −p^{-1} mod 2^52. */
-static uint64_t zk_p52[5], zk_2p52[5], zk_pinv52;
-
-static void zk_split52(const uint64_t l[4], uint64_t out[5]) {
-    out[0] = l[0] & ZK_M52;
-    out[1] = ((l[0] >> 52) | (l[1] << 12)) & ZK_M52;
-    out[2] = ((l[1] >> 40) | (l[2] << 24)) & ZK_M52;
-    out[3] = ((l[2] >> 28) | (l[3] << 36)) & ZK_M52;
-    out[4] = l[3] >> 16;
-}
+zk_field52 zk_fr, zk_fq;
 
 int zk_ifma_available(void) {
     static int state = -1;
@@ -40,100 +26,20 @@ int zk_ifma_available(void) {
     __builtin_cpu_init();
     int ok = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512ifma");
     if (ok) {
-        uint64_t twice[4], carry = 0;
-        for (int i = 0; i < 4; i++) {
-            twice[i] = (zk_p64[i] << 1) | carry;
-            carry = zk_p64[i] >> 63;
-        }
-        zk_split52(zk_p64, zk_p52);
-        zk_split52(twice, zk_2p52);
-        /* −p^{-1} mod 2^64 by Newton's iteration, then its low 52 bits. */
-        uint64_t inv = 1;
-        for (int i = 0; i < 6; i++) inv *= 2 - zk_p64[0] * inv;
-        zk_pinv52 = (0 - inv) & ZK_M52;
+        static const uint64_t r[4] = {0x43e1f593f0000001ULL, 0x2833e84879b97091ULL, 0xb85045b68181585dULL,
+                                      0x30644e72e131a029ULL};
+        static const uint64_t q[4] = {0x3c208c16d87cfd47ULL, 0x97816a916871ca8dULL, 0xb85045b68181585dULL,
+                                      0x30644e72e131a029ULL};
+        zk_field52_init(&zk_fr, r);
+        zk_field52_init(&zk_fq, q);
     }
     state = ok;
     return ok;
 }
 
-typedef struct { __m512i l[5]; } zk_v5;
-
-static inline ZK_IFMA_TARGET zk_v5 zk_load(const uint64_t *block) {
-    zk_v5 v;
-    for (int k = 0; k < 5; k++) v.l[k] = _mm512_loadu_si512((const void *)(block + 8 * k));
-    return v;
-}
-
-static inline ZK_IFMA_TARGET void zk_store(uint64_t *block, zk_v5 v) {
-    for (int k = 0; k < 5; k++) _mm512_storeu_si512((void *)(block + 8 * k), v.l[k]);
-}
-
-/* Carries of limbs that may exceed 52 bits (or be negative: arithmetic shifts) into the next limb. */
-static inline ZK_IFMA_TARGET zk_v5 zk_normalize(zk_v5 x) {
-    const __m512i mask = _mm512_set1_epi64(ZK_M52);
-    for (int k = 0; k < 4; k++) {
-        x.l[k + 1] = _mm512_add_epi64(x.l[k + 1], _mm512_srai_epi64(x.l[k], 52));
-        x.l[k] = _mm512_and_si512(x.l[k], mask);
-    }
-    return x;
-}
-
-/* x − q when x ≥ q, else x (x normalized and below 2^256, q given by its 52-bit limbs). */
-static inline ZK_IFMA_TARGET zk_v5 zk_subtract_if_at_least(zk_v5 x, const uint64_t q[5]) {
-    const __m512i mask = _mm512_set1_epi64(ZK_M52);
-    zk_v5 d;
-    __m512i borrow = _mm512_setzero_si512();
-    for (int k = 0; k < 5; k++) {
-        __m512i t = _mm512_sub_epi64(_mm512_sub_epi64(x.l[k], _mm512_set1_epi64((long long)q[k])), borrow);
-        borrow = _mm512_srli_epi64(t, 63);
-        d.l[k] = k < 4 ? _mm512_and_si512(t, mask) : t;
-    }
-    __mmask8 below = _mm512_cmpneq_epi64_mask(borrow, _mm512_setzero_si512());
-    for (int k = 0; k < 5; k++) d.l[k] = _mm512_mask_blend_epi64(below, d.l[k], x.l[k]);
-    return d;
-}
-
-/* a·b/2^260 mod p, in [0, 2p), normalized; a, b in [0, 2p) normalized. */
-static inline ZK_IFMA_TARGET zk_v5 zk_mont(zk_v5 a, zk_v5 b) {
-    const __m512i zero = _mm512_setzero_si512();
-    const __m512i pinv = _mm512_set1_epi64((long long)zk_pinv52);
-    __m512i p[5];
-    for (int k = 0; k < 5; k++) p[k] = _mm512_set1_epi64((long long)zk_p52[k]);
-    __m512i t0 = zero, t1 = zero, t2 = zero, t3 = zero, t4 = zero, t5 = zero;
-    for (int i = 0; i < 5; i++) {
-        __m512i bi = b.l[i];
-        t0 = _mm512_madd52lo_epu64(t0, a.l[0], bi);
-        t1 = _mm512_madd52lo_epu64(t1, a.l[1], bi);
-        t2 = _mm512_madd52lo_epu64(t2, a.l[2], bi);
-        t3 = _mm512_madd52lo_epu64(t3, a.l[3], bi);
-        t4 = _mm512_madd52lo_epu64(t4, a.l[4], bi);
-        t1 = _mm512_madd52hi_epu64(t1, a.l[0], bi);
-        t2 = _mm512_madd52hi_epu64(t2, a.l[1], bi);
-        t3 = _mm512_madd52hi_epu64(t3, a.l[2], bi);
-        t4 = _mm512_madd52hi_epu64(t4, a.l[3], bi);
-        t5 = _mm512_madd52hi_epu64(t5, a.l[4], bi);
-        __m512i m = _mm512_madd52lo_epu64(zero, t0, pinv);
-        t0 = _mm512_madd52lo_epu64(t0, m, p[0]);
-        t1 = _mm512_madd52lo_epu64(t1, m, p[1]);
-        t2 = _mm512_madd52lo_epu64(t2, m, p[2]);
-        t3 = _mm512_madd52lo_epu64(t3, m, p[3]);
-        t4 = _mm512_madd52lo_epu64(t4, m, p[4]);
-        t1 = _mm512_madd52hi_epu64(t1, m, p[0]);
-        t2 = _mm512_madd52hi_epu64(t2, m, p[1]);
-        t3 = _mm512_madd52hi_epu64(t3, m, p[2]);
-        t4 = _mm512_madd52hi_epu64(t4, m, p[3]);
-        t5 = _mm512_madd52hi_epu64(t5, m, p[4]);
-        /* t0 ≡ 0 mod 2^52 now: carry its top into t1 and drop a limb. */
-        t0 = _mm512_add_epi64(t1, _mm512_srli_epi64(t0, 52));
-        t1 = t2;
-        t2 = t3;
-        t3 = t4;
-        t4 = t5;
-        t5 = zero;
-    }
-    zk_v5 r = {{t0, t1, t2, t3, t4}};
-    return zk_normalize(r);
-}
+/* Fr products and sums (the transforms and the quotient's block products). */
+static inline ZK_IFMA_TARGET zk_v5 zk_mont(zk_v5 a, zk_v5 b) { return zk_mont_in(&zk_fr, a, b); }
+static inline ZK_IFMA_TARGET void zk_scatter_reduced(uint64_t *out, zk_v5 x) { zk_scatter_reduced_in(&zk_fr, out, x); }
 
 /* (u, v) ← (u + w·v, u − w·v), all in [0, 2p). */
 static inline ZK_IFMA_TARGET void zk_butterfly(uint64_t *lo, uint64_t *hi, const uint64_t *w) {
@@ -142,10 +48,10 @@ static inline ZK_IFMA_TARGET void zk_butterfly(uint64_t *lo, uint64_t *hi, const
     zk_v5 s, d;
     for (int k = 0; k < 5; k++) {
         s.l[k] = _mm512_add_epi64(u.l[k], v.l[k]);
-        d.l[k] = _mm512_sub_epi64(_mm512_add_epi64(u.l[k], _mm512_set1_epi64((long long)zk_2p52[k])), v.l[k]);
+        d.l[k] = _mm512_sub_epi64(_mm512_add_epi64(u.l[k], _mm512_set1_epi64((long long)zk_fr.twice[k])), v.l[k]);
     }
-    zk_store(lo, zk_subtract_if_at_least(zk_normalize(s), zk_2p52));
-    zk_store(hi, zk_subtract_if_at_least(zk_normalize(d), zk_2p52));
+    zk_store(lo, zk_subtract_if_at_least(zk_normalize(s), zk_fr.twice));
+    zk_store(hi, zk_subtract_if_at_least(zk_normalize(d), zk_fr.twice));
 }
 
 ZK_IFMA_ENTRY void zk_ifma_stage(uint64_t *soa, int stage, const uint64_t *twiddles, long first, long count) {
@@ -161,7 +67,7 @@ ZK_IFMA_ENTRY void zk_ifma_stage(uint64_t *soa, int stage, const uint64_t *twidd
 
 ZK_IFMA_ENTRY void zk_ifma_from_soa(const uint64_t *soa, uint64_t *values, long first, long count) {
     for (long b = first; b < first + count; b += 8) {
-        zk_v5 x = zk_subtract_if_at_least(zk_load(soa + 5 * b), zk_p52);
+        zk_v5 x = zk_subtract_if_at_least(zk_load(soa + 5 * b), zk_fr.p);
         uint64_t l[5][8];
         for (int k = 0; k < 5; k++) _mm512_storeu_si512((void *)l[k], x.l[k]);
         for (int e = 0; e < 8; e++) {
@@ -185,7 +91,7 @@ ZK_IFMA_ENTRY void zk_ifma_twiddles(const uint64_t *values, uint64_t *soa, long 
                 carry = l[k] >> 63;
             }
             for (int k = 0; k < 4; k++) {
-                unsigned __int128 t = (unsigned __int128)twice[k] - zk_p64[k] - borrow;
+                unsigned __int128 t = (unsigned __int128)twice[k] - zk_fr.p64[k] - borrow;
                 diff[k] = (uint64_t)t;
                 borrow = (uint64_t)(t >> 64) & 1;
             }
@@ -196,73 +102,6 @@ ZK_IFMA_ENTRY void zk_ifma_twiddles(const uint64_t *values, uint64_t *soa, long 
         uint64_t *block = soa + 40 * (i >> 3);
         for (int k = 0; k < 5; k++) block[8 * k + (i & 7)] = limbs[k];
     }
-}
-
-/* Eight consecutive elements (four 64-bit limbs each) as four vectors of their limbs 0 … 3: two rounds of
- * two-source permutes (gathers cost several times more on this hardware). */
-static inline ZK_IFMA_TARGET void zk_transpose_in(const uint64_t *a, __m512i l[4]) {
-    __m512i z0 = _mm512_loadu_si512((const void *)a), z1 = _mm512_loadu_si512((const void *)(a + 8));
-    __m512i z2 = _mm512_loadu_si512((const void *)(a + 16)), z3 = _mm512_loadu_si512((const void *)(a + 24));
-    const __m512i low = _mm512_set_epi64(13, 9, 5, 1, 12, 8, 4, 0), high = _mm512_set_epi64(15, 11, 7, 3, 14, 10, 6, 2);
-    __m512i t0 = _mm512_permutex2var_epi64(z0, low, z1), t1 = _mm512_permutex2var_epi64(z0, high, z1);
-    __m512i t2 = _mm512_permutex2var_epi64(z2, low, z3), t3 = _mm512_permutex2var_epi64(z2, high, z3);
-    const __m512i first = _mm512_set_epi64(11, 10, 9, 8, 3, 2, 1, 0), second = _mm512_set_epi64(15, 14, 13, 12, 7, 6, 5, 4);
-    l[0] = _mm512_permutex2var_epi64(t0, first, t2);
-    l[1] = _mm512_permutex2var_epi64(t0, second, t2);
-    l[2] = _mm512_permutex2var_epi64(t1, first, t3);
-    l[3] = _mm512_permutex2var_epi64(t1, second, t3);
-}
-
-/* The inverse of `zk_transpose_in`. */
-static inline ZK_IFMA_TARGET void zk_transpose_out(uint64_t *out, const __m512i l[4]) {
-    const __m512i first = _mm512_set_epi64(11, 10, 9, 8, 3, 2, 1, 0), second = _mm512_set_epi64(15, 14, 13, 12, 7, 6, 5, 4);
-    __m512i t0 = _mm512_permutex2var_epi64(l[0], first, l[1]), t2 = _mm512_permutex2var_epi64(l[0], second, l[1]);
-    __m512i t1 = _mm512_permutex2var_epi64(l[2], first, l[3]), t3 = _mm512_permutex2var_epi64(l[2], second, l[3]);
-    /* t0 = [e0..e3 limb 0, e0..e3 limb 1], t1 = the same for limbs 2, 3; t2, t3 for e4..e7. */
-    const __m512i even = _mm512_set_epi64(13, 9, 5, 1, 12, 8, 4, 0), odd = _mm512_set_epi64(15, 11, 7, 3, 14, 10, 6, 2);
-    _mm512_storeu_si512((void *)out, _mm512_permutex2var_epi64(t0, even, t1));
-    _mm512_storeu_si512((void *)(out + 8), _mm512_permutex2var_epi64(t0, odd, t1));
-    _mm512_storeu_si512((void *)(out + 16), _mm512_permutex2var_epi64(t2, even, t3));
-    _mm512_storeu_si512((void *)(out + 24), _mm512_permutex2var_epi64(t2, odd, t3));
-}
-
-/* Eight elements as 52-bit limbs of 16·a (below 2^258, so five limbs still hold it): a Montgomery product at
- * R' = 2^260 with 16·a is then the product at R = 2^256. */
-static inline ZK_IFMA_TARGET zk_v5 zk_gather_times16(const uint64_t *a) {
-    const __m512i mask = _mm512_set1_epi64(ZK_M52);
-    __m512i l[4];
-    zk_transpose_in(a, l);
-    zk_v5 v;
-    v.l[0] = _mm512_and_si512(_mm512_slli_epi64(l[0], 4), mask);
-    v.l[1] = _mm512_and_si512(_mm512_or_si512(_mm512_srli_epi64(l[0], 48), _mm512_slli_epi64(l[1], 16)), mask);
-    v.l[2] = _mm512_and_si512(_mm512_or_si512(_mm512_srli_epi64(l[1], 36), _mm512_slli_epi64(l[2], 28)), mask);
-    v.l[3] = _mm512_and_si512(_mm512_or_si512(_mm512_srli_epi64(l[2], 24), _mm512_slli_epi64(l[3], 40)), mask);
-    v.l[4] = _mm512_srli_epi64(l[3], 12);
-    return v;
-}
-
-static inline ZK_IFMA_TARGET zk_v5 zk_gather(const uint64_t *a) {
-    const __m512i mask = _mm512_set1_epi64(ZK_M52);
-    __m512i l[4];
-    zk_transpose_in(a, l);
-    zk_v5 v;
-    v.l[0] = _mm512_and_si512(l[0], mask);
-    v.l[1] = _mm512_and_si512(_mm512_or_si512(_mm512_srli_epi64(l[0], 52), _mm512_slli_epi64(l[1], 12)), mask);
-    v.l[2] = _mm512_and_si512(_mm512_or_si512(_mm512_srli_epi64(l[1], 40), _mm512_slli_epi64(l[2], 24)), mask);
-    v.l[3] = _mm512_and_si512(_mm512_or_si512(_mm512_srli_epi64(l[2], 28), _mm512_slli_epi64(l[3], 36)), mask);
-    v.l[4] = _mm512_srli_epi64(l[3], 16);
-    return v;
-}
-
-/* x (in [0, 2p)) reduced below p, written as eight Montgomery-form elements. */
-static inline ZK_IFMA_TARGET void zk_scatter_reduced(uint64_t *out, zk_v5 x) {
-    x = zk_subtract_if_at_least(x, zk_p52);
-    __m512i l[4];
-    l[0] = _mm512_or_si512(x.l[0], _mm512_slli_epi64(x.l[1], 52));
-    l[1] = _mm512_or_si512(_mm512_srli_epi64(x.l[1], 12), _mm512_slli_epi64(x.l[2], 40));
-    l[2] = _mm512_or_si512(_mm512_srli_epi64(x.l[2], 24), _mm512_slli_epi64(x.l[3], 28));
-    l[3] = _mm512_or_si512(_mm512_srli_epi64(x.l[3], 36), _mm512_slli_epi64(x.l[4], 16));
-    zk_transpose_out(out, l);
 }
 
 ZK_IFMA_ENTRY void zk_ifma_fr_products(const uint64_t *a, const uint64_t *b, uint64_t *out, long count) {
@@ -292,7 +131,7 @@ static void zk_times16_limbs(const uint64_t *w, uint64_t limbs[5]) {
             carry = l[k] >> 63;
         }
         for (int k = 0; k < 4; k++) {
-            unsigned __int128 t = (unsigned __int128)twice[k] - zk_p64[k] - borrow;
+            unsigned __int128 t = (unsigned __int128)twice[k] - zk_fr.p64[k] - borrow;
             diff[k] = (uint64_t)t;
             borrow = (uint64_t)(t >> 64) & 1;
         }
@@ -322,10 +161,10 @@ static inline ZK_IFMA_TARGET zk_v5 zk_lane_stage(zk_v5 x, int stage, const zk_v5
     zk_v5 sum, difference;
     for (int k = 0; k < 5; k++) {
         sum.l[k] = _mm512_add_epi64(u.l[k], v.l[k]);
-        difference.l[k] = _mm512_sub_epi64(_mm512_add_epi64(u.l[k], _mm512_set1_epi64((long long)zk_2p52[k])), v.l[k]);
+        difference.l[k] = _mm512_sub_epi64(_mm512_add_epi64(u.l[k], _mm512_set1_epi64((long long)zk_fr.twice[k])), v.l[k]);
     }
-    sum = zk_subtract_if_at_least(zk_normalize(sum), zk_2p52);
-    difference = zk_subtract_if_at_least(zk_normalize(difference), zk_2p52);
+    sum = zk_subtract_if_at_least(zk_normalize(sum), zk_fr.twice);
+    difference = zk_subtract_if_at_least(zk_normalize(difference), zk_fr.twice);
     for (int k = 0; k < 5; k++) sum.l[k] = _mm512_mask_blend_epi64(upper, sum.l[k], difference.l[k]);
     return sum;
 }

@@ -1,4 +1,5 @@
 import BN254
+import CFieldKernels
 import FieldArithmetic
 
 /// One Pippenger task: the points of one chunk put into the 2^(c−1) buckets of one window, then the
@@ -39,6 +40,14 @@ struct BucketAccumulator {
     @usableFromInline var queueHead = 0
     @usableFromInline var queueCount = 0
 
+    /// Scratch of the AVX-512 IFMA batch (`vectorFlush`): 80 words per eight entries, then the eight lane
+    /// products; nil without IFMA.
+    @usableFromInline let vectorScratch: UnsafeMutablePointer<UInt64>?
+    /// Whether batches may take the IFMA path (tests switch it off to compare).
+    public static var vectorAdditionsEnabled = zk_ifma_available() != 0 && MemoryLayout<Fq>.size == 32
+    /// Smaller batches stay scalar: the vector path's eight-way inversion and gathers cost a few scalar additions.
+    @usableFromInline static var vectorMinimumBatch: Int { 32 }
+
     /// Buckets of `windows` windows side by side (window j's bucket b is j·2^(c−1) + b), so that small
     /// windows share one batch: with 64 buckets per window a lone window could batch only 16 additions per
     /// inversion, several windows together batch the full `batchSize`.
@@ -68,6 +77,8 @@ struct BucketAccumulator {
         queueBucket = .allocate(capacity: queueCapacity)
         queueX = .allocate(capacity: queueCapacity)
         queueY = .allocate(capacity: queueCapacity)
+        vectorScratch = Self.vectorAdditionsEnabled && batchCapacity >= Self.vectorMinimumBatch
+            ? .allocate(capacity: 80 * ((batchCapacity + 7) / 8) + 32) : nil
     }
 
     @inlinable
@@ -85,6 +96,7 @@ struct BucketAccumulator {
         queueBucket.deallocate()
         queueX.deallocate()
         queueY.deallocate()
+        vectorScratch?.deallocate()
     }
 
     /// Adds (x, y) into bucket b. Returns true when the batch is full and must be flushed.
@@ -132,6 +144,10 @@ struct BucketAccumulator {
     mutating func flush() {
         let n = entries
         if n == 0 { return }
+        if let scratch = vectorScratch, n >= Self.vectorMinimumBatch, Self.vectorAdditionsEnabled, vectorFlush(n, scratch) {
+            entries = 0
+            return
+        }
         var product = Fq.one
         for e in 0..<n {
             let b = Int(entryBucket[e])
@@ -181,6 +197,22 @@ struct BucketAccumulator {
             e -= 1
         }
         entries = 0
+    }
+
+    /// The open batch on AVX-512 IFMA (`msm_ifma.c`): Montgomery's trick as eight interleaved chains whose
+    /// products are inverted together here, eight additions per instruction stream. False (nothing changed)
+    /// when an entry meets its bucket's x (a doubling or a cancellation), which the scalar path handles.
+    @usableFromInline @inline(never)
+    func vectorFlush(_ n: Int, _ scratch: UnsafeMutablePointer<UInt64>) -> Bool {
+        func words(_ p: UnsafeMutablePointer<Fq>) -> UnsafeMutablePointer<UInt64> {
+            UnsafeMutableRawPointer(p).assumingMemoryBound(to: UInt64.self)
+        }
+        let lanes = scratch + 80 * ((n + 7) / 8)
+        guard zk_ifma_fq_batch_forward(words(bucketX), entryBucket, words(entryX), n, scratch, lanes) != 0 else { return false }
+        let products = UnsafeMutableRawPointer(lanes).assumingMemoryBound(to: Fq.self)
+        Fq.batchInvert(UnsafeMutableBufferPointer(start: products, count: 8))
+        zk_ifma_fq_batch_backward(words(bucketX), words(bucketY), state, entryBucket, words(entryX), words(entryY), n, scratch, lanes)
+        return true
     }
 
     /// Re-inserts the additions that were waiting when the last batch was flushed.
