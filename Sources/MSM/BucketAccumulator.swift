@@ -324,8 +324,63 @@ struct BucketAccumulator {
         var kind = [UInt8](repeating: 0, count: count)
         var denominators = [Fq](repeating: .one, count: count)
         var prefixes = [Fq](repeating: .one, count: count)
+        // The IFMA batches (`vectorFlush`'s kernel) when this machine has them and the lanes can fill one.
+        let vectorCapacity = count >= Self.vectorMinimumBatch && Self.vectorAdditionsEnabled ? count : 0
+        let vectorScratch = UnsafeMutablePointer<UInt64>.allocate(capacity: 80 * ((vectorCapacity + 7) / 8) + 32)
+        let vectorTarget = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, vectorCapacity))
+        defer {
+            vectorScratch.deallocate()
+            vectorTarget.deallocate()
+        }
+        // Entries whose accumulator is empty take their addend; if the others fill an IFMA batch, they are added
+        // there and 0 is returned; else they are moved to the front for the scalar batch and their count returned.
+        func addVectorBatch(_ n: Int) -> Int {
+            var m = 0
+            for e in 0..<n {
+                let t = target[e]
+                if !present[t] {
+                    ax[t] = addX[e]
+                    ay[t] = addY[e]
+                    present[t] = true
+                } else {
+                    target[m] = t
+                    addX[m] = addX[e]
+                    addY[m] = addY[e]
+                    m += 1
+                }
+            }
+            guard m >= Self.vectorMinimumBatch else { return m }
+            for e in 0..<m { vectorTarget[e] = Int32(truncatingIfNeeded: target[e]) }
+            func words(_ p: UnsafeMutablePointer<Fq>) -> UnsafeMutablePointer<UInt64> {
+                UnsafeMutableRawPointer(p).assumingMemoryBound(to: UInt64.self)
+            }
+            let lanes = vectorScratch + 80 * ((m + 7) / 8)
+            return ax.withUnsafeMutableBufferPointer { ax in
+                ay.withUnsafeMutableBufferPointer { ay in
+                    addX.withUnsafeMutableBufferPointer { addX in
+                        addY.withUnsafeMutableBufferPointer { addY in
+                            present.withUnsafeMutableBufferPointer { present in
+                                guard zk_ifma_fq_batch_forward(
+                                    words(ax.baseAddress!), vectorTarget, words(addX.baseAddress!), m, vectorScratch, lanes) != 0
+                                else { return m }
+                                let products = UnsafeMutableRawPointer(lanes).assumingMemoryBound(to: Fq.self)
+                                Fq.batchInvert(UnsafeMutableBufferPointer(start: products, count: 8))
+                                // `present` is one byte per flag (0 or 1), which the kernel sets like a bucket state.
+                                let flags = UnsafeMutableRawPointer(present.baseAddress!).assumingMemoryBound(to: UInt8.self)
+                                zk_ifma_fq_batch_backward(
+                                    words(ax.baseAddress!), words(ay.baseAddress!), flags, vectorTarget,
+                                    words(addX.baseAddress!), words(addY.baseAddress!), m, vectorScratch, lanes)
+                                return 0
+                            }
+                        }
+                    }
+                }
+            }
+        }
         // One batch: acc[target[e]] += (addX[e], addY[e]) for e < n.
         func addBatch(_ n: Int) {
+            let n = vectorCapacity > 0 && n >= Self.vectorMinimumBatch ? addVectorBatch(n) : n
+            if n == 0 { return }
             var product = Fq.one
             var pending = 0
             for e in 0..<n {
