@@ -22,6 +22,8 @@ public final class EvaluationDomain: @unchecked Sendable {
     @usableFromInline let twiddles: UnsafeMutableBufferPointer<Fr>
     /// The IFMA stages' twiddles (`NTT+IFMA.swift`), made by the first transform that needs them.
     let ifmaTwiddles = Mutex<UnsafeMutablePointer<UInt64>?>(nil)
+    /// g^i and g^(−i)/n for the coset transforms' scalings with vector products (`scaleByCosetPowers`).
+    let cosetPowers = Mutex<[UnsafeMutablePointer<Fr>?]>([nil, nil])
 
     public static let maximumLog2Size = Fr.twoAdicity
 
@@ -56,6 +58,7 @@ public final class EvaluationDomain: @unchecked Sendable {
     deinit {
         twiddles.deallocate()
         ifmaTwiddles.withLock { $0?.deallocate() }
+        cosetPowers.withLock { tables in for table in tables { table?.deallocate() } }
     }
 
     /// ω^i for any i ≥ 0.

@@ -48,7 +48,7 @@ extension EvaluationDomain {
             return values
         }
         var shifted = coefficients
-        shifted.withUnsafeMutableBufferPointer { Self.multiplyByPowers($0, of: cosetShift, startingAt: .one) }
+        shifted.withUnsafeMutableBufferPointer { scaleByCosetPowers($0, inverse: false) }
         var values = [Fr](unsafeUninitializedCapacity: size) { out, count in
             shifted.withUnsafeBufferPointer { c in spread(c, stages: k, into: out) }
             count = size
@@ -106,7 +106,7 @@ extension EvaluationDomain {
 
     public func cosetNTTInPlace(_ a: UnsafeMutableBufferPointer<Fr>) {
         precondition(a.count == size, "NTT input must have exactly the domain size")
-        Self.multiplyByPowers(a, of: cosetShift, startingAt: .one)
+        scaleByCosetPowers(a, inverse: false)
         transform(a)
     }
 
@@ -115,7 +115,7 @@ extension EvaluationDomain {
         transform(a)
         reverseTailAndScale(a, by: .one)
         // a_i · n^{-1} · g^{-i}: one pass does both scalings.
-        Self.multiplyByPowers(a, of: cosetShiftInverse, startingAt: sizeInverse)
+        scaleByCosetPowers(a, inverse: true)
     }
 
     /// a[i] *= start·base^i.
@@ -127,6 +127,32 @@ extension EvaluationDomain {
                 a[i] *= factor
                 factor *= base
             }
+        }
+    }
+
+    /// a[i] *= g^i (forward) or g^(−i)/n (inverse), for the first a.count ≤ n indices: with the vector products,
+    /// from tables of those powers kept with the domain (no chain of products); else by `multiplyByPowers`.
+    func scaleByCosetPowers(_ a: UnsafeMutableBufferPointer<Fr>, inverse: Bool) {
+        guard Fr.vectorProductsEnabled, a.count >= 64 else {
+            Self.multiplyByPowers(a, of: inverse ? cosetShiftInverse : cosetShift, startingAt: inverse ? sizeInverse : .one)
+            return
+        }
+        let table = cosetPowerTable(inverse: inverse)
+        Parallel.forEachChunk(of: a.count, minimumChunk: 4096) { range in
+            let at = a.baseAddress! + range.lowerBound
+            Fr.multiply(at, table + range.lowerBound, into: at, count: range.count)
+        }
+    }
+
+    /// g^i or g^(−i)/n for i < n, made on first use.
+    func cosetPowerTable(inverse: Bool) -> UnsafePointer<Fr> {
+        cosetPowers.withLock { tables -> UnsafePointer<Fr> in
+            let slot = inverse ? 1 : 0
+            if let table = tables[slot] { return UnsafePointer(table) }
+            let made = UnsafeMutableBufferPointer<Fr>.allocate(capacity: size)
+            Self.fillPowers(made, of: inverse ? cosetShiftInverse : cosetShift, startingAt: inverse ? sizeInverse : .one)
+            tables[slot] = made.baseAddress!
+            return UnsafePointer(made.baseAddress!)
         }
     }
 
@@ -144,7 +170,7 @@ extension EvaluationDomain {
         }
         if factor != .one {
             Parallel.forEachChunk(of: n, minimumChunk: 8192) { range in
-                for i in range { a[i] *= factor }
+                Fr.multiply(a.baseAddress! + range.lowerBound, by: factor, into: a.baseAddress! + range.lowerBound, count: range.count)
             }
         }
     }
