@@ -4,16 +4,23 @@ import Parallelism
 import Polynomials
 import Testing
 
-/// The IFMA stages (`NTT+IFMA.swift`) against the scalar transform, value for value: every transform the
+/// The IFMA transform (`NTT+IFMA.swift`) and the coset scalings' vector products against the scalar path,
+/// value for value: every transform the
 /// prover uses, on every size from 2^1 to 2^15 (below 2^5 both take the scalar path), on one and two threads,
 /// and the coset transform of short inputs that skips its first stages (`spread`).
 @Suite(.serialized, .enabled(if: EvaluationDomain.ifmaEnabled, "needs AVX-512 IFMA"))
 struct IFMANTTTests {
+    /// The vector products (the coset scalings' power tables) switch with the butterflies.
     static func bothWays<T: Equatable>(_ body: () throws -> T) rethrows -> (vector: T, scalar: T) {
-        defer { EvaluationDomain.ifmaEnabled = true }
+        let products = Fr.vectorProductsEnabled
+        defer {
+            EvaluationDomain.ifmaEnabled = true
+            Fr.vectorProductsEnabled = products
+        }
         EvaluationDomain.ifmaEnabled = true
         let vector = try body()
         EvaluationDomain.ifmaEnabled = false
+        Fr.vectorProductsEnabled = false
         return (vector, try body())
     }
 
