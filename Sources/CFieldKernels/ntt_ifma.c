@@ -80,25 +80,29 @@ ZK_IFMA_ENTRY void zk_ifma_from_soa(const uint64_t *soa, uint64_t *values, long 
     }
 }
 
+/* 16·w mod p for one Montgomery-form w (< p) by four modular doublings, as 52-bit limbs. */
+static void zk_times16_limbs(const uint64_t *w, uint64_t limbs[5]) {
+    uint64_t l[4] = {w[0], w[1], w[2], w[3]};
+    for (int d = 0; d < 4; d++) {
+        uint64_t carry = 0, twice[4], diff[4], borrow = 0;
+        for (int k = 0; k < 4; k++) {
+            twice[k] = (l[k] << 1) | carry;
+            carry = l[k] >> 63;
+        }
+        for (int k = 0; k < 4; k++) {
+            unsigned __int128 t = (unsigned __int128)twice[k] - zk_fr.p64[k] - borrow;
+            diff[k] = (uint64_t)t;
+            borrow = (uint64_t)(t >> 64) & 1;
+        }
+        for (int k = 0; k < 4; k++) l[k] = borrow ? twice[k] : diff[k];
+    }
+    zk_split52(l, limbs);
+}
+
 ZK_IFMA_ENTRY void zk_ifma_twiddles(const uint64_t *values, uint64_t *soa, long count) {
     for (long i = 0; i < count; i++) {
-        /* 16·w mod p by four modular doublings (w < p < 2^254). */
-        uint64_t l[4] = {values[4 * i], values[4 * i + 1], values[4 * i + 2], values[4 * i + 3]};
-        for (int d = 0; d < 4; d++) {
-            uint64_t carry = 0, twice[4], diff[4], borrow = 0;
-            for (int k = 0; k < 4; k++) {
-                twice[k] = (l[k] << 1) | carry;
-                carry = l[k] >> 63;
-            }
-            for (int k = 0; k < 4; k++) {
-                unsigned __int128 t = (unsigned __int128)twice[k] - zk_fr.p64[k] - borrow;
-                diff[k] = (uint64_t)t;
-                borrow = (uint64_t)(t >> 64) & 1;
-            }
-            for (int k = 0; k < 4; k++) l[k] = borrow ? twice[k] : diff[k];
-        }
         uint64_t limbs[5];
-        zk_split52(l, limbs);
+        zk_times16_limbs(values + 4 * i, limbs);
         uint64_t *block = soa + 40 * (i >> 3);
         for (int k = 0; k < 5; k++) block[8 * k + (i & 7)] = limbs[k];
     }
@@ -121,24 +125,6 @@ ZK_IFMA_ENTRY void zk_ifma_fr_scaled(const uint64_t *a, const uint64_t *c, uint6
     for (long i = 0; i + 8 <= count; i += 8) zk_scatter_reduced(out + 4 * i, zk_mont(zk_gather(a + 4 * i), scale));
 }
 
-/* 16·w mod p for one Montgomery-form w (< p) by four modular doublings, as 52-bit limbs. */
-static void zk_times16_limbs(const uint64_t *w, uint64_t limbs[5]) {
-    uint64_t l[4] = {w[0], w[1], w[2], w[3]};
-    for (int d = 0; d < 4; d++) {
-        uint64_t carry = 0, twice[4], diff[4], borrow = 0;
-        for (int k = 0; k < 4; k++) {
-            twice[k] = (l[k] << 1) | carry;
-            carry = l[k] >> 63;
-        }
-        for (int k = 0; k < 4; k++) {
-            unsigned __int128 t = (unsigned __int128)twice[k] - zk_fr.p64[k] - borrow;
-            diff[k] = (uint64_t)t;
-            borrow = (uint64_t)(t >> 64) & 1;
-        }
-        for (int k = 0; k < 4; k++) l[k] = borrow ? twice[k] : diff[k];
-    }
-    zk_split52(l, limbs);
-}
 
 /* Stage s < 3 inside one block of eight (butterflies between lanes e and e + 2^s), in registers: every lane
  * takes its pair's low and high values, lanes with bit s clear keep u + w·v and the others u − w·v. */

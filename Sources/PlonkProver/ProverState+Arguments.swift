@@ -168,7 +168,7 @@ extension ProverState {
     /// For each running sum s (§9): φ_s(ω^0) = 0, φ_s(ω^{r+1}) = φ_s(ω^r) + Σ_{l∈s} q_l/A_l − [s carries its
     /// table]·m·q_t/T, with A = β + input and T = β + table row. The sums of one table close together at row u.
     private func computeRunningSums() throws {
-        tableInverses = try c.lookupTableGroups.indices.map { try tableInverses(table: $0) }
+        tableInverses = try c.lookupTableGroups.indices.map { try inverses(ofTable: $0) }
         // The sums are independent: computed one per task, then blinded in order (the same random stream).
         let sums = c.lookupSums
         let computed = Self.concurrentMap(Array(sums.indices)) { s in
@@ -186,7 +186,7 @@ extension ProverState {
 
     /// 1/(β + T_r) for the table rows r that a lookup of table `t` hits or that carry a multiplicity: one
     /// batched inversion over the table's few distinct rows instead of one per looked-up cell.
-    private func tableInverses(table t: Int) throws -> TableInverses {
+    private func inverses(ofTable t: Int) throws -> TableInverses {
         var slotOfRow = [Int32](repeating: -1, count: u)
         var rows: [Int] = []
         func use(_ r: Int) {
