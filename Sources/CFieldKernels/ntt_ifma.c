@@ -13,6 +13,8 @@
  */
 #include "ntt_ifma.h"
 
+#include <stdlib.h>
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 
@@ -24,7 +26,9 @@ int zk_ifma_available(void) {
     static int state = -1;
     if (state >= 0) return state;
     __builtin_cpu_init();
-    int ok = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512ifma");
+    /* ZKINFER_NO_IFMA=1 keeps the scalar kernels (to test or time them on a machine that has IFMA). */
+    const char *off = getenv("ZKINFER_NO_IFMA");
+    int ok = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512ifma") && !(off && off[0] == '1');
     if (ok) {
         static const uint64_t r[4] = {0x43e1f593f0000001ULL, 0x2833e84879b97091ULL, 0xb85045b68181585dULL,
                                       0x30644e72e131a029ULL};

@@ -8,7 +8,8 @@
 
 #include <stdint.h>
 
-/* 1 when the CPU (and OS) run AVX-512F and IFMA; the other functions must not be called otherwise. */
+/* 1 when the CPU (and OS) run AVX-512F and IFMA and ZKINFER_NO_IFMA is not 1; the other functions must not be
+ * called otherwise. */
 int zk_ifma_available(void);
 /* Elements first ..< first + count of the input into their SoA blocks (read at bit-reversed indices of
  * log2Size bits when firstStage is 0), then stages firstStage ..< 3 inside each block of eight.
