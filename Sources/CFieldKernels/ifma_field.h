@@ -86,6 +86,22 @@ static inline ZK_IFMA_TARGET zk_v5 zk_subtract_if_at_least(zk_v5 x, const uint64
     return d;
 }
 
+/* a + b and a − b for a, b in [0, 2p), each in [0, 2p): limb-wise (a − b adds 2p first), carried, and 2p
+ * subtracted once if reached. */
+static inline ZK_IFMA_TARGET zk_v5 zk_sum_in(const zk_field52 *f, zk_v5 a, zk_v5 b) {
+    zk_v5 s;
+    for (int k = 0; k < 5; k++) s.l[k] = _mm512_add_epi64(a.l[k], b.l[k]);
+    return zk_subtract_if_at_least(zk_normalize(s), f->twice);
+}
+
+static inline ZK_IFMA_TARGET zk_v5 zk_difference_in(const zk_field52 *f, zk_v5 a, zk_v5 b) {
+    zk_v5 d;
+    for (int k = 0; k < 5; k++) {
+        d.l[k] = _mm512_sub_epi64(_mm512_add_epi64(a.l[k], _mm512_set1_epi64((long long)f->twice[k])), b.l[k]);
+    }
+    return zk_subtract_if_at_least(zk_normalize(d), f->twice);
+}
+
 /* a·b/2^260 mod p, in [0, 2p), normalized; a, b normalized with a·b < 2^260·p (both below 2p will do). */
 static inline ZK_IFMA_TARGET zk_v5 zk_mont_in(const zk_field52 *f, zk_v5 a, zk_v5 b) {
     const __m512i zero = _mm512_setzero_si512();

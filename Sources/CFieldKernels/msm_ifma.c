@@ -25,14 +25,7 @@ static inline ZK_IFMA_TARGET zk_v5 zk_fq_product(zk_v5 a, zk_v5 b) {
     return zk_mont_in(&zk_fq, s, b);
 }
 
-/* a − b for a, b in [0, 2q), in [0, 2q). */
-static inline ZK_IFMA_TARGET zk_v5 zk_fq_difference(zk_v5 a, zk_v5 b) {
-    zk_v5 d;
-    for (int k = 0; k < 5; k++) {
-        d.l[k] = _mm512_sub_epi64(_mm512_add_epi64(a.l[k], _mm512_set1_epi64((long long)zk_fq.twice[k])), b.l[k]);
-    }
-    return zk_subtract_if_at_least(zk_normalize(d), zk_fq.twice);
-}
+static inline ZK_IFMA_TARGET zk_v5 zk_fq_difference(zk_v5 a, zk_v5 b) { return zk_difference_in(&zk_fq, a, b); }
 
 /* The group's entries (lanes past `valid` repeat entry 0 of the batch, so their factors are non-zero and
  * nothing is written for them). */

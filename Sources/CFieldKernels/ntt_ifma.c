@@ -49,13 +49,8 @@ static inline ZK_IFMA_TARGET void zk_scatter_reduced(uint64_t *out, zk_v5 x) { z
 static inline ZK_IFMA_TARGET void zk_butterfly(uint64_t *lo, uint64_t *hi, const uint64_t *w) {
     zk_v5 u = zk_load(lo);
     zk_v5 v = zk_mont(zk_load(hi), zk_load(w));
-    zk_v5 s, d;
-    for (int k = 0; k < 5; k++) {
-        s.l[k] = _mm512_add_epi64(u.l[k], v.l[k]);
-        d.l[k] = _mm512_sub_epi64(_mm512_add_epi64(u.l[k], _mm512_set1_epi64((long long)zk_fr.twice[k])), v.l[k]);
-    }
-    zk_store(lo, zk_subtract_if_at_least(zk_normalize(s), zk_fr.twice));
-    zk_store(hi, zk_subtract_if_at_least(zk_normalize(d), zk_fr.twice));
+    zk_store(lo, zk_sum_in(&zk_fr, u, v));
+    zk_store(hi, zk_difference_in(&zk_fr, u, v));
 }
 
 ZK_IFMA_ENTRY void zk_ifma_stage(uint64_t *soa, int stage, const uint64_t *twiddles, long first, long count) {
@@ -148,13 +143,7 @@ static inline ZK_IFMA_TARGET zk_v5 zk_lane_stage(zk_v5 x, int stage, const zk_v5
         v.l[k] = _mm512_permutexvar_epi64(highIndex, x.l[k]);
     }
     if (w) v = zk_mont(v, *w);
-    zk_v5 sum, difference;
-    for (int k = 0; k < 5; k++) {
-        sum.l[k] = _mm512_add_epi64(u.l[k], v.l[k]);
-        difference.l[k] = _mm512_sub_epi64(_mm512_add_epi64(u.l[k], _mm512_set1_epi64((long long)zk_fr.twice[k])), v.l[k]);
-    }
-    sum = zk_subtract_if_at_least(zk_normalize(sum), zk_fr.twice);
-    difference = zk_subtract_if_at_least(zk_normalize(difference), zk_fr.twice);
+    zk_v5 sum = zk_sum_in(&zk_fr, u, v), difference = zk_difference_in(&zk_fr, u, v);
     for (int k = 0; k < 5; k++) sum.l[k] = _mm512_mask_blend_epi64(upper, sum.l[k], difference.l[k]);
     return sum;
 }

@@ -29,12 +29,16 @@ extension MontgomeryField where Parameters == FrParameters {
         }
         for i in done..<count { out[i] = a[i] * c }
     }
+}
 
-    @inlinable static func words(_ p: UnsafePointer<Fr>) -> UnsafePointer<UInt64> {
+extension MontgomeryField {
+    /// The elements at `p` as their little-endian 64-bit Montgomery limbs, four per element: how the C kernels
+    /// (`CFieldKernels`) take field elements.
+    @inlinable public static func words(_ p: UnsafePointer<Self>) -> UnsafePointer<UInt64> {
         UnsafeRawPointer(p).assumingMemoryBound(to: UInt64.self)
     }
 
-    @inlinable static func mutableWords(_ p: UnsafeMutablePointer<Fr>) -> UnsafeMutablePointer<UInt64> {
+    @inlinable public static func mutableWords(_ p: UnsafeMutablePointer<Self>) -> UnsafeMutablePointer<UInt64> {
         UnsafeMutableRawPointer(p).assumingMemoryBound(to: UInt64.self)
     }
 }

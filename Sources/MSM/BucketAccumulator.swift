@@ -204,14 +204,26 @@ struct BucketAccumulator {
     /// when an entry meets its bucket's x (a doubling or a cancellation), which the scalar path handles.
     @usableFromInline @inline(never)
     func vectorFlush(_ n: Int, _ scratch: UnsafeMutablePointer<UInt64>) -> Bool {
-        func words(_ p: UnsafeMutablePointer<Fq>) -> UnsafeMutablePointer<UInt64> {
-            UnsafeMutableRawPointer(p).assumingMemoryBound(to: UInt64.self)
-        }
+        Self.vectorAdd(
+            into: (bucketX, bucketY, state), buckets: entryBucket, entries: (entryX, entryY), count: n, scratch: scratch)
+    }
+
+    /// acc[buckets[e]] += (x_e, y_e) for e < n, the accumulators distinct, on IFMA: the kernel chains the x
+    /// differences per lane and returns the eight lane products, inverted here together, then finishes every
+    /// addition and sets its state to 1. False, with nothing changed, when an entry meets its accumulator's x.
+    /// scratch: 80 words per eight entries, then 32.
+    @usableFromInline
+    static func vectorAdd(
+        into acc: (x: UnsafeMutablePointer<Fq>, y: UnsafeMutablePointer<Fq>, state: UnsafeMutablePointer<UInt8>),
+        buckets: UnsafePointer<Int32>, entries: (x: UnsafeMutablePointer<Fq>, y: UnsafeMutablePointer<Fq>), count n: Int,
+        scratch: UnsafeMutablePointer<UInt64>
+    ) -> Bool {
         let lanes = scratch + 80 * ((n + 7) / 8)
-        guard zk_ifma_fq_batch_forward(words(bucketX), entryBucket, words(entryX), n, scratch, lanes) != 0 else { return false }
-        let products = UnsafeMutableRawPointer(lanes).assumingMemoryBound(to: Fq.self)
-        Fq.batchInvert(UnsafeMutableBufferPointer(start: products, count: 8))
-        zk_ifma_fq_batch_backward(words(bucketX), words(bucketY), state, entryBucket, words(entryX), words(entryY), n, scratch, lanes)
+        guard zk_ifma_fq_batch_forward(Fq.words(acc.x), buckets, Fq.words(entries.x), n, scratch, lanes) != 0 else { return false }
+        Fq.batchInvert(UnsafeMutableBufferPointer(start: UnsafeMutableRawPointer(lanes).assumingMemoryBound(to: Fq.self), count: 8))
+        zk_ifma_fq_batch_backward(
+            Fq.mutableWords(acc.x), Fq.mutableWords(acc.y), acc.state, buckets, Fq.words(entries.x), Fq.words(entries.y), n,
+            scratch, lanes)
         return true
     }
 
@@ -351,31 +363,22 @@ struct BucketAccumulator {
             }
             guard m >= Self.vectorMinimumBatch else { return m }
             for e in 0..<m { vectorTarget[e] = Int32(truncatingIfNeeded: target[e]) }
-            func words(_ p: UnsafeMutablePointer<Fq>) -> UnsafeMutablePointer<UInt64> {
-                UnsafeMutableRawPointer(p).assumingMemoryBound(to: UInt64.self)
-            }
-            let lanes = vectorScratch + 80 * ((m + 7) / 8)
-            return ax.withUnsafeMutableBufferPointer { ax in
+            let added = ax.withUnsafeMutableBufferPointer { ax in
                 ay.withUnsafeMutableBufferPointer { ay in
                     addX.withUnsafeMutableBufferPointer { addX in
                         addY.withUnsafeMutableBufferPointer { addY in
                             present.withUnsafeMutableBufferPointer { present in
-                                guard zk_ifma_fq_batch_forward(
-                                    words(ax.baseAddress!), vectorTarget, words(addX.baseAddress!), m, vectorScratch, lanes) != 0
-                                else { return m }
-                                let products = UnsafeMutableRawPointer(lanes).assumingMemoryBound(to: Fq.self)
-                                Fq.batchInvert(UnsafeMutableBufferPointer(start: products, count: 8))
                                 // `present` is one byte per flag (0 or 1), which the kernel sets like a bucket state.
                                 let flags = UnsafeMutableRawPointer(present.baseAddress!).assumingMemoryBound(to: UInt8.self)
-                                zk_ifma_fq_batch_backward(
-                                    words(ax.baseAddress!), words(ay.baseAddress!), flags, vectorTarget,
-                                    words(addX.baseAddress!), words(addY.baseAddress!), m, vectorScratch, lanes)
-                                return 0
+                                return Self.vectorAdd(
+                                    into: (ax.baseAddress!, ay.baseAddress!, flags), buckets: vectorTarget,
+                                    entries: (addX.baseAddress!, addY.baseAddress!), count: m, scratch: vectorScratch)
                             }
                         }
                     }
                 }
             }
+            return added ? 0 : m
         }
         // One batch: acc[target[e]] += (addX[e], addY[e]) for e < n.
         func addBatch(_ n: Int) {

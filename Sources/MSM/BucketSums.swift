@@ -1,5 +1,4 @@
 import BN254
-import CFieldKernels
 import FieldArithmetic
 
 /// B_b = Σ_{k: buckets[k] = b} points[pointIndices[k]] for b < bucketCount: point additions only, no scalars.
@@ -87,11 +86,4 @@ func plainBucketSums(
     return (0..<bucketCount).map { b in
         accumulator.state[b] == 0 ? .infinity : G1Affine(uncheckedX: accumulator.bucketX[b], y: accumulator.bucketY[b])
     }
-}
-
-/// Test access to the batched additions' IFMA switch (`BucketAccumulator` is internal).
-public enum BucketAccumulatorSwitch {
-    /// Whether this machine can take the IFMA path.
-    public static let available = zk_ifma_available() != 0
-    public static func set(_ enabled: Bool) { BucketAccumulator.vectorAdditionsEnabled = enabled && available }
 }

@@ -200,11 +200,15 @@ extension ProverState {
         }
         let qt = c.lookups[c.lookupTableGroups[t][0]].tableSelector.map { key.fixedValues[$0.index] }
         let m = multiplicities[t]
-        for r in 0..<u where !m[r].isZero && qt?[r].isZero != true { use(r) }
+        var carried: [(row: Int, weight: Fr)] = []
+        for r in 0..<u where !m[r].isZero && qt?[r].isZero != true {
+            use(r)
+            carried.append((r, m[r] * (qt?[r] ?? .one)))
+        }
         var values = rows.map { beta + lookupTables[t][$0] }
         guard !values.contains(where: \.isZero) else { throw ProverError.unluckyChallenge("a logUp denominator is zero") }
         Fr.batchInvert(&values)
-        return TableInverses(slotOfRow: slotOfRow, values: values)
+        return TableInverses(slotOfRow: slotOfRow, values: values, carried: carried)
     }
 
     /// φ_s on rows 0 … u (unblinded), read off the table's inverses; nil when an input misses the table (only
@@ -216,16 +220,16 @@ extension ProverState {
         for (q, rows) in zip(selectors, hits) {
             for r in 0..<u where !q[r].isZero && rows[r] < 0 { return nil }
         }
-        let qt = c.lookups[sum.lookups[0]].tableSelector.map { key.fixedValues[$0.index] }
-        let m = multiplicities[sum.table]
+        // The table's side of each step, when this sum carries it.
+        var tableSide = [Fr](repeating: .zero, count: sum.carriesTable ? u : 0)
+        if sum.carriesTable {
+            for (row, weight) in inverses.carried { tableSide[row] = weight * inverses.inverse(atRow: row) }
+        }
         var phi = [Fr](repeating: .zero, count: u + 1)
         for r in 0..<u {
-            var next = phi[r]
+            var next = sum.carriesTable ? phi[r] - tableSide[r] : phi[r]
             for (q, rows) in zip(selectors, hits) where !q[r].isZero {
-                next += q[r] * inverses.values[Int(inverses.slotOfRow[Int(rows[r])])]
-            }
-            if sum.carriesTable && !m[r].isZero && qt?[r].isZero != true {
-                next -= m[r] * (qt?[r] ?? .one) * inverses.values[Int(inverses.slotOfRow[r])]
+                next += q[r] * inverses.inverse(atRow: Int(rows[r]))
             }
             phi[r + 1] = next
         }

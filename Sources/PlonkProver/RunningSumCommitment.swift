@@ -3,10 +3,14 @@ import ConstraintSystem
 import FieldArithmetic
 import MSM
 
-/// 1/(β + T_r) for the rows r of one lookup table that are in use: `values[slotOfRow[r]]` (slot −1: unused).
+/// 1/(β + T_r) for the rows r of one lookup table that are in use: `values[slotOfRow[r]]` (slot −1: unused);
+/// and the table's own side of §9's sum, m·q_t on each row carrying a multiplicity.
 struct TableInverses {
     let slotOfRow: [Int32]
     let values: [Fr]
+    let carried: [(row: Int, weight: Fr)]
+
+    func inverse(atRow r: Int) -> Fr { values[Int(slotOfRow[r])] }
 }
 
 /// The commitment of a logUp running sum over a small table, made without its full-size values. It is the
@@ -84,11 +88,9 @@ extension ProverState {
             }
         }
         if sum.carriesTable {
-            let qt = c.lookups[sum.lookups[0]].tableSelector.map { key.fixedValues[$0.index] }
-            let m = multiplicities[sum.table]
-            for r in 0..<u where !m[r].isZero && qt?[r].isZero != true {
-                otherPoints.append(steps[r + 1])
-                otherScalars.append(-(m[r] * (qt?[r] ?? .one) * inverses.values[Int(inverses.slotOfRow[r])]))
+            for (row, weight) in inverses.carried {
+                otherPoints.append(steps[row + 1])
+                otherScalars.append(-(weight * inverses.inverse(atRow: row)))
             }
         }
         let rowSums = steps.withUnsafeBufferPointer { points in

@@ -23,10 +23,10 @@ extension EvaluationDomain {
         let twiddles = ifmaTwiddleTable()
         let vector = UnsafeMutablePointer<UInt64>.allocate(capacity: 5 * n)
         defer { vector.deallocate() }
-        let values = UnsafeMutableRawPointer(a.baseAddress!).assumingMemoryBound(to: UInt64.self)
+        let values = Fr.mutableWords(a.baseAddress!)
         let eighthRoots = (0..<4).map { self.twiddles[$0 * (n / 8)] }
         eighthRoots.withUnsafeBufferPointer { roots in
-            let rootWords = UnsafeRawPointer(roots.baseAddress!).assumingMemoryBound(to: UInt64.self)
+            let rootWords = Fr.words(roots.baseAddress!)
             Parallel.forEachChunk(of: n / 8, minimumChunk: 256) { r in
                 zk_ifma_load_stages(values, vector, Int32(logN), Int32(firstStage), rootWords, r.lowerBound * 8, r.count * 8)
             }
@@ -62,7 +62,7 @@ extension EvaluationDomain {
                 for j in 0..<half { gathered[half - 8 + j] = twiddles[j * step] }
             }
             let made = UnsafeMutablePointer<UInt64>.allocate(capacity: 5 * count)
-            zk_ifma_twiddles(UnsafeRawPointer(gathered).assumingMemoryBound(to: UInt64.self), made, count)
+            zk_ifma_twiddles(Fr.words(gathered), made, count)
             table = made
             return UnsafePointer(made)
         }

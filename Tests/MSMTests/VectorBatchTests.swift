@@ -1,19 +1,19 @@
 import TestSupport
 import BN254
 import FieldArithmetic
-import MSM
+@testable import MSM
 import Testing
 
 /// The MSM's batched additions on AVX-512 IFMA (`BucketAccumulator.vectorFlush`) against the scalar batches and
 /// against discrete logs: random MSMs large enough for full batches, repeated points (doublings inside a
 /// batch, which send it to the scalar path), a point and its negation (cancellations), and bucket sums.
-@Suite(.serialized, .enabled(if: BucketAccumulatorSwitch.available, "needs AVX-512 IFMA"))
+@Suite(.serialized, .enabled(if: BucketAccumulator.vectorAdditionsEnabled, "needs AVX-512 IFMA"))
 struct VectorBatchTests {
     static func bothWays<T>(_ body: () -> T) -> (vector: T, scalar: T) {
-        defer { BucketAccumulatorSwitch.set(true) }
-        BucketAccumulatorSwitch.set(true)
+        defer { BucketAccumulator.vectorAdditionsEnabled = true }
+        BucketAccumulator.vectorAdditionsEnabled = true
         let vector = body()
-        BucketAccumulatorSwitch.set(false)
+        BucketAccumulator.vectorAdditionsEnabled = false
         return (vector, body())
     }
 
